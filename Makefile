@@ -1,0 +1,41 @@
+# Xinyong — two commands do everything on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install demo test test-sqlite test-postgres check lint typecheck lock serve policy-check clean
+
+$(BIN)/xinyong: pyproject.toml requirements.lock
+	@command -v uv >/dev/null 2>&1 || $(PY) -m pip install -q uv
+	uv venv -q --allow-existing --python $(PY) $(VENV)
+	VIRTUAL_ENV=$(VENV) uv pip sync -q requirements.lock
+	VIRTUAL_ENV=$(VENV) uv pip install -q --no-deps -e .
+	@touch $(BIN)/xinyong
+
+install: $(BIN)/xinyong  ## 只创建 .venv 并安装依赖
+
+demo: install  ## 安装、建库、生成合成台州、装载并启动平台
+	$(BIN)/xinyong demo
+
+test: install  ## 全部测试（SQLite；设置 XINYONG_TEST_POSTGRES_URL 时也在 PostgreSQL 上运行）
+	$(BIN)/pytest -n 2 --dist loadfile
+
+check: install  ## ruff + mypy --strict + tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(MAKE) test
+
+lock:  ## 重新生成带哈希的锁文件
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -q -o requirements.lock
+
+serve: install
+	$(BIN)/xinyong serve --host 127.0.0.1 --port 8000
+
+policy-check: install
+	$(BIN)/xinyong policy check
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

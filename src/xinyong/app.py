@@ -1,0 +1,101 @@
+"""The web application: ``create_app(settings)`` builds it; nothing connects at import."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from xinyong import __version__
+from xinyong.errors import XinyongError
+from xinyong.migrate import at_head
+from xinyong.runtime import Runtime
+from xinyong.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Routers of the capabilities, as "module:attribute"; each module is imported when the app is built.
+ROUTERS: tuple[str, ...] = ()
+
+
+def get_runtime(request: Request) -> Runtime:
+    """Return the runtime of the app serving ``request``."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield a session for one request; commit on success, roll back on error."""
+    session = get_runtime(request).sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+health = APIRouter(tags=["运行状态"])
+
+
+@health.get("/healthz", summary="存活检查")
+def healthz() -> dict[str, str]:
+    """Answer that the process is alive."""
+    return {"status": "ok", "version": __version__}
+
+
+@health.get("/readyz", summary="就绪检查：数据库可达、迁移到最新、政策已加载")
+def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:  # noqa: B008 - FastAPI idiom
+    """Check the database, the migrations and the policy."""
+    checks: dict[str, Any] = {}
+    ok = True
+    try:
+        with runtime.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+        head = at_head(runtime.engine, runtime.settings.database_url)
+        checks["migrations"] = "at_head" if head else "behind"
+        ok = ok and head
+    except Exception as exc:
+        checks["database"] = f"error: {type(exc).__name__}"
+        ok = False
+    try:
+        checks["policy_hash"] = runtime.policy.hash
+        checks["policy"] = "ok"
+    except XinyongError as exc:
+        checks["policy"] = exc.message
+        ok = False
+    return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
+
+
+def _error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, XinyongError)  # noqa: S101 - registered for this type only
+    return JSONResponse(exc.to_dict(), status_code=exc.status)
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the application for ``settings`` (or an existing runtime)."""
+    rt = runtime or Runtime.build(settings or Settings())
+    app = FastAPI(
+        title="信用台州 · Xinyong 公共信用信息平台",
+        version=__version__,
+        description="台州市公共信用信息平台接口（/api/v1）。",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runtime = rt
+    app.add_exception_handler(XinyongError, _error_handler)
+    app.include_router(health)
+    for spec in ROUTERS:
+        module_name, _, attr = spec.partition(":")
+        router = getattr(importlib.import_module(module_name), attr or "router")
+        app.include_router(router)
+    return app

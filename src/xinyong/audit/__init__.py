@@ -1,0 +1,1 @@
+"""Tamper-evident audit log (审计): every state change and every non-public read."""

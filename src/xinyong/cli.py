@@ -1,0 +1,148 @@
+"""The ``xinyong`` command line: database, policy, synthetic data, demo and server."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from xinyong.errors import XinyongError
+
+app = typer.Typer(help="信用 Xinyong —— 城市公共信用信息平台命令行", no_args_is_help=True)
+db_app = typer.Typer(help="数据库", no_args_is_help=True)
+policy_app = typer.Typer(help="政策数据（policy/）", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(policy_app, name="policy")
+
+# Sub-commands of the capabilities, as (name, "module:attribute") of a Typer app.
+SUBCOMMANDS: tuple[tuple[str, str], ...] = ()
+
+
+def _runtime():  # type: ignore[no-untyped-def]
+    from xinyong.runtime import Runtime
+    from xinyong.settings import Settings
+
+    return Runtime.build(Settings())
+
+
+def fail(exc: XinyongError) -> None:
+    """Print a platform error in Chinese with its code and exit non-zero."""
+    typer.echo(f"错误 [{exc.code}]：{exc.message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """把数据库迁移到最新版本。"""
+    from xinyong.migrate import upgrade
+    from xinyong.settings import Settings
+
+    settings = Settings()
+    upgrade(settings.database_url)
+    typer.echo("数据库已迁移到最新版本。")
+
+
+@policy_app.command("check")
+def policy_check(
+    policy_dir: Annotated[Path | None, typer.Option("--dir", help="政策目录（默认按设置）")] = None,
+) -> None:
+    """校验 policy/ 下的全部政策数据。"""
+    from xinyong.policy.loader import load_policy
+    from xinyong.policy_sections import check_sections
+    from xinyong.settings import Settings
+
+    root = policy_dir or Settings().policy_dir
+    try:
+        policy = load_policy(root)
+        counts = check_sections(policy)
+    except XinyongError as exc:
+        fail(exc)
+        return
+    typer.echo(
+        f"政策数据校验通过：目录项 {len(policy.catalog)} 个，公示期规则 {len(policy.regimes)} 个，"
+        f"部门 {len(policy.departments.departments)} 个" + "".join(f"，{k} {v} 个" for k, v in counts.items())
+    )
+    typer.echo(f"policy_hash={policy.hash}")
+
+
+@app.command("synth")
+def synth(
+    out: Annotated[Path, typer.Option("--out", help="输出目录")],
+    scale: Annotated[str, typer.Option("--scale", help="small | medium | city")] = "small",
+    seed: Annotated[int, typer.Option("--seed", help="随机种子（相同种子产生相同字节）")] = 1,
+    mess: Annotated[
+        float, typer.Option("--mess", help="缺陷比例 0–1：坏校验位、全角数字、混合日期格式、重复、更正")
+    ] = 0.0,
+    end: Annotated[str, typer.Option("--end", help="数据截止日期（默认 2026-10-31）")] = "2026-10-31",
+) -> None:
+    """生成确定性的合成台州数据（主体登记与部门报送文件）。"""
+    import datetime as dt
+
+    from xinyong.synth.generate import generate
+
+    if scale not in ("small", "medium", "city"):
+        typer.echo("错误：--scale 只能是 small、medium 或 city", err=True)
+        raise typer.Exit(code=2)
+    if not 0.0 <= mess <= 1.0:
+        typer.echo("错误：--mess 必须在 0 与 1 之间", err=True)
+        raise typer.Exit(code=2)
+    summary = generate(out, scale=scale, seed=seed, mess=mess, end=dt.date.fromisoformat(end))
+    typer.echo(json.dumps(summary, ensure_ascii=False))
+
+
+@app.command("demo")
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="只装载演示数据，不启动服务")] = False,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+) -> None:
+    """建库、生成并装载一个小规模的合成台州，然后启动平台。"""
+    from xinyong.demo import load_demo
+
+    runtime = _runtime()
+    try:
+        summary = load_demo(runtime, seed=seed)
+    except XinyongError as exc:
+        fail(exc)
+        return
+    for line in summary:
+        typer.echo(line)
+    if no_serve:
+        return
+    typer.echo(
+        f"平台已启动：http://{host}:{port}/ （接口文档 http://{host}:{port}/api/docs ，按 Ctrl+C 停止）"
+    )
+    serve(host=host, port=port)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+) -> None:
+    """启动 Web 服务（门户、管理后台与 /api/v1）。"""
+    import uvicorn
+
+    from xinyong.app import create_app
+    from xinyong.settings import Settings
+
+    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+
+
+for _name, _spec in SUBCOMMANDS:
+    _module, _, _attr = _spec.partition(":")
+    app.add_typer(getattr(importlib.import_module(_module), _attr or "app"), name=_name)
+
+
+def main() -> None:
+    """Run the CLI."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())  # type: ignore[func-returns-value]

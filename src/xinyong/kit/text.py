@@ -1,0 +1,72 @@
+"""Text normalisation for Chinese names and codes (NFKC, full/half width, brackets, legal forms)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Legal-form suffixes, longest first, stripped when comparing organisation names.
+LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团有限公司",
+    "集团公司",
+    "合伙企业（有限合伙）",
+    "合伙企业",
+    "个人独资企业",
+    "专业合作社",
+    "农民专业合作社",
+    "经营部",
+    "商行",
+    "厂",
+    "店",
+    "公司",
+)
+_SPACES = re.compile(r"\s+")
+_BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）"})
+
+
+def to_halfwidth(value: str) -> str:
+    """Convert full-width ASCII (digits, letters, punctuation, ideographic space) to half-width."""
+    out = []
+    for ch in value:
+        code = ord(ch)
+        if code == 0x3000:
+            out.append(" ")
+        elif 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_text(value: str) -> str:
+    """Apply NFKC, collapse whitespace and strip."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+
+
+def normalize_name(value: str) -> str:
+    """Return the canonical form of a subject name for storage and exact matching.
+
+    NFKC (which turns full-width brackets into half-width), no spaces, upper-case Latin letters, then
+    brackets written uniformly as full-width Chinese brackets: ``台州市宏达阀门有限公司（玉环）``.
+    """
+    text = unicodedata.normalize("NFKC", value)
+    text = _SPACES.sub("", text).upper()
+    return text.translate(_BRACKETS)
+
+
+def name_core(value: str) -> str:
+    """Return the distinctive core of an organisation name: normalised, without brackets' content
+    markers and the legal-form suffix (for fuzzy matching, not for storage)."""
+    text = normalize_name(value).replace("（", "").replace("）", "")
+    for suffix in LEGAL_FORMS:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def parse_decimal_text(value: str) -> str:
+    """Return a number written with full-width digits, commas or spaces as a plain ASCII string."""
+    return to_halfwidth(value).replace(",", "").replace("，", "").strip()

@@ -1,0 +1,1 @@
+"""Typed loader for the versioned policy data under ``policy/`` (the data stays outside the package)."""

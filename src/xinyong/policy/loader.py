@@ -1,0 +1,263 @@
+"""Load and validate the policy directory; compute its content hash.
+
+Every file is validated with ``extra="forbid"`` models; duplicates, dangling references and
+overlapping regimes are reported together, each naming its file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from xinyong.errors import PolicyError
+from xinyong.kit.workdays import WorkdayCalendar, YearCalendar
+from xinyong.policy.schemas import (
+    SEVERITIES,
+    CalendarYear,
+    CatalogItem,
+    Departments,
+    Enums,
+    PublicityRegime,
+    Regions,
+    Retention,
+    SeverityMap,
+)
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+def policy_hash(policy_dir: Path) -> str:
+    """Return the SHA-256 over every file's relative path and bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in policy_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(policy_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class Problems:
+    """Collects every policy problem, each with the file it comes from."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: list[str] = []
+
+    def add(self, path: Path | str, message: str) -> None:
+        """Record one problem."""
+        rel = path.relative_to(self.root).as_posix() if isinstance(path, Path) else path
+        self.items.append(f"{rel}: {message}")
+
+    def raise_if_any(self) -> None:
+        """Raise ``PolicyError`` listing every problem."""
+        if self.items:
+            raise PolicyError(
+                "政策数据校验失败：\n" + "\n".join(f"  - {p}" for p in self.items),
+                problems=self.items,
+            )
+
+
+def read_yaml(path: Path, problems: Problems) -> Any:
+    """Read one YAML file, recording a syntax error as a problem."""
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.add(path, f"YAML 无法解析：{exc}")
+        return None
+
+
+def load_model(path: Path, model: type[M], problems: Problems) -> M | None:
+    """Validate one file against ``model``; record errors as problems."""
+    data = read_yaml(path, problems)
+    if data is None:
+        if path.exists() and not problems.items:
+            problems.add(path, "文件为空")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            problems.add(path, f"{loc}: {err['msg']}")
+        return None
+
+
+def load_dir(directory: Path, model: type[M], problems: Problems, *, pattern: str = "*.yaml") -> list[M]:
+    """Validate every YAML file of a directory, refusing duplicate ids."""
+    docs: list[M] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(directory.glob(pattern)) if directory.is_dir() else []:
+        doc = load_model(path, model, problems)
+        if doc is None:
+            continue
+        doc_id = str(getattr(doc, "id", path.stem))
+        if doc_id in seen:
+            problems.add(path, f"id “{doc_id}” 与 {seen[doc_id].name} 重复")
+            continue
+        seen[doc_id] = path
+        docs.append(doc)
+    return docs
+
+
+@dataclass
+class Policy:
+    """The loaded policy: core documents plus memoised capability sections."""
+
+    root: Path
+    hash: str
+    regions: Regions
+    departments: Departments
+    enums: Enums
+    catalog: dict[str, CatalogItem]
+    regimes: list[PublicityRegime]
+    severity: SeverityMap
+    retention: Retention
+    calendar: WorkdayCalendar
+    _sections: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def short_hash(self) -> str:
+        """Return the first 12 hex characters of the policy hash."""
+        return self.hash[:12]
+
+    def section(self, name: str, load: Callable[[Policy], T]) -> T:
+        """Return a capability's own policy section, loading it once."""
+        with self._lock:
+            if name not in self._sections:
+                self._sections[name] = load(self)
+            return self._sections[name]  # type: ignore[no-any-return]
+
+    def region_codes(self) -> set[str]:
+        """Return current and former region codes."""
+        codes = {r.code for r in self.regions.regions}
+        codes |= {f.code for r in self.regions.regions for f in r.former_codes}
+        return codes
+
+    def region_name(self, code: str | None) -> str | None:
+        """Return the current name of a region code (former codes map to their successor)."""
+        for r in self.regions.regions:
+            if r.code == code or any(f.code == code for f in r.former_codes):
+                return r.name
+        return None
+
+    def enum_labels(self, ref: str) -> dict[str, str]:
+        """Return a map from every accepted spelling (code, label, alias) to the canonical label."""
+        out: dict[str, str] = {}
+        for value in self.enums.enums[ref]:
+            for spelling in (value.code, value.label, *value.aliases):
+                out[spelling] = value.label
+        return out
+
+    def regimes_for(self, catalog_item: str, domain: str | None, on: dt.date) -> list[PublicityRegime]:
+        """Return the regimes in force on ``on`` for an item, the domain-specific ones first."""
+        found = [
+            r
+            for r in self.regimes
+            if catalog_item in r.scope.catalog_items
+            and r.in_force(on)
+            and (not r.scope.domains or domain in r.scope.domains)
+        ]
+        return sorted(found, key=lambda r: 0 if r.scope.domains else 1)
+
+
+def _cross_check(
+    problems: Problems,
+    regions: Regions,
+    departments: Departments,
+    enums: Enums,
+    catalog: dict[str, CatalogItem],
+    regimes: list[PublicityRegime],
+    severity: SeverityMap,
+) -> None:
+    root = problems.root
+    region_codes = {r.code for r in regions.regions}
+    seen_codes: set[str] = set()
+    for r in regions.regions:
+        if r.code in seen_codes:
+            problems.add("regions.yaml", f"行政区划代码 {r.code} 重复")
+        seen_codes.add(r.code)
+        if r.parent and r.parent not in region_codes:
+            problems.add("regions.yaml", f"{r.name} 的上级区划 {r.parent} 不存在")
+    dept_codes: set[str] = set()
+    for d in departments.departments:
+        if d.code in dept_codes:
+            problems.add("departments.yaml", f"部门编码 {d.code} 重复")
+        dept_codes.add(d.code)
+        if d.region not in region_codes:
+            problems.add("departments.yaml", f"部门 {d.code} 的区划 {d.region} 不存在")
+    for item in catalog.values():
+        for f in item.fields:
+            if f.enum_ref and f.enum_ref not in enums.enums:
+                problems.add(
+                    root / "catalog" / f"{item.id}.yaml", f"字段 {f.name} 引用了不存在的枚举 {f.enum_ref}"
+                )
+    for regime in regimes:
+        for item_id in regime.scope.catalog_items:
+            if item_id not in catalog:
+                problems.add(root / "periods" / f"{regime.id}.yaml", f"适用目录项 {item_id} 不存在")
+    for i, a in enumerate(regimes):
+        for b in regimes[i + 1 :]:
+            same_scope = set(a.scope.catalog_items) & set(b.scope.catalog_items) and (
+                set(a.scope.domains) == set(b.scope.domains)
+            )
+            if same_scope and a.overlaps(b):
+                problems.add("periods/", f"公示期规则 {a.id} 与 {b.id} 的适用范围相同且生效期重叠")
+    penalty_labels = {v.label for v in enums.enums.get("penalty_type", [])}
+    for label in severity.penalty_types:
+        if label not in penalty_labels:
+            problems.add("severity.yaml", f"处罚类别 {label} 不在枚举 penalty_type 中")
+    for sev in [severity.default, *severity.penalty_types.values()]:
+        if sev not in SEVERITIES:
+            problems.add("severity.yaml", f"未知严重程度 {sev}")
+    for item_id in severity.catalog_items:
+        if item_id not in catalog:
+            problems.add("severity.yaml", f"目录项 {item_id} 不存在")
+
+
+def load_policy(root: Path) -> Policy:
+    """Load and validate the whole policy directory, or raise ``PolicyError`` listing every problem."""
+    root = root.resolve()
+    problems = Problems(root)
+    if not root.is_dir():
+        problems.add(str(root), "政策目录不存在")
+        problems.raise_if_any()
+    regions = load_model(root / "regions.yaml", Regions, problems)
+    departments = load_model(root / "departments.yaml", Departments, problems)
+    enums = load_model(root / "catalog" / "enums.yaml", Enums, problems)
+    catalog_docs = load_dir(root / "catalog", CatalogItem, problems, pattern="[!e]*.yaml")
+    regimes = load_dir(root / "periods", PublicityRegime, problems)
+    severity = load_model(root / "severity.yaml", SeverityMap, problems)
+    retention = load_model(root / "retention.yaml", Retention, problems)
+    years = load_dir(root / "calendar", CalendarYear, problems)
+    if not catalog_docs:
+        problems.add("catalog/", "目录为空")
+    if regions is None or departments is None or enums is None or severity is None or retention is None:
+        problems.raise_if_any()
+    assert regions and departments and enums and severity and retention  # noqa: S101 - narrowed above
+    catalog = {c.id: c for c in catalog_docs}
+    _cross_check(problems, regions, departments, enums, catalog, regimes, severity)
+    problems.raise_if_any()
+    calendar = WorkdayCalendar.of(
+        YearCalendar(y.year, frozenset(y.holidays), frozenset(y.workdays)) for y in years
+    )
+    return Policy(
+        root=root,
+        hash=policy_hash(root),
+        regions=regions,
+        departments=departments,
+        enums=enums,
+        catalog=catalog,
+        regimes=regimes,
+        severity=severity,
+        retention=retention,
+        calendar=calendar,
+    )

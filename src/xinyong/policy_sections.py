@@ -1,0 +1,24 @@
+"""Policy sections owned by capabilities (sources, measures, models …), checked by ``policy check``."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from xinyong.policy.loader import Policy
+
+# name -> "module:function"; the function takes the Policy and returns the loaded section (a sized object).
+SECTIONS: dict[str, str] = {}
+
+
+def loader(name: str) -> Callable[[Policy], Any]:
+    """Return the loader function of a section."""
+    module, _, func = SECTIONS[name].partition(":")
+    fn: Callable[[Policy], Any] = getattr(importlib.import_module(module), func)
+    return fn
+
+
+def check_sections(policy: Policy) -> dict[str, int]:
+    """Load every registered section (raising ``PolicyError`` on problems); return their sizes."""
+    return {name: len(policy.section(name, loader(name))) for name in SECTIONS}

@@ -1,0 +1,1 @@
+"""Credit records (信用记录): immutable facts with provenance."""

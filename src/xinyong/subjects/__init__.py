@@ -1,0 +1,1 @@
+"""Subjects (信用主体) and their identifiers."""

@@ -1,0 +1,157 @@
+"""Subject use cases: register subjects with their identifiers, find them by any code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.errors import Invalid, NotFound
+from xinyong.kit import ids
+from xinyong.kit.crypto import KeyRing
+from xinyong.kit.text import normalize_name
+from xinyong.subjects.models import IdentifierScheme, Subject, SubjectIdentifier, SubjectKind
+
+
+def kind_of_uscc(uscc: str) -> SubjectKind:
+    """Infer the subject kind from the registry and category characters of a USCC."""
+    head = uscc[:2]
+    if head == "92":
+        return SubjectKind.INDIVIDUAL_BUSINESS
+    if head == "11":
+        return SubjectKind.GOVERNMENT
+    if head == "12":
+        return SubjectKind.PUBLIC_INSTITUTION
+    if head[0] == "5":
+        return SubjectKind.SOCIAL_ORGANISATION
+    if head[0] == "N":
+        return SubjectKind.VILLAGE_COLLECTIVE
+    return SubjectKind.ENTERPRISE
+
+
+def identifier_lookup(keys: KeyRing, scheme: IdentifierScheme, value: str) -> str:
+    """Return the stored lookup key of an identifier (blind index for personal numbers)."""
+    if scheme == IdentifierScheme.ID_CARD:
+        return keys.blind_index(ids.validate_ric(value), scheme=scheme.value)
+    if scheme == IdentifierScheme.OTHER:
+        return keys.blind_index(value.strip().upper(), scheme=scheme.value)
+    if scheme == IdentifierScheme.USCC:
+        return ids.validate_uscc(value)
+    if scheme == IdentifierScheme.ORG_CODE:
+        return ids.validate_org_code(value)
+    return ids.validate_reg_no(value)
+
+
+def make_identifier(keys: KeyRing, scheme: IdentifierScheme, value: str) -> SubjectIdentifier:
+    """Build an identifier row; personal numbers are encrypted and only the mask is kept in clear."""
+    lookup = identifier_lookup(keys, scheme, value)
+    if scheme == IdentifierScheme.ID_CARD:
+        normalised = ids.validate_ric(value)
+        return SubjectIdentifier(
+            scheme=scheme.value,
+            lookup=lookup,
+            value=None,
+            value_enc=keys.encrypt(normalised),
+            masked=ids.mask_ric(normalised),
+        )
+    if scheme == IdentifierScheme.OTHER:
+        return SubjectIdentifier(
+            scheme=scheme.value,
+            lookup=lookup,
+            value=None,
+            value_enc=keys.encrypt(value.strip()),
+            masked=ids.mask_ric(value.strip()),
+        )
+    return SubjectIdentifier(scheme=scheme.value, lookup=lookup, value=lookup, masked=lookup)
+
+
+@dataclass(frozen=True)
+class SubjectInput:
+    """What is needed to register a subject."""
+
+    name: str
+    kind: SubjectKind | None = None
+    uscc: str | None = None
+    id_card: str | None = None
+    reg_no: str | None = None
+    region_code: str | None = None
+    industry: str | None = None
+    legal_rep: str | None = None
+    established_on: dt.date | None = None
+    status: str = "存续"
+
+
+def build_subject(keys: KeyRing, data: SubjectInput) -> Subject:
+    """Build (without adding) a subject and its identifiers from validated input."""
+    if not data.uscc and not data.id_card:
+        raise Invalid("主体至少需要统一社会信用代码或身份证号码之一", code="subject.no_identifier")
+    uscc = ids.validate_uscc(data.uscc) if data.uscc else None
+    kind = data.kind or (kind_of_uscc(uscc) if uscc else SubjectKind.NATURAL_PERSON)
+    subject = Subject(
+        kind=kind.value,
+        name=data.name.strip(),
+        name_norm=normalize_name(data.name),
+        region_code=data.region_code or (uscc[2:8] if uscc else None),
+        uscc=uscc,
+        industry=data.industry,
+        legal_rep=data.legal_rep,
+        established_on=data.established_on,
+        status=data.status,
+    )
+    if uscc:
+        subject.identifiers.append(make_identifier(keys, IdentifierScheme.USCC, uscc))
+        org = ids.org_code_of_uscc(uscc)
+        if org:
+            subject.identifiers.append(make_identifier(keys, IdentifierScheme.ORG_CODE, org))
+    if data.id_card:
+        subject.identifiers.append(make_identifier(keys, IdentifierScheme.ID_CARD, data.id_card))
+    if data.reg_no:
+        subject.identifiers.append(make_identifier(keys, IdentifierScheme.REG_NO, data.reg_no))
+    return subject
+
+
+def find_by_identifier(
+    session: Session, keys: KeyRing, scheme: IdentifierScheme, value: str
+) -> Subject | None:
+    """Return the subject holding an identifier, or ``None``."""
+    try:
+        lookup = identifier_lookup(keys, scheme, value)
+    except ids.IdentifierError:
+        return None
+    return session.scalar(
+        select(Subject)
+        .join(SubjectIdentifier, SubjectIdentifier.subject_id == Subject.id)
+        .where(SubjectIdentifier.scheme == scheme.value, SubjectIdentifier.lookup == lookup)
+    )
+
+
+def find_by_code(session: Session, keys: KeyRing, code: str) -> Subject | None:
+    """Find a subject by USCC, 身份证, 组织机构代码 or 工商注册号, whichever ``code`` is."""
+    cleaned = ids.normalize_uscc(code)
+    if len(cleaned) == 18 and ids.is_valid_uscc(cleaned):
+        return find_by_identifier(session, keys, IdentifierScheme.USCC, cleaned)
+    if len(cleaned) in (15, 18) and ids.is_valid_ric(cleaned):
+        return find_by_identifier(session, keys, IdentifierScheme.ID_CARD, cleaned)
+    if len(cleaned) == 9:
+        return find_by_identifier(session, keys, IdentifierScheme.ORG_CODE, cleaned)
+    if len(cleaned) == 15:
+        return find_by_identifier(session, keys, IdentifierScheme.REG_NO, cleaned)
+    return None
+
+
+def get_by_code(session: Session, keys: KeyRing, code: str) -> Subject:
+    """Return the subject for ``code`` or raise ``NotFound``."""
+    subject = find_by_code(session, keys, code)
+    if subject is None:
+        raise NotFound("未找到该信用主体", code="subject.not_found")
+    return subject
+
+
+def reveal_id_card(keys: KeyRing, subject: Subject) -> str | None:
+    """Decrypt a natural person's ID number (callers must authorise and log the read)."""
+    for ident in subject.identifiers:
+        if ident.scheme == IdentifierScheme.ID_CARD and ident.value_enc:
+            return keys.decrypt(ident.value_enc)
+    return None
