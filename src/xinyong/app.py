@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from xinyong import __version__
+from xinyong.app_deps import get_runtime
 from xinyong.errors import XinyongError
 from xinyong.migrate import at_head
 from xinyong.runtime import Runtime
@@ -22,25 +21,6 @@ log = logging.getLogger(__name__)
 
 # Routers of the capabilities, as "module:attribute"; each module is imported when the app is built.
 ROUTERS: tuple[str, ...] = ()
-
-
-def get_runtime(request: Request) -> Runtime:
-    """Return the runtime of the app serving ``request``."""
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """Yield a session for one request; commit on success, roll back on error."""
-    session = get_runtime(request).sessions()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 health = APIRouter(tags=["运行状态"])
@@ -53,7 +33,7 @@ def healthz() -> dict[str, str]:
 
 
 @health.get("/readyz", summary="就绪检查：数据库可达、迁移到最新、政策已加载")
-def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:  # noqa: B008 - FastAPI idiom
+def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     """Check the database, the migrations and the policy."""
     checks: dict[str, Any] = {}
     ok = True

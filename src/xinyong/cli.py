@@ -6,11 +6,14 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from xinyong.errors import XinyongError
+
+if TYPE_CHECKING:
+    from xinyong.runtime import Runtime
 
 app = typer.Typer(help="信用 Xinyong —— 城市公共信用信息平台命令行", no_args_is_help=True)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -22,7 +25,7 @@ app.add_typer(policy_app, name="policy")
 SUBCOMMANDS: tuple[tuple[str, str], ...] = ()
 
 
-def _runtime():  # type: ignore[no-untyped-def]
+def _runtime() -> Runtime:
     from xinyong.runtime import Runtime
     from xinyong.settings import Settings
 

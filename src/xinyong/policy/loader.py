@@ -242,7 +242,8 @@ def load_policy(root: Path) -> Policy:
         problems.add("catalog/", "目录为空")
     if regions is None or departments is None or enums is None or severity is None or retention is None:
         problems.raise_if_any()
-    assert regions and departments and enums and severity and retention  # noqa: S101 - narrowed above
+    if regions is None or departments is None or enums is None or severity is None or retention is None:
+        raise AssertionError("unreachable: problems were raised above")
     catalog = {c.id: c for c in catalog_docs}
     _cross_check(problems, regions, departments, enums, catalog, regimes, severity)
     problems.raise_if_any()

@@ -46,3 +46,49 @@ class CreditRecord(Base):
     policy_hash: Mapped[str | None] = mapped_column(String(64))
     first_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecordEventKind:
+    """Kinds of status events on a record (the status history from which visibility is derived)."""
+
+    OBJECTION_OPENED = "objection_opened"  # 异议中（异议标注）
+    OBJECTION_CLOSED = "objection_closed"  # 异议处理完毕（detail.outcome）
+    REPAIRED = "repaired"  # 信用修复完成：终止公示、停止共享和使用
+    DISCLOSURE_STOPPED = "disclosure_stopped"  # 停止披露（如超期保存异议成立）
+    LIST_REMOVED = "list_removed"  # 移出名单
+    DELETED = "deleted"  # 依法删除（事实错误等）
+    SUSPENDED = "suspended"  # 暂时屏蔽（重整、修复审核中）
+    UNSUSPENDED = "unsuspended"  # 解除屏蔽
+
+    ALL = (
+        OBJECTION_OPENED,
+        OBJECTION_CLOSED,
+        REPAIRED,
+        DISCLOSURE_STOPPED,
+        LIST_REMOVED,
+        DELETED,
+        SUSPENDED,
+        UNSUSPENDED,
+    )
+
+
+class RecordEvent(Base):
+    """A dated status event on a credit record, appended by repair, objection and other workflows.
+
+    Whether a record is shown, shared or counted is derived from its dates and these events; nothing
+    flips a flag on the record itself.
+    """
+
+    __tablename__ = "record_event"
+    __table_args__ = (Index("ix_record_event_record", "record_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("credit_record.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    source_type: Mapped[str | None] = mapped_column(String(24))
+    source_id: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

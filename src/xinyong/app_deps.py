@@ -1,0 +1,29 @@
+"""Request dependencies shared by every router: the runtime and a request-owned session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from xinyong.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    """Return the runtime of the app serving ``request``."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """Yield a session for one request; commit on success, roll back on error."""
+    session = get_runtime(request).sessions()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,1 @@
+"""Accounts, roles, API keys, sessions; the one place where callers are identified and checked."""

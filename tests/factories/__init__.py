@@ -1,0 +1,1 @@
+"""Small typed factories, one module per capability."""
