@@ -100,9 +100,9 @@ def _status_reasons(facts: RecordFacts, mode: RepairMode, on: dt.date) -> list[R
     return out
 
 
-def _penalty_end(facts: RecordFacts, policy: Policy, wf: RepairWorkflow, on: dt.date) -> tuple[
-    list[Reason], dict[str, object]
-]:
+def _penalty_end(
+    facts: RecordFacts, policy: Policy, wf: RepairWorkflow, on: dt.date
+) -> tuple[list[Reason], dict[str, object]]:
     out: list[Reason] = []
     win = window(facts, policy)
     info: dict[str, object] = {

@@ -84,10 +84,12 @@ def _short_period(regime: PublicityRegime, facts: RecordFacts) -> int | None:
     if types and types <= set(short.penalty_types):
         return short.months
     fine_only = types <= {"罚款", "通报批评", *short.penalty_types}
-    if short.fine_below_wan is not None and facts.fine_wan is not None and fine_only and types:
-        if facts.fine_wan < short.fine_below_wan:
-            return short.months
-    return None
+    below = (
+        short.fine_below_wan is not None
+        and facts.fine_wan is not None
+        and facts.fine_wan < short.fine_below_wan
+    )
+    return short.months if below and fine_only and types else None
 
 
 def _not_published(regime: PublicityRegime, facts: RecordFacts) -> str | None:

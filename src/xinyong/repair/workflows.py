@@ -47,6 +47,7 @@ class RepairWorkflow(Versioned):
     modes: dict[RepairMode, ModeRules]
     regime_conditions: dict[str, list[RegimeCondition]] = {}
     abnormal_list_items: list[str] = []
+    violation_fields: dict[str, str] = {}
     notice_items: list[str] = []
     commitment_text: str
 
@@ -85,6 +86,7 @@ class ObjectionWorkflow(Versioned):
     review_window_workdays: int = Field(ge=1)
     review_decide_workdays: int = Field(ge=1)
     review_max_workdays: int = Field(ge=1)
+    review_department: str | None = None
     grounds: list[Labelled]
     outcomes: list[Labelled]
 
@@ -149,7 +151,8 @@ def load(policy: Policy) -> Workflows:
             if mode not in repair.modes:
                 problems.add(root / "repair.yaml", f"缺少修复方式 {mode}")
     problems.raise_if_any()
-    assert repair is not None and objection is not None and notification is not None  # noqa: S101
+    if repair is None or objection is None or notification is None:
+        raise AssertionError("unreachable: problems were raised above")
     return Workflows(repair=repair, objection=objection, notification=notification)
 
 
