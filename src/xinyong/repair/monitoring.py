@@ -193,7 +193,7 @@ def kpis(session: Session, policy: Policy, *, start: dt.date, end: dt.date, toda
             ),
             "open": len(open_obj),
             "overdue": sum(
-                1 for o in open_obj if (d := objections_service.due_on(o)) is not None and d < today
+                1 for o in open_obj if (od := objections_service.due_on(o)) is not None and od < today
             ),
         },
     }
