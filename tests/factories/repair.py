@@ -53,7 +53,11 @@ def record(
             "CF_JDRQ": decision_on.isoformat(),
         }
     elif payload is None:
-        payload = {"MD_LRWH": f"列入〔2026〕{n}号", "MD_LX": "严重违法失信名单", "MD_LRRQ": decision_on.isoformat()}
+        payload = {
+            "MD_LRWH": f"列入〔2026〕{n}号",
+            "MD_LX": "严重违法失信名单",
+            "MD_LRRQ": decision_on.isoformat(),
+        }
     row = CreditRecord(
         record_key=f"test-{n}-{catalog_item}",
         catalog_item=catalog_item,
@@ -84,7 +88,9 @@ def event(session: Session, record_id: int, kind: str, on: dt.date) -> RecordEve
 
 def api_key(session: Session, role: Role, **scope: Any) -> tuple[Principal, dict[str, str]]:
     """Create an API key; return its principal and the Authorization header."""
-    _row, key = auth_service.create_api_key(session, actor="test", name=f"{role.value}-{next(_seq)}", role=role, **scope)
+    _row, key = auth_service.create_api_key(
+        session, actor="test", name=f"{role.value}-{next(_seq)}", role=role, **scope
+    )
     principal = auth_service.principal_for_key(session, key)
     assert principal is not None
     return principal, {"Authorization": f"Bearer {key}"}
