@@ -185,13 +185,15 @@ def test_eligibility_table(
     assert sorted(verdict.codes) == sorted(codes)
     assert verdict.earliest_on == earliest
     for reason in verdict.reasons:
-        assert reason.message and any("\u4e00" <= ch <= "\u9fff" for ch in reason.message)
+        assert reason.message
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in reason.message)
 
 
 def test_explains_the_regime_and_periods(policy: Policy) -> None:
     verdict = assess(penalty(D(2026, 5, 10), domain="market_regulation"), D(2026, 6, 1), policy)
     assert verdict.regime_id == "samr-order-45"  # the domain rule is primary
-    assert verdict.mode == "penalty_end" and verdict.mode_label == "终止公示行政处罚信息"
+    assert verdict.mode == "penalty_end"
+    assert verdict.mode_label == "终止公示行政处罚信息"
     assert verdict.publication_end == D(2029, 5, 10)
     assert {m.code for m in verdict.materials if m.required} == {"commitment", "performance_proof"}
 

@@ -94,10 +94,12 @@ def test_full_flow_with_supplement_and_approval(
             json={"note": "请补充整改报告"},
             headers=world.officer_h,
         )
-        assert r.status_code == 200 and r.json()["state"] == "materials_requested"
+        assert r.status_code == 200
+        assert r.json()["state"] == "materials_requested"
         assert r.json()["waiting_for"] == "applicant"
         r = client.post(f"/api/v1/repairs/{cid}/accept", headers=world.officer_h)
-        assert r.status_code == 409 and r.json()["code"] == "repair.bad_transition"
+        assert r.status_code == 409
+        assert r.json()["code"] == "repair.bad_transition"
         set_clock(at(dt.date(2026, 10, 9)))
         r = client.post(
             f"/api/v1/repairs/{cid}/materials",
@@ -125,7 +127,8 @@ def test_full_flow_with_supplement_and_approval(
 
     events = session.scalars(select(RecordEvent).where(RecordEvent.record_id == world.penalty.id)).all()
     assert [(e.kind, e.effective_on) for e in events] == [("repaired", dt.date(2026, 10, 9))]
-    assert events[0].source_type == "repair" and events[0].source_id == cid
+    assert events[0].source_type == "repair"
+    assert events[0].source_id == cid
     assert [c.kinds for c in seen] == [("repaired",)]
     assert seen[0].subject_id == world.subject.id
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "repair_case")).all()
@@ -141,9 +144,11 @@ def test_full_flow_with_supplement_and_approval(
     r = client.get(f"/api/v1/records/{world.penalty.id}/repair-eligibility", headers=world.subject_h)
     assert r.json()["reasons"][0]["code"] == "repair.already_repaired"
     r = client.get(f"/api/v1/repairs/{cid}", headers=world.subject_h)
-    assert r.status_code == 200 and r.json()["outcome"] == "approved"
+    assert r.status_code == 200
+    assert r.json()["outcome"] == "approved"
     r = client.get(f"/api/v1/repairs/{cid}/materials/{proof['id']}", headers=world.officer_h)
-    assert r.status_code == 200 and r.content == PROOF
+    assert r.status_code == 200
+    assert r.content == PROOF
 
 
 def test_required_materials_and_agent(client: TestClient, world: World, set_clock: Callable) -> None:
@@ -157,9 +162,11 @@ def test_required_materials_and_agent(client: TestClient, world: World, set_cloc
         },
         headers=world.subject_h,
     )
-    assert r.status_code == 422 and r.json()["code"] == "repair.materials_missing"
+    assert r.status_code == 422
+    assert r.json()["code"] == "repair.materials_missing"
     body = apply(client, world, kinds="performance_proof", agent_name="李四")
-    assert body["status"] == 422 and "授权委托书" in body["message"]
+    assert body["status"] == 422
+    assert "授权委托书" in body["message"]
     r = client.post(
         "/api/v1/repairs",
         data={
@@ -171,7 +178,8 @@ def test_required_materials_and_agent(client: TestClient, world: World, set_cloc
         files=[("files", ("a.pdf", b"x", "application/pdf"))],
         headers=world.subject_h,
     )
-    assert r.status_code == 422 and "repair.obligations_unfulfilled" in str(r.json())
+    assert r.status_code == 422
+    assert "repair.obligations_unfulfilled" in str(r.json())
 
 
 def test_rejection_and_list_removal(
@@ -190,7 +198,8 @@ def test_rejection_and_list_removal(
     set_clock(at(dt.date(2026, 9, 30)))
     # the penalty cannot be repaired while the subject is on the serious list
     body = apply(client, world, kinds="performance_proof")
-    assert body["status"] == 422 and "repair.on_serious_list" in str(body["detail"])
+    assert body["status"] == 422
+    assert "repair.on_serious_list" in str(body["detail"])
     r = client.post(
         "/api/v1/repairs",
         data={
@@ -222,7 +231,8 @@ def test_rejection_and_list_removal(
         json={"outcome": "rejected", "reason": "材料不实"},
         headers=world.officer_h,
     )
-    assert r.status_code == 200 and r.json()["state"] == "rejected"
+    assert r.status_code == 200
+    assert r.json()["state"] == "rejected"
     assert session.scalars(select(RecordEvent).where(RecordEvent.record_id == world.penalty.id)).all() == []
 
 
@@ -242,7 +252,8 @@ def test_work_queue_shows_overdue(client: TestClient, world: World, set_clock: C
     assert r.status_code == 200
     q = r.json()
     assert q["overdue"] == 1, q
-    assert q["items"][0]["id"] == case["id"] and q["items"][0]["overdue"] is True
+    assert q["items"][0]["id"] == case["id"]
+    assert q["items"][0]["overdue"] is True
     assert q["items"][0]["overdue_workdays"] == 1
     r = client.get("/api/v1/workqueue", headers=world.other_officer_h)
     assert r.json()["open"] == 0
