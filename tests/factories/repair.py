@@ -72,6 +72,8 @@ def record(
         payload=payload,
         content_hash=hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest(),
         batch_id=batch_id,
+        first_received_at=dt.datetime.combine(decision_on, dt.time(2), tzinfo=dt.UTC),
+        last_received_at=dt.datetime.combine(decision_on, dt.time(2), tzinfo=dt.UTC),
     )
     session.add(row)
     session.flush()
