@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 from typing import Any
 
@@ -24,13 +23,23 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.objections.models import Objection
+from xinyong.objections.queries import decided_between, due_on, filed_between, list_objections
+from xinyong.objections.versions import new_version
 from xinyong.policy.loader import Policy
-from xinyong.records.models import CreditRecord, RecordEventKind
+from xinyong.records.models import RecordEventKind
 from xinyong.repair import effects
 from xinyong.repair.clock import due
 from xinyong.repair.queries import current_version, get_record
 from xinyong.repair.states import OBJECTION
 from xinyong.repair.workflows import ObjectionWorkflow, workflows
+
+__all__ = [
+    "decided_between",
+    "due_on",
+    "filed_between",
+    "list_objections",
+    "new_version",
+]
 
 OUTCOME_EVENTS = {
     "delete": RecordEventKind.DELETED,
@@ -263,70 +272,6 @@ def extend_objection(
     return obj
 
 
-def _content_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()
-    ).hexdigest()
-
-
-def new_version(
-    session: Session, policy: Policy, record: CreditRecord, changes: dict[str, Any], *, now: dt.datetime
-) -> CreditRecord:
-    """Write a corrected or supplemented version of a record (the old one stays, superseded)."""
-    item = policy.catalog[record.catalog_item]
-    names = {f.name for f in item.fields}
-    unknown = sorted(set(changes) - names)
-    if not changes or unknown:
-        raise Invalid(
-            f"更正/补充须给出目录项字段及新值（未知字段：{'、'.join(unknown) or '无'}）",
-            code="objection.bad_changes",
-        )
-    payload = {**record.payload, **changes}
-    version = (
-        int(
-            session.scalar(
-                select(func.max(CreditRecord.version)).where(CreditRecord.record_key == record.record_key)
-            )
-            or 0
-        )
-        + 1
-    )
-
-    def col(role: str, current: Any) -> Any:
-        field = item.roles.get(role)  # type: ignore[call-overload]
-        if field is None or field not in changes:
-            return current
-        value = changes[field]
-        if role in ("decision_on", "valid_from", "valid_to") and value:
-            return dt.date.fromisoformat(str(value)[:10])
-        return value
-
-    row = CreditRecord(
-        record_key=record.record_key,
-        catalog_item=record.catalog_item,
-        catalog_version=item.version,
-        subject_id=record.subject_id,
-        department_id=record.department_id,
-        document_no=col("document_no", record.document_no),
-        decision_on=col("decision_on", record.decision_on),
-        valid_from=col("valid_from", record.valid_from),
-        valid_to=col("valid_to", record.valid_to),
-        severity=record.severity,
-        polarity=record.polarity,
-        payload=payload,
-        content_hash=_content_hash(payload),
-        version=version,
-        supersedes_id=record.id,
-        batch_id=None,
-        policy_hash=policy.hash,
-        first_received_at=now,
-        last_received_at=now,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
 def decide_objection(
     session: Session,
     policy: Policy,
@@ -485,43 +430,3 @@ def request_review(
         detail={"review_of_id": first.id},
     )
     return review, new_code
-
-
-def list_objections(
-    session: Session,
-    *,
-    department_id: int | None = None,
-    subject_id: int | None = None,
-    open_only: bool = False,
-    limit: int = 200,
-) -> list[Objection]:
-    """Return objections, newest first, filtered by handling department or subject."""
-    q = select(Objection)
-    if department_id is not None:
-        q = q.where(Objection.department_id == department_id)
-    if subject_id is not None:
-        q = q.where(Objection.subject_id == subject_id)
-    if open_only:
-        q = q.where(Objection.state.in_(OBJECTION.pending))
-    return list(session.scalars(q.order_by(Objection.id.desc()).limit(limit)))
-
-
-def filed_between(session: Session, start: dt.date, end: dt.date) -> list[Objection]:
-    """Return objections filed in ``[start, end]``."""
-    return list(
-        session.scalars(
-            select(Objection).where(Objection.submitted_on >= start, Objection.submitted_on <= end)
-        )
-    )
-
-
-def decided_between(session: Session, start: dt.date, end: dt.date) -> list[Objection]:
-    """Return objections decided in ``[start, end]``."""
-    return list(
-        session.scalars(select(Objection).where(Objection.decided_on >= start, Objection.decided_on <= end))
-    )
-
-
-def due_on(obj: Objection) -> dt.date | None:
-    """Return the day the handler's next step is due."""
-    return obj.accept_due_on if obj.state == "submitted" else obj.decide_due_on
