@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tests.factories import repair as f
 from tests.repair.conftest import World
 from xinyong.policy.loader import Policy
+from xinyong.runtime import Runtime
 from xinyong.repair.models import RepairNotice
 from xinyong.repair.notices import issue_notices_for_new_penalties
 
@@ -79,3 +80,10 @@ def test_notice_api(client: TestClient, world: World, set_clock: Callable) -> No
         client.get(f"/api/v1/records/{world.penalty.id}/repair-notice", headers=world.bank_h).status_code
         == 403
     )
+
+
+def test_demo_step_issues_notices(runtime: Runtime, world: World) -> None:
+    from xinyong.repair.demo import issue_notices
+
+    lines = issue_notices(runtime, runtime.settings.var_dir)
+    assert "1 份" in lines[0]
