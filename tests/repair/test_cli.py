@@ -26,6 +26,8 @@ def test_cli_commands() -> None:
     assert r.exit_code == 2
     assert "record.not_found" in r.output
     r = runner.invoke(app, ["outbox", "dispatch"])
-    assert r.exit_code == 0 and "已投递 0" in r.output
+    assert r.exit_code == 0
+    assert "已投递 0" in r.output
     r = runner.invoke(app, ["outbox", "endpoint", "org:测试", "--url", "ftp://x"])
-    assert r.exit_code == 2 and "outbox.bad_url" in r.output
+    assert r.exit_code == 2
+    assert "outbox.bad_url" in r.output

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from tests.factories import repair as f
 from tests.repair.conftest import World
 from xinyong.policy.loader import Policy
-from xinyong.runtime import Runtime
 from xinyong.repair.models import RepairNotice
 from xinyong.repair.notices import issue_notices_for_new_penalties
+from xinyong.runtime import Runtime
 
 
 def test_notices_for_new_batch(session: Session, policy: Policy, world: World) -> None:
