@@ -15,6 +15,7 @@ from xinyong.objections.models import Objection
 from xinyong.outbox import service as outbox_service
 from xinyong.outbox.models import OutboxMessage
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.runtime import Runtime
 
 
 def file(
@@ -219,3 +220,26 @@ def test_unknown_calendar_year(client: TestClient, world: World, set_clock: Call
     r = file(client, world.penalty.id)
     assert r.status_code == 422
     assert r.json()["code"] == "calendar.unknown_year"
+
+
+def test_public_cannot_object_to_hidden_records(
+    client: TestClient, world: World, set_clock: Callable, session: Session, runtime: Runtime
+) -> None:
+    from tests.factories.subjects import person
+
+    somebody = person(session, runtime.keys, name="李四")
+    hidden = f.record(session, subject_id=somebody.id, department_id=world.department_id)
+    tax = f.record(
+        session,
+        subject_id=world.subject.id,
+        department_id=world.department_id,
+        catalog_item="qs",
+        payload={"QS_WSH": "欠税1"},
+    )
+    session.commit()
+    set_clock(at(dt.date(2026, 9, 30)))
+    for record_id in (hidden.id, tax.id):
+        r = file(client, record_id)
+        assert r.status_code == 404
+    # the subject itself may object to its non-public records
+    assert file(client, tax.id, headers=world.subject_h).status_code == 201

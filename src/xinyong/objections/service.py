@@ -26,12 +26,13 @@ from xinyong.objections.models import Objection
 from xinyong.objections.queries import decided_between, due_on, filed_between, list_objections
 from xinyong.objections.versions import new_version
 from xinyong.policy.loader import Policy
-from xinyong.records.models import RecordEventKind
+from xinyong.records.models import CreditRecord, RecordEventKind
 from xinyong.repair import effects
 from xinyong.repair.clock import due
 from xinyong.repair.queries import current_version, get_record
 from xinyong.repair.states import OBJECTION
 from xinyong.repair.workflows import ObjectionWorkflow, workflows
+from xinyong.subjects.models import Subject, SubjectKind
 
 __all__ = [
     "decided_between",
@@ -109,6 +110,9 @@ def submit_objection(
     if not contact_name.strip() or not (contact_phone or contact_email):
         raise Invalid("请留下联系人姓名及电话或电子邮箱，以便告知处理结果", code="objection.contact_required")
     record = current_version(session, get_record(session, record_id))
+    if principal.role == Role.PUBLIC and not _public_record(session, policy, record):
+        # the public may object only to what it can see; do not reveal that other records exist
+        raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
     if ground == "wrongly_listed" and record.catalog_item not in workflows(policy).repair.serious_list_items:
         raise Invalid("该记录不是严重失信名单信息", code="objection.not_a_list")
     code = secrets.token_urlsafe(12)
@@ -152,6 +156,18 @@ def submit_objection(
         detail={"record_id": record.id, "ground": ground, "stage": "first"},
     )
     return obj, code
+
+
+def _public_record(session: Session, policy: Policy, record: CreditRecord) -> bool:
+    """Tell whether a record is of a publicly disclosed item and not a natural person's (Zhejiang Art. 16)."""
+    item = policy.catalog.get(record.catalog_item)
+    subject = session.get(Subject, record.subject_id)
+    natural = subject is not None and subject.kind == SubjectKind.NATURAL_PERSON
+    return (
+        item is not None
+        and item.disclosure == "public"
+        and not (natural and not policy.retention.natural_person_public)
+    )
 
 
 def get_objection(session: Session, objection_id: int) -> Objection:

@@ -343,13 +343,15 @@ def decide_repair(
     case.decided_on, case.decided_at, case.decided_by = today, now, principal.actor
     _transition(session, case, action, principal.actor, {"reason": case.decision_reason})
     if outcome == "approved":
+        # a correction may have superseded the record while the case ran: the current version is repaired
+        current = current_version(session, get_record(session, case.record_id))
         kinds = [RecordEventKind.REPAIRED]
         if case.mode == "list_removal":
             kinds.insert(0, RecordEventKind.LIST_REMOVED)
         for kind in kinds:
             effects.append_event(
                 session,
-                record_id=case.record_id,
+                record_id=current.id,
                 kind=kind,
                 effective_on=today,
                 source_type="repair",
@@ -362,7 +364,7 @@ def decide_repair(
             session,
             policy,
             effects.RecordChange(
-                record_id=case.record_id,
+                record_id=current.id,
                 record_key=case.record_key,
                 subject_id=case.subject_id,
                 kinds=tuple(kinds),
