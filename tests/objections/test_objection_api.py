@@ -243,3 +243,12 @@ def test_public_cannot_object_to_hidden_records(
         assert r.status_code == 404
     # the subject itself may object to its non-public records
     assert file(client, tax.id, headers=world.subject_h).status_code == 201
+
+
+def test_odd_input_is_handled(client: TestClient, world: World, set_clock: Callable) -> None:
+    set_clock(at(dt.date(2026, 9, 30)))
+    r = file(client, world.penalty.id, description="错误\x00信息", contact_name="王\x00五")
+    assert r.status_code == 201
+    assert r.json()["description"] == "错误信息"
+    assert client.get("/api/v1/objections/99999999999999999999999").status_code == 422
+    assert file(client, 2**63).status_code == 422

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from fastapi import Path as FastAPIPath
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -17,6 +18,8 @@ from xinyong.objections.models import Objection
 from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.states import OBJECTION
 from xinyong.runtime import Runtime
+
+DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1/objections", tags=["异议处理"])
 HANDLERS = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
@@ -63,10 +66,30 @@ def objection_out(obj: Objection, today: dt.date, *, contacts: bool) -> dict[str
     return out
 
 
-class ObjectionCreate(BaseModel):
+def _no_nul(value: Any) -> Any:
+    """Drop NUL characters (PostgreSQL text cannot hold them) from strings, recursively."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nul(v) for v in value]
+    return value
+
+
+class Clean(BaseModel):
+    """A request body whose strings carry no NUL characters."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _strip_nul(cls, data: Any) -> Any:
+        return _no_nul(data)
+
+
+class ObjectionCreate(Clean):
     """An objection: the record, the ground and how to reach the objector."""
 
-    record_id: int
+    record_id: int = Field(ge=1, le=2**63 - 1)
     ground: str = Field(description="wrong / incomplete / past_retention / wrongly_listed")
     description: str = Field(min_length=1, max_length=4000)
     contact_name: str = Field(min_length=1, max_length=100)
@@ -105,7 +128,7 @@ def list_(
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS, Role.SUPERVISOR, Role.AUDITOR, Role.SUBJECT)),
     open_only: bool = False,
-    limit: int = Query(default=100, le=500),
+    limit: int = Query(default=100, ge=1, le=500),
 ) -> list[dict[str, Any]]:
     """List objections the caller may see."""
     dept = principal.department_id if principal.role in (Role.OFFICER, Role.SYSTEM) else None
@@ -118,11 +141,11 @@ def list_(
 
 @router.get("/{objection_id}", summary="查看异议（公众凭查询码）")
 def get(
-    objection_id: int,
+    objection_id: DbId,
     session: SessionDep,
     clock: ClockDep,
     principal: Principal = Depends(current_principal),
-    code: str | None = Query(default=None, description="提交时获得的查询码"),
+    code: str | None = Query(default=None, max_length=64, description="提交时获得的查询码"),
 ) -> dict[str, Any]:
     """Return one objection."""
     obj = service.get_objection(session, objection_id)
@@ -132,7 +155,7 @@ def get(
 
 @router.post("/{objection_id}/accept", summary="受理异议（信息提供部门）")
 def accept(
-    objection_id: int,
+    objection_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
     clock: ClockDep,
@@ -145,7 +168,7 @@ def accept(
     return objection_out(obj, clock.today, contacts=True)
 
 
-class Extension(BaseModel):
+class Extension(Clean):
     """An extension approved by the department head."""
 
     workdays: int = Field(ge=1, le=60)
@@ -155,7 +178,7 @@ class Extension(BaseModel):
 
 @router.post("/{objection_id}/extend", summary="经负责人批准延长处理期限（合计不超过 20 个工作日）")
 def extend(
-    objection_id: int,
+    objection_id: DbId,
     body: Extension,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -175,7 +198,7 @@ def extend(
     return objection_out(obj, clock.today, contacts=True)
 
 
-class ObjectionDecision(BaseModel):
+class ObjectionDecision(Clean):
     """The outcome of verification, with its reason (and the new values for a correction)."""
 
     outcome: str = Field(
@@ -187,7 +210,7 @@ class ObjectionDecision(BaseModel):
 
 @router.post("/{objection_id}/decide", summary="作出异议处理决定")
 def decide(
-    objection_id: int,
+    objection_id: DbId,
     body: ObjectionDecision,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -209,7 +232,7 @@ def decide(
     return objection_out(obj, clock.today, contacts=True)
 
 
-class ReviewRequest(BaseModel):
+class ReviewRequest(Clean):
     """A request for 复核 after a rejection."""
 
     reason: str = Field(min_length=1, max_length=4000)
@@ -218,7 +241,7 @@ class ReviewRequest(BaseModel):
 
 @router.post("/{objection_id}/review", status_code=201, summary="驳回后申请复核")
 def review(
-    objection_id: int,
+    objection_id: DbId,
     body: ReviewRequest,
     session: SessionDep,
     runtime: RuntimeDep,

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi import Path as FastAPIPath
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,8 @@ from xinyong.outbox.models import OutboxMessage
 from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
+
+DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1", tags=["变更通知"])
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -52,7 +55,7 @@ def inbox(
 
 @router.post("/inbox/{message_id}/read", summary="标记已读")
 def read(
-    message_id: int,
+    message_id: DbId,
     session: SessionDep,
     clock: Annotated[Clock, Depends(get_clock)],
     principal: Principal = Depends(require(*RECIPIENTS)),
@@ -65,9 +68,9 @@ def read(
 class EndpointSet(BaseModel):
     """How a recipient is reached."""
 
-    recipient: str = Field(min_length=1, max_length=100)
+    recipient: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")
     transport: Literal["webhook", "inbox"]
-    url: str | None = Field(default=None, max_length=500)
+    url: str | None = Field(default=None, max_length=500, pattern=r"^[^\x00]*$")
     secret: str | None = Field(default=None, max_length=200)
     active: bool = True
 
@@ -100,7 +103,7 @@ def messages(
     session: SessionDep,
     principal: Principal = Depends(require(Role.ADMIN, Role.AUDITOR)),
     pending_only: bool = False,
-    limit: int = Query(default=100, le=1000),
+    limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[dict[str, Any]]:
     """List outbox messages with their delivery state."""
     q = select(OutboxMessage)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -20,6 +21,8 @@ from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.models import RepairCase, RepairMaterial
 from xinyong.repair.states import REPAIR
 from xinyong.runtime import Runtime
+
+DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1", tags=["信用修复"])
 
@@ -96,7 +99,7 @@ async def _uploads(files: list[UploadFile], kinds: list[str]) -> list[storage.Up
 
 @router.get("/records/{record_id}/repair-eligibility", summary="查询记录能否申请信用修复（含最早可申请日期）")
 def repair_eligibility(
-    record_id: int,
+    record_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
     clock: ClockDep,
@@ -114,7 +117,7 @@ async def submit(
     session: SessionDep,
     runtime: RuntimeDep,
     clock: ClockDep,
-    record_id: Annotated[int, Form()],
+    record_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
     obligations_fulfilled: Annotated[bool, Form(description="已履行法定义务、纠正失信行为")],
     commitment_accepted: Annotated[bool, Form(description="在线签署信用修复承诺书")] = False,
     statement: Annotated[str | None, Form(max_length=4000)] = None,
@@ -126,6 +129,9 @@ async def submit(
     principal: Principal = Depends(require(*APPLICANTS)),
 ) -> dict[str, Any]:
     """File an application; the case goes to the department that made the finding."""
+    statement, applicant_name, agent_name, contact_phone = (
+        v.replace("\x00", "") if v else v for v in (statement, applicant_name, agent_name, contact_phone)
+    )
     case = service.submit_repair(
         session,
         runtime.policy,
@@ -153,7 +159,7 @@ def list_cases(
     principal: Principal = Depends(require(*READERS)),
     state: str | None = None,
     overdue: bool = False,
-    limit: int = Query(default=100, le=500),
+    limit: int = Query(default=100, ge=1, le=500),
 ) -> list[dict[str, Any]]:
     """List cases the caller may see."""
     q = select(RepairCase)
@@ -172,7 +178,7 @@ def list_cases(
 
 @router.get("/repairs/{case_id}", summary="查看修复申请及办理进度")
 def get(
-    case_id: int, session: SessionDep, clock: ClockDep, principal: Principal = Depends(require(*READERS))
+    case_id: DbId, session: SessionDep, clock: ClockDep, principal: Principal = Depends(require(*READERS))
 ) -> dict[str, Any]:
     """Return one case."""
     case = service.get_case(session, case_id)
@@ -182,8 +188,8 @@ def get(
 
 @router.get("/repairs/{case_id}/materials/{material_id}", summary="下载材料（校验哈希）")
 def material(
-    case_id: int,
-    material_id: int,
+    case_id: DbId,
+    material_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
     principal: Principal = Depends(require(*READERS)),
@@ -204,7 +210,7 @@ def material(
 
 @router.post("/repairs/{case_id}/accept", summary="受理（认定部门）")
 def accept(
-    case_id: int,
+    case_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
     clock: ClockDep,
@@ -220,12 +226,12 @@ def accept(
 class MaterialsRequest(BaseModel):
     """A request to supplement materials (补正), listing everything missing at once."""
 
-    note: str = Field(min_length=1, max_length=1000)
+    note: str = Field(min_length=1, max_length=1000, pattern=r"^[^\x00]*$")
 
 
 @router.post("/repairs/{case_id}/request-materials", summary="一次性告知补正材料（补正）")
 def request_materials(
-    case_id: int,
+    case_id: DbId,
     body: MaterialsRequest,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -241,7 +247,7 @@ def request_materials(
 
 @router.post("/repairs/{case_id}/materials", summary="补充上传材料")
 async def add_materials(
-    case_id: int,
+    case_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
     clock: ClockDep,
@@ -267,12 +273,12 @@ class Decision(BaseModel):
     """A repair decision with its reason."""
 
     outcome: Literal["approved", "rejected"]
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: str = Field(min_length=1, max_length=1000, pattern=r"^[^\x00]*$")
 
 
 @router.post("/repairs/{case_id}/decide", summary="作出修复决定（准予/不予）")
 def decide(
-    case_id: int,
+    case_id: DbId,
     body: Decision,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -295,7 +301,7 @@ def decide(
 
 @router.post("/repairs/{case_id}/withdraw", summary="撤回申请")
 def withdraw(
-    case_id: int, session: SessionDep, clock: ClockDep, principal: Principal = Depends(require(*APPLICANTS))
+    case_id: DbId, session: SessionDep, clock: ClockDep, principal: Principal = Depends(require(*APPLICANTS))
 ) -> dict[str, Any]:
     """Withdraw one's own application."""
     case = service.withdraw(session, principal, case_id, today=clock.today)
@@ -304,7 +310,7 @@ def withdraw(
 
 @router.get("/records/{record_id}/repair-notice", summary="信用修复告知书（两书同达）")
 def repair_notice(
-    record_id: int,
+    record_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
     principal: Principal = Depends(require(*READERS)),
@@ -335,7 +341,7 @@ def workqueue(
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS, Role.SUPERVISOR)),
-    department_id: int | None = None,
+    department_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> dict[str, Any]:
     """Return the open cases of the caller's department (admins and supervisors may pick one or see all)."""
     if principal.role in (Role.OFFICER, Role.SYSTEM):
