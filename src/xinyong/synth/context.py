@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,3 +39,16 @@ def add_years(day: dt.date, years: float) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def log_uniform(ctx: Ctx, low: float, high: float) -> float:
+    """Return an amount in 万元 with at most four decimals (whole yuan)."""
+    value = math.exp(ctx.rng.uniform(math.log(low), math.log(high)))
+    return round(value, 4 if value < 1 else 2)
+
+
+def doc_no(ctx: Ctx, word: str) -> str:
+    """Return a decision number such as 温市监处〔2024〕123号, unique per department and year."""
+    abbr = ctx.abbr
+    n = ctx.seq(f"{ctx.dept.code}:{word}:{ctx.on.year}")
+    return f"{abbr}{word}〔{ctx.on.year}〕{n}号"

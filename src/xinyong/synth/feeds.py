@@ -22,7 +22,7 @@ from xinyong.synth.places import CITY_CODE, County
 from xinyong.synth.subjects import SynthSubject
 from xinyong.synth.writers import CsvFeed, XlsxFeed
 
-BUFFER_ROWS = 20_000  # rows held across all files before everything is flushed
+BUFFER_ROWS = 50_000  # rows held across all files before everything is flushed
 COUNTY_DOMAINS = {"market_regulation": "SCJG", "tax": "SW", "court": "FY", "credit": "FGJ"}
 SHARED_FORMATS = (  # (format, encoding, header, weight) of 双公示 files
     ("csv", "utf-8", "codes", 40.0),
@@ -140,7 +140,7 @@ class FeedSet:
         for emitted in self.mess.apply(
             self.specs[item_id], subject, row, feed.defects, xlsx=feed.format == "xlsx"
         ):
-            cells: list[Value] = [emitted.row.get(name) for name in feed.fields]
+            cells: list[Value] = list(map(emitted.row.get, feed.fields))
             if emitted.columns > 0:
                 cells.append("备注：数据导出")
             elif emitted.columns < 0:
@@ -152,10 +152,15 @@ class FeedSet:
             self.flush()
 
     def flush(self) -> None:
-        """Append every buffered row to its file."""
-        for feed in self.files.values():
+        """Append buffered rows to their files, the fullest first, until half the buffer is free.
+
+        Files with a few rows wait for more, so a flush opens few files however many there are.
+        """
+        for feed in sorted(self.files.values(), key=lambda f: (-f.writer.pending, f.path)):
+            if self._pending <= BUFFER_ROWS // 2:
+                break
+            self._pending -= feed.writer.pending
             feed.writer.flush()
-        self._pending = 0
 
     def close(self) -> list[dict[str, Any]]:
         """Finish every file and return the manifest entries, sorted by path."""

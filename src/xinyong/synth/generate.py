@@ -22,12 +22,12 @@ import yaml
 
 from xinyong.policy.schemas import CatalogItem, Departments
 from xinyong.settings import ROOT
+from xinyong.subjects.models import SubjectKind
 from xinyong.subjects.register import REGISTER_COLUMNS
 from xinyong.synth.context import Ctx, Row
 from xinyong.synth.feeds import DepartmentIndex, FeedSet
-from xinyong.synth.items import ITEMS, group_of
+from xinyong.synth.items import ITEMS, PLANS, group_of
 from xinyong.synth.mess import DEFECTS, Mess
-from xinyong.synth.names import weighted
 from xinyong.synth.places import COUNTIES
 from xinyong.synth.subjects import ORG_KINDS, CountyGenerator, SynthSubject, split_by_population
 
@@ -52,27 +52,27 @@ SCALES = {
 
 
 def _yaml(path: Path) -> Any:
-    return yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)  # noqa: S506 - the C safe loader
+    return yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
 
 
 def load_inputs(policy_dir: Path) -> tuple[Departments, dict[str, CatalogItem]]:
     """Read the departments and the catalog the feeds follow (validated by their policy models)."""
     departments = Departments.model_validate(_yaml(policy_dir / "departments.yaml"))
-    items = [CatalogItem.model_validate(_yaml(p)) for p in sorted((policy_dir / "catalog").glob("[!e]*.yaml"))]
+    items = [
+        CatalogItem.model_validate(_yaml(p)) for p in sorted((policy_dir / "catalog").glob("[!e]*.yaml"))
+    ]
     return departments, {c.id: c for c in items}
 
 
 def bulk_factor(scale: Scale) -> float:
     """Return the multiplier of the bulk items' rates that makes a scale reach its record volume."""
-    share = {k: w for k, w in ORG_KINDS}
+    share = dict(ORG_KINDS)
     total_share = sum(share.values())
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {"ent": 0.0, "ind": 0.0, "org": 0.0, "person": 0.0}
     for kind, weight in share.items():
-        from xinyong.subjects.models import SubjectKind
-
         counts[group_of(SubjectKind(kind))] += scale.organisations * weight / total_share
     counts["person"] += scale.persons
-    fixed = bulk = 0.0
+    fixed, bulk = 0.0, 0.0
     for spec in ITEMS.values():
         for group, n in counts.items():
             expected = n * spec.rates.get(group, 0.0) * ACTIVE_YEARS[group]
@@ -93,20 +93,20 @@ def plan_records(
     days = (end - active_from).days
     if days <= 0:
         return
-    group = group_of(subject.kind)
     years = days / 365.25
-    for item_id, spec in ITEMS.items():
-        rate = spec.rates.get(group, 0.0) * (bulk if spec.bulk else 1.0)
-        expected = rate * years
-        count = int(expected) + (1 if rng.random() < expected - int(expected) else 0)
-        domains = spec.person_domains if subject.is_person else spec.org_domains
-        for _ in range(count if domains else 0):
-            on = active_from + dt.timedelta(days=rng.randrange(days + 1))
+    random_ = rng.random
+    for plan in PLANS[group_of(subject.kind)]:
+        expected = plan.rate * (bulk if plan.bulk else 1.0) * years
+        count = int(expected)
+        if random_() < expected - count:
+            count += 1
+        for _ in range(count):
+            on = active_from + dt.timedelta(days=int(random_() * (days + 1)))
             if on.weekday() >= 5:  # decisions are signed on working days
                 on -= dt.timedelta(days=on.weekday() - 4)
                 if on < active_from:
                     on += dt.timedelta(days=3)
-            yield item_id, min(on, end), weighted(rng, domains)
+            yield plan.item_id, min(on, end), plan.pick_domain(rng)
 
 
 def subject_fields(item: CatalogItem, subject: SynthSubject) -> Row:
@@ -200,7 +200,7 @@ def _manifest(
     start: dt.date,
     end: dt.date,
 ) -> dict[str, Any]:
-    defects: Counter[str] = Counter({k: 0 for k in DEFECTS})
+    defects: Counter[str] = Counter(dict.fromkeys(DEFECTS, 0))
     by_item: dict[str, dict[str, int]] = {}
     for e in entries:
         defects.update(e["defects"])

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from xinyong.subjects.models import SubjectKind
-from xinyong.synth import admin, lists
+from xinyong.synth import licences, lists, penalties
 from xinyong.synth.context import Ctx, Row
+from xinyong.synth.names import Picker
 
 Weights = tuple[tuple[str, float], ...]
 
@@ -42,20 +43,23 @@ def group_of(kind: SubjectKind) -> str:
 NONE: Weights = ()
 ITEMS: dict[str, ItemSpec] = {
     "xzcf": ItemSpec(
-        admin.xzcf,
-        admin.PENALTY_DOMAINS_ORG,
-        admin.PENALTY_DOMAINS_PERSON,
+        penalties.xzcf,
+        penalties.PENALTY_DOMAINS_ORG,
+        penalties.PENALTY_DOMAINS_PERSON,
         {"ent": 0.035, "ind": 0.02, "org": 0.004, "person": 0.004},
     ),
     "xzxk": ItemSpec(
-        admin.xzxk,
-        admin.LICENCE_DOMAINS_ORG,
-        admin.LICENCE_DOMAINS_PERSON,
+        licences.xzxk,
+        licences.LICENCE_DOMAINS_ORG,
+        licences.LICENCE_DOMAINS_PERSON,
         {"ent": 1.0, "ind": 0.5, "org": 0.3, "person": 0.04},
         bulk=True,
     ),
     "xzqz": ItemSpec(
-        admin.xzqz, admin.COERCION_DOMAINS, (("urban_management", 1.0),), {"ent": 0.004, "ind": 0.002, "person": 0.0004}
+        licences.xzqz,
+        licences.COERCION_DOMAINS,
+        (("urban_management", 1.0),),
+        {"ent": 0.004, "ind": 0.002, "person": 0.0004},
     ),
     "yzsxmd": ItemSpec(
         lists.yzsxmd,
@@ -68,12 +72,19 @@ ITEMS: dict[str, ItemSpec] = {
         lists.sxbzxr, (("court", 1.0),), (("court", 1.0),), {"ent": 0.008, "ind": 0.004, "person": 0.003}
     ),
     "qs": ItemSpec(lists.qs, (("tax", 1.0),), (("tax", 1.0),), {"ent": 0.02, "ind": 0.01, "person": 0.0005}),
-    "sbqj": ItemSpec(lists.sbqj, (("social_security", 1.0),), NONE, {"ent": 0.01, "ind": 0.002, "org": 0.001}),
+    "sbqj": ItemSpec(
+        lists.sbqj, (("social_security", 1.0),), NONE, {"ent": 0.01, "ind": 0.002, "org": 0.001}
+    ),
     "xycn": ItemSpec(
         lists.xycn,
         (
-            ("market_regulation", 40.0), ("tax", 20.0), ("credit", 15.0), ("construction", 10.0),
-            ("environment", 5.0), ("transport", 5.0), ("health", 5.0),
+            ("market_regulation", 40.0),
+            ("tax", 20.0),
+            ("credit", 15.0),
+            ("construction", 10.0),
+            ("environment", 5.0),
+            ("transport", 5.0),
+            ("health", 5.0),
         ),
         (("market_regulation", 40.0), ("credit", 30.0), ("transport", 30.0)),
         {"ent": 0.5, "ind": 0.35, "org": 0.2, "person": 0.03},
@@ -93,7 +104,10 @@ ITEMS: dict[str, ItemSpec] = {
         bulk=True,
     ),
     "sfpj": ItemSpec(
-        lists.sfpj, (("court", 1.0),), (("court", 1.0),), {"ent": 0.02, "ind": 0.008, "org": 0.004, "person": 0.004}
+        lists.sfpj,
+        (("court", 1.0),),
+        (("court", 1.0),),
+        {"ent": 0.02, "ind": 0.008, "org": 0.004, "person": 0.004},
     ),
     "htly": ItemSpec(
         lists.htly,
@@ -102,3 +116,27 @@ ITEMS: dict[str, ItemSpec] = {
         {"ent": 0.003, "ind": 0.001, "org": 0.001, "person": 0.0002},
     ),
 }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An item's rate and department-domain picker for one subject group (precomputed)."""
+
+    item_id: str
+    rate: float
+    bulk: bool
+    pick_domain: Picker
+
+
+def plans(group: str) -> list[Plan]:
+    """Return the plans of the items a subject group collects."""
+    out = []
+    for item_id, spec in ITEMS.items():
+        domains = spec.person_domains if group == "person" else spec.org_domains
+        rate = spec.rates.get(group, 0.0)
+        if domains and rate > 0:
+            out.append(Plan(item_id, rate, spec.bulk, Picker(domains)))
+    return out
+
+
+PLANS = {group: plans(group) for group in ("ent", "ind", "org", "person")}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xinyong.synth.admin import doc_no, log_uniform
-from xinyong.synth.context import Ctx, Row, add_years
+from xinyong.synth.context import Ctx, Row, add_years, doc_no, log_uniform
+from xinyong.synth.names import Picker
 
 SERIOUS_LISTS = {
     "market_regulation": ("严重违法失信名单", "因提交虚假材料取得企业登记被撤销登记"),
     "tax": ("重大税收违法失信主体", "虚开增值税专用发票，查补税款金额一百万元以上"),
-    "social_security": ("拖欠农民工工资失信联合惩戒对象名单", "克扣、无故拖欠农民工工资达到认定拒不支付劳动报酬罪数额标准"),
+    "social_security": (
+        "拖欠农民工工资失信联合惩戒对象名单",
+        "克扣、无故拖欠农民工工资达到认定拒不支付劳动报酬罪数额标准",
+    ),
     "environment": ("环境违法失信名单", "篡改、伪造自动监测数据逃避监管"),
 }
 
@@ -40,9 +43,12 @@ ABNORMAL_REASONS = (
 )
 
 
+PICK_ABNORMAL = Picker((("0", 75.0), ("1", 20.0), ("2", 5.0)))
+
+
 def jyycml(ctx: Ctx, domain: str) -> Row:
     """Return a 经营异常名录 entry; most are removed within a year."""
-    reason, cure = ctx.rng.choices(ABNORMAL_REASONS, weights=(75, 20, 5))[0]
+    reason, cure = ABNORMAL_REASONS[int(PICK_ABNORMAL(ctx.rng))]
     removed = ctx.on + dt.timedelta(days=ctx.rng.randrange(20, 400)) if ctx.rng.random() < 0.6 else None
     if removed and removed > ctx.end:
         removed = None
@@ -79,7 +85,9 @@ def sxbzxr(ctx: Ctx, domain: str) -> Row:
         "SX_ZXYJWH": _case_no(ctx, court, "民初", basis_year),
         "SX_YW": f"支付货款及利息共计人民币{amount * 10000:.0f}元",
         "SX_LXQK": ctx.rng.choice(("全部未履行", "部分未履行")),
-        "SX_SXQX": ctx.rng.choice(("有履行能力而拒不履行生效法律文书确定义务", "违反财产报告制度", "违反限制消费令")),
+        "SX_SXQX": ctx.rng.choice(
+            ("有履行能力而拒不履行生效法律文书确定义务", "违反财产报告制度", "违反限制消费令")
+        ),
         "SX_FBRQ": ctx.on,
         "SX_LARQ": ctx.on - dt.timedelta(days=ctx.rng.randrange(30, 200)),
         "SX_PBRQ": lifted,
@@ -118,9 +126,14 @@ def sbqj(ctx: Ctx, domain: str) -> Row:
 
 
 COMMITMENT_TYPES = (
-    ("证明事项告知承诺型", 45.0), ("主动型", 25.0), ("容缺办理型", 12.0), ("审批替代型", 10.0),
-    ("信用修复型", 5.0), ("行业自律型", 3.0),
+    ("证明事项告知承诺型", 45.0),
+    ("主动型", 25.0),
+    ("容缺办理型", 12.0),
+    ("审批替代型", 10.0),
+    ("信用修复型", 5.0),
+    ("行业自律型", 3.0),
 )
+PICK_COMMITMENT = Picker(COMMITMENT_TYPES)
 COMMITMENT_MATTERS = {
     "证明事项告知承诺型": "申请食品经营许可所需的场所使用证明",
     "主动型": "本单位提供的材料真实有效，守法诚信经营，愿承担违背承诺的责任，接受社会监督，同意在信用平台公示",
@@ -133,7 +146,7 @@ COMMITMENT_MATTERS = {
 
 def xycn(ctx: Ctx, domain: str) -> Row:
     """Return a 信用承诺: the 20-digit code is region + yyyyMMdd + a six-digit sequence."""
-    kind = ctx.rng.choices([k for k, _ in COMMITMENT_TYPES], weights=[w for _, w in COMMITMENT_TYPES])[0]
+    kind = PICK_COMMITMENT(ctx.rng)
     region = ctx.dept.region
     n = ctx.seq(f"cn:{region}:{ctx.on.isoformat()}")
     age = (ctx.end - ctx.on).days
@@ -175,16 +188,22 @@ def sxjl(ctx: Ctx, domain: str) -> Row:
 
 RATINGS = {
     "tax": ("纳税信用等级评价", (("A", 20.0), ("B", 55.0), ("M", 18.0), ("C", 5.0), ("D", 2.0)), 1),
-    "environment": ("企业环境信用评价", (("绿色", 30.0), ("蓝色", 55.0), ("黄色", 10.0), ("红色", 4.0), ("黑色", 1.0)), 1),
+    "environment": (
+        "企业环境信用评价",
+        (("绿色", 30.0), ("蓝色", 55.0), ("黄色", 10.0), ("红色", 4.0), ("黑色", 1.0)),
+        1,
+    ),
     "credit": ("公共信用综合评价", (("优秀", 25.0), ("良好", 50.0), ("中等", 20.0), ("较差", 5.0)), 1),
     "construction": ("建筑市场主体信用评价", (("AAA", 10.0), ("AA", 40.0), ("A", 40.0), ("B", 10.0)), 2),
 }
 
+PICK_GRADE = {domain: Picker(grades) for domain, (_, grades, _) in RATINGS.items()}
+
 
 def xypj(ctx: Ctx, domain: str) -> Row:
     """Return a 信用评价结果 row (纳税信用等级 is published every April)."""
-    kind, grades, years = RATINGS[domain]
-    grade = ctx.rng.choices([g for g, _ in grades], weights=[w for _, w in grades])[0]
+    kind, years = RATINGS[domain][0], RATINGS[domain][2]
+    grade = PICK_GRADE[domain](ctx.rng)
     return {
         "PJ_LX": kind,
         "PJ_JG": grade,
@@ -195,7 +214,13 @@ def xypj(ctx: Ctx, domain: str) -> Row:
     }
 
 
-CAUSES_ORG = (("买卖合同纠纷", "1"), ("民间借贷纠纷", "1"), ("劳动争议", "1"), ("金融借款合同纠纷", "1"), ("建设工程施工合同纠纷", "1"))
+CAUSES_ORG = (
+    ("买卖合同纠纷", "1"),
+    ("民间借贷纠纷", "1"),
+    ("劳动争议", "1"),
+    ("金融借款合同纠纷", "1"),
+    ("建设工程施工合同纠纷", "1"),
+)
 CAUSES_PERSON = (("民间借贷纠纷", "1"), ("危险驾驶罪", "2"), ("盗窃罪", "2"), ("信用卡纠纷", "1"))
 
 

@@ -87,9 +87,7 @@ class ItemFields:
             required=tuple(f.name for f in item.fields if f.required),
             amounts=tuple(f.name for f in item.fields if f.type == "amount_wan"),
             texts=tuple(
-                f.name
-                for f in item.fields
-                if f.type == "text" and f.required and f.name not in role_fields
+                f.name for f in item.fields if f.type == "text" and f.required and f.name not in role_fields
             ),
         )
 
@@ -101,7 +99,9 @@ class Mess:
         self.fraction = fraction
         self.rng = rng
 
-    def apply(self, spec: ItemFields, subject: SynthSubject, row: Row, counts: Counter[str], *, xlsx: bool) -> list[Emitted]:
+    def apply(
+        self, spec: ItemFields, subject: SynthSubject, row: Row, counts: Counter[str], *, xlsx: bool
+    ) -> list[Emitted]:
         """Return the rows to write for one record, recording any defect in ``counts``."""
         if self.fraction <= 0 or self.rng.random() >= self.fraction:
             return [Emitted(row)]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
+from collections.abc import Sequence
 
 from xinyong.synth.places import CITY_NAME, County, Industry
 
 # Common surnames in Taizhou, most frequent first (the weights fall off along the list).
-SURNAMES = (
-    "王陈林李张郑黄徐吴杨周叶金朱赵蒋应许卢潘梁何罗毛项颜江胡郭梅丁蔡邱阮孙方章柯"
-    "胡洪戴彭谢冯夏鲍牟泮"
-)
+SURNAMES = "王陈林李张郑黄徐吴杨周叶金朱赵蒋应许卢潘梁何罗毛项颜江胡郭梅丁蔡邱阮孙方章柯胡洪戴彭谢冯夏鲍牟泮"
 GIVEN = (
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国志红海燕"
     "斌宇浩凯鹏辉晨晓雪琳婷慧俊峰鑫磊佳怡欣宁子涵梓轩宇航思远浩然一鸣"
@@ -50,15 +50,22 @@ INSTITUTIONS = ("中心小学", "初级中学", "卫生院", "社区卫生服务
 BUREAUS = ("教育局", "财政局", "水利局", "审计局", "统计局", "司法局", "退役军人事务局", "机关事务管理局")
 
 
-def weighted(rng: random.Random, pairs: tuple[tuple[str, float], ...]) -> str:
-    """Pick a key from ``(key, weight)`` pairs."""
-    total = sum(w for _, w in pairs)
-    x = rng.random() * total
-    for key, w in pairs:
-        x -= w
-        if x < 0:
-            return key
-    return pairs[-1][0]
+class Picker:
+    """Pick keys by weight quickly (cumulative weights computed once)."""
+
+    __slots__ = ("cum", "keys", "total")
+
+    def __init__(self, pairs: Sequence[tuple[str, float]]) -> None:
+        self.keys = [k for k, _ in pairs]
+        self.cum = list(itertools.accumulate(w for _, w in pairs))
+        self.total = self.cum[-1] if self.cum else 0.0
+
+    def __call__(self, rng: random.Random) -> str:
+        """Return a key drawn with probability proportional to its weight."""
+        return self.keys[min(bisect.bisect_right(self.cum, rng.random() * self.total), len(self.keys) - 1)]
+
+
+PICK_FORM = Picker(FORMS)
 
 
 def person_name(rng: random.Random) -> str:
@@ -92,7 +99,7 @@ def enterprise_name(rng: random.Random, county: County, industry: Industry, *, o
     ``old_name`` is the county name at registration time (玉环县 before 2017).
     """
     word = rng.choice(industry.words)
-    form = weighted(rng, FORMS)
+    form = PICK_FORM(rng)
     if form == "厂" and not any(k in industry.label for k in ("制造", "制品", "加工")):
         form = "有限公司"
     roll = rng.random()

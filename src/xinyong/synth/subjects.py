@@ -113,9 +113,7 @@ def _established(rng: random.Random, kind: SubjectKind, end: dt.date) -> dt.date
     return day if day.year >= 1982 else dt.date(1982, 1, 1) + dt.timedelta(days=rng.randrange(3650))
 
 
-def _pick_industry(rng: random.Random, county: County) -> Industry:
-    pool = county.industries + COMMON_INDUSTRIES
-    return pool[int(names.weighted(rng, tuple((str(i), x.weight) for i, x in enumerate(pool))))]
+PICK_KIND = names.Picker(ORG_KINDS)
 
 
 class CountyGenerator:
@@ -129,6 +127,8 @@ class CountyGenerator:
         self.rng = random.Random(f"{seed}:subjects:{self.county.code}")
         self._org_seq = 0
         self._id_counts: dict[tuple[str, dt.date], int] = {}
+        self._industries = county_industries(self.county)
+        self._pick_industry = names.Picker([(str(i), x.weight) for i, x in enumerate(self._industries)])
 
     def organisations(self, count: int) -> Iterator[SynthSubject]:
         """Yield ``count`` organisations of the county."""
@@ -148,10 +148,10 @@ class CountyGenerator:
 
     def _organisation(self) -> SynthSubject:
         rng, county = self.rng, self.county
-        kind = SubjectKind(names.weighted(rng, ORG_KINDS))
+        kind = SubjectKind(PICK_KIND(rng))
         established = _established(rng, kind, self.end)
         region, old_name = self._region_at(max(established, USCC_START))
-        industry = _pick_industry(rng, county)
+        industry = self._industries[int(self._pick_industry(rng))]
         legal_rep = names.person_name(rng)
         self._org_seq += 1
         n = self.index * STRIDE + self._org_seq
@@ -226,6 +226,11 @@ class CountyGenerator:
             id_card=make_ric(prefix, birth, seq),
             birth=birth,
         )
+
+
+def county_industries(county: County) -> tuple[Industry, ...]:
+    """Return the industries firms of a county are drawn from (its clusters first)."""
+    return county.industries + COMMON_INDUSTRIES
 
 
 def split_by_population(total: int) -> list[int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -43,32 +44,36 @@ class CsvFeed:
     def __init__(self, path: Path, header: list[str], encoding: str) -> None:
         self.path = path
         self.encoding = encoding
-        self._buffer: list[list[str]] = []
+        self._text = io.StringIO()
+        self._csv = csv.writer(self._text, lineterminator="\r\n")
+        self._pending = 0
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._csv.writerow(header)
         # The byte-order mark goes once at the start of the file, never before appended rows.
-        path.write_bytes(self._encode([header], encoding))
+        path.write_bytes(self._take().encode(encoding))
         self._append_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
 
-    @staticmethod
-    def _encode(rows: list[list[str]], encoding: str) -> bytes:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(rows)
-        return out.getvalue().encode(encoding)
+    def _take(self) -> str:
+        text = self._text.getvalue()
+        self._text.seek(0)
+        self._text.truncate()
+        return text
 
     def add(self, cells: list[Value]) -> None:
         """Queue one row."""
-        self._buffer.append([text_of(v) for v in cells])
+        self._csv.writerow(["" if v is None else v if type(v) is str else text_of(v) for v in cells])
+        self._pending += 1
 
     @property
     def pending(self) -> int:
         """Return the number of queued rows."""
-        return len(self._buffer)
+        return self._pending
 
     def flush(self) -> None:
         """Append the queued rows to the file."""
-        if self._buffer:
-            data = self._encode(self._buffer, self._append_encoding)
-            self._buffer.clear()
+        if self._pending:
+            data = self._take().encode(self._append_encoding)
+            self._pending = 0
             with self.path.open("ab") as fh:
                 fh.write(data)
 
@@ -86,8 +91,11 @@ def _column(index: int) -> str:
     return name
 
 
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _clean_xml(text: str) -> str:
-    return escape("".join(ch for ch in text if ch >= " " or ch in "\t\n\r"))
+    return escape(_ILLEGAL_XML.sub("", text))
 
 
 CONTENT_TYPES = (
