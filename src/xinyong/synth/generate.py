@@ -24,7 +24,7 @@ from xinyong.policy.schemas import CatalogItem, Departments
 from xinyong.settings import ROOT
 from xinyong.subjects.models import SubjectKind
 from xinyong.subjects.register import REGISTER_COLUMNS
-from xinyong.synth.context import Ctx, Row
+from xinyong.synth.context import Ctx, Row, add_years
 from xinyong.synth.feeds import DepartmentIndex, FeedSet
 from xinyong.synth.items import ITEMS, PLANS, group_of
 from xinyong.synth.mess import DEFECTS, Mess
@@ -137,7 +137,7 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
     departments, catalog = load_inputs(ROOT / "policy")
     reserved = frozenset(d.uscc[8:16] for d in departments.departments if d.uscc)
     index = DepartmentIndex(departments.departments)
-    start = dt.date(end.year - YEARS, end.month, min(end.day, 28)) + dt.timedelta(days=1)
+    start = add_years(end, -YEARS) + dt.timedelta(days=1)
     bulk = bulk_factor(cfg)
     _reset(out)
     feeds = FeedSet(out, catalog, seed=seed, mess=Mess(mess, random.Random(f"{seed}:mess")))
