@@ -45,8 +45,10 @@ def read_feed(root: Path, entry: dict[str, Any]) -> tuple[list[str], list[list[A
         wb.close()
         header = [str(h) for h in rows[0]]
         width = len(header)
-        body = [r if len(r) > width and r[width] is not None else r[:width] for r in rows[1:]]
-        return header, [[v for v in r] for r in body]
+        # Openpyxl pads rows to the widest one or not at all: keep the header's width plus any
+        # filled extra cell (a row with too many columns).
+        body = [r[: width + 1] if len(r) > width and r[width] is not None else (r + [None] * width)[:width] for r in rows[1:]]
+        return header, body
     text = path.read_bytes().decode(entry["encoding"])
     rows_csv = list(csv.reader(io.StringIO(text)))
     return rows_csv[0], rows_csv[1:]
