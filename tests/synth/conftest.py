@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 from collections.abc import Iterator
@@ -38,8 +39,12 @@ def manifest(summary: dict[str, Any]) -> dict[str, Any]:
 
 def read_feed(root: Path, entry: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """Return the header and the data rows of a feed file as written (XLSX dates as datetimes)."""
-    path = root / entry["path"]
-    if entry["format"] == "xlsx":
+    return _read(root / entry["path"], entry["format"], entry["encoding"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(path: Path, fmt: str, encoding: str | None) -> tuple[list[str], list[list[Any]]]:
+    if fmt == "xlsx":
         wb = openpyxl.load_workbook(path, read_only=True)
         rows = [list(r) for r in wb.active.iter_rows(values_only=True)]  # type: ignore[union-attr]
         wb.close()
@@ -47,9 +52,12 @@ def read_feed(root: Path, entry: dict[str, Any]) -> tuple[list[str], list[list[A
         width = len(header)
         # Openpyxl pads rows to the widest one or not at all: keep the header's width plus any
         # filled extra cell (a row with too many columns).
-        body = [r[: width + 1] if len(r) > width and r[width] is not None else (r + [None] * width)[:width] for r in rows[1:]]
+        body = [
+            r[: width + 1] if len(r) > width and r[width] is not None else (r + [None] * width)[:width]
+            for r in rows[1:]
+        ]
         return header, body
-    text = path.read_bytes().decode(entry["encoding"])
+    text = path.read_bytes().decode(encoding or "utf-8")
     rows_csv = list(csv.reader(io.StringIO(text)))
     return rows_csv[0], rows_csv[1:]
 

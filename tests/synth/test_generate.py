@@ -56,7 +56,10 @@ def test_manifest_totals_match_the_files(clean: dict[str, Any]) -> None:
     for entry in data["files"]:
         header, rows = read_feed(root, entry)
         assert len(rows) == entry["rows"], entry["path"]
-        assert entry["path"] == f"feeds/{entry['source_id']}/{entry['department']}_{entry['year']}.{entry['format']}"
+        assert (
+            entry["path"]
+            == f"feeds/{entry['source_id']}/{entry['department']}_{entry['year']}.{entry['format']}"
+        )
         by_item[entry["source_id"]] += len(rows)
         assert len(header) == len(set(header))
     totals = data["totals"]

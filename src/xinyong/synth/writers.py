@@ -168,6 +168,7 @@ class XlsxFeed:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.part.write_bytes(b"")
         self.add(list(header))
+        self.flush()
 
     def add(self, cells: list[Value]) -> None:
         """Queue one row."""
