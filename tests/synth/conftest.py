@@ -46,7 +46,7 @@ def read_feed(root: Path, entry: dict[str, Any]) -> tuple[list[str], list[list[A
 def _read(path: Path, fmt: str, encoding: str | None) -> tuple[list[str], list[list[Any]]]:
     if fmt == "xlsx":
         wb = openpyxl.load_workbook(path, read_only=True)
-        rows = [list(r) for r in wb.active.iter_rows(values_only=True)]  # type: ignore[union-attr]
+        rows = [list(r) for r in wb.active.iter_rows(values_only=True)]
         wb.close()
         header = [str(h) for h in rows[0]]
         width = len(header)

@@ -127,7 +127,8 @@ def test_commitment_codes(clean: dict[str, Any], policy: Policy) -> None:
             continue
         for row, _ in feed_dicts(root, entry, [f.name for f in item.fields]):
             code = row["CN_BM"]
-            assert len(code) == 20 and code.isdigit()
+            assert len(code) == 20
+            assert code.isdigit()
             assert code[6:14] == row["CN_RQ"].replace("-", "")
             assert code not in seen
             seen.add(code)
