@@ -143,7 +143,9 @@ def test_id_errors_have_stable_codes(value: str, code: str) -> None:
 
 
 def test_org_codes_with_hyphen_and_check_x() -> None:
-    body = next(b for b in (f"{n:08d}" for n in range(10_000_000, 10_000_200)) if ids.org_code_check_char(b) == "X")
+    body = next(
+        b for b in (f"{n:08d}" for n in range(10_000_000, 10_000_200)) if ids.org_code_check_char(b) == "X"
+    )
     assert ids.validate_org_code(f"{body}-X") == f"{body}X"
     with pytest.raises(ids.IdentifierError) as err:
         ids.validate_org_code(f"{body}-1")
