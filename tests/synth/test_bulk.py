@@ -20,7 +20,8 @@ def test_bulk_penalty_file(tmp_path: Path) -> None:
     assert rows[0][0] == "CF_XDR_MC"
     assert len(rows) - 1 == summary["records"] == summary["rows"] == 3000
     known = {
-        r["uscc"] or r["id_card"] for r in csv.DictReader(Path(summary["register"]).open(encoding="utf-8"))
+        r["uscc"] or r["id_card"]
+        for r in csv.DictReader(io.StringIO(Path(summary["register"]).read_text("utf-8")))
     }
     for row in rows[1:]:
         code = row[2] or row[12]
