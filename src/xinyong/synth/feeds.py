@@ -22,7 +22,7 @@ from xinyong.synth.places import CITY_CODE, County
 from xinyong.synth.subjects import SynthSubject
 from xinyong.synth.writers import CsvFeed, XlsxFeed
 
-BUFFER_ROWS = 50_000  # rows held across all files before everything is flushed
+BUFFER_ROWS = 20_000  # rows held across all files before everything is flushed
 COUNTY_DOMAINS = {"market_regulation": "SCJG", "tax": "SW", "court": "FY", "credit": "FGJ"}
 SHARED_FORMATS = (  # (format, encoding, header, weight) of 双公示 files
     ("csv", "utf-8", "codes", 40.0),

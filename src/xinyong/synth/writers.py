@@ -54,9 +54,10 @@ class CsvFeed:
         self._append_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
 
     def _take(self) -> str:
+        # A fresh buffer per block: a truncated StringIO may keep its largest allocation.
         text = self._text.getvalue()
-        self._text.seek(0)
-        self._text.truncate()
+        self._text = io.StringIO()
+        self._csv = csv.writer(self._text, lineterminator="\r\n")
         return text
 
     def add(self, cells: list[Value]) -> None:
