@@ -18,6 +18,7 @@ class Violation:
     types: tuple[str, ...]  # 处罚类别 combinations, ";"-separated
     fine: tuple[float, float]  # 万元, log-uniform
     for_person: bool = False
+    industries: tuple[str, ...] = ()  # words of the industries it happens in (all if empty)
 
 
 V = Violation
@@ -36,6 +37,7 @@ VIOLATIONS: dict[str, tuple[Violation, ...]] = {
             "《中华人民共和国食品安全法》第一百二十四条第一款",
             ("罚款;没收违法所得", "罚款;没收违法所得;没收非法财物"),
             (0.5, 20),
+            industries=("零售", "餐饮", "批发"),
         ),
         V(
             "虚假宣传",
@@ -50,6 +52,7 @@ VIOLATIONS: dict[str, tuple[Violation, ...]] = {
             "《中华人民共和国产品质量法》第四十九条",
             ("罚款;没收违法所得", "罚款;没收非法财物"),
             (0.5, 30),
+            industries=("制造", "制品"),
         ),
         V(
             "未按规定使用计量器具",
@@ -104,6 +107,7 @@ VIOLATIONS: dict[str, tuple[Violation, ...]] = {
             "《中华人民共和国水污染防治法》第八十三条第二项",
             ("罚款", "罚款;责令停产停业"),
             (10, 100),
+            industries=("制造", "制品", "化学", "养殖"),
         ),
         V(
             "未批先建",
@@ -118,6 +122,7 @@ VIOLATIONS: dict[str, tuple[Violation, ...]] = {
             "《中华人民共和国固体废物污染环境防治法》第一百一十二条",
             ("罚款",),
             (10, 100),
+            industries=("制造", "制品", "化学", "再生"),
         ),
     ),
     "work_safety": (
@@ -220,6 +225,7 @@ VIOLATIONS: dict[str, tuple[Violation, ...]] = {
             "《农药管理条例》第五十六条",
             ("罚款;没收违法所得;没收非法财物",),
             (0.5, 5),
+            industries=("零售", "批发", "农业", "种植"),
         ),
     ),
     "public_security": (
@@ -312,6 +318,8 @@ def xzcf(ctx: Ctx, domain: str) -> Row:
     """Return the content of a 行政处罚 row."""
     rng, s = ctx.rng, ctx.subject
     pool = [v for v in VIOLATIONS[domain] if v.for_person or not s.is_person] or list(VIOLATIONS[domain])
+    industry = s.industry or ""
+    pool = [v for v in pool if not v.industries or any(k in industry for k in v.industries)] or pool
     v = rng.choice(pool)
     types = rng.choice(v.types)
     fine = log_uniform(ctx, *v.fine) if "罚款" in types else None
