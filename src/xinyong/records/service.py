@@ -81,6 +81,40 @@ def procedure_of(item: CatalogItem | None, payload: dict[str, Any]) -> str | Non
     return None
 
 
+# Roles of catalog fields that identify the subject (shown in 基础信息, not repeated per item).
+_IDENTITY_ROLES = (
+    "subject_name",
+    "subject_category",
+    "uscc",
+    "reg_no",
+    "org_code",
+    "person_id",
+    "person_id_type",
+)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def display_fields(item: CatalogItem | None, payload: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Return (name, label, text) of the displayable fields: catalog order, no identity or restricted fields."""
+    if item is None:
+        return []
+    hidden = {item.roles[r] for r in _IDENTITY_ROLES if r in item.roles}
+    out = []
+    for f in item.fields:
+        if f.name in hidden or f.disclosure == "restricted":
+            continue
+        value = payload.get(f.name)
+        if value is None or value == "" or value == []:
+            continue
+        out.append((f.name, f.label, _text(value)))
+    return out
+
+
 def facts_of(
     record: CreditRecord,
     *,
