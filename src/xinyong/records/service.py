@@ -203,13 +203,17 @@ def load_facts(session: Session, records: Sequence[CreditRecord], policy: Policy
     if not records:
         return {}
     subject_ids = {r.subject_id for r in records}
-    kinds = dict(
-        session.execute(select(Subject.id, Subject.kind).where(Subject.id.in_(subject_ids))).tuples()
-    )
+    kinds = {
+        sid: kind
+        for sid, kind in session.execute(select(Subject.id, Subject.kind).where(Subject.id.in_(subject_ids)))
+    }
     dept_ids = {r.department_id for r in records}
-    domains = dict(
-        session.execute(select(Department.id, Department.domain).where(Department.id.in_(dept_ids))).tuples()
-    )
+    domains = {
+        did: domain
+        for did, domain in session.execute(
+            select(Department.id, Department.domain).where(Department.id.in_(dept_ids))
+        )
+    }
     events = _events(session, [r.id for r in records])
     listings = listings_of(session, subject_ids, policy)
     return {
