@@ -24,7 +24,9 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     engine = make_engine(Settings(database_url=url))
     with session_scope(make_sessionmaker(engine)) as session:
         for i in range(5):
-            audit.append(session, actor="admin:a", action="test.change", object_type="t", object_id=i, detail={"i": i})
+            audit.append(
+                session, actor="admin:a", action="test.change", object_type="t", object_id=i, detail={"i": i}
+            )
     engine.dispose()
     return url
 

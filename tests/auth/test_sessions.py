@@ -35,22 +35,36 @@ def test_csrf_required_for_cookie_posts(client: TestClient, session: Session, ru
     company = fs.enterprise(session, runtime.keys)
     acct = fa.account(session, Role.SUBJECT, subject_id=company.id)
     csrf = fa.login(client, acct)
-    body = {"grantee_organisation": "某银行", "purpose": "贷款", "valid_from": "2026-01-01", "valid_to": "2026-06-30"}
+    body = {
+        "grantee_organisation": "某银行",
+        "purpose": "贷款",
+        "valid_from": "2026-01-01",
+        "valid_to": "2026-06-30",
+    }
     missing = client.post("/api/v1/me/authorisations", json=body)
     assert missing.status_code == 403
     assert missing.json()["code"] == "auth.csrf"
     wrong = client.post("/api/v1/me/authorisations", json=body, headers={"X-CSRF-Token": "x" + csrf})
     assert wrong.status_code == 403
-    assert client.post("/api/v1/me/authorisations", json=body, headers={"X-CSRF-Token": csrf}).status_code == 201
+    assert (
+        client.post("/api/v1/me/authorisations", json=body, headers={"X-CSRF-Token": csrf}).status_code == 201
+    )
     assert client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
     client.cookies.clear()
     assert client.get("/api/v1/auth/me").json()["role"] == "public"
 
 
-def test_api_keys_exempt_from_csrf_and_bad_key_refused(client: TestClient, session: Session, runtime: Runtime) -> None:
+def test_api_keys_exempt_from_csrf_and_bad_key_refused(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
     company = fs.enterprise(session, runtime.keys)
     key = fa.api_key(session, Role.SUBJECT, subject_id=company.id)
-    body = {"grantee_organisation": "某银行", "purpose": "贷款", "valid_from": "2026-01-01", "valid_to": "2026-06-30"}
+    body = {
+        "grantee_organisation": "某银行",
+        "purpose": "贷款",
+        "valid_from": "2026-01-01",
+        "valid_to": "2026-06-30",
+    }
     resp = client.post("/api/v1/me/authorisations", json=body, headers={"Authorization": f"Bearer {key}"})
     assert resp.status_code == 201
     bad = client.get("/api/v1/auth/me", headers={"Authorization": "Bearer xy_wrong"})

@@ -19,12 +19,16 @@ PASSWORD = "correct horse battery"
 def account(session: Session, role: Role, **kw: Any) -> Account:
     """Create an account with the test password."""
     username = kw.pop("username", f"{role.value}{next(_seq)}")
-    return service.create_account(session, actor="test:factory", username=username, password=PASSWORD, role=role, **kw)
+    return service.create_account(
+        session, actor="test:factory", username=username, password=PASSWORD, role=role, **kw
+    )
 
 
 def api_key(session: Session, role: Role, **kw: Any) -> str:
     """Create an API key; return the clear key."""
-    _, key = service.create_api_key(session, actor="test:factory", name=kw.pop("name", f"key{next(_seq)}"), role=role, **kw)
+    _, key = service.create_api_key(
+        session, actor="test:factory", name=kw.pop("name", f"key{next(_seq)}"), role=role, **kw
+    )
     return key
 
 

@@ -38,7 +38,9 @@ def record(
     body: dict[str, Any] = {cat.roles["subject_name"]: subject.name, cat.roles["document_no"]: doc}
     body[cat.roles["decision_on"]] = decision_on.isoformat()
     if item == "xzcf":
-        body.update({"CF_CFLB": ["罚款"], "CF_NR_FK": 5.0, "CF_WFXW": "未按规定公示年度报告", "CF_NR": "罚款五万元"})
+        body.update(
+            {"CF_CFLB": ["罚款"], "CF_NR_FK": 5.0, "CF_WFXW": "未按规定公示年度报告", "CF_NR": "罚款五万元"}
+        )
     body.update(payload or {})
     key = supersedes.record_key if supersedes else f"{item}:{department.code}:{doc}:{subject.id}"
     row = CreditRecord(
@@ -53,7 +55,9 @@ def record(
         severity=severity,
         polarity=cat.polarity,
         payload=body,
-        content_hash=hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+        content_hash=hashlib.sha256(
+            json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest(),
         version=(supersedes.version + 1) if supersedes else 1,
         supersedes_id=supersedes.id if supersedes else None,
         policy_hash=policy.hash,
@@ -63,9 +67,13 @@ def record(
     return row
 
 
-def event(session: Session, rec: CreditRecord, kind: str, on: dt.date, reason: str | None = None) -> RecordEvent:
+def event(
+    session: Session, rec: CreditRecord, kind: str, on: dt.date, reason: str | None = None
+) -> RecordEvent:
     """Append a status event to a record."""
-    ev = RecordEvent(record_id=rec.id, kind=kind, effective_on=on, reason=reason, actor="test:factory", detail={})
+    ev = RecordEvent(
+        record_id=rec.id, kind=kind, effective_on=on, reason=reason, actor="test:factory", detail={}
+    )
     session.add(ev)
     session.flush()
     return ev

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from xinyong.auth.principal import Role
 from xinyong.policy.loader import Policy
 from xinyong.runtime import Runtime
 
-TODAY = dt.date.today()
+TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 RECENT = TODAY - dt.timedelta(days=30)
 
 
@@ -47,7 +48,9 @@ def _setup(session: Session, runtime: Runtime, policy: Policy) -> dict[str, obje
     return {"company": company, "dept": dept, "penalty": penalty, "tax": tax}
 
 
-def test_public_sees_only_public_items(client: TestClient, session: Session, runtime: Runtime, policy: Policy) -> None:
+def test_public_sees_only_public_items(
+    client: TestClient, session: Session, runtime: Runtime, policy: Policy
+) -> None:
     data = _setup(session, runtime, policy)
     company = data["company"]
     resp = client.get(f"/api/v1/subjects/{company.uscc}")  # type: ignore[attr-defined]
@@ -56,7 +59,15 @@ def test_public_sees_only_public_items(client: TestClient, session: Session, run
     assert body["viewer"]["audience"] == "public"
     assert body["basics"]["name"] == "台州市宏达阀门有限公司"
     assert [s["name"] for s in body["sections"]] == [
-        "基础信息", "行政管理", "诚实守信", "严重失信", "经营异常", "信用承诺", "信用评价", "司法判决", "其他"
+        "基础信息",
+        "行政管理",
+        "诚实守信",
+        "严重失信",
+        "经营异常",
+        "信用承诺",
+        "信用评价",
+        "司法判决",
+        "其他",
     ]
     penalties = _items(body, "行政管理")
     assert len(penalties) == 1
@@ -92,7 +103,9 @@ def test_officer_reads_for_a_duty_and_is_logged(
     assert audit.verify(session).ok
 
 
-def test_bad_purpose_and_out_of_scope(client: TestClient, session: Session, runtime: Runtime, policy: Policy) -> None:
+def test_bad_purpose_and_out_of_scope(
+    client: TestClient, session: Session, runtime: Runtime, policy: Policy
+) -> None:
     data = _setup(session, runtime, policy)
     company = data["company"]
     officer = fa.account(session, Role.OFFICER, department_id=data["dept"].id, region_code="331002")  # type: ignore[attr-defined]
@@ -105,13 +118,21 @@ def test_bad_purpose_and_out_of_scope(client: TestClient, session: Session, runt
     assert resp.json()["code"] == "access.out_of_scope"
 
 
-def test_natural_person_file_not_public(client: TestClient, session: Session, runtime: Runtime, policy: Policy) -> None:
+def test_natural_person_file_not_public(
+    client: TestClient, session: Session, runtime: Runtime, policy: Policy
+) -> None:
     ric = fs.next_ric()
     person = fs.person(session, runtime.keys, name="李四", id_card=ric)
-    fr.record(session, policy, person, fs.department(session), decision_on=RECENT, payload={"CF_XDR_LB": "自然人"})
+    fr.record(
+        session, policy, person, fs.department(session), decision_on=RECENT, payload={"CF_XDR_LB": "自然人"}
+    )
     assert client.get(f"/api/v1/subjects/{ric}").status_code == 404
     key = fa.api_key(session, Role.SYSTEM, region_code="331000")
-    resp = client.get(f"/api/v1/subjects/{ric}", params={"purpose": "daily_supervision"}, headers={"Authorization": f"Bearer {key}"})
+    resp = client.get(
+        f"/api/v1/subjects/{ric}",
+        params={"purpose": "daily_supervision"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
     body = resp.json()
     assert resp.status_code == 200, body
     assert body["basics"]["id_masked"] == ric[:6] + "********" + ric[-4:]
@@ -131,13 +152,21 @@ def test_bank_needs_authorisation_and_subject_sees_who_looked(
 
     owner = fa.account(session, Role.SUBJECT, subject_id=company.id)  # type: ignore[attr-defined]
     csrf = fa.login(client, owner)
-    grant = {"grantee_organisation": "台州银行", "purpose": "流动资金贷款审批", "valid_from": str(TODAY), "valid_to": str(TODAY + dt.timedelta(days=90))}
+    grant = {
+        "grantee_organisation": "台州银行",
+        "purpose": "流动资金贷款审批",
+        "valid_from": str(TODAY),
+        "valid_to": str(TODAY + dt.timedelta(days=90)),
+    }
     assert client.post("/api/v1/me/authorisations", json=grant).status_code == 403  # no CSRF token
     resp = client.post("/api/v1/me/authorisations", json=grant, headers={"X-CSRF-Token": csrf})
     assert resp.status_code == 201, resp.text
     auth_id = resp.json()["id"]
     too_long = {**grant, "valid_to": str(TODAY + dt.timedelta(days=800))}
-    assert client.post("/api/v1/me/authorisations", json=too_long, headers={"X-CSRF-Token": csrf}).status_code == 422
+    assert (
+        client.post("/api/v1/me/authorisations", json=too_long, headers={"X-CSRF-Token": csrf}).status_code
+        == 422
+    )
 
     body = client.get(url, headers=bank).json()
     assert body["viewer"]["audience"] == "authorised_party"
@@ -163,7 +192,9 @@ def test_repaired_record_hidden_from_departments_marked_for_subject(
     fr.event(session, data["tax"], "objection_opened", TODAY - dt.timedelta(days=1))  # type: ignore[arg-type]
     key = fa.api_key(session, Role.SYSTEM, region_code="331000")
     url = f"/api/v1/subjects/{company.uscc}"  # type: ignore[attr-defined]
-    body = client.get(url, params={"purpose": "daily_supervision"}, headers={"Authorization": f"Bearer {key}"}).json()
+    body = client.get(
+        url, params={"purpose": "daily_supervision"}, headers={"Authorization": f"Bearer {key}"}
+    ).json()
     assert _items(body, "行政管理") == []
     assert _items(body, "其他")[0]["disclosure"]["marks"] == ["异议中"]
     owner = fa.account(session, Role.SUBJECT, subject_id=company.id)  # type: ignore[attr-defined]
@@ -179,7 +210,13 @@ def test_superseded_version_hidden_history_shown(
     data = _setup(session, runtime, policy)
     old = data["penalty"]
     fr.record(
-        session, policy, data["company"], data["dept"], decision_on=RECENT, supersedes=old, payload={"CF_NR": "罚款四万元"}  # type: ignore[arg-type]
+        session,
+        policy,
+        data["company"],
+        data["dept"],
+        decision_on=RECENT,
+        supersedes=old,
+        payload={"CF_NR": "罚款四万元"},  # type: ignore[arg-type]
     )
     url = f"/api/v1/subjects/{data['company'].uscc}"  # type: ignore[attr-defined]
     public = _items(client.get(url).json(), "行政管理")
@@ -192,7 +229,9 @@ def test_superseded_version_hidden_history_shown(
     assert item["versions"][1]["changed_fields"] == ["CF_NR"]
 
 
-def test_as_of_only_for_centre_and_audit(client: TestClient, session: Session, runtime: Runtime, policy: Policy) -> None:
+def test_as_of_only_for_centre_and_audit(
+    client: TestClient, session: Session, runtime: Runtime, policy: Policy
+) -> None:
     data = _setup(session, runtime, policy)
     url = f"/api/v1/subjects/{data['company'].uscc}"  # type: ignore[attr-defined]
     assert client.get(url, params={"on": "2020-01-01"}).status_code == 403

@@ -35,7 +35,9 @@ def test_exact_code_and_name_fragments(client: TestClient, session: Session, run
 
 def test_fullwidth_and_brackets_normalised(client: TestClient, session: Session, runtime: Runtime) -> None:
     fs.enterprise(session, runtime.keys, name="台州市海天电子有限公司（玉环分公司）")
-    assert _names(client.get("/api/v1/subjects", params={"q": "有限公司(玉环"})) == ["台州市海天电子有限公司（玉环分公司）"]
+    assert _names(client.get("/api/v1/subjects", params={"q": "有限公司(玉环"})) == [
+        "台州市海天电子有限公司（玉环分公司）"
+    ]
 
 
 def test_two_character_query_at_end_of_name(client: TestClient, session: Session, runtime: Runtime) -> None:
@@ -63,7 +65,9 @@ def test_persons_only_for_government(client: TestClient, session: Session, runti
     assert ric not in str(body)
 
 
-def test_capped_and_paginated(client: TestClient, session: Session, runtime: Runtime, monkeypatch: object) -> None:
+def test_capped_and_paginated(
+    client: TestClient, session: Session, runtime: Runtime, monkeypatch: object
+) -> None:
     from xinyong.subjects import search
 
     monkeypatch.setattr(search, "SEARCH_CAP", 5)  # type: ignore[attr-defined]

@@ -203,17 +203,13 @@ def load_facts(session: Session, records: Sequence[CreditRecord], policy: Policy
     if not records:
         return {}
     subject_ids = {r.subject_id for r in records}
-    kinds = {
-        sid: kind
-        for sid, kind in session.execute(select(Subject.id, Subject.kind).where(Subject.id.in_(subject_ids)))
-    }
+    kinds: dict[int, str] = dict(
+        session.execute(select(Subject.id, Subject.kind).where(Subject.id.in_(subject_ids))).all()
+    )
     dept_ids = {r.department_id for r in records}
-    domains = {
-        did: domain
-        for did, domain in session.execute(
-            select(Department.id, Department.domain).where(Department.id.in_(dept_ids))
-        )
-    }
+    domains: dict[int, str | None] = dict(
+        session.execute(select(Department.id, Department.domain).where(Department.id.in_(dept_ids))).all()
+    )
     events = _events(session, [r.id for r in records])
     listings = listings_of(session, subject_ids, policy)
     return {
