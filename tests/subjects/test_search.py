@@ -89,3 +89,14 @@ def test_renamed_subject_found_by_new_name(session: Session, runtime: Runtime) -
     ids = [h.id for h in queries.name_candidates(session, "新名称", include_persons=False, cap=10)]
     assert ids == [s.id]
     assert queries.name_candidates(session, "旧名称", include_persons=False, cap=10) == []
+
+
+def test_bulk_load_with_index_paused(session: Session, runtime: Runtime) -> None:
+    with queries.name_index_paused(session):
+        for i in range(3):
+            fs.enterprise(session, runtime.keys, name=f"台州市批量装载{i}有限公司")
+    found = queries.name_candidates(session, "批量装载", include_persons=False, cap=10)
+    assert len(found) == 3
+    assert len(queries.name_candidates(session, "批量", include_persons=False, cap=10)) == 3
+    fs.enterprise(session, runtime.keys, name="台州市批量之后有限公司")  # the trigger is back
+    assert len(queries.name_candidates(session, "批量之后", include_persons=False, cap=10)) == 1
