@@ -86,7 +86,7 @@ def test_renamed_subject_found_by_new_name(session: Session, runtime: Runtime) -
     s = fs.enterprise(session, runtime.keys, name="台州市旧名称有限公司")
     s.name, s.name_norm = "台州市新名称有限公司", "台州市新名称有限公司"
     session.flush()
-    ids = [h.id for h in queries.name_candidates(session, "新名称", include_persons=False, cap=10)]
+    ids = [i for i, _ in queries.name_candidates(session, "新名称", include_persons=False, cap=10)]
     assert ids == [s.id]
     assert queries.name_candidates(session, "旧名称", include_persons=False, cap=10) == []
 
@@ -100,3 +100,15 @@ def test_bulk_load_with_index_paused(session: Session, runtime: Runtime) -> None
     assert len(queries.name_candidates(session, "批量", include_persons=False, cap=10)) == 3
     fs.enterprise(session, runtime.keys, name="台州市批量之后有限公司")  # the trigger is back
     assert len(queries.name_candidates(session, "批量之后", include_persons=False, cap=10)) == 1
+
+
+def test_exact_name_ranks_first_even_past_the_cap(
+    client: TestClient, session: Session, runtime: Runtime, monkeypatch: object
+) -> None:
+    from xinyong.subjects import search
+
+    monkeypatch.setattr(search, "SEARCH_CAP", 3)  # type: ignore[attr-defined]
+    for i in range(6):
+        fs.enterprise(session, runtime.keys, name=f"台州市精工{i}有限公司")
+    fs.enterprise(session, runtime.keys, name="精工")
+    assert _names(client.get("/api/v1/subjects", params={"q": "精工"}))[0] == "精工"

@@ -19,7 +19,7 @@ from xinyong.kit.text import normalize_name
 from xinyong.subjects.models import Subject, SubjectKind
 
 MIN_QUERY_CHARS = 2
-_COLS = "SELECT s.id, s.name, s.name_norm, s.kind, s.uscc, s.region_code, s.status "
+_COLS = "SELECT s.id, s.name_norm "
 _SQLITE_TRI = _COLS + (
     "FROM search_subject_tri f JOIN subject s ON s.id = f.rowid WHERE search_subject_tri MATCH :m LIMIT :cap"
 )
@@ -89,8 +89,13 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def name_candidates(session: Session, query: str, *, include_persons: bool, cap: int) -> list[NameHit]:
-    """Return up to ``cap`` subjects whose normalised name contains ``query`` (unranked)."""
+def name_candidates(
+    session: Session, query: str, *, include_persons: bool, cap: int
+) -> list[tuple[int, str]]:
+    """Return (id, normalised name) of up to ``cap`` subjects whose name contains ``query``, ranked.
+
+    Rank: the exact name first, then names starting with the query, then shorter names; ties by id.
+    """
     q = normalize_name(query)
     if len(q) < MIN_QUERY_CHARS:
         return []
@@ -108,20 +113,36 @@ def name_candidates(session: Session, query: str, *, include_persons: bool, cap:
         params["like"] = f"%{_like_escape(q)}%"
     if not include_persons:
         sql = sql.replace("LIMIT :cap", "AND s.kind != :person LIMIT :cap")
-    rows = session.execute(text(sql), params).all()
-    return [NameHit(*row) for row in rows]
+    found: dict[int, str] = {r[0]: r[1] for r in session.execute(text(sql), params)}
+    # Names starting with the query rank first: fetch them through the name index whatever the cap cut.
+    prefix = select(Subject.id, Subject.name_norm).where(
+        Subject.name_norm >= q, Subject.name_norm < q + "\U0010ffff"
+    )
+    if not include_persons:
+        prefix = prefix.where(Subject.kind != SubjectKind.NATURAL_PERSON.value)
+    found.update({r[0]: r[1] for r in session.execute(prefix.limit(cap)) if r[1].startswith(q)})
+    rows = list(found.items())
+    rows.sort(key=lambda r: (0 if r[1] == q else 1 if r[1].startswith(q) else 2, len(r[1]), r[0]))
+    return rows
 
 
-def rank_key(hit: NameHit, q: str) -> tuple[int, int, int]:
-    """Rank: exact name first, then names starting with the query, then shorter names; ties by id."""
-    norm = normalize_name(q)
-    if hit.name_norm == norm:
-        tier = 0
-    elif hit.name_norm.startswith(norm):
-        tier = 1
-    else:
-        tier = 2
-    return (tier, len(hit.name_norm), hit.id)
+_HITS = select(
+    Subject.id,
+    Subject.name,
+    Subject.name_norm,
+    Subject.kind,
+    Subject.uscc,
+    Subject.region_code,
+    Subject.status,
+)
+
+
+def hits(session: Session, ids: list[int]) -> list[NameHit]:
+    """Return the listed subjects' search fields, in the given order."""
+    if not ids:
+        return []
+    found = {row[0]: NameHit(*row) for row in session.execute(_HITS.where(Subject.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def by_ids(session: Session, ids: list[int]) -> list[Subject]:

@@ -19,7 +19,7 @@ from xinyong.subjects.schemas import SearchHit, SearchPage
 from xinyong.subjects.service import find_by_code
 
 # At most this many name matches are ranked; a fragment such as 有限公司 matches most of the city.
-SEARCH_CAP = 200
+SEARCH_CAP = 100
 MAX_PAGE_SIZE = 50
 
 
@@ -72,10 +72,10 @@ def search(
         )
     if len(normalize_name(q)) < queries.MIN_QUERY_CHARS:
         raise Invalid(f"请至少输入 {queries.MIN_QUERY_CHARS} 个字", code="search.too_short")
-    hits = queries.name_candidates(session, q, include_persons=persons_ok, cap=SEARCH_CAP + 1)
-    capped = len(hits) > SEARCH_CAP
-    hits = sorted(hits[:SEARCH_CAP], key=lambda h: queries.rank_key(h, q))
-    window = hits[(page - 1) * size : page * size]
+    found = queries.name_candidates(session, q, include_persons=persons_ok, cap=SEARCH_CAP + 1)
+    capped = len(found) > SEARCH_CAP
+    found = found[:SEARCH_CAP]
+    window = queries.hits(session, [i for i, _ in found[(page - 1) * size : page * size]])
     person_ids = [h.id for h in window if h.kind == SubjectKind.NATURAL_PERSON.value]
     masks = {s.id: masked_id(s) for s in queries.by_ids(session, person_ids)} if person_ids else {}
     items = []
@@ -84,7 +84,7 @@ def search(
         if h.id in masks:
             hit.id_masked = masks[h.id]
         items.append(hit)
-    return SearchPage(q=q, mode="name", page=page, size=size, total=len(hits), capped=capped, items=items)
+    return SearchPage(q=q, mode="name", page=page, size=size, total=len(found), capped=capped, items=items)
 
 
 def _from_subject(subject: Subject, policy: Policy) -> SearchHit:
