@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import auth as fa
 from tests.factories import subjects as fs
+from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Role
 from xinyong.runtime import Runtime
 from xinyong.subjects import queries
@@ -63,6 +65,9 @@ def test_persons_only_for_government(client: TestClient, session: Session, runti
     assert body["items"][0]["id_masked"].startswith(ric[:6])
     assert body["items"][0]["code"] is None
     assert ric not in str(body)
+    logged = session.scalars(select(QueryLog).where(QueryLog.what == "search_hit")).all()
+    assert len(logged) == 1
+    assert logged[0].actor.startswith("system:")
 
 
 def test_capped_and_paginated(

@@ -3,15 +3,20 @@ showing only what the viewer may see (natural persons never appear in public sea
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.orm import Session
 
-from xinyong.auth.access import Capability, can
+from xinyong.auth import consent
+from xinyong.auth.access import Basis, Capability, ReadAccess, can
 from xinyong.auth.principal import Principal
 from xinyong.errors import Invalid
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import normalize_name
 from xinyong.policy.loader import Policy
+from xinyong.records.disclosure import Audience
 from xinyong.subjects import queries
 from xinyong.subjects.credit_file import masked_id
 from xinyong.subjects.models import Subject, SubjectKind
@@ -53,8 +58,10 @@ def search(
     *,
     page: int = 1,
     size: int = 20,
+    on: dt.date | None = None,
 ) -> SearchPage:
-    """Search subjects by code or name for ``principal``."""
+    """Search subjects by code or name for ``principal`` (government callers' person hits are logged)."""
+    on = on or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     q = q.strip()
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
@@ -67,6 +74,13 @@ def search(
             or subject.id == principal.subject_id
         )
         items = [_from_subject(subject, policy)] if visible and subject is not None and page == 1 else []
+        if (
+            items
+            and subject is not None
+            and subject.kind == SubjectKind.NATURAL_PERSON.value
+            and subject.id != principal.subject_id
+        ):
+            _log_person_hits(session, policy, principal, [subject.id], on)
         return SearchPage(
             q=q, mode="code", page=page, size=size, total=1 if visible else 0, capped=False, items=items
         )
@@ -78,6 +92,8 @@ def search(
     window = queries.hits(session, [i for i, _ in found[(page - 1) * size : page * size]])
     person_ids = [h.id for h in window if h.kind == SubjectKind.NATURAL_PERSON.value]
     masks = {s.id: masked_id(s) for s in queries.by_ids(session, person_ids)} if person_ids else {}
+    if person_ids:
+        _log_person_hits(session, policy, principal, person_ids, on)
     items = []
     for h in window:
         hit = _hit(h.name, h.kind, h.uscc, h.region_code, h.status, policy)
@@ -85,6 +101,24 @@ def search(
             hit.id_masked = masks[h.id]
         items.append(hit)
     return SearchPage(q=q, mode="name", page=page, size=size, total=len(found), capped=capped, items=items)
+
+
+def _log_person_hits(
+    session: Session, policy: Policy, principal: Principal, subject_ids: list[int], on: dt.date
+) -> None:
+    """Log that a government caller saw natural persons (name and masked ID) in search results."""
+    access = ReadAccess(Audience.DEPARTMENT, Basis.DUTY, "信用主体检索")
+    for sid in subject_ids:
+        consent.log_read(
+            session,
+            principal,
+            subject_id=sid,
+            access=access,
+            what="search_hit",
+            items=0,
+            policy=policy,
+            on=on,
+        )
 
 
 def _from_subject(subject: Subject, policy: Policy) -> SearchHit:
