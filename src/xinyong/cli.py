@@ -22,7 +22,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 
 # Sub-commands of the capabilities, as (name, "module:attribute") of a Typer app.
-SUBCOMMANDS: tuple[tuple[str, str], ...] = ()
+SUBCOMMANDS: tuple[tuple[str, str], ...] = (
+    ("ingest", "xinyong.ingest.cli:app"),
+    ("quality", "xinyong.ingest.cli:quality_app"),
+)
 
 
 def _runtime() -> Runtime:
