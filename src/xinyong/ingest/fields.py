@@ -84,6 +84,17 @@ def parse_dates(col: pa.Array, formats: list[str], *, excel_serials: bool) -> tu
         parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
         result = pc.if_else(missing, parsed, result)
     dates = pc.cast(result, pa.date32())
+    # strptime rolls impossible days over (2026-02-30 → 03-02): keep only dates whose written year,
+    # month and day are the parsed ones.
+    parts = pc.extract_regex(text, r"^(?P<y>\d{4})\D*(?P<m>\d{1,2})\D*(?P<d>\d{1,2})")
+    same = pc.and_(
+        pc.and_(
+            pc.equal(pc.cast(pc.struct_field(parts, "y"), pa.int64()), pc.year(dates)),
+            pc.equal(pc.cast(pc.struct_field(parts, "m"), pa.int64()), pc.month(dates)),
+        ),
+        pc.equal(pc.cast(pc.struct_field(parts, "d"), pa.int64()), pc.day(dates)),
+    )
+    dates = pc.if_else(pc.fill_null(same, False), dates, pa.scalar(None, pa.date32()))
     if excel_serials:
         missing = pc.and_(pc.is_null(dates), pc.match_substring_regex(text, r"^\d{4,5}(\.0+)?$"))
         if pc.any(missing).as_py():
