@@ -81,7 +81,7 @@ def ingest_cmd(
                 actor="cli:ingest",
                 chunk_rows=runtime.settings.ingest_chunk_rows,
                 city_region=runtime.settings.region_code,
-                progress=lambda k: progress.advance(task, k),
+                progress=lambda k: _advance(progress, task, k, show),
             )
     except XinyongError as exc:
         typer.echo(f"错误 [{exc.code}]：{exc.message}", err=True)
@@ -141,6 +141,18 @@ def quality_cmd(
         )
     for warning in report["warnings"]:
         typer.echo(f"提示：{warning}")
+
+
+_done: dict[int, int] = {}
+
+
+def _advance(progress: Any, task: Any, rows: int, show: bool) -> None:
+    """Advance the bar on a terminal; elsewhere log one progress line per chunk to stderr."""
+    if show:
+        progress.advance(task, rows)
+        return
+    _done[task] = _done.get(task, 0) + rows
+    typer.echo(f"归集进度：已处理 {_done[task]} 行", err=True)
 
 
 def _pct(value: float | None) -> str:

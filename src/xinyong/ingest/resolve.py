@@ -93,18 +93,19 @@ class Resolver:
         def bump(method: str) -> None:
             methods[method] = methods.get(method, 0) + 1
 
-        # Valid USCC unknown to the register: create the subject from the row.
+        # Valid USCC unknown to the register: create the subject from the row (one flush per chunk).
+        fresh: dict[str, subjects_service.SubjectInput] = {}
         for i in todo:
             code = usccs[i]
-            if code is None:
-                continue
-            if code not in self.created_by_uscc:
-                self.created_by_uscc[code] = self._create(
-                    subjects_service.SubjectInput(name=names[i] or code, uscc=code), actor
-                )
-                created += 1
-            sids[i] = self.created_by_uscc[code]
-            bump("uscc_new")
+            if code is not None and code not in self.created_by_uscc and code not in fresh:
+                fresh[code] = subjects_service.SubjectInput(name=names[i] or code, uscc=code)
+        self.created_by_uscc.update(self._create_many(fresh))
+        created += len(fresh)
+        for i in todo:
+            code = usccs[i]
+            if code is not None:
+                sids[i] = self.created_by_uscc[code]
+                bump("uscc_new")
         todo = [i for i in todo if sids[i] is None]
         # 身份证 (and other certificates) through the blind index.
         found = queries.subjects_by_identifier(conn, ("ID_CARD", "OTHER"), [pidx[i] for i in todo if pidx[i]])
@@ -187,6 +188,15 @@ class Resolver:
             b = pc.take(registered, pa.array(differ)).to_pylist()
             for i, x, y in zip(differ, a, b, strict=True):
                 out[i] = name_core(x) != name_core(y)
+        return out
+
+    def _create_many(self, inputs: Mapping[str, subjects_service.SubjectInput]) -> dict[str, int]:
+        built = {key: subjects_service.build_subject(self.keys, data) for key, data in inputs.items()}
+        self.session.add_all(built.values())
+        self.session.flush()
+        out = {key: subject.id for key, subject in built.items()}
+        for subject in built.values():
+            self.session.expunge(subject)
         return out
 
     def _create(self, data: subjects_service.SubjectInput, actor: str) -> int:
