@@ -41,7 +41,7 @@ def setup(runtime: Runtime, session: Session) -> Session:
 def test_csv_utf8_accepts_links_and_computes_severity(runtime: Runtime, setup: Session, tmp_path: Path) -> None:
     s = enterprise(setup, runtime.keys, "台州市宏达阀门有限公司")
     rows = [
-        fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕1号"),
+        fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕1号", CF_SY='称"最佳"\n产品\\'),
         fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕2号", CF_CFLB="警告", CF_NR_FK=""),
         fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕3号", CF_CFLB="罚款;吊销许可证", CF_NR_FK="5"),
     ]
@@ -53,6 +53,7 @@ def test_csv_utf8_accepts_links_and_computes_severity(runtime: Runtime, setup: S
     assert {r.subject_id for r in recs} == {s.id}
     assert recs[0].payload["CF_CFLB"] == ["罚款"]
     assert recs[0].payload["CF_NR_FK"] == 1
+    assert recs[0].payload["CF_SY"] == '称"最佳"\n产品\\'
     assert recs[0].decision_on == dt.date(2026, 5, 6)
     assert recs[0].policy_hash == runtime.policy.hash
     assert recs[0].batch_id == result.batch_id

@@ -17,15 +17,20 @@ from xinyong.ingest.validate import Validated
 from xinyong.policy.schemas import CatalogItem
 
 
-def json_string(col: pa.Array) -> pa.Array:
-    """Return each value as a JSON string literal (null stays null)."""
-    text = pc.replace_substring(col, "\\", "\\\\")
-    text = pc.replace_substring(text, '"', '\\"')
-    text = pc.replace_substring(text, "\n", "\\n")
-    text = pc.replace_substring(text, "\r", "\\r")
-    text = pc.replace_substring(text, "\t", "\\t")
-    text = pc.replace_substring_regex(text, r"[\x00-\x1f]", "")
-    return pc.binary_join_element_wise('"', text, '"', "")
+def json_string(col: pa.Array, *, escape: bool = True) -> pa.Array:
+    """Return each value as a JSON string literal (null stays null).
+
+    Validated codes, dates and enumeration labels need no escaping; free text is escaped only when a
+    quote, a backslash or a control character occurs in the column.
+    """
+    if escape and pc.any(pc.match_substring_regex(col, r'["\\\x00-\x1f]')).as_py():
+        text = pc.replace_substring(col, "\\", "\\\\")
+        text = pc.replace_substring(text, '"', '\\"')
+        text = pc.replace_substring(text, "\n", "\\n")
+        text = pc.replace_substring(text, "\r", "\\r")
+        text = pc.replace_substring(text, "\t", "\\t")
+        col = pc.replace_substring_regex(text, r"[\x00-\x1f]", "")
+    return pc.binary_join_element_wise('"', col, '"', "")
 
 
 def payload_json(item: CatalogItem, v: Validated) -> pa.Array:
@@ -34,16 +39,16 @@ def payload_json(item: CatalogItem, v: Validated) -> pa.Array:
     for f in item.fields:
         value: pa.Array | None
         if f.name in v.dates:
-            value = json_string(pc.strftime(v.dates[f.name], format="%Y-%m-%d"))
+            value = json_string(pc.cast(v.dates[f.name], pa.string()), escape=False)
         elif f.name in v.amounts:
             value = pc.cast(v.amounts[f.name], pa.string())
         elif f.name in v.enums:
             col = v.enums[f.name]
-            value = col if f.type == "multi_enum" else json_string(col)
+            value = col if f.type == "multi_enum" else json_string(col, escape=False)
         elif f.name in v.codes:
-            value = json_string(v.codes[f.name])
+            value = json_string(v.codes[f.name], escape=False)
         elif f.name in v.person_masked:
-            value = json_string(v.person_masked[f.name])
+            value = json_string(v.person_masked[f.name], escape=False)
         elif f.name in v.text:
             value = json_string(v.text[f.name])
         else:

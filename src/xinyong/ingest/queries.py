@@ -56,7 +56,11 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
     style = conn.dialect.paramstyle
     marks = ", ".join("?" if style == "qmark" else "%s" for _ in columns)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - names are constants
-    conn.exec_driver_sql(sql, list(rows))
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(sql, list(rows))
+    finally:
+        cursor.close()
 
 
 def date_values(conn: Connection, arr: pa.Array | None, n: int) -> list[Any]:
@@ -64,7 +68,7 @@ def date_values(conn: Connection, arr: pa.Array | None, n: int) -> list[Any]:
     if arr is None:
         return [None] * n
     if is_sqlite(conn):
-        return pc.strftime(arr, format="%Y-%m-%d").to_pylist()  # type: ignore[no-any-return]
+        return pc.cast(arr, pa.string()).to_pylist()  # type: ignore[no-any-return]
     return arr.to_pylist()  # type: ignore[no-any-return]
 
 
@@ -85,17 +89,25 @@ def _chunks(values: list[str], size: int = MAX_PARAMS) -> Iterable[list[str]]:
         yield values[i : i + size]
 
 
+def _marks(conn: Connection, n: int) -> str:
+    return ", ".join(("?" if conn.dialect.paramstyle == "qmark" else "%s") for _ in range(n))
+
+
 def latest_versions(conn: Connection, keys: Iterable[str]) -> dict[str, tuple[int, int, str]]:
     """Return record key → (id, version, content hash) of the newest version present."""
     out: dict[str, tuple[int, int, str]] = {}
     for part in _chunks(list(set(keys))):
-        rows = conn.execute(
-            select(CreditRecord.record_key, CreditRecord.id, CreditRecord.version, CreditRecord.content_hash)
-            .where(CreditRecord.record_key.in_(part))
-            .order_by(CreditRecord.version)
+        sql = (
+            "SELECT record_key, id, version, content_hash FROM credit_record"  # noqa: S608 - placeholders only
+            f" WHERE record_key IN ({_marks(conn, len(part))}) ORDER BY version"
         )
-        for key, rid, version, chash in rows:
-            out[key] = (rid, version, chash)
+        cursor = conn.connection.cursor()
+        try:
+            cursor.execute(sql, tuple(part))
+            for key, rid, version, chash in cursor.fetchall():
+                out[key] = (rid, version, chash)
+        finally:
+            cursor.close()
     return out
 
 
@@ -117,14 +129,16 @@ def ids_of_versions(conn: Connection, pairs: Iterable[tuple[str, int]]) -> dict[
 
 def uscc_index(conn: Connection) -> tuple[pa.Array, pa.Array, pa.Array]:
     """Return every registered USCC with its subject id and normalised name, as Arrow arrays."""
-    result = conn.execute(
-        select(Subject.uscc, Subject.id, Subject.name_norm).where(Subject.uscc.is_not(None))
-    )
-    rows = result.all()
-    usccs = pa.array([r[0] for r in rows], pa.string())
-    ids = pa.array([r[1] for r in rows], pa.int64())
-    names = pa.array([r[2] for r in rows], pa.string())
-    return usccs, ids, names
+    cursor = conn.connection.cursor()  # the driver's cursor: no per-row result processing
+    try:
+        cursor.execute("SELECT uscc, id, name_norm FROM subject WHERE uscc IS NOT NULL")
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return pa.array([], pa.string()), pa.array([], pa.int64()), pa.array([], pa.string())
+    usccs, ids, names = zip(*rows, strict=True)
+    return pa.array(usccs, pa.string()), pa.array(ids, pa.int64()), pa.array(names, pa.string())
 
 
 def subjects_by_identifier(

@@ -148,6 +148,7 @@ class ChunkWriter:
         keys = self.resolver.keys
         personal = [h for h, name in mapping.items() if self.source.item.field(name).type == "id_number"]
         rows: list[tuple[Any, ...]] = []
+        batch_id = self.batch.id
         idx = np.flatnonzero(failed)
         if len(idx):
             raw_rows = chunk.table.take(pa.array(idx)).to_pylist()
@@ -156,7 +157,7 @@ class ChunkWriter:
                 dept = None if dept_ids[i] < 0 else int(dept_ids[i])
                 rows.append(
                     (
-                        self.batch.id,
+                        batch_id,
                         dept,
                         chunk.line_nos[i] if i < len(chunk.line_nos) else None,
                         keys.encrypt(json.dumps(raw, ensure_ascii=False)),
@@ -304,6 +305,8 @@ class ChunkWriter:
             conn, None if date_of["valid_to"] is None else pc.take(date_of["valid_to"], sel), n
         )
         at = queries.timestamp_value(conn, self.now)
+        batch_id = self.batch.id
+        policy_hash = self.policy.hash
         tuples = [
             (
                 keys[j],
@@ -321,8 +324,8 @@ class ChunkWriter:
                 hashes[j],
                 versions[m],
                 supersedes[m],
-                self.batch.id,
-                self.policy.hash,
+                batch_id,
+                policy_hash,
                 at,
                 at,
             )
