@@ -53,7 +53,10 @@ def register(db: Path, usccs: list[str]) -> None:
     con.executemany(
         "INSERT INTO subject (kind, name, name_norm, region_code, uscc, status, created_at, updated_at)"
         " VALUES ('企业法人', ?, ?, ?, ?, '存续', ?, ?)",
-        [(f"台州市测试{i}有限公司", f"台州市测试{i}有限公司", u[2:8], u, now, now) for i, u in enumerate(usccs)],
+        [
+            (f"台州市测试{i}有限公司", f"台州市测试{i}有限公司", u[2:8], u, now, now)
+            for i, u in enumerate(usccs)
+        ],
     )
     con.commit()
     con.close()
@@ -95,7 +98,12 @@ def floor(db: Path) -> tuple[int, float]:
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
     con.execute("PRAGMA cache_size=-262144")
-    ddl = [r[0] for r in con.execute("SELECT sql FROM sqlite_master WHERE tbl_name='credit_record' AND sql IS NOT NULL")]
+    ddl = [
+        r[0]
+        for r in con.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name='credit_record' AND sql IS NOT NULL"
+        )
+    ]
     for stmt in ddl:
         con.execute(stmt.replace("credit_record", "floor_record"))
     cols = [r[1] for r in con.execute("PRAGMA table_info(credit_record)") if r[1] != "id"]
@@ -154,7 +162,9 @@ def main() -> None:
     rate = args.rows / elapsed
     floor_rate = stored / floor_s
     print(f"端到端：{elapsed:.1f} s，{rate:,.0f} 行/秒，峰值内存 {peak_mb:.0f} MB")
-    print(f"下限（同库 executemany 已解析行）：{floor_s:.1f} s，{floor_rate:,.0f} 行/秒；比值 {rate / floor_rate:.2f}")
+    print(
+        f"下限（同库 executemany 已解析行）：{floor_s:.1f} s，{floor_rate:,.0f} 行/秒；比值 {rate / floor_rate:.2f}"
+    )
     figures = {
         "rows": args.rows,
         "seconds": round(elapsed, 2),

@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     region_code: str = Field(default="331000", description="本平台所在行政区划代码（台州 331000）")
     timezone: str = Field(default="Asia/Shanghai", description="业务日期所用时区")
     log_level: str = Field(default="INFO", description="日志级别")
-    ingest_chunk_rows: int = Field(default=50_000, ge=100, description="归集每次处理的行数（内存上限随之变化）")
+    ingest_chunk_rows: int = Field(
+        default=50_000, ge=100, description="归集每次处理的行数（内存上限随之变化）"
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

@@ -94,7 +94,11 @@ def person_penalty(name: str, id_number: str, doc: str, **fields: str) -> dict[s
 
 
 def write_csv(
-    path: Path, rows: Sequence[dict[str, str]], *, encoding: str = "utf-8", headers: Sequence[str] | None = None
+    path: Path,
+    rows: Sequence[dict[str, str]],
+    *,
+    encoding: str = "utf-8",
+    headers: Sequence[str] | None = None,
 ) -> Path:
     """Write rows as CSV in ``encoding`` (``utf-8-sig`` writes a BOM, ``gbk`` a legacy file)."""
     cols = list(headers or rows[0].keys())
@@ -127,7 +131,7 @@ def write_json(path: Path, rows: Sequence[object]) -> Path:
 
 def excel_date(day: dt.date) -> dt.datetime:
     """Return a date as openpyxl writes a real Excel date cell."""
-    return dt.datetime(day.year, day.month, day.day)
+    return dt.datetime(day.year, day.month, day.day)  # noqa: DTZ001 - Excel cells carry no time zone
 
 
 def cli_env(database_url: str, var_dir: Path) -> dict[str, str]:
@@ -147,7 +151,9 @@ def cli_env(database_url: str, var_dir: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: Sequence[str], env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: Sequence[str], env: dict[str, str], timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run ``xinyong`` with ``args`` in a subprocess."""
     return subprocess.run(
         [sys.executable, "-m", "xinyong.cli", *args],

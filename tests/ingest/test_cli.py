@@ -39,7 +39,10 @@ def cli_db(tmp_path: Path, policy: Policy) -> tuple[str, dict[str, str], list[st
     usccs = [make_uscc("9", "1", "331081", f"CL{i:06d}") for i in range(500)]
     with Session(engine) as session:
         departments_service.sync_from_policy(session, policy, actor="test")
-        session.add_all(build_subject(keys, SubjectInput(name=f"温岭市测试{i}有限公司", uscc=u)) for i, u in enumerate(usccs))
+        session.add_all(
+            build_subject(keys, SubjectInput(name=f"温岭市测试{i}有限公司", uscc=u))
+            for i, u in enumerate(usccs)
+        )
         session.commit()
     engine.dispose()
     return url, fx.cli_env(url, tmp_path / "var"), usccs
@@ -69,8 +72,10 @@ def big_file(path: Path, usccs: list[str], rows: int) -> Path:
     return path
 
 
-def test_ingest_json_summary_and_errors_export(cli_db: tuple[str, dict[str, str], list[str]], tmp_path: Path) -> None:
-    url, env, usccs = cli_db
+def test_ingest_json_summary_and_errors_export(
+    cli_db: tuple[str, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    _url, env, usccs = cli_db
     rows = [
         fx.penalty("温岭市测试0有限公司", usccs[0], "温市监罚〔2026〕1号"),
         fx.penalty("温岭市测试1有限公司", usccs[1], "温市监罚〔2026〕2号", CF_CFLB="罚金"),
@@ -91,17 +96,21 @@ def test_ingest_json_summary_and_errors_export(cli_db: tuple[str, dict[str, str]
     assert exported.returncode == 0, exported.stderr
     with out.open(encoding="gb18030") as fh:
         back = list(csv.DictReader(fh))
-    assert len(back) == 1 and back[0]["CF_XDR_MC"] == "温岭市测试1有限公司"
-    assert "刑罚" in back[0]["错误说明"] and back[0]["原行号"] == "3"
+    assert len(back) == 1
+    assert back[0]["CF_XDR_MC"] == "温岭市测试1有限公司"
+    assert "刑罚" in back[0]["错误说明"]
+    assert back[0]["原行号"] == "3"
     xlsx = tmp_path / "rejects.xlsx"
     assert fx.run_cli(["ingest", "errors", str(summary["batch_id"]), "--out", str(xlsx)], env).returncode == 0
     sheet = list(load_workbook(xlsx).active.iter_rows(values_only=True))
-    assert sheet[0][-1] == "错误说明" and "罚金" in str(sheet[1][-1])
+    assert sheet[0][-1] == "错误说明"
+    assert "罚金" in str(sheet[1][-1])
     quality = fx.run_cli(["quality", "--json"], env)
     assert quality.returncode == 0, quality.stderr
     report = json.loads(quality.stdout)
     row = next(r for r in report["departments"] if r["department_code"] == "WL-SCJG")
-    assert row["rows"] == 2 and row["intake_rate"] == 0.5
+    assert row["rows"] == 2
+    assert row["intake_rate"] == 0.5
 
 
 def test_sigkill_mid_batch_leaves_nothing_and_rerun_completes(
@@ -132,10 +141,19 @@ def test_sigkill_mid_batch_leaves_nothing_and_rerun_completes(
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
     assert counts(url) == {"batches": 0, "records": 0, "rejects": 0}
-    done = fx.run_cli(["ingest", str(path), "--source", "xzcf", "--json"], {**env, "XINYONG_INGEST_CHUNK_ROWS": "20000"})
+    done = fx.run_cli(
+        ["ingest", str(path), "--source", "xzcf", "--json"], {**env, "XINYONG_INGEST_CHUNK_ROWS": "20000"}
+    )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["rows"] == 60_000
     assert summary["rejected"] == 60
-    assert summary["accepted"] + summary["updated"] + summary["duplicate"] + summary["rejected"] + summary["unresolved"] == 60_000
+    assert (
+        summary["accepted"]
+        + summary["updated"]
+        + summary["duplicate"]
+        + summary["rejected"]
+        + summary["unresolved"]
+        == 60_000
+    )
     assert counts(url) == {"batches": 1, "records": 59_940, "rejects": 60}

@@ -24,7 +24,14 @@ TODAY = dt.date(2026, 10, 31)
 
 def run(runtime: Runtime, session: Session, path: Path, source: str = "xzcf", **kw: object) -> BatchResult:
     return ingest_file(
-        session, policy=runtime.policy, keys=runtime.keys, path=path, source_id=source, actor="test", today=TODAY, **kw
+        session,
+        policy=runtime.policy,
+        keys=runtime.keys,
+        path=path,
+        source_id=source,
+        actor="test",
+        today=TODAY,
+        **kw,
     )  # type: ignore[arg-type]
 
 
@@ -38,12 +45,22 @@ def setup(runtime: Runtime, session: Session) -> Session:
     return session
 
 
-def test_csv_utf8_accepts_links_and_computes_severity(runtime: Runtime, setup: Session, tmp_path: Path) -> None:
+def test_csv_utf8_accepts_links_and_computes_severity(
+    runtime: Runtime, setup: Session, tmp_path: Path
+) -> None:
     s = enterprise(setup, runtime.keys, "台州市宏达阀门有限公司")
     rows = [
         fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕1号", CF_SY='称"最佳"\n产品\\'),
-        fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕2号", CF_CFLB="警告", CF_NR_FK=""),
-        fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕3号", CF_CFLB="罚款;吊销许可证", CF_NR_FK="5"),
+        fx.penalty(
+            "台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕2号", CF_CFLB="警告", CF_NR_FK=""
+        ),
+        fx.penalty(
+            "台州市宏达阀门有限公司",
+            s.uscc or "",
+            "温市监罚〔2026〕3号",
+            CF_CFLB="罚款;吊销许可证",
+            CF_NR_FK="5",
+        ),
     ]
     result = run(runtime, setup, fx.write_csv(tmp_path / "a.csv", rows))
     assert_adds_up(result)
@@ -73,7 +90,8 @@ def test_csv_encodings_and_chinese_headers(
     assert result.accepted == 1, result
     assert result.encoding == ("utf-8-bom" if encoding == "utf-8-sig" else "gb18030")
     rec = setup.scalar(select(CreditRecord))
-    assert rec is not None and rec.payload["CF_XDR_MC"] == "台州市三友塑业有限公司"
+    assert rec is not None
+    assert rec.payload["CF_XDR_MC"] == "台州市三友塑业有限公司"
 
 
 def test_xlsx_with_real_dates_and_json(runtime: Runtime, setup: Session, tmp_path: Path) -> None:
@@ -83,12 +101,20 @@ def test_xlsx_with_real_dates_and_json(runtime: Runtime, setup: Session, tmp_pat
     values: list[object] = [row[h] for h in headers]
     values[headers.index("CF_JDRQ")] = fx.excel_date(dt.date(2026, 5, 6))
     values[headers.index("CF_NR_FK")] = 2.5
-    result = run(runtime, setup, fx.write_xlsx(tmp_path / "c.xlsx", headers, [values, ["只有名称"] + [None] * 3]))
+    result = run(
+        runtime, setup, fx.write_xlsx(tmp_path / "c.xlsx", headers, [values, ["只有名称"] + [None] * 3])
+    )
     assert_adds_up(result)
     assert (result.file_format, result.accepted, result.rejected) == ("xlsx", 1, 1)
     rec = setup.scalar(select(CreditRecord).where(CreditRecord.document_no == "温市监罚〔2026〕7号"))
-    assert rec is not None and rec.decision_on == dt.date(2026, 5, 6) and rec.payload["CF_NR_FK"] == 2.5
-    js = run(runtime, setup, fx.write_json(tmp_path / "d.json", [fx.penalty("某公司", s.uscc or "", "温市监罚〔2026〕8号"), 42]))
+    assert rec is not None
+    assert rec.decision_on == dt.date(2026, 5, 6)
+    assert rec.payload["CF_NR_FK"] == 2.5
+    js = run(
+        runtime,
+        setup,
+        fx.write_json(tmp_path / "d.json", [fx.penalty("某公司", s.uscc or "", "温市监罚〔2026〕8号"), 42]),
+    )
     assert_adds_up(js)
     assert (js.accepted, js.rejected) == (1, 1)
 
@@ -113,11 +139,19 @@ def test_every_error_of_a_row_is_collected(runtime: Runtime, setup: Session, tmp
     assert (result.rows, result.rejected) == (2, 2)
     rejects = setup.scalars(select(IngestRowReject).order_by(IngestRowReject.line_no)).all()
     codes = {e["code"] for e in rejects[0].errors}
-    assert {"penalty.criminal", "uscc.checksum", "number.format", "date.future", "date.order", "required"} <= codes
+    assert {
+        "penalty.criminal",
+        "uscc.checksum",
+        "number.format",
+        "date.future",
+        "date.order",
+        "required",
+    } <= codes
     assert all(e["message"] and e["field"] for e in rejects[0].errors)
     assert "刑罚" in next(e["message"] for e in rejects[0].errors if e["code"] == "penalty.criminal")
     assert rejects[0].line_no == 2
-    assert rejects[1].line_no == 3 and rejects[1].errors[0]["code"] == "row.columns"
+    assert rejects[1].line_no == 3
+    assert rejects[1].errors[0]["code"] == "row.columns"
 
 
 def test_reingest_changes_nothing_and_corrections_are_versions(
@@ -129,7 +163,8 @@ def test_reingest_changes_nothing_and_corrections_are_versions(
     assert first.accepted == 3
     count = setup.scalar(select(func.count()).select_from(CreditRecord))
     again = run(runtime, setup, tmp_path / "f.csv")
-    assert again.already_ingested and again.batch_id == first.batch_id
+    assert again.already_ingested
+    assert again.batch_id == first.batch_id
     assert setup.scalar(select(func.count()).select_from(CreditRecord)) == count
     assert setup.scalar(select(func.count()).select_from(IngestBatch)) == 1
     # Same rows in another file: duplicates; one corrected row: a new version superseding the old.
@@ -139,7 +174,9 @@ def test_reingest_changes_nothing_and_corrections_are_versions(
     assert_adds_up(second)
     assert (second.duplicate, second.updated, second.accepted) == (3, 1, 0)
     versions = setup.scalars(
-        select(CreditRecord).where(CreditRecord.document_no == "温市监罚〔2026〕2号").order_by(CreditRecord.version)
+        select(CreditRecord)
+        .where(CreditRecord.document_no == "温市监罚〔2026〕2号")
+        .order_by(CreditRecord.version)
     ).all()
     assert [v.version for v in versions] == [1, 2]
     assert versions[1].supersedes_id == versions[0].id
@@ -155,28 +192,44 @@ def test_correction_inside_one_file_chains_versions(runtime: Runtime, setup: Ses
     assert (result.accepted, result.updated) == (1, 2)
     recs = setup.scalars(select(CreditRecord).order_by(CreditRecord.version)).all()
     assert [r.version for r in recs] == [1, 2, 3]
-    assert recs[2].supersedes_id == recs[1].id and recs[1].supersedes_id == recs[0].id
+    assert recs[2].supersedes_id == recs[1].id
+    assert recs[1].supersedes_id == recs[0].id
 
 
 def test_no_plaintext_id_numbers_are_stored(runtime: Runtime, setup: Session, tmp_path: Path) -> None:
     ric = next_ric()
     bad_ric = ric[:-1] + ("0" if ric[-1] != "0" else "1")
-    rows = [fx.person_penalty("王五", ric, "温市监罚〔2026〕11号"), fx.person_penalty("赵六", bad_ric, "温市监罚〔2026〕12号")]
+    rows = [
+        fx.person_penalty("王五", ric, "温市监罚〔2026〕11号"),
+        fx.person_penalty("赵六", bad_ric, "温市监罚〔2026〕12号"),
+    ]
     result = run(runtime, setup, fx.write_csv(tmp_path / "p.csv", rows))
     assert_adds_up(result)
     assert (result.accepted, result.rejected, result.subjects_created) == (1, 1, 1)
     conn = setup.connection()
     for table in ("credit_record", "ingest_row_reject", "subject_identifier", "subject", "ingest_batch"):
-        dump = json.dumps([list(map(str, r)) for r in conn.execute(text(f"SELECT * FROM {table}"))], ensure_ascii=False)  # noqa: S608
-        assert ric not in dump and bad_ric not in dump, table
+        dump = json.dumps(
+            [list(map(str, r)) for r in conn.execute(text(f"SELECT * FROM {table}"))],  # noqa: S608 - constant names
+            ensure_ascii=False,
+        )
+        assert ric not in dump, table
+        assert bad_ric not in dump, table
     rec = setup.scalar(select(CreditRecord))
-    assert rec is not None and rec.payload["CF_XDR_ZJHM"] == ric[:6] + "********" + ric[-4:]
+    assert rec is not None
+    assert rec.payload["CF_XDR_ZJHM"] == ric[:6] + "********" + ric[-4:]
     # The same person in a later file resolves through the blind index.
-    again = run(runtime, setup, fx.write_csv(tmp_path / "q.csv", [fx.person_penalty("王五", ric, "温市监罚〔2026〕13号")]))
-    assert again.accepted == 1 and again.subjects_created == 0
+    again = run(
+        runtime,
+        setup,
+        fx.write_csv(tmp_path / "q.csv", [fx.person_penalty("王五", ric, "温市监罚〔2026〕13号")]),
+    )
+    assert again.accepted == 1
+    assert again.subjects_created == 0
 
 
-def test_resolution_by_legacy_codes_name_and_brackets(runtime: Runtime, setup: Session, tmp_path: Path) -> None:
+def test_resolution_by_legacy_codes_name_and_brackets(
+    runtime: Runtime, setup: Session, tmp_path: Path
+) -> None:
     s = enterprise(setup, runtime.keys, "温岭市宏达阀门有限公司(温岭)", region_code="331081")
     from xinyong.kit.ids import org_code_of_uscc
 
@@ -198,17 +251,22 @@ def test_unknown_valid_uscc_creates_the_subject(runtime: Runtime, setup: Session
     result = run(runtime, setup, fx.write_csv(tmp_path / "u.csv", [fx.penalty("温岭市某某小吃店", code)]))
     assert (result.accepted, result.subjects_created) == (1, 1)
     subject = setup.scalar(select(Subject).where(Subject.uscc == code))
-    assert subject is not None and subject.kind == "个体工商户" and subject.name == "温岭市某某小吃店"
+    assert subject is not None
+    assert subject.kind == "个体工商户"
+    assert subject.name == "温岭市某某小吃店"
 
 
-def test_unresolved_rows_wait_with_ranked_candidates(runtime: Runtime, setup: Session, tmp_path: Path) -> None:
+def test_unresolved_rows_wait_with_ranked_candidates(
+    runtime: Runtime, setup: Session, tmp_path: Path
+) -> None:
     s = enterprise(setup, runtime.keys, "温岭市弘达阀门有限公司", region_code="331081")
     enterprise(setup, runtime.keys, "临海市光明食品有限公司", region_code="331082")
     result = run(runtime, setup, fx.write_csv(tmp_path / "v.csv", [fx.penalty("温岭市宏达阀门有限公司", "")]))
     assert_adds_up(result)
     assert (result.unresolved, result.accepted) == (1, 0)
     row = setup.scalar(select(UnresolvedRow))
-    assert row is not None and row.region_code == "331081"
+    assert row is not None
+    assert row.region_code == "331081"
     best = row.candidates[0]
     assert best["subject_id"] == s.id
     assert any("拼音" in r for r in best["reasons"])
@@ -226,7 +284,8 @@ def test_department_resolution_and_scope(runtime: Runtime, setup: Session, tmp_p
     assert_adds_up(result)
     assert (result.accepted, result.rejected) == (1, 2)
     codes = [e["code"] for r in setup.scalars(select(IngestRowReject)) for e in r.errors]
-    assert "department.mismatch" in codes and "department.unknown" in codes
+    assert "department.mismatch" in codes
+    assert "department.unknown" in codes
 
 
 def test_fixed_department_sources_refuse_other_departments(

@@ -20,7 +20,9 @@ FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
 
 
 def test_dates_in_every_written_form() -> None:
-    col = pa.array(["2026-05-03", "2026/5/3", "2026年5月3日", "20260503", "46145", "２０２６-０５-０３", None])
+    col = pa.array(
+        ["2026-05-03", "2026/5/3", "2026年5月3日", "20260503", "46145", "２０２６-０５-０３", None]
+    )
     dates, bad = parsers.parse_dates(col, FORMATS, excel_serials=True)
     assert dates.to_pylist() == [dt.date(2026, 5, 3)] * 6 + [None]
     assert not bad.any()
@@ -56,7 +58,9 @@ def test_penalty_types_are_multi_valued_and_criminal_fines_refused(policy: Polic
     assert json.loads(out[0]) == ["罚款", "警告"]
     assert json.loads(out[1]) == ["罚款"]
     assert json.loads(out[2]) == ["吊销许可证件"]
-    assert out[3] is None and out[4] is None and out[5] is None
+    assert out[3] is None
+    assert out[4] is None
+    assert out[5] is None
     assert problems["罚金"][0] == "penalty.criminal"
     assert problems["罚款,罚金"][0] == "penalty.criminal"
     assert problems["打板子"][0] == "enum.unknown"
@@ -83,7 +87,9 @@ def test_encoding_detection() -> None:
 def test_severity_from_policy(
     policy: Policy, types: list[str], procedure: str | None, amount: float | None, expected: str
 ) -> None:
-    got = classify(policy.severity, catalog_item="xzcf", penalty_types=types, procedure=procedure, amount_wan=amount)
+    got = classify(
+        policy.severity, catalog_item="xzcf", penalty_types=types, procedure=procedure, amount_wan=amount
+    )
     assert got == expected
 
 
