@@ -97,7 +97,7 @@ def floor(db: Path) -> tuple[int, float]:
     con = sqlite3.connect(db)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
-    con.execute("PRAGMA cache_size=-262144")
+    con.execute("PRAGMA cache_size=-65536")  # as the ingest connection
     ddl = [
         r[0]
         for r in con.execute(

@@ -139,9 +139,14 @@ def ingest_file(
     chunk_rows: int = 50_000,
     city_region: str = "331000",
     today: dt.date | None = None,
+    received_at: dt.datetime | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
-    """Ingest one file of a source in the caller's transaction; return the batch result."""
+    """Ingest one file of a source in the caller's transaction; return the batch result.
+
+    ``received_at`` (default: now) is when the department delivered the file; it drives 及时率 and is
+    given explicitly only when replaying an archive of earlier deliveries.
+    """
     source = sources(policy).get(source_id)
     intake = open_intake(path, chunk_rows=chunk_rows)
     if intake.file_format not in source.spec.formats:
@@ -155,7 +160,7 @@ def ingest_file(
     conn = session.connection()
     queries.tune_for_bulk(conn)
     mapping, unknown = map_columns(source, intake.headers)
-    now = utcnow()
+    now = received_at or utcnow()
     batch = IngestBatch(
         source_id=source.id,
         catalog_item=source.item.id,
