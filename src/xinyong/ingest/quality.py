@@ -149,9 +149,10 @@ def _volume_warnings(
     out: list[str] = []
     srcs = sources(policy).by_id
     last = session.execute(
-        select(IngestBatch.source_id, IngestBatch.department_id, func.max(IngestBatch.received_at)).group_by(
-            IngestBatch.source_id, IngestBatch.department_id
-        )
+        select(IngestBatch.source_id, IngestBatchStat.department_id, func.max(IngestBatch.received_at))
+        .join(IngestBatchStat, IngestBatchStat.batch_id == IngestBatch.id)
+        .where(IngestBatchStat.department_id.is_not(None))
+        .group_by(IngestBatch.source_id, IngestBatchStat.department_id)
     ).all()
     now = utcnow()
     for source_id, dept_id, at in last:
@@ -159,7 +160,7 @@ def _volume_warnings(
             continue
         spec = srcs[source_id].spec if source_id in srcs else None
         if spec and (now - at).days > spec.frequency.max_gap_days:
-            who = depts.get(dept_id or -1, "多部门")
+            who = depts.get(dept_id or -1, "未识别部门")
             out.append(
                 f"{who} 的{spec.name}已 {(now - at).days} 天未报送（预期{spec.frequency.label}，最长间隔 {spec.frequency.max_gap_days} 天）"
             )
