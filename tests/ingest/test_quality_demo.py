@@ -62,7 +62,11 @@ def test_demo_step_ingests_manifest_feeds(runtime: Runtime, session: Session, tm
     feeds = tmp_path / "feeds"
     (feeds / "xzcf").mkdir(parents=True)
     (feeds / "qs").mkdir()
-    fx.write_csv(feeds / "xzcf" / "a.csv", [fx.penalty("甲", s.uscc or "", "温市监罚〔2026〕1号")], encoding="utf-8-sig")
+    fx.write_csv(
+        feeds / "xzcf" / "a.csv",
+        [fx.penalty("甲", s.uscc or "", "温市监罚〔2026〕1号")],
+        encoding="utf-8-sig",
+    )
     fx.write_csv(
         feeds / "qs" / "b.csv",
         [
@@ -80,7 +84,12 @@ def test_demo_step_ingests_manifest_feeds(runtime: Runtime, session: Session, tm
     )
     manifest = {
         "files": [
-            {"path": "feeds/xzcf/a.csv", "source_id": "xzcf", "catalog_item": "xzcf", "department": "WL-SCJG"},
+            {
+                "path": "feeds/xzcf/a.csv",
+                "source_id": "xzcf",
+                "catalog_item": "xzcf",
+                "department": "WL-SCJG",
+            },
             {"path": "feeds/qs/b.csv", "source_id": "qs", "catalog_item": "qs", "department": "TZ-SW"},
             {"path": "feeds/zz/c.csv", "source_id": "nope", "catalog_item": "zz", "department": "TZ-SW"},
         ]

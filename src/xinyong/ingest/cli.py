@@ -28,7 +28,11 @@ class FileOrCommand(TyperGroup):
 
 app = typer.Typer(
     cls=FileOrCommand,
-    help="归集：导入部门报送文件（xinyong ingest FILE --source ID），导出拒收行（xinyong ingest errors BATCH_ID --out FILE）",
+    help=(
+        "归集。导入：xinyong ingest FILE --source ID [--department 部门编码] [--json]"
+        "（FILE 为 CSV/XLSX/JSON；详见 xinyong ingest FILE --help）。"
+        "导出拒收行：xinyong ingest errors BATCH_ID --out FILE"
+    ),
     no_args_is_help=True,
 )
 

@@ -8,6 +8,7 @@ rejected row, never a failed file). Memory stays bounded by the chunk size.
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
@@ -105,8 +107,6 @@ def _open_csv(path: Path, chunk_rows: int) -> Intake:
     encoding = detect_encoding(sample)
     text = sample.decode("gb18030" if encoding == "gb18030" else "utf-8-sig", errors="replace")
     first = next(iter(text.splitlines()), "")
-    import csv
-
     headers = unique_headers(next(csv.reader([first]), []))
     if not any(headers):
         raise Invalid("文件没有表头行", code="ingest.no_header")
@@ -142,19 +142,14 @@ def _open_csv(path: Path, chunk_rows: int) -> Intake:
         line = 2
         for batch in reader:
             n = batch.num_rows
-            bad = sorted(m.line_no for m in malformed if m.line_no is not None)
-            lines, cursor = [], line
-            for _ in range(n):
-                while bad and bad[0] == cursor:
-                    bad.pop(0)
-                    cursor += 1
-                lines.append(cursor)
-                cursor += 1
-            line = cursor
+            # Physical line numbers: data starts on line 2; each malformed line met shifts the rest.
+            lines = np.arange(line, line + n, dtype=np.int64)
+            for bad in sorted(m.line_no for m in malformed if m.line_no is not None and m.line_no >= line):
+                lines[lines >= bad] += 1
+            line = int(lines[-1]) + 1 if n else line + len(malformed)
             found = list(malformed)
             malformed.clear()
-            table = pa.Table.from_batches([batch])
-            yield Chunk(table, lines, found, bytes_read=min(size, (lines[-1] if lines else 0) * 0 + size))
+            yield Chunk(pa.Table.from_batches([batch]), lines.tolist(), found, bytes_read=size)
         if malformed:
             yield Chunk(pa.table({h: pa.array([], pa.string()) for h in headers}), [], list(malformed), size)
             malformed.clear()
