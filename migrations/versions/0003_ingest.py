@@ -2,7 +2,7 @@
 
 Revision ID: 0003_ingest
 Revises: 0001_core
-Create Date: 2026-11-26 04:55:18.473767
+Create Date: 2026-11-26 05:48:32.678925
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
 
 import xinyong.db
-from sqlalchemy.dialects import postgresql
 
 revision = '0003_ingest'
 down_revision = '0001_core'
@@ -111,6 +111,7 @@ def upgrade() -> None:
     sa.Column('severity', sa.String(length=8), nullable=True),
     sa.Column('polarity', sa.String(length=8), nullable=False),
     sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('candidates', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('subject_id', sa.BigInteger().with_variant(sa.INTEGER(), 'sqlite'), nullable=True),

@@ -157,7 +157,7 @@ def parse_enum(
                 out.append(label)
         if not out:
             return None
-        return json.dumps(out, ensure_ascii=False) if multi else out[0]
+        return json.dumps(out, ensure_ascii=False, separators=(",", ":")) if multi else out[0]
 
     return map_distinct(col, fn), problems
 

@@ -118,6 +118,7 @@ class UnresolvedRow(Base):
     severity: Mapped[str | None] = mapped_column(String(8))
     polarity: Mapped[str] = mapped_column(String(8))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    content_hash: Mapped[str] = mapped_column(String(64))
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"))

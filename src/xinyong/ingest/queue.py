@@ -7,7 +7,7 @@ for later batches. A "not same" decision drops that candidate now and for later 
 
 from __future__ import annotations
 
-import json
+import unicodedata
 from typing import Any
 
 from sqlalchemy import select
@@ -69,10 +69,9 @@ def get_unresolved(session: Session, row_id: int, *, department_id: int | None) 
 
 def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int, actor: str) -> None:
     dept_code = session.scalar(select(Department.code).where(Department.id == row.department_id)) or ""
-    doc = "".join((row.document_no or "").upper().split())
+    doc = "".join(unicodedata.normalize("NFKC", row.document_no or "").upper().split())
     key = digest([f"{row.catalog_item}\x1f{dept_code}\x1f{doc}\x1f{subject_id}"])[0] or ""
-    text = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":"))
-    chash = digest([text])[0] or ""
+    chash = row.content_hash
     prev = session.scalar(
         select(CreditRecord)
         .where(CreditRecord.record_key == key)

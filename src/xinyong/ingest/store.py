@@ -115,7 +115,7 @@ class ChunkWriter:
         self._add_stat("code_conflicts", dept_ids, res.conflicts.astype(np.int64))
         payloads = payload_json(item, v)
         if res.unresolved:
-            self._queue(v, res.unresolved, payloads, dept_ids, dept_codes)
+            self._queue(v, res.unresolved, payloads, dept_ids, dept_codes, chunk.line_nos)
             self._count("unresolved", dept_ids, res.unresolved)
         linked = np.flatnonzero(ok & mask_of(pc.is_valid(res.subject_ids)))
         if len(linked):
@@ -194,6 +194,7 @@ class ChunkWriter:
         payloads: pa.Array,
         dept_ids: np.ndarray,
         dept_codes: list[str | None],
+        line_nos: list[int],
     ) -> None:
         item = self.source.item
         roles = item.roles
@@ -205,21 +206,25 @@ class ChunkWriter:
         cats = v.category.to_pylist()
         texts = payloads.to_pylist()
         city = self.resolver.city_region
-        for i in rows:
+        hashes = digest([texts[i] for i in rows])
+        cache: dict[tuple[str, str | None], list[dict[str, object]]] = {}
+        for i, chash in zip(rows, hashes, strict=True):
             name = names[i] or ""
             region = self.dept_regions.get(dept_codes[i] or "")
             region = None if region == city else region
             norm = normalize_name(name)
-            excluded = set(
-                self.session.scalars(
-                    select(MatchDecision.subject_id).where(
-                        MatchDecision.name_norm == norm, MatchDecision.same.is_(False)
+            if (norm, region) not in cache:
+                excluded = set(
+                    self.session.scalars(
+                        select(MatchDecision.subject_id).where(
+                            MatchDecision.name_norm == norm, MatchDecision.same.is_(False)
+                        )
                     )
                 )
-            )
-            cands = candidates.rank(
-                self.session, name, region, region_names=self.region_names, exclude=excluded
-            )
+                ranked = candidates.rank(
+                    self.session, name, region, region_names=self.region_names, exclude=excluded
+                )
+                cache[(norm, region)] = [c.to_dict() for c in ranked]
             self.session.add(
                 UnresolvedRow(
                     batch_id=self.batch.id,
@@ -227,7 +232,7 @@ class ChunkWriter:
                     source_id=self.source.id,
                     catalog_item=item.id,
                     catalog_version=item.version,
-                    line_no=None,
+                    line_no=line_nos[i] if i < len(line_nos) else None,
                     subject_name=name,
                     name_norm=norm,
                     region_code=region,
@@ -239,7 +244,8 @@ class ChunkWriter:
                     severity=sev[i],
                     polarity=item.polarity,
                     payload=json.loads(texts[i]),
-                    candidates=[c.to_dict() for c in cands],
+                    content_hash=chash,
+                    candidates=cache[(norm, region)],
                     received_at=self.now,
                 )
             )
