@@ -102,7 +102,9 @@ def test_ingest_json_summary_and_errors_export(
     assert back[0]["原行号"] == "3"
     xlsx = tmp_path / "rejects.xlsx"
     assert fx.run_cli(["ingest", "errors", str(summary["batch_id"]), "--out", str(xlsx)], env).returncode == 0
-    sheet = list(load_workbook(xlsx).active.iter_rows(values_only=True))
+    wb = load_workbook(xlsx, read_only=True)
+    sheet = list(wb.active.iter_rows(values_only=True))
+    wb.close()
     assert sheet[0][-1] == "错误说明"
     assert "罚金" in str(sheet[1][-1])
     quality = fx.run_cli(["quality", "--json"], env)
@@ -139,6 +141,7 @@ def test_sigkill_mid_batch_leaves_nothing_and_rerun_completes(
                 os.kill(proc.pid, signal.SIGKILL)
                 break
     proc.wait(timeout=60)
+    proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
     assert counts(url) == {"batches": 0, "records": 0, "rejects": 0}
     done = fx.run_cli(

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import POLICY_DIR
+from xinyong.errors import PolicyError
 from xinyong.ingest import fields as parsers
 from xinyong.ingest.readers import detect_encoding
 from xinyong.ingest.severity import classify
 from xinyong.ingest.sources import header_key, sources
-from xinyong.policy.loader import Policy
+from xinyong.ingest.sources import load as load_sources
+from xinyong.policy.loader import Policy, load_policy
 
 FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
 
@@ -110,3 +115,20 @@ def test_every_catalog_item_has_a_source_and_headers_map(policy: Policy) -> None
     assert srcs.get("xzcf").spec.timeliness is not None
     assert srcs.get("xzcf").spec.timeliness.workdays == 7  # type: ignore[union-attr]
     assert header_key("ＣＦ_ＷＳＨ") == "CF_WSH"
+
+
+def test_bad_source_files_are_refused_with_their_file(tmp_path: Path) -> None:
+    root = tmp_path / "policy"
+    shutil.copytree(POLICY_DIR, root)
+    (root / "sources" / "bad.yaml").write_text(
+        "id: bad\nversion: '1'\neffective_from: 2020-01-01\nname: 坏\ncatalog_item: xzcf\n"
+        "department: NO-SUCH\nformats: [csv]\ncolumns: {甲: CF_NOPE}\ndate_formats: ['%Y-%m-%d']\n"
+        "frequency: {label: 每天, max_gap_days: 1}\nvolume: {min_rows: 1, max_rows: 10}\n",
+        "utf-8",
+    )
+    with pytest.raises(PolicyError) as err:
+        load_sources(load_policy(root))
+    text = "\n".join(err.value.detail["problems"])
+    assert "sources/bad.yaml" in text
+    assert "NO-SUCH" in text
+    assert "CF_NOPE" in text
