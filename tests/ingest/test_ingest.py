@@ -101,9 +101,11 @@ def test_xlsx_with_real_dates_and_json(runtime: Runtime, setup: Session, tmp_pat
     values: list[object] = [row[h] for h in headers]
     values[headers.index("CF_JDRQ")] = fx.excel_date(dt.date(2026, 5, 6))
     values[headers.index("CF_NR_FK")] = 2.5
-    result = run(
-        runtime, setup, fx.write_xlsx(tmp_path / "c.xlsx", headers, [values, ["只有名称"] + [None] * 3])
+    labels = {f.name: f.label for f in runtime.policy.catalog["xzcf"].fields}
+    xlsx = fx.write_xlsx(
+        tmp_path / "c.xlsx", [labels[h] for h in headers], [values, ["只有名称", None, None]]
     )
+    result = run(runtime, setup, xlsx)
     assert_adds_up(result)
     assert (result.file_format, result.accepted, result.rejected) == ("xlsx", 1, 1)
     rec = setup.scalar(select(CreditRecord).where(CreditRecord.document_no == "温市监罚〔2026〕7号"))
