@@ -29,6 +29,7 @@ ROUTERS: tuple[str, ...] = (
     "xinyong.subjects.api:router",
     "xinyong.records.api:router",
     "xinyong.audit.api:router",
+    "xinyong.ingest.api:router",
 )
 
 

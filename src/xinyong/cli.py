@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from xinyong.cli_support import _runtime, fail
 from xinyong.errors import XinyongError
 
 if TYPE_CHECKING:
-    from xinyong.runtime import Runtime
+    pass
 
 app = typer.Typer(help="信用 Xinyong —— 城市公共信用信息平台命令行", no_args_is_help=True)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -26,20 +27,9 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("audit", "xinyong.audit.cli:app"),
     ("repair", "xinyong.repair.cli:app"),
     ("outbox", "xinyong.outbox.cli:app"),
+    ("ingest", "xinyong.ingest.cli:app"),
+    ("quality", "xinyong.ingest.cli:quality_app"),
 )
-
-
-def _runtime() -> Runtime:
-    from xinyong.runtime import Runtime
-    from xinyong.settings import Settings
-
-    return Runtime.build(Settings())
-
-
-def fail(exc: XinyongError) -> None:
-    """Print a platform error in Chinese with its code and exit non-zero."""
-    typer.echo(f"错误 [{exc.code}]：{exc.message}", err=True)
-    raise typer.Exit(code=2)
 
 
 @db_app.command("upgrade")

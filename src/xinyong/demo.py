@@ -18,6 +18,7 @@ from xinyong.subjects.register import load_register
 
 # Later demo steps of the capabilities, as "module:function(runtime, synth_dir) -> list[str]" (in order).
 DEMO_STEPS: tuple[str, ...] = (
+    "xinyong.ingest.demo:ingest_synth",
     "xinyong.auth.demo:create_demo_accounts",
     "xinyong.repair.demo:issue_notices",
 )

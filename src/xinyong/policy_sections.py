@@ -12,6 +12,7 @@ from xinyong.policy.loader import Policy
 SECTIONS: dict[str, str] = {
     "access": "xinyong.auth.access:load",
     "workflows": "xinyong.repair.workflows:load",
+    "sources": "xinyong.ingest.sources:load",
 }
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from xinyong.cli import _runtime, fail
+from xinyong.cli_support import _runtime, fail
 from xinyong.db import session_scope
 from xinyong.errors import XinyongError
 

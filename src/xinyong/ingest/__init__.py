@@ -1,0 +1,1 @@
+"""归集 Collection: department feeds become validated, linked credit records."""

@@ -1,0 +1,182 @@
+"""The 未关联 queue: list unresolved rows, record a reviewer's same / not-same decision, link records.
+
+A "same" decision links the row (a credit record is created as if the row had been resolved on
+arrival) and every other pending row with the same normalised name and county; it is stored and reused
+for later batches. A "not same" decision drops that candidate now and for later rows of the same name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.audit import service as audit
+from xinyong.db import utcnow
+from xinyong.departments.models import Department
+from xinyong.errors import Conflict, Forbidden, NotFound
+from xinyong.ingest.models import MatchDecision, UnresolvedRow
+from xinyong.ingest.payload import digest
+from xinyong.policy.loader import Policy
+from xinyong.records.models import CreditRecord
+from xinyong.subjects.models import Subject
+
+
+def _visible(row: UnresolvedRow, department_id: int | None) -> bool:
+    return department_id is None or row.department_id == department_id
+
+
+def unresolved_dict(row: UnresolvedRow) -> dict[str, Any]:
+    """Return a queue row for the API."""
+    return {
+        "id": row.id,
+        "batch_id": row.batch_id,
+        "department_id": row.department_id,
+        "source_id": row.source_id,
+        "catalog_item": row.catalog_item,
+        "subject_name": row.subject_name,
+        "region_code": row.region_code,
+        "subject_category": row.subject_category,
+        "document_no": row.document_no,
+        "decision_on": row.decision_on.isoformat() if row.decision_on else None,
+        "status": row.status,
+        "subject_id": row.subject_id,
+        "record_id": row.record_id,
+        "candidates": row.candidates,
+        "payload": row.payload,
+    }
+
+
+def list_unresolved(
+    session: Session, *, department_id: int | None, status: str = "pending", limit: int = 50, offset: int = 0
+) -> list[UnresolvedRow]:
+    """Return queue rows (of one department unless ``department_id`` is ``None``)."""
+    query = select(UnresolvedRow).where(UnresolvedRow.status == status)
+    if department_id is not None:
+        query = query.where(UnresolvedRow.department_id == department_id)
+    return list(session.scalars(query.order_by(UnresolvedRow.id).limit(min(limit, 500)).offset(offset)))
+
+
+def get_unresolved(session: Session, row_id: int, *, department_id: int | None) -> UnresolvedRow:
+    """Return one queue row the caller may see."""
+    row = session.get(UnresolvedRow, row_id)
+    if row is None or not _visible(row, department_id):
+        raise NotFound(f"待关联记录 {row_id} 不存在", code="ingest.unresolved_not_found")
+    return row
+
+
+def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int, actor: str) -> None:
+    dept_code = session.scalar(select(Department.code).where(Department.id == row.department_id)) or ""
+    doc = "".join(unicodedata.normalize("NFKC", row.document_no or "").upper().split())
+    key = digest([f"{row.catalog_item}\x1f{dept_code}\x1f{doc}\x1f{subject_id}"])[0] or ""
+    chash = row.content_hash
+    prev = session.scalar(
+        select(CreditRecord)
+        .where(CreditRecord.record_key == key)
+        .order_by(CreditRecord.version.desc())
+        .limit(1)
+    )
+    row.status = "linked"
+    row.subject_id = subject_id
+    row.decided_by = actor
+    row.decided_at = utcnow()
+    if prev is not None and prev.content_hash == chash:
+        row.record_id = prev.id
+        return
+    record = CreditRecord(
+        record_key=key,
+        catalog_item=row.catalog_item,
+        catalog_version=row.catalog_version,
+        subject_id=subject_id,
+        department_id=row.department_id,
+        document_no=row.document_no,
+        decision_on=row.decision_on,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        severity=row.severity,
+        polarity=row.polarity,
+        payload=row.payload,
+        content_hash=chash,
+        version=(prev.version + 1) if prev else 1,
+        supersedes_id=prev.id if prev else None,
+        batch_id=row.batch_id,
+        policy_hash=policy.hash,
+        first_received_at=row.received_at,
+        last_received_at=row.received_at,
+    )
+    session.add(record)
+    session.flush()
+    row.record_id = record.id
+
+
+def decide(
+    session: Session,
+    policy: Policy,
+    row_id: int,
+    *,
+    subject_id: int,
+    same: bool,
+    actor: str,
+    department_id: int | None,
+) -> dict[str, Any]:
+    """Store a reviewer's decision and apply it; return what changed."""
+    row = get_unresolved(session, row_id, department_id=department_id)
+    if row.status != "pending":
+        raise Conflict("该记录已处理", code="ingest.unresolved_decided")
+    if session.get(Subject, subject_id) is None:
+        raise NotFound(f"信用主体 {subject_id} 不存在", code="subject.not_found")
+    region_key = row.region_code or ""
+    existing = session.scalar(
+        select(MatchDecision).where(
+            MatchDecision.name_norm == row.name_norm,
+            MatchDecision.region_key == region_key,
+            MatchDecision.subject_id == subject_id,
+        )
+    )
+    if existing is not None and existing.same != same:
+        raise Conflict("此前已对该名称与主体作出相反的判定", code="ingest.decision_conflict")
+    if existing is None:
+        session.add(
+            MatchDecision(
+                name_norm=row.name_norm,
+                region_key=region_key,
+                subject_id=subject_id,
+                same=same,
+                unresolved_id=row.id,
+                actor=actor,
+            )
+        )
+    linked: list[int] = []
+    if same:
+        others = session.scalars(
+            select(UnresolvedRow).where(
+                UnresolvedRow.status == "pending",
+                UnresolvedRow.name_norm == row.name_norm,
+                UnresolvedRow.region_code.is_(None)
+                if row.region_code is None
+                else UnresolvedRow.region_code == row.region_code,
+            )
+        ).all()
+        for other in others:
+            _link(session, policy, other, subject_id, actor)
+            linked.append(other.id)
+    else:
+        row.candidates = [c for c in row.candidates if c.get("subject_id") != subject_id]
+    session.flush()
+    audit.append(
+        session,
+        actor=actor,
+        action="ingest.match_decision",
+        object_type="ingest_unresolved",
+        object_id=row.id,
+        detail={"subject_id": subject_id, "same": same, "linked": linked},
+    )
+    return {"id": row.id, "same": same, "subject_id": subject_id, "linked": linked, "status": row.status}
+
+
+def ensure_scope(department_id: int | None, row: UnresolvedRow) -> None:
+    """Refuse a row of another department."""
+    if not _visible(row, department_id):
+        raise Forbidden("只能处理本部门的待关联记录", code="ingest.forbidden")

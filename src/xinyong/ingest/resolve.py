@@ -1,0 +1,217 @@
+"""Subject resolution (主体关联), set-based per chunk.
+
+Order: USCC (a preloaded index of the register, looked up column-wise) → 身份证 through the blind index
+→ legacy 组织机构代码 (every USCC subject carries the one embedded in its USCC) → 工商注册号 → a
+reviewer's earlier "same" decision for the written name → the exact normalised name in the row's
+county. A subject unknown to the register but carrying a valid USCC (or a natural person with a valid
+身份证) is created from the row: the code is checksummed and legally unique, and the register often
+lags the decision; the creation is counted on the batch and audited. Everything else waits in the
+未关联 queue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.ingest import queries
+from xinyong.ingest.fields import mask_of
+from xinyong.ingest.models import MatchDecision
+from xinyong.ingest.validate import Validated
+from xinyong.kit.crypto import KeyRing
+from xinyong.kit.text import name_core, normalize_name
+from xinyong.policy.schemas import CatalogItem
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import SubjectKind
+
+REG_NO = re.compile(r"^\d{15}$")
+PERSON = SubjectKind.NATURAL_PERSON.value
+
+
+@dataclass
+class Resolution:
+    """Subject of each row (null where unresolved) and how it was found."""
+
+    subject_ids: pa.Array
+    unresolved: list[int]
+    created: int
+    conflicts: np.ndarray
+    methods: dict[str, int] = field(default_factory=dict)
+
+
+class Resolver:
+    """Resolves the subjects of a batch's chunks; holds the preloaded USCC index."""
+
+    def __init__(self, session: Session, keys: KeyRing, *, city_region: str) -> None:
+        self.session = session
+        self.keys = keys
+        self.city_region = city_region
+        conn = session.connection()
+        self.usccs, self.uscc_ids, self.uscc_names = queries.uscc_index(conn)
+        self.created_by_uscc: dict[str, int] = {}
+        self.created_by_person: dict[str, int] = {}
+
+    def resolve(
+        self,
+        item: CatalogItem,
+        v: Validated,
+        ok: np.ndarray,
+        department_regions: Mapping[str, str],
+        actor: str,
+    ) -> Resolution:
+        """Resolve the subject of every row where ``ok`` is true."""
+        roles = item.roles
+        n = v.n
+        uscc = v.codes.get(roles.get("uscc", ""), pa.nulls(n, pa.string()))
+        idx = pc.index_in(uscc, value_set=self.usccs)
+        sid_arr = pc.take(self.uscc_ids, idx)
+        sids: list[int | None] = sid_arr.to_pylist()
+        methods: dict[str, int] = {
+            "uscc": int(np.count_nonzero(ok & ~pc.is_null(sid_arr).to_numpy(zero_copy_only=False)))
+        }
+        conflicts = self._conflicts(v, roles["subject_name"], idx, ok)
+        todo = [int(i) for i in np.flatnonzero(ok) if sids[i] is None]
+        created = 0
+        if not todo:
+            return Resolution(sid_arr, [], 0, conflicts, methods)
+        names = v.text.get(roles["subject_name"], pa.nulls(n, pa.string())).to_pylist()
+        cats = v.category.to_pylist()
+        depts = v.department.to_pylist()
+        usccs = uscc.to_pylist()
+        orgs = v.codes.get(roles.get("org_code", ""), pa.nulls(n, pa.string())).to_pylist()
+        regs = v.text.get(roles.get("reg_no", ""), pa.nulls(n, pa.string())).to_pylist()
+        pidx = v.person_index.to_pylist()
+        conn = self.session.connection()
+
+        def bump(method: str) -> None:
+            methods[method] = methods.get(method, 0) + 1
+
+        # Valid USCC unknown to the register: create the subject from the row (one flush per chunk).
+        fresh: dict[str, subjects_service.SubjectInput] = {}
+        for i in todo:
+            code = usccs[i]
+            if code is not None and code not in self.created_by_uscc and code not in fresh:
+                fresh[code] = subjects_service.SubjectInput(name=names[i] or code, uscc=code)
+        self.created_by_uscc.update(self._create_many(fresh))
+        created += len(fresh)
+        for i in todo:
+            code = usccs[i]
+            if code is not None:
+                sids[i] = self.created_by_uscc[code]
+                bump("uscc_new")
+        todo = [i for i in todo if sids[i] is None]
+        # 身份证 (and other certificates) through the blind index.
+        found = queries.subjects_by_identifier(conn, ("ID_CARD", "OTHER"), [pidx[i] for i in todo if pidx[i]])
+        for i in todo:
+            key = pidx[i]
+            if key is None:
+                continue
+            if key in found:
+                sids[i] = found[key]
+                bump("id_card")
+            elif key in self.created_by_person:
+                sids[i] = self.created_by_person[key]
+                bump("id_card")
+            elif cats[i] == PERSON and v.person_plain[i]:
+                self.created_by_person[key] = self._create(
+                    subjects_service.SubjectInput(
+                        name=names[i] or "（未具名）",
+                        kind=SubjectKind.NATURAL_PERSON,
+                        id_card=v.person_plain[i],
+                    ),
+                    actor,
+                )
+                sids[i] = self.created_by_person[key]
+                created += 1
+                bump("id_card_new")
+        todo = [i for i in todo if sids[i] is None]
+        for scheme, values, label in (("ORG_CODE", orgs, "org_code"), ("REG_NO", regs, "reg_no")):
+            wanted = [
+                values[i] for i in todo if values[i] and (scheme != "REG_NO" or REG_NO.match(values[i]))
+            ]
+            if not wanted:
+                continue
+            found = queries.subjects_by_identifier(conn, (scheme,), wanted)
+            for i in todo:
+                if values[i] in found:
+                    sids[i] = found[values[i]]
+                    bump(label)
+            todo = [i for i in todo if sids[i] is None]
+        # Names: a reviewer's decision first, then the exact normalised name within the county.
+        unresolved: list[int] = []
+        pending = [i for i in todo if names[i] and cats[i] != PERSON]
+        norms = {i: normalize_name(names[i] or "") for i in pending}
+        decided = self._decisions(set(norms.values()))
+        exact = queries.subjects_by_name(conn, set(norms.values()))
+        for i in todo:
+            if i not in norms:
+                unresolved.append(i)
+                continue
+            region = department_regions.get(depts[i] or "")
+            region = None if region == self.city_region else region
+            same = decided.get((norms[i], region or "")) or decided.get((norms[i], ""))
+            if same is not None:
+                sids[i] = same
+                bump("decision")
+                continue
+            matches = [
+                sid
+                for sid, reg, kind in exact.get(norms[i], [])
+                if kind != PERSON and (region is None or reg == region)
+            ]
+            if len(matches) == 1:
+                sids[i] = matches[0]
+                bump("name_region")
+            else:
+                unresolved.append(i)
+        return Resolution(pa.array(sids, pa.int64()), unresolved, created, conflicts, methods)
+
+    def _conflicts(self, v: Validated, name_field: str, idx: pa.Array, ok: np.ndarray) -> np.ndarray:
+        """Flag rows whose USCC is registered under a different name core (重码: one code, two names)."""
+        written = v.text.get(name_field)
+        if written is None:
+            return np.zeros(v.n, dtype=bool)
+        registered = pc.take(self.uscc_names, idx)
+        norm = pc.replace_substring_regex(pc.utf8_upper(pc.utf8_normalize(written, "NFKC")), r"\s", "")
+        norm = pc.replace_substring(pc.replace_substring(norm, "(", "（"), ")", "）")
+        differ = np.flatnonzero(ok & mask_of(pc.not_equal(norm, registered)))
+        out = np.zeros(v.n, dtype=bool)
+        if len(differ):
+            a = pc.take(written, pa.array(differ)).to_pylist()
+            b = pc.take(registered, pa.array(differ)).to_pylist()
+            for i, x, y in zip(differ, a, b, strict=True):
+                out[i] = name_core(x) != name_core(y)
+        return out
+
+    def _create_many(self, inputs: Mapping[str, subjects_service.SubjectInput]) -> dict[str, int]:
+        built = {key: subjects_service.build_subject(self.keys, data) for key, data in inputs.items()}
+        self.session.add_all(built.values())
+        self.session.flush()
+        out = {key: subject.id for key, subject in built.items()}
+        for subject in built.values():
+            self.session.expunge(subject)
+        return out
+
+    def _create(self, data: subjects_service.SubjectInput, actor: str) -> int:
+        subject = subjects_service.build_subject(self.keys, data)
+        self.session.add(subject)
+        self.session.flush()
+        return subject.id
+
+    def _decisions(self, norms: set[str]) -> dict[tuple[str, str], int]:
+        """Return (name, region key) → subject of reviewers' "same" decisions."""
+        if not norms:
+            return {}
+        rows = self.session.execute(
+            select(MatchDecision.name_norm, MatchDecision.region_key, MatchDecision.subject_id).where(
+                MatchDecision.name_norm.in_(sorted(norms)), MatchDecision.same.is_(True)
+            )
+        )
+        return {(name, region): sid for name, region, sid in rows}
