@@ -4,7 +4,9 @@ from xinyong.audit import models as audit_models
 from xinyong.auth import models as auth_models
 from xinyong.db import Base
 from xinyong.departments import models as department_models
+from xinyong.evaluation import models as evaluation_models
 from xinyong.records import models as record_models
 from xinyong.subjects import models as subject_models
 
-__all__ = ["Base", "audit_models", "auth_models", "department_models", "record_models", "subject_models"]
+__all__ = ["Base", "audit_models", "auth_models", "department_models",
+    "evaluation_models", "record_models", "subject_models"]
