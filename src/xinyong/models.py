@@ -8,5 +8,12 @@ from xinyong.evaluation import models as evaluation_models
 from xinyong.records import models as record_models
 from xinyong.subjects import models as subject_models
 
-__all__ = ["Base", "audit_models", "auth_models", "department_models",
-    "evaluation_models", "record_models", "subject_models"]
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "department_models",
+    "evaluation_models",
+    "record_models",
+    "subject_models",
+]

@@ -98,7 +98,7 @@ def read_inputs(
     else:
         tables = [_fetch(conn, sql) for sql in sqls]
         reader = "dbapi"
-    return RawInputs(*tables, seconds=time.perf_counter() - started, reader=reader)
+    return RawInputs(tables[0], tables[1], tables[2], seconds=time.perf_counter() - started, reader=reader)
 
 
 def _date(column: str) -> str:
@@ -155,7 +155,13 @@ def distribution(con: duckdb.DuckDBPyConnection, county_of: dict[str, str]) -> d
         "LEFT JOIN county_map c ON c.code = s.region_code GROUP BY ALL"
     ).fetchall()
     con.unregister("county_map")
-    out: dict[str, Any] = {"overall": {}, "by_model": {}, "by_county": {}, "by_industry": {}, "score_bins": {}}
+    out: dict[str, Any] = {
+        "overall": {},
+        "by_model": {},
+        "by_county": {},
+        "by_industry": {},
+        "score_bins": {},
+    }
     for model_id, grade, county, industry, bin_, n in rows:
         n = int(n)
         out["overall"][grade] = out["overall"].get(grade, 0) + n

@@ -198,3 +198,51 @@ def evaluate(
         advice=tuple(advice),
         objection_records=objections,
     )
+
+
+def parse_day(value: object) -> dt.date | None:
+    """Return a date from the input readers' text ('' for none)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def facts_from_rows(
+    subject_row: tuple[object, ...],
+    record_rows: list[tuple[object, ...]],
+    event_rows: list[tuple[object, ...]],
+) -> tuple[SubjectFacts, list[RecordFacts]]:
+    """Build the facts of one subject from the rows of ``queries.subjects_sql/records_sql/events_sql``."""
+    sid, kind, established, region, industry = subject_row
+    events: dict[int, list[tuple[str, dt.date]]] = {}
+    for record_id, ev_kind, on in event_rows:
+        day = parse_day(on)
+        if day is not None:
+            events.setdefault(int(str(record_id)), []).append((str(ev_kind), day))
+    superseded = {int(str(r[9])) for r in record_rows if r[9]}
+    records = [
+        RecordFacts(
+            id=int(str(r[0])),
+            subject_id=int(str(r[1])),
+            catalog_item=str(r[2]),
+            severity=str(r[3]) or None,
+            polarity=str(r[4]),
+            decision_on=parse_day(r[5]),
+            valid_to=parse_day(r[6]),
+            amount=int(str(r[7])),
+            retention_start=parse_day(r[8]),
+            superseded=int(str(r[0])) in superseded,
+            events=tuple(sorted(events.get(int(str(r[0])), []))),
+        )
+        for r in record_rows
+    ]
+    subject = SubjectFacts(
+        id=int(str(sid)),
+        kind=str(kind),
+        established_on=parse_day(established),
+        region_code=str(region) or None,
+        industry=str(industry) or None,
+    )
+    return subject, records

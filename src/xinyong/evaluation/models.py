@@ -83,4 +83,3 @@ class InspectionDrawMember(Base):
     class_code: Mapped[str] = mapped_column(String(2))
     score: Mapped[int | None] = mapped_column(Integer)
     inspector: Mapped[str | None] = mapped_column(String(100))
-

@@ -26,16 +26,22 @@ class PayloadFields:
 def payload_fields(policy: Policy, models: ModelSet) -> PayloadFields:
     """Return the amount and sentence-end fields of the catalog items the models use."""
     amount_items = {
-        item for m in models.models for i in m.indicators if i.measure == "sum_amount" for item in i.catalog_items
+        item
+        for m in models.models
+        for i in m.indicators
+        if i.measure == "sum_amount"
+        for item in i.catalog_items
     }
     amounts = {}
     for item in sorted(amount_items):
         roles = policy.catalog[item].roles
-        fields = tuple(roles[r] for r in AMOUNT_ROLES if r in roles)  # type: ignore[literal-required]
+        fields = tuple(roles[r] for r in AMOUNT_ROLES if r in roles)
         if fields:
             amounts[item] = fields
     sentence = {
-        item.id: item.roles["sentence_end"] for item in policy.catalog.values() if "sentence_end" in item.roles
+        item.id: item.roles["sentence_end"]
+        for item in policy.catalog.values()
+        if "sentence_end" in item.roles
     }
     return PayloadFields(amounts=amounts, sentence_end=dict(sorted(sentence.items())))
 

@@ -10,6 +10,7 @@ the grade bands cover ``[0, scale]``. Everything here is checked when the policy
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,10 +64,10 @@ class Indicator(Strict):
         cuts = [s.at_least for s in self.points]
         if cuts[0] != 0:
             raise ValueError(f"指标 {self.id} 的分值表必须从 at_least: 0 开始")
-        if any(b <= a for a, b in zip(cuts, cuts[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(cuts)):
             raise ValueError(f"指标 {self.id} 的分值表 at_least 必须严格递增")
         pts = [s.points for s in self.points]
-        pairs = list(zip(pts, pts[1:], strict=False))
+        pairs = list(itertools.pairwise(pts))
         if self.direction == "higher_is_better" and any(b < a for a, b in pairs):
             raise ValueError(f"指标 {self.id} 越高越好，分值表必须单调不减")
         if self.direction == "lower_is_better" and any(b > a for a, b in pairs):
@@ -139,7 +140,7 @@ class EvaluationModel(Versioned):
         if len(set(ids)) != len(ids):
             raise ValueError(f"模型 {self.id} 的指标 id 重复")
         mins = [b.min_score for b in self.grades]
-        if any(b >= a for a, b in zip(mins, mins[1:], strict=False)):
+        if any(b >= a for a, b in itertools.pairwise(mins)):
             raise ValueError(f"模型 {self.id} 的等级按 min_score 从高到低排列且不能重复")
         if mins[-1] != 0 or mins[0] > self.scale:
             raise ValueError(f"模型 {self.id} 的等级必须覆盖 0–{self.scale} 全部分数")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 
 from xinyong.evaluation.engine import threshold_units
 from xinyong.evaluation.inputs import GONE_EVENTS, RetentionRule, sub_months
@@ -33,11 +34,12 @@ def day(value: dt.date) -> str:
     return f"DATE '{value.isoformat()}'"
 
 
-def in_list(column: str, values: list[str] | tuple[str, ...] | frozenset[str]) -> str:
+def in_list(column: str, values: Iterable[str]) -> str:
     """Return ``column IN (...)`` (or FALSE for an empty list)."""
-    if not values:
+    items = sorted(values)
+    if not items:
         return "FALSE"
-    return f"{column} IN ({', '.join(lit(v) for v in sorted(values))})"
+    return f"{column} IN ({', '.join(lit(v) for v in items)})"
 
 
 def model_filter(model: EvaluationModel) -> str:
@@ -117,11 +119,9 @@ def compile_plan(models: list[EvaluationModel], as_of: dt.date, rule: RetentionR
             f"SUM(CASE WHEN under_objection AND {model_filter(model)} THEN 1 ELSE 0 END)"
         )
     aggregates = ",\n    ".join(f"CAST({expr} AS BIGINT) AS {name}" for expr, name in columns.items())
-    selects = []
+    selects: list[str] = []
     for model in models:
-        pts = [
-            points_expr(ind, indicator_column.get((model.id, ind.id)), as_of) for ind in model.indicators
-        ]
+        pts = [points_expr(ind, indicator_column.get((model.id, ind.id)), as_of) for ind in model.indicators]
         inner_cols = ", ".join(f"{p} AS p{i}" for i, p in enumerate(pts))
         score = " + ".join(f"p{i}" for i in range(len(pts)))
         grade = (

@@ -123,10 +123,14 @@ def allocate(rule: SupervisionRule, population: dict[str, int], size: int) -> di
     Every class first gets its minimum (``ceil(pop × ratio_min)``); the remainder goes out in proportion
     to ``pop × ratio``, never past ``floor(pop × ratio_max)``, higher-risk classes first on ties.
     """
-    lo = {c.code: math.ceil(population.get(c.code, 0) * c.ratio_min - 1e-9) for c in rule.classes}
-    hi = {c.code: math.floor(population.get(c.code, 0) * c.ratio_max + 1e-9) for c in rule.classes}
-    weight = {c.code: population.get(c.code, 0) * c.ratio for c in rule.classes}
-    alloc = dict(lo)
+    lo: dict[str, int] = {
+        c.code: math.ceil(population.get(c.code, 0) * c.ratio_min - 1e-9) for c in rule.classes
+    }
+    hi: dict[str, int] = {
+        c.code: math.floor(population.get(c.code, 0) * c.ratio_max + 1e-9) for c in rule.classes
+    }
+    weight: dict[str, float] = {c.code: population.get(c.code, 0) * c.ratio for c in rule.classes}
+    alloc: dict[str, int] = dict(lo)
     remaining = size - sum(lo.values())
     while remaining > 0:
         open_ = [k for k in reversed(CLASS_CODES) if alloc[k] < hi[k]]
@@ -148,9 +152,7 @@ def allocate(rule: SupervisionRule, population: dict[str, int], size: int) -> di
     return alloc
 
 
-def draw_members(
-    members: dict[str, list[int]], alloc: dict[str, int], seed: int
-) -> dict[str, list[int]]:
+def draw_members(members: dict[str, list[int]], alloc: dict[str, int], seed: int) -> dict[str, list[int]]:
     """Draw ``alloc[class]`` subjects from each class at random, reproducibly from ``seed``."""
     out = {}
     for code in CLASS_CODES:
