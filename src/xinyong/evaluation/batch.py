@@ -141,8 +141,8 @@ def score(
     """Run the compiled plan into table ``ev_result``; return the number of subjects scored."""
     plan = compile_plan(models, as_of, rule)
     con.execute(f"CREATE OR REPLACE TABLE ev_result AS {plan}")
-    row = con.execute("SELECT COUNT(*) FROM ev_result").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.execute("SELECT COUNT(*) FROM ev_result").fetchall()
+    return int(rows[0][0])
 
 
 def distribution(con: duckdb.DuckDBPyConnection, county_of: dict[str, str]) -> dict[str, Any]:
