@@ -45,7 +45,7 @@ def record(
     supersedes_id: int | None = None,
 ) -> CreditRecord:
     """Create a credit record for ``subject``."""
-    key = hashlib.sha256(f"{subject.id}:{item}:{decision_on}:{random.random()}".encode()).hexdigest()  # noqa: S311
+    key = hashlib.sha256(f"{subject.id}:{item}:{decision_on}:{random.random()}".encode()).hexdigest()
     row = CreditRecord(
         record_key=key,
         catalog_item=item,
@@ -138,7 +138,9 @@ def random_population(
             valid_to = None if rng.random() < 0.5 else pick(dt.date(2020, 1, 1), dt.date(2029, 1, 1))
             payload: dict[str, Any] = {}
             if item in AMOUNT_FIELD and rng.random() < 0.9:
-                payload[AMOUNT_FIELD[item]] = rng.choice([0, 0.005, 0.01, 0.5, 1, 3.3, 9.99, 10, 49.5, 60, 120])
+                payload[AMOUNT_FIELD[item]] = rng.choice(
+                    [0, 0.005, 0.01, 0.5, 1, 3.3, 9.99, 10, 49.5, 60, 120]
+                )
             if item == "xzcf" and rng.random() < 0.3:
                 payload["CF_NR_WFFF"] = str(rng.choice([0.2, 1.5, 40]))
             if item == "sfpj" and rng.random() < 0.4:
@@ -162,12 +164,16 @@ def random_population(
                     "version": 1,
                 }
             )
-    rec_ids = [
-        int(r[0])
-        for r in conn.execute(
-            insert(CreditRecord.__table__).returning(CreditRecord.__table__.c.id), record_rows
-        ).all()
-    ] if record_rows else []
+    rec_ids = (
+        [
+            int(r[0])
+            for r in conn.execute(
+                insert(CreditRecord.__table__).returning(CreditRecord.__table__.c.id), record_rows
+            ).all()
+        ]
+        if record_rows
+        else []
+    )
     # corrections: a later version supersedes an earlier record of the same subject
     by_subject: dict[int, list[int]] = {}
     for rid, row in zip(rec_ids, record_rows, strict=True):
