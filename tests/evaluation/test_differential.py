@@ -23,7 +23,8 @@ def test_single_subject_equals_batch(session: Session, policy: Policy, seed: int
     dept = department(session)
     edges = (as_of, *(sub_months(as_of, m) for m in (12, 36, 60, 120)))
     pop = ev_factories.random_population(session, dept.id, seed=seed, subjects=1200, edges=edges)
-    assert pop.records > 3000 and pop.events > 1000
+    assert pop.records > 3000
+    assert pop.events > 1000
     run = service.run_evaluation(session, policy, as_of, actor="test")
     stored = {
         r.subject_id: r

@@ -80,25 +80,30 @@ def _fetch_adbc(path: str, sql: str) -> pa.Table:
     return table
 
 
-def read_inputs(
-    conn: Connection, policy: Policy, models: ModelSet, *, sqlite_path: str | None = None
-) -> RawInputs:
-    """Read subjects, records and events; from a committed SQLite file through ADBC when given one."""
-    started = time.perf_counter()
-    dialect = conn.dialect.name
+def _sqls(dialect: str, policy: Policy, models: ModelSet) -> tuple[str, str, str]:
     fields = queries.payload_fields(policy, models)
-    sqls = (
+    return (
         queries.subjects_sql(dialect),
         queries.records_sql(dialect, fields),
         queries.events_sql(dialect),
     )
-    if sqlite_path is not None:
-        tables = [_fetch_adbc(sqlite_path, sql) for sql in sqls]
-        reader = "adbc"
-    else:
-        tables = [_fetch(conn, sql) for sql in sqls]
-        reader = "dbapi"
-    return RawInputs(tables[0], tables[1], tables[2], seconds=time.perf_counter() - started, reader=reader)
+
+
+def read_inputs(conn: Connection, policy: Policy, models: ModelSet) -> RawInputs:
+    """Read subjects, records and events through the caller's connection (any dialect, its transaction)."""
+    started = time.perf_counter()
+    tables = [_fetch(conn, sql) for sql in _sqls(conn.dialect.name, policy, models)]
+    return RawInputs(tables[0], tables[1], tables[2], seconds=time.perf_counter() - started, reader="dbapi")
+
+
+def read_inputs_file(path: str, policy: Policy, models: ModelSet) -> RawInputs:
+    """Read the committed inputs of a SQLite file straight into Arrow through ADBC (no Python rows).
+
+    The caller must hold no other connection to the file in this process (see ``service.run_evaluation``).
+    """
+    started = time.perf_counter()
+    tables = [_fetch_adbc(path, sql) for sql in _sqls("sqlite", policy, models)]
+    return RawInputs(tables[0], tables[1], tables[2], seconds=time.perf_counter() - started, reader="adbc")
 
 
 def _date(column: str) -> str:

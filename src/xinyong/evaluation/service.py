@@ -67,8 +67,15 @@ def run_evaluation(
     if not in_force:
         raise Invalid(f"{as_of} 没有生效的评价模型", code="evaluation.no_model")
     rule = batch.retention_rule(policy)
-    conn = session.connection()
-    raw = batch.read_inputs(conn, policy, models, sqlite_path=sqlite_path)
+    if sqlite_path is not None:
+        # Two SQLite libraries in one process must never hold the same file open at once (closing one's
+        # descriptor drops the other's POSIX locks): release pooled connections, read, then connect.
+        session.get_bind().dispose()  # type: ignore[union-attr]
+        raw = batch.read_inputs_file(sqlite_path, policy, models)
+        conn = session.connection()
+    else:
+        conn = session.connection()
+        raw = batch.read_inputs(conn, policy, models)
     t = timings.mark("read", started)
     con = batch.load_duckdb(raw, threads=threads)
     t = timings.mark("load", t)
