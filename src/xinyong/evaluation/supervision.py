@@ -120,14 +120,16 @@ def load_supervision(policy: Policy) -> SupervisionSet:
 def allocate(rule: SupervisionRule, population: dict[str, int], size: int) -> dict[str, int]:
     """Split ``size`` inspections over classes: each within its ratio range, the rest by its ratio.
 
-    Every class first gets its minimum (``ceil(pop × ratio_min)``); the remainder goes out in proportion
-    to ``pop × ratio``, never past ``floor(pop × ratio_max)``, higher-risk classes first on ties.
+    Every class first gets its minimum (``ceil(pop × ratio_min)``, binding even when that exceeds ``size``
+    or, in a tiny class, its maximum); the remainder goes out in proportion to ``pop × ratio``, never past
+    ``floor(pop × ratio_max)``, higher-risk classes first on ties.
     """
     lo: dict[str, int] = {
         c.code: math.ceil(population.get(c.code, 0) * c.ratio_min - 1e-9) for c in rule.classes
     }
     hi: dict[str, int] = {
-        c.code: math.floor(population.get(c.code, 0) * c.ratio_max + 1e-9) for c in rule.classes
+        c.code: max(lo[c.code], math.floor(population.get(c.code, 0) * c.ratio_max + 1e-9))
+        for c in rule.classes
     }
     weight: dict[str, float] = {c.code: population.get(c.code, 0) * c.ratio for c in rule.classes}
     alloc: dict[str, int] = dict(lo)
