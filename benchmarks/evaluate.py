@@ -1,3 +1,4 @@
+# ruff: noqa: S608  -- the benchmark builds its generator and baseline SQL from its own constants
 """Benchmark the batch evaluation: system of record (SQLite) → stored results, and the scoring step alone.
 
     .venv/bin/python benchmarks/evaluate.py [--subjects N] [--records-per-subject R] [--threads T]
@@ -35,7 +36,14 @@ from xinyong.policy.loader import load_policy
 from xinyong.settings import ROOT, Settings
 
 AS_OF = dt.date(2026, 10, 31)
-KINDS = [("企业法人", 70), ("个体工商户", 24), ("社会组织", 3), ("事业单位", 1), ("政府机构", 1), ("村集体经济组织", 1)]
+KINDS = [
+    ("企业法人", 70),
+    ("个体工商户", 24),
+    ("社会组织", 3),
+    ("事业单位", 1),
+    ("政府机构", 1),
+    ("村集体经济组织", 1),
+]
 ITEMS = [
     ("xzxk", 30, "neutral"),
     ("xzcf", 22, "negative"),
@@ -51,7 +59,16 @@ ITEMS = [
     ("xycn", 8, "neutral"),
 ]
 REGIONS = ["331002", "331003", "331004", "331081", "331082", "331083", "331022", "331023", "331024"]
-INDUSTRIES = ["制造业", "批发和零售业", "建筑业", "住宿和餐饮业", "交通运输业", "信息技术服务业", "农林牧渔业", "其他"]
+INDUSTRIES = [
+    "制造业",
+    "批发和零售业",
+    "建筑业",
+    "住宿和餐饮业",
+    "交通运输业",
+    "信息技术服务业",
+    "农林牧渔业",
+    "其他",
+]
 
 
 def _pick(expr: str, weighted: list[tuple[str, int]]) -> str:
@@ -96,7 +113,9 @@ def generate(path: Path, subjects: int, per_subject: int) -> dict[str, int]:
         "AND sql IS NOT NULL"
     ).fetchall():
         con.execute(f'DROP INDEX "{name}"')
-    con.execute("INSERT INTO department (id, code, name, region_code, created_at) VALUES (1, 'TZ-SCJG', '市场监管', '331000', '2026-01-01 00:00:00')")
+    con.execute(
+        "INSERT INTO department (id, code, name, region_code, created_at) VALUES (1, 'TZ-SCJG', '市场监管', '331000', '2026-01-01 00:00:00')"
+    )
     now = "2026-10-31 00:00:00"
     cur = gen.execute("SELECT id, kind, name, name, region, industry, est, '存续', ? , ? FROM s", [now, now])
     while rows := cur.fetchmany(200_000):
@@ -153,10 +172,31 @@ def handwritten(con: duckdb.DuckDBPyConnection, policy_models: list, rule: batch
                 steps += [(m.id, ind.id, float(round(s.at_least)), s.points) for s in ind.points]
                 steps.append((m.id, ind.id, -1.0, ind.missing_points))
             else:
-                steps += [(m.id, ind.id, float(threshold_units(ind, s.at_least)), s.points) for s in ind.points]
-    con.register("steps", pa.table(dict(zip(["model_id", "indicator", "at_least", "points"], map(list, zip(*steps, strict=True)), strict=True))))
-    con.register("bands", pa.table(dict(zip(["model_id", "min_score", "grade"], map(list, zip(*bands, strict=True)), strict=True))))
-    con.register("kind_model", pa.table(dict(zip(["kind", "model_id"], map(list, zip(*kinds, strict=True)), strict=True))))
+                steps += [
+                    (m.id, ind.id, float(threshold_units(ind, s.at_least)), s.points) for s in ind.points
+                ]
+    con.register(
+        "steps",
+        pa.table(
+            dict(
+                zip(
+                    ["model_id", "indicator", "at_least", "points"],
+                    map(list, zip(*steps, strict=True)),
+                    strict=True,
+                )
+            )
+        ),
+    )
+    con.register(
+        "bands",
+        pa.table(
+            dict(zip(["model_id", "min_score", "grade"], map(list, zip(*bands, strict=True)), strict=True))
+        ),
+    )
+    con.register(
+        "kind_model",
+        pa.table(dict(zip(["kind", "model_id"], map(list, zip(*kinds, strict=True)), strict=True))),
+    )
     return f"""
 WITH ev AS (
   SELECT record_id, bool_or(kind IN ('repaired','deleted','disclosure_stopped')) AS gone,
@@ -221,7 +261,11 @@ def main() -> None:
     path = args.db or Path(tmp.name) / "bench.sqlite3"
     started = time.perf_counter()
     if path.exists():
-        counts = {"subjects": args.subjects, "records": args.subjects * args.records_per_subject, "events": -1}
+        counts = {
+            "subjects": args.subjects,
+            "records": args.subjects * args.records_per_subject,
+            "events": -1,
+        }
     else:
         counts = generate(path, args.subjects, args.records_per_subject)
     gen_s = time.perf_counter() - started
@@ -279,7 +323,9 @@ def main() -> None:
         "cpus": os.cpu_count(),
     }
     print(f"端到端（系统记录库 → 保存结果）：{end_to_end:.2f} 秒；各步骤：{timings}")
-    print(f"评分步骤（生成的计划）：{scoring:.3f} 秒；手写 DuckDB SQL：{baseline:.3f} 秒；比值 {scoring / baseline:.2f}")
+    print(
+        f"评分步骤（生成的计划）：{scoring:.3f} 秒；手写 DuckDB SQL：{baseline:.3f} 秒；比值 {scoring / baseline:.2f}"
+    )
     print(f"手写 SQL 与生成计划结果不一致的主体数：{mismatches}")
     print(json.dumps(figures, ensure_ascii=False))
 

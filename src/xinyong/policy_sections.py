@@ -10,8 +10,8 @@ from xinyong.policy.loader import Policy
 
 # name -> "module:function"; the function takes the Policy and returns the loaded section (a sized object).
 SECTIONS: dict[str, str] = {
-    "models": "xinyong.evaluation.spec:load_models",
-    "supervision": "xinyong.evaluation.supervision:load_supervision",
+    "models": "xinyong.evaluation.loaders:load_models",
+    "supervision": "xinyong.evaluation.loaders:load_supervision",
 }
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from xinyong.evaluation.engine import SubjectFacts, evaluate
 from xinyong.evaluation.inputs import RecordFacts, RetentionRule, assess, sub_months
-from xinyong.evaluation.spec import EvaluationModel, load_models
+from xinyong.evaluation.loaders import load_models
+from xinyong.evaluation.spec import EvaluationModel
 from xinyong.policy.loader import Policy
 
 AS_OF = dt.date(2026, 10, 31)

@@ -10,8 +10,7 @@ import pytest
 import yaml
 
 from xinyong.errors import PolicyError
-from xinyong.evaluation.spec import load_models
-from xinyong.evaluation.supervision import load_supervision
+from xinyong.evaluation.loaders import load_models, load_supervision
 from xinyong.policy.loader import Policy, load_policy
 from xinyong.policy_sections import check_sections
 from xinyong.subjects.models import SubjectKind

@@ -17,8 +17,9 @@ from xinyong.audit.models import AuditEvent
 from xinyong.auth import service as auth_service
 from xinyong.auth.principal import Role
 from xinyong.evaluation import inspections, service
+from xinyong.evaluation.loaders import load_supervision
 from xinyong.evaluation.models import InspectionDrawMember
-from xinyong.evaluation.supervision import allocate, load_supervision
+from xinyong.evaluation.supervision import allocate
 from xinyong.policy.loader import Policy, load_policy
 from xinyong.runtime import Runtime
 from xinyong.settings import ROOT

@@ -15,9 +15,10 @@ from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import supervision
+from xinyong.evaluation.loaders import load_supervision
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun, InspectionDraw, InspectionDrawMember
 from xinyong.evaluation.service import latest_run
-from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet, load_supervision
+from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet
 from xinyong.policy.loader import Policy
 from xinyong.subjects.models import Subject
 

@@ -18,9 +18,10 @@ from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
 from xinyong.evaluation.engine import Evaluation, evaluate, facts_from_rows
+from xinyong.evaluation.loaders import load_models
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
-from xinyong.evaluation.spec import ModelSet, load_models
+from xinyong.evaluation.spec import ModelSet
 from xinyong.policy.loader import Policy
 from xinyong.subjects.models import Subject, SubjectKind
 

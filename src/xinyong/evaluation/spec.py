@@ -17,7 +17,6 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_dir
 from xinyong.policy.schemas import Severity
 
 ATTRIBUTES = ("years_in_operation",)
@@ -178,31 +177,3 @@ class ModelSet:
     def in_force(self, on: dt.date) -> list[EvaluationModel]:
         """Return every model in force on ``on``."""
         return [m for m in self.models if m.in_force(on)]
-
-
-def load_models(policy: Policy) -> ModelSet:
-    """Load ``policy/models/*.yaml``; refuse unknown catalog items or kinds and overlapping versions."""
-    from xinyong.subjects.models import SubjectKind
-
-    problems = Problems(policy.root)
-    models = load_dir(policy.root / "models", EvaluationModel, problems)
-    kinds = {k.value for k in SubjectKind}
-    for m in models:
-        path = policy.root / "models" / f"{m.id}.yaml"
-        for kind in m.subject_kinds:
-            if kind not in kinds:
-                problems.add(path, f"主体类别 {kind} 不存在")
-        for ind in m.indicators:
-            for item in ind.catalog_items:
-                if item not in policy.catalog:
-                    problems.add(path, f"指标 {ind.id} 引用了不存在的目录项 {item}")
-    for i, a in enumerate(models):
-        for b in models[i + 1 :]:
-            shared = set(a.subject_kinds) & set(b.subject_kinds)
-            if shared and a.overlaps(b):
-                problems.add("models/", f"模型 {a.id} 与 {b.id} 对 {sorted(shared)} 的生效期重叠")
-    covered = {k for m in models for k in m.subject_kinds}
-    for kind in sorted(kinds - covered):
-        problems.add("models/", f"主体类别 {kind} 没有评价模型")
-    problems.raise_if_any()
-    return ModelSet(tuple(models))

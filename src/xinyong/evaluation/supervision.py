@@ -16,9 +16,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from xinyong.evaluation.spec import ModelSet, load_models
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_dir
 
 CLASS_CODES = ("A", "B", "C", "D")
 
@@ -87,34 +85,6 @@ class SupervisionSet:
         default = [r for r in self.rules if r.department is None and r.in_force(on)]
         found = own or default
         return found[0] if found else None
-
-
-def load_supervision(policy: Policy) -> SupervisionSet:
-    """Load ``policy/supervision/*.yaml``; every grade of the supervision models must have a class."""
-    problems = Problems(policy.root)
-    rules = load_dir(policy.root / "supervision", SupervisionRule, problems)
-    # not policy.section(): its lock is not re-entrant and this loader already runs under it
-    models: ModelSet = load_models(policy)
-    dept_codes = {d.code for d in policy.departments.departments}
-    for rule in rules:
-        path = policy.root / "supervision" / f"{rule.id}.yaml"
-        if rule.department is not None and rule.department not in dept_codes:
-            problems.add(path, f"部门 {rule.department} 不存在")
-        mapped = {g for c in rule.classes for g in c.grades}
-        for model in models.models:
-            if model.use != "supervision" or not set(model.subject_kinds) & set(rule.subject_kinds):
-                continue
-            missing = [b.grade for b in model.grades if b.grade not in mapped]
-            if missing:
-                problems.add(path, f"模型 {model.id} 的等级 {missing} 没有对应的监管类别")
-    for i, a in enumerate(rules):
-        for b in rules[i + 1 :]:
-            if a.department == b.department and a.overlaps(b):
-                problems.add("supervision/", f"{a.id} 与 {b.id} 适用同一部门且生效期重叠")
-    if not any(r.department is None for r in rules):
-        problems.add("supervision/", "缺少默认规则（department 为空）")
-    problems.raise_if_any()
-    return SupervisionSet(tuple(rules))
 
 
 def allocate(rule: SupervisionRule, population: dict[str, int], size: int) -> dict[str, int]:
