@@ -17,8 +17,9 @@ AMOUNT_ROLES = ("fine_wan", "confiscation_wan", "amount_wan")
 
 @dataclass(frozen=True)
 class PayloadFields:
-    """Payload fields the models need: amounts (万元) and custodial-sentence end dates, per catalog item."""
+    """What the models need of the records: their catalog items, amount fields (万元) and sentence ends."""
 
+    items: tuple[str, ...]
     amounts: dict[str, tuple[str, ...]]
     sentence_end: dict[str, str]
 
@@ -43,7 +44,8 @@ def payload_fields(policy: Policy, models: ModelSet) -> PayloadFields:
         for item in policy.catalog.values()
         if "sentence_end" in item.roles
     }
-    return PayloadFields(amounts=amounts, sentence_end=dict(sorted(sentence.items())))
+    items = tuple(sorted({item for m in models.models for i in m.indicators for item in i.catalog_items}))
+    return PayloadFields(items=items, amounts=amounts, sentence_end=dict(sorted(sentence.items())))
 
 
 def _json_text(dialect: str, field: str) -> str:
@@ -91,8 +93,14 @@ def _date_text(dialect: str, column: str) -> str:
 
 
 def records_sql(dialect: str, fields: PayloadFields, *, one_subject: bool = False) -> str:
-    """Return the SELECT of ``ev_record`` rows (all subjects, or ``:subject_id`` only)."""
-    where = " WHERE subject_id = :subject_id" if one_subject else ""
+    """Return the SELECT of ``ev_record`` rows (all subjects, or ``:subject_id`` only).
+
+    Only the catalog items some model uses are read (versions of a fact share its item, so supersession
+    is still seen); on SQLite ``+catalog_item`` keeps the planner on a table scan rather than the index.
+    """
+    column = "+catalog_item" if dialect == "sqlite" else "catalog_item"
+    items = ", ".join(f"'{i}'" for i in fields.items) or "''"
+    where = f" WHERE {column} IN ({items})" + (" AND subject_id = :subject_id" if one_subject else "")
     return (
         "SELECT id, subject_id, catalog_item, COALESCE(severity, '') AS severity, polarity, "
         f"{_date_text(dialect, 'decision_on')} AS decision_on, {_date_text(dialect, 'valid_to')} AS valid_to, "
