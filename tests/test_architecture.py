@@ -15,7 +15,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "xinyong"
 PURE_NAMES = {"engine", "states", "eligibility", "disclosure", "chain", "principal", "rules", "matching"}
 FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "jinja2", "alembic")
-ENTRY_NAMES = {"api", "cli", "routes", "views", "jobs"}
+ENTRY_NAMES = {"api", "cli", "routes", "views", "jobs", "demo"}
 TOP_ENTRY = {"xinyong.app", "xinyong.cli", "xinyong.demo"}
 
 

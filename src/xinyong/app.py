@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 
 from xinyong import __version__
 from xinyong.app_deps import get_runtime
@@ -30,6 +31,7 @@ ROUTERS: tuple[str, ...] = (
     "xinyong.records.api:router",
     "xinyong.audit.api:router",
     "xinyong.ingest.api:router",
+    "xinyong.evaluation.api:router",
 )
 
 
@@ -71,6 +73,12 @@ def _error_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(exc.to_dict(), status_code=exc.status)
 
 
+def _out_of_range_handler(_request: Request, exc: Exception) -> JSONResponse:
+    """Answer a number the database cannot hold (e.g. an id past 2^63) as bad input, not a server error."""
+    log.info("out-of-range input: %s", type(exc).__name__)
+    return JSONResponse({"code": "value.out_of_range", "message": "参数数值超出允许范围"}, status_code=422)
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the application for ``settings`` (or an existing runtime)."""
     rt = runtime or Runtime.build(settings or Settings())
@@ -83,6 +91,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.runtime = rt
     app.add_exception_handler(XinyongError, _error_handler)
+    app.add_exception_handler(OverflowError, _out_of_range_handler)
+    app.add_exception_handler(DataError, _out_of_range_handler)
     app.include_router(health)
     for spec in ROUTERS:
         module_name, _, attr = spec.partition(":")

@@ -6,15 +6,12 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from xinyong.cli_support import _runtime, fail
 from xinyong.errors import XinyongError
-
-if TYPE_CHECKING:
-    pass
 
 app = typer.Typer(help="信用 Xinyong —— 城市公共信用信息平台命令行", no_args_is_help=True)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -29,6 +26,8 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("outbox", "xinyong.outbox.cli:app"),
     ("ingest", "xinyong.ingest.cli:app"),
     ("quality", "xinyong.ingest.cli:quality_app"),
+    ("evaluate", "xinyong.evaluation.cli:evaluate_app"),
+    ("inspections", "xinyong.evaluation.cli:inspections_app"),
 )
 
 

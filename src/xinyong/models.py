@@ -4,6 +4,7 @@ from xinyong.audit import models as audit_models
 from xinyong.auth import models as auth_models
 from xinyong.db import Base
 from xinyong.departments import models as department_models
+from xinyong.evaluation import models as evaluation_models
 from xinyong.ingest import models as ingest_models
 from xinyong.objections import models as objection_models
 from xinyong.outbox import models as outbox_models
@@ -16,6 +17,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "department_models",
+    "evaluation_models",
     "ingest_models",
     "objection_models",
     "outbox_models",

@@ -13,6 +13,8 @@ SECTIONS: dict[str, str] = {
     "access": "xinyong.auth.access:load",
     "workflows": "xinyong.repair.workflows:load",
     "sources": "xinyong.ingest.sources:load",
+    "models": "xinyong.evaluation.loaders:load_models",
+    "supervision": "xinyong.evaluation.loaders:load_supervision",
 }
 
 

@@ -1,0 +1,100 @@
+"""HTTP API of the evaluation: one subject's score and class, runs and grade distributions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.deps import current_principal, require
+from xinyong.auth.principal import Principal, Role
+from xinyong.departments import service as departments_service
+from xinyong.departments.models import Department
+from xinyong.errors import Forbidden, Invalid, Unauthorized
+from xinyong.evaluation import inspections, service
+from xinyong.runtime import Runtime
+from xinyong.subjects import service as subjects_service
+
+router = APIRouter(prefix="/api/v1", tags=["公共信用评价"])
+
+GOVERNMENT = (Role.OFFICER, Role.SYSTEM, Role.SUPERVISOR, Role.ADMIN)
+MONITORS = (*GOVERNMENT, Role.AUDITOR)
+
+
+@router.get("/subjects/{code}/evaluation", summary="主体公共信用评价：得分、等级、指标贡献、原因与提升建议")
+def subject_evaluation(
+    code: str,
+    as_of: dt.date | None = Query(None, description="评价日期（默认最近一次批量评价的日期）"),
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    """Return the subject's evaluation (the subject itself and government roles; persons only to self)."""
+    if principal.role == Role.PUBLIC:
+        raise Unauthorized("请先登录", code="auth.required")
+    subject = subjects_service.get_by_code(session, runtime.keys, code)
+    return service.explain(session, runtime.policy, subject, principal, as_of)
+
+
+@router.get("/subjects/{code}/supervision", summary="主体的分级分类监管类别（部门查询）")
+def subject_supervision(
+    code: str,
+    department: str | None = Query(None, description="部门编码（默认调用者所在部门）"),
+    principal: Principal = Depends(require(*GOVERNMENT)),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    """Return the subject's supervision class under a department's rule."""
+    dept = _department(session, principal, department)
+    subject = subjects_service.get_by_code(session, runtime.keys, code)
+    return inspections.subject_class(session, runtime.policy, subject, dept, actor=principal.actor)
+
+
+def _department(session: Session, principal: Principal, code: str | None) -> Department:
+    if code is not None:
+        dept = departments_service.by_code(session, code)
+        if principal.role in (Role.OFFICER, Role.SYSTEM) and principal.department_id not in (None, dept.id):
+            raise Forbidden("只能按本部门的规则查询", code="supervision.other_department")
+        return dept
+    if principal.department_id is None:
+        raise Invalid("请指定部门编码 department", code="supervision.department_required")
+    found = session.get(Department, principal.department_id)
+    if found is None:
+        raise Invalid("调用者所在部门不存在", code="supervision.department_required")
+    return found
+
+
+@router.get("/evaluation/runs/latest", summary="最近一次批量评价")
+def latest_run(
+    _principal: Principal = Depends(require(*MONITORS)), session: Session = Depends(get_session)
+) -> dict[str, Any]:
+    """Return the latest finished run with its PSI against the previous run."""
+    return service.run_summary(service.get_run(session, None))
+
+
+@router.get("/evaluation/runs/{run_id}", summary="一次批量评价")
+def get_run(
+    run_id: int, _principal: Principal = Depends(require(*MONITORS)), session: Session = Depends(get_session)
+) -> dict[str, Any]:
+    """Return one run."""
+    return service.run_summary(service.get_run(session, run_id))
+
+
+@router.get("/evaluation/distribution", summary="评价等级分布（按区县、行业、模型）与 PSI")
+def distribution(
+    run_id: int | None = Query(None, description="批次（默认最近一次）"),
+    _principal: Principal = Depends(require(*MONITORS)),
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
+    """Return a run's grade distribution by county, industry and model, and its PSI."""
+    run = service.get_run(session, run_id)
+    return {
+        "run_id": run.id,
+        "as_of": run.as_of.isoformat(),
+        "previous_run_id": run.previous_run_id,
+        "psi": run.psi,
+        **run.distribution,
+    }

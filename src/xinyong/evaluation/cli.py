@@ -1,0 +1,154 @@
+"""Commands ``xinyong evaluate`` and ``xinyong inspections draw``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from xinyong.errors import XinyongError
+
+if TYPE_CHECKING:
+    from xinyong.evaluation.models import EvaluationRun
+    from xinyong.runtime import Runtime
+
+evaluate_app = typer.Typer(help="公共信用评价（批量）", invoke_without_command=True)
+inspections_app = typer.Typer(help="分级分类监管：双随机抽查", no_args_is_help=True)
+
+
+def _runtime() -> Runtime:
+    from xinyong.runtime import Runtime
+    from xinyong.settings import Settings
+
+    return Runtime.build(Settings())
+
+
+def _fail(exc: XinyongError) -> None:
+    typer.echo(f"错误 [{exc.code}]：{exc.message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def sqlite_file(runtime: Runtime) -> str | None:
+    """Return the SQLite file to read through ADBC, when the database is one and the driver is installed."""
+    if not runtime.settings.is_sqlite:
+        return None
+    path = runtime.settings.database_url.split("///", 1)[-1]
+    if not path or path == ":memory:":
+        return None
+    try:
+        import adbc_driver_sqlite  # noqa: F401
+    except ImportError:
+        return None
+    return path
+
+
+def _table(title: str, groups: dict[str, dict[str, int]], grades: list[str]) -> list[str]:
+    lines = [title, "  " + "\t".join(["分组", *grades, "合计"])]
+    for name, counts in groups.items():
+        total = sum(counts.values())
+        lines.append("  " + "\t".join([name, *(str(counts.get(g, 0)) for g in grades), str(total)]))
+    return lines
+
+
+def report_lines(run: EvaluationRun) -> list[str]:
+    """Return the printed report of a run: grade distribution by county and industry, and PSI."""
+    from xinyong.evaluation.monitoring import stability
+
+    dist: dict[str, Any] = run.distribution
+    grades = sorted(dist.get("overall", {}), key=lambda g: -dist["overall"][g])
+    lines = [
+        f"评价批次 {run.id}：评价日 {run.as_of}，主体 {run.subjects} 个，用时 {run.timings.get('total')} 秒",
+        "等级分布：" + "，".join(f"{g} {n}" for g, n in dist.get("overall", {}).items()),
+    ]
+    lines += _table("按区县：", dist.get("by_county", {}), grades)
+    lines += _table("按行业：", dist.get("by_industry", {}), grades)
+    if run.previous_run_id is None:
+        lines.append("PSI：无上一批次可比较")
+    else:
+        lines.append(
+            f"PSI（对比批次 {run.previous_run_id}）："
+            + "，".join(f"{m} {v:.4f}（{stability(v)}）" for m, v in run.psi.items())
+        )
+    return lines
+
+
+@evaluate_app.callback()
+def evaluate(
+    as_of: Annotated[str, typer.Option("--as-of", help="评价日期 YYYY-MM-DD")],
+    as_json: Annotated[bool, typer.Option("--json", help="最后一行输出 JSON")] = False,
+    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB 线程数（默认全部核）")] = None,
+) -> None:
+    """按生效的评价模型批量评价全部主体，保存结果并输出等级分布与 PSI。"""
+    from xinyong.db import session_scope
+    from xinyong.evaluation import service
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        typer.echo("错误：--as-of 必须是 YYYY-MM-DD", err=True)
+        raise typer.Exit(code=2) from None
+    runtime = _runtime()
+    try:
+        with session_scope(runtime.sessions) as session:
+            run = service.run_evaluation(
+                session,
+                runtime.policy,
+                day,
+                actor="system:cli",
+                sqlite_path=sqlite_file(runtime),
+                threads=threads,
+            )
+    except XinyongError as exc:
+        _fail(exc)
+        return
+    for line in report_lines(run):
+        typer.echo(line)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "run_id": run.id,
+                    "as_of": run.as_of.isoformat(),
+                    "subjects": run.subjects,
+                    "seconds": run.timings.get("total"),
+                    "timings": run.timings,
+                    "model_versions": run.model_versions,
+                    "policy_hash": run.policy_hash,
+                    "distribution": run.distribution.get("overall", {}),
+                    "psi": run.psi,
+                },
+                ensure_ascii=False,
+            )
+        )
+
+
+@inspections_app.command("draw")
+def draw(
+    department: Annotated[str, typer.Option("--department", help="部门编码，如 TZ-SCJG")],
+    size: Annotated[int, typer.Option("--size", help="抽查主体数")],
+    seed: Annotated[int, typer.Option("--seed", help="随机种子（同一种子、同一批次结果相同）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出完整 JSON（含名单）")] = False,
+) -> None:
+    """按分级分类监管类别双随机抽取检查对象，保存抽取记录并写审计日志。"""
+    from xinyong.db import session_scope
+    from xinyong.evaluation import inspections
+
+    runtime = _runtime()
+    try:
+        with session_scope(runtime.sessions) as session:
+            row = inspections.draw(session, runtime.policy, department, size, seed, actor="system:cli")
+            summary = inspections.draw_summary(session, row)
+    except XinyongError as exc:
+        _fail(exc)
+        return
+    typer.echo(
+        f"抽取记录 {summary['draw_id']}：部门 {department}，种子 {seed}，"
+        + "，".join(f"{c} 类 {n}/{summary['population'].get(c, 0)}" for c, n in summary["allocation"].items())
+    )
+    typer.echo(f"名单摘要 {summary['members_hash']}")
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        typer.echo(json.dumps({k: v for k, v in summary.items() if k != "members"}, ensure_ascii=False))

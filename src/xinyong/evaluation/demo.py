@@ -1,0 +1,20 @@
+"""Demo step: evaluate every subject as of the demo's end date, after the records are loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from xinyong.db import session_scope
+from xinyong.demo import DEMO_END
+from xinyong.evaluation import service
+from xinyong.evaluation.cli import report_lines, sqlite_file
+from xinyong.runtime import Runtime
+
+
+def run_demo_evaluation(runtime: Runtime, _synth_dir: Path) -> list[str]:
+    """Run the batch evaluation as of the demo end date; return the report lines."""
+    with session_scope(runtime.sessions) as session:
+        run = service.run_evaluation(
+            session, runtime.policy, DEMO_END, actor="system:demo", sqlite_path=sqlite_file(runtime)
+        )
+    return report_lines(run)[:2]

@@ -1,0 +1,269 @@
+"""Evaluation use cases: run the batch, explain one subject, read runs and distributions.
+
+Services flush, never commit: the CLI command or the request owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from xinyong.audit import service as audit
+from xinyong.auth.principal import Principal, Role
+from xinyong.db import utcnow
+from xinyong.errors import Forbidden, Invalid, NotFound
+from xinyong.evaluation import batch, queries
+from xinyong.evaluation.engine import Evaluation, evaluate, facts_from_rows
+from xinyong.evaluation.loaders import load_models
+from xinyong.evaluation.models import EvaluationResult, EvaluationRun
+from xinyong.evaluation.monitoring import psi_by_model
+from xinyong.evaluation.spec import ModelSet
+from xinyong.policy.loader import Policy
+from xinyong.subjects.models import Subject, SubjectKind
+
+
+def models_of(policy: Policy) -> ModelSet:
+    """Return the evaluation models of the policy."""
+    return policy.section("models", load_models)
+
+
+def county_map(policy: Policy) -> dict[str, str]:
+    """Return region code (current and former) → county name."""
+    out: dict[str, str] = {}
+    for r in policy.regions.regions:
+        out[r.code] = r.name
+        for f in r.former_codes:
+            out[f.code] = r.name
+    return out
+
+
+def latest_run(session: Session) -> EvaluationRun | None:
+    """Return the latest finished run."""
+    return session.scalar(
+        select(EvaluationRun)
+        .where(EvaluationRun.status == "finished")
+        .order_by(EvaluationRun.as_of.desc(), EvaluationRun.id.desc())
+        .limit(1)
+    )
+
+
+def run_evaluation(
+    session: Session,
+    policy: Policy,
+    as_of: dt.date,
+    *,
+    actor: str,
+    sqlite_path: str | None = None,
+    threads: int | None = None,
+) -> EvaluationRun:
+    """Evaluate every subject as of ``as_of`` with the models in force; store the run and results."""
+    started = time.perf_counter()
+    timings = batch.Timings()
+    models = models_of(policy)
+    in_force = models.in_force(as_of)
+    if not in_force:
+        raise Invalid(f"{as_of} 没有生效的评价模型", code="evaluation.no_model")
+    rule = batch.retention_rule(policy)
+    if sqlite_path is not None:
+        # Two SQLite libraries in one process must never hold the same file open at once (closing one's
+        # descriptor drops the other's POSIX locks): release pooled connections, read, then connect.
+        session.get_bind().dispose()  # type: ignore[union-attr]
+        raw = batch.read_inputs_file(sqlite_path, policy, models)
+        conn = session.connection()
+    else:
+        conn = session.connection()
+        raw = batch.read_inputs(conn, policy, models)
+    t = timings.mark("read", started)
+    con = batch.load_duckdb(raw, threads=threads)
+    t = timings.mark("load", t)
+    scored = batch.score(con, in_force, as_of, rule)
+    t = timings.mark("score", t)
+    dist = batch.distribution(con, county_map(policy))
+    previous = latest_run(session)
+    psi = psi_by_model(previous.distribution.get("score_bins", {}), dist["score_bins"]) if previous else {}
+    t = timings.mark("monitor", t)
+    total = len(raw.subjects)
+    run = EvaluationRun(
+        as_of=as_of,
+        status="running",
+        engine="duckdb",
+        model_versions={m.id: m.version for m in in_force},
+        policy_hash=policy.hash,
+        subjects=scored,
+        counts={
+            "subjects_total": total,
+            "subjects_scored": scored,
+            "subjects_without_model": total - scored,
+            "records_read": len(raw.records),
+            "events_read": len(raw.events),
+            "reader": raw.reader,
+        },
+        distribution=dist,
+        psi=psi,
+        previous_run_id=previous.id if previous else None,
+        actor=actor,
+    )
+    session.add(run)
+    session.flush()
+    batch.write_results(conn, con, run.id, policy.hash)
+    con.close()
+    t = timings.mark("write", t)
+    run.status = "finished"
+    run.finished_at = utcnow()
+    timings.steps["total"] = round(time.perf_counter() - started, 3)
+    run.timings = dict(timings.steps)
+    audit.append(
+        session,
+        actor=actor,
+        action="evaluation.run",
+        object_type="evaluation_run",
+        object_id=run.id,
+        detail={
+            "as_of": as_of.isoformat(),
+            "subjects": scored,
+            "models": run.model_versions,
+            "policy_hash": policy.hash,
+        },
+    )
+    session.flush()
+    return run
+
+
+def evaluate_one(session: Session, policy: Policy, subject_id: int, as_of: dt.date) -> Evaluation | None:
+    """Evaluate one subject from the system of record with the single-subject engine."""
+    conn = session.connection()
+    dialect = conn.dialect.name
+    models = models_of(policy)
+    fields = queries.payload_fields(policy, models)
+    params = {"subject_id": subject_id}
+    subject_row = conn.execute(text(queries.subjects_sql(dialect, one_subject=True)), params).first()
+    if subject_row is None:
+        return None
+    model = models.for_kind(str(subject_row[1]), as_of)
+    if model is None:
+        return None
+    records = conn.execute(text(queries.records_sql(dialect, fields, one_subject=True)), params).all()
+    events = conn.execute(text(queries.events_sql(dialect, one_subject=True)), params).all()
+    facts, record_facts = facts_from_rows(
+        tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events]
+    )
+    return evaluate(facts, record_facts, model, as_of, batch.retention_rule(policy))
+
+
+def can_read(principal: Principal, subject: Subject) -> bool:
+    """Tell whether ``principal`` may read ``subject``'s evaluation.
+
+    The subject itself always may; government roles may read organisations'. Natural persons' scores are
+    positive-use only and never public: only the person (or a party the person authorised, once the
+    authorisation capability records consents) may read them (《浙江省公共信用信息管理条例》第十五、十九条).
+    """
+    if principal.subject_id is not None and principal.subject_id == subject.id:
+        return True
+    if subject.kind == SubjectKind.NATURAL_PERSON.value:
+        return False
+    return principal.is_government or principal.role == Role.AUDITOR
+
+
+def explain(
+    session: Session, policy: Policy, subject: Subject, principal: Principal, as_of: dt.date | None
+) -> dict[str, Any]:
+    """Return one subject's evaluation with contributions, records, reasons and advice (audited read)."""
+    if not can_read(principal, subject):
+        raise Forbidden("无权查看该主体的信用评价", code="evaluation.forbidden")
+    run = latest_run(session)
+    on = as_of or (run.as_of if run else dt.date.today())  # noqa: DTZ011 - a business date
+    result = evaluate_one(session, policy, subject.id, on)
+    if result is None:
+        raise NotFound("该主体没有适用的评价模型", code="evaluation.no_model")
+    stored = None
+    if run is not None:
+        row = session.scalar(
+            select(EvaluationResult).where(
+                EvaluationResult.run_id == run.id, EvaluationResult.subject_id == subject.id
+            )
+        )
+        if row is not None:
+            stored = {
+                "run_id": run.id,
+                "as_of": run.as_of.isoformat(),
+                "score": row.score,
+                "grade": row.grade,
+            }
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="evaluation.read",
+        object_type="subject",
+        object_id=subject.id,
+        detail={"as_of": on.isoformat(), "model": result.model_id},
+    )
+    return {
+        "subject_id": subject.id,
+        "name": subject.name,
+        "kind": subject.kind,
+        "as_of": on.isoformat(),
+        "model_id": result.model_id,
+        "model_version": result.model_version,
+        "use": result.use,
+        "policy_hash": policy.hash,
+        "score": result.score,
+        "grade": result.grade,
+        "contributions": [
+            {
+                "indicator": c.indicator_id,
+                "name": c.name,
+                "dimension": c.dimension,
+                "value": c.value,
+                "points": c.points,
+                "max_points": c.cap,
+                "records": list(c.records),
+            }
+            for c in result.contributions
+        ],
+        "reason_codes": [
+            {"code": r.code, "name": r.name, "points_lost": r.points_lost} for r in result.reasons
+        ],
+        "advice": [
+            {
+                "indicator": a.indicator_id,
+                "name": a.name,
+                "text": a.text,
+                "possible_gain": a.possible_gain,
+                "earliest_on": a.earliest_on.isoformat() if a.earliest_on else None,
+            }
+            for a in result.advice
+        ],
+        "objection_records": list(result.objection_records),
+        "stored": stored,
+    }
+
+
+def run_summary(run: EvaluationRun) -> dict[str, Any]:
+    """Return a run as a plain dict."""
+    return {
+        "run_id": run.id,
+        "as_of": run.as_of.isoformat(),
+        "status": run.status,
+        "engine": run.engine,
+        "subjects": run.subjects,
+        "model_versions": run.model_versions,
+        "policy_hash": run.policy_hash,
+        "counts": run.counts,
+        "timings": run.timings,
+        "psi": run.psi,
+        "previous_run_id": run.previous_run_id,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+    }
+
+
+def get_run(session: Session, run_id: int | None) -> EvaluationRun:
+    """Return a run by id, or the latest finished run; raise ``NotFound``."""
+    run = session.get(EvaluationRun, run_id) if run_id is not None else latest_run(session)
+    if run is None:
+        raise NotFound("尚无评价批次", code="evaluation.no_run")
+    return run
