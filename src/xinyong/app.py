@@ -20,7 +20,10 @@ from xinyong.settings import Settings
 log = logging.getLogger(__name__)
 
 # Routers of the capabilities, as "module:attribute"; each module is imported when the app is built.
-ROUTERS: tuple[str, ...] = ()
+ROUTERS: tuple[str, ...] = (
+    "xinyong.sanctions.api:router",
+    "xinyong.commitments.api:router",
+)
 
 
 health = APIRouter(tags=["运行状态"])

@@ -22,7 +22,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 
 # Sub-commands of the capabilities, as (name, "module:attribute") of a Typer app.
-SUBCOMMANDS: tuple[tuple[str, str], ...] = ()
+SUBCOMMANDS: tuple[tuple[str, str], ...] = (("commitments", "xinyong.commitments.cli:app"),)
+# Top-level commands of the capabilities, as (name, "module:function").
+COMMANDS: tuple[tuple[str, str], ...] = (("check", "xinyong.sanctions.cli:check"),)
 
 
 def _runtime() -> Runtime:
@@ -140,6 +142,9 @@ def serve(
 for _name, _spec in SUBCOMMANDS:
     _module, _, _attr = _spec.partition(":")
     app.add_typer(getattr(importlib.import_module(_module), _attr or "app"), name=_name)
+for _name, _spec in COMMANDS:
+    _module, _, _attr = _spec.partition(":")
+    app.command(_name)(getattr(importlib.import_module(_module), _attr))
 
 
 def main() -> None:

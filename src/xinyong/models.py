@@ -2,9 +2,20 @@
 
 from xinyong.audit import models as audit_models
 from xinyong.auth import models as auth_models
+from xinyong.commitments import models as commitment_models
 from xinyong.db import Base
 from xinyong.departments import models as department_models
 from xinyong.records import models as record_models
+from xinyong.sanctions import models as sanction_models
 from xinyong.subjects import models as subject_models
 
-__all__ = ["Base", "audit_models", "auth_models", "department_models", "record_models", "subject_models"]
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "commitment_models",
+    "department_models",
+    "record_models",
+    "sanction_models",
+    "subject_models",
+]

@@ -1,0 +1,134 @@
+"""Resolve the subjects named in a check (code, or name with an optional region) in set-based queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.kit import ids
+from xinyong.kit.crypto import KeyRing
+from xinyong.kit.text import normalize_name
+from xinyong.policy.loader import Policy
+from xinyong.sanctions.inputs import chunks
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import IdentifierScheme, Subject, SubjectIdentifier
+
+
+@dataclass(frozen=True)
+class Query:
+    """One subject asked about: a code, or a name with an optional region (code or name)."""
+
+    code: str | None = None
+    name: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """The resolved subject (no ORM object: batches stay set-based)."""
+
+    subject_id: int
+    name: str
+    kind: str
+    region_code: str | None
+    uscc: str | None
+
+
+@dataclass
+class Resolution:
+    """The outcome for one query: found, not found, ambiguous (with candidates) or invalid."""
+
+    status: str
+    subject: SubjectRef | None = None
+    candidates: list[SubjectRef] = field(default_factory=list)
+    message: str | None = None
+
+
+_COLS = (Subject.id, Subject.name, Subject.kind, Subject.region_code, Subject.uscc)
+
+
+def _scheme_of(code: str) -> IdentifierScheme | None:
+    if len(code) == 18 and ids.is_valid_uscc(code):
+        return IdentifierScheme.USCC
+    if len(code) in (15, 18) and ids.is_valid_ric(code):
+        return IdentifierScheme.ID_CARD
+    if len(code) == 9:
+        return IdentifierScheme.ORG_CODE
+    if len(code) == 15:
+        return IdentifierScheme.REG_NO
+    return None
+
+
+def region_code_of(policy: Policy, value: str | None) -> str | None:
+    """Return the region code for a code or a (current) region name."""
+    if not value:
+        return None
+    value = value.strip()
+    if value in policy.region_codes():
+        return value
+    for r in policy.regions.regions:
+        if value in (r.name, r.name[:-1]):
+            return r.code
+    return None
+
+
+def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Query]) -> list[Resolution]:
+    """Resolve every query with a handful of ``IN`` queries, whatever the batch size."""
+    out: list[Resolution] = [Resolution("not_found") for _ in queries]
+    by_uscc: dict[str, list[int]] = defaultdict(list)
+    by_ident: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, q in enumerate(queries):
+        if q.code:
+            code = ids.normalize_uscc(q.code)
+            scheme = _scheme_of(code)
+            if scheme is None:
+                out[i] = Resolution("invalid", message="代码不是有效的统一社会信用代码、身份证号码、组织机构代码或注册号")
+            elif scheme == IdentifierScheme.USCC:
+                by_uscc[code].append(i)
+            else:
+                try:
+                    by_ident[(scheme.value, subjects_service.identifier_lookup(keys, scheme, code))].append(i)
+                except ids.IdentifierError as exc:
+                    out[i] = Resolution("invalid", message=exc.message)
+        elif q.name and q.name.strip():
+            by_name[normalize_name(q.name)].append(i)
+        else:
+            out[i] = Resolution("invalid", message="须提供主体代码或名称")
+    for part in chunks(list(by_uscc)):
+        for row in session.execute(select(*_COLS).where(Subject.uscc.in_(part))):
+            ref = SubjectRef(row.id, row.name, row.kind, row.region_code, row.uscc)
+            for i in by_uscc[row.uscc]:
+                out[i] = Resolution("found", ref)
+    idents = list(by_ident)
+    for part in chunks(idents):
+        lookups = [lk for _, lk in part]
+        rows = session.execute(
+            select(*_COLS, SubjectIdentifier.scheme, SubjectIdentifier.lookup)
+            .join(SubjectIdentifier, SubjectIdentifier.subject_id == Subject.id)
+            .where(SubjectIdentifier.lookup.in_(lookups))
+        )
+        for row in rows:
+            ref = SubjectRef(row.id, row.name, row.kind, row.region_code, row.uscc)
+            for i in by_ident.get((row.scheme, row.lookup), []):
+                out[i] = Resolution("found", ref)
+    for part in chunks(list(by_name)):
+        found: dict[str, list[SubjectRef]] = defaultdict(list)
+        for row in session.execute(select(*_COLS, Subject.name_norm).where(Subject.name_norm.in_(part))):
+            found[row.name_norm].append(SubjectRef(row.id, row.name, row.kind, row.region_code, row.uscc))
+        for norm, refs in found.items():
+            for i in by_name[norm]:
+                region = region_code_of(policy, queries[i].region)
+                if queries[i].region and region is None:
+                    out[i] = Resolution("invalid", message=f"未知行政区划：{queries[i].region}")
+                    continue
+                pick = [r for r in refs if region is None or r.region_code == region]
+                if len(pick) == 1:
+                    out[i] = Resolution("found", pick[0])
+                elif pick:
+                    out[i] = Resolution("ambiguous", candidates=pick, message="同名主体不止一个，请提供代码或区划")
+    return out
