@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, column, func, inspect, select, table
+from sqlalchemy import Connection, column, func, inspect, select, table
 from sqlalchemy.orm import Session
 
 from xinyong.departments.models import Department
@@ -168,10 +168,10 @@ _CLASS_COLUMNS = ("supervision_class", "risk_class", "class_code")
 _columns_cache: dict[int, tuple[str | None, str | None] | None] = {}
 
 
-def _evaluation_columns(engine: Engine) -> tuple[str | None, str | None] | None:
-    key = id(engine)
+def _evaluation_columns(conn: Connection) -> tuple[str | None, str | None] | None:
+    key = id(conn.engine)
     if key not in _columns_cache:
-        insp = inspect(engine)
+        insp = inspect(conn)
         if not insp.has_table(EVALUATION_TABLE):
             _columns_cache[key] = None
         else:
@@ -186,10 +186,10 @@ def load_grades(
     session: Session, subject_ids: Sequence[int], policy: Policy
 ) -> dict[int, tuple[str | None, str | None]]:
     """Return each subject's latest (grade label, supervision class), or nothing if no evaluation exists."""
-    bind = session.get_bind()
-    engine = bind.engine if hasattr(bind, "engine") else bind
-    cols = _evaluation_columns(engine)  # type: ignore[arg-type]
-    if cols is None or not subject_ids:
+    if not subject_ids:
+        return {}
+    cols = _evaluation_columns(session.connection())
+    if cols is None:
         return {}
     grade_col, class_col = cols
     labels = policy.enum_labels("grade") if "grade" in policy.enums.enums else {}
