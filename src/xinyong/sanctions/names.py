@@ -83,7 +83,7 @@ def features(
 ) -> dict[str, float | None]:
     """Return each feature's score in [0, 1], or ``None`` when a side lacks the information."""
     q_region = query_region or query.region
-    c_region = cand_region or cand.region
+    c_region = cand.region or cand_region
     region: float | None = None
     if q_region and c_region:
         region = 1.0 if same_region(q_region, c_region) else 0.0
