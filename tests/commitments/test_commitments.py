@@ -10,18 +10,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.factories import sanctions as f
+from tests.factories.subjects import enterprise, person
 from xinyong.commitments import service
 from xinyong.commitments.files import load_file
 from xinyong.departments.service import sync_from_policy
 from xinyong.errors import Conflict, Invalid
 from xinyong.records.models import CreditRecord
 from xinyong.runtime import Runtime
-from tests.factories import sanctions as f
-from tests.factories.subjects import enterprise, person
 
 
-def _input(code: str, kind: str = "证明事项告知承诺型", on: dt.date = dt.date(2026, 3, 2)) -> service.CommitmentInput:
-    return service.CommitmentInput(code, kind, "WL-SCJG", "食品经营许可", "本单位承诺所提交材料真实有效。", on)
+def _input(
+    code: str, kind: str = "证明事项告知承诺型", on: dt.date = dt.date(2026, 3, 2)
+) -> service.CommitmentInput:
+    return service.CommitmentInput(
+        code, kind, "WL-SCJG", "食品经营许可", "本单位承诺所提交材料真实有效。", on
+    )
 
 
 @pytest.fixture
@@ -47,36 +51,60 @@ def test_breach_creates_negative_record_and_suspends_eligibility(session: Sessio
     c = service.register(session, runtime.policy, runtime.keys, _input(str(s.uscc)), actor="t")
     with pytest.raises(Invalid):
         service.set_status(session, runtime.policy, c.code, "未履行", dt.date(2026, 5, 1), actor="t")
-    service.set_status(session, runtime.policy, c.code, "未履行", dt.date(2026, 5, 1), actor="t", reason="承诺不实")
+    service.set_status(
+        session, runtime.policy, c.code, "未履行", dt.date(2026, 5, 1), actor="t", reason="承诺不实"
+    )
     with pytest.raises(Conflict):
         service.set_status(session, runtime.policy, c.code, "全部履行", dt.date(2026, 5, 2), actor="t")
     rec = session.get(CreditRecord, c.breach_record_id)
     assert rec is not None
-    assert (rec.catalog_item, rec.polarity, rec.severity, rec.document_no) == ("xycn", "negative", "一般", c.code)
+    assert (rec.catalog_item, rec.polarity, rec.severity, rec.document_no) == (
+        "xycn",
+        "negative",
+        "一般",
+        c.code,
+    )
     assert rec.payload["commitment_code"] == c.code
     (b,) = service.breaches_for(session, [s.id], runtime.policy)[s.id]
     assert b.suspended_until == dt.date(2027, 4, 30)
     assert [e.to_status for e in service.history(session, c.id)] == ["履约中", "未履行"]
 
 
-def test_api_register_publish_breach_and_check(client: TestClient, session: Session, runtime: Runtime) -> None:
+def test_api_register_publish_breach_and_check(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
     sync_from_policy(session, runtime.policy, actor="test")
     s = enterprise(session, runtime.keys)
     p = person(session, runtime.keys)
     key, _ = f.api_key(session, dept="WL-SCJG")
     session.commit()
     h = {"Authorization": f"Bearer {key}"}
-    base = {"matter": "食品经营许可", "content": "本单位承诺遵守法律法规，接受社会监督。", "committed_on": "2026-03-02"}
+    base = {
+        "matter": "食品经营许可",
+        "content": "本单位承诺遵守法律法规，接受社会监督。",
+        "committed_on": "2026-03-02",
+    }
     r = client.post("/api/v1/commitments", json={**base, "subject_code": s.uscc, "type": "主动型"}, headers=h)
     assert r.status_code == 201, r.text
     public_code = r.json()["code"]
     assert r.json()["department"] == "WL-SCJG"
-    informed = client.post("/api/v1/commitments", json={**base, "subject_code": s.uscc, "type": "证明事项告知承诺型"}, headers=h).json()
-    assert client.post("/api/v1/commitments", json={**base, "subject_code": p.identifiers[0].masked or "", "type": "主动型"}, headers=h).status_code in (404, 422)
+    informed = client.post(
+        "/api/v1/commitments", json={**base, "subject_code": s.uscc, "type": "证明事项告知承诺型"}, headers=h
+    ).json()
+    assert client.post(
+        "/api/v1/commitments",
+        json={**base, "subject_code": p.identifiers[0].masked or "", "type": "主动型"},
+        headers=h,
+    ).status_code in (404, 422)
     pub = client.get("/api/v1/public/commitments").json()["items"]
     assert [i["code"] for i in pub] == [public_code]
     assert pub[0]["status"] == "— —"
-    assert client.post("/api/v1/commitments", json={**base, "subject_code": s.uscc, "type": "主动型"}).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/commitments", json={**base, "subject_code": s.uscc, "type": "主动型"}
+        ).status_code
+        == 401
+    )
     st = client.post(
         f"/api/v1/commitments/{informed['code']}/status",
         json={"status": "未履行", "effective_on": "2026-06-01", "reason": "提交材料虚假"},
@@ -84,12 +112,16 @@ def test_api_register_publish_breach_and_check(client: TestClient, session: Sess
     )
     assert st.status_code == 200, st.text
     assert [x["to"] for x in st.json()["history"]] == ["履约中", "未履行"]
-    chk = client.post("/api/v1/check", json={"code": s.uscc, "scenario": "行政许可", "on": "2026-11-02"}, headers=h).json()
+    chk = client.post(
+        "/api/v1/check", json={"code": s.uscc, "scenario": "行政许可", "on": "2026-11-02"}, headers=h
+    ).json()
     res = chk["results"][0]
     assert res["commitment"] == {"eligible": False, "suspended_until": "2027-05-31"}
     hits = {x["measure_id"] for x in res["hits"]}
     assert {"nat.2.no-commitment", "zj.23.1"} <= hits  # the breach record is 不良信息 too
-    later = client.post("/api/v1/check", json={"code": s.uscc, "scenario": "行政许可", "on": "2027-06-01"}, headers=h).json()
+    later = client.post(
+        "/api/v1/check", json={"code": s.uscc, "scenario": "行政许可", "on": "2027-06-01"}, headers=h
+    ).json()
     assert later["results"][0]["commitment"]["eligible"] is True
 
 
@@ -105,6 +137,7 @@ def test_file_registration_reports_bad_rows(tmp_path, session: Session, runtime:
         "utf-8-sig",
     )
     report = load_file(session, runtime.policy, runtime.keys, path, actor="t")
-    assert len(report.codes) == 1 and report.codes[0].startswith("33100020260401")
+    assert len(report.codes) == 1
+    assert report.codes[0].startswith("33100020260401")
     assert [line for line, _ in report.errors] == [3, 4]
     assert session.scalar(select(CreditRecord).where(CreditRecord.document_no == report.codes[0])) is None

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tests.factories.subjects import department
 from xinyong.auth import service as auth_service
 from xinyong.auth.principal import Role
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.subjects.models import Subject
-from tests.factories.subjects import department
 
 _seq = itertools.count(1)
 
@@ -54,7 +54,12 @@ def record(
 
 
 def listed(
-    session: Session, subject: Subject, item: str = "yzsxmd", *, decided: dt.date = dt.date(2025, 6, 1), ends: dt.date | None = None
+    session: Session,
+    subject: Subject,
+    item: str = "yzsxmd",
+    *,
+    decided: dt.date = dt.date(2025, 6, 1),
+    ends: dt.date | None = None,
 ) -> CreditRecord:
     """Put ``subject`` on a list (optionally with its end date)."""
     end_field = {"yzsxmd": "MD_YCRQ", "sxbzxr": "SX_PBRQ", "jyycml": "YC_YCRQ"}[item]
@@ -72,8 +77,12 @@ def event(session: Session, rec: CreditRecord, kind: str, on: dt.date) -> Record
     return row
 
 
-def api_key(session: Session, role: Role = Role.OFFICER, dept: str | None = "TZ-SCJG") -> tuple[str, int | None]:
+def api_key(
+    session: Session, role: Role = Role.OFFICER, dept: str | None = "TZ-SCJG"
+) -> tuple[str, int | None]:
     """Create an API key; return the clear key and the department id."""
     dept_id = department(session, dept).id if dept else None
-    _, key = auth_service.create_api_key(session, actor="test", name=f"key{next(_seq)}", role=role, department_id=dept_id)
+    _, key = auth_service.create_api_key(
+        session, actor="test", name=f"key{next(_seq)}", role=role, department_id=dept_id
+    )
     return key, dept_id

@@ -8,13 +8,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.factories import sanctions as f
+from tests.factories.subjects import enterprise, next_ric, person
 from xinyong.audit.models import AuditEvent
 from xinyong.auth.principal import Role
 from xinyong.records.models import RecordEventKind
 from xinyong.runtime import Runtime
 from xinyong.sanctions.models import CheckHit, CheckLog
-from tests.factories import sanctions as f
-from tests.factories.subjects import enterprise, next_ric, person
 
 ON = "2026-11-02"
 
@@ -23,12 +23,16 @@ def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-def test_single_check_answers_hits_with_basis_and_logs(client: TestClient, session: Session, runtime: Runtime) -> None:
+def test_single_check_answers_hits_with_basis_and_logs(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
     s = enterprise(session, runtime.keys)
     rec = f.listed(session, s)
     key, dept_id = f.api_key(session)
     session.commit()
-    r = client.post("/api/v1/check", json={"code": s.uscc, "scenario": "政府采购", "on": ON}, headers=auth(key))
+    r = client.post(
+        "/api/v1/check", json={"code": s.uscc, "scenario": "政府采购", "on": ON}, headers=auth(key)
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     (res,) = body["results"]
@@ -43,17 +47,25 @@ def test_single_check_answers_hits_with_basis_and_logs(client: TestClient, sessi
     assert res["grade"] is None
     log = session.scalar(select(CheckLog).where(CheckLog.check_id == body["check_id"]))
     assert log is not None
-    assert (log.scenario, log.subject_count, log.hit_count, log.department_id) == ("government_procurement", 1, 2, dept_id)
+    assert (log.scenario, log.subject_count, log.hit_count, log.department_id) == (
+        "government_procurement",
+        1,
+        2,
+        dept_id,
+    )
     assert log.result_hash == body["result_hash"]
     assert log.subjects == [s.uscc]
     rows = session.scalars(select(CheckHit).where(CheckHit.check_log_id == log.id)).all()
     assert {h.measure_id for h in rows} == set(hits)
     assert all(h.due_on == dt.date(2026, 11, 16) for h in rows)  # 10 working days
     audit = session.scalar(select(AuditEvent).where(AuditEvent.object_id == body["check_id"]))
-    assert audit is not None and audit.action == "check.run"
+    assert audit is not None
+    assert audit.action == "check.run"
 
 
-def test_batch_mixes_found_missing_invalid_and_names(client: TestClient, session: Session, runtime: Runtime) -> None:
+def test_batch_mixes_found_missing_invalid_and_names(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
     a = enterprise(session, runtime.keys, name="台州市甲乙阀门有限公司")
     b = enterprise(session, runtime.keys)
     ric = next_ric()
@@ -72,11 +84,24 @@ def test_batch_mixes_found_missing_invalid_and_names(client: TestClient, session
         {"name": "不存在的公司"},
         {"code": ric},
     ]
-    r = client.post("/api/v1/check", json={"subjects": subjects, "scenario": "行政许可", "on": ON, "explain": True}, headers=auth(key))
+    r = client.post(
+        "/api/v1/check",
+        json={"subjects": subjects, "scenario": "行政许可", "on": ON, "explain": True},
+        headers=auth(key),
+    )
     assert r.status_code == 200, r.text
     res = r.json()["results"]
-    assert [x["status"] for x in res] == ["found", "found", "invalid", "invalid", "found", "not_found", "found"]
-    assert res[0]["hits"] == [] and res[1]["hits"] == []  # repaired, and 轻微
+    assert [x["status"] for x in res] == [
+        "found",
+        "found",
+        "invalid",
+        "invalid",
+        "found",
+        "not_found",
+        "found",
+    ]
+    assert res[0]["hits"] == []
+    assert res[1]["hits"] == []
     why = {e["measure_id"]: e["reason"] for e in res[0]["explanations"]}
     assert "已信用修复" in why["zj.23.1"]
     assert "轻微" in {e["measure_id"]: e["reason"] for e in res[1]["explanations"]}["zj.23.1"]
@@ -94,7 +119,8 @@ def test_roles_and_validation(client: TestClient, session: Session, runtime: Run
     assert client.post("/api/v1/check", json=body, headers=auth("xy_wrong")).status_code == 401
     assert client.post("/api/v1/check", json=body, headers=auth(bank)).status_code == 403
     bad = client.post("/api/v1/check", json={**body, "scenario": "买菜"}, headers=auth(key))
-    assert bad.status_code == 422 and bad.json()["code"] == "check.bad_scenario"
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "check.bad_scenario"
     both = client.post("/api/v1/check", json={**body, "subjects": [{"code": s.uscc}]}, headers=auth(key))
     assert both.status_code == 422
 
@@ -105,16 +131,34 @@ def test_feedback_and_compliance(client: TestClient, session: Session, runtime: 
     key, _ = f.api_key(session)
     other, _ = f.api_key(session, dept="TZ-SW")
     session.commit()
-    r = client.post("/api/v1/check", json={"code": s.uscc, "scenario": "招标投标", "on": "2026-01-05"}, headers=auth(key))
+    r = client.post(
+        "/api/v1/check", json={"code": s.uscc, "scenario": "招标投标", "on": "2026-01-05"}, headers=auth(key)
+    )
     check_id = r.json()["check_id"]
     hit_ids = [h["hit_id"] for h in r.json()["results"][0]["hits"]]
     assert len(hit_ids) == 2
     url = f"/api/v1/check/{check_id}/feedback"
-    assert client.post(url, json={"items": [{"hit_id": hit_ids[0], "executed": True}]}, headers=auth(other)).status_code == 403
-    no_reason = client.post(url, json={"items": [{"hit_id": hit_ids[0], "executed": False}]}, headers=auth(key))
+    assert (
+        client.post(
+            url, json={"items": [{"hit_id": hit_ids[0], "executed": True}]}, headers=auth(other)
+        ).status_code
+        == 403
+    )
+    no_reason = client.post(
+        url, json={"items": [{"hit_id": hit_ids[0], "executed": False}]}, headers=auth(key)
+    )
     assert no_reason.status_code == 422
-    assert client.post(url, json={"items": [{"hit_id": 999999, "executed": True}]}, headers=auth(key)).status_code == 422
-    ok = client.post(url, json={"items": [{"hit_id": hit_ids[0], "executed": False, "reason": "已移出名单，经核实"}]}, headers=auth(key))
+    assert (
+        client.post(
+            url, json={"items": [{"hit_id": 999999, "executed": True}]}, headers=auth(key)
+        ).status_code
+        == 422
+    )
+    ok = client.post(
+        url,
+        json={"items": [{"hit_id": hit_ids[0], "executed": False, "reason": "已移出名单，经核实"}]},
+        headers=auth(key),
+    )
     assert ok.status_code == 200, ok.text
     assert ok.json() == {"check_id": check_id, "updated": 1, "pending": 1}
     summary = client.get("/api/v1/check/compliance", headers=auth(key)).json()

@@ -7,11 +7,11 @@ import datetime as dt
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from tests.factories import sanctions as f
+from tests.factories.subjects import enterprise
 from xinyong.records.models import RecordEventKind
 from xinyong.runtime import Runtime
 from xinyong.sanctions import inputs
-from tests.factories import sanctions as f
-from tests.factories.subjects import enterprise
 
 ON = dt.date(2026, 11, 2)
 ITEMS = {"xzcf", "yzsxmd", "sxbzxr", "jyycml"}
@@ -34,17 +34,24 @@ def test_facts_fold_versions_events_and_retention(session: Session, runtime: Run
     f.event(session, removed, RecordEventKind.LIST_REMOVED, dt.date(2026, 9, 1))
     objected = f.record(session, s)
     f.event(session, objected, RecordEventKind.OBJECTION_OPENED, dt.date(2026, 10, 1))
-    facts = {x.record_id: x for x in inputs.load_trigger_facts(session, [s.id], ON, runtime.policy, ITEMS)[s.id]}
+    facts = {
+        x.record_id: x for x in inputs.load_trigger_facts(session, [s.id], ON, runtime.policy, ITEMS)[s.id]
+    }
     assert old.id not in facts
-    assert facts[new.id].severity == "严重" and facts[new.id].excluded is None
-    assert facts[repaired.id].excluded is not None and "修复" in facts[repaired.id].excluded
+    assert facts[new.id].severity == "严重"
+    assert facts[new.id].excluded is None
+    assert facts[repaired.id].excluded is not None
+    assert "修复" in facts[repaired.id].excluded
     assert facts[later.id].excluded is None
     assert facts[suspended.id].excluded is None
-    assert facts[stale.id].excluded is not None and "保存期限" in facts[stale.id].excluded
+    assert facts[stale.id].excluded is not None
+    assert "保存期限" in facts[stale.id].excluded
     assert facts[still_listed.id].excluded is None  # retention extends while listed (Art. 16)
     assert facts[still_listed.id].list_type == "严重违法失信名单"
-    assert facts[removed.id].excluded is not None and "移出" in facts[removed.id].excluded
-    assert facts[objected.id].under_objection and facts[objected.id].excluded is None
+    assert facts[removed.id].excluded is not None
+    assert "移出" in facts[removed.id].excluded
+    assert facts[objected.id].under_objection
+    assert facts[objected.id].excluded is None
 
 
 def test_grades_absent_without_evaluation_table(session: Session, runtime: Runtime) -> None:
@@ -56,9 +63,16 @@ def test_grades_absent_without_evaluation_table(session: Session, runtime: Runti
 def test_grades_read_latest_evaluation(session: Session, runtime: Runtime) -> None:
     s = enterprise(session, runtime.keys)
     session.execute(
-        text("CREATE TABLE evaluation_result (id INTEGER PRIMARY KEY, subject_id INTEGER, grade VARCHAR(8), supervision_class VARCHAR(2))")
+        text(
+            "CREATE TABLE evaluation_result (id INTEGER PRIMARY KEY, subject_id INTEGER, grade VARCHAR(8), supervision_class VARCHAR(2))"
+        )
     )
-    session.execute(text("INSERT INTO evaluation_result (subject_id, grade, supervision_class) VALUES (:s, 'C', 'C'), (:s, 'A', 'A')"), {"s": s.id})
+    session.execute(
+        text(
+            "INSERT INTO evaluation_result (subject_id, grade, supervision_class) VALUES (:s, 'C', 'C'), (:s, 'A', 'A')"
+        ),
+        {"s": s.id},
+    )
     inputs._columns_cache.clear()
     try:
         assert inputs.load_grades(session, [s.id], runtime.policy) == {s.id: ("优秀", "A")}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from xinyong.runtime import Runtime
-from xinyong.sanctions.names import features, region_names, score, split_name
 from tests.factories import sanctions as f
 from tests.factories.subjects import enterprise
+from xinyong.runtime import Runtime
+from xinyong.sanctions.names import features, region_names, score, split_name
 
 REGIONS = region_names(["台州市", "温岭市", "椒江区", "浙江省"])
 
@@ -28,18 +28,24 @@ def test_features_and_score() -> None:
     same = features(q, split_name("温岭宏达阀门有限公司", REGIONS))
     assert score(same, {"core": 1}) == 1.0
     homophone = features(q, split_name("温岭市鸿达阀门有限公司", REGIONS), query_rep="张三", cand_rep="张三")
-    assert homophone["exact"] == 0.0 and homophone["pinyin"] == 1.0 and homophone["region"] == 1.0
+    assert homophone["exact"] == 0.0
+    assert homophone["pinyin"] == 1.0
+    assert homophone["region"] == 1.0
     assert homophone["legal_rep"] == 1.0
-    assert homophone["core"] is not None and 0.5 < homophone["core"] < 1.0
+    assert homophone["core"] is not None
+    assert 0.5 < homophone["core"] < 1.0
     elsewhere = features(q, split_name("椒江区宏达阀门有限公司", REGIONS))
     assert elsewhere["region"] == 0.0
     unknown = features(q, split_name("宏达阀门有限公司", REGIONS))
-    assert unknown["region"] is None and unknown["legal_rep"] is None
+    assert unknown["region"] is None
+    assert unknown["legal_rep"] is None
     weights = {"exact": 0.35, "core": 0.3, "pinyin": 0.15, "region": 0.1, "legal_rep": 0.1}
     assert score(unknown, weights) > score(elsewhere, weights)
 
 
-def test_screen_endpoint_and_reviewer_exclusion(client: TestClient, session: Session, runtime: Runtime) -> None:
+def test_screen_endpoint_and_reviewer_exclusion(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
     target = enterprise(session, runtime.keys, name="温岭市鸿达阀门有限公司", legal_rep="张三")
     other = enterprise(session, runtime.keys, name="椒江区宏达阀门有限公司")
     enterprise(session, runtime.keys, name="台州市无关贸易有限公司")
@@ -51,18 +57,26 @@ def test_screen_endpoint_and_reviewer_exclusion(client: TestClient, session: Ses
     assert r.status_code == 200, r.text
     cands = r.json()["candidates"]
     kinds = {(c["kind"], c["id"]) for c in cands}
-    assert ("subject", target.id) in kinds and ("list", entry.id) in kinds
+    assert ("subject", target.id) in kinds
+    assert ("list", entry.id) in kinds
     assert all(c["name"] != "台州市无关贸易有限公司" for c in cands)
     top = cands[0]
     assert top["id"] in (target.id, entry.id)
     assert set(top["features"]) == {"exact", "core", "pinyin", "region", "legal_rep"}
     d = client.post(
         "/api/v1/screen/decisions",
-        json={"name": "温岭宏达阀门有限公司", "candidate_kind": "subject", "candidate_id": other.id, "decision": "different"},
+        json={
+            "name": "温岭宏达阀门有限公司",
+            "candidate_kind": "subject",
+            "candidate_id": other.id,
+            "decision": "different",
+        },
         headers=h,
     )
     assert d.status_code == 201, d.text
-    again = client.post("/api/v1/screen", json={"name": "温岭宏达阀门有限公司", "threshold": 0.0}, headers=h).json()
+    again = client.post(
+        "/api/v1/screen", json={"name": "温岭宏达阀门有限公司", "threshold": 0.0}, headers=h
+    ).json()
     assert ("subject", other.id) not in {(c["kind"], c["id"]) for c in again["candidates"]}
     assert again["excluded_by_review"] == 1
     assert client.post("/api/v1/screen", json={"name": "温岭宏达阀门有限公司"}).status_code == 401

@@ -28,7 +28,9 @@ class CommitmentIn(BaseModel):
 
     subject_code: str = Field(max_length=32)
     type: str = Field(max_length=16)
-    department: str | None = Field(default=None, max_length=32, description="受理单位编码；默认为调用者所在部门")
+    department: str | None = Field(
+        default=None, max_length=32, description="受理单位编码；默认为调用者所在部门"
+    )
     matter: str = Field(min_length=1, max_length=200)
     content: str = Field(min_length=1, max_length=5000)
     committed_on: dt.date
@@ -63,7 +65,13 @@ def _read(session: Session, row: Commitment, *, with_history: bool) -> dict[str,
     }
     if with_history:
         out["history"] = [
-            {"from": e.from_status, "to": e.to_status, "on": e.effective_on.isoformat(), "reason": e.reason, "actor": e.actor}
+            {
+                "from": e.from_status,
+                "to": e.to_status,
+                "on": e.effective_on.isoformat(),
+                "reason": e.reason,
+                "actor": e.actor,
+            }
             for e in service.history(session, row.id)
         ]
     return out
@@ -122,7 +130,13 @@ def set_status(
     """Record fulfilment; a breach creates a negative record and suspends 告知承诺 per policy."""
     runtime = get_runtime(request)
     row = service.set_status(
-        session, runtime.policy, code, body.status, body.effective_on, actor=principal.actor, reason=body.reason
+        session,
+        runtime.policy,
+        code,
+        body.status,
+        body.effective_on,
+        actor=principal.actor,
+        reason=body.reason,
     )
     return _read(session, row, with_history=True)
 
@@ -153,4 +167,3 @@ def public(
             for c, s, d in rows
         ]
     }
-

@@ -15,7 +15,13 @@ app = typer.Typer(help="信用承诺", no_args_is_help=True)
 
 @app.command("load")
 def load(
-    file: Annotated[Path, typer.Argument(help="CSV 文件（表头：统一社会信用代码、承诺类型、受理单位编码、承诺事项、承诺内容、承诺日期、履约期限）", exists=True)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV 文件（表头：统一社会信用代码、承诺类型、受理单位编码、承诺事项、承诺内容、承诺日期、履约期限）",
+            exists=True,
+        ),
+    ],
 ) -> None:
     """从文件登记信用承诺；有问题的行逐行报告，不影响其他行。"""
     from xinyong.cli import _runtime, fail

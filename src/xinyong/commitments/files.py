@@ -58,7 +58,9 @@ def load_file(session: Session, policy: Policy, keys: KeyRing, path: Path, *, ac
                     due_on=dt.date.fromisoformat(due) if due else None,
                 )
                 with session.begin_nested():
-                    report.codes.append(service.register(session, policy, keys, data, actor=actor, source="file").code)
+                    report.codes.append(
+                        service.register(session, policy, keys, data, actor=actor, source="file").code
+                    )
             except XinyongError as exc:
                 report.errors.append((line, exc.message))
             except ValueError as exc:

@@ -104,7 +104,11 @@ def register(
     session.flush()
     session.add(
         CommitmentEvent(
-            commitment_id=row.id, from_status=None, to_status=IN_PROGRESS, effective_on=data.committed_on, actor=actor
+            commitment_id=row.id,
+            from_status=None,
+            to_status=IN_PROGRESS,
+            effective_on=data.committed_on,
+            actor=actor,
         )
     )
     audit.append(
@@ -197,7 +201,14 @@ def _breach_record(
 
 
 def set_status(
-    session: Session, policy: Policy, code: str, status: str, on: dt.date, *, actor: str, reason: str | None = None
+    session: Session,
+    policy: Policy,
+    code: str,
+    status: str,
+    on: dt.date,
+    *,
+    actor: str,
+    reason: str | None = None,
 ) -> Commitment:
     """Record a fulfilment status; a breach writes a negative record linked to the commitment."""
     rules = rules_of(policy)
@@ -212,7 +223,12 @@ def set_status(
         raise Invalid("认定违诺须写明理由", code="commitment.reason_required")
     session.add(
         CommitmentEvent(
-            commitment_id=row.id, from_status=row.status, to_status=status, effective_on=on, reason=reason, actor=actor
+            commitment_id=row.id,
+            from_status=row.status,
+            to_status=status,
+            effective_on=on,
+            reason=reason,
+            actor=actor,
         )
     )
     previous, row.status, row.status_on = row.status, status, on
@@ -223,7 +239,12 @@ def set_status(
         detail["record_id"] = record.id
     session.flush()
     audit.append(
-        session, actor=actor, action="commitment.status", object_type="commitment", object_id=code, detail=detail
+        session,
+        actor=actor,
+        action="commitment.status",
+        object_type="commitment",
+        object_id=code,
+        detail=detail,
     )
     return row
 

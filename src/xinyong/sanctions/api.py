@@ -61,7 +61,9 @@ async def check_principal(request: Request) -> Principal:
 
 
 @router.post("/check", summary="联合奖惩核查：单个主体或最多 10,000 个主体")
-async def check(body: CheckIn, request: Request, principal: Principal = Depends(check_principal)) -> JSONResponse:
+async def check(
+    body: CheckIn, request: Request, principal: Principal = Depends(check_principal)
+) -> JSONResponse:
     """Answer the hits, rewards, grade, supervision class and 告知承诺 eligibility per subject."""
     runtime = get_runtime(request)
     if body.subjects is not None:
@@ -150,6 +152,12 @@ def screen_decision(
 ) -> dict[str, Any]:
     """Store a reviewer's decision; pairs marked different are excluded from later screenings."""
     row = screening.decide(
-        session, body.name, body.candidate_kind, body.candidate_id, body.decision, body.reason, actor=principal.actor
+        session,
+        body.name,
+        body.candidate_kind,
+        body.candidate_id,
+        body.decision,
+        body.reason,
+        actor=principal.actor,
     )
     return {"id": row.id, "decision": row.decision}

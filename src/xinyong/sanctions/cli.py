@@ -27,7 +27,9 @@ def check(
     scenario: Annotated[str, typer.Option("--scenario", help="核查场景，如 行政许可、政府采购")],
     as_json: Annotated[bool, typer.Option("--json", help="输出完整 JSON")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="说明每项候选措施适用或不适用的理由")] = False,
-    department: Annotated[str | None, typer.Option("--department", help="核查部门编码（记入核查日志）")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="核查部门编码（记入核查日志）")
+    ] = None,
 ) -> None:
     """对文件中的主体代码做联合奖惩核查（记录核查日志并审计）。"""
     from xinyong.auth.principal import Principal, Role
@@ -57,6 +59,8 @@ def check(
         if item["status"] != "found":
             typer.echo(f"{code}\t{item['status']}\t{item.get('message', '未找到主体')}")
             continue
-        hits = "；".join(f"{h['name']}{'（必须）' if h['mandatory'] else ''}" for h in item["hits"]) or "无惩戒"
+        hits = (
+            "；".join(f"{h['name']}{'（必须）' if h['mandatory'] else ''}" for h in item["hits"]) or "无惩戒"
+        )
         rewards = "；".join(r["name"] for r in item["rewards"]) or "—"
         typer.echo(f"{code}\t{item['subject']['name']}\t惩戒：{hits}\t激励：{rewards}")

@@ -144,7 +144,9 @@ def _fact_evidence(fact: Fact, label: str) -> Evidence:
     )
 
 
-def evaluate_trigger(trigger: Trigger, subject: SubjectFacts, on: dt.date, is_list: set[str]) -> tuple[list[Evidence], list[str]]:
+def evaluate_trigger(
+    trigger: Trigger, subject: SubjectFacts, on: dt.date, is_list: set[str]
+) -> tuple[list[Evidence], list[str]]:
     """Return the evidence that fires ``trigger`` and notes on facts that came close but did not."""
     found: list[Evidence] = []
     notes: list[str] = []
@@ -160,7 +162,12 @@ def evaluate_trigger(trigger: Trigger, subject: SubjectFacts, on: dt.date, is_li
                     why_not = f"严重程度为{fact.severity or '未定'}，不在{'/'.join(wanted)}之列"
             if why_not is None and trigger.list_types and fact.list_type not in trigger.list_types:
                 why_not = f"名单类型“{fact.list_type}”不在适用范围内"
-            if why_not is None and since is not None and fact.decision_on is not None and fact.decision_on < since:
+            if (
+                why_not is None
+                and since is not None
+                and fact.decision_on is not None
+                and fact.decision_on < since
+            ):
                 why_not = f"认定于 {fact.decision_on.isoformat()}，早于 {trigger.within_months} 个月的适用期"
             if why_not is None and trigger.kind == "list" and fact.catalog_item not in is_list:
                 why_not = "不是名单信息"
@@ -179,7 +186,9 @@ def evaluate_trigger(trigger: Trigger, subject: SubjectFacts, on: dt.date, is_li
         for b in subject.breaches:
             if b.breached_on <= on and (b.suspended_until is None or on <= b.suspended_until):
                 until = f"，暂停至 {b.suspended_until.isoformat()}" if b.suspended_until else ""
-                found.append(Evidence(kind="commitment_breach", label=f"违反信用承诺 {b.commitment_code}{until}"))
+                found.append(
+                    Evidence(kind="commitment_breach", label=f"违反信用承诺 {b.commitment_code}{until}")
+                )
             elif b.breached_on <= on:
                 notes.append(f"承诺 {b.commitment_code}：暂停期已于 {b.suspended_until} 结束")
     return found, notes
@@ -209,7 +218,9 @@ def eligibility(subject: SubjectFacts, on: dt.date) -> tuple[bool, dt.date | Non
     return not blocked, until
 
 
-def match(measures: Measures, scenario: str, subject: SubjectFacts, on: dt.date, *, explain: bool = False) -> Outcome:
+def match(
+    measures: Measures, scenario: str, subject: SubjectFacts, on: dt.date, *, explain: bool = False
+) -> Outcome:
     """Match one subject against the measures of ``scenario`` on day ``on``."""
     out = Outcome()
     out.commitment_eligible, out.commitment_suspended_until = eligibility(subject, on)
@@ -219,7 +230,11 @@ def match(measures: Measures, scenario: str, subject: SubjectFacts, on: dt.date,
         if not cm.in_force(on):
             if explain:
                 out.explanations.append(
-                    Explanation(m.id, False, f"措施不在有效期内（公布 {cm.published_on}，生效 {cm.effective_from}，失效 {cm.effective_to or '—'}）")
+                    Explanation(
+                        m.id,
+                        False,
+                        f"措施不在有效期内（公布 {cm.published_on}，生效 {cm.effective_from}，失效 {cm.effective_to or '—'}）",
+                    )
                 )
             continue
         evidence: list[Evidence] = []

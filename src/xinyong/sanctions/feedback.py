@@ -46,7 +46,12 @@ def record_feedback(
     if not items:
         raise Invalid("反馈不能为空", code="feedback.empty")
     wanted = {i.hit_id for i in items}
-    hits = {h.id: h for h in session.scalars(select(CheckHit).where(CheckHit.check_log_id == log.id, CheckHit.id.in_(wanted)))}
+    hits = {
+        h.id: h
+        for h in session.scalars(
+            select(CheckHit).where(CheckHit.check_log_id == log.id, CheckHit.id.in_(wanted))
+        )
+    }
     missing = sorted(wanted - set(hits))
     if missing:
         raise Invalid("以下命中不属于本次核查", code="feedback.unknown_hit", hit_ids=missing)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
@@ -68,8 +69,11 @@ def same_region(a: str | None, b: str | None) -> bool:
     """Tell whether two region spellings name the same place (温岭 = 温岭市)."""
     if a is None or b is None:
         return False
-    strip = lambda s: s[:-1] if len(s) >= 3 and s[-1] in "市区县省" else s  # noqa: E731
-    return strip(a) == strip(b)
+    return _bare(a) == _bare(b)
+
+
+def _bare(region: str) -> str:
+    return region[:-1] if len(region) >= 3 and region[-1] in "市区县省" else region
 
 
 def features(
@@ -99,7 +103,7 @@ def features(
     }
 
 
-def score(feats: Mapping[str, float | None], weights: Mapping[str, float]) -> float:
+def score(feats: Mapping[str, float | None], weights: Mapping[Any, float]) -> float:
     """Combine features with weights, leaving out features a side could not inform.
 
     An exact normalised match scores 1; the rest is a weighted mean of the informed features.

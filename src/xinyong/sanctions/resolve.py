@@ -87,7 +87,9 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
             code = ids.normalize_uscc(q.code)
             scheme = _scheme_of(code)
             if scheme is None:
-                out[i] = Resolution("invalid", message="代码不是有效的统一社会信用代码、身份证号码、组织机构代码或注册号")
+                out[i] = Resolution(
+                    "invalid", message="代码不是有效的统一社会信用代码、身份证号码、组织机构代码或注册号"
+                )
             elif scheme == IdentifierScheme.USCC:
                 by_uscc[code].append(i)
             else:
@@ -112,14 +114,16 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
             .join(SubjectIdentifier, SubjectIdentifier.subject_id == Subject.id)
             .where(SubjectIdentifier.lookup.in_(lookups))
         )
-        for row in rows:
-            ref = SubjectRef(row.id, row.name, row.kind, row.region_code, row.uscc)
-            for i in by_ident.get((row.scheme, row.lookup), []):
+        for irow in rows:
+            ref = SubjectRef(irow.id, irow.name, irow.kind, irow.region_code, irow.uscc)
+            for i in by_ident.get((irow.scheme, irow.lookup), []):
                 out[i] = Resolution("found", ref)
     for part in chunks(list(by_name)):
         found: dict[str, list[SubjectRef]] = defaultdict(list)
-        for row in session.execute(select(*_COLS, Subject.name_norm).where(Subject.name_norm.in_(part))):
-            found[row.name_norm].append(SubjectRef(row.id, row.name, row.kind, row.region_code, row.uscc))
+        for nrow in session.execute(select(*_COLS, Subject.name_norm).where(Subject.name_norm.in_(part))):
+            found[nrow.name_norm].append(
+                SubjectRef(nrow.id, nrow.name, nrow.kind, nrow.region_code, nrow.uscc)
+            )
         for norm, refs in found.items():
             for i in by_name[norm]:
                 region = region_code_of(policy, queries[i].region)
@@ -130,5 +134,7 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
                 if len(pick) == 1:
                     out[i] = Resolution("found", pick[0])
                 elif pick:
-                    out[i] = Resolution("ambiguous", candidates=pick, message="同名主体不止一个，请提供代码或区划")
+                    out[i] = Resolution(
+                        "ambiguous", candidates=pick, message="同名主体不止一个，请提供代码或区划"
+                    )
     return out

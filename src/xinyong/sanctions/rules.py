@@ -168,7 +168,9 @@ class Measures:
         return code
 
 
-def _check_trigger(trigger: Trigger, where: str, policy: Policy, problems: Problems, grades: set[str]) -> None:
+def _check_trigger(
+    trigger: Trigger, where: str, policy: Policy, problems: Problems, grades: set[str]
+) -> None:
     for item in trigger.catalog_items:
         if item not in policy.catalog:
             problems.add(where, f"触发条件引用了不存在的目录项 {item}")
@@ -189,7 +191,8 @@ def load(policy: Policy) -> Measures:
     if not lists:
         problems.add("measures/lists/", "没有任何措施清单")
     problems.raise_if_any()
-    assert rules is not None and screening is not None  # noqa: S101 - raised above otherwise
+    if rules is None or screening is None:
+        raise AssertionError("unreachable: problems were raised above")
     codes: dict[str, str] = {}
     for s in rules.scenarios:
         for spelling in (s.code, s.label, *s.aliases):

@@ -46,7 +46,12 @@ def _like_terms(parts: NameParts) -> list[str]:
 
 
 def screen(
-    session: Session, policy: Policy, query: ScreenQuery, *, threshold: float | None = None, top_k: int | None = None
+    session: Session,
+    policy: Policy,
+    query: ScreenQuery,
+    *,
+    threshold: float | None = None,
+    top_k: int | None = None,
 ) -> dict[str, Any]:
     """Return the candidates scoring at least ``threshold``, best first, each with its features."""
     rules = measures_of(policy).screening
@@ -74,11 +79,15 @@ def screen(
     ).all()
     out: list[dict[str, Any]] = []
 
-    def consider(kind: str, cid: int, name: str, region: str | None, rep: str | None, extra: dict[str, Any]) -> None:
+    def consider(
+        kind: str, cid: int, name: str, region: str | None, rep: str | None, extra: dict[str, Any]
+    ) -> None:
         if (kind, cid) in excluded:
             return
         cparts = split_name(name, regions)
-        feats = features(parts, cparts, query_region=q_region, cand_region=region, query_rep=query.legal_rep, cand_rep=rep)
+        feats = features(
+            parts, cparts, query_region=q_region, cand_region=region, query_rep=query.legal_rep, cand_rep=rep
+        )
         s = score(feats, rules.weights)
         if s >= threshold:
             out.append({"kind": kind, "id": cid, "name": name, "score": s, "features": feats, **extra})
@@ -93,7 +102,14 @@ def screen(
             {"code": row.uscc, "subject_kind": row.kind, "region_code": row.region_code},
         )
     for rec_id, item, subject_id, name, rep, doc in _list_entries(session, policy, rules.list_items):
-        consider("list", rec_id, name, None, rep, {"catalog_item": item, "subject_id": subject_id, "document_no": doc})
+        consider(
+            "list",
+            rec_id,
+            name,
+            None,
+            rep,
+            {"catalog_item": item, "subject_id": subject_id, "document_no": doc},
+        )
     out.sort(key=lambda c: (-c["score"], c["kind"], c["id"]))
     return {
         "query": {"name": query.name, "normalised": parts.norm, "core": parts.core, "region": q_region},
@@ -108,7 +124,11 @@ def _list_entries(
 ) -> Iterable[tuple[int, str, int, str, str | None, str | None]]:
     rows = session.execute(
         select(
-            CreditRecord.id, CreditRecord.catalog_item, CreditRecord.subject_id, CreditRecord.payload, CreditRecord.document_no
+            CreditRecord.id,
+            CreditRecord.catalog_item,
+            CreditRecord.subject_id,
+            CreditRecord.payload,
+            CreditRecord.document_no,
         ).where(CreditRecord.catalog_item.in_(list(items)))
     )
     for rid, item, subject_id, payload, doc in rows:
@@ -141,7 +161,14 @@ def screen_and_log(
 
 
 def decide(
-    session: Session, name: str, kind: str, candidate_id: int, decision: str, reason: str | None, *, actor: str
+    session: Session,
+    name: str,
+    kind: str,
+    candidate_id: int,
+    decision: str,
+    reason: str | None,
+    *,
+    actor: str,
 ) -> ScreenDecision:
     """Store (or replace) a reviewer's decision on a (name, candidate) pair."""
     from xinyong.kit.text import normalize_name
@@ -155,7 +182,9 @@ def decide(
         )
     )
     if row is None:
-        row = ScreenDecision(query_norm=norm, candidate_kind=kind, candidate_id=candidate_id, decision=decision, actor=actor)
+        row = ScreenDecision(
+            query_norm=norm, candidate_kind=kind, candidate_id=candidate_id, decision=decision, actor=actor
+        )
         session.add(row)
     row.decision, row.reason, row.actor = decision, reason, actor
     session.flush()

@@ -96,7 +96,9 @@ def _trigger_items(measures: Measures, scenario: str) -> set[str]:
 
 def _subject_json(res: Resolution) -> dict[str, Any] | None:
     s = res.subject
-    return None if s is None else {"code": s.uscc, "name": s.name, "kind": s.kind, "region_code": s.region_code}
+    return (
+        None if s is None else {"code": s.uscc, "name": s.name, "kind": s.kind, "region_code": s.region_code}
+    )
 
 
 def check(
@@ -106,7 +108,9 @@ def check(
     measures = measures_of(policy)
     scenario = measures.scenario(ctx.scenario)
     if scenario is None:
-        raise Invalid(f"未知核查场景：{ctx.scenario}", code="check.bad_scenario", scenarios=list(measures.by_scenario))
+        raise Invalid(
+            f"未知核查场景：{ctx.scenario}", code="check.bad_scenario", scenarios=list(measures.by_scenario)
+        )
     if not queries:
         raise Invalid("须至少提供一个主体", code="check.empty")
     if len(queries) > measures.rules.max_batch:
@@ -143,7 +147,9 @@ def check(
             outcome = engine.match(measures, scenario, facts_of, ctx.on, explain=ctx.explain)
             hits = [_hit_json(policy.hash, h) for h in outcome.hits]
             for h, hj in zip(outcome.hits, hits, strict=True):
-                hit_rows.append({"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory})
+                hit_rows.append(
+                    {"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory}
+                )
                 hit_refs.append(hj)
             n_hits += len(hits)
             n_rewards += len(outcome.rewards)
@@ -162,7 +168,8 @@ def check(
             )
             if ctx.explain:
                 item["explanations"] = [
-                    {"measure_id": e.measure_id, "applied": e.applied, "reason": e.reason} for e in outcome.explanations
+                    {"measure_id": e.measure_id, "applied": e.applied, "reason": e.reason}
+                    for e in outcome.explanations
                 ]
         results.append(item)
     result_hash = hashlib.sha256(
@@ -190,7 +197,9 @@ def check(
     ).scalar_one()
     if hit_rows:
         try:
-            due: dt.date | None = policy.calendar.add_workdays(ctx.on, measures.rules.feedback_deadline_workdays)
+            due: dt.date | None = policy.calendar.add_workdays(
+                ctx.on, measures.rules.feedback_deadline_workdays
+            )
         except UnknownCalendarYear:
             due = None  # the deadline is reported as unknown rather than guessed
         for r in hit_rows:
@@ -219,9 +228,7 @@ def check(
     }
 
 
-def compliance(
-    session: Session, on: dt.date, *, department_id: int | None = None
-) -> list[dict[str, Any]]:
+def compliance(session: Session, on: dt.date, *, department_id: int | None = None) -> list[dict[str, Any]]:
     """Summarise hits, feedback given and feedback overdue per department."""
     from xinyong.departments.models import Department
 
