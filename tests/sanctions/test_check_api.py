@@ -55,7 +55,7 @@ def test_single_check_answers_hits_with_basis_and_logs(
     )
     assert log.result_hash == body["result_hash"]
     assert log.subjects == [s.uscc]
-    rows = session.scalars(select(CheckHit).where(CheckHit.check_log_id == log.id)).all()
+    rows = session.scalars(select(CheckHit).where(CheckHit.check_id == log.check_id)).all()
     assert {h.measure_id for h in rows} == set(hits)
     assert all(h.due_on == dt.date(2026, 11, 16) for h in rows)  # 10 working days
     audit = session.scalar(select(AuditEvent).where(AuditEvent.object_id == body["check_id"]))
@@ -135,28 +135,28 @@ def test_feedback_and_compliance(client: TestClient, session: Session, runtime: 
         "/api/v1/check", json={"code": s.uscc, "scenario": "招标投标", "on": "2026-01-05"}, headers=auth(key)
     )
     check_id = r.json()["check_id"]
-    hit_ids = [h["hit_id"] for h in r.json()["results"][0]["hits"]]
-    assert len(hit_ids) == 2
+    hit_nos = [h["hit_no"] for h in r.json()["results"][0]["hits"]]
+    assert len(hit_nos) == 2
     url = f"/api/v1/check/{check_id}/feedback"
     assert (
         client.post(
-            url, json={"items": [{"hit_id": hit_ids[0], "executed": True}]}, headers=auth(other)
+            url, json={"items": [{"hit_no": hit_nos[0], "executed": True}]}, headers=auth(other)
         ).status_code
         == 403
     )
     no_reason = client.post(
-        url, json={"items": [{"hit_id": hit_ids[0], "executed": False}]}, headers=auth(key)
+        url, json={"items": [{"hit_no": hit_nos[0], "executed": False}]}, headers=auth(key)
     )
     assert no_reason.status_code == 422
     assert (
         client.post(
-            url, json={"items": [{"hit_id": 999999, "executed": True}]}, headers=auth(key)
+            url, json={"items": [{"hit_no": 999, "executed": True}]}, headers=auth(key)
         ).status_code
         == 422
     )
     ok = client.post(
         url,
-        json={"items": [{"hit_id": hit_ids[0], "executed": False, "reason": "已移出名单，经核实"}]},
+        json={"items": [{"hit_no": hit_nos[0], "executed": False, "reason": "已移出名单，经核实"}]},
         headers=auth(key),
     )
     assert ok.status_code == 200, ok.text

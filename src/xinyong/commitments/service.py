@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -249,19 +249,22 @@ def set_status(
     return row
 
 
+_C = Commitment.__table__
+_BREACHES = select(_C.c.subject_id, _C.c.code, _C.c.type, _C.c.status_on).where(
+    _C.c.subject_id.in_(bindparam("ids", expanding=True)), _C.c.status.in_(bindparam("statuses", expanding=True))
+)
+
+
 def breaches_for(session: Session, subject_ids: Sequence[int], policy: Policy) -> dict[int, list[BreachInfo]]:
     """Return breaches per subject, with the 告知承诺 suspension derived from the breach date."""
     rules = rules_of(policy)
     out: dict[int, list[BreachInfo]] = defaultdict(list)
     if not subject_ids:
         return out
+    conn = session.connection()
     for start in range(0, len(subject_ids), 2000):
         part = list(subject_ids[start : start + 2000])
-        rows = session.execute(
-            select(Commitment.subject_id, Commitment.code, Commitment.type, Commitment.status_on).where(
-                Commitment.subject_id.in_(part), Commitment.status.in_(rules.breach_statuses)
-            )
-        )
+        rows = conn.execute(_BREACHES, {"ids": part, "statuses": list(rules.breach_statuses)})
         for subject_id, code, ctype, on in rows:
             months = rules.suspension_months.get(ctype)
             until = add_months(on, months) - dt.timedelta(days=1) if months else None
@@ -283,4 +286,4 @@ def public(
         .limit(limit)
         .offset(offset)
     )
-    return [(c, s, d) for c, s, d in rows.tuples()]
+    return [(c, s, d) for c, s, d in rows]

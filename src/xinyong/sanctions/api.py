@@ -16,6 +16,7 @@ from xinyong.errors import Forbidden, Unauthorized
 from xinyong.sanctions import feedback as feedback_service
 from xinyong.sanctions import screening
 from xinyong.sanctions import service as check_service
+from xinyong.sanctions.logwriter import CheckLogWriter
 from xinyong.sanctions.resolve import Query as SubjectQuery
 from xinyong.sanctions.schemas import CheckIn, FeedbackIn, ScreenDecisionIn, ScreenIn
 
@@ -72,15 +73,13 @@ async def check(
         queries = [SubjectQuery(body.code, body.name, body.region)]
     on = body.on or check_service.today(runtime.settings.timezone)
     ctx = check_service.CheckContext(principal, body.scenario, on, body.explain)
-    session = runtime.sessions()
-    try:
-        answer = check_service.check(session, runtime.policy, runtime.keys, queries, ctx)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    with runtime.sessions() as session:
+        answer, entry = check_service.evaluate(session, runtime.policy, runtime.keys, queries, ctx)
+        session.rollback()  # reads only; the log is written by the group-commit writer
+    writer: CheckLogWriter | None = getattr(request.app.state, "check_writer", None)
+    if writer is None:
+        writer = request.app.state.check_writer = CheckLogWriter(runtime.sessions)
+    await writer.write(entry)
     return JSONResponse(answer)
 
 
@@ -98,7 +97,7 @@ def feedback(
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Record per hit whether the department executed the measure, or why not."""
-    items = [feedback_service.FeedbackItem(i.hit_id, i.executed, i.reason) for i in body.items]
+    items = [feedback_service.FeedbackItem(i.hit_no, i.executed, i.reason) for i in body.items]
     return feedback_service.record_feedback(session, check_id, items, principal)
 
 

@@ -20,7 +20,7 @@ from xinyong.sanctions.models import CheckHit, CheckLog
 class FeedbackItem:
     """Feedback on one hit."""
 
-    hit_id: int
+    hit_no: int
     executed: bool
     reason: str | None = None
 
@@ -45,29 +45,29 @@ def record_feedback(
         raise Forbidden("只能反馈本部门的核查结果", code="check.not_own")
     if not items:
         raise Invalid("反馈不能为空", code="feedback.empty")
-    wanted = {i.hit_id for i in items}
+    wanted = {i.hit_no for i in items}
     hits = {
         h.id: h
         for h in session.scalars(
-            select(CheckHit).where(CheckHit.check_log_id == log.id, CheckHit.id.in_(wanted))
+            select(CheckHit).where(CheckHit.check_id == log.check_id, CheckHit.hit_no.in_(wanted))
         )
     }
     missing = sorted(wanted - set(hits))
     if missing:
-        raise Invalid("以下命中不属于本次核查", code="feedback.unknown_hit", hit_ids=missing)
+        raise Invalid("以下命中不属于本次核查", code="feedback.unknown_hit", hit_nos=missing)
     now = utcnow()
     for item in items:
         reason = (item.reason or "").strip() or None
         if not item.executed and reason is None:
-            raise Invalid("未执行措施须说明理由", code="feedback.reason_required", hit_id=item.hit_id)
-        hit = hits[item.hit_id]
+            raise Invalid("未执行措施须说明理由", code="feedback.reason_required", hit_no=item.hit_no)
+        hit = hits[item.hit_no]
         hit.feedback = "executed" if item.executed else "not_executed"
         hit.feedback_reason = reason
         hit.feedback_at = now
         hit.feedback_by = principal.actor
     session.flush()
     pending = session.scalar(
-        select(func.count(CheckHit.id)).where(CheckHit.check_log_id == log.id, CheckHit.feedback.is_(None))
+        select(func.count(CheckHit.id)).where(CheckHit.check_id == log.check_id, CheckHit.feedback.is_(None))
     )
     audit.append(
         session,

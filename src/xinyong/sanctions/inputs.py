@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, column, func, inspect, select, table
+from sqlalchemy import Connection, bindparam, column, func, inspect, select, table
 from sqlalchemy.orm import Session
 
 from xinyong.departments.models import Department
@@ -76,6 +76,36 @@ def _exclusion(events: list[tuple[str, dt.date]]) -> tuple[str | None, bool]:
     return reason, objection
 
 
+_R = CreditRecord.__table__
+_D = Department.__table__
+_E = RecordEvent.__table__
+_FACTS = (
+    select(
+        _R.c.id,
+        _R.c.subject_id,
+        _R.c.catalog_item,
+        _R.c.polarity,
+        _R.c.severity,
+        _R.c.decision_on,
+        _R.c.valid_to,
+        _R.c.document_no,
+        _R.c.supersedes_id,
+        _R.c.payload,
+        _D.c.code,
+    )
+    .join(_D, _D.c.id == _R.c.department_id)
+    .where(
+        _R.c.subject_id.in_(bindparam("ids", expanding=True)),
+        _R.c.catalog_item.in_(bindparam("items", expanding=True)),
+    )
+)
+_EVENTS = (
+    select(_E.c.record_id, _E.c.kind, _E.c.effective_on)
+    .where(_E.c.record_id.in_(bindparam("ids", expanding=True)), _E.c.effective_on <= bindparam("on"))
+    .order_by(_E.c.effective_on, _E.c.id)
+)
+
+
 def load_trigger_facts(
     session: Session, subject_ids: Sequence[int], on: dt.date, policy: Policy, items: set[str]
 ) -> dict[int, list[Fact]]:
@@ -92,36 +122,15 @@ def load_trigger_facts(
     if not subject_ids or not items:
         return out
     retention = policy.retention.negative_retention_months
+    conn = session.connection()
     rows: list[Any] = []
     for part in chunks(list(subject_ids)):
-        rows.extend(
-            session.execute(
-                select(
-                    CreditRecord.id,
-                    CreditRecord.subject_id,
-                    CreditRecord.catalog_item,
-                    CreditRecord.polarity,
-                    CreditRecord.severity,
-                    CreditRecord.decision_on,
-                    CreditRecord.valid_to,
-                    CreditRecord.document_no,
-                    CreditRecord.supersedes_id,
-                    CreditRecord.payload,
-                    Department.code,
-                )
-                .join(Department, Department.id == CreditRecord.department_id)
-                .where(CreditRecord.subject_id.in_(part), CreditRecord.catalog_item.in_(sorted(items)))
-            ).all()
-        )
+        rows.extend(conn.execute(_FACTS, {"ids": list(part), "items": sorted(items)}).all())
     superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
     rows = [r for r in rows if r.id not in superseded]
     events: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     for part in chunks([r.id for r in rows]):
-        for rid, kind, eff in session.execute(
-            select(RecordEvent.record_id, RecordEvent.kind, RecordEvent.effective_on)
-            .where(RecordEvent.record_id.in_(part), RecordEvent.effective_on <= on)
-            .order_by(RecordEvent.effective_on, RecordEvent.id)
-        ):
+        for rid, kind, eff in conn.execute(_EVENTS, {"ids": list(part), "on": on}):
             events[rid].append((kind, eff))
     for r in rows:
         item = policy.catalog.get(r.catalog_item)

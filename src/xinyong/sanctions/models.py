@@ -34,16 +34,17 @@ class CheckLog(Base):
 
 
 class CheckHit(Base):
-    """A measure hit returned by a check; the department's feedback (executed or why not) lands here."""
+    """A measure hit returned by a check (numbered within it); the department's feedback lands here."""
 
     __tablename__ = "check_hit"
     __table_args__ = (
-        Index("ix_check_hit_log", "check_log_id", "subject_id"),
+        UniqueConstraint("check_id", "hit_no"),
         Index("ix_check_hit_department_due", "department_id", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    check_log_id: Mapped[int] = mapped_column(ForeignKey("check_log.id"))
+    check_id: Mapped[str] = mapped_column(ForeignKey("check_log.check_id"))
+    hit_no: Mapped[int] = mapped_column(Integer)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
     measure_id: Mapped[str] = mapped_column(String(64))
     mandatory: Mapped[bool] = mapped_column(Boolean)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.kit import ids
@@ -48,7 +48,17 @@ class Resolution:
     message: str | None = None
 
 
-_COLS = (Subject.id, Subject.name, Subject.kind, Subject.region_code, Subject.uscc)
+_S = Subject.__table__
+_I = SubjectIdentifier.__table__
+_COLS = (_S.c.id, _S.c.name, _S.c.kind, _S.c.region_code, _S.c.uscc)
+# Built once: executing a prepared Core statement skips building and ORM compilation on the hot path.
+_BY_USCC = select(*_COLS).where(_S.c.uscc.in_(bindparam("values", expanding=True)))
+_BY_LOOKUP = (
+    select(*_COLS, _I.c.scheme, _I.c.lookup)
+    .join(_I, _I.c.subject_id == _S.c.id)
+    .where(_I.c.lookup.in_(bindparam("values", expanding=True)))
+)
+_BY_NAME = select(*_COLS, _S.c.name_norm).where(_S.c.name_norm.in_(bindparam("values", expanding=True)))
 
 
 def _scheme_of(code: str) -> IdentifierScheme | None:
@@ -101,26 +111,22 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
             by_name[normalize_name(q.name)].append(i)
         else:
             out[i] = Resolution("invalid", message="须提供主体代码或名称")
+    conn = session.connection()
     for part in chunks(list(by_uscc)):
-        for row in session.execute(select(*_COLS).where(Subject.uscc.in_(part))):
+        for row in conn.execute(_BY_USCC, {"values": list(part)}):
             ref = SubjectRef(row.id, row.name, row.kind, row.region_code, row.uscc)
             for i in by_uscc[row.uscc]:
                 out[i] = Resolution("found", ref)
     idents = list(by_ident)
     for part in chunks(idents):
         lookups = [lk for _, lk in part]
-        rows = session.execute(
-            select(*_COLS, SubjectIdentifier.scheme, SubjectIdentifier.lookup)
-            .join(SubjectIdentifier, SubjectIdentifier.subject_id == Subject.id)
-            .where(SubjectIdentifier.lookup.in_(lookups))
-        )
-        for irow in rows:
+        for irow in conn.execute(_BY_LOOKUP, {"values": lookups}):
             ref = SubjectRef(irow.id, irow.name, irow.kind, irow.region_code, irow.uscc)
             for i in by_ident.get((irow.scheme, irow.lookup), []):
                 out[i] = Resolution("found", ref)
     for part in chunks(list(by_name)):
         found: dict[str, list[SubjectRef]] = defaultdict(list)
-        for nrow in session.execute(select(*_COLS, Subject.name_norm).where(Subject.name_norm.in_(part))):
+        for nrow in conn.execute(_BY_NAME, {"values": list(part)}):
             found[nrow.name_norm].append(
                 SubjectRef(nrow.id, nrow.name, nrow.kind, nrow.region_code, nrow.uscc)
             )

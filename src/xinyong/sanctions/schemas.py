@@ -43,7 +43,7 @@ class FeedbackItemIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    hit_id: int
+    hit_no: int = Field(ge=1)
     executed: bool
     reason: str | None = Field(default=None, max_length=500)
 

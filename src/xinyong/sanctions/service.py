@@ -22,6 +22,7 @@ from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.commitments import service as commitments_service
 from xinyong.errors import Invalid
+from xinyong.db import utcnow
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.workdays import UnknownCalendarYear
 from xinyong.policy.loader import Policy
@@ -32,6 +33,8 @@ from xinyong.sanctions.resolve import Query, Resolution, resolve
 from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
 
 _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
+_LOG = CheckLog.__table__
+_HIT = CheckHit.__table__
 
 
 def today(tz: str = "Asia/Shanghai") -> dt.date:
@@ -101,10 +104,19 @@ def _subject_json(res: Resolution) -> dict[str, Any] | None:
     )
 
 
-def check(
+@dataclass
+class LogEntry:
+    """What a check writes: its log row, its numbered hits and its audit entry."""
+
+    log: dict[str, Any]
+    hits: list[dict[str, Any]]
+    audit: audit.AuditEntry
+
+
+def evaluate(
     session: Session, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
-) -> dict[str, Any]:
-    """Check subjects in a scenario; log the check, its hits and an audit entry; return the answer."""
+) -> tuple[dict[str, Any], LogEntry]:
+    """Check subjects in a scenario; return the answer and the log entry the caller must persist."""
     measures = measures_of(policy)
     scenario = measures.scenario(ctx.scenario)
     if scenario is None:
@@ -122,8 +134,7 @@ def check(
     breaches = commitments_service.breaches_for(session, ids, policy)
     results: list[dict[str, Any]] = []
     hit_rows: list[dict[str, Any]] = []
-    hit_refs: list[dict[str, Any]] = []
-    n_hits = n_rewards = 0
+    n_rewards = 0
     for q, res in zip(queries, resolutions, strict=True):
         item: dict[str, Any] = {"input": {k: v for k, v in vars(q).items() if v}, "status": res.status}
         if res.message:
@@ -145,14 +156,12 @@ def check(
                 ),
             )
             outcome = engine.match(measures, scenario, facts_of, ctx.on, explain=ctx.explain)
-            hits = [_hit_json(policy.hash, h) for h in outcome.hits]
-            for h, hj in zip(outcome.hits, hits, strict=True):
-                hit_rows.append(
-                    {"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory}
-                )
-                hit_refs.append(hj)
-            n_hits += len(hits)
+            hits = []
+            for h in outcome.hits:
+                hit_rows.append({"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory})
+                hits.append({"hit_no": len(hit_rows), **_hit_json(policy.hash, h)})
             n_rewards += len(outcome.rewards)
+            until = outcome.commitment_suspended_until
             item.update(
                 subject=_subject_json(res),
                 hits=hits,
@@ -161,9 +170,7 @@ def check(
                 supervision_class=klass,
                 commitment={
                     "eligible": outcome.commitment_eligible,
-                    "suspended_until": outcome.commitment_suspended_until.isoformat()
-                    if outcome.commitment_suspended_until
-                    else None,
+                    "suspended_until": until.isoformat() if until else None,
                 },
             )
             if ctx.explain:
@@ -177,9 +184,16 @@ def check(
     ).hexdigest()
     check_id = secrets.token_hex(16)
     p = ctx.principal
-    log_id = session.execute(
-        insert(CheckLog).returning(CheckLog.id),
-        {
+    due: dt.date | None = None
+    if hit_rows:
+        try:
+            due = policy.calendar.add_workdays(ctx.on, measures.rules.feedback_deadline_workdays)
+        except UnknownCalendarYear:
+            due = None  # reported as unknown rather than guessed
+    for n, r in enumerate(hit_rows, start=1):
+        r.update(check_id=check_id, hit_no=n, department_id=p.department_id, due_on=due)
+    entry = LogEntry(
+        log={
             "check_id": check_id,
             "actor": p.actor,
             "role": p.role.value,
@@ -187,45 +201,54 @@ def check(
             "scenario": scenario,
             "checked_on": ctx.on,
             "subject_count": len(queries),
-            "hit_count": n_hits,
+            "hit_count": len(hit_rows),
             "reward_count": n_rewards,
             "subjects": [q.code or q.name for q in queries],
             "explain": ctx.explain,
             "result_hash": result_hash,
             "policy_hash": policy.hash,
+            "created_at": utcnow(),
         },
-    ).scalar_one()
-    if hit_rows:
-        try:
-            due: dt.date | None = policy.calendar.add_workdays(
-                ctx.on, measures.rules.feedback_deadline_workdays
-            )
-        except UnknownCalendarYear:
-            due = None  # the deadline is reported as unknown rather than guessed
-        for r in hit_rows:
-            r.update(check_log_id=log_id, department_id=p.department_id, due_on=due)
-        new_ids = session.execute(
-            insert(CheckHit).returning(CheckHit.id, sort_by_parameter_order=True), hit_rows
-        ).scalars()
-        for ref, hid in zip(hit_refs, new_ids, strict=True):
-            ref["hit_id"] = hid
-    audit.append(
-        session,
-        actor=p.actor,
-        action="check.run",
-        object_type="check",
-        object_id=check_id,
-        detail={"scenario": scenario, "subjects": len(queries), "hits": n_hits, "result_hash": result_hash},
+        hits=hit_rows,
+        audit=audit.AuditEntry(
+            actor=p.actor,
+            action="check.run",
+            object_type="check",
+            object_id=check_id,
+            detail={"scenario": scenario, "subjects": len(queries), "hits": len(hit_rows), "result_hash": result_hash},
+        ),
     )
-    return {
+    answer = {
         "check_id": check_id,
         "scenario": scenario,
         "scenario_label": measures.label(scenario),
         "checked_on": ctx.on.isoformat(),
+        "due_on": due.isoformat() if due else None,
         "policy_hash": policy.hash,
         "result_hash": result_hash,
         "results": results,
     }
+    return answer, entry
+
+
+def persist(session: Session, entries: Sequence[LogEntry]) -> None:
+    """Write check logs, their hits and audit entries in the caller's transaction (set-based)."""
+    if not entries:
+        return
+    session.execute(insert(_LOG), [e.log for e in entries])
+    hits = [h for e in entries for h in e.hits]
+    if hits:
+        session.execute(insert(_HIT), hits)
+    audit.append_many(session, [e.audit for e in entries])
+
+
+def check(
+    session: Session, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
+) -> dict[str, Any]:
+    """Check subjects and log the check in the caller's transaction (CLI and other synchronous callers)."""
+    answer, entry = evaluate(session, policy, keys, queries, ctx)
+    persist(session, [entry])
+    return answer
 
 
 def compliance(session: Session, on: dt.date, *, department_id: int | None = None) -> list[dict[str, Any]]:
