@@ -114,13 +114,16 @@ class AuditEntry:
     detail: dict[str, Any]
 
 
+_TABLE = AuditEvent.__table__
+_LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+
+
 def append_many(session: Session, entries: list[AuditEntry]) -> None:
     """Append several entries chained in order with one insert (group commit of hot paths)."""
     if not entries:
         return
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    conn = session.connection()
+    last = conn.execute(_LAST).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     rows: list[dict[str, Any]] = []
     for e in entries:
@@ -149,4 +152,4 @@ def append_many(session: Session, entries: list[AuditEntry]) -> None:
             }
         )
         seq, prev = seq + 1, digest
-    session.execute(insert(AuditEvent), rows)
+    conn.execute(insert(_TABLE), rows)

@@ -250,9 +250,9 @@ def set_status(
 
 
 _C = Commitment.__table__
-_BREACHES = select(_C.c.subject_id, _C.c.code, _C.c.type, _C.c.status_on).where(
-    _C.c.subject_id.in_(bindparam("ids", expanding=True)), _C.c.status.in_(bindparam("statuses", expanding=True))
-)
+_BREACH_COLS = (_C.c.subject_id, _C.c.code, _C.c.type, _C.c.status_on, _C.c.status)
+_BREACHES = select(*_BREACH_COLS).where(_C.c.subject_id.in_(bindparam("ids", expanding=True)))
+_BREACHES_ONE = select(*_BREACH_COLS).where(_C.c.subject_id == bindparam("id"))
 
 
 def breaches_for(session: Session, subject_ids: Sequence[int], policy: Policy) -> dict[int, list[BreachInfo]]:
@@ -264,8 +264,13 @@ def breaches_for(session: Session, subject_ids: Sequence[int], policy: Policy) -
     conn = session.connection()
     for start in range(0, len(subject_ids), 2000):
         part = list(subject_ids[start : start + 2000])
-        rows = conn.execute(_BREACHES, {"ids": part, "statuses": list(rules.breach_statuses)})
-        for subject_id, code, ctype, on in rows:
+        if len(part) == 1:  # the common single check: equality, no IN-list expansion
+            rows = conn.execute(_BREACHES_ONE, {"id": part[0]})
+        else:
+            rows = conn.execute(_BREACHES, {"ids": part})
+        for subject_id, code, ctype, on, status in rows:
+            if status not in rules.breach_statuses:
+                continue
             months = rules.suspension_months.get(ctype)
             until = add_months(on, months) - dt.timedelta(days=1) if months else None
             out[subject_id].append(BreachInfo(code, on, until))

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth import service as auth_service
@@ -62,9 +62,7 @@ async def check_principal(request: Request) -> Principal:
 
 
 @router.post("/check", summary="联合奖惩核查：单个主体或最多 10,000 个主体")
-async def check(
-    body: CheckIn, request: Request, principal: Principal = Depends(check_principal)
-) -> JSONResponse:
+async def check(body: CheckIn, request: Request, principal: Principal = Depends(check_principal)) -> Response:
     """Answer the hits, rewards, grade, supervision class and 告知承诺 eligibility per subject."""
     runtime = get_runtime(request)
     if body.subjects is not None:
@@ -80,7 +78,7 @@ async def check(
     if writer is None:
         writer = request.app.state.check_writer = CheckLogWriter(runtime.sessions)
     await writer.write(entry)
-    return JSONResponse(answer)
+    return Response(answer.to_bytes(), media_type="application/json")
 
 
 @router.get("/check/ping", summary="核查服务常量应答（压测基线）", include_in_schema=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -109,6 +110,7 @@ class Outcome:
     commitment_suspended_until: dt.date | None = None
 
 
+@lru_cache(maxsize=4096)
 def _months_before(on: dt.date, months: int) -> dt.date:
     year, month0 = divmod(on.year * 12 + on.month - 1 - months, 12)
     return dt.date(year, month0 + 1, min(on.day, calendar.monthrange(year, month0 + 1)[1]))
@@ -224,6 +226,9 @@ def match(
     """Match one subject against the measures of ``scenario`` on day ``on``."""
     out = Outcome()
     out.commitment_eligible, out.commitment_suspended_until = eligibility(subject, on)
+    blank = not (subject.facts or subject.breaches or subject.grade or subject.supervision_class)
+    if blank and not explain:
+        return out  # every measure needs a fact, a grade, a class or a breach to fire
     is_list = measures.list_items
     for cm in measures.by_scenario.get(scenario, ()):
         m = cm.measure

@@ -79,25 +79,30 @@ def _exclusion(events: list[tuple[str, dt.date]]) -> tuple[str | None, bool]:
 _R = CreditRecord.__table__
 _D = Department.__table__
 _E = RecordEvent.__table__
+_FACT_COLS = (
+    _R.c.id,
+    _R.c.subject_id,
+    _R.c.catalog_item,
+    _R.c.polarity,
+    _R.c.severity,
+    _R.c.decision_on,
+    _R.c.valid_to,
+    _R.c.document_no,
+    _R.c.supersedes_id,
+    _R.c.payload,
+    _D.c.code,
+)
 _FACTS = (
-    select(
-        _R.c.id,
-        _R.c.subject_id,
-        _R.c.catalog_item,
-        _R.c.polarity,
-        _R.c.severity,
-        _R.c.decision_on,
-        _R.c.valid_to,
-        _R.c.document_no,
-        _R.c.supersedes_id,
-        _R.c.payload,
-        _D.c.code,
-    )
+    select(*_FACT_COLS)
     .join(_D, _D.c.id == _R.c.department_id)
     .where(
         _R.c.subject_id.in_(bindparam("ids", expanding=True)),
         _R.c.catalog_item.in_(bindparam("items", expanding=True)),
     )
+)
+# One subject (the common single check): equality, catalog items filtered in Python (a handful of rows).
+_FACTS_ONE = (
+    select(*_FACT_COLS).join(_D, _D.c.id == _R.c.department_id).where(_R.c.subject_id == bindparam("id"))
 )
 _EVENTS = (
     select(_E.c.record_id, _E.c.kind, _E.c.effective_on)
@@ -124,7 +129,9 @@ def load_trigger_facts(
     retention = policy.retention.negative_retention_months
     conn = session.connection()
     rows: list[Any] = []
-    for part in chunks(list(subject_ids)):
+    if len(subject_ids) == 1:
+        rows = [r for r in conn.execute(_FACTS_ONE, {"id": subject_ids[0]}) if r.catalog_item in items]
+    for part in chunks(list(subject_ids)) if len(subject_ids) > 1 else ():
         rows.extend(conn.execute(_FACTS, {"ids": list(part), "items": sorted(items)}).all())
     superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
     rows = [r for r in rows if r.id not in superseded]

@@ -53,12 +53,23 @@ _I = SubjectIdentifier.__table__
 _COLS = (_S.c.id, _S.c.name, _S.c.kind, _S.c.region_code, _S.c.uscc)
 # Built once: executing a prepared Core statement skips building and ORM compilation on the hot path.
 _BY_USCC = select(*_COLS).where(_S.c.uscc.in_(bindparam("values", expanding=True)))
+_BY_ONE_USCC = select(*_COLS).where(_S.c.uscc == bindparam("value"))
 _BY_LOOKUP = (
     select(*_COLS, _I.c.scheme, _I.c.lookup)
     .join(_I, _I.c.subject_id == _S.c.id)
     .where(_I.c.lookup.in_(bindparam("values", expanding=True)))
 )
 _BY_NAME = select(*_COLS, _S.c.name_norm).where(_S.c.name_norm.in_(bindparam("values", expanding=True)))
+
+
+_BAD_CODE = "代码不是有效的统一社会信用代码、身份证号码、组织机构代码或注册号"
+
+
+def _clean_code(code: str) -> str:
+    """Normalise a code; plain ASCII (the usual case) skips the full-width conversion."""
+    if code.isascii():
+        return code.strip().replace(" ", "").replace("-", "").upper()
+    return ids.normalize_uscc(code)
 
 
 def _scheme_of(code: str) -> IdentifierScheme | None:
@@ -94,12 +105,14 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
     by_name: dict[str, list[int]] = defaultdict(list)
     for i, q in enumerate(queries):
         if q.code:
-            code = ids.normalize_uscc(q.code)
+            code = _clean_code(q.code)
+            if len(code) == 18 and code[0] != "0" and not code[:17].isdigit():
+                # looks like a USCC: looked up first, validated only when not found (see below)
+                by_uscc[code].append(i)
+                continue
             scheme = _scheme_of(code)
             if scheme is None:
-                out[i] = Resolution(
-                    "invalid", message="代码不是有效的统一社会信用代码、身份证号码、组织机构代码或注册号"
-                )
+                out[i] = Resolution("invalid", message=_BAD_CODE)
             elif scheme == IdentifierScheme.USCC:
                 by_uscc[code].append(i)
             else:
@@ -113,10 +126,29 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
             out[i] = Resolution("invalid", message="须提供主体代码或名称")
     conn = session.connection()
     for part in chunks(list(by_uscc)):
-        for row in conn.execute(_BY_USCC, {"values": list(part)}):
+        one = len(part) == 1  # the common single check: a plain equality skips IN-list expansion
+        result = (
+            conn.execute(_BY_ONE_USCC, {"value": part[0]})
+            if one
+            else conn.execute(_BY_USCC, {"values": list(part)})
+        )
+        for row in result:
             ref = SubjectRef(row.id, row.name, row.kind, row.region_code, row.uscc)
-            for i in by_uscc[row.uscc]:
+            for i in by_uscc.pop(row.uscc):
                 out[i] = Resolution("found", ref)
+    for code, waiting in by_uscc.items():  # not found: a valid USCC stays not_found, anything else is invalid
+        if not ids.is_valid_uscc(code):
+            scheme = _scheme_of(code)
+            if scheme is not None and scheme != IdentifierScheme.USCC:
+                try:
+                    by_ident[(scheme.value, subjects_service.identifier_lookup(keys, scheme, code))].extend(
+                        waiting
+                    )
+                    continue
+                except ids.IdentifierError:
+                    pass
+            for i in waiting:
+                out[i] = Resolution("invalid", message=_BAD_CODE)
     idents = list(by_ident)
     for part in chunks(idents):
         lookups = [lk for _, lk in part]

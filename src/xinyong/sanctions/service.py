@@ -104,6 +104,27 @@ def _subject_json(res: Resolution) -> dict[str, Any] | None:
     )
 
 
+@dataclass(frozen=True)
+class CheckAnswer:
+    """The answer: header fields and per-subject results, serialised once (the hash covers those bytes).
+
+    ``result_hash`` is the SHA-256 of the ``results`` array exactly as it appears in the response body.
+    """
+
+    header: dict[str, Any]
+    results: list[dict[str, Any]]
+    results_json: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the answer as one dictionary."""
+        return {**self.header, "results": self.results}
+
+    def to_bytes(self) -> bytes:
+        """Return the JSON body without serialising the results a second time."""
+        head = json.dumps(self.header, ensure_ascii=False, separators=(",", ":"))
+        return (head[:-1] + ',"results":' + self.results_json + "}").encode()
+
+
 @dataclass
 class LogEntry:
     """What a check writes: its log row, its numbered hits and its audit entry."""
@@ -115,7 +136,7 @@ class LogEntry:
 
 def evaluate(
     session: Session, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
-) -> tuple[dict[str, Any], LogEntry]:
+) -> tuple[CheckAnswer, LogEntry]:
     """Check subjects in a scenario; return the answer and the log entry the caller must persist."""
     measures = measures_of(policy)
     scenario = measures.scenario(ctx.scenario)
@@ -158,7 +179,9 @@ def evaluate(
             outcome = engine.match(measures, scenario, facts_of, ctx.on, explain=ctx.explain)
             hits = []
             for h in outcome.hits:
-                hit_rows.append({"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory})
+                hit_rows.append(
+                    {"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory}
+                )
                 hits.append({"hit_no": len(hit_rows), **_hit_json(policy.hash, h)})
             n_rewards += len(outcome.rewards)
             until = outcome.commitment_suspended_until
@@ -179,9 +202,8 @@ def evaluate(
                     for e in outcome.explanations
                 ]
         results.append(item)
-    result_hash = hashlib.sha256(
-        json.dumps(results, ensure_ascii=False, sort_keys=True, default=str).encode()
-    ).hexdigest()
+    results_json = json.dumps(results, ensure_ascii=False, separators=(",", ":"))
+    result_hash = hashlib.sha256(results_json.encode()).hexdigest()
     check_id = secrets.token_hex(16)
     p = ctx.principal
     due: dt.date | None = None
@@ -215,19 +237,27 @@ def evaluate(
             action="check.run",
             object_type="check",
             object_id=check_id,
-            detail={"scenario": scenario, "subjects": len(queries), "hits": len(hit_rows), "result_hash": result_hash},
+            detail={
+                "scenario": scenario,
+                "subjects": len(queries),
+                "hits": len(hit_rows),
+                "result_hash": result_hash,
+            },
         ),
     )
-    answer = {
-        "check_id": check_id,
-        "scenario": scenario,
-        "scenario_label": measures.label(scenario),
-        "checked_on": ctx.on.isoformat(),
-        "due_on": due.isoformat() if due else None,
-        "policy_hash": policy.hash,
-        "result_hash": result_hash,
-        "results": results,
-    }
+    answer = CheckAnswer(
+        {
+            "check_id": check_id,
+            "scenario": scenario,
+            "scenario_label": measures.label(scenario),
+            "checked_on": ctx.on.isoformat(),
+            "due_on": due.isoformat() if due else None,
+            "policy_hash": policy.hash,
+            "result_hash": result_hash,
+        },
+        results,
+        results_json,
+    )
     return answer, entry
 
 
@@ -235,10 +265,11 @@ def persist(session: Session, entries: Sequence[LogEntry]) -> None:
     """Write check logs, their hits and audit entries in the caller's transaction (set-based)."""
     if not entries:
         return
-    session.execute(insert(_LOG), [e.log for e in entries])
+    conn = session.connection()
+    conn.execute(insert(_LOG), [e.log for e in entries])
     hits = [h for e in entries for h in e.hits]
     if hits:
-        session.execute(insert(_HIT), hits)
+        conn.execute(insert(_HIT), hits)
     audit.append_many(session, [e.audit for e in entries])
 
 
@@ -248,7 +279,7 @@ def check(
     """Check subjects and log the check in the caller's transaction (CLI and other synchronous callers)."""
     answer, entry = evaluate(session, policy, keys, queries, ctx)
     persist(session, [entry])
-    return answer
+    return answer.to_dict()
 
 
 def compliance(session: Session, on: dt.date, *, department_id: int | None = None) -> list[dict[str, Any]]:
