@@ -9,6 +9,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
+from xinyong.sanctions.queries import Prepared
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject, SubjectKind
 
@@ -252,7 +254,7 @@ def set_status(
 _C = Commitment.__table__
 _BREACH_COLS = (_C.c.subject_id, _C.c.code, _C.c.type, _C.c.status_on, _C.c.status)
 _BREACHES = select(*_BREACH_COLS).where(_C.c.subject_id.in_(bindparam("ids", expanding=True)))
-_BREACHES_ONE = select(*_BREACH_COLS).where(_C.c.subject_id == bindparam("id"))
+_BREACHES_ONE = Prepared(select(*_BREACH_COLS).where(_C.c.subject_id == bindparam("id")))
 
 
 def breaches_for(session: Session, subject_ids: Sequence[int], policy: Policy) -> dict[int, list[BreachInfo]]:
@@ -265,7 +267,7 @@ def breaches_for(session: Session, subject_ids: Sequence[int], policy: Policy) -
     for start in range(0, len(subject_ids), 2000):
         part = list(subject_ids[start : start + 2000])
         if len(part) == 1:  # the common single check: equality, no IN-list expansion
-            rows = conn.execute(_BREACHES_ONE, {"id": part[0]})
+            rows: Any = _BREACHES_ONE.all(conn, {"id": part[0]})
         else:
             rows = conn.execute(_BREACHES, {"ids": part})
         for subject_id, code, ctype, on, status in rows:

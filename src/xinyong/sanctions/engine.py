@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from xinyong.sanctions.rules import CompiledMeasure, Measures, Trigger

@@ -8,7 +8,7 @@ integrator can swap their derivations for the owning capabilities' functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -19,6 +19,7 @@ from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
 from xinyong.sanctions.engine import Fact
+from xinyong.sanctions.queries import Prepared
 
 CHUNK = 2000
 
@@ -101,8 +102,12 @@ _FACTS = (
     )
 )
 # One subject (the common single check): equality, catalog items filtered in Python (a handful of rows).
-_FACTS_ONE = (
+_FACTS_ONE = Prepared(
     select(*_FACT_COLS).join(_D, _D.c.id == _R.c.department_id).where(_R.c.subject_id == bindparam("id"))
+)
+_FactRow = namedtuple(
+    "_FactRow",
+    "id subject_id catalog_item polarity severity decision_on valid_to document_no supersedes_id payload code",
 )
 _EVENTS = (
     select(_E.c.record_id, _E.c.kind, _E.c.effective_on)
@@ -130,7 +135,7 @@ def load_trigger_facts(
     conn = session.connection()
     rows: list[Any] = []
     if len(subject_ids) == 1:
-        rows = [r for r in conn.execute(_FACTS_ONE, {"id": subject_ids[0]}) if r.catalog_item in items]
+        rows = [_FactRow(*r) for r in _FACTS_ONE.all(conn, {"id": subject_ids[0]}) if r[2] in items]
     for part in chunks(list(subject_ids)) if len(subject_ids) > 1 else ():
         rows.extend(conn.execute(_FACTS, {"ids": list(part), "items": sorted(items)}).all())
     superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}

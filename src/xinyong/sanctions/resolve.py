@@ -14,6 +14,7 @@ from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import normalize_name
 from xinyong.policy.loader import Policy
 from xinyong.sanctions.inputs import chunks
+from xinyong.sanctions.queries import Prepared
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import IdentifierScheme, Subject, SubjectIdentifier
 
@@ -53,7 +54,7 @@ _I = SubjectIdentifier.__table__
 _COLS = (_S.c.id, _S.c.name, _S.c.kind, _S.c.region_code, _S.c.uscc)
 # Built once: executing a prepared Core statement skips building and ORM compilation on the hot path.
 _BY_USCC = select(*_COLS).where(_S.c.uscc.in_(bindparam("values", expanding=True)))
-_BY_ONE_USCC = select(*_COLS).where(_S.c.uscc == bindparam("value"))
+_ONE_USCC = Prepared(select(*_COLS).where(_S.c.uscc == bindparam("value")))
 _BY_LOOKUP = (
     select(*_COLS, _I.c.scheme, _I.c.lookup)
     .join(_I, _I.c.subject_id == _S.c.id)
@@ -126,15 +127,13 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
             out[i] = Resolution("invalid", message="须提供主体代码或名称")
     conn = session.connection()
     for part in chunks(list(by_uscc)):
-        one = len(part) == 1  # the common single check: a plain equality skips IN-list expansion
-        result = (
-            conn.execute(_BY_ONE_USCC, {"value": part[0]})
-            if one
-            else conn.execute(_BY_USCC, {"values": list(part)})
-        )
-        for row in result:
-            ref = SubjectRef(row.id, row.name, row.kind, row.region_code, row.uscc)
-            for i in by_uscc.pop(row.uscc):
+        if len(part) == 1:  # the common single check: prepared equality on the driver
+            rows = _ONE_USCC.all(conn, {"value": part[0]})
+        else:
+            rows = [tuple(r) for r in conn.execute(_BY_USCC, {"values": list(part)})]
+        for sid, name, kind, region, uscc in rows:
+            ref = SubjectRef(sid, name, kind, region, uscc)
+            for i in by_uscc.pop(uscc):
                 out[i] = Resolution("found", ref)
     for code, waiting in by_uscc.items():  # not found: a valid USCC stays not_found, anything else is invalid
         if not ids.is_valid_uscc(code):

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.commitments import service as commitments_service
-from xinyong.errors import Invalid
 from xinyong.db import utcnow
+from xinyong.errors import Invalid
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.workdays import UnknownCalendarYear
 from xinyong.policy.loader import Policy
