@@ -152,6 +152,7 @@ class Measures:
     scenario_codes: dict[str, str] = field(default_factory=dict)
     policy_hash: str = ""
     list_items: set[str] = field(default_factory=set)
+    trigger_items: dict[str, set[str]] = field(default_factory=dict)  # filled lazily per scenario
 
     def __len__(self) -> int:
         return len(self.by_id)

@@ -33,6 +33,7 @@ from xinyong.sanctions.resolve import Query, Resolution, resolve
 from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
 
 _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
+_DUE: dict[tuple[str, str, str], dt.date | None] = {}
 _LOG = CheckLog.__table__
 _HIT = CheckHit.__table__
 
@@ -57,6 +58,17 @@ def _measure_json(policy_hash: str, cm: CompiledMeasure) -> dict[str, Any]:
             "implementing_bodies": list(m.implementing_bodies),
         }
     return _STATIC[key]
+
+
+def _due_on(policy: Policy, on: dt.date, workdays: int) -> dt.date | None:
+    """Return the feedback deadline (memoised per policy and day: the calendar lookup is slow)."""
+    key = (policy.hash, on.isoformat(), str(workdays))
+    if key not in _DUE:
+        try:
+            _DUE[key] = policy.calendar.add_workdays(on, workdays)
+        except UnknownCalendarYear:
+            _DUE[key] = None  # reported as unknown rather than guessed
+    return _DUE[key]
 
 
 def _evidence_json(e: engine.Evidence) -> dict[str, Any]:
@@ -90,10 +102,14 @@ class CheckContext:
 
 
 def _trigger_items(measures: Measures, scenario: str) -> set[str]:
+    cached = measures.trigger_items.get(scenario)
+    if cached is not None:
+        return cached
     items: set[str] = set()
     for cm in measures.by_scenario.get(scenario, ()):
         for t in (*cm.measure.triggers, *cm.measure.exclusions):
             items.update(t.catalog_items)
+    measures.trigger_items[scenario] = items
     return items
 
 
@@ -206,12 +222,7 @@ def evaluate(
     result_hash = hashlib.sha256(results_json.encode()).hexdigest()
     check_id = secrets.token_hex(16)
     p = ctx.principal
-    due: dt.date | None = None
-    if hit_rows:
-        try:
-            due = policy.calendar.add_workdays(ctx.on, measures.rules.feedback_deadline_workdays)
-        except UnknownCalendarYear:
-            due = None  # reported as unknown rather than guessed
+    due = _due_on(policy, ctx.on, measures.rules.feedback_deadline_workdays) if hit_rows else None
     for n, r in enumerate(hit_rows, start=1):
         r.update(check_id=check_id, hit_no=n, department_id=p.department_id, due_on=due)
     entry = LogEntry(
