@@ -22,6 +22,8 @@ class CheckLogWriter:
         self._sessions = sessions
         self._pending: list[tuple[LogEntry, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
+        self.batches = 0  # counters for monitoring: commits and entries written
+        self.entries = 0
 
     async def write(self, entry: LogEntry) -> None:
         """Return once ``entry`` is committed (raise if its batch failed)."""
@@ -45,6 +47,8 @@ class CheckLogWriter:
                     if not fut.done():
                         fut.set_exception(exc)
             else:
+                self.batches += 1
+                self.entries += len(batch)
                 for _, fut in batch:
                     if not fut.done():
                         fut.set_result(None)
