@@ -141,3 +141,24 @@ def test_file_registration_reports_bad_rows(tmp_path, session: Session, runtime:
     assert report.codes[0].startswith("33100020260401")
     assert [line for line, _ in report.errors] == [3, 4]
     assert session.scalar(select(CreditRecord).where(CreditRecord.document_no == report.codes[0])) is None
+
+
+def test_cli_load(tmp_path, session: Session, runtime: Runtime, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from xinyong import cli
+
+    sync_from_policy(session, runtime.policy, actor="test")
+    s = enterprise(session, runtime.keys)
+    session.commit()
+    monkeypatch.setattr(cli, "_runtime", lambda: runtime)
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "统一社会信用代码,承诺类型,受理单位编码,承诺事项,承诺内容,承诺日期\n"
+        f"{s.uscc},主动型,TZ-SCJG,守法经营,承诺守法经营,2026-04-01\n"
+        f"{s.uscc},不存在型,TZ-SCJG,守法经营,承诺守法经营,2026-04-01\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(cli.app, ["commitments", "load", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "已登记 1 条信用承诺，拒收 1 行" in result.output

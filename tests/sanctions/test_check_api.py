@@ -149,9 +149,7 @@ def test_feedback_and_compliance(client: TestClient, session: Session, runtime: 
     )
     assert no_reason.status_code == 422
     assert (
-        client.post(
-            url, json={"items": [{"hit_no": 999, "executed": True}]}, headers=auth(key)
-        ).status_code
+        client.post(url, json={"items": [{"hit_no": 999, "executed": True}]}, headers=auth(key)).status_code
         == 422
     )
     ok = client.post(
@@ -188,3 +186,48 @@ def test_cli_check_file(tmp_path, session: Session, runtime: Runtime, monkeypatc
 
     answer = json.loads(result.output)
     assert [x["status"] for x in answer["results"]] == ["found", "invalid"]
+
+
+def test_batch_limit_and_ambiguous_names(client: TestClient, session: Session, runtime: Runtime) -> None:
+    a = enterprise(session, runtime.keys, name="台州市同名机械有限公司", region_code="331081")
+    enterprise(session, runtime.keys, name="台州市同名机械有限公司", region_code="331082")
+    key, _ = f.api_key(session)
+    session.commit()
+    h = auth(key)
+    too_many = {"subjects": [{"code": "x"}] * 10_001, "scenario": "行政许可"}
+    assert client.post("/api/v1/check", json=too_many, headers=h).status_code == 422
+    r = client.post(
+        "/api/v1/check",
+        json={
+            "subjects": [
+                {"name": "台州市同名机械有限公司"},
+                {"name": "台州市同名机械有限公司", "region": "温岭市"},
+            ],
+            "scenario": "行政许可",
+        },
+        headers=h,
+    )
+    first, second = r.json()["results"]
+    assert first["status"] == "ambiguous"
+    assert len(first["candidates"]) == 2
+    assert second["status"] == "found"
+    assert second["subject"]["code"] == a.uscc
+
+
+def test_result_hash_covers_the_returned_results(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
+    import hashlib
+    import json
+
+    s = enterprise(session, runtime.keys)
+    key, _ = f.api_key(session)
+    session.commit()
+    r = client.post("/api/v1/check", json={"code": s.uscc, "scenario": "日常监管"}, headers=auth(key))
+    body = r.json()
+    raw = json.dumps(body["results"], ensure_ascii=False, separators=(",", ":"))
+    assert hashlib.sha256(raw.encode()).hexdigest() == body["result_hash"]
+    assert (
+        body["checked_on"]
+        == dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    )
