@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit.chain import GENESIS, entry_hash
@@ -114,7 +114,7 @@ class AuditEntry:
     detail: dict[str, Any]
 
 
-_TABLE = AuditEvent.__table__
+_TABLE = cast(Table, AuditEvent.__table__)
 _LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 
 

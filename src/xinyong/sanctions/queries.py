@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Select
 
 Processor = Callable[[Any], Any] | None
+_Entry = tuple[str, tuple[str, ...] | None, list[Any]]
 
 
 class Prepared:
@@ -22,9 +23,9 @@ class Prepared:
 
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, list[Processor]]] = {}
+        self._compiled: dict[str, _Entry] = {}
 
-    def _compile(self, conn: Connection) -> tuple[str, tuple[str, ...] | None, list[Processor]]:
+    def _compile(self, conn: Connection) -> _Entry:
         dialect = conn.dialect
         entry = self._compiled.get(dialect.name)
         if entry is None:
@@ -34,7 +35,7 @@ class Prepared:
                 col.type.dialect_impl(dialect).result_processor(dialect, None)
                 for col in self.statement.selected_columns
             ]
-            entry = (compiled.string, order, procs)
+            entry = (compiled.string, order, list(procs))
             self._compiled[dialect.name] = entry
         return entry
 

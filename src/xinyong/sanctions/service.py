@@ -12,10 +12,10 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import Table, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -34,8 +34,8 @@ from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
 
 _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
 _DUE: dict[tuple[str, str, str], dt.date | None] = {}
-_LOG = CheckLog.__table__
-_HIT = CheckHit.__table__
+_LOG = cast(Table, CheckLog.__table__)
+_HIT = cast(Table, CheckHit.__table__)
 
 
 def today(tz: str = "Asia/Shanghai") -> dt.date:
