@@ -69,7 +69,7 @@ def test_grades_read_latest_evaluation(session: Session, runtime: Runtime) -> No
     )
     session.execute(
         text(
-            "INSERT INTO evaluation_result (subject_id, grade, supervision_class) VALUES (:s, 'C', 'C'), (:s, 'A', 'A')"
+            "INSERT INTO evaluation_result (id, subject_id, grade, supervision_class) VALUES (1, :s, 'C', 'C'), (2, :s, 'A', 'A')"
         ),
         {"s": s.id},
     )

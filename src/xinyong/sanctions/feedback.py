@@ -47,9 +47,9 @@ def record_feedback(
         raise Invalid("反馈不能为空", code="feedback.empty")
     wanted = {i.hit_no for i in items}
     hits = {
-        h.id: h
+        h.hit_no: h
         for h in session.scalars(
-            select(CheckHit).where(CheckHit.check_id == log.check_id, CheckHit.hit_no.in_(wanted))
+            select(CheckHit).where(CheckHit.check_id == log.check_id, CheckHit.hit_no.in_(sorted(wanted)))
         )
     }
     missing = sorted(wanted - set(hits))
