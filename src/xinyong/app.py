@@ -32,6 +32,8 @@ ROUTERS: tuple[str, ...] = (
     "xinyong.audit.api:router",
     "xinyong.ingest.api:router",
     "xinyong.evaluation.api:router",
+    "xinyong.sanctions.api:router",
+    "xinyong.commitments.api:router",
 )
 
 

@@ -28,7 +28,10 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("quality", "xinyong.ingest.cli:quality_app"),
     ("evaluate", "xinyong.evaluation.cli:evaluate_app"),
     ("inspections", "xinyong.evaluation.cli:inspections_app"),
+    ("commitments", "xinyong.commitments.cli:app"),
 )
+# Top-level commands of the capabilities, as (name, "module:function").
+COMMANDS: tuple[tuple[str, str], ...] = (("check", "xinyong.sanctions.cli:check"),)
 
 
 @db_app.command("upgrade")
@@ -133,6 +136,9 @@ def serve(
 for _name, _spec in SUBCOMMANDS:
     _module, _, _attr = _spec.partition(":")
     app.add_typer(getattr(importlib.import_module(_module), _attr or "app"), name=_name)
+for _name, _spec in COMMANDS:
+    _module, _, _attr = _spec.partition(":")
+    app.command(_name)(getattr(importlib.import_module(_module), _attr))
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from xinyong.audit import models as audit_models
 from xinyong.auth import models as auth_models
+from xinyong.commitments import models as commitment_models
 from xinyong.db import Base
 from xinyong.departments import models as department_models
 from xinyong.evaluation import models as evaluation_models
@@ -10,12 +11,14 @@ from xinyong.objections import models as objection_models
 from xinyong.outbox import models as outbox_models
 from xinyong.records import models as record_models
 from xinyong.repair import models as repair_models
+from xinyong.sanctions import models as sanction_models
 from xinyong.subjects import models as subject_models
 
 __all__ = [
     "Base",
     "audit_models",
     "auth_models",
+    "commitment_models",
     "department_models",
     "evaluation_models",
     "ingest_models",
@@ -23,5 +26,6 @@ __all__ = [
     "outbox_models",
     "record_models",
     "repair_models",
+    "sanction_models",
     "subject_models",
 ]

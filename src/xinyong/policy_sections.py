@@ -15,6 +15,8 @@ SECTIONS: dict[str, str] = {
     "sources": "xinyong.ingest.sources:load",
     "models": "xinyong.evaluation.loaders:load_models",
     "supervision": "xinyong.evaluation.loaders:load_supervision",
+    "measures": "xinyong.sanctions.rules:load",
+    "commitments": "xinyong.commitments.rules:load",
 }
 
 

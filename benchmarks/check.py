@@ -1,0 +1,308 @@
+"""Benchmark of the 核查 check: one uvicorn process over loopback, driven by ``wrk`` (50 connections).
+
+Loads N subjects (default 1,000,000) into a fresh SQLite database cheaply (``executemany`` with the
+secondary indexes dropped and rebuilt), puts 5 % of them under an ordinary penalty and 1 % on the
+serious list, then measures in the same run:
+  * single checks (``POST /api/v1/check``, random codes, one API key): requests/s, p50, p99;
+  * the constant endpoint of the same server (``GET /api/v1/check/ping``): the framework's floor;
+  * a 10,000-subject batch (median of 3 calls) in seconds.
+Targets: >= 2,000 req/s with p99 <= 20 ms, batch <= 1 s. The last line is one JSON object.
+
+Needs ``wrk`` (``apt-get install -y wrk``). Run: ``.venv/bin/python benchmarks/check.py [--subjects N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from xinyong.auth import service as auth_service
+from xinyong.auth.principal import Role
+from xinyong.db import make_engine, make_sessionmaker, session_scope
+from xinyong.departments import service as departments_service
+from xinyong.kit.ids import make_uscc
+from xinyong.migrate import upgrade
+from xinyong.policy.loader import load_policy
+from xinyong.settings import ROOT, Settings
+
+ON = "2026-11-02"
+REGIONS = ("331002", "331003", "331004", "331081", "331082", "331083", "331022", "331023", "331024")
+DROPPED = ("ix_subject_name_norm", "ix_subject_kind", "ix_subject_region_code")
+ALNUM = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def body_of(n: int) -> str:
+    """Return the 8-character organisation-code body of subject ``n``."""
+    out = []
+    for _ in range(6):
+        n, r = divmod(n, len(ALNUM))
+        out.append(ALNUM[r])
+    return "MA" + "".join(reversed(out))
+
+
+def load(db: Path, n: int) -> tuple[list[str], list[str]]:
+    """Load ``n`` subjects plus records; return all codes and the codes on the serious list."""
+    t0 = time.perf_counter()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    for ix in DROPPED:
+        conn.execute(f"DROP INDEX IF EXISTS {ix}")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    codes = [make_uscc("9", "1", REGIONS[i % len(REGIONS)], body_of(i)) for i in range(n)]
+    rows = (
+        ("企业法人", f"台州市测试{i}有限公司", f"台州市测试{i}有限公司", c[2:8], c, "存续", now, now)
+        for i, c in enumerate(codes)
+    )
+    conn.executemany(
+        "INSERT INTO subject (kind, name, name_norm, region_code, uscc, status, created_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    conn.commit()
+    t_subjects = time.perf_counter() - t0
+    for ix, col in zip(DROPPED, ("name_norm", "kind", "region_code"), strict=True):
+        conn.execute(f"CREATE INDEX {ix} ON subject ({col})")
+    dept = conn.execute("SELECT id FROM department WHERE code='TZ-SCJG'").fetchone()[0]
+    rng = random.Random(7)
+    penalised = rng.sample(range(1, n + 1), n // 20)
+    listed = rng.sample(range(1, n + 1), n // 100)
+
+    def rec(sid: int, item: str, severity: str, payload: dict[str, str]) -> tuple[object, ...]:
+        key = hashlib.sha256(f"{item}{sid}".encode()).hexdigest()
+        body = json.dumps({"ZTMC": f"台州市测试{sid - 1}有限公司", **payload}, ensure_ascii=False)
+        return (
+            key,
+            item,
+            "2024.1",
+            sid,
+            dept,
+            f"台市监罚〔2026〕{sid}号",
+            "2026-03-01",
+            severity,
+            "negative",
+            body,
+            key,
+            1,
+            now,
+            now,
+        )
+
+    recs = [rec(s, "xzcf", "一般", {}) for s in penalised] + [
+        rec(s, "yzsxmd", "严重", {"MD_LX": "严重违法失信名单"}) for s in listed
+    ]
+    conn.executemany(
+        "INSERT INTO credit_record (record_key, catalog_item, catalog_version, subject_id, department_id,"
+        " document_no, decision_on, severity, polarity, payload, content_hash, version, first_received_at,"
+        " last_received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        recs,
+    )
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+    print(
+        f"loaded {n:,} subjects in {t_subjects:.1f} s, {len(recs):,} records; total {time.perf_counter() - t0:.1f} s"
+    )
+    return codes, [codes[s - 1] for s in listed]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+LUA = """
+local bodies = {}
+for line in io.lines("%s") do bodies[#bodies + 1] = line end
+local i = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %s"
+request = function()
+  i = i + 1
+  return wrk.format(nil, nil, nil, bodies[(i %% #bodies) + 1])
+end
+"""
+
+
+def wrk(url: str, seconds: int, script: Path | None = None) -> dict[str, float]:
+    """Run wrk (1 thread, 50 connections) and parse requests/s, p50 and p99 (ms)."""
+    cmd = ["wrk", "-t1", "-c50", f"-d{seconds}s", "--latency", *(["-s", str(script)] if script else []), url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        assert m, out
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"wrk saw {errors.group(1)} error responses:\n{out}")
+    return {"rps": rps, "p50_ms": ms("50%"), "p99_ms": ms("99%")}
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the user+system CPU seconds a process has used (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, url: str, seconds: int, script: Path | None = None) -> dict[str, float]:
+    """Run wrk and add the server's CPU time per request (robust when the machine is shared)."""
+    before = cpu_seconds(pid)
+    out = wrk(url, seconds, script)
+    out["server_cpu_us_per_req"] = (cpu_seconds(pid) - before) / (out["rps"] * seconds) * 1e6
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subjects", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: run `apt-get install -y wrk` (or build it from source) and retry")
+    tmp = Path(tempfile.mkdtemp(prefix="xy-bench-"))
+    db = tmp / "bench.sqlite3"
+    url = f"sqlite:///{db}"
+    upgrade(url)
+    env = {
+        **os.environ,
+        "XINYONG_DATABASE_URL": url,
+        "XINYONG_ENV": "test",
+        "XINYONG_VAR_DIR": str(tmp),
+        "XINYONG_LOG_LEVEL": "WARNING",
+    }
+    settings = Settings(database_url=url, var_dir=tmp, env="test")
+    engine = make_engine(settings)
+    with session_scope(make_sessionmaker(engine)) as session:
+        departments_service.sync_from_policy(session, load_policy(ROOT / "policy"), actor="bench")
+    codes, listed = load(db, args.subjects)
+    with session_scope(make_sessionmaker(engine)) as session:
+        dept = departments_service.by_code(session, "TZ-SCJG")
+        _, key = auth_service.create_api_key(
+            session, actor="bench", name="bench", role=Role.SYSTEM, department_id=dept.id
+        )
+    engine.dispose()
+    rng = random.Random(1)
+    sample = rng.sample(codes, 2000) + listed[:200]
+    rng.shuffle(sample)
+    bodies = tmp / "bodies.txt"
+    bodies.write_text(
+        "\n".join(json.dumps({"code": c, "scenario": "政府采购", "on": ON}) for c in sample) + "\n"
+    )
+    script = tmp / "post.lua"
+    script.write_text(LUA % (bodies, key))
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "xinyong.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        h = {"Authorization": f"Bearer {key}"}
+        first = httpx.post(
+            f"{base}/api/v1/check", json={"code": listed[0], "scenario": "政府采购", "on": ON}, headers=h
+        )
+        assert first.status_code == 200, first.text
+        assert {x["measure_id"] for x in first.json()["results"][0]["hits"]} == {
+            "nat.1.procurement",
+            "zj.26.1",
+        }
+        wrk(f"{base}/api/v1/check", 2, script)  # warm-up
+        const = measured(server.pid, f"{base}/api/v1/check/ping", args.seconds)
+        single = measured(server.pid, f"{base}/api/v1/check", args.seconds, script)
+        batch_codes = rng.sample(codes, 10_000)
+        times = []
+        with httpx.Client(timeout=60) as client:
+            for _ in range(3):
+                t0 = time.perf_counter()
+                r = client.post(
+                    f"{base}/api/v1/check",
+                    json={"subjects": [{"code": c} for c in batch_codes], "scenario": "政府采购", "on": ON},
+                    headers=h,
+                )
+                times.append(time.perf_counter() - t0)
+                assert r.status_code == 200, r.text[:500]
+                assert len(r.json()["results"]) == 10_000
+        batch_s = statistics.median(times)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    ratio = single["rps"] / const["rps"]
+    load_avg = os.getloadavg()[0]
+    for label, m in (("constant endpoint", const), ("single check", single)):
+        print(
+            f"{label:18s}: {m['rps']:>9,.0f} req/s  p50 {m['p50_ms']:.2f} ms  p99 {m['p99_ms']:.2f} ms"
+            f"  server CPU {m['server_cpu_us_per_req']:.0f} us/req"
+        )
+    print(
+        f"ratio check/const : {ratio:.2f} (throughput); {const['server_cpu_us_per_req'] / single['server_cpu_us_per_req']:.2f} (CPU per request)"
+    )
+    print(
+        f"load average      : {load_avg:.1f} on {os.cpu_count()} CPUs (figures are only comparable on an idle machine)"
+    )
+    print(f"10,000 batch      : {batch_s:.3f} s (median of 3)")
+    ok = single["rps"] >= 2000 and single["p99_ms"] <= 20 and batch_s <= 1.0
+    print(
+        json.dumps(
+            {
+                "subjects": args.subjects,
+                "connections": 50,
+                "check_rps": round(single["rps"]),
+                "check_p50_ms": single["p50_ms"],
+                "check_p99_ms": single["p99_ms"],
+                "const_rps": round(const["rps"]),
+                "ratio_to_const": round(ratio, 3),
+                "check_server_cpu_us": round(single["server_cpu_us_per_req"]),
+                "const_server_cpu_us": round(const["server_cpu_us_per_req"]),
+                "load_average": round(load_avg, 2),
+                "batch_10k_s": round(batch_s, 3),
+                "targets_met": ok,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

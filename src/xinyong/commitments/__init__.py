@@ -1,0 +1,1 @@
+"""信用承诺 (credit commitments): registration, publication, fulfilment and breach."""

@@ -1,0 +1,169 @@
+"""Routes of 信用承诺: register, fulfilment status, read with history, public list of 主动型."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.deps import require
+from xinyong.auth.principal import Principal, Role
+from xinyong.commitments import service
+from xinyong.commitments.models import Commitment
+from xinyong.departments.models import Department
+
+router = APIRouter(prefix="/api/v1", tags=["信用承诺"])
+WRITE_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
+READ_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR)
+
+
+class CommitmentIn(BaseModel):
+    """Body of ``POST /api/v1/commitments``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject_code: str = Field(max_length=32)
+    type: str = Field(max_length=16)
+    department: str | None = Field(
+        default=None, max_length=32, description="受理单位编码；默认为调用者所在部门"
+    )
+    matter: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=5000)
+    committed_on: dt.date
+    due_on: dt.date | None = None
+
+
+class StatusIn(BaseModel):
+    """Body of ``POST /api/v1/commitments/{code}/status``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str = Field(max_length=8)
+    effective_on: dt.date
+    reason: str | None = Field(default=None, max_length=500)
+
+
+def _read(session: Session, row: Commitment, *, with_history: bool) -> dict[str, Any]:
+    dept = session.get(Department, row.department_id)
+    out: dict[str, Any] = {
+        "code": row.code,
+        "type": row.type,
+        "subject_id": row.subject_id,
+        "department": dept.code if dept else None,
+        "department_name": dept.name if dept else None,
+        "matter": row.matter,
+        "content": row.content,
+        "committed_on": row.committed_on.isoformat(),
+        "due_on": row.due_on.isoformat() if row.due_on else None,
+        "status": row.status,
+        "status_on": row.status_on.isoformat(),
+        "breach_record_id": row.breach_record_id,
+    }
+    if with_history:
+        out["history"] = [
+            {
+                "from": e.from_status,
+                "to": e.to_status,
+                "on": e.effective_on.isoformat(),
+                "reason": e.reason,
+                "actor": e.actor,
+            }
+            for e in service.history(session, row.id)
+        ]
+    return out
+
+
+def _department_code(session: Session, principal: Principal, given: str | None) -> str:
+    if given:
+        return given
+    if principal.department_id is not None:
+        dept = session.get(Department, principal.department_id)
+        if dept is not None:
+            return dept.code
+    from xinyong.errors import Invalid
+
+    raise Invalid("须指定受理单位", code="commitment.no_department")
+
+
+@router.post("/commitments", summary="登记信用承诺", status_code=201)
+def register(
+    body: CommitmentIn,
+    request: Request,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(require(*WRITE_ROLES)),
+) -> dict[str, Any]:
+    """Register a commitment and return it with its code."""
+    runtime = get_runtime(request)
+    data = service.CommitmentInput(
+        subject_code=body.subject_code,
+        type=body.type,
+        department_code=_department_code(session, principal, body.department),
+        matter=body.matter,
+        content=body.content,
+        committed_on=body.committed_on,
+        due_on=body.due_on,
+    )
+    row = service.register(session, runtime.policy, runtime.keys, data, actor=principal.actor)
+    return _read(session, row, with_history=True)
+
+
+@router.get("/commitments/{code}", summary="查看信用承诺及履约历史")
+def read(
+    code: str, session: Session = Depends(get_session), principal: Principal = Depends(require(*READ_ROLES))
+) -> dict[str, Any]:
+    """Return a commitment with its fulfilment history."""
+    return _read(session, service.get(session, code), with_history=True)
+
+
+@router.post("/commitments/{code}/status", summary="登记履约状态（违诺生成失信记录）")
+def set_status(
+    code: str,
+    body: StatusIn,
+    request: Request,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(require(*WRITE_ROLES)),
+) -> dict[str, Any]:
+    """Record fulfilment; a breach creates a negative record and suspends 告知承诺 per policy."""
+    runtime = get_runtime(request)
+    row = service.set_status(
+        session,
+        runtime.policy,
+        code,
+        body.status,
+        body.effective_on,
+        actor=principal.actor,
+        reason=body.reason,
+    )
+    return _read(session, row, with_history=True)
+
+
+@router.get("/public/commitments", summary="公示的主动型信用承诺")
+def public(
+    request: Request,
+    limit: int = Query(default=50, ge=1, le=200),
+    offset: int = Query(default=0, ge=0),
+    session: Session = Depends(get_session),
+) -> dict[str, Any]:
+    """List published commitments (never natural persons)."""
+    runtime = get_runtime(request)
+    rows = service.public(session, runtime.policy, limit=limit, offset=offset)
+    return {
+        "items": [
+            {
+                "code": c.code,
+                "type": c.type,
+                "subject_name": s.name,
+                "uscc": s.uscc,
+                "department_name": d.name,
+                "matter": c.matter,
+                "content": c.content,
+                "committed_on": c.committed_on.isoformat(),
+                "status": "— —" if c.status == service.IN_PROGRESS else c.status,
+            }
+            for c, s, d in rows
+        ]
+    }

@@ -1,0 +1,296 @@
+"""信用承诺 use cases: register (API or file), code, fulfilment history, breach record, eligibility."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from xinyong.audit import service as audit
+from xinyong.commitments.models import Commitment, CommitmentEvent
+from xinyong.commitments.rules import CommitmentRules, rules_of
+from xinyong.db_prepared import Prepared
+from xinyong.departments import service as departments_service
+from xinyong.departments.models import Department
+from xinyong.errors import Conflict, Invalid, NotFound
+from xinyong.kit.crypto import KeyRing
+from xinyong.policy.loader import Policy
+from xinyong.records.models import CreditRecord
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import Subject, SubjectKind
+
+IN_PROGRESS = "履约中"
+# Allowed fulfilment transitions; 全部履行 and 未履行 are final.
+TRANSITIONS = {
+    "履约中": {"全部履行", "部分履行", "未履行"},
+    "部分履行": {"全部履行", "未履行"},
+}
+
+
+@dataclass(frozen=True)
+class CommitmentInput:
+    """What a receiving body registers."""
+
+    subject_code: str
+    type: str
+    department_code: str
+    matter: str
+    content: str
+    committed_on: dt.date
+    due_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class BreachInfo:
+    """A breach and the day its 告知承诺 suspension ends (inclusive)."""
+
+    code: str
+    breached_on: dt.date
+    suspended_until: dt.date | None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return the same day ``months`` later (clamped to the month's end)."""
+    year, m0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, m0 + 1, min(day.day, calendar.monthrange(year, m0 + 1)[1]))
+
+
+def next_code(session: Session, region_code: str, on: dt.date) -> str:
+    """Return the next commitment code: 6-digit region + yyyyMMdd + 6-digit sequence."""
+    prefix = f"{region_code}{on:%Y%m%d}"
+    last = session.scalar(select(func.max(Commitment.code)).where(Commitment.code.like(f"{prefix}%")))
+    seq = int(last[-6:]) + 1 if last else 1
+    if seq > 999_999:
+        raise Conflict("当日承诺编码顺序号已用尽", code="commitment.sequence_exhausted")
+    return f"{prefix}{seq:06d}"
+
+
+def register(
+    session: Session, policy: Policy, keys: KeyRing, data: CommitmentInput, *, actor: str, source: str = "api"
+) -> Commitment:
+    """Register a commitment with a fresh code, status 履约中 and its first history entry."""
+    rules = rules_of(policy)
+    ctype = rules.type_of(data.type)
+    if ctype is None:
+        raise Invalid(f"未知承诺类型：{data.type}", code="commitment.bad_type")
+    if not data.matter.strip() or not data.content.strip():
+        raise Invalid("承诺事项和承诺内容不能为空", code="commitment.empty")
+    if data.due_on is not None and data.due_on < data.committed_on:
+        raise Invalid("履约期限早于承诺日期", code="commitment.bad_due")
+    subject = subjects_service.get_by_code(session, keys, data.subject_code)
+    dept = departments_service.by_code(session, data.department_code)
+    code = next_code(session, dept.region_code or policy.regions.regions[0].code, data.committed_on)
+    row = Commitment(
+        code=code,
+        type=ctype.label,
+        subject_id=subject.id,
+        department_id=dept.id,
+        matter=data.matter.strip(),
+        content=data.content.strip(),
+        committed_on=data.committed_on,
+        due_on=data.due_on,
+        status=IN_PROGRESS,
+        status_on=data.committed_on,
+        source=source,
+        created_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    session.add(
+        CommitmentEvent(
+            commitment_id=row.id,
+            from_status=None,
+            to_status=IN_PROGRESS,
+            effective_on=data.committed_on,
+            actor=actor,
+        )
+    )
+    audit.append(
+        session,
+        actor=actor,
+        action="commitment.register",
+        object_type="commitment",
+        object_id=code,
+        detail={"type": ctype.label, "subject_id": subject.id, "department": dept.code, "source": source},
+    )
+    return row
+
+
+def get(session: Session, code: str) -> Commitment:
+    """Return a commitment by code or raise ``NotFound``."""
+    row = session.scalar(select(Commitment).where(Commitment.code == code.strip()))
+    if row is None:
+        raise NotFound("未找到该信用承诺", code="commitment.not_found")
+    return row
+
+
+def history(session: Session, commitment_id: int) -> list[CommitmentEvent]:
+    """Return the fulfilment history in order."""
+    return list(
+        session.scalars(
+            select(CommitmentEvent)
+            .where(CommitmentEvent.commitment_id == commitment_id)
+            .order_by(CommitmentEvent.effective_on, CommitmentEvent.id)
+        )
+    )
+
+
+def _xdr_category(kind: str) -> str:
+    if kind == SubjectKind.NATURAL_PERSON.value:
+        return "自然人"
+    if kind == SubjectKind.INDIVIDUAL_BUSINESS.value:
+        return "个体工商户"
+    return "法人及非法人组织"
+
+
+def _breach_record(
+    session: Session, policy: Policy, rules: CommitmentRules, row: Commitment, on: dt.date, reason: str | None
+) -> CreditRecord:
+    spec = rules.breach_record
+    receiving = session.get(Department, row.department_id)
+    if spec.department == "receiving" and receiving is not None:
+        dept = receiving
+    else:
+        code = spec.fallback_department if spec.department == "receiving" else spec.department
+        dept = departments_service.by_code(session, code)
+    subject = session.get(Subject, row.subject_id)
+    assert subject is not None  # noqa: S101 - foreign key
+    item = policy.catalog[spec.catalog_item]
+    payload = {
+        "ZTMC": subject.name,
+        "ZTLB": _xdr_category(subject.kind),
+        "TYSHXYDM": subject.uscc,
+        "CN_LX": row.type,
+        "CN_BM": row.code,
+        "CN_RQ": row.committed_on.isoformat(),
+        "CN_SLDW": receiving.name if receiving else dept.name,
+        "CN_SLDWDM": receiving.uscc if receiving else None,
+        "CN_SX": row.matter,
+        "CN_LYZT": "未履行",
+        "WN_RDRQ": on.isoformat(),
+        "WN_YY": reason,
+        "commitment_code": row.code,
+    }
+    payload = {k: v for k, v in payload.items() if v is not None}
+    content = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    key = hashlib.sha256(f"{item.id}|{dept.code}|{row.code}|{subject.id}|breach".encode()).hexdigest()
+    record = CreditRecord(
+        record_key=key,
+        catalog_item=item.id,
+        catalog_version=item.version,
+        subject_id=subject.id,
+        department_id=dept.id,
+        document_no=row.code,
+        decision_on=on,
+        valid_from=on,
+        severity=spec.severity,
+        polarity="negative",
+        payload=payload,
+        content_hash=hashlib.sha256(content.encode()).hexdigest(),
+        policy_hash=policy.hash,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def set_status(
+    session: Session,
+    policy: Policy,
+    code: str,
+    status: str,
+    on: dt.date,
+    *,
+    actor: str,
+    reason: str | None = None,
+) -> Commitment:
+    """Record a fulfilment status; a breach writes a negative record linked to the commitment."""
+    rules = rules_of(policy)
+    row = get(session, code)
+    if status not in rules.statuses:
+        raise Invalid(f"未知履约状态：{status}", code="commitment.bad_status")
+    if status not in TRANSITIONS.get(row.status, set()):
+        raise Conflict(f"承诺当前为“{row.status}”，不能改为“{status}”", code="commitment.bad_transition")
+    if on < row.status_on:
+        raise Invalid("状态日期早于上一次状态日期", code="commitment.bad_date")
+    if status in rules.breach_statuses and not reason:
+        raise Invalid("认定违诺须写明理由", code="commitment.reason_required")
+    session.add(
+        CommitmentEvent(
+            commitment_id=row.id,
+            from_status=row.status,
+            to_status=status,
+            effective_on=on,
+            reason=reason,
+            actor=actor,
+        )
+    )
+    previous, row.status, row.status_on = row.status, status, on
+    detail: dict[str, object] = {"from": previous, "to": status, "on": on.isoformat()}
+    if status in rules.breach_statuses:
+        record = _breach_record(session, policy, rules, row, on, reason)
+        row.breach_record_id = record.id
+        detail["record_id"] = record.id
+    session.flush()
+    audit.append(
+        session,
+        actor=actor,
+        action="commitment.status",
+        object_type="commitment",
+        object_id=code,
+        detail=detail,
+    )
+    return row
+
+
+_C = Commitment.__table__
+_BREACH_COLS = (_C.c.subject_id, _C.c.code, _C.c.type, _C.c.status_on, _C.c.status)
+_BREACHES = select(*_BREACH_COLS).where(_C.c.subject_id.in_(bindparam("ids", expanding=True)))
+_BREACHES_ONE = Prepared(select(*_BREACH_COLS).where(_C.c.subject_id == bindparam("id")))
+
+
+def breaches_for(session: Session, subject_ids: Sequence[int], policy: Policy) -> dict[int, list[BreachInfo]]:
+    """Return breaches per subject, with the 告知承诺 suspension derived from the breach date."""
+    rules = rules_of(policy)
+    out: dict[int, list[BreachInfo]] = defaultdict(list)
+    if not subject_ids:
+        return out
+    conn = session.connection()
+    for start in range(0, len(subject_ids), 2000):
+        part = list(subject_ids[start : start + 2000])
+        if len(part) == 1:  # the common single check: equality, no IN-list expansion
+            rows: Any = _BREACHES_ONE.all(conn, {"id": part[0]})
+        else:
+            rows = conn.execute(_BREACHES, {"ids": part})
+        for subject_id, code, ctype, on, status in rows:
+            if status not in rules.breach_statuses:
+                continue
+            months = rules.suspension_months.get(ctype)
+            until = add_months(on, months) - dt.timedelta(days=1) if months else None
+            out[subject_id].append(BreachInfo(code, on, until))
+    return out
+
+
+def public(
+    session: Session, policy: Policy, *, limit: int = 50, offset: int = 0
+) -> list[tuple[Commitment, Subject, Department]]:
+    """Return published commitments (public types such as 主动型; never natural persons), newest first."""
+    types = [t.label for t in rules_of(policy).types if t.public]
+    rows = session.execute(
+        select(Commitment, Subject, Department)
+        .join(Subject, Subject.id == Commitment.subject_id)
+        .join(Department, Department.id == Commitment.department_id)
+        .where(Commitment.type.in_(types), Subject.kind != SubjectKind.NATURAL_PERSON.value)
+        .order_by(Commitment.committed_on.desc(), Commitment.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(c, s, d) for c, s, d in rows]

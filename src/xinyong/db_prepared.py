@@ -1,0 +1,55 @@
+"""Prepared statements for the check's hot path, executed on the driver connection.
+
+A single check runs three short indexed reads. Through SQLAlchemy's execution machinery each costs
+about ten times the database's own work, so :class:`Prepared` compiles a Core statement once per
+dialect (the SQL text comes from SQLAlchemy's compiler, never from string assembly) and then runs it
+with the DB-API cursor of the caller's connection, applying the column types' result processors.
+This is the one place that touches the driver directly; batches keep using ordinary Core execution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Select
+
+Processor = Callable[[Any], Any] | None
+_Entry = tuple[str, tuple[str, ...] | None, list[Any]]
+
+
+class Prepared:
+    """A Core ``SELECT`` compiled once per dialect and executed on the driver cursor."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Entry] = {}
+
+    def _compile(self, conn: Connection) -> _Entry:
+        dialect = conn.dialect
+        entry = self._compiled.get(dialect.name)
+        if entry is None:
+            compiled = self.statement.compile(dialect=dialect)
+            order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+            procs = [
+                col.type.dialect_impl(dialect).result_processor(dialect, None)
+                for col in self.statement.selected_columns
+            ]
+            entry = (compiled.string, order, list(procs))
+            self._compiled[dialect.name] = entry
+        return entry
+
+    def all(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run the statement in ``conn``'s transaction and return processed rows."""
+        sql, order, procs = self._compile(conn)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, [params[k] for k in order] if order is not None else dict(params))
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        if not any(procs):
+            return [tuple(r) for r in rows]
+        return [
+            tuple(v if p is None or v is None else p(v) for p, v in zip(procs, r, strict=True)) for r in rows
+        ]

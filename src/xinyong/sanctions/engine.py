@@ -1,0 +1,268 @@
+"""Pure matching core of the 核查 check: subject facts + scenario + date ⇒ hits, rewards, explanations.
+
+No database, no framework: services load the facts (``sanctions.inputs``) and call :func:`match`.
+Proportionality (《浙江省公共信用信息管理条例》第二十八条): only measures whose scenario and triggers
+match apply; a 轻微 record, a repaired/deleted record or an expired/removed list entry never triggers;
+a measure is applied only inside its effective dates and after its list was published.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from xinyong.sanctions.rules import CompiledMeasure, Measures, Trigger
+
+FactKind = Literal["record", "list"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A credit record or list entry of the subject, with provenance.
+
+    ``excluded`` is the reason (in Chinese) the fact may not be used on the day asked about —
+    repaired, deleted, removed from the list, past retention … — or ``None`` when it is in force.
+    """
+
+    record_id: int
+    catalog_item: str
+    polarity: str
+    severity: str | None
+    decision_on: dt.date | None
+    document_no: str | None = None
+    department: str | None = None
+    list_type: str | None = None
+    list_end: dt.date | None = None
+    valid_to: dt.date | None = None
+    excluded: str | None = None
+    under_objection: bool = False
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A breached 信用承诺 and the end of the 告知承诺 suspension it causes."""
+
+    commitment_code: str
+    breached_on: dt.date
+    suspended_until: dt.date | None
+
+
+@dataclass(frozen=True)
+class SubjectFacts:
+    """Everything the check needs about one subject."""
+
+    subject_id: int
+    facts: tuple[Fact, ...] = ()
+    grade: str | None = None
+    supervision_class: str | None = None
+    breaches: tuple[Breach, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What triggered a measure: a fact with provenance, or the grade/class/breach."""
+
+    kind: str
+    label: str
+    record_id: int | None = None
+    catalog_item: str | None = None
+    document_no: str | None = None
+    department: str | None = None
+    decision_on: dt.date | None = None
+    severity: str | None = None
+    list_type: str | None = None
+    under_objection: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A measure that applies (惩戒 or 激励)."""
+
+    measure: CompiledMeasure
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def mandatory(self) -> bool:
+        """Tell whether the measure must be applied (else the department may apply it)."""
+        return self.measure.measure.mandatory
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a candidate measure of the scenario did or did not apply."""
+
+    measure_id: str
+    applied: bool
+    reason: str
+
+
+@dataclass
+class Outcome:
+    """The result of matching one subject."""
+
+    hits: list[Hit] = field(default_factory=list)
+    rewards: list[Hit] = field(default_factory=list)
+    explanations: list[Explanation] = field(default_factory=list)
+    commitment_eligible: bool = True
+    commitment_suspended_until: dt.date | None = None
+
+
+@lru_cache(maxsize=4096)
+def _months_before(on: dt.date, months: int) -> dt.date:
+    year, month0 = divmod(on.year * 12 + on.month - 1 - months, 12)
+    return dt.date(year, month0 + 1, min(on.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def fact_usable(fact: Fact, on: dt.date) -> str | None:
+    """Return why a fact may not trigger anything on ``on`` (``None`` when it may)."""
+    if fact.excluded:
+        return fact.excluded
+    if fact.decision_on is not None and fact.decision_on > on:
+        return "认定日期晚于核查日期"
+    if fact.list_end is not None and fact.list_end <= on:
+        return f"已于 {fact.list_end.isoformat()} 移出名单或名单期满"
+    if fact.polarity == "negative" and fact.severity == "轻微":
+        return "轻微失信记录不适用惩戒（比例原则）"
+    if fact.polarity == "positive" and fact.valid_to is not None and fact.valid_to < on:
+        return f"有效期已于 {fact.valid_to.isoformat()} 届满"
+    return None
+
+
+def _fact_evidence(fact: Fact, label: str) -> Evidence:
+    return Evidence(
+        kind=fact.catalog_item if fact.list_end is not None or fact.list_type else "record",
+        label=label,
+        record_id=fact.record_id,
+        catalog_item=fact.catalog_item,
+        document_no=fact.document_no,
+        department=fact.department,
+        decision_on=fact.decision_on,
+        severity=fact.severity,
+        list_type=fact.list_type,
+        under_objection=fact.under_objection,
+    )
+
+
+def evaluate_trigger(
+    trigger: Trigger, subject: SubjectFacts, on: dt.date, is_list: set[str]
+) -> tuple[list[Evidence], list[str]]:
+    """Return the evidence that fires ``trigger`` and notes on facts that came close but did not."""
+    found: list[Evidence] = []
+    notes: list[str] = []
+    if trigger.kind in ("list", "record"):
+        since = _months_before(on, trigger.within_months) if trigger.within_months else None
+        for fact in subject.facts:
+            if fact.catalog_item not in trigger.catalog_items:
+                continue
+            why_not = fact_usable(fact, on)
+            if why_not is None and trigger.kind == "record" and fact.polarity == "negative":
+                wanted = trigger.severities or ["一般", "严重"]
+                if fact.severity not in wanted:
+                    why_not = f"严重程度为{fact.severity or '未定'}，不在{'/'.join(wanted)}之列"
+            if why_not is None and trigger.list_types and fact.list_type not in trigger.list_types:
+                why_not = f"名单类型“{fact.list_type}”不在适用范围内"
+            if (
+                why_not is None
+                and since is not None
+                and fact.decision_on is not None
+                and fact.decision_on < since
+            ):
+                why_not = f"认定于 {fact.decision_on.isoformat()}，早于 {trigger.within_months} 个月的适用期"
+            if why_not is None and trigger.kind == "list" and fact.catalog_item not in is_list:
+                why_not = "不是名单信息"
+            ref = f"{fact.catalog_item}#{fact.record_id}"
+            if why_not is None:
+                found.append(_fact_evidence(fact, trigger.label or ref))
+            else:
+                notes.append(f"{ref}：{why_not}")
+    elif trigger.kind == "grade":
+        if subject.grade is not None and subject.grade in trigger.grades:
+            found.append(Evidence(kind="grade", label=f"信用等级：{subject.grade}"))
+    elif trigger.kind == "supervision_class":
+        if subject.supervision_class is not None and subject.supervision_class in trigger.classes:
+            found.append(Evidence(kind="supervision_class", label=f"监管分类：{subject.supervision_class}"))
+    else:
+        for b in subject.breaches:
+            if b.breached_on <= on and (b.suspended_until is None or on <= b.suspended_until):
+                until = f"，暂停至 {b.suspended_until.isoformat()}" if b.suspended_until else ""
+                found.append(
+                    Evidence(kind="commitment_breach", label=f"违反信用承诺 {b.commitment_code}{until}")
+                )
+            elif b.breached_on <= on:
+                notes.append(f"承诺 {b.commitment_code}：暂停期已于 {b.suspended_until} 结束")
+    return found, notes
+
+
+def _describe(trigger: Trigger) -> str:
+    if trigger.label:
+        return trigger.label
+    if trigger.kind in ("list", "record"):
+        return f"{'名单' if trigger.kind == 'list' else '记录'}（{'、'.join(trigger.catalog_items)}）"
+    if trigger.kind == "grade":
+        return f"信用等级为{'/'.join(trigger.grades)}"
+    if trigger.kind == "supervision_class":
+        return f"监管分类为{'/'.join(trigger.classes)}"
+    return "违反信用承诺且在暂停期内"
+
+
+def eligibility(subject: SubjectFacts, on: dt.date) -> tuple[bool, dt.date | None]:
+    """Tell whether the subject may use 告知承诺 on ``on``, and until when it is suspended."""
+    until: dt.date | None = None
+    blocked = False
+    for b in subject.breaches:
+        if b.breached_on <= on and (b.suspended_until is None or on <= b.suspended_until):
+            blocked = True
+            if b.suspended_until is not None and (until is None or b.suspended_until > until):
+                until = b.suspended_until
+    return not blocked, until
+
+
+def match(
+    measures: Measures, scenario: str, subject: SubjectFacts, on: dt.date, *, explain: bool = False
+) -> Outcome:
+    """Match one subject against the measures of ``scenario`` on day ``on``."""
+    out = Outcome()
+    out.commitment_eligible, out.commitment_suspended_until = eligibility(subject, on)
+    blank = not (subject.facts or subject.breaches or subject.grade or subject.supervision_class)
+    if blank and not explain:
+        return out  # every measure needs a fact, a grade, a class or a breach to fire
+    is_list = measures.list_items
+    for cm in measures.by_scenario.get(scenario, ()):
+        m = cm.measure
+        if not cm.in_force(on):
+            if explain:
+                out.explanations.append(
+                    Explanation(
+                        m.id,
+                        False,
+                        f"措施不在有效期内（公布 {cm.published_on}，生效 {cm.effective_from}，失效 {cm.effective_to or '—'}）",
+                    )
+                )
+            continue
+        evidence: list[Evidence] = []
+        notes: list[str] = []
+        for t in m.triggers:
+            ev, nt = evaluate_trigger(t, subject, on, is_list)
+            evidence.extend(ev)
+            notes.extend(nt)
+        blocking: list[Evidence] = []
+        if evidence and m.exclusions:
+            for t in m.exclusions:
+                blocking.extend(evaluate_trigger(t, subject, on, is_list)[0])
+        applied = bool(evidence) and not blocking
+        if applied:
+            (out.hits if m.kind == "punish" else out.rewards).append(Hit(cm, tuple(evidence)))
+        if explain:
+            if applied:
+                reason = "触发：" + "；".join(e.label for e in evidence)
+            elif blocking:
+                reason = "存在排除情形：" + "；".join(e.label for e in blocking)
+            else:
+                reason = "未满足触发条件（" + "，或".join(_describe(t) for t in m.triggers) + "）"
+                if notes:
+                    reason += "；" + "；".join(notes)
+            out.explanations.append(Explanation(m.id, applied, reason))
+    return out

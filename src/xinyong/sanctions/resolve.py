@@ -1,0 +1,177 @@
+"""Resolve the subjects named in a check (code, or name with an optional region) in set-based queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from xinyong.db_prepared import Prepared
+from xinyong.kit import ids
+from xinyong.kit.crypto import KeyRing
+from xinyong.kit.text import normalize_name
+from xinyong.policy.loader import Policy
+from xinyong.sanctions.inputs import chunks
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import IdentifierScheme, Subject, SubjectIdentifier
+
+
+@dataclass(frozen=True)
+class Query:
+    """One subject asked about: a code, or a name with an optional region (code or name)."""
+
+    code: str | None = None
+    name: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """The resolved subject (no ORM object: batches stay set-based)."""
+
+    subject_id: int
+    name: str
+    kind: str
+    region_code: str | None
+    uscc: str | None
+
+
+@dataclass
+class Resolution:
+    """The outcome for one query: found, not found, ambiguous (with candidates) or invalid."""
+
+    status: str
+    subject: SubjectRef | None = None
+    candidates: list[SubjectRef] = field(default_factory=list)
+    message: str | None = None
+
+
+_S = Subject.__table__
+_I = SubjectIdentifier.__table__
+_COLS = (_S.c.id, _S.c.name, _S.c.kind, _S.c.region_code, _S.c.uscc)
+# Built once: executing a prepared Core statement skips building and ORM compilation on the hot path.
+_BY_USCC = select(*_COLS).where(_S.c.uscc.in_(bindparam("values", expanding=True)))
+_ONE_USCC = Prepared(select(*_COLS).where(_S.c.uscc == bindparam("value")))
+_BY_LOOKUP = (
+    select(*_COLS, _I.c.scheme, _I.c.lookup)
+    .join(_I, _I.c.subject_id == _S.c.id)
+    .where(_I.c.lookup.in_(bindparam("values", expanding=True)))
+)
+_BY_NAME = select(*_COLS, _S.c.name_norm).where(_S.c.name_norm.in_(bindparam("values", expanding=True)))
+
+
+_BAD_CODE = "代码不是有效的统一社会信用代码、身份证号码、组织机构代码或注册号"
+
+
+def _clean_code(code: str) -> str:
+    """Normalise a code; plain ASCII (the usual case) skips the full-width conversion."""
+    if code.isascii():
+        return code.strip().replace(" ", "").replace("-", "").upper()
+    return ids.normalize_uscc(code)
+
+
+def _scheme_of(code: str) -> IdentifierScheme | None:
+    if len(code) == 18 and ids.is_valid_uscc(code):
+        return IdentifierScheme.USCC
+    if len(code) in (15, 18) and ids.is_valid_ric(code):
+        return IdentifierScheme.ID_CARD
+    if len(code) == 9:
+        return IdentifierScheme.ORG_CODE
+    if len(code) == 15:
+        return IdentifierScheme.REG_NO
+    return None
+
+
+def region_code_of(policy: Policy, value: str | None) -> str | None:
+    """Return the region code for a code or a (current) region name."""
+    if not value:
+        return None
+    value = value.strip()
+    if value in policy.region_codes():
+        return value
+    for r in policy.regions.regions:
+        if value in (r.name, r.name[:-1]):
+            return r.code
+    return None
+
+
+def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Query]) -> list[Resolution]:
+    """Resolve every query with a handful of ``IN`` queries, whatever the batch size."""
+    out: list[Resolution] = [Resolution("not_found") for _ in queries]
+    by_uscc: dict[str, list[int]] = defaultdict(list)
+    by_ident: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, q in enumerate(queries):
+        if q.code:
+            code = _clean_code(q.code)
+            if len(code) == 18 and code[0] != "0" and not code[:17].isdigit():
+                # looks like a USCC: looked up first, validated only when not found (see below)
+                by_uscc[code].append(i)
+                continue
+            scheme = _scheme_of(code)
+            if scheme is None:
+                out[i] = Resolution("invalid", message=_BAD_CODE)
+            elif scheme == IdentifierScheme.USCC:
+                by_uscc[code].append(i)
+            else:
+                try:
+                    by_ident[(scheme.value, subjects_service.identifier_lookup(keys, scheme, code))].append(i)
+                except ids.IdentifierError as exc:
+                    out[i] = Resolution("invalid", message=exc.message)
+        elif q.name and q.name.strip():
+            by_name[normalize_name(q.name)].append(i)
+        else:
+            out[i] = Resolution("invalid", message="须提供主体代码或名称")
+    conn = session.connection()
+    for part in chunks(list(by_uscc)):
+        if len(part) == 1:  # the common single check: prepared equality on the driver
+            rows = _ONE_USCC.all(conn, {"value": part[0]})
+        else:
+            rows = [tuple(r) for r in conn.execute(_BY_USCC, {"values": list(part)})]
+        for sid, name, kind, region, uscc in rows:
+            ref = SubjectRef(sid, name, kind, region, uscc)
+            for i in by_uscc.pop(uscc):
+                out[i] = Resolution("found", ref)
+    for code, waiting in by_uscc.items():  # not found: a valid USCC stays not_found, anything else is invalid
+        if not ids.is_valid_uscc(code):
+            scheme = _scheme_of(code)
+            if scheme is not None and scheme != IdentifierScheme.USCC:
+                try:
+                    by_ident[(scheme.value, subjects_service.identifier_lookup(keys, scheme, code))].extend(
+                        waiting
+                    )
+                    continue
+                except ids.IdentifierError:
+                    pass
+            for i in waiting:
+                out[i] = Resolution("invalid", message=_BAD_CODE)
+    idents = list(by_ident)
+    for part in chunks(idents):
+        lookups = [lk for _, lk in part]
+        for irow in conn.execute(_BY_LOOKUP, {"values": lookups}):
+            ref = SubjectRef(irow.id, irow.name, irow.kind, irow.region_code, irow.uscc)
+            for i in by_ident.get((irow.scheme, irow.lookup), []):
+                out[i] = Resolution("found", ref)
+    for part in chunks(list(by_name)):
+        found: dict[str, list[SubjectRef]] = defaultdict(list)
+        for nrow in conn.execute(_BY_NAME, {"values": list(part)}):
+            found[nrow.name_norm].append(
+                SubjectRef(nrow.id, nrow.name, nrow.kind, nrow.region_code, nrow.uscc)
+            )
+        for norm, refs in found.items():
+            for i in by_name[norm]:
+                region = region_code_of(policy, queries[i].region)
+                if queries[i].region and region is None:
+                    out[i] = Resolution("invalid", message=f"未知行政区划：{queries[i].region}")
+                    continue
+                pick = [r for r in refs if region is None or r.region_code == region]
+                if len(pick) == 1:
+                    out[i] = Resolution("found", pick[0])
+                elif pick:
+                    out[i] = Resolution(
+                        "ambiguous", candidates=pick, message="同名主体不止一个，请提供代码或区划"
+                    )
+    return out

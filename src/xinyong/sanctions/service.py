@@ -1,0 +1,332 @@
+"""The 核查 check use cases: check subjects in a scenario, log and audit it, take feedback, summarise.
+
+Batches are set-based: a handful of chunked ``IN`` queries per call, whatever the number of subjects;
+the measures are compiled once per policy and held in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, case, func, insert, select
+from sqlalchemy.orm import Session
+
+from xinyong.audit import service as audit
+from xinyong.auth.principal import Principal
+from xinyong.commitments import service as commitments_service
+from xinyong.db import utcnow
+from xinyong.errors import Invalid
+from xinyong.kit.crypto import KeyRing
+from xinyong.kit.workdays import UnknownCalendarYear
+from xinyong.policy.loader import Policy
+from xinyong.sanctions import engine
+from xinyong.sanctions.inputs import load_grades, load_trigger_facts
+from xinyong.sanctions.models import CheckHit, CheckLog
+from xinyong.sanctions.resolve import Query, Resolution, resolve
+from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
+
+_STATIC: dict[tuple[str, str], dict[str, Any]] = {}
+_DUE: dict[tuple[str, str, str], dt.date | None] = {}
+_LOG = cast(Table, CheckLog.__table__)
+_HIT = cast(Table, CheckHit.__table__)
+
+
+def today(tz: str = "Asia/Shanghai") -> dt.date:
+    """Return today's business date."""
+    return dt.datetime.now(ZoneInfo(tz)).date()
+
+
+def _measure_json(policy_hash: str, cm: CompiledMeasure) -> dict[str, Any]:
+    key = (policy_hash, cm.measure.id)
+    if key not in _STATIC:
+        m = cm.measure
+        _STATIC[key] = {
+            "measure_id": m.id,
+            "name": m.name,
+            "kind": m.kind,
+            "class": m.measure_class,
+            "mandatory": m.mandatory,
+            "list": cm.list_name,
+            "basis": [b.cite() for b in m.basis],
+            "implementing_bodies": list(m.implementing_bodies),
+        }
+    return _STATIC[key]
+
+
+def _due_on(policy: Policy, on: dt.date, workdays: int) -> dt.date | None:
+    """Return the feedback deadline (memoised per policy and day: the calendar lookup is slow)."""
+    key = (policy.hash, on.isoformat(), str(workdays))
+    if key not in _DUE:
+        try:
+            _DUE[key] = policy.calendar.add_workdays(on, workdays)
+        except UnknownCalendarYear:
+            _DUE[key] = None  # reported as unknown rather than guessed
+    return _DUE[key]
+
+
+def _evidence_json(e: engine.Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": e.kind, "label": e.label}
+    if e.record_id is not None:
+        out.update(
+            record_id=e.record_id,
+            catalog_item=e.catalog_item,
+            document_no=e.document_no,
+            department=e.department,
+            decision_on=e.decision_on.isoformat() if e.decision_on else None,
+            severity=e.severity,
+            list_type=e.list_type,
+            under_objection=e.under_objection,
+        )
+    return out
+
+
+def _hit_json(policy_hash: str, hit: engine.Hit) -> dict[str, Any]:
+    return {**_measure_json(policy_hash, hit.measure), "evidence": [_evidence_json(e) for e in hit.evidence]}
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Who checks, in which scenario, on which day."""
+
+    principal: Principal
+    scenario: str
+    on: dt.date
+    explain: bool = False
+
+
+def _trigger_items(measures: Measures, scenario: str) -> set[str]:
+    cached = measures.trigger_items.get(scenario)
+    if cached is not None:
+        return cached
+    items: set[str] = set()
+    for cm in measures.by_scenario.get(scenario, ()):
+        for t in (*cm.measure.triggers, *cm.measure.exclusions):
+            items.update(t.catalog_items)
+    measures.trigger_items[scenario] = items
+    return items
+
+
+def _subject_json(res: Resolution) -> dict[str, Any] | None:
+    s = res.subject
+    return (
+        None if s is None else {"code": s.uscc, "name": s.name, "kind": s.kind, "region_code": s.region_code}
+    )
+
+
+@dataclass(frozen=True)
+class CheckAnswer:
+    """The answer: header fields and per-subject results, serialised once (the hash covers those bytes).
+
+    ``result_hash`` is the SHA-256 of the ``results`` array exactly as it appears in the response body.
+    """
+
+    header: dict[str, Any]
+    results: list[dict[str, Any]]
+    results_json: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the answer as one dictionary."""
+        return {**self.header, "results": self.results}
+
+    def to_bytes(self) -> bytes:
+        """Return the JSON body without serialising the results a second time."""
+        head = json.dumps(self.header, ensure_ascii=False, separators=(",", ":"))
+        return (head[:-1] + ',"results":' + self.results_json + "}").encode()
+
+
+@dataclass
+class LogEntry:
+    """What a check writes: its log row, its numbered hits and its audit entry."""
+
+    log: dict[str, Any]
+    hits: list[dict[str, Any]]
+    audit: audit.AuditEntry
+
+
+def evaluate(
+    session: Session, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
+) -> tuple[CheckAnswer, LogEntry]:
+    """Check subjects in a scenario; return the answer and the log entry the caller must persist."""
+    measures = measures_of(policy)
+    scenario = measures.scenario(ctx.scenario)
+    if scenario is None:
+        raise Invalid(
+            f"未知核查场景：{ctx.scenario}", code="check.bad_scenario", scenarios=list(measures.by_scenario)
+        )
+    if not queries:
+        raise Invalid("须至少提供一个主体", code="check.empty")
+    if len(queries) > measures.rules.max_batch:
+        raise Invalid(f"一次最多核查 {measures.rules.max_batch} 个主体", code="check.too_many")
+    resolutions = resolve(session, keys, policy, queries)
+    ids = sorted({r.subject.subject_id for r in resolutions if r.subject is not None})
+    facts = load_trigger_facts(session, ids, ctx.on, policy, _trigger_items(measures, scenario))
+    grades = load_grades(session, ids, policy)
+    breaches = commitments_service.breaches_for(session, ids, policy)
+    results: list[dict[str, Any]] = []
+    hit_rows: list[dict[str, Any]] = []
+    n_rewards = 0
+    for q, res in zip(queries, resolutions, strict=True):
+        item: dict[str, Any] = {"input": {k: v for k, v in vars(q).items() if v}, "status": res.status}
+        if res.message:
+            item["message"] = res.message
+        if res.candidates:
+            item["candidates"] = [
+                {"code": c.uscc, "name": c.name, "region_code": c.region_code} for c in res.candidates
+            ]
+        if res.subject is not None:
+            sid = res.subject.subject_id
+            grade, klass = grades.get(sid, (None, None))
+            facts_of = engine.SubjectFacts(
+                subject_id=sid,
+                facts=tuple(facts.get(sid, ())),
+                grade=grade,
+                supervision_class=klass,
+                breaches=tuple(
+                    engine.Breach(b.code, b.breached_on, b.suspended_until) for b in breaches.get(sid, ())
+                ),
+            )
+            outcome = engine.match(measures, scenario, facts_of, ctx.on, explain=ctx.explain)
+            hits = []
+            for h in outcome.hits:
+                hit_rows.append(
+                    {"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory}
+                )
+                hits.append({"hit_no": len(hit_rows), **_hit_json(policy.hash, h)})
+            n_rewards += len(outcome.rewards)
+            until = outcome.commitment_suspended_until
+            item.update(
+                subject=_subject_json(res),
+                hits=hits,
+                rewards=[_hit_json(policy.hash, h) for h in outcome.rewards],
+                grade=grade,
+                supervision_class=klass,
+                commitment={
+                    "eligible": outcome.commitment_eligible,
+                    "suspended_until": until.isoformat() if until else None,
+                },
+            )
+            if ctx.explain:
+                item["explanations"] = [
+                    {"measure_id": e.measure_id, "applied": e.applied, "reason": e.reason}
+                    for e in outcome.explanations
+                ]
+        results.append(item)
+    results_json = json.dumps(results, ensure_ascii=False, separators=(",", ":"))
+    result_hash = hashlib.sha256(results_json.encode()).hexdigest()
+    check_id = secrets.token_hex(16)
+    p = ctx.principal
+    due = _due_on(policy, ctx.on, measures.rules.feedback_deadline_workdays) if hit_rows else None
+    for n, r in enumerate(hit_rows, start=1):
+        r.update(check_id=check_id, hit_no=n, department_id=p.department_id, due_on=due)
+    entry = LogEntry(
+        log={
+            "check_id": check_id,
+            "actor": p.actor,
+            "role": p.role.value,
+            "department_id": p.department_id,
+            "scenario": scenario,
+            "checked_on": ctx.on,
+            "subject_count": len(queries),
+            "hit_count": len(hit_rows),
+            "reward_count": n_rewards,
+            "subjects": [q.code or q.name for q in queries],
+            "explain": ctx.explain,
+            "result_hash": result_hash,
+            "policy_hash": policy.hash,
+            "created_at": utcnow(),
+        },
+        hits=hit_rows,
+        audit=audit.AuditEntry(
+            actor=p.actor,
+            action="check.run",
+            object_type="check",
+            object_id=check_id,
+            detail={
+                "scenario": scenario,
+                "subjects": len(queries),
+                "hits": len(hit_rows),
+                "result_hash": result_hash,
+            },
+        ),
+    )
+    answer = CheckAnswer(
+        {
+            "check_id": check_id,
+            "scenario": scenario,
+            "scenario_label": measures.label(scenario),
+            "checked_on": ctx.on.isoformat(),
+            "due_on": due.isoformat() if due else None,
+            "policy_hash": policy.hash,
+            "result_hash": result_hash,
+        },
+        results,
+        results_json,
+    )
+    return answer, entry
+
+
+def persist(session: Session, entries: Sequence[LogEntry]) -> None:
+    """Write check logs, their hits and audit entries in the caller's transaction (set-based)."""
+    if not entries:
+        return
+    conn = session.connection()
+    conn.execute(insert(_LOG), [e.log for e in entries])
+    hits = [h for e in entries for h in e.hits]
+    if hits:
+        conn.execute(insert(_HIT), hits)
+    audit.append_many(session, [e.audit for e in entries])
+
+
+def check(
+    session: Session, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
+) -> dict[str, Any]:
+    """Check subjects and log the check in the caller's transaction (CLI and other synchronous callers)."""
+    answer, entry = evaluate(session, policy, keys, queries, ctx)
+    persist(session, [entry])
+    return answer.to_dict()
+
+
+def compliance(session: Session, on: dt.date, *, department_id: int | None = None) -> list[dict[str, Any]]:
+    """Summarise hits, feedback given and feedback overdue per department."""
+    from xinyong.departments.models import Department
+
+    given = func.count(CheckHit.feedback)
+    executed = func.sum(case((CheckHit.feedback == "executed", 1), else_=0))
+    overdue = func.sum(case(((CheckHit.feedback.is_(None)) & (CheckHit.due_on < on), 1), else_=0))
+    mandatory_open = func.sum(case(((CheckHit.feedback.is_(None)) & CheckHit.mandatory, 1), else_=0))
+    stmt = (
+        select(
+            Department.code,
+            Department.name,
+            func.count(CheckHit.id),
+            given,
+            executed,
+            overdue,
+            mandatory_open,
+        )
+        .select_from(CheckHit)
+        .outerjoin(Department, Department.id == CheckHit.department_id)
+        .group_by(Department.code, Department.name)
+        .order_by(Department.code)
+    )
+    if department_id is not None:
+        stmt = stmt.where(CheckHit.department_id == department_id)
+    return [
+        {
+            "department": code,
+            "department_name": name,
+            "hits": hits,
+            "feedback_given": int(fb or 0),
+            "executed": int(ex or 0),
+            "overdue": int(od or 0),
+            "mandatory_without_feedback": int(mo or 0),
+        }
+        for code, name, hits, fb, ex, od, mo in session.execute(stmt)
+    ]
