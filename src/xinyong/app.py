@@ -8,7 +8,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.responses import Response
 
 from xinyong import __version__
 from xinyong.app_deps import get_runtime
@@ -20,7 +22,7 @@ from xinyong.settings import Settings
 log = logging.getLogger(__name__)
 
 # Routers of the capabilities, as "module:attribute"; each module is imported when the app is built.
-ROUTERS: tuple[str, ...] = ()
+ROUTERS: tuple[str, ...] = ("xinyong.web.routes:router",)
 
 
 health = APIRouter(tags=["运行状态"])
@@ -56,8 +58,12 @@ def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
 
 
-def _error_handler(_request: Request, exc: Exception) -> JSONResponse:
+def _error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, XinyongError)  # noqa: S101 - registered for this type only
+    from xinyong.web.templating import error_page, wants_html
+
+    if wants_html(request):
+        return error_page(request, exc)
     return JSONResponse(exc.to_dict(), status_code=exc.status)
 
 
@@ -74,6 +80,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = rt
     app.add_exception_handler(XinyongError, _error_handler)
     app.include_router(health)
+    from xinyong.web.templating import STATIC_DIR
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for spec in ROUTERS:
         module_name, _, attr = spec.partition(":")
         router = getattr(importlib.import_module(module_name), attr or "router")

@@ -1,0 +1,99 @@
+"""Jinja2 environment of the pages, the ``render`` helper and the HTML error page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from xinyong.app_deps import get_runtime
+from xinyong.auth.principal import ANONYMOUS, ROLE_LABELS, Principal, Role
+from xinyong.errors import XinyongError
+from xinyong.web import csrf
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+CONSOLE_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
+
+
+def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.timezone(dt.timedelta(hours=8)))
+        return value.strftime(fmt if fmt != "%Y-%m-%d" else "%Y-%m-%d %H:%M")
+    return value.strftime(fmt)
+
+
+def _percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+templates.env.filters["date"] = _date
+templates.env.filters["percent"] = _percent
+CONSOLE_NAV: list[tuple[str, str, str]] = [
+    ("dashboard", "/console", "归集概览"),
+    ("subjects", "/console/subjects", "主体档案"),
+]
+ME_NAV: list[tuple[str, str, str]] = [("file", "/me", "我的信用档案")]
+templates.env.globals["console_nav"] = CONSOLE_NAV
+templates.env.globals["me_nav"] = ME_NAV
+templates.env.globals["role_labels"] = {r.value: label for r, label in ROLE_LABELS.items()}
+
+
+def principal_of(request: Request) -> Principal:
+    """Return the principal already identified for this request (anonymous if none)."""
+    found: Principal | None = getattr(request.state, "principal", None)
+    return found or ANONYMOUS
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
+    """Render a page with the common context (principal, CSRF token, policy helpers)."""
+    runtime = get_runtime(request)
+    principal = principal_of(request)
+    ctx: dict[str, Any] = {
+        "principal": principal,
+        "is_console": principal.role in CONSOLE_ROLES,
+        "csrf_token": csrf.csrf_token(request),
+        "region_name": runtime.policy.region_name,
+        "today": dt.datetime.now(dt.UTC).date(),
+    }
+    ctx.update(context or {})
+    response = templates.TemplateResponse(request, template, ctx, status_code=status)
+    csrf.set_cookie(request, response)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def wants_html(request: Request) -> bool:
+    """Tell whether an error for this request should be a page rather than JSON."""
+    path = request.url.path
+    if path.startswith(("/api/", "/static/")) or path in ("/healthz", "/readyz"):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or request.headers.get("hx-request") == "true"
+
+
+def error_page(request: Request, exc: XinyongError) -> Response:
+    """Render a platform error as a page; send anonymous callers of protected pages to sign in."""
+    if exc.status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    titles = {403: "无权访问", 404: "未找到", 409: "操作冲突", 422: "输入有误"}
+    return render(
+        request,
+        "errors/error.html",
+        {"title": titles.get(exc.status, "出错了"), "error": exc},
+        status=exc.status,
+    )

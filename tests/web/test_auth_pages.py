@@ -1,0 +1,113 @@
+"""Sign-in, CSRF and role checks of the pages."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.web.conftest import HTML, form_token, sign_in
+from tests.web.seed import PASSWORD, Seeded
+from xinyong.audit.models import AuditEvent
+
+
+def test_login_without_csrf_token_is_refused(client: TestClient, seeded: Seeded) -> None:
+    client.get("/login", headers=HTML)
+    resp = client.post("/login", data={"username": "hongda", "password": PASSWORD}, headers=HTML)
+    assert resp.status_code == 403
+    assert "表单已失效" in resp.text
+
+
+def test_login_with_forged_token_is_refused(client: TestClient, seeded: Seeded) -> None:
+    page = client.get("/login", headers=HTML)
+    token = form_token(page.text)
+    client.cookies.set("xy_csrf", "another-browser")
+    resp = client.post(
+        "/login", data={"username": "hongda", "password": PASSWORD, "csrf_token": token}, headers=HTML
+    )
+    assert resp.status_code == 403
+
+
+def test_wrong_password_shows_error(client: TestClient, seeded: Seeded) -> None:
+    page = client.get("/login", headers=HTML)
+    resp = client.post(
+        "/login",
+        data={"username": "hongda", "password": "wrong", "csrf_token": form_token(page.text)},
+        headers=HTML,
+    )
+    assert resp.status_code == 401
+    assert "用户名或密码不正确" in resp.text
+
+
+def test_subject_signs_in_and_sees_its_whole_file(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    resp = client.get("/me", headers=HTML)
+    assert resp.status_code == 200
+    assert "台税欠〔2026〕9号" in resp.text  # its own non-public record
+    assert "张三" not in resp.text
+
+
+def test_console_sends_anonymous_to_login_and_refuses_subjects(client: TestClient, seeded: Seeded) -> None:
+    resp = client.get("/console", headers=HTML, follow_redirects=False)
+    assert resp.status_code == 303
+    assert resp.headers["location"] == "/login?next=/console"
+    sign_in(client, "hongda", PASSWORD)
+    assert client.get("/console", headers=HTML).status_code == 403
+
+
+def test_officer_dashboard_has_charts_and_next_redirect(client: TestClient, seeded: Seeded) -> None:
+    page = client.get("/login?next=/console/subjects", headers=HTML)
+    resp = client.post(
+        "/login",
+        data={
+            "username": "scjg-officer",
+            "password": PASSWORD,
+            "next": "/console/subjects",
+            "csrf_token": form_token(page.text),
+        },
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert resp.headers["location"] == "/console/subjects"
+    dash = client.get("/console", headers=HTML)
+    assert dash.status_code == 200
+    assert 'data-chart="chart-by-dept"' in dash.text
+    assert seeded.department.name in dash.text
+
+
+def test_open_redirect_is_refused(client: TestClient, seeded: Seeded) -> None:
+    page = client.get("/login", headers=HTML)
+    resp = client.post(
+        "/login",
+        data={
+            "username": "hongda",
+            "password": PASSWORD,
+            "next": "//evil.example",
+            "csrf_token": form_token(page.text),
+        },
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert resp.headers["location"] == "/me"
+
+
+def test_government_view_shows_history_and_is_audited(
+    client: TestClient, seeded: Seeded, session: Session
+) -> None:
+    sign_in(client, "centre-admin", PASSWORD)
+    resp = client.get(f"/console/subjects/{seeded.firm.uscc}", headers=HTML)
+    assert resp.status_code == 200
+    assert "版本与来源" in resp.text
+    assert "台税欠〔2026〕9号" in resp.text
+    assert "objection_opened" in resp.text
+    reads = session.scalars(select(AuditEvent).where(AuditEvent.action == "web.subject_file_read")).all()
+    assert [r.object_id for r in reads] == [str(seeded.firm.id)]
+
+
+def test_logout_needs_csrf(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    assert client.post("/logout", headers=HTML).status_code == 403
+    page = client.get("/me", headers=HTML)
+    resp = client.post("/logout", data={"csrf_token": form_token(page.text)}, follow_redirects=False)
+    assert resp.status_code == 303
+    assert client.get("/me", headers=HTML, follow_redirects=False).status_code == 303
