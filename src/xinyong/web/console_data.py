@@ -155,6 +155,13 @@ def line(title: str, pairs: list[tuple[str, int]]) -> dict[str, Any]:
         "xAxis": {"type": "category", "data": [p[0] for p in pairs]},
         "yAxis": {"type": "value"},
         "series": [
-            {"type": "line", "data": [p[1] for p in pairs], "smooth": True, "itemStyle": {"color": "#0b4f9c"}}
+            {
+                "type": "line",
+                "data": [p[1] for p in pairs],
+                "smooth": True,
+                "showSymbol": True,
+                "symbolSize": 8,
+                "itemStyle": {"color": "#0b4f9c"},
+            }
         ],
     }
