@@ -22,7 +22,12 @@ from xinyong.settings import Settings
 log = logging.getLogger(__name__)
 
 # Routers of the capabilities, as "module:attribute"; each module is imported when the app is built.
-ROUTERS: tuple[str, ...] = ("xinyong.web.routes:router",)
+ROUTERS: tuple[str, ...] = (
+    "xinyong.repair.api:router",
+    "xinyong.objections.api:router",
+    "xinyong.outbox.api:router",
+    "xinyong.web.routes:router",
+)
 
 
 health = APIRouter(tags=["运行状态"])

@@ -22,7 +22,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 
 # Sub-commands of the capabilities, as (name, "module:attribute") of a Typer app.
-SUBCOMMANDS: tuple[tuple[str, str], ...] = ()
+SUBCOMMANDS: tuple[tuple[str, str], ...] = (
+    ("repair", "xinyong.repair.cli:app"),
+    ("outbox", "xinyong.outbox.cli:app"),
+)
 
 
 def _runtime() -> Runtime:

@@ -4,7 +4,20 @@ from xinyong.audit import models as audit_models
 from xinyong.auth import models as auth_models
 from xinyong.db import Base
 from xinyong.departments import models as department_models
+from xinyong.objections import models as objection_models
+from xinyong.outbox import models as outbox_models
 from xinyong.records import models as record_models
+from xinyong.repair import models as repair_models
 from xinyong.subjects import models as subject_models
 
-__all__ = ["Base", "audit_models", "auth_models", "department_models", "record_models", "subject_models"]
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "department_models",
+    "objection_models",
+    "outbox_models",
+    "record_models",
+    "repair_models",
+    "subject_models",
+]

@@ -9,7 +9,9 @@ from typing import Any
 from xinyong.policy.loader import Policy
 
 # name -> "module:function"; the function takes the Policy and returns the loaded section (a sized object).
-SECTIONS: dict[str, str] = {}
+SECTIONS: dict[str, str] = {
+    "workflows": "xinyong.repair.workflows:load",
+}
 
 
 def loader(name: str) -> Callable[[Policy], Any]:

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     region_code: str = Field(default="331000", description="本平台所在行政区划代码（台州 331000）")
     timezone: str = Field(default="Asia/Shanghai", description="业务日期所用时区")
     log_level: str = Field(default="INFO", description="日志级别")
+    upload_max_bytes: int = Field(
+        default=20 * 1024 * 1024, description="单个上传材料（信用修复证明材料等）的最大字节数"
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:

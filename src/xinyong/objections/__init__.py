@@ -1,0 +1,1 @@
+"""异议处理 (objections) and 复核 (review) on credit records."""

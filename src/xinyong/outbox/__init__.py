@@ -1,0 +1,1 @@
+"""Delivery log and a persisted, retried, idempotent outbox for record-change notices."""

@@ -1,0 +1,37 @@
+"""Business dates and working-day deadlines; an unknown calendar year is refused, never guessed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from xinyong.errors import XinyongError
+from xinyong.kit.workdays import UnknownCalendarYear, WorkdayCalendar
+
+
+class CalendarUnknown(XinyongError):
+    """The working-day calendar does not know a year (HTTP 422, ``calendar.unknown_year``)."""
+
+    status = 422
+    code = UnknownCalendarYear.code
+
+
+def business_date(now: dt.datetime, timezone: str) -> dt.date:
+    """Return the business date (Asia/Shanghai by default) of a UTC instant."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def due(calendar: WorkdayCalendar, start: dt.date, workdays: int) -> dt.date:
+    """Return the day ``workdays`` working days after ``start``; refuse an unknown calendar year."""
+    try:
+        return calendar.add_workdays(start, workdays)
+    except UnknownCalendarYear as exc:
+        raise CalendarUnknown(str(exc), year=exc.year) from exc
+
+
+def workdays_between(calendar: WorkdayCalendar, start: dt.date, end: dt.date) -> int:
+    """Count working days after ``start`` up to ``end``; refuse an unknown calendar year."""
+    try:
+        return calendar.workdays_between(start, end)
+    except UnknownCalendarYear as exc:
+        raise CalendarUnknown(str(exc), year=exc.year) from exc

@@ -1,0 +1,31 @@
+"""Request dependencies of the workflow APIs: the request's clock (overridable in tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fastapi import Depends
+
+from xinyong.app_deps import get_runtime
+from xinyong.db import utcnow
+from xinyong.repair.clock import business_date
+from xinyong.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The instant a request happens and its business date (Asia/Shanghai)."""
+
+    now: dt.datetime
+    today: dt.date
+
+
+def request_now() -> dt.datetime:
+    """Return the current instant (tests override this dependency with a fixed one)."""
+    return utcnow()
+
+
+def get_clock(runtime: Runtime = Depends(get_runtime), now: dt.datetime = Depends(request_now)) -> Clock:
+    """Return the request's clock."""
+    return Clock(now=now, today=business_date(now, runtime.settings.timezone))

@@ -1,0 +1,114 @@
+"""What happens when a workflow changes a record: status events, then the seam for everyone else.
+
+A repair or an objection changes a record only by appending ``record_event`` rows (or a new record
+version); every reader — disclosure, evaluation, checks — derives from them, so the change is in force
+everywhere at once. After appending, ``record_changed`` (in the same transaction):
+
+1. queues a notice to every party that received the record in the look-back window (outbox), and
+2. calls the hooks in ``RECORD_CHANGE_HOOKS`` ("module:function", like ``app.ROUTERS``) and those added
+   with ``register`` — e.g. evaluation re-scores the subject (Order 36: evaluation results are updated).
+   A hook is ``fn(session, change) -> None`` and runs inside the caller's transaction, so the repair and
+   its consequences commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from xinyong.outbox import service as outbox_service
+from xinyong.policy.loader import Policy
+from xinyong.records.models import RecordEvent
+
+# Hooks of other capabilities, as "module:function" (the integrator adds e.g. evaluation's re-scoring).
+RECORD_CHANGE_HOOKS: tuple[str, ...] = ()
+_registered: list[Callable[[Session, RecordChange], None]] = []
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A change a workflow made to a record."""
+
+    record_id: int
+    record_key: str
+    subject_id: int
+    kinds: tuple[str, ...]
+    effective_on: dt.date
+    source_type: str
+    source_id: int
+    reason: str
+    actor: str
+    new_record_id: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def register(hook: Callable[[Session, RecordChange], None]) -> Callable[[], None]:
+    """Add a hook for record changes; return a function that removes it."""
+    _registered.append(hook)
+    return lambda: _registered.remove(hook)
+
+
+def hooks() -> list[Callable[[Session, RecordChange], None]]:
+    """Return every hook: the registry's, then the registered ones."""
+    found: list[Callable[[Session, RecordChange], None]] = []
+    for spec in RECORD_CHANGE_HOOKS:
+        module, _, name = spec.partition(":")
+        found.append(getattr(importlib.import_module(module), name))
+    return [*found, *_registered]
+
+
+def append_event(
+    session: Session,
+    *,
+    record_id: int,
+    kind: str,
+    effective_on: dt.date,
+    source_type: str,
+    source_id: int,
+    reason: str | None,
+    actor: str,
+    detail: dict[str, Any] | None = None,
+) -> RecordEvent:
+    """Append one status event to a record."""
+    event = RecordEvent(
+        record_id=record_id,
+        kind=kind,
+        effective_on=effective_on,
+        source_type=source_type,
+        source_id=source_id,
+        reason=(reason or "")[:500] or None,
+        detail=detail or {},
+        actor=actor,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def record_changed(session: Session, policy: Policy, change: RecordChange, *, now: dt.datetime) -> int:
+    """Tell recipients and hooks about a change; return how many notices were queued."""
+    queued = outbox_service.notify_record_change(
+        session,
+        policy,
+        record_key=change.record_key,
+        topic="record.changed",
+        idempotency_base=f"{change.source_type}:{change.source_id}:{'+'.join(change.kinds)}",
+        payload={
+            "record_id": change.record_id,
+            "new_record_id": change.new_record_id,
+            "changes": list(change.kinds),
+            "effective_on": change.effective_on.isoformat(),
+            "source": {"type": change.source_type, "id": change.source_id},
+            "reason": change.reason,
+            **change.detail,
+        },
+        now=now,
+    )
+    for hook in hooks():
+        hook(session, change)
+    return queued

@@ -1,0 +1,199 @@
+"""Department work queue (overdue cases visible) and the city-monitoring KPIs 信用修复效率 and 异议处理占比."""
+
+from __future__ import annotations
+
+import datetime as dt
+from statistics import mean
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.objections import service as objections_service
+from xinyong.policy.loader import Policy
+from xinyong.records.models import CreditRecord
+from xinyong.repair.clock import workdays_between
+from xinyong.repair.models import RepairCase
+from xinyong.repair.states import OBJECTION, REPAIR
+
+
+def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:
+    """Return when the case's next step is due and whose step it is."""
+    if case.state == "submitted":
+        return case.accept_due_on, "department"
+    if case.state == "accepted":
+        return case.decide_due_on, "department"
+    if case.state == "materials_requested":
+        return case.supplement_due_on, "applicant"
+    return None, "none"
+
+
+def _entry(
+    kind: str,
+    obj_id: int,
+    state: str,
+    label: str,
+    due: dt.date | None,
+    waiting: str,
+    today: dt.date,
+    policy: Policy,
+    **extra: Any,
+) -> dict[str, Any]:
+    overdue = due is not None and due < today and waiting == "department"
+    return {
+        "type": kind,
+        "id": obj_id,
+        "state": state,
+        "state_label": label,
+        "due_on": due.isoformat() if due else None,
+        "waiting_for": waiting,
+        "overdue": overdue,
+        "overdue_workdays": workdays_between(policy.calendar, due, today) if overdue and due else 0,
+        **extra,
+    }
+
+
+def work_queue(
+    session: Session, policy: Policy, *, department_id: int | None, today: dt.date
+) -> dict[str, Any]:
+    """Return a department's open repair and objection cases, overdue first, then by due date."""
+    q = select(RepairCase).where(RepairCase.state.in_(REPAIR.pending))
+    if department_id is not None:
+        q = q.where(RepairCase.department_id == department_id)
+    items: list[dict[str, Any]] = []
+    for case in session.scalars(q):
+        due, waiting = repair_due_on(case)
+        items.append(
+            _entry(
+                "repair",
+                case.id,
+                case.state,
+                REPAIR.labels[case.state],
+                due,
+                waiting,
+                today,
+                policy,
+                record_id=case.record_id,
+                mode=case.mode,
+                submitted_on=case.submitted_on.isoformat(),
+            )
+        )
+    for obj in objections_service.list_objections(
+        session, department_id=department_id, open_only=True, limit=10_000
+    ):
+        items.append(
+            _entry(
+                "objection",
+                obj.id,
+                obj.state,
+                OBJECTION.labels[obj.state],
+                objections_service.due_on(obj),
+                "department",
+                today,
+                policy,
+                record_id=obj.record_id,
+                stage=obj.stage,
+                ground=obj.ground,
+                submitted_on=obj.submitted_on.isoformat(),
+            )
+        )
+    items.sort(key=lambda i: (not i["overdue"], i["due_on"] or "9999-12-31", i["type"], i["id"]))
+    return {
+        "department_id": department_id,
+        "today": today.isoformat(),
+        "open": len(items),
+        "overdue": sum(1 for i in items if i["overdue"]),
+        "items": items,
+    }
+
+
+def _avg(values: list[float]) -> float | None:
+    return round(mean(values), 2) if values else None
+
+
+def kpis(session: Session, policy: Policy, *, start: dt.date, end: dt.date, today: dt.date) -> dict[str, Any]:
+    """Return 信用修复效率 and 异议处理占比 for ``[start, end]`` (business dates)."""
+    cal = policy.calendar
+    filed = session.scalar(
+        select(func.count())
+        .select_from(RepairCase)
+        .where(RepairCase.submitted_on >= start, RepairCase.submitted_on <= end)
+    )
+    decided = list(
+        session.scalars(
+            select(RepairCase).where(
+                RepairCase.decided_on >= start, RepairCase.decided_on <= end, RepairCase.outcome.is_not(None)
+            )
+        )
+    )
+    approved = [c for c in decided if c.outcome == "approved"]
+    open_repairs = list(session.scalars(select(RepairCase).where(RepairCase.state.in_(REPAIR.pending))))
+    overdue_repairs = sum(
+        1
+        for c in open_repairs
+        if (d := repair_due_on(c))[1] == "department" and d[0] is not None and d[0] < today
+    )
+    obj_filed = objections_service.filed_between(session, start, end)
+    obj_decided = [o for o in objections_service.decided_between(session, start, end) if o.outcome]
+    published = (
+        session.scalar(
+            select(func.count())
+            .select_from(CreditRecord)
+            .where(
+                CreditRecord.catalog_item.in_(
+                    [i.id for i in policy.catalog.values() if i.disclosure == "public"]
+                ),
+                CreditRecord.supersedes_id.is_(None),
+                CreditRecord.first_received_at
+                < dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),
+            )
+        )
+        or 0
+    )
+    open_obj = objections_service.list_objections(session, open_only=True, limit=100_000)
+    return {
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "policy_hash": policy.hash,
+        "repair": {
+            "label": "信用修复效率",
+            "submitted": int(filed or 0),
+            "decided": len(decided),
+            "approved": len(approved),
+            "rejected": len(decided) - len(approved),
+            "avg_repair_workdays": _avg(
+                [workdays_between(cal, c.submitted_on, c.decided_on) for c in approved if c.decided_on]
+            ),
+            "avg_repair_days": _avg(
+                [(c.decided_at - c.submitted_at).total_seconds() / 86400 for c in approved if c.decided_at]
+            ),
+            "on_time_share": _avg(
+                [
+                    float(c.decide_due_on is None or (c.decided_on or today) <= c.decide_due_on)
+                    for c in decided
+                ]
+            ),
+            "open": len(open_repairs),
+            "overdue": overdue_repairs,
+        },
+        "objection": {
+            "label": "异议处理占比",
+            "filed": len(obj_filed),
+            "published_records": int(published),
+            "ratio": round(len(obj_filed) / published, 6) if published else None,
+            "decided": len(obj_decided),
+            "upheld": sum(1 for o in obj_decided if o.outcome != "reject"),
+            "avg_handling_workdays": _avg(
+                [workdays_between(cal, o.submitted_on, o.decided_on) for o in obj_decided if o.decided_on]
+            ),
+            "on_time_share": _avg(
+                [
+                    float(o.decide_due_on is None or (o.decided_on or today) <= o.decide_due_on)
+                    for o in obj_decided
+                ]
+            ),
+            "open": len(open_obj),
+            "overdue": sum(
+                1 for o in open_obj if (od := objections_service.due_on(o)) is not None and od < today
+            ),
+        },
+    }

@@ -1,0 +1,168 @@
+"""Load the facts of a record for the pure cores (eligibility, periods) from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.departments.models import Department
+from xinyong.errors import NotFound
+from xinyong.policy.loader import Policy
+from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
+from xinyong.repair.facts import EventFact, ListFact, RecordFacts
+from xinyong.repair.workflows import workflows
+
+_SPLIT = (";", "；", ",", "，", "、", "|")
+
+
+def get_record(session: Session, record_id: int) -> CreditRecord:
+    """Return a record or raise ``NotFound``."""
+    record = session.get(CreditRecord, record_id)
+    if record is None:
+        raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
+    return record
+
+
+def current_version(session: Session, record: CreditRecord) -> CreditRecord:
+    """Return the newest version of a record's fact (corrections supersede)."""
+    latest = session.scalar(
+        select(CreditRecord)
+        .where(CreditRecord.record_key == record.record_key)
+        .order_by(CreditRecord.version.desc())
+        .limit(1)
+    )
+    return latest or record
+
+
+def role_value(policy: Policy, record: CreditRecord, role: str) -> Any:
+    """Return the payload value of a catalog role (e.g. ``penalty_types``), if any."""
+    item = policy.catalog.get(record.catalog_item)
+    field = item.roles.get(role) if item is not None else None  # type: ignore[call-overload]
+    return None if field is None else record.payload.get(field)
+
+
+def _labels(policy: Policy, value: Any, enum_ref: str) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    parts: list[str] = []
+    if isinstance(value, list | tuple):
+        parts = [str(v) for v in value]
+    else:
+        text = str(value)
+        for sep in _SPLIT:
+            text = text.replace(sep, ";")
+        parts = [p for p in (s.strip() for s in text.split(";")) if p]
+    labels = policy.enum_labels(enum_ref) if enum_ref in policy.enums.enums else {}
+    return tuple(labels.get(p, p) for p in parts)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _amount(policy: Policy, record: CreditRecord) -> float | None:
+    """Return fines plus confiscations (万元), the amount the severity thresholds apply to."""
+    parts = [_float(role_value(policy, record, r)) for r in ("fine_wan", "confiscation_wan")]
+    known = [p for p in parts if p is not None]
+    return sum(known) if known else None
+
+
+def events_of(session: Session, record_key: str) -> list[RecordEvent]:
+    """Return the status events of every version of a record, oldest first."""
+    versions = select(CreditRecord.id).where(CreditRecord.record_key == record_key)
+    return list(
+        session.scalars(
+            select(RecordEvent)
+            .where(RecordEvent.record_id.in_(versions))
+            .order_by(RecordEvent.effective_on, RecordEvent.id)
+        )
+    )
+
+
+def _list_facts(session: Session, policy: Policy, record: CreditRecord) -> tuple[ListFact, ...]:
+    wf = workflows(policy).repair
+    items = {*wf.serious_list_items, *wf.abnormal_list_items}
+    rows = session.scalars(
+        select(CreditRecord).where(
+            CreditRecord.subject_id == record.subject_id,
+            CreditRecord.catalog_item.in_(items),
+            CreditRecord.record_key != record.record_key,
+        )
+    ).all()
+    latest: dict[str, CreditRecord] = {}
+    for row in rows:
+        if row.record_key not in latest or row.version > latest[row.record_key].version:
+            latest[row.record_key] = row
+    out = []
+    for row in latest.values():
+        ends = [
+            e.effective_on
+            for e in events_of(session, row.record_key)
+            if e.kind in (RecordEventKind.LIST_REMOVED, RecordEventKind.REPAIRED, RecordEventKind.DELETED)
+        ]
+        out.append(
+            ListFact(
+                record_id=row.id,
+                catalog_item=row.catalog_item,
+                listed_on=row.decision_on,
+                list_end=_date(role_value(policy, row, "list_end")) or row.valid_to,
+                removed_on=min(ends) if ends else None,
+            )
+        )
+    return tuple(out)
+
+
+def _repeat_violation(session: Session, policy: Policy, record: CreditRecord) -> dt.date | None:
+    field = workflows(policy).repair.violation_fields.get(record.catalog_item)
+    kind = record.payload.get(field) if field else None
+    if field is None or not kind or record.decision_on is None:
+        return None
+    later = session.scalars(
+        select(CreditRecord).where(
+            CreditRecord.subject_id == record.subject_id,
+            CreditRecord.catalog_item == record.catalog_item,
+            CreditRecord.record_key != record.record_key,
+            CreditRecord.decision_on > record.decision_on,
+        )
+    ).all()
+    dates = [r.decision_on for r in later if r.payload.get(field) == kind and r.decision_on]
+    return min(dates) if dates else None
+
+
+def record_facts(session: Session, policy: Policy, record: CreditRecord) -> RecordFacts:
+    """Assemble the facts the repair cores decide on."""
+    dept = session.get(Department, record.department_id)
+    procedure = role_value(policy, record, "procedure") or record.payload.get("CF_CXFS")
+    return RecordFacts(
+        record_id=record.id,
+        catalog_item=record.catalog_item,
+        polarity=record.polarity,
+        decision_on=record.decision_on,
+        domain=dept.domain if dept is not None else None,
+        severity=record.severity,
+        penalty_types=_labels(policy, role_value(policy, record, "penalty_types"), "penalty_type"),
+        procedure=_labels(policy, procedure, "procedure")[0] if procedure else None,
+        fine_wan=_amount(policy, record),
+        list_type=(str(v) if (v := role_value(policy, record, "list_type")) else None),
+        list_end=_date(role_value(policy, record, "list_end")),
+        events=tuple(EventFact(e.kind, e.effective_on) for e in events_of(session, record.record_key)),
+        other_lists=_list_facts(session, policy, record),
+        repeat_violation_on=_repeat_violation(session, policy, record),
+    )

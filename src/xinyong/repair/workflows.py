@@ -1,0 +1,161 @@
+"""Workflow policy (``policy/workflows/``): deadlines, materials and eligibility rules as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from xinyong.policy.base import Strict, Versioned
+from xinyong.policy.loader import Policy, Problems, load_model
+
+RepairMode = Literal["penalty_end", "list_removal", "other"]
+RegimeCondition = Literal["no_repeat_same_violation", "not_on_abnormal_list", "not_on_serious_list"]
+
+
+class Material(Strict):
+    """One kind of material an applicant provides."""
+
+    code: str = Field(pattern=r"^[a-z_]+$")
+    label: str
+    required: bool = False
+
+
+class ModeRules(Strict):
+    """Rules of one repair mode (终止公示 / 移出名单 / 其他失信信息)."""
+
+    label: str
+    catalog_items: list[str]
+    materials: list[Material]
+    min_months: int = Field(default=0, ge=0)
+    min_months_by_list_type: dict[str, int] = {}
+
+    def material(self, code: str) -> Material | None:
+        """Return the material called ``code``, if this mode knows it."""
+        return next((m for m in self.materials if m.code == code), None)
+
+
+class RepairWorkflow(Versioned):
+    """The repair workflow (信用修复)."""
+
+    basis: str
+    accept_workdays: int = Field(ge=0)
+    decide_workdays: int = Field(ge=1)
+    supplement_workdays: int = Field(ge=1)
+    serious_list_items: list[str]
+    modes: dict[RepairMode, ModeRules]
+    regime_conditions: dict[str, list[RegimeCondition]] = {}
+    abnormal_list_items: list[str] = []
+    violation_fields: dict[str, str] = {}
+    notice_items: list[str] = []
+    commitment_text: str
+
+    @model_validator(mode="after")
+    def _items_once(self) -> RepairWorkflow:
+        seen: dict[str, str] = {}
+        for mode, rules in self.modes.items():
+            for item in rules.catalog_items:
+                if item in seen:
+                    raise ValueError(f"目录项 {item} 同时属于修复方式 {seen[item]} 与 {mode}")
+                seen[item] = mode
+        return self
+
+    def mode_of(self, catalog_item: str) -> RepairMode | None:
+        """Return the repair mode that handles a catalog item, if any."""
+        for mode, rules in self.modes.items():
+            if catalog_item in rules.catalog_items:
+                return mode
+        return None
+
+
+class Labelled(Strict):
+    """A code with its Chinese label."""
+
+    code: str
+    label: str
+
+
+class ObjectionWorkflow(Versioned):
+    """The objection workflow (异议处理)."""
+
+    basis: str
+    accept_workdays: int = Field(ge=0)
+    decide_workdays: int = Field(ge=1)
+    max_workdays: int = Field(ge=1)
+    review_window_workdays: int = Field(ge=1)
+    review_decide_workdays: int = Field(ge=1)
+    review_max_workdays: int = Field(ge=1)
+    review_department: str | None = None
+    grounds: list[Labelled]
+    outcomes: list[Labelled]
+
+    @model_validator(mode="after")
+    def _limits(self) -> ObjectionWorkflow:
+        if self.max_workdays < self.decide_workdays or self.review_max_workdays < self.review_decide_workdays:
+            raise ValueError("延长后的总期限不能短于正常期限")
+        return self
+
+    def ground_label(self, code: str) -> str | None:
+        """Return the label of a ground code."""
+        return next((g.label for g in self.grounds if g.code == code), None)
+
+    def outcome_label(self, code: str) -> str | None:
+        """Return the label of an outcome code."""
+        return next((o.label for o in self.outcomes if o.code == code), None)
+
+
+class NotificationWorkflow(Versioned):
+    """Who is told when a record changes, and how the outbox retries."""
+
+    basis: str
+    lookback_days: int = Field(ge=1)
+    max_attempts: int = Field(ge=1)
+    backoff_base_seconds: int = Field(ge=1)
+    backoff_max_seconds: int = Field(ge=1)
+    webhook_timeout_seconds: float = Field(gt=0)
+
+
+@dataclass(frozen=True)
+class Workflows:
+    """The loaded workflow section."""
+
+    repair: RepairWorkflow
+    objection: ObjectionWorkflow
+    notification: NotificationWorkflow
+
+    def __len__(self) -> int:
+        return 3
+
+
+def load(policy: Policy) -> Workflows:
+    """Load and check ``policy/workflows/``."""
+    root = policy.root / "workflows"
+    problems = Problems(policy.root)
+    repair = load_model(root / "repair.yaml", RepairWorkflow, problems)
+    objection = load_model(root / "objection.yaml", ObjectionWorkflow, problems)
+    notification = load_model(root / "notification.yaml", NotificationWorkflow, problems)
+    if repair is not None:
+        for item in [
+            *repair.serious_list_items,
+            *repair.abnormal_list_items,
+            *repair.notice_items,
+            *(i for m in repair.modes.values() for i in m.catalog_items),
+        ]:
+            if item not in policy.catalog:
+                problems.add(root / "repair.yaml", f"目录项 {item} 不存在")
+        for regime_id in repair.regime_conditions:
+            if regime_id not in {r.id for r in policy.regimes}:
+                problems.add(root / "repair.yaml", f"公示期规则 {regime_id} 不存在")
+        for mode in ("penalty_end", "list_removal", "other"):
+            if mode not in repair.modes:
+                problems.add(root / "repair.yaml", f"缺少修复方式 {mode}")
+    problems.raise_if_any()
+    if repair is None or objection is None or notification is None:
+        raise AssertionError("unreachable: problems were raised above")
+    return Workflows(repair=repair, objection=objection, notification=notification)
+
+
+def workflows(policy: Policy) -> Workflows:
+    """Return the workflow section of ``policy`` (loaded once)."""
+    return policy.section("workflows", load)
