@@ -98,9 +98,9 @@ def seed(session: Session, keys: KeyRing, policy: Policy) -> Seeded:
         today - dt.timedelta(days=200),
         {
             "CF_WFXW": "未按规定公示年度报告",
-            "CF_NR": "罚款人民币伍仟元",
+            "CF_NR": "罚款人民币叁万元",
             "CF_CFLB": ["罚款"],
-            "CF_NR_FK": 0.5,
+            "CF_NR_FK": 3.0,
             "CF_SY": "逾期未公示2025年度报告",
             "CF_YJ": "《企业信息公示暂行条例》第十八条",
         },

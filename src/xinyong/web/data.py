@@ -84,9 +84,13 @@ class Item:
     received_at: dt.datetime
     version: int
     fields: list[tuple[str, str]]
-    marks: Marks
+    marks: list[str]
+    hidden: bool = False
     subject_name: str = ""
     subject_code: str | None = None
+    reason: str = ""
+    public_until: dt.date | None = None
+    events: tuple[tuple[dt.date, str, str | None], ...] = ()
 
 
 @dataclass
@@ -114,6 +118,11 @@ class Page:
     page: int
     size: int = PAGE_SIZE
     capped: bool = False
+
+    @property
+    def more(self) -> bool:
+        """Tell whether another page follows."""
+        return self.page < self.pages
 
     @property
     def pages(self) -> int:
@@ -206,7 +215,8 @@ def to_items(
                 received_at=r.first_received_at,
                 version=r.version,
                 fields=_fields(policy, r, full=full),
-                marks=marks.get(r.id, Marks()),
+                marks=marks.get(r.id, Marks()).labels,
+                hidden=marks.get(r.id, Marks()).hidden,
                 subject_name=subject.name if subject else "",
                 subject_code=subject.uscc if subject else None,
             )
@@ -276,7 +286,7 @@ def subject_view(
         records = [r for r in records if _public_item(policy, r.catalog_item)]
     items = to_items(session, policy, records, full=full)
     for section in SECTIONS:
-        view.sections[section] = [i for i in items if i.section == section and (full or not i.marks.hidden)]
+        view.sections[section] = [i for i in items if i.section == section and (full or not i.hidden)]
     return view
 
 

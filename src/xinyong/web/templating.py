@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -15,6 +16,8 @@ from starlette.responses import Response
 from xinyong.app_deps import get_runtime
 from xinyong.auth.principal import ANONYMOUS, ROLE_LABELS, Principal, Role
 from xinyong.errors import XinyongError
+from xinyong.records.models import RecordEventKind
+from xinyong.runtime import Runtime
 from xinyong.web import csrf
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -43,11 +46,39 @@ templates.env.filters["percent"] = _percent
 CONSOLE_NAV: list[tuple[str, str, str]] = [
     ("dashboard", "/console", "归集概览"),
     ("subjects", "/console/subjects", "主体档案"),
+    ("queue", "/console/queue", "修复与异议待办"),
 ]
-ME_NAV: list[tuple[str, str, str]] = [("file", "/me", "我的信用档案")]
+ME_NAV: list[tuple[str, str, str]] = [
+    ("file", "/me", "我的信用档案"),
+    ("repairs", "/me/repairs", "信用修复"),
+    ("objections", "/me/objections", "异议申请"),
+]
 templates.env.globals["console_nav"] = CONSOLE_NAV
 templates.env.globals["me_nav"] = ME_NAV
+templates.env.globals["event_labels"] = {
+    RecordEventKind.OBJECTION_OPENED: "提出异议（异议中）",
+    RecordEventKind.OBJECTION_CLOSED: "异议处理完毕",
+    RecordEventKind.REPAIRED: "信用修复完成",
+    RecordEventKind.DISCLOSURE_STOPPED: "停止公示",
+    RecordEventKind.LIST_REMOVED: "移出名单",
+    RecordEventKind.DELETED: "依法删除",
+    RecordEventKind.SUSPENDED: "暂时屏蔽",
+    RecordEventKind.UNSUSPENDED: "解除屏蔽",
+}
+templates.env.globals["basis_labels"] = {
+    "self": "本人查询",
+    "duty": "部门依职责查询",
+    "authorisation": "经主体授权",
+    "credit_centre": "信用工作机构",
+    "audit": "审计检查",
+    "public": "公开信息",
+}
 templates.env.globals["role_labels"] = {r.value: label for r, label in ROLE_LABELS.items()}
+
+
+def business_today(runtime: Runtime) -> dt.date:
+    """Return today's business date in the platform's time zone."""
+    return dt.datetime.now(ZoneInfo(runtime.settings.timezone)).date()
 
 
 def principal_of(request: Request) -> Principal:
@@ -67,7 +98,7 @@ def render(
         "is_console": principal.role in CONSOLE_ROLES,
         "csrf_token": csrf.csrf_token(request),
         "region_name": runtime.policy.region_name,
-        "today": dt.datetime.now(dt.UTC).date(),
+        "today": business_today(runtime),
     }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, template, ctx, status_code=status)
