@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Legal-form suffixes, longest first, stripped when comparing organisation names.
-LEGAL_FORMS = (
+# Legal-form suffixes, stripped when comparing organisation names (tried longest first, so that
+# 集团有限公司 wins over 有限公司 and 农民专业合作社 over 专业合作社).
+_LEGAL_FORMS = (
     "股份有限公司",
     "有限责任公司",
     "有限公司",
@@ -23,6 +24,7 @@ LEGAL_FORMS = (
     "店",
     "公司",
 )
+LEGAL_FORMS = tuple(sorted(_LEGAL_FORMS, key=len, reverse=True))
 _SPACES = re.compile(r"\s+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "（", "]": "）", "【": "（", "】": "）"})
 
@@ -52,19 +54,28 @@ def normalize_name(value: str) -> str:
     NFKC (which turns full-width brackets into half-width), no spaces, upper-case Latin letters, then
     brackets written uniformly as full-width Chinese brackets: ``台州市宏达阀门有限公司（玉环）``.
     """
-    text = unicodedata.normalize("NFKC", value)
-    text = _SPACES.sub("", text).upper()
+    text = value
+    for _ in range(4):  # removing spaces or upper-casing can leave text NFKC changes again (A ´)
+        before = text
+        text = _SPACES.sub("", unicodedata.normalize("NFKC", text)).upper()
+        if text == before:
+            break
     return text.translate(_BRACKETS)
 
 
 def name_core(value: str) -> str:
     """Return the distinctive core of an organisation name: normalised, without brackets' content
     markers and the legal-form suffix (for fuzzy matching, not for storage)."""
-    text = normalize_name(value).replace("（", "").replace("）", "")
+    text = _unbracket(normalize_name(value))
     for suffix in LEGAL_FORMS:
-        if text.endswith(suffix) and len(text) > len(suffix):
-            return text[: -len(suffix)]
+        bare = _unbracket(suffix)
+        if text.endswith(bare):
+            return text[: -len(bare)] if len(text) > len(bare) else text
     return text
+
+
+def _unbracket(text: str) -> str:
+    return text.replace("（", "").replace("）", "")
 
 
 def parse_decimal_text(value: str) -> str:
