@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from xinyong.kit.workdays import UnknownCalendarYear, WorkdayCalendar, YearCalendar
@@ -101,6 +101,7 @@ def test_add_then_count_gives_back_the_days(start: dt.date, days: int) -> None:
 def test_counting_is_additive(start: dt.date, a: int, b: int) -> None:
     middle = start + dt.timedelta(days=a)
     end = middle + dt.timedelta(days=b)
+    assume(CAL.knows(end.year))
     total = CAL.workdays_between(start, end)
     assert total == CAL.workdays_between(start, middle) + CAL.workdays_between(middle, end)
     assert CAL.workdays_between(end, start) == 0

@@ -29,7 +29,7 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord, RecordEventKind
 from xinyong.repair import effects
 from xinyong.repair.clock import due
-from xinyong.repair.queries import current_version, get_record
+from xinyong.repair.service import current_version, get_record
 from xinyong.repair.states import OBJECTION
 from xinyong.repair.workflows import ObjectionWorkflow, workflows
 from xinyong.subjects.models import Subject, SubjectKind

@@ -32,6 +32,9 @@ from xinyong.repair.workflows import workflows
 DEPARTMENT_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
 
 
+__all__ = ["current_version", "get_record"]  # record lookups other capabilities use through this service
+
+
 def eligibility_dict(e: Eligibility) -> dict[str, Any]:
     """Return an eligibility answer as JSON-ready data."""
     data = asdict(e)
