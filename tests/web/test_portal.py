@@ -99,7 +99,7 @@ def test_penalty_publicity_with_filters(client: TestClient, seeded: Seeded) -> N
 
 
 def test_lists_page(client: TestClient, seeded: Seeded) -> None:
-    resp = client.get("/lists/yzsxmd", headers=HTML)
+    resp = client.get("/lists/black", headers=HTML)
     assert resp.status_code == 200
     assert seeded.other.name in resp.text
     assert "台市监列严〔2026〕3号" in resp.text

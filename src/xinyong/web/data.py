@@ -27,12 +27,12 @@ from xinyong.subjects.models import Subject, SubjectKind
 PAGE_SIZE = 20
 SEARCH_CAP = 200
 SECTIONS = ("行政管理", "诚实守信", "严重失信", "经营异常", "信用承诺", "信用评价", "司法判决", "其他")
-LIST_ITEMS = {
-    "yzsxmd": "严重失信主体名单",
-    "sxbzxr": "失信被执行人",
-    "jyycml": "经营异常名录",
-    "sxjl": "红名单与荣誉",
+LIST_ITEMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "red": ("守信激励名单（红名单）", ("sxjl",)),
+    "black": ("严重失信主体名单（黑名单）", ("yzsxmd", "sxbzxr")),
+    "abnormal": ("经营异常名录", ("jyycml",)),
 }
+LIST_TYPES = {key: label for key, (label, _items) in LIST_ITEMS.items()}
 # Status events after which a record is no longer shown to the public (the record stays in the file).
 _HIDING = frozenset(
     {

@@ -32,7 +32,7 @@ def _date_or_none(value: str | None) -> dt.date | None:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, principal: Principal = Depends(current_principal)) -> HTMLResponse:
     """Show the portal's home page with the search box."""
-    return render(request, "portal/home.html", {"title": "首页", "lists": data.LIST_ITEMS})
+    return render(request, "portal/home.html", {"title": "首页", "lists": data.LIST_TYPES})
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -134,8 +134,8 @@ def lists(
     """List the entries of a red or black list, or 经营异常名录, now in force."""
     if list_type not in data.LIST_ITEMS:
         raise NotFound("没有这一名单", code="list.unknown")
-    label = data.LIST_ITEMS[list_type]
-    results = data.publication(session, runtime.policy, [list_type], region=region or None, page=page)
+    label, items = data.LIST_ITEMS[list_type]
+    results = data.publication(session, runtime.policy, list(items), region=region or None, page=page)
     return render(
         request,
         "portal/lists.html",
@@ -143,7 +143,7 @@ def lists(
             "title": f"名单公示 · {label}",
             "list_type": list_type,
             "label": label,
-            "lists": data.LIST_ITEMS,
+            "lists": data.LIST_TYPES,
             "results": results,
             "filters": {"region": region or ""},
             "regions": runtime.policy.regions.regions,
