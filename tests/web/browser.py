@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import POLICY_DIR, TEST_DATA_KEY, TEST_INDEX_KEY
 from tests.web.seed import Seeded, seed
@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+TIMEOUT_MS = 30_000  # generous: CI machines run the suite on two busy cores
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @dataclass
@@ -104,7 +106,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """Open a fresh browser context and page; save a screenshot under test-artifacts/ at the end."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     try:
         yield pg
     finally:
