@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from xinyong.migrate import at_head
+from xinyong.migrate import at_head, include_name
 from xinyong.models import Base
 
 
@@ -16,7 +16,7 @@ def test_migrations_reach_head(engine: Engine, database_url: str) -> None:
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": False})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": False, "include_name": include_name})
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
 

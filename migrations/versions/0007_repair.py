@@ -1,7 +1,7 @@
 """repair objections outbox
 
 Revision ID: 0007_repair
-Revises: 0001_core
+Revises: 0004_files
 Create Date: 2026-11-26 04:52:23.119443
 """
 
@@ -15,7 +15,7 @@ import xinyong.db
 from sqlalchemy.dialects import postgresql
 
 revision = "0007_repair"
-down_revision = "0001_core"
+down_revision = "0004_files"
 branch_labels = None
 depends_on = None
 

@@ -26,6 +26,11 @@ ROUTERS: tuple[str, ...] = (
     "xinyong.repair.api:router",
     "xinyong.objections.api:router",
     "xinyong.outbox.api:router",
+    "xinyong.apidocs:router",
+    "xinyong.auth.api:router",
+    "xinyong.subjects.api:router",
+    "xinyong.records.api:router",
+    "xinyong.audit.api:router",
     "xinyong.web.routes:router",
 )
 

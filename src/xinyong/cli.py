@@ -23,6 +23,7 @@ app.add_typer(policy_app, name="policy")
 
 # Sub-commands of the capabilities, as (name, "module:attribute") of a Typer app.
 SUBCOMMANDS: tuple[tuple[str, str], ...] = (
+    ("audit", "xinyong.audit.cli:app"),
     ("repair", "xinyong.repair.cli:app"),
     ("outbox", "xinyong.outbox.cli:app"),
 )

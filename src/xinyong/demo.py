@@ -17,7 +17,10 @@ from xinyong.subjects.models import Subject
 from xinyong.subjects.register import load_register
 
 # Later demo steps of the capabilities, as "module:function(runtime, synth_dir) -> list[str]" (in order).
-DEMO_STEPS: tuple[str, ...] = ("xinyong.repair.demo:issue_notices",)
+DEMO_STEPS: tuple[str, ...] = (
+    "xinyong.auth.demo:create_demo_accounts",
+    "xinyong.repair.demo:issue_notices",
+)
 DEMO_END = dt.date(2026, 10, 31)
 
 

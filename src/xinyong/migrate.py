@@ -11,6 +11,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# Tables created by raw, dialect-specific SQL (full-text search) that the models do not describe.
+UNMANAGED_PREFIX = "search_"
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Tell Alembic's comparison to skip the unmanaged search tables, their shadow tables and indexes."""
+    return not (type_ in ("table", "index") and name is not None and name.startswith(UNMANAGED_PREFIX))
 
 
 def alembic_config(database_url: str) -> Config:

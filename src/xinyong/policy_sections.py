@@ -10,6 +10,7 @@ from xinyong.policy.loader import Policy
 
 # name -> "module:function"; the function takes the Policy and returns the loaded section (a sized object).
 SECTIONS: dict[str, str] = {
+    "access": "xinyong.auth.access:load",
     "workflows": "xinyong.repair.workflows:load",
 }
 

@@ -90,3 +90,7 @@ def test_clean_text_and_decimals() -> None:
     assert clean_text("  台州  市\t宏达 ") == "台州 市 宏达"
     assert parse_decimal_text("１，２３４.５ ") == "1234.5"
     assert parse_decimal_text("12,000") == "12000"
+
+
+def test_control_and_format_characters_are_dropped() -> None:
+    assert normalize_name("宏达\x00阀门\u200b有限公司") == "宏达阀门有限公司"

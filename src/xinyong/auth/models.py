@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.db import Base, BigIntPK, UTCDateTime, utcnow
@@ -45,3 +45,45 @@ class ApiKey(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Authorisation(Base):
+    """A subject's authorisation (授权书) for a named party to read its non-public information.
+
+    Valid from ``valid_from`` to ``valid_to`` (inclusive) unless revoked; the party is matched by its
+    organisation name (banks and third parties carry one on their accounts and API keys).
+    """
+
+    __tablename__ = "authorisation"
+    __table_args__ = (Index("ix_authorisation_subject_grantee", "subject_id", "grantee_organisation"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
+    grantee_organisation: Mapped[str] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class QueryLog(Base):
+    """One read of a subject's non-public information (查询记录), kept at least 10 years."""
+
+    __tablename__ = "query_log"
+    __table_args__ = (Index("ix_query_log_subject_at", "subject_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    organisation: Mapped[str | None] = mapped_column(String(100))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
+    what: Mapped[str] = mapped_column(String(100))
+    purpose: Mapped[str] = mapped_column(String(200))
+    basis: Mapped[str] = mapped_column(String(32))
+    basis_ref: Mapped[str | None] = mapped_column(String(64))
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    keep_until: Mapped[dt.date] = mapped_column(Date, index=True)

@@ -53,8 +53,9 @@ def normalize_name(value: str) -> str:
 
     NFKC (which turns full-width brackets into half-width), no spaces, upper-case Latin letters, then
     brackets written uniformly as full-width Chinese brackets: ``台州市宏达阀门有限公司（玉环）``.
+    Control and format characters (NUL, zero-width spaces …) never belong to a name and are dropped.
     """
-    text = value
+    text = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf"))
     for _ in range(4):  # removing spaces or upper-casing can leave text NFKC changes again (A ´)
         before = text
         text = _SPACES.sub("", unicodedata.normalize("NFKC", text)).upper()

@@ -41,7 +41,7 @@ class CreditRecord(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("credit_record.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("credit_record.id"), index=True)
     batch_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     policy_hash: Mapped[str | None] = mapped_column(String(64))
     first_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

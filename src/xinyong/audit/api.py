@@ -1,0 +1,84 @@
+"""Endpoints for auditors: read the audit log and verify its chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_session
+from xinyong.audit import service
+from xinyong.audit.models import AuditEvent
+from xinyong.auth.access import Capability, ensure
+from xinyong.auth.deps import current_principal
+from xinyong.auth.principal import Principal
+
+router = APIRouter(prefix="/api/v1/audit", tags=["审计"])
+
+
+class AuditRead(BaseModel):
+    """One audit entry."""
+
+    seq: int
+    occurred_at: dt.datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str | None = None
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class ChainRead(BaseModel):
+    """Result of verifying the chain."""
+
+    ok: bool
+    entries: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+
+
+@router.get("/events", summary="审计日志（按序号分页）", response_model=list[AuditRead])
+def audit_events(
+    after_seq: int = Query(0, ge=0, le=2**62),
+    limit: int = Query(100, ge=1, le=1000),
+    action: str | None = Query(None, max_length=64),
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+) -> list[AuditRead]:
+    """Return audit entries after ``after_seq``."""
+    ensure(principal, Capability.READ_AUDIT)
+    stmt = select(AuditEvent).where(AuditEvent.seq > after_seq).order_by(AuditEvent.seq).limit(limit)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    return [
+        AuditRead(
+            seq=e.seq,
+            occurred_at=e.occurred_at,
+            actor=e.actor,
+            action=e.action,
+            object_type=e.object_type,
+            object_id=e.object_id,
+            detail=e.detail,
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+        for e in session.scalars(stmt)
+    ]
+
+
+@router.get("/verify", summary="校验审计哈希链", response_model=ChainRead)
+def audit_verify(
+    principal: Principal = Depends(current_principal), session: Session = Depends(get_session)
+) -> ChainRead:
+    """Verify the whole chain."""
+    ensure(principal, Capability.READ_AUDIT)
+    check = service.verify(session)
+    return ChainRead(
+        ok=check.ok, entries=check.entries, first_bad_seq=check.first_bad_seq, reason=check.reason
+    )

@@ -1,0 +1,182 @@
+"""Consent (授权书) and the query log (查询记录): grant, revoke, check, log, and 谁查询了我."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from xinyong.audit import service as audit
+from xinyong.auth.access import ReadAccess, access_policy, query_log_keep_until
+from xinyong.auth.models import Authorisation, QueryLog
+from xinyong.auth.principal import Principal
+from xinyong.db import utcnow
+from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
+from xinyong.policy.loader import Policy
+from xinyong.records.disclosure import add_months
+
+
+def grant(
+    session: Session,
+    principal: Principal,
+    *,
+    grantee_organisation: str,
+    purpose: str,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    policy: Policy,
+) -> Authorisation:
+    """Record the subject's authorisation of a named party, for a purpose and a period."""
+    if principal.subject_id is None:
+        raise Forbidden("只有信用主体本人可以授权", code="consent.not_subject")
+    grantee = grantee_organisation.strip()
+    if not grantee or not purpose.strip():
+        raise Invalid("须写明被授权方和查询用途", code="consent.incomplete")
+    if valid_to < valid_from:
+        raise Invalid("授权截止日期不能早于开始日期", code="consent.bad_period")
+    limit = access_policy(policy).authorisation_max_months
+    if valid_to > add_months(valid_from, limit):
+        raise Invalid(f"授权期限不得超过 {limit} 个月", code="consent.too_long")
+    row = Authorisation(
+        subject_id=principal.subject_id,
+        grantee_organisation=grantee,
+        purpose=purpose.strip(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        created_by=principal.actor,
+    )
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="consent.grant",
+        object_type="authorisation",
+        object_id=row.id,
+        detail={
+            "subject_id": row.subject_id,
+            "grantee": grantee,
+            "purpose": row.purpose,
+            "valid_from": valid_from.isoformat(),
+            "valid_to": valid_to.isoformat(),
+        },
+    )
+    return row
+
+
+def revoke(session: Session, principal: Principal, authorisation_id: int) -> Authorisation:
+    """Revoke one of the subject's own authorisations."""
+    row = session.get(Authorisation, authorisation_id)
+    if row is None or row.subject_id != principal.subject_id:
+        raise NotFound("未找到该授权", code="consent.not_found")
+    if row.revoked_at is not None:
+        raise Conflict("该授权已撤销", code="consent.already_revoked")
+    row.revoked_at = utcnow()
+    row.revoked_by = principal.actor
+    session.flush()
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="consent.revoke",
+        object_type="authorisation",
+        object_id=row.id,
+        detail={"subject_id": row.subject_id, "grantee": row.grantee_organisation},
+    )
+    return row
+
+
+def of_subject(session: Session, subject_id: int) -> list[Authorisation]:
+    """Return a subject's authorisations, newest first."""
+    return list(
+        session.scalars(
+            select(Authorisation)
+            .where(Authorisation.subject_id == subject_id)
+            .order_by(Authorisation.id.desc())
+        )
+    )
+
+
+def valid_for(
+    session: Session, subject_id: int, organisation: str | None, on: dt.date
+) -> Authorisation | None:
+    """Return a valid, unrevoked authorisation of ``organisation`` for the subject on ``on``."""
+    if not organisation:
+        return None
+    return session.scalar(
+        select(Authorisation)
+        .where(
+            Authorisation.subject_id == subject_id,
+            Authorisation.grantee_organisation == organisation,
+            Authorisation.revoked_at.is_(None),
+            Authorisation.valid_from <= on,
+            Authorisation.valid_to >= on,
+        )
+        .order_by(Authorisation.valid_to.desc())
+        .limit(1)
+    )
+
+
+def log_read(
+    session: Session,
+    principal: Principal,
+    *,
+    subject_id: int,
+    access: ReadAccess,
+    what: str,
+    items: int,
+    policy: Policy,
+    on: dt.date,
+) -> QueryLog | None:
+    """Write the query-log entry and the audit row of a non-public read (nothing for public reads)."""
+    if not access.logged:
+        return None
+    entry = QueryLog(
+        actor=principal.actor,
+        role=principal.role.value,
+        organisation=principal.organisation,
+        subject_id=subject_id,
+        what=what,
+        purpose=access.purpose,
+        basis=access.basis.value,
+        basis_ref=access.basis_ref,
+        items=items,
+        keep_until=query_log_keep_until(policy, on),
+    )
+    session.add(entry)
+    session.flush()
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="file.read",
+        object_type="subject",
+        object_id=subject_id,
+        detail={
+            "what": what,
+            "audience": access.audience.value,
+            "basis": access.basis.value,
+            "basis_ref": access.basis_ref,
+            "purpose": access.purpose,
+            "items": items,
+            "query_log_id": entry.id,
+        },
+    )
+    return entry
+
+
+def queries_of(
+    session: Session, subject_id: int, *, limit: int = 50, offset: int = 0, include_self: bool = False
+) -> tuple[int, list[QueryLog]]:
+    """Return who read the subject's non-public information (谁查询了我), newest first, with the total."""
+    where = [QueryLog.subject_id == subject_id]
+    if not include_self:
+        where.append(or_(QueryLog.basis != "self"))
+    total = session.scalar(select(func.count()).select_from(QueryLog).where(*where)) or 0
+    rows = session.scalars(
+        select(QueryLog)
+        .where(*where)
+        .order_by(QueryLog.occurred_at.desc(), QueryLog.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return total, list(rows)

@@ -1,0 +1,309 @@
+"""Record use cases: load disclosure facts in bulk and list the records an audience may see.
+
+Payload contract (for ingest and every writer of ``credit_record.payload``): keys are the catalog
+field ``name`` (e.g. ``CF_CFLB``); dates are ISO ``YYYY-MM-DD`` strings; ``multi_enum`` values are lists
+of canonical labels (a ``、``/``,``/``;`` separated string is also read); amounts are numbers (万元).
+Personal ID numbers (``id_number`` fields) are never stored in the payload in clear — only masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
+
+from xinyong.departments.models import Department
+from xinyong.policy.loader import Policy
+from xinyong.policy.schemas import CatalogItem
+from xinyong.records.disclosure import Audience, Disclosure, Listing, RecordFacts, StatusEvent, decide
+from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.subjects.models import Subject
+
+# Catalog items that are serious-dishonesty lists (their listing extends Zhejiang retention).
+SERIOUS_LIST_SECTION = "严重失信"
+_SPLIT = re.compile(r"[、,，;；/|]+")
+
+
+def role_value(item: CatalogItem | None, payload: dict[str, Any], role: str) -> Any:
+    """Return the payload value of the field playing ``role`` in the catalog item, or ``None``."""
+    if item is None:
+        return None
+    name = item.roles.get(role)  # type: ignore[call-overload]
+    return None if name is None else payload.get(name)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """Read a payload date (ISO text or a date)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def as_labels(value: Any) -> tuple[str, ...]:
+    """Read a payload multi-value (list or separated text)."""
+    if value is None:
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(p.strip() for p in _SPLIT.split(str(value)) if p.strip())
+
+
+def as_float(value: Any) -> float | None:
+    """Read a payload amount."""
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def procedure_of(item: CatalogItem | None, payload: dict[str, Any]) -> str | None:
+    """Return the procedure (普通程序/简易程序) of a penalty if the payload carries one."""
+    if item is None:
+        return None
+    for f in item.fields:
+        if f.enum_ref == "procedure" and payload.get(f.name):
+            return str(payload[f.name])
+    return None
+
+
+# Roles of catalog fields that identify the subject (shown in 基础信息, not repeated per item).
+_IDENTITY_ROLES = (
+    "subject_name",
+    "subject_category",
+    "uscc",
+    "reg_no",
+    "org_code",
+    "person_id",
+    "person_id_type",
+)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def display_fields(item: CatalogItem | None, payload: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Return (name, label, text) of the displayable fields: catalog order, no identity or restricted fields."""
+    if item is None:
+        return []
+    hidden = {item.roles[r] for r in _IDENTITY_ROLES if r in item.roles}
+    out = []
+    for f in item.fields:
+        if f.name in hidden or f.disclosure == "restricted":
+            continue
+        value = payload.get(f.name)
+        if value is None or value == "" or value == []:
+            continue
+        out.append((f.name, f.label, _text(value)))
+    return out
+
+
+def mask_personal_fields(item: CatalogItem, payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the payload with every ``id_number`` field masked (payloads never hold clear ID numbers).
+
+    Writers of ``credit_record.payload`` (ingest) call this before storing; the clear number is only
+    kept encrypted on the subject's identifier (浙江条例第二十条, spec §11.3).
+    """
+    out = dict(payload)
+    for f in item.fields:
+        value = out.get(f.name)
+        if f.type == "id_number" and isinstance(value, str) and value.strip() and "*" not in value:
+            clean = value.strip().upper()
+            out[f.name] = (
+                clean[:6] + "*" * max(len(clean) - 10, 0) + clean[-4:]
+                if len(clean) > 10
+                else "*" * len(clean)
+            )
+    return out
+
+
+def facts_of(
+    record: CreditRecord,
+    *,
+    subject_kind: str,
+    domain: str | None,
+    events: Sequence[StatusEvent],
+    listings: Sequence[Listing],
+    policy: Policy,
+) -> RecordFacts:
+    """Build the disclosure facts of one record."""
+    item = policy.catalog.get(record.catalog_item)
+    payload = record.payload or {}
+    return RecordFacts(
+        catalog_item=record.catalog_item,
+        subject_kind=subject_kind,
+        polarity=record.polarity,
+        decision_on=record.decision_on,
+        severity=record.severity,
+        valid_to=record.valid_to,
+        publication_end=as_date(role_value(item, payload, "publication_end")),
+        list_end=as_date(role_value(item, payload, "list_end")),
+        penalty_types=as_labels(role_value(item, payload, "penalty_types")),
+        procedure=procedure_of(item, payload),
+        fine_wan=as_float(role_value(item, payload, "fine_wan")),
+        domain=domain,
+        sentence_end=as_date(role_value(item, payload, "sentence_end")),
+        events=tuple(events),
+        subject_listings=tuple(listings),
+    )
+
+
+def serious_list_items(policy: Policy) -> list[str]:
+    """Return the catalog items that are serious-dishonesty lists."""
+    return [
+        i.id for i in policy.catalog.values() if i.section == SERIOUS_LIST_SECTION and "list_end" in i.roles
+    ]
+
+
+def latest_only() -> Any:
+    """Return a clause keeping only the newest version of each record (none supersedes it)."""
+    newer = aliased(CreditRecord)
+    return ~exists().where(newer.supersedes_id == CreditRecord.id)
+
+
+def _events(session: Session, record_ids: Sequence[int]) -> dict[int, list[StatusEvent]]:
+    out: dict[int, list[StatusEvent]] = defaultdict(list)
+    for chunk_start in range(0, len(record_ids), 500):
+        chunk = record_ids[chunk_start : chunk_start + 500]
+        rows = session.execute(
+            select(RecordEvent.record_id, RecordEvent.kind, RecordEvent.effective_on)
+            .where(RecordEvent.record_id.in_(chunk))
+            .order_by(RecordEvent.effective_on, RecordEvent.id)
+        )
+        for rid, kind, on in rows:
+            out[rid].append(StatusEvent(kind, on))
+    return out
+
+
+def listings_of(session: Session, subject_ids: Iterable[int], policy: Policy) -> dict[int, list[Listing]]:
+    """Return each subject's serious-dishonesty listing periods (for retention extension)."""
+    items = serious_list_items(policy)
+    ids = list(set(subject_ids))
+    out: dict[int, list[Listing]] = defaultdict(list)
+    if not items or not ids:
+        return out
+    rows = session.scalars(
+        select(CreditRecord).where(
+            CreditRecord.subject_id.in_(ids), CreditRecord.catalog_item.in_(items), latest_only()
+        )
+    ).all()
+    events = _events(session, [r.id for r in rows])
+    for r in rows:
+        if r.decision_on is None:
+            continue
+        item = policy.catalog.get(r.catalog_item)
+        end = as_date(role_value(item, r.payload or {}, "list_end"))
+        for e in events.get(r.id, []):
+            if e.kind in ("list_removed", "deleted", "repaired") and (end is None or e.effective_on < end):
+                end = e.effective_on
+        out[r.subject_id].append(Listing(r.decision_on, end))
+    return out
+
+
+def load_facts(session: Session, records: Sequence[CreditRecord], policy: Policy) -> dict[int, RecordFacts]:
+    """Load the disclosure facts of many records with their events, subjects and departments."""
+    if not records:
+        return {}
+    subject_ids = {r.subject_id for r in records}
+    kinds: dict[int, str] = dict(
+        session.execute(select(Subject.id, Subject.kind).where(Subject.id.in_(subject_ids))).all()
+    )
+    dept_ids = {r.department_id for r in records}
+    domains: dict[int, str | None] = dict(
+        session.execute(select(Department.id, Department.domain).where(Department.id.in_(dept_ids))).all()
+    )
+    events = _events(session, [r.id for r in records])
+    listings = listings_of(session, subject_ids, policy)
+    return {
+        r.id: facts_of(
+            r,
+            subject_kind=kinds.get(r.subject_id, ""),
+            domain=domains.get(r.department_id),
+            events=events.get(r.id, []),
+            listings=listings.get(r.subject_id, []),
+            policy=policy,
+        )
+        for r in records
+    }
+
+
+@dataclass(frozen=True)
+class VisibleRecord:
+    """A record together with its disclosure decision."""
+
+    record: CreditRecord
+    disclosure: Disclosure
+
+
+def decide_records(
+    session: Session, records: Sequence[CreditRecord], audience: Audience, on: dt.date, policy: Policy
+) -> list[VisibleRecord]:
+    """Decide every record for ``audience`` on ``on`` (all of them, shown or not)."""
+    facts = load_facts(session, records, policy)
+    return [VisibleRecord(r, decide(facts[r.id], audience, on, policy)) for r in records]
+
+
+def subject_records(session: Session, subject_id: int) -> list[CreditRecord]:
+    """Return the newest version of every record of a subject, newest decision first."""
+    return list(
+        session.scalars(
+            select(CreditRecord)
+            .where(CreditRecord.subject_id == subject_id, latest_only())
+            .order_by(CreditRecord.decision_on.desc(), CreditRecord.id.desc())
+        )
+    )
+
+
+def visible_records(
+    session: Session, subject_id: int, audience: Audience, on: dt.date, policy: Policy
+) -> list[VisibleRecord]:
+    """Return the subject's records that ``audience`` may see on ``on``, each with its decision."""
+    decided = decide_records(session, subject_records(session, subject_id), audience, on, policy)
+    return [v for v in decided if v.disclosure.shown]
+
+
+def counted_records(session: Session, subject_id: int, on: dt.date, policy: Policy) -> list[CreditRecord]:
+    """Return the records evaluation and checks may use on ``on`` (not repaired, deleted or expired)."""
+    decided = decide_records(
+        session, subject_records(session, subject_id), Audience.CREDIT_CENTRE, on, policy
+    )
+    return [v.record for v in decided if v.disclosure.counted]
+
+
+def versions_of(session: Session, record: CreditRecord) -> list[CreditRecord]:
+    """Return every version of a record (same ``record_key``), oldest first."""
+    return list(
+        session.scalars(
+            select(CreditRecord)
+            .where(CreditRecord.record_key == record.record_key)
+            .order_by(CreditRecord.version)
+        )
+    )
+
+
+def events_of(session: Session, record_id: int) -> list[RecordEvent]:
+    """Return a record's status events, oldest first."""
+    return list(
+        session.scalars(
+            select(RecordEvent)
+            .where(RecordEvent.record_id == record_id)
+            .order_by(RecordEvent.effective_on, RecordEvent.id)
+        )
+    )

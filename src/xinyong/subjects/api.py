@@ -1,0 +1,62 @@
+"""Endpoints: the credit file (一户一档) and subject search."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.api import today
+from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
+from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.errors import Forbidden
+from xinyong.runtime import Runtime
+from xinyong.subjects import search as search_service
+from xinyong.subjects.credit_file import build_credit_file
+from xinyong.subjects.schemas import CreditFile, SearchPage
+
+router = APIRouter(prefix="/api/v1", tags=["信用档案"])
+
+# Roles that may look at a file as it stood on another day (reproducing what was shown then).
+_AS_OF_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
+@router.get("/subjects", summary="检索信用主体（代码精确查询或名称片段）", response_model=SearchPage)
+async def search_subjects(
+    request: Request,
+    q: str = Query(
+        ..., min_length=1, max_length=100, description="统一社会信用代码、身份证号或名称片段（至少 2 个字）"
+    ),
+    page: int = Query(1, ge=1, le=10),
+    size: int = Query(20, ge=1, le=search_service.MAX_PAGE_SIZE),
+) -> SearchPage:
+    """Search subjects; natural persons appear only to government callers."""
+    runtime = get_runtime(request)
+    with runtime.sessions() as session:
+        principal = resolve_principal(request, session) if has_credentials(request) else ANONYMOUS
+        result = search_service.search(
+            session, runtime.keys, runtime.policy, principal, q, page=page, size=size
+        )
+        session.commit()
+    return result
+
+
+@router.get("/subjects/{code}", summary="信用档案（按查询者身份可见）", response_model=CreditFile)
+def credit_file(
+    code: str,
+    purpose: str | None = Query(
+        None, max_length=64, description="部门依职责查询时的查询情形（如 licensing）"
+    ),
+    on: dt.date | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> CreditFile:
+    """Return the credit file of the subject with ``code`` (USCC or 身份证) as the caller may see it."""
+    if on is not None and principal.role not in _AS_OF_ROLES:
+        raise Forbidden("只有信用中心和审计人员可以查看历史日期的档案", code="file.as_of_forbidden")
+    return build_credit_file(
+        session, runtime.keys, runtime.policy, principal, code, purpose=purpose, on=on or today(runtime)
+    )

@@ -1,0 +1,230 @@
+"""Credit-file assembly (一户一档): the subject's records in the national report's sections, as the
+caller may see them, each with its provenance and — for authorised viewers — its version history.
+
+Every non-public read is written to the query log and the audit chain (浙江条例第二十条).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.auth import consent
+from xinyong.auth.access import ReadAccess, access_policy, read_access
+from xinyong.auth.principal import Principal, Role
+from xinyong.departments.models import Department
+from xinyong.errors import NotFound
+from xinyong.kit.crypto import KeyRing
+from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
+from xinyong.records.disclosure import AUDIENCE_LABELS, Audience
+from xinyong.records.models import CreditRecord
+from xinyong.subjects.models import IdentifierScheme, Subject, SubjectKind
+from xinyong.subjects.schemas import (
+    SECTIONS,
+    CreditFile,
+    DisclosureRead,
+    EventRead,
+    FieldValue,
+    FileItem,
+    FileSection,
+    Provenance,
+    SubjectBasics,
+    VersionRead,
+    Viewer,
+)
+from xinyong.subjects.service import find_by_code
+
+
+def masked_id(subject: Subject) -> str | None:
+    """Return the masked ID number of a natural person (the clear number is never displayed)."""
+    for ident in subject.identifiers:
+        if ident.scheme == IdentifierScheme.ID_CARD:
+            return ident.masked
+    return None
+
+
+def basics(subject: Subject, policy: Policy) -> SubjectBasics:
+    """Return the 基础信息 section of a subject."""
+    return SubjectBasics(
+        name=subject.name,
+        kind=subject.kind,
+        uscc=subject.uscc,
+        id_masked=masked_id(subject),
+        region_code=subject.region_code,
+        region_name=policy.region_name(subject.region_code),
+        legal_rep=subject.legal_rep,
+        industry=subject.industry,
+        established_on=subject.established_on,
+        status=subject.status,
+    )
+
+
+def _versions(session: Session, record: CreditRecord) -> list[VersionRead]:
+    versions = records_service.versions_of(session, record)
+    out = []
+    prev: dict[str, Any] | None = None
+    for v in versions:
+        payload = v.payload or {}
+        changed = (
+            []
+            if prev is None
+            else sorted(k for k in set(prev) | set(payload) if prev.get(k) != payload.get(k))
+        )
+        out.append(
+            VersionRead(
+                record_id=v.id,
+                version=v.version,
+                content_hash=v.content_hash,
+                received_at=v.first_received_at,
+                supersedes_id=v.supersedes_id,
+                changed_fields=changed,
+            )
+        )
+        prev = payload
+    return out
+
+
+def resolve_access(
+    session: Session,
+    principal: Principal,
+    subject: Subject,
+    *,
+    purpose: str | None,
+    on: dt.date,
+    policy: Policy,
+) -> ReadAccess:
+    """Return how ``principal`` reads ``subject`` (checks authorisation and duty scope)."""
+    authorisation = None
+    if principal.role in (Role.BANK, Role.SUBJECT) and principal.subject_id != subject.id:
+        found = consent.valid_for(session, subject.id, principal.organisation, on)
+        authorisation = (found.id, found.purpose) if found is not None else None
+    return read_access(
+        principal,
+        subject_id=subject.id,
+        subject_region=subject.region_code,
+        purpose=purpose,
+        authorisation=authorisation,
+        policy=access_policy(policy),
+    )
+
+
+def build_credit_file(
+    session: Session,
+    keys: KeyRing,
+    policy: Policy,
+    principal: Principal,
+    code: str,
+    *,
+    purpose: str | None = None,
+    on: dt.date,
+) -> CreditFile:
+    """Assemble the credit file of the subject with ``code`` as ``principal`` may see it on ``on``."""
+    subject = find_by_code(session, keys, code)
+    if subject is None:
+        raise NotFound("未找到该信用主体", code="subject.not_found")
+    access = resolve_access(session, principal, subject, purpose=purpose, on=on, policy=policy)
+    if access.audience == Audience.PUBLIC and subject.kind == SubjectKind.NATURAL_PERSON.value:
+        # 浙江条例第十五条: natural persons are not public; do not even confirm that the file exists.
+        raise NotFound("未找到该信用主体", code="subject.not_found")
+    records = records_service.subject_records(session, subject.id)
+    decided = [
+        v
+        for v in records_service.decide_records(session, records, access.audience, on, policy)
+        if v.disclosure.shown
+    ]
+    departments = {
+        d.id: d
+        for d in session.scalars(
+            select(Department).where(Department.id.in_({v.record.department_id for v in decided}))
+        )
+    }
+    authorised_view = access.audience != Audience.PUBLIC
+    by_section: dict[str, list[FileItem]] = defaultdict(list)
+    for v in decided:
+        r, d = v.record, v.disclosure
+        item = policy.catalog.get(r.catalog_item)
+        dept = departments.get(r.department_id)
+        payload = r.payload or {}
+        authority = records_service.role_value(item, payload, "authority")
+        file_item = FileItem(
+            record_id=r.id,
+            catalog_item=r.catalog_item,
+            catalog_name=item.name if item else r.catalog_item,
+            polarity=r.polarity,
+            severity=r.severity,
+            version=r.version,
+            provenance=Provenance(
+                department_code=dept.code if dept else None,
+                department_name=dept.name if dept else None,
+                authority=str(authority) if authority else None,
+                document_no=r.document_no,
+                decision_on=r.decision_on,
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                first_received_at=r.first_received_at,
+                last_received_at=r.last_received_at,
+                batch_id=r.batch_id,
+            ),
+            fields=[
+                FieldValue(name=n, label=lbl, value=v)
+                for n, lbl, v in records_service.display_fields(item, payload)
+            ],
+            disclosure=DisclosureRead(
+                reason_code=d.reason_code,
+                reason=d.reason,
+                public_until=d.public_until,
+                marks=d.marks,
+                shared=d.shared,
+                counted=d.counted,
+                regime_id=d.regime_id,
+            ),
+            versions=_versions(session, r) if authorised_view else None,
+            events=[
+                EventRead(kind=e.kind, effective_on=e.effective_on, reason=e.reason)
+                for e in records_service.events_of(session, r.id)
+                if e.effective_on <= on
+            ]
+            if authorised_view
+            else None,
+        )
+        by_section[item.section if item else "其他"].append(file_item)
+    consent.log_read(
+        session,
+        principal,
+        subject_id=subject.id,
+        access=access,
+        what="credit_file",
+        items=len(decided),
+        policy=policy,
+        on=on,
+    )
+    sections = [
+        FileSection(name=name, count=len(by_section[name]), items=by_section[name]) for name in SECTIONS
+    ]
+    return CreditFile(
+        code=subject.uscc or (masked_id(subject) or ""),
+        as_of=on,
+        policy_hash=policy.hash,
+        viewer=Viewer(
+            role=principal.role.value,
+            audience=access.audience.value,
+            audience_label=AUDIENCE_LABELS[access.audience],
+            basis=access.basis.value,
+            purpose=access.purpose,
+        ),
+        basics=basics(subject, policy),
+        summary={s.name: s.count for s in sections},
+        sections=sections,
+        notice=_notice(access),
+    )
+
+
+def _notice(access: ReadAccess) -> str:
+    if access.audience == Audience.PUBLIC:
+        return "以下为依法公开的信用信息；非公开信息须依职责或经主体授权查询。"
+    return f"本次查询依据：{access.purpose}（{AUDIENCE_LABELS[access.audience]}），已记入查询记录。"

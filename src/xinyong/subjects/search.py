@@ -1,0 +1,127 @@
+"""Subject search: exact by code, or by a Chinese name fragment — ranked, capped, paginated, and
+showing only what the viewer may see (natural persons never appear in public search)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from xinyong.auth import consent
+from xinyong.auth.access import Basis, Capability, ReadAccess, can
+from xinyong.auth.principal import Principal
+from xinyong.errors import Invalid
+from xinyong.kit import ids
+from xinyong.kit.crypto import KeyRing
+from xinyong.kit.text import normalize_name
+from xinyong.policy.loader import Policy
+from xinyong.records.disclosure import Audience
+from xinyong.subjects import queries
+from xinyong.subjects.credit_file import masked_id
+from xinyong.subjects.models import Subject, SubjectKind
+from xinyong.subjects.schemas import SearchHit, SearchPage
+from xinyong.subjects.service import find_by_code
+
+# At most this many name matches are ranked; a fragment such as 有限公司 matches most of the city.
+SEARCH_CAP = 100
+MAX_PAGE_SIZE = 50
+
+
+def looks_like_code(q: str) -> bool:
+    """Tell whether ``q`` is a USCC, an ID number, an organisation code or a registration number."""
+    cleaned = ids.normalize_uscc(q)
+    if len(cleaned) == 18:
+        return ids.is_valid_uscc(cleaned) or ids.is_valid_ric(cleaned)
+    return len(cleaned) in (9, 15) and cleaned.isalnum() and any(c.isdigit() for c in cleaned)
+
+
+def _hit(
+    subject_name: str, kind: str, uscc: str | None, region: str | None, status: str, policy: Policy
+) -> SearchHit:
+    return SearchHit(
+        name=subject_name,
+        kind=kind,
+        code=uscc,
+        region_code=region,
+        region_name=policy.region_name(region),
+        status=status,
+    )
+
+
+def search(
+    session: Session,
+    keys: KeyRing,
+    policy: Policy,
+    principal: Principal,
+    q: str,
+    *,
+    page: int = 1,
+    size: int = 20,
+    on: dt.date | None = None,
+) -> SearchPage:
+    """Search subjects by code or name for ``principal`` (government callers' person hits are logged)."""
+    on = on or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    q = q.strip()
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    persons_ok = can(principal, Capability.SEARCH_PERSONS)
+    if looks_like_code(q):
+        subject = find_by_code(session, keys, q)
+        visible = subject is not None and (
+            subject.kind != SubjectKind.NATURAL_PERSON.value
+            or persons_ok
+            or subject.id == principal.subject_id
+        )
+        items = [_from_subject(subject, policy)] if visible and subject is not None and page == 1 else []
+        if (
+            items
+            and subject is not None
+            and subject.kind == SubjectKind.NATURAL_PERSON.value
+            and subject.id != principal.subject_id
+        ):
+            _log_person_hits(session, policy, principal, [subject.id], on)
+        return SearchPage(
+            q=q, mode="code", page=page, size=size, total=1 if visible else 0, capped=False, items=items
+        )
+    if len(normalize_name(q)) < queries.MIN_QUERY_CHARS:
+        raise Invalid(f"请至少输入 {queries.MIN_QUERY_CHARS} 个字", code="search.too_short")
+    found = queries.name_candidates(session, q, include_persons=persons_ok, cap=SEARCH_CAP + 1)
+    capped = len(found) > SEARCH_CAP
+    found = found[:SEARCH_CAP]
+    window = queries.hits(session, [i for i, _ in found[(page - 1) * size : page * size]])
+    person_ids = [h.id for h in window if h.kind == SubjectKind.NATURAL_PERSON.value]
+    masks = {s.id: masked_id(s) for s in queries.by_ids(session, person_ids)} if person_ids else {}
+    if person_ids:
+        _log_person_hits(session, policy, principal, person_ids, on)
+    items = []
+    for h in window:
+        hit = _hit(h.name, h.kind, h.uscc, h.region_code, h.status, policy)
+        if h.id in masks:
+            hit.id_masked = masks[h.id]
+        items.append(hit)
+    return SearchPage(q=q, mode="name", page=page, size=size, total=len(found), capped=capped, items=items)
+
+
+def _log_person_hits(
+    session: Session, policy: Policy, principal: Principal, subject_ids: list[int], on: dt.date
+) -> None:
+    """Log that a government caller saw natural persons (name and masked ID) in search results."""
+    access = ReadAccess(Audience.DEPARTMENT, Basis.DUTY, "信用主体检索")
+    for sid in subject_ids:
+        consent.log_read(
+            session,
+            principal,
+            subject_id=sid,
+            access=access,
+            what="search_hit",
+            items=0,
+            policy=policy,
+            on=on,
+        )
+
+
+def _from_subject(subject: Subject, policy: Policy) -> SearchHit:
+    hit = _hit(subject.name, subject.kind, subject.uscc, subject.region_code, subject.status, policy)
+    hit.id_masked = masked_id(subject)
+    return hit
