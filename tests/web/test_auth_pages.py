@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from tests.web.conftest import HTML, form_token, sign_in
 from tests.web.seed import PASSWORD, Seeded
-from xinyong.audit.models import AuditEvent
+from xinyong.auth.models import QueryLog
 
 
 def test_login_without_csrf_token_is_refused(client: TestClient, seeded: Seeded) -> None:
@@ -21,7 +21,7 @@ def test_login_without_csrf_token_is_refused(client: TestClient, seeded: Seeded)
 def test_login_with_forged_token_is_refused(client: TestClient, seeded: Seeded) -> None:
     page = client.get("/login", headers=HTML)
     token = form_token(page.text)
-    client.cookies.set("xy_csrf", "another-browser")
+    client.cookies.set("xy_form", "another-browser")
     resp = client.post(
         "/login", data={"username": "hongda", "password": PASSWORD, "csrf_token": token}, headers=HTML
     )
@@ -91,17 +91,18 @@ def test_open_redirect_is_refused(client: TestClient, seeded: Seeded) -> None:
     assert resp.headers["location"] == "/me"
 
 
-def test_government_view_shows_history_and_is_audited(
+def test_government_view_needs_a_duty_purpose_and_is_logged(
     client: TestClient, seeded: Seeded, session: Session
 ) -> None:
-    sign_in(client, "centre-admin", PASSWORD)
-    resp = client.get(f"/console/subjects/{seeded.firm.uscc}", headers=HTML)
-    assert resp.status_code == 200
-    assert "版本与来源" in resp.text
-    assert "台税欠〔2026〕9号" in resp.text
-    assert "objection_opened" in resp.text
-    reads = session.scalars(select(AuditEvent).where(AuditEvent.action == "web.subject_file_read")).all()
-    assert [r.object_id for r in reads] == [str(seeded.firm.id)]
+    sign_in(client, "scjg-officer", PASSWORD)
+    public = client.get(f"/console/subjects/{seeded.firm.uscc}", headers=HTML)
+    assert public.status_code == 200
+    assert "台税欠〔2026〕9号" not in public.text  # no purpose given: the public view only
+    duty = client.get(f"/console/subjects/{seeded.firm.uscc}", params={"purpose": "licensing"}, headers=HTML)
+    assert "台税欠〔2026〕9号" in duty.text
+    assert "提出异议（异议中）" in duty.text  # the status history is shown to departments
+    logged = session.scalars(select(QueryLog).where(QueryLog.subject_id == seeded.firm.id)).all()
+    assert [q.purpose for q in logged] == ["行政许可"]
 
 
 def test_logout_needs_csrf(client: TestClient, seeded: Seeded) -> None:

@@ -118,6 +118,43 @@ def test_objection_marks_the_record_and_reaches_the_department(client: TestClien
     assert 'data-case="objection-' in client.get("/console/queue", headers=HTML).text
 
 
+def test_authorisation_grant_revoke_and_who_looked(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    page = client.get("/me/authorisations", headers=HTML)
+    resp = client.post(
+        "/me/authorisations",
+        data={
+            "csrf_token": form_token(page.text),
+            "grantee": "台州银行",
+            "purpose": "贷款审批",
+            "valid_from": "2026-01-01",
+            "valid_to": "2026-03-01",
+        },
+        headers=HTML,
+    )
+    assert "台州银行" in resp.text
+    too_long = client.post(
+        "/me/authorisations",
+        data={
+            "csrf_token": form_token(resp.text),
+            "grantee": "某公司",
+            "purpose": "合作",
+            "valid_from": "2026-01-01",
+            "valid_to": "2028-01-01",
+        },
+        headers=HTML,
+    )
+    assert "授权期限不得超过" in too_long.text
+    client.cookies.clear()
+    sign_in(client, "scjg-officer", PASSWORD)
+    client.get(f"/console/subjects/{seeded.firm.uscc}", params={"purpose": "daily_supervision"}, headers=HTML)
+    client.cookies.clear()
+    sign_in(client, "hongda", PASSWORD)
+    who = client.get("/me/queries", headers=HTML)
+    assert seeded.department.name in who.text
+    assert "日常监督管理" in who.text
+
+
 def test_overdue_cases_are_highlighted_first(client: TestClient, seeded: Seeded, session: Session) -> None:
     sign_in(client, "hongda", PASSWORD)
     case_id = _file_repair(client, seeded)

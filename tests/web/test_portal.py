@@ -68,8 +68,7 @@ def test_natural_person_page_is_not_public(client: TestClient, seeded: Seeded, r
     id_card = reveal_id_card(runtime.keys, seeded.person)
     assert id_card
     resp = client.get(f"/subjects/{id_card}", headers=HTML)
-    assert resp.status_code == 404
-    assert "自然人信用信息不向社会公开" in resp.text
+    assert resp.status_code == 404  # natural persons are never public; not even their existence
     assert "台市监处罚〔2026〕202号" not in resp.text
     by_name = client.get("/search", params={"q": "张三"}, headers=HTML)
     assert "未找到" in by_name.text
@@ -92,7 +91,7 @@ def test_penalty_publicity_with_filters(client: TestClient, seeded: Seeded) -> N
     other_county = client.get("/publicity/penalties", params={"region": "331024"}, headers=HTML)
     assert "台市监处罚〔2026〕101号" not in other_county.text
     old = client.get("/publicity/penalties", params={"until": "2000-01-01"}, headers=HTML)
-    assert "共 0 条" in old.text
+    assert "没有符合条件的信息" in old.text
     licences = client.get("/publicity/licences", headers=HTML)
     assert "台市监许〔2026〕55号" in licences.text
     assert "台市监处罚〔2026〕101号" not in licences.text
@@ -104,3 +103,11 @@ def test_lists_page(client: TestClient, seeded: Seeded) -> None:
     assert seeded.other.name in resp.text
     assert "台市监列严〔2026〕3号" in resp.text
     assert client.get("/lists/nope", headers=HTML).status_code == 404
+
+
+def test_pages_send_security_headers(client: TestClient) -> None:
+    resp = client.get("/", headers=HTML)
+    csp = resp.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert resp.headers["x-content-type-options"] == "nosniff"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
-from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.records.models import CreditRecord
 from xinyong.subjects.models import Subject
 
 
@@ -106,26 +106,6 @@ def intake(session: Session, policy: Policy, *, department_id: int | None = None
     )
 
 
-def history(session: Session, subject_id: int) -> tuple[list[CreditRecord], dict[int, list[RecordEvent]]]:
-    """Return every version of every record of a subject, with each record's status events."""
-    records = list(
-        session.scalars(
-            select(CreditRecord)
-            .where(CreditRecord.subject_id == subject_id)
-            .order_by(CreditRecord.record_key, CreditRecord.version)
-        )
-    )
-    events: dict[int, list[RecordEvent]] = {}
-    if records:
-        for ev in session.scalars(
-            select(RecordEvent)
-            .where(RecordEvent.record_id.in_([r.id for r in records]))
-            .order_by(RecordEvent.effective_on, RecordEvent.id)
-        ):
-            events.setdefault(ev.record_id, []).append(ev)
-    return records, events
-
-
 def bar(title: str, pairs: list[tuple[str, int]], *, horizontal: bool = False) -> dict[str, Any]:
     """Return an ECharts option for a bar chart of labelled counts."""
     labels = [p[0] for p in pairs]
@@ -163,5 +143,54 @@ def line(title: str, pairs: list[tuple[str, int]]) -> dict[str, Any]:
                 "symbolSize": 8,
                 "itemStyle": {"color": "#0b4f9c"},
             }
+        ],
+    }
+
+
+def stacked(title: str, groups: dict[str, dict[str, int]], *, horizontal: bool = True) -> dict[str, Any]:
+    """Return an ECharts option for a stacked bar of grade counts per group (county, industry)."""
+    names = list(groups)
+    series_names = sorted({g for counts in groups.values() for g in counts})
+    palette = ["#1b6b3a", "#0b4f9c", "#8a5a00", "#a4161a", "#5b5f97", "#4a5262"]
+    cat_axis = {"type": "category", "data": names, "axisLabel": {"interval": 0}}
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"bottom": 0},
+        "grid": {"left": 110 if horizontal else 50, "right": 20, "bottom": 50, "top": 40},
+        "xAxis": {"type": "value"} if horizontal else cat_axis,
+        "yAxis": cat_axis if horizontal else {"type": "value"},
+        "series": [
+            {
+                "name": grade,
+                "type": "bar",
+                "stack": "grades",
+                "data": [groups[n].get(grade, 0) for n in names],
+                "itemStyle": {"color": palette[i % len(palette)]},
+            }
+            for i, grade in enumerate(series_names)
+        ],
+    }
+
+
+def rates(title: str, rows: list[dict[str, Any]], keys: dict[str, str]) -> dict[str, Any]:
+    """Return an ECharts option comparing rates (0–1, shown in %) per department."""
+    names = [f"{r['department_code']} {r['period']}" for r in rows]
+    palette = ["#0b4f9c", "#1b6b3a", "#8a5a00", "#5b5f97", "#a4161a"]
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 50, "right": 20, "bottom": 90, "top": 40},
+        "xAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0, "rotate": 30}},
+        "yAxis": {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+        "series": [
+            {
+                "name": label,
+                "type": "bar",
+                "data": [None if r.get(k) is None else round(r[k] * 100, 1) for r in rows],
+                "itemStyle": {"color": palette[i % len(palette)]},
+            }
+            for i, (k, label) in enumerate(keys.items())
         ],
     }

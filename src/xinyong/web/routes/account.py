@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import get_session
 from xinyong.audit import service as audit
 from xinyong.auth import service as auth_service
-from xinyong.auth.deps import SESSION_COOKIE, SESSION_MAX_AGE_S, current_principal, session_serializer
+from xinyong.auth.deps import current_principal, end_session, start_session
 from xinyong.auth.principal import Principal, Role
 from xinyong.web import csrf
 from xinyong.web.templating import CONSOLE_ROLES, render
@@ -77,14 +77,7 @@ def login(
         session, actor=principal.actor, action="web.login", object_type="account", object_id=account.id
     )
     response = RedirectResponse(safe_next(next) or home_for(principal), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        session_serializer(request).dumps({"account_id": account.id}),
-        max_age=SESSION_MAX_AGE_S,
-        httponly=True,
-        samesite="lax",
-        secure=get_runtime(request).settings.env == "production",
-    )
+    start_session(request, response, account)
     return response
 
 
@@ -92,5 +85,5 @@ def login(
 def logout() -> RedirectResponse:
     """End the session."""
     response = RedirectResponse("/", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    end_session(response)
     return response

@@ -7,14 +7,14 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
-from xinyong.audit import service as audit
+from xinyong.auth.access import access_policy
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
+from xinyong.errors import Invalid
 from xinyong.runtime import Runtime
-from xinyong.subjects import service as subjects_service
 from xinyong.web import console_data, data
-from xinyong.web.templating import CONSOLE_ROLES, render
+from xinyong.web.templating import CONSOLE_ROLES, business_today, render
 
 router = APIRouter(prefix="/console")
 console_user = require(*CONSOLE_ROLES)
@@ -63,11 +63,15 @@ def subject_lookup(
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Find a subject for the government view."""
-    results = data.search(session, runtime.keys, q) if q else data.Page(items=[], total=0, page=1)
+    error = None
+    try:
+        results = data.search(session, runtime.keys, runtime.policy, principal, q)
+    except Invalid as exc:
+        results, error = None, exc.message
     return render(
         request,
         "console/subjects.html",
-        {"title": "主体档案", "section": "subjects", "q": q, "results": results},
+        {"title": "主体档案", "section": "subjects", "q": q, "results": results, "error": error},
     )
 
 
@@ -75,33 +79,35 @@ def subject_lookup(
 def subject_government_view(
     request: Request,
     code: str,
+    purpose: str | None = None,
     principal: Principal = Depends(console_user),
     session: Session = Depends(get_session),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
-    """Show a subject's full file for government use: every version, its provenance and status history."""
-    subject = subjects_service.get_by_code(session, runtime.keys, code)
-    view = data.subject_view(session, runtime.policy, subject, full=True)
-    records, events = console_data.history(session, subject.id)
-    audit.append(
+    """Show a subject's file for government use: with a duty purpose, non-public items, versions and events.
+
+    Officers name the duty scenario they read for (浙江条例第二十一条); the read is logged by the credit
+    file service. Without a purpose they see the public view.
+    """
+    file, sections = data.credit_file_of(
         session,
-        actor=principal.actor,
-        action="web.subject_file_read",
-        object_type="subject",
-        object_id=subject.id,
-        detail={"purpose": "政务履职查询", "via": "console"},
+        runtime.keys,
+        runtime.policy,
+        principal,
+        code,
+        on=business_today(runtime),
+        purpose=purpose or None,
     )
-    departments = {d.id: d.name for d in data.departments(session)}
     return render(
         request,
         "console/subject.html",
         {
-            "title": f"{subject.name} · 政务视图",
+            "title": f"{file.basics.name} · 政务视图",
             "section": "subjects",
-            "view": view,
-            "records": records,
-            "events": events,
-            "departments": departments,
-            "catalog": runtime.policy.catalog,
+            "file": file,
+            "sections": sections,
+            "code": code,
+            "purpose": purpose or "",
+            "scenarios": access_policy(runtime.policy).duty_scenarios,
         },
     )

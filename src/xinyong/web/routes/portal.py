@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.deps import current_principal
-from xinyong.auth.principal import Principal
-from xinyong.errors import NotFound
+from xinyong.auth.principal import ANONYMOUS, Principal
+from xinyong.errors import Invalid, NotFound
+from xinyong.records.publication import Filters
 from xinyong.runtime import Runtime
-from xinyong.subjects import service as subjects_service
 from xinyong.web import data
-from xinyong.web.templating import render
+from xinyong.web.templating import business_today, render
 
 router = APIRouter()
 
@@ -44,15 +44,15 @@ def search(
     session: Session = Depends(get_session),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
-    """List the subjects matching a name fragment or a code."""
-    results = data.search(session, runtime.keys, q, page)
-    regions = {s.region_code: runtime.policy.region_name(s.region_code) for s in results.items}
+    """List the subjects the public may find by a name fragment or a code."""
+    error = None
+    try:
+        results = data.search(session, runtime.keys, runtime.policy, ANONYMOUS, q, page)
+    except Invalid as exc:
+        results, error = None, exc.message
     template = "portal/_results.html" if request.headers.get("hx-request") else "portal/search.html"
-    return render(
-        request,
-        template,
-        {"title": f"“{q}”的查询结果" if q else "信用查询", "q": q, "results": results, "regions": regions},
-    )
+    title = f"“{q}”的查询结果" if q else "信用查询"
+    return render(request, template, {"title": title, "q": q, "results": results, "error": error})
 
 
 @router.get("/subjects/{code}", response_class=HTMLResponse)
@@ -63,13 +63,12 @@ def subject_page(
     session: Session = Depends(get_session),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
-    """Show a subject's public credit information (natural persons are never public)."""
-    subject = subjects_service.get_by_code(session, runtime.keys, code)
-    view = data.subject_view(session, runtime.policy, subject)
-    if not view.public:
-        raise NotFound("自然人信用信息不向社会公开", code="subject.not_public")
+    """Show a subject's public credit information (the public view, whoever is signed in)."""
+    file, sections = data.public_file(session, runtime.keys, runtime.policy, code, on=business_today(runtime))
     return render(
-        request, "portal/subject.html", {"title": f"{subject.name} · 信用信息", "view": view, "code": code}
+        request,
+        "portal/subject.html",
+        {"title": f"{file.basics.name} · 信用信息", "file": file, "sections": sections},
     )
 
 
@@ -81,7 +80,7 @@ def publicity(
     department: str | None = None,
     since: str | None = None,
     until: str | None = None,
-    page: int = Query(1, ge=1, le=10000),
+    page: int = Query(1, ge=1, le=250),
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session),
     runtime: Runtime = Depends(get_runtime),
@@ -90,15 +89,20 @@ def publicity(
     if kind not in PUBLICITY:
         raise NotFound("没有这一类公示", code="publicity.unknown")
     item, label = PUBLICITY[kind]
-    results = data.publication(
+    filters = Filters(
+        county=region or None,
+        department=department or None,
+        date_from=_date_or_none(since),
+        date_to=_date_or_none(until),
+    )
+    results = data.published(
         session,
         runtime.policy,
         [item],
-        region=region or None,
-        department=department or None,
-        since=_date_or_none(since),
-        until=_date_or_none(until),
+        on=business_today(runtime),
+        filters=filters,
         page=page,
+        in_force_only=kind == "licences",
     )
     return render(
         request,
@@ -126,16 +130,23 @@ def lists(
     request: Request,
     list_type: str,
     region: str | None = None,
-    page: int = Query(1, ge=1, le=10000),
+    page: int = Query(1, ge=1, le=250),
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
-    """List the entries of a red or black list, or 经营异常名录, now in force."""
-    if list_type not in data.LIST_ITEMS:
-        raise NotFound("没有这一名单", code="list.unknown")
-    label, items = data.LIST_ITEMS[list_type]
-    results = data.publication(session, runtime.policy, list(items), region=region or None, page=page)
+    """List the entries of the red list, the black list or 经营异常名录 now in force."""
+    items = data.items_of_list(runtime.policy, list_type)
+    label = data.LIST_TYPES[list_type]
+    results = data.published(
+        session,
+        runtime.policy,
+        items,
+        on=business_today(runtime),
+        filters=Filters(county=region or None),
+        page=page,
+        in_force_only=list_type == "red",
+    )
     return render(
         request,
         "portal/lists.html",
