@@ -37,6 +37,7 @@ def test_repair_reaches_the_queue_and_approval_ends_publication(page: Page, live
     case_id = page.url.rstrip("/").rsplit("/", 1)[-1]
     shot(page, "repair-submitted")
     page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("link", name="登录")).to_be_visible()  # signed out before going on
 
     sign_in(page, live_server, "scjg-officer", "/console/queue")
     row = page.locator(f'[data-case="repair-{case_id}"]')
