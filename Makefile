@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install demo test test-sqlite test-postgres check lint typecheck lock serve policy-check clean
+.PHONY: install web-assets demo test test-sqlite test-postgres check lint typecheck lock serve policy-check clean
 
 $(BIN)/xinyong: pyproject.toml requirements.lock
 	@command -v uv >/dev/null 2>&1 || $(PY) -m pip install -q uv
@@ -14,7 +14,17 @@ $(BIN)/xinyong: pyproject.toml requirements.lock
 	VIRTUAL_ENV=$(VENV) uv pip install -q --no-deps -e .
 	@touch $(BIN)/xinyong
 
-install: $(BIN)/xinyong  ## 只创建 .venv 并安装依赖
+VENDOR := src/xinyong/web/static/vendor
+
+install: $(BIN)/xinyong web-assets  ## 只创建 .venv 并安装依赖（含前端资源）
+
+web-assets: $(VENDOR)/.stamp  ## 按 package-lock.json 安装前端依赖并复制到 static/vendor/（本地提供，无 CDN）
+
+$(VENDOR)/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	@touch $@
 
 demo: install  ## 安装、建库、生成合成台州、装载并启动平台
 	$(BIN)/xinyong demo
@@ -38,4 +48,4 @@ policy-check: install
 	$(BIN)/xinyong policy check
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(VENDOR) var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

@@ -8,8 +8,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
+from starlette.responses import Response
 
 from xinyong import __version__
 from xinyong.app_deps import get_runtime
@@ -34,6 +36,7 @@ ROUTERS: tuple[str, ...] = (
     "xinyong.evaluation.api:router",
     "xinyong.sanctions.api:router",
     "xinyong.commitments.api:router",
+    "xinyong.web.routes:router",
 )
 
 
@@ -70,8 +73,12 @@ def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     return JSONResponse({"status": "ok" if ok else "unavailable", **checks}, status_code=200 if ok else 503)
 
 
-def _error_handler(_request: Request, exc: Exception) -> JSONResponse:
+def _error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, XinyongError)  # noqa: S101 - registered for this type only
+    from xinyong.web.templating import error_page, wants_html
+
+    if wants_html(request):
+        return error_page(request, exc)
     return JSONResponse(exc.to_dict(), status_code=exc.status)
 
 
@@ -96,6 +103,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_exception_handler(OverflowError, _out_of_range_handler)
     app.add_exception_handler(DataError, _out_of_range_handler)
     app.include_router(health)
+    from xinyong.web.templating import STATIC_DIR
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for spec in ROUTERS:
         module_name, _, attr = spec.partition(":")
         router = getattr(importlib.import_module(module_name), attr or "router")

@@ -1,0 +1,89 @@
+"""Sign-in and sign-out pages; the session is the signed ``xy_session`` cookie of ``xinyong.auth``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_session
+from xinyong.audit import service as audit
+from xinyong.auth import service as auth_service
+from xinyong.auth.deps import current_principal, end_session, start_session
+from xinyong.auth.principal import Principal, Role
+from xinyong.web import csrf
+from xinyong.web.templating import CONSOLE_ROLES, render
+
+router = APIRouter()
+
+
+def home_for(principal: Principal) -> str:
+    """Return where a signed-in person lands by default."""
+    if principal.role in CONSOLE_ROLES:
+        return "/console"
+    if principal.role == Role.SUBJECT:
+        return "/me"
+    return "/"
+
+
+def safe_next(target: str | None) -> str | None:
+    """Accept only a local path as a redirect target (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(
+    request: Request, principal: Principal = Depends(current_principal), next: str | None = None
+) -> HTMLResponse:
+    """Show the sign-in form."""
+    return render(request, "portal/login.html", {"title": "登录", "next": safe_next(next) or ""})
+
+
+@router.post("/login", response_model=None, dependencies=[Depends(csrf.verify)])
+def login(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "",
+    session: Session = Depends(get_session),
+) -> HTMLResponse | RedirectResponse:
+    """Check the password, start a session and go on to where the person was heading."""
+    account = auth_service.authenticate_password(session, username.strip(), password)
+    if account is None:
+        audit.append(
+            session,
+            actor="public:anonymous",
+            action="web.login_failed",
+            object_type="account",
+            detail={"username": username.strip()[:64]},
+        )
+        return render(
+            request,
+            "portal/login.html",
+            {
+                "title": "登录",
+                "next": safe_next(next) or "",
+                "error": "用户名或密码不正确",
+                "username": username,
+            },
+            status=401,
+        )
+    principal = auth_service.principal_for_account(account)
+    audit.append(
+        session, actor=principal.actor, action="web.login", object_type="account", object_id=account.id
+    )
+    response = RedirectResponse(safe_next(next) or home_for(principal), status_code=303)
+    start_session(request, response, account)
+    return response
+
+
+@router.post("/logout", dependencies=[Depends(csrf.verify)])
+def logout() -> RedirectResponse:
+    """End the session."""
+    response = RedirectResponse("/", status_code=303)
+    end_session(response)
+    return response

@@ -1,0 +1,113 @@
+"""Admin console (管理后台) for department officers, supervisors, the credit centre and auditors."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.access import access_policy
+from xinyong.auth.deps import require
+from xinyong.auth.principal import Principal, Role
+from xinyong.departments.models import Department
+from xinyong.errors import Invalid
+from xinyong.runtime import Runtime
+from xinyong.web import console_data, data
+from xinyong.web.templating import CONSOLE_ROLES, business_today, render
+
+router = APIRouter(prefix="/console")
+console_user = require(*CONSOLE_ROLES)
+
+
+def _scope(principal: Principal) -> int | None:
+    """Return the department an officer is limited to (others see every department)."""
+    return principal.department_id if principal.role == Role.OFFICER else None
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(
+    request: Request,
+    principal: Principal = Depends(console_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Show the ingestion dashboard: what each department sent, by item and month, and the batches."""
+    dept_id = _scope(principal)
+    summary = console_data.intake(session, runtime.policy, department_id=dept_id)
+    department = session.get(Department, dept_id) if dept_id else None
+    charts = {
+        "chart-by-dept": console_data.bar("各部门归集记录数", summary.by_department, horizontal=True),
+        "chart-by-item": console_data.bar("按信息类别", summary.by_item),
+        "chart-by-month": console_data.line("按月归集量", summary.by_month),
+    }
+    return render(
+        request,
+        "console/dashboard.html",
+        {
+            "title": "归集概览",
+            "section": "dashboard",
+            "summary": summary,
+            "charts": charts,
+            "department": department,
+        },
+    )
+
+
+@router.get("/subjects", response_class=HTMLResponse)
+def subject_lookup(
+    request: Request,
+    q: str = "",
+    principal: Principal = Depends(console_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Find a subject for the government view."""
+    error = None
+    try:
+        results = data.search(session, runtime.keys, runtime.policy, principal, q)
+    except Invalid as exc:
+        results, error = None, exc.message
+    return render(
+        request,
+        "console/subjects.html",
+        {"title": "主体档案", "section": "subjects", "q": q, "results": results, "error": error},
+    )
+
+
+@router.get("/subjects/{code}", response_class=HTMLResponse)
+def subject_government_view(
+    request: Request,
+    code: str,
+    purpose: str | None = None,
+    principal: Principal = Depends(console_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Show a subject's file for government use: with a duty purpose, non-public items, versions and events.
+
+    Officers name the duty scenario they read for (浙江条例第二十一条); the read is logged by the credit
+    file service. Without a purpose they see the public view.
+    """
+    file, sections = data.credit_file_of(
+        session,
+        runtime.keys,
+        runtime.policy,
+        principal,
+        code,
+        on=business_today(runtime),
+        purpose=purpose or None,
+    )
+    return render(
+        request,
+        "console/subject.html",
+        {
+            "title": f"{file.basics.name} · 政务视图",
+            "section": "subjects",
+            "file": file,
+            "sections": sections,
+            "code": code,
+            "purpose": purpose or "",
+            "scenarios": access_policy(runtime.policy).duty_scenarios,
+        },
+    )

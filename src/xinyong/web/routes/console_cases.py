@@ -1,0 +1,215 @@
+"""Console work queues: repair and objection cases of a department, with deadlines and actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.deps import require
+from xinyong.auth.principal import Principal, Role
+from xinyong.db import utcnow
+from xinyong.errors import Conflict, Forbidden, Invalid
+from xinyong.objections import service as objections_service
+from xinyong.repair import monitoring
+from xinyong.repair import service as repair_service
+from xinyong.repair.states import OBJECTION, REPAIR
+from xinyong.repair.workflows import workflows
+from xinyong.runtime import Runtime
+from xinyong.subjects.models import Subject
+from xinyong.web import csrf
+from xinyong.web.routes.me_cases import get_record
+from xinyong.web.templating import business_today, render
+
+router = APIRouter(prefix="/console")
+queue_reader = require(Role.OFFICER, Role.ADMIN, Role.SUPERVISOR)
+handler = require(Role.OFFICER, Role.ADMIN)
+DUE_SOON_DAYS = 1
+
+
+def _decorate(session: Session, items: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    """Add the record and subject names, and whether a case is due within a day."""
+    records = {i["record_id"]: get_record(session, i["record_id"]) for i in items}
+    subject_ids = {r.subject_id for r in records.values()}
+    names = (
+        dict(session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))).all())
+        if subject_ids
+        else {}
+    )
+    out = []
+    for i in items:
+        r = records[i["record_id"]]
+        due = dt.date.fromisoformat(i["due_on"]) if i["due_on"] else None
+        out.append(
+            {
+                **i,
+                "document_no": r.document_no,
+                "subject": names.get(r.subject_id, "—"),
+                "due_soon": bool(due and not i["overdue"] and (due - today).days <= DUE_SOON_DAYS),
+            }
+        )
+    return out
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def work_queue(
+    request: Request,
+    principal: Principal = Depends(queue_reader),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Show the open repair and objection cases, overdue first, then by due date."""
+    today = business_today(runtime)
+    department_id = principal.department_id if principal.role == Role.OFFICER else None
+    queue = monitoring.work_queue(session, runtime.policy, department_id=department_id, today=today)
+    items = _decorate(session, queue["items"], today)
+    return render(
+        request,
+        "console/queue.html",
+        {"title": "修复与异议待办", "section": "queue", "queue": queue, "items": items},
+    )
+
+
+@router.get("/repairs/{case_id}", response_class=HTMLResponse)
+def repair_case(
+    request: Request,
+    case_id: int,
+    principal: Principal = Depends(queue_reader),
+    session: Session = Depends(get_session),
+    error: str | None = None,
+) -> HTMLResponse:
+    """Show a repair case with its eligibility, materials and the department's actions."""
+    case = repair_service.get_case(session, case_id)
+    repair_service.check_case_read(principal, case)
+    due, waiting = monitoring.repair_due_on(case)
+    record = get_record(session, case.record_id)
+    return render(
+        request,
+        "console/repair_case.html",
+        {
+            "title": f"修复申请 {case.id} · 办理",
+            "section": "queue",
+            "case": case,
+            "record": record,
+            "subject": session.get(Subject, case.subject_id),
+            "due": due,
+            "waiting": waiting,
+            "label": REPAIR.labels[case.state],
+            "allowed": REPAIR.allowed(case.state),
+            "materials": repair_service.materials(session, case.id),
+            "error": error,
+        },
+    )
+
+
+@router.post("/repairs/{case_id}/{action}", response_model=None, dependencies=[Depends(csrf.verify)])
+def repair_action(
+    request: Request,
+    case_id: int,
+    action: Literal["accept", "request-materials", "decide"],
+    outcome: Annotated[Literal["approved", "rejected"] | None, Form()] = None,
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    principal: Principal = Depends(handler),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse | RedirectResponse:
+    """Accept, ask for materials (补正) or decide a repair case."""
+    today, now = business_today(runtime), utcnow()
+    try:
+        if action == "accept":
+            repair_service.accept_repair(session, runtime.policy, principal, case_id, now=now, today=today)
+        elif action == "request-materials":
+            repair_service.request_materials(
+                session, runtime.policy, principal, case_id, note=reason, today=today
+            )
+        else:
+            if outcome is None:
+                raise Invalid("请选择准予或不予修复", code="repair.bad_outcome")
+            repair_service.decide_repair(
+                session,
+                runtime.policy,
+                principal,
+                case_id,
+                outcome=outcome,
+                reason=reason,
+                now=now,
+                today=today,
+            )
+    except (Invalid, Conflict, Forbidden) as exc:
+        session.rollback()
+        return repair_case(request, case_id, principal, session, error=exc.message)
+    return RedirectResponse(f"/console/repairs/{case_id}", status_code=303)
+
+
+@router.get("/objections/{objection_id}", response_class=HTMLResponse)
+def objection_case(
+    request: Request,
+    objection_id: int,
+    principal: Principal = Depends(queue_reader),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+    error: str | None = None,
+) -> HTMLResponse:
+    """Show an objection with its deadline and the department's actions."""
+    obj = objections_service.get_objection(session, objection_id)
+    if principal.role == Role.OFFICER:
+        objections_service.check_handler(principal, obj)
+    rules = workflows(runtime.policy).objection
+    return render(
+        request,
+        "console/objection_case.html",
+        {
+            "title": f"异议 {obj.id} · 办理",
+            "section": "queue",
+            "obj": obj,
+            "record": get_record(session, obj.record_id),
+            "subject": session.get(Subject, obj.subject_id),
+            "due": objections_service.due_on(obj),
+            "label": OBJECTION.labels[obj.state],
+            "allowed": OBJECTION.allowed(obj.state),
+            "ground": rules.ground_label(obj.ground),
+            "outcomes": rules.outcomes,
+            "error": error,
+        },
+    )
+
+
+@router.post("/objections/{objection_id}/{action}", response_model=None, dependencies=[Depends(csrf.verify)])
+def objection_action(
+    request: Request,
+    objection_id: int,
+    action: Literal["accept", "decide"],
+    outcome: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
+    principal: Principal = Depends(handler),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse | RedirectResponse:
+    """Accept or decide an objection (outcomes that change the record need the API's changes)."""
+    today, now = business_today(runtime), utcnow()
+    try:
+        if action == "accept":
+            objections_service.accept_objection(
+                session, runtime.policy, principal, objection_id, now=now, today=today
+            )
+        else:
+            objections_service.decide_objection(
+                session,
+                runtime.policy,
+                principal,
+                objection_id,
+                outcome=outcome,
+                reason=reason,
+                changes=None,
+                now=now,
+                today=today,
+            )
+    except (Invalid, Conflict, Forbidden) as exc:
+        session.rollback()
+        return objection_case(request, objection_id, principal, session, runtime, error=exc.message)
+    return RedirectResponse(f"/console/objections/{objection_id}", status_code=303)

@@ -1,0 +1,52 @@
+"""Console: the check (核查) log and, per department, feedback compliance."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.deps import require
+from xinyong.auth.principal import Principal, Role
+from xinyong.runtime import Runtime
+from xinyong.sanctions import service as check_service
+from xinyong.sanctions.models import CheckLog
+from xinyong.web import console_data
+from xinyong.web.templating import render
+
+router = APIRouter(prefix="/console")
+monitor = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
+
+
+@router.get("/checks", response_class=HTMLResponse)
+def checks(
+    request: Request,
+    principal: Principal = Depends(monitor),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Show the check log and, per department, hits, feedback given and feedback overdue."""
+    dept_id = principal.department_id if principal.role == Role.OFFICER else None
+    on = check_service.today(runtime.settings.timezone)
+    rows = check_service.compliance(session, on, department_id=dept_id)
+    stmt = select(CheckLog).order_by(CheckLog.id.desc()).limit(50)
+    if dept_id is not None:
+        stmt = stmt.where(CheckLog.department_id == dept_id)
+    chart_rows = [(r["department_name"] or r["department"] or "—", r["hits"]) for r in rows]
+    charts = (
+        {"chart-check-hits": console_data.bar("各部门核查命中", chart_rows, horizontal=True)} if rows else {}
+    )
+    return render(
+        request,
+        "console/checks.html",
+        {
+            "title": "核查记录与反馈",
+            "section": "checks",
+            "rows": rows,
+            "logs": session.scalars(stmt).all(),
+            "charts": charts,
+            "as_of": on,
+        },
+    )

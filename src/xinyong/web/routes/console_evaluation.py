@@ -1,0 +1,60 @@
+"""Console: evaluation overview — grade distribution by county and industry, and PSI against the last run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.deps import require
+from xinyong.auth.principal import Principal, Role
+from xinyong.errors import NotFound
+from xinyong.evaluation import service as evaluation_service
+from xinyong.runtime import Runtime
+from xinyong.web import console_data
+from xinyong.web.templating import render
+
+router = APIRouter(prefix="/console")
+monitor = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
+PSI_STABLE, PSI_WATCH = 0.1, 0.25  # conventional PSI reading: < 0.1 stable, 0.1–0.25 watch, > 0.25 shift
+
+
+@router.get("/evaluation", response_class=HTMLResponse)
+def evaluation_overview(
+    request: Request,
+    principal: Principal = Depends(monitor),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Show the latest run's grade distribution by county and industry, and its PSI against the last run."""
+    try:
+        run = evaluation_service.get_run(session, None)
+    except NotFound:
+        return render(
+            request,
+            "console/evaluation.html",
+            {"title": "公共信用评价概览", "section": "evaluation", "run": None},
+        )
+    dist: dict[str, Any] = run.distribution or {}
+    industries = dict(sorted(dist.get("by_industry", {}).items(), key=lambda kv: -sum(kv[1].values()))[:12])
+    charts = {
+        "chart-grade-county": console_data.stacked("各区县评价等级分布", dist.get("by_county", {})),
+        "chart-grade-industry": console_data.stacked("主要行业评价等级分布", industries),
+        "chart-grade-overall": console_data.bar("全市评价等级", list(dist.get("overall", {}).items())),
+    }
+    psi: dict[str, float] = run.psi or {}
+    return render(
+        request,
+        "console/evaluation.html",
+        {
+            "title": "公共信用评价概览",
+            "section": "evaluation",
+            "run": evaluation_service.run_summary(run),
+            "charts": charts,
+            "psi": psi,
+            "psi_levels": (PSI_STABLE, PSI_WATCH),
+        },
+    )

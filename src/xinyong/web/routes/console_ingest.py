@@ -1,0 +1,164 @@
+"""Console: the ingestion dashboard (batches, rejects, quality KPIs) and the 未关联 review queue."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.deps import require
+from xinyong.auth.principal import Principal, Role
+from xinyong.departments.models import Department
+from xinyong.errors import Forbidden, NotFound
+from xinyong.ingest import queue
+from xinyong.ingest.export import export_rejects
+from xinyong.ingest.models import IngestBatch, IngestBatchStat
+from xinyong.ingest.quality import quality_report
+from xinyong.runtime import Runtime
+from xinyong.web import console_data, csrf
+from xinyong.web.templating import render
+
+router = APIRouter(prefix="/console")
+ingest_reader = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+reviewer = require(Role.OFFICER, Role.ADMIN)
+KPI_LABELS = {
+    "intake_rate": "入库率",
+    "link_rate": "关联率",
+    "timely_rate": "及时率",
+    "complete_rate": "完整率",
+}
+
+
+def _department(principal: Principal) -> int | None:
+    return principal.department_id if principal.role == Role.OFFICER else None
+
+
+def _batches(session: Session, department_id: int | None, limit: int = 30) -> list[IngestBatch]:
+    stmt = select(IngestBatch).order_by(IngestBatch.id.desc()).limit(limit)
+    if department_id is not None:
+        stmt = stmt.where(
+            IngestBatch.id.in_(
+                select(IngestBatchStat.batch_id).where(IngestBatchStat.department_id == department_id)
+            )
+        )
+    return list(session.scalars(stmt))
+
+
+@router.get("/ingest", response_class=HTMLResponse)
+def ingest_dashboard(
+    request: Request,
+    period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
+    principal: Principal = Depends(ingest_reader),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Show batches with their counts, downloadable rejects, and the quality KPIs with charts."""
+    dept_id = _department(principal)
+    code = session.scalar(select(Department.code).where(Department.id == dept_id)) if dept_id else None
+    report = quality_report(session, runtime.policy, period=period or None, department_code=code)
+    rows = report["departments"][-20:]
+    charts = {"chart-quality": console_data.rates("归集质量指标", rows, KPI_LABELS)} if rows else {}
+    return render(
+        request,
+        "console/ingest.html",
+        {
+            "title": "归集批次与质量",
+            "section": "ingest",
+            "batches": _batches(session, dept_id),
+            "report": report,
+            "charts": charts,
+            "kpi_labels": KPI_LABELS,
+            "period": period or "",
+        },
+    )
+
+
+@router.get("/ingest/batches/{batch_id}/rejects")
+def download_rejects(
+    batch_id: int,
+    fmt: Literal["csv", "xlsx"] = "csv",
+    principal: Principal = Depends(ingest_reader),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> Response:
+    """Hand a department its rejected rows back, in its own columns with an error column in Chinese."""
+    batch = session.get(IngestBatch, batch_id)
+    if batch is None:
+        raise NotFound(f"批次 {batch_id} 不存在", code="ingest.batch_not_found")
+    dept_id = _department(principal)
+    own = session.scalar(
+        select(IngestBatchStat.id).where(
+            IngestBatchStat.batch_id == batch_id, IngestBatchStat.department_id == dept_id
+        )
+    )
+    if dept_id is not None and batch.department_id != dept_id and own is None:
+        raise Forbidden("只能下载本部门批次的拒收行", code="ingest.forbidden")
+    with tempfile.TemporaryDirectory() as tmp:
+        count, path = export_rejects(session, runtime.keys, batch_id, Path(tmp) / f"rejects-{batch_id}.{fmt}")
+        body = path.read_bytes()
+    media = (
+        "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return Response(
+        body,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="rejects-{batch_id}.{fmt}"',
+            "X-Reject-Count": str(count),
+        },
+    )
+
+
+@router.get("/unresolved", response_class=HTMLResponse)
+def unresolved(
+    request: Request,
+    status: Literal["pending", "linked"] = "pending",
+    principal: Principal = Depends(reviewer),
+    session: Session = Depends(get_session),
+) -> HTMLResponse:
+    """Show the 未关联 queue: rows no subject was found for, with ranked candidates and explanations."""
+    rows = [
+        queue.unresolved_dict(r)
+        for r in queue.list_unresolved(
+            session, department_id=_department(principal), status=status, limit=100
+        )
+    ]
+    return render(
+        request,
+        "console/unresolved.html",
+        {"title": "未关联记录审核", "section": "unresolved", "rows": rows, "status": status},
+    )
+
+
+@router.post("/unresolved/{row_id}/decisions", response_model=None, dependencies=[Depends(csrf.verify)])
+def decide(
+    request: Request,
+    row_id: int,
+    subject_id: Annotated[int, Form()],
+    same: Annotated[bool, Form()],
+    principal: Principal = Depends(reviewer),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse | RedirectResponse:
+    """Record a same / not-same decision (reused for later rows) and link the row when same."""
+    queue.decide(
+        session,
+        runtime.policy,
+        row_id,
+        subject_id=subject_id,
+        same=same,
+        actor=principal.actor,
+        department_id=_department(principal),
+    )
+    if request.headers.get("hx-request"):
+        row = queue.unresolved_dict(
+            queue.get_unresolved(session, row_id, department_id=_department(principal))
+        )
+        return render(request, "console/_unresolved_row.html", {"row": row})
+    return RedirectResponse("/console/unresolved", status_code=303)

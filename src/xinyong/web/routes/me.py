@@ -1,0 +1,154 @@
+"""A signed-in subject's own pages (我的信用): its file, its authorisations, and who looked at it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth import consent
+from xinyong.auth.deps import require
+from xinyong.auth.principal import Principal, Role
+from xinyong.errors import Invalid, NotFound
+from xinyong.runtime import Runtime
+from xinyong.subjects.models import Subject
+from xinyong.subjects.service import reveal_id_card
+from xinyong.web import csrf, data
+from xinyong.web.templating import business_today, render
+
+router = APIRouter(prefix="/me")
+subject_user = require(Role.SUBJECT)
+
+
+def own_subject(session: Session, principal: Principal) -> Subject:
+    """Return the subject the signed-in account belongs to."""
+    subject = session.get(Subject, principal.subject_id) if principal.subject_id else None
+    if subject is None:
+        raise NotFound("此账号未关联信用主体", code="account.no_subject")
+    return subject
+
+
+def own_code(runtime: Runtime, subject: Subject) -> str:
+    """Return the code that identifies the subject's own file."""
+    code = subject.uscc or reveal_id_card(runtime.keys, subject)
+    if not code:
+        raise NotFound("此主体没有可用的代码", code="subject.no_code")
+    return code
+
+
+@router.get("", response_class=HTMLResponse)
+def my_file(
+    request: Request,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Show the subject its whole credit file with the actions it may take on each record."""
+    subject = own_subject(session, principal)
+    file, sections = data.credit_file_of(
+        session,
+        runtime.keys,
+        runtime.policy,
+        principal,
+        own_code(runtime, subject),
+        on=business_today(runtime),
+    )
+    return render(
+        request,
+        "me/index.html",
+        {"title": "我的信用", "section": "file", "file": file, "sections": sections, "actions": True},
+    )
+
+
+@router.get("/authorisations", response_class=HTMLResponse)
+def authorisations(
+    request: Request,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+    error: str | None = None,
+) -> HTMLResponse:
+    """List the subject's authorisations (授权书) with a form to grant a new one."""
+    subject = own_subject(session, principal)
+    today = business_today(runtime)
+    return render(
+        request,
+        "me/authorisations.html",
+        {
+            "title": "我的授权",
+            "section": "authorisations",
+            "rows": consent.of_subject(session, subject.id),
+            "today": today,
+            "default_to": today + dt.timedelta(days=90),
+            "error": error,
+        },
+    )
+
+
+@router.post(
+    "/authorisations", response_class=HTMLResponse, dependencies=[Depends(csrf.verify)], response_model=None
+)
+def grant(
+    request: Request,
+    grantee: Annotated[str, Form(max_length=100)],
+    purpose: Annotated[str, Form(max_length=200)],
+    valid_from: Annotated[dt.date, Form()],
+    valid_to: Annotated[dt.date, Form()],
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse | RedirectResponse:
+    """Authorise a named party to read the non-public file for a purpose and a period."""
+    try:
+        consent.grant(
+            session,
+            principal,
+            grantee_organisation=grantee,
+            purpose=purpose,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            policy=runtime.policy,
+        )
+    except Invalid as exc:
+        return authorisations(request, principal, session, runtime, error=exc.message)
+    return RedirectResponse("/me/authorisations", status_code=303)
+
+
+@router.post("/authorisations/{authorisation_id}/revoke", dependencies=[Depends(csrf.verify)])
+def revoke(
+    authorisation_id: int,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+) -> RedirectResponse:
+    """Revoke one of the subject's authorisations."""
+    consent.revoke(session, principal, authorisation_id)
+    return RedirectResponse("/me/authorisations", status_code=303)
+
+
+@router.get("/queries", response_class=HTMLResponse)
+def who_looked(
+    request: Request,
+    page: int = Query(1, ge=1, le=1000),
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+) -> HTMLResponse:
+    """Show who read the subject's non-public information (谁查询了我)."""
+    subject = own_subject(session, principal)
+    size = 20
+    total, rows = consent.queries_of(session, subject.id, limit=size, offset=(page - 1) * size)
+    return render(
+        request,
+        "me/queries.html",
+        {
+            "title": "谁查询了我",
+            "section": "queries",
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "size": size,
+        },
+    )

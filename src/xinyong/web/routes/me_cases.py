@@ -1,0 +1,241 @@
+"""A subject's repair applications (信用修复) and objections (异议): forms and status tracking."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.principal import Principal
+from xinyong.db import utcnow
+from xinyong.errors import Conflict, Invalid, NotFound
+from xinyong.objections import service as objections_service
+from xinyong.records.models import CreditRecord
+from xinyong.repair import monitoring, storage
+from xinyong.repair import service as repair_service
+from xinyong.repair.models import RepairCase
+from xinyong.repair.states import OBJECTION, REPAIR
+from xinyong.repair.workflows import workflows
+from xinyong.runtime import Runtime
+from xinyong.web import csrf
+from xinyong.web.routes.me import own_subject, subject_user
+from xinyong.web.templating import business_today, render
+
+router = APIRouter(prefix="/me")
+
+
+def get_record(session: Session, record_id: int) -> CreditRecord:
+    """Return a credit record or raise ``NotFound``."""
+    record = session.get(CreditRecord, record_id)
+    if record is None:
+        raise NotFound("信用记录不存在", code="record.not_found")
+    return record
+
+
+def _record_title(session: Session, record_id: int) -> str:
+    record = get_record(session, record_id)
+    return f"{record.document_no or record.record_key}（{record.decision_on or '—'}）"
+
+
+@router.get("/repairs", response_class=HTMLResponse)
+def my_repairs(
+    request: Request,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+) -> HTMLResponse:
+    """List the subject's repair applications with their state and deadlines."""
+    subject = own_subject(session, principal)
+    cases = session.scalars(
+        select(RepairCase).where(RepairCase.subject_id == subject.id).order_by(RepairCase.id.desc())
+    ).all()
+    rows = [(c, *monitoring.repair_due_on(c), _record_title(session, c.record_id)) for c in cases]
+    return render(
+        request,
+        "me/repairs.html",
+        {"title": "我的信用修复", "section": "repairs", "rows": rows, "labels": REPAIR.labels},
+    )
+
+
+@router.get("/repairs/new", response_class=HTMLResponse)
+def new_repair(
+    request: Request,
+    record_id: int,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+    error: str | None = None,
+) -> HTMLResponse:
+    """Explain whether the record may be repaired, and offer the application form."""
+    record, verdict = repair_service.eligibility_for(
+        session, runtime.policy, record_id, business_today(runtime)
+    )
+    repair_service.check_record_access(principal, record)
+    wf = workflows(runtime.policy).repair
+    mode = wf.modes.get(verdict.mode) if verdict.mode else None
+    return render(
+        request,
+        "me/repair_new.html",
+        {
+            "title": "申请信用修复",
+            "section": "repairs",
+            "record": record,
+            "item": runtime.policy.catalog.get(record.catalog_item),
+            "verdict": verdict,
+            "mode": mode,
+            "commitment_text": wf.commitment_text,
+            "error": error,
+        },
+    )
+
+
+@router.post("/repairs", response_model=None, dependencies=[Depends(csrf.verify)])
+async def submit_repair(
+    request: Request,
+    record_id: Annotated[int, Form()],
+    obligations_fulfilled: Annotated[bool, Form()] = False,
+    commitment_accepted: Annotated[bool, Form()] = False,
+    statement: Annotated[str | None, Form(max_length=4000)] = None,
+    contact_phone: Annotated[str | None, Form(max_length=32)] = None,
+    performance_proof: Annotated[UploadFile | None, File()] = None,
+    other: Annotated[UploadFile | None, File()] = None,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse | RedirectResponse:
+    """File the application with its materials; show the reasons if it is refused."""
+    uploads = []
+    for kind, up in (("performance_proof", performance_proof), ("other", other)):
+        if up is not None and up.filename:
+            body = await up.read()
+            if body:
+                uploads.append(storage.Upload(kind, up.filename, up.content_type, body))
+    try:
+        case = repair_service.submit_repair(
+            session,
+            runtime.policy,
+            principal,
+            record_id=record_id,
+            obligations_fulfilled=obligations_fulfilled,
+            commitment_accepted=commitment_accepted,
+            uploads=uploads,
+            now=utcnow(),
+            today=business_today(runtime),
+            var_dir=runtime.settings.var_dir,
+            max_bytes=runtime.settings.upload_max_bytes,
+            statement=statement or None,
+            contact_phone=contact_phone or None,
+        )
+    except (Invalid, Conflict) as exc:
+        return new_repair(request, record_id, principal, session, runtime, error=exc.message)
+    return RedirectResponse(f"/me/repairs/{case.id}", status_code=303)
+
+
+@router.get("/repairs/{case_id}", response_class=HTMLResponse)
+def repair_status(
+    request: Request,
+    case_id: int,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+) -> HTMLResponse:
+    """Track one application: its state, deadlines, materials and the decision."""
+    case = repair_service.get_case(session, case_id)
+    repair_service.check_case_read(principal, case)
+    due, waiting = monitoring.repair_due_on(case)
+    return render(
+        request,
+        "me/repair_status.html",
+        {
+            "title": f"修复申请 {case.id}",
+            "section": "repairs",
+            "case": case,
+            "due": due,
+            "waiting": waiting,
+            "label": REPAIR.labels[case.state],
+            "materials": repair_service.materials(session, case.id),
+            "record_title": _record_title(session, case.record_id),
+        },
+    )
+
+
+@router.get("/objections", response_class=HTMLResponse)
+def my_objections(
+    request: Request,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+) -> HTMLResponse:
+    """List the subject's objections with their state and deadlines."""
+    subject = own_subject(session, principal)
+    rows = [
+        (o, objections_service.due_on(o), _record_title(session, o.record_id))
+        for o in objections_service.list_objections(session, subject_id=subject.id)
+    ]
+    return render(
+        request,
+        "me/objections.html",
+        {"title": "我的异议", "section": "objections", "rows": rows, "labels": OBJECTION.labels},
+    )
+
+
+@router.get("/objections/new", response_class=HTMLResponse)
+def new_objection(
+    request: Request,
+    record_id: int,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+    error: str | None = None,
+) -> HTMLResponse:
+    """Offer the objection form for one of the subject's records."""
+    record = get_record(session, record_id)
+    repair_service.check_record_access(principal, record)
+    return render(
+        request,
+        "me/objection_new.html",
+        {
+            "title": "提出异议",
+            "section": "objections",
+            "record": record,
+            "item": runtime.policy.catalog.get(record.catalog_item),
+            "grounds": workflows(runtime.policy).objection.grounds,
+            "error": error,
+        },
+    )
+
+
+@router.post("/objections", response_model=None, dependencies=[Depends(csrf.verify)])
+def submit_objection(
+    request: Request,
+    record_id: Annotated[int, Form()],
+    ground: Annotated[str, Form()],
+    description: Annotated[str, Form(max_length=4000)],
+    contact_name: Annotated[str, Form(max_length=100)],
+    contact_phone: Annotated[str | None, Form(max_length=32)] = None,
+    contact_email: Annotated[str | None, Form(max_length=200)] = None,
+    principal: Principal = Depends(subject_user),
+    session: Session = Depends(get_session),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse | RedirectResponse:
+    """File an objection; the record shows 异议中 at once."""
+    record = get_record(session, record_id)
+    repair_service.check_record_access(principal, record)
+    try:
+        objections_service.submit_objection(
+            session,
+            runtime.policy,
+            principal,
+            record_id=record_id,
+            ground=ground,
+            description=description,
+            contact_name=contact_name,
+            contact_phone=contact_phone or None,
+            contact_email=contact_email or None,
+            now=utcnow(),
+            today=business_today(runtime),
+        )
+    except (Invalid, Conflict) as exc:
+        return new_objection(request, record_id, principal, session, runtime, error=exc.message)
+    return RedirectResponse("/me/objections", status_code=303)

@@ -1,0 +1,171 @@
+"""Repair and objection through the pages: a subject files, the department handles, effects show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from tests.web.conftest import HTML, form_token, sign_in
+from tests.web.seed import PASSWORD, Seeded
+from xinyong.repair.models import RepairCase
+
+
+def _file_repair(client: TestClient, seeded: Seeded) -> int:
+    form = client.get("/me/repairs/new", params={"record_id": seeded.penalty.id}, headers=HTML)
+    assert form.status_code == 200
+    assert "该记录符合申请条件" in form.text
+    resp = client.post(
+        "/me/repairs",
+        data={
+            "csrf_token": form_token(form.text),
+            "record_id": str(seeded.penalty.id),
+            "obligations_fulfilled": "true",
+            "commitment_accepted": "true",
+            "statement": "罚款已缴清，年度报告已补报。",
+        },
+        files={"performance_proof": ("缴款凭证.pdf", b"%PDF-1.4 receipt", "application/pdf")},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303, resp.text
+    found = re.fullmatch(r"/me/repairs/(\d+)", resp.headers["location"])
+    assert found
+    return int(found.group(1))
+
+
+def test_repair_from_application_to_approval(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    case_id = _file_repair(client, seeded)
+    status = client.get(f"/me/repairs/{case_id}", headers=HTML)
+    assert "已提交待受理" in status.text
+    assert "缴款凭证.pdf" in status.text
+    client.cookies.clear()
+
+    sign_in(client, "scjg-officer", PASSWORD)
+    queue = client.get("/console/queue", headers=HTML)
+    assert f'data-case="repair-{case_id}"' in queue.text
+    page = client.get(f"/console/repairs/{case_id}", headers=HTML)
+    accept = client.post(
+        f"/console/repairs/{case_id}/accept", data={"csrf_token": form_token(page.text)}, headers=HTML
+    )
+    assert "已受理待决定" in accept.text
+    decided = client.post(
+        f"/console/repairs/{case_id}/decide",
+        data={"csrf_token": form_token(accept.text), "outcome": "approved", "reason": "已履行义务，准予修复"},
+        headers=HTML,
+    )
+    assert "准予修复" in decided.text
+    assert f'data-case="repair-{case_id}"' not in client.get("/console/queue", headers=HTML).text
+    client.cookies.clear()
+
+    public = client.get(f"/subjects/{seeded.firm.uscc}", headers=HTML)
+    assert "台市监处罚〔2026〕101号" not in public.text
+    sign_in(client, "hongda", PASSWORD)
+    own = client.get("/me", headers=HTML)
+    penalty = re.search(rf'data-record-id="{seeded.penalty.id}".*?</article>', own.text, re.S)
+    assert penalty
+    assert "已修复" in penalty.group(0)
+
+
+def test_ineligible_repair_is_explained(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    form = client.get("/me/repairs/new", params={"record_id": seeded.penalty.id}, headers=HTML)
+    resp = client.post(
+        "/me/repairs",
+        data={
+            "csrf_token": form_token(form.text),
+            "record_id": str(seeded.penalty.id),
+            "commitment_accepted": "true",
+        },
+        headers=HTML,
+    )
+    assert resp.status_code == 200
+    assert 'id="repair-error"' in resp.text
+
+
+def test_other_subjects_records_are_refused(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    resp = client.get("/me/repairs/new", params={"record_id": seeded.blacklist.id}, headers=HTML)
+    assert resp.status_code == 403
+
+
+def test_objection_marks_the_record_and_reaches_the_department(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    form = client.get("/me/objections/new", params={"record_id": seeded.licence.id}, headers=HTML)
+    resp = client.post(
+        "/me/objections",
+        data={
+            "csrf_token": form_token(form.text),
+            "record_id": str(seeded.licence.id),
+            "ground": "wrong",
+            "description": "许可内容有误，应为预包装食品（含冷藏冷冻食品）销售",
+            "contact_name": "王建国",
+            "contact_phone": "0576-88888888",
+        },
+        headers=HTML,
+    )
+    assert resp.status_code == 200
+    assert "已提交待受理" in resp.text
+    public = client.get(f"/subjects/{seeded.firm.uscc}", headers=HTML)
+    licence = re.search(rf'data-record-id="{seeded.licence.id}".*?</article>', public.text, re.S)
+    assert licence
+    assert "异议中" in licence.group(0)
+    client.cookies.clear()
+    sign_in(client, "scjg-officer", PASSWORD)
+    assert 'data-case="objection-' in client.get("/console/queue", headers=HTML).text
+
+
+def test_authorisation_grant_revoke_and_who_looked(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    page = client.get("/me/authorisations", headers=HTML)
+    resp = client.post(
+        "/me/authorisations",
+        data={
+            "csrf_token": form_token(page.text),
+            "grantee": "台州银行",
+            "purpose": "贷款审批",
+            "valid_from": "2026-01-01",
+            "valid_to": "2026-03-01",
+        },
+        headers=HTML,
+    )
+    assert "台州银行" in resp.text
+    too_long = client.post(
+        "/me/authorisations",
+        data={
+            "csrf_token": form_token(resp.text),
+            "grantee": "某公司",
+            "purpose": "合作",
+            "valid_from": "2026-01-01",
+            "valid_to": "2028-01-01",
+        },
+        headers=HTML,
+    )
+    assert "授权期限不得超过" in too_long.text
+    client.cookies.clear()
+    sign_in(client, "scjg-officer", PASSWORD)
+    client.get(f"/console/subjects/{seeded.firm.uscc}", params={"purpose": "daily_supervision"}, headers=HTML)
+    client.cookies.clear()
+    sign_in(client, "hongda", PASSWORD)
+    who = client.get("/me/queries", headers=HTML)
+    assert seeded.department.name in who.text
+    assert "日常监督管理" in who.text
+
+
+def test_overdue_cases_are_highlighted_first(client: TestClient, seeded: Seeded, session: Session) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    case_id = _file_repair(client, seeded)
+    case = session.get(RepairCase, case_id)
+    assert case is not None
+    case.accept_due_on = dt.date(2026, 1, 5)  # the acceptance deadline passed long ago
+    session.flush()
+    client.cookies.clear()
+    sign_in(client, "scjg-officer", PASSWORD)
+    queue = client.get("/console/queue", headers=HTML)
+    row = re.search(rf'<tr class="([^"]*)" data-case="repair-{case_id}">.*?</tr>', queue.text, re.S)
+    assert row
+    assert row.group(1) == "overdue"
+    assert "超期" in row.group(0)
