@@ -108,9 +108,14 @@ class Source:
         return self.headers.get(header_key(header))
 
     def may_feed(self, department_code: str) -> bool:
-        """Tell whether a department may send this source."""
-        allowed = {*self.spec.departments, *([self.spec.department] if self.spec.department else [])}
-        return not allowed or department_code in allowed or bool(self.spec.department_by)
+        """Tell whether a department may send this source (an empty ``departments`` list admits any)."""
+        allowed = set(self.spec.departments)
+        return (
+            not allowed
+            or department_code in allowed
+            or department_code == self.spec.department
+            or bool(self.spec.department_by)
+        )
 
 
 def _header_map(spec: SourceSpec, item: CatalogItem) -> dict[str, str]:
