@@ -128,16 +128,25 @@ def find_by_identifier(
 
 
 def find_by_code(session: Session, keys: KeyRing, code: str) -> Subject | None:
-    """Find a subject by USCC, 身份证, 组织机构代码 or 工商注册号, whichever ``code`` is."""
+    """Find a subject by USCC, 身份证, 组织机构代码 or 工商注册号, whichever ``code`` is.
+
+    An 18-digit ID number passes the USCC check by chance about once in 31, so every scheme the code
+    is valid for is tried, USCC first.
+    """
     cleaned = ids.normalize_uscc(code)
+    schemes: list[IdentifierScheme] = []
     if len(cleaned) == 18 and ids.is_valid_uscc(cleaned):
-        return find_by_identifier(session, keys, IdentifierScheme.USCC, cleaned)
+        schemes.append(IdentifierScheme.USCC)
     if len(cleaned) in (15, 18) and ids.is_valid_ric(cleaned):
-        return find_by_identifier(session, keys, IdentifierScheme.ID_CARD, cleaned)
+        schemes.append(IdentifierScheme.ID_CARD)
     if len(cleaned) == 9:
-        return find_by_identifier(session, keys, IdentifierScheme.ORG_CODE, cleaned)
+        schemes.append(IdentifierScheme.ORG_CODE)
     if len(cleaned) == 15:
-        return find_by_identifier(session, keys, IdentifierScheme.REG_NO, cleaned)
+        schemes.append(IdentifierScheme.REG_NO)
+    for scheme in schemes:
+        found = find_by_identifier(session, keys, scheme, cleaned)
+        if found is not None:
+            return found
     return None
 
 
