@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -31,7 +31,7 @@ async def search_subjects(
     ),
     page: int = Query(1, ge=1, le=10),
     size: int = Query(20, ge=1, le=search_service.MAX_PAGE_SIZE),
-) -> SearchPage:
+) -> Response:
     """Search subjects; natural persons appear only to government callers."""
     runtime = get_runtime(request)
     with runtime.sessions() as session:
@@ -40,7 +40,8 @@ async def search_subjects(
             session, runtime.keys, runtime.policy, principal, q, page=page, size=size
         )
         session.commit()
-    return result
+    # Serialised once here (hot path): returning a Response skips FastAPI's second validation pass.
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/subjects/{code}", summary="信用档案（按查询者身份可见）", response_model=CreditFile)
