@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from starlette.routing import BaseRoute
 
 from tests.factories import auth as fa
+from xinyong.app_deps import get_session
 from xinyong.auth.principal import Role
 from xinyong.policy.loader import Policy
 
@@ -31,3 +38,31 @@ def test_id_past_the_database_range_is_bad_input(client: TestClient, session: Se
     )
     assert resp.status_code == 422
     assert resp.json()["code"] == "value.out_of_range"
+
+
+def _api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", None) or getattr(route, "router", None)
+        if inner is not None and hasattr(inner, "routes"):  # an included router (lazy since FastAPI 0.16x)
+            yield from _api_routes(inner.routes)
+
+
+def _session_scopes(dependant: Dependant, route: str, out: list[tuple[str, str | None]]) -> None:
+    for dep in dependant.dependencies:
+        if dep.call is get_session:
+            out.append((route, dep.scope))
+        _session_scopes(dep, route, out)
+
+
+def test_every_request_session_commits_before_the_response_is_sent(app: FastAPI) -> None:
+    """A request-scoped session would commit after the response: a browser following the 303 at once
+    could read the old state, and a failed commit would be lost behind a success (seen as a flaky
+    repair decision in CI)."""
+    found: list[tuple[str, str | None]] = []
+    for route in _api_routes(app.routes):
+        _session_scopes(route.dependant, f"{sorted(route.methods)} {route.path}", found)
+    assert len(found) > 50
+    late = [r for r, scope in found if scope != "function"]
+    assert late == []

@@ -17,7 +17,12 @@ def get_runtime(request: Request) -> Runtime:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """Yield a session for one request; commit on success, roll back on error."""
+    """Yield a session for one request; commit on success, roll back on error.
+
+    Always depend on it as ``Depends(get_session, scope="function")``: the commit then runs before the
+    response is sent, so a client that follows a redirect at once reads what the request wrote, and a
+    failed commit becomes an error response instead of a lost write after a 200/303.
+    """
     session = get_runtime(request).sessions()
     try:
         yield session

@@ -49,7 +49,7 @@ def audit_events(
     limit: int = Query(100, ge=1, le=1000),
     action: str | None = Query(None, max_length=64),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> list[AuditRead]:
     """Return audit entries after ``after_seq``."""
     ensure(principal, Capability.READ_AUDIT)
@@ -74,7 +74,8 @@ def audit_events(
 
 @router.get("/verify", summary="校验审计哈希链", response_model=ChainRead)
 def audit_verify(
-    principal: Principal = Depends(current_principal), session: Session = Depends(get_session)
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session, scope="function"),
 ) -> ChainRead:
     """Verify the whole chain."""
     ensure(principal, Capability.READ_AUDIT)

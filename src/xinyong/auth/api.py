@@ -57,7 +57,12 @@ def _me(principal: Principal, csrf: str | None) -> Me:
 
 
 @router.post("/auth/login", summary="登录（设置会话 Cookie）", response_model=Me)
-def login(body: LoginIn, request: Request, response: Response, session: Session = Depends(get_session)) -> Me:
+def login(
+    body: LoginIn,
+    request: Request,
+    response: Response,
+    session: Session = Depends(get_session, scope="function"),
+) -> Me:
     """Check the password and start a web session."""
     account = service.authenticate_password(session, body.username, body.password)
     if account is None:
@@ -136,7 +141,7 @@ def today(runtime: Runtime) -> dt.date:
 @router.get("/me/authorisations", summary="我的授权书", response_model=list[AuthorisationRead])
 def my_authorisations(
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> list[AuthorisationRead]:
     """List the subject's authorisations."""
@@ -152,7 +157,7 @@ def my_authorisations(
 def grant_authorisation(
     body: AuthorisationIn,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> AuthorisationRead:
     """Authorise a named party to read the subject's non-public information."""
@@ -175,7 +180,7 @@ def grant_authorisation(
 def revoke_authorisation(
     authorisation_id: int,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> AuthorisationRead:
     """Revoke one of the subject's authorisations."""
@@ -208,7 +213,7 @@ def my_queries(
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> QueryPage:
     """List who read the subject's non-public information."""
     ensure(principal, Capability.VIEW_OWN_QUERIES)

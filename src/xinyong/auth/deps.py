@@ -115,7 +115,9 @@ def _form_checked(request: Request) -> bool:
     return bool(getattr(request.state, "csrf_checked", False))
 
 
-def current_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+def current_principal(
+    request: Request, session: Session = Depends(get_session, scope="function")
+) -> Principal:
     """Dependency: the caller (see ``resolve_principal``)."""
     return resolve_principal(request, session)
 

@@ -93,7 +93,7 @@ def _department_code(session: Session, principal: Principal, given: str | None) 
 def register(
     body: CommitmentIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*WRITE_ROLES)),
 ) -> dict[str, Any]:
     """Register a commitment and return it with its code."""
@@ -113,7 +113,9 @@ def register(
 
 @router.get("/commitments/{code}", summary="查看信用承诺及履约历史")
 def read(
-    code: str, session: Session = Depends(get_session), principal: Principal = Depends(require(*READ_ROLES))
+    code: str,
+    session: Session = Depends(get_session, scope="function"),
+    principal: Principal = Depends(require(*READ_ROLES)),
 ) -> dict[str, Any]:
     """Return a commitment with its fulfilment history."""
     return _read(session, service.get(session, code), with_history=True)
@@ -124,7 +126,7 @@ def set_status(
     code: str,
     body: StatusIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*WRITE_ROLES)),
 ) -> dict[str, Any]:
     """Record fulfilment; a breach creates a negative record and suspends 告知承诺 per policy."""
@@ -146,7 +148,7 @@ def public(
     request: Request,
     limit: int = Query(default=50, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """List published commitments (never natural persons)."""
     runtime = get_runtime(request)

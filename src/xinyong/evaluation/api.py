@@ -29,7 +29,7 @@ def subject_evaluation(
     code: str,
     as_of: dt.date | None = Query(None, description="评价日期（默认最近一次批量评价的日期）"),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Return the subject's evaluation (the subject itself and government roles; persons only to self)."""
@@ -44,7 +44,7 @@ def subject_supervision(
     code: str,
     department: str | None = Query(None, description="部门编码（默认调用者所在部门）"),
     principal: Principal = Depends(require(*GOVERNMENT)),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Return the subject's supervision class under a department's rule."""
@@ -69,7 +69,8 @@ def _department(session: Session, principal: Principal, code: str | None) -> Dep
 
 @router.get("/evaluation/runs/latest", summary="最近一次批量评价")
 def latest_run(
-    _principal: Principal = Depends(require(*MONITORS)), session: Session = Depends(get_session)
+    _principal: Principal = Depends(require(*MONITORS)),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return the latest finished run with its PSI against the previous run."""
     return service.run_summary(service.get_run(session, None))
@@ -77,7 +78,9 @@ def latest_run(
 
 @router.get("/evaluation/runs/{run_id}", summary="一次批量评价")
 def get_run(
-    run_id: int, _principal: Principal = Depends(require(*MONITORS)), session: Session = Depends(get_session)
+    run_id: int,
+    _principal: Principal = Depends(require(*MONITORS)),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return one run."""
     return service.run_summary(service.get_run(session, run_id))
@@ -87,7 +90,7 @@ def get_run(
 def distribution(
     run_id: int | None = Query(None, description="批次（默认最近一次）"),
     _principal: Principal = Depends(require(*MONITORS)),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return a run's grade distribution by county, industry and model, and its PSI."""
     run = service.get_run(session, run_id)

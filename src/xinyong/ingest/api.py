@@ -42,7 +42,7 @@ def post_batch(
     file: UploadFile = File(..., description="报送文件"),
     principal: Principal = Depends(require(Role.SYSTEM)),
     runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Ingest a file sent by a department system with its API key (the key's department feeds)."""
     dept_id = _scope(principal)
@@ -77,7 +77,7 @@ def post_batch(
 def get_batch(
     batch_id: int,
     principal: Principal = Depends(require(Role.SYSTEM, Role.OFFICER, Role.ADMIN)),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return a batch the caller's department sent (admins: any)."""
     dept_id = _scope(principal)
@@ -96,7 +96,7 @@ def get_unresolved_list(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     principal: Principal = Depends(require(*REVIEWERS)),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> list[dict[str, Any]]:
     """List queue rows with their ranked candidates."""
     rows = queue.list_unresolved(
@@ -109,7 +109,7 @@ def get_unresolved_list(
 def get_unresolved(
     row_id: int,
     principal: Principal = Depends(require(*REVIEWERS)),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return one queue row."""
     return queue.unresolved_dict(queue.get_unresolved(session, row_id, department_id=_scope(principal)))
@@ -128,7 +128,7 @@ def post_decision(
     body: DecisionIn,
     principal: Principal = Depends(require(*REVIEWERS)),
     runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Store a same / not-same decision and link the row(s) when same."""
     return queue.decide(
@@ -148,7 +148,7 @@ def get_quality(
     department: str | None = Query(None),
     principal: Principal = Depends(require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)),
     runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return the KPIs per department and period."""
     if principal.role == Role.OFFICER:

@@ -23,7 +23,7 @@ DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1/objections", tags=["异议处理"])
 HANDLERS = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 

@@ -23,7 +23,7 @@ from xinyong.runtime import Runtime
 DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1", tags=["变更通知"])
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RECIPIENTS = (Role.OFFICER, Role.SYSTEM, Role.BANK, Role.SUPERVISOR, Role.ADMIN)
 
 

@@ -122,7 +122,7 @@ def public_penalties(
     filters: Filters = Depends(_filters),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the penalties currently public."""
@@ -135,7 +135,7 @@ def public_licences(
     in_force: bool = Query(True, description="只列有效期内的许可"),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the licences currently public."""
@@ -150,7 +150,7 @@ def public_list(
     filters: Filters = Depends(_filters),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the entries of a list currently in force."""

@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/v1", tags=["信用修复"])
 APPLICANTS = (Role.SUBJECT, Role.OFFICER, Role.ADMIN)
 HANDLERS = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
 READERS = (Role.SUBJECT, Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR)
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 

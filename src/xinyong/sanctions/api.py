@@ -114,7 +114,7 @@ async def ping() -> dict[str, str]:
 def feedback(
     check_id: str,
     body: FeedbackIn,
-    session: Any = Depends(get_session),
+    session: Any = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Record per hit whether the department executed the measure, or why not."""
@@ -126,7 +126,7 @@ def feedback(
 def compliance(
     request: Request,
     department: str | None = Query(default=None, description="部门编码；部门工作人员只能看本部门"),
-    session: Any = Depends(get_session),
+    session: Any = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Summarise hits, feedback given and feedback overdue per department."""
@@ -149,7 +149,7 @@ def compliance(
 def screen(
     body: ScreenIn,
     request: Request,
-    session: Any = Depends(get_session),
+    session: Any = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Screen a name against the lists and the subjects, with per-feature explanations."""
@@ -167,7 +167,7 @@ def screen(
 @router.post("/screen/decisions", summary="标记筛查候选为同一主体或不同主体", status_code=201)
 def screen_decision(
     body: ScreenDecisionIn,
-    session: Any = Depends(get_session),
+    session: Any = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(Role.OFFICER, Role.ADMIN, Role.SUPERVISOR)),
 ) -> dict[str, Any]:
     """Store a reviewer's decision; pairs marked different are excluded from later screenings."""

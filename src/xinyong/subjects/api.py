@@ -52,7 +52,7 @@ def credit_file(
     ),
     on: dt.date | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> CreditFile:
     """Return the credit file of the subject with ``code`` (USCC or 身份证) as the caller may see it."""

@@ -49,7 +49,7 @@ def login(
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "",
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse | RedirectResponse:
     """Check the password, start a session and go on to where the person was heading."""
     account = auth_service.authenticate_password(session, username.strip(), password)

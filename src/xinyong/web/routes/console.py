@@ -29,7 +29,7 @@ def _scope(principal: Principal) -> int | None:
 def dashboard(
     request: Request,
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the ingestion dashboard: what each department sent, by item and month, and the batches."""
@@ -59,7 +59,7 @@ def subject_lookup(
     request: Request,
     q: str = "",
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Find a subject for the government view."""
@@ -81,7 +81,7 @@ def subject_government_view(
     code: str,
     purpose: str | None = None,
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show a subject's file for government use: with a duty purpose, non-public items, versions and events.

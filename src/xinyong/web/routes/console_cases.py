@@ -60,7 +60,7 @@ def _decorate(session: Session, items: list[dict[str, Any]], today: dt.date) -> 
 def work_queue(
     request: Request,
     principal: Principal = Depends(queue_reader),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the open repair and objection cases, overdue first, then by due date."""
@@ -80,7 +80,7 @@ def repair_case(
     request: Request,
     case_id: int,
     principal: Principal = Depends(queue_reader),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     error: str | None = None,
 ) -> HTMLResponse:
     """Show a repair case with its eligibility, materials and the department's actions."""
@@ -115,7 +115,7 @@ def repair_action(
     outcome: Annotated[Literal["approved", "rejected"] | None, Form()] = None,
     reason: Annotated[str, Form(max_length=1000)] = "",
     principal: Principal = Depends(handler),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Accept, ask for materials (补正) or decide a repair case."""
@@ -151,7 +151,7 @@ def objection_case(
     request: Request,
     objection_id: int,
     principal: Principal = Depends(queue_reader),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
@@ -187,7 +187,7 @@ def objection_action(
     outcome: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=1000)] = "",
     principal: Principal = Depends(handler),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Accept or decide an objection (outcomes that change the record need the API's changes)."""

@@ -24,7 +24,7 @@ monitor = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 def checks(
     request: Request,
     principal: Principal = Depends(monitor),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the check log and, per department, hits, feedback given and feedback overdue."""

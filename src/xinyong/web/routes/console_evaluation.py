@@ -26,7 +26,7 @@ PSI_STABLE, PSI_WATCH = 0.1, 0.25  # conventional PSI reading: < 0.1 stable, 0.1
 def evaluation_overview(
     request: Request,
     principal: Principal = Depends(monitor),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the latest run's grade distribution by county and industry, and its PSI against the last run."""

@@ -55,7 +55,7 @@ def ingest_dashboard(
     request: Request,
     period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
     principal: Principal = Depends(ingest_reader),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show batches with their counts, downloadable rejects, and the quality KPIs with charts."""
@@ -84,7 +84,7 @@ def download_rejects(
     batch_id: int,
     fmt: Literal["csv", "xlsx"] = "csv",
     principal: Principal = Depends(ingest_reader),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> Response:
     """Hand a department its rejected rows back, in its own columns with an error column in Chinese."""
@@ -120,7 +120,7 @@ def unresolved(
     request: Request,
     status: Literal["pending", "linked"] = "pending",
     principal: Principal = Depends(reviewer),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """Show the 未关联 queue: rows no subject was found for, with ranked candidates and explanations."""
     rows = [
@@ -143,7 +143,7 @@ def decide(
     subject_id: Annotated[int, Form()],
     same: Annotated[bool, Form()],
     principal: Principal = Depends(reviewer),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Record a same / not-same decision (reused for later rows) and link the row when same."""

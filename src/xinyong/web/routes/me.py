@@ -44,7 +44,7 @@ def own_code(runtime: Runtime, subject: Subject) -> str:
 def my_file(
     request: Request,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the subject its whole credit file with the actions it may take on each record."""
@@ -68,7 +68,7 @@ def my_file(
 def authorisations(
     request: Request,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
@@ -99,7 +99,7 @@ def grant(
     valid_from: Annotated[dt.date, Form()],
     valid_to: Annotated[dt.date, Form()],
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Authorise a named party to read the non-public file for a purpose and a period."""
@@ -122,7 +122,7 @@ def grant(
 def revoke(
     authorisation_id: int,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> RedirectResponse:
     """Revoke one of the subject's authorisations."""
     consent.revoke(session, principal, authorisation_id)
@@ -134,7 +134,7 @@ def who_looked(
     request: Request,
     page: int = Query(1, ge=1, le=1000),
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """Show who read the subject's non-public information (谁查询了我)."""
     subject = own_subject(session, principal)

@@ -45,7 +45,7 @@ def _record_title(session: Session, record_id: int) -> str:
 def my_repairs(
     request: Request,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """List the subject's repair applications with their state and deadlines."""
     subject = own_subject(session, principal)
@@ -65,7 +65,7 @@ def new_repair(
     request: Request,
     record_id: int,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
@@ -103,7 +103,7 @@ async def submit_repair(
     performance_proof: Annotated[UploadFile | None, File()] = None,
     other: Annotated[UploadFile | None, File()] = None,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """File the application with its materials; show the reasons if it is refused."""
@@ -139,7 +139,7 @@ def repair_status(
     request: Request,
     case_id: int,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """Track one application: its state, deadlines, materials and the decision."""
     case = repair_service.get_case(session, case_id)
@@ -165,7 +165,7 @@ def repair_status(
 def my_objections(
     request: Request,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """List the subject's objections with their state and deadlines."""
     subject = own_subject(session, principal)
@@ -185,7 +185,7 @@ def new_objection(
     request: Request,
     record_id: int,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
@@ -216,7 +216,7 @@ def submit_objection(
     contact_phone: Annotated[str | None, Form(max_length=32)] = None,
     contact_email: Annotated[str | None, Form(max_length=200)] = None,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """File an objection; the record shows 异议中 at once."""

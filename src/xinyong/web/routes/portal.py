@@ -41,7 +41,7 @@ def search(
     q: str = Query("", max_length=100),
     page: int = Query(1, ge=1, le=100),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the subjects the public may find by a name fragment or a code."""
@@ -60,7 +60,7 @@ def subject_page(
     request: Request,
     code: str,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show a subject's public credit information (the public view, whoever is signed in)."""
@@ -82,7 +82,7 @@ def publicity(
     until: str | None = None,
     page: int = Query(1, ge=1, le=250),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the 双公示 penalties or licences now public, with filters."""
@@ -132,7 +132,7 @@ def lists(
     region: str | None = None,
     page: int = Query(1, ge=1, le=250),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the entries of the red list, the black list or 经营异常名录 now in force."""

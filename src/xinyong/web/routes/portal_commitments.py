@@ -22,7 +22,7 @@ def commitments(
     request: Request,
     page: int = Query(1, ge=1, le=250),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the published credit commitments (主动型 and other public types) with their fulfilment."""
