@@ -16,7 +16,9 @@ from xinyong.audit import service as audit
 from xinyong.audit.models import AuditEvent
 from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Role
+from xinyong.outbox.models import OutboxMessage, RecordDisclosureLog
 from xinyong.policy.loader import Policy
+from xinyong.repair import effects
 from xinyong.runtime import Runtime
 
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
@@ -236,3 +238,39 @@ def test_as_of_only_for_centre_and_audit(
     url = f"/api/v1/subjects/{data['company'].uscc}"  # type: ignore[attr-defined]
     assert client.get(url, params={"on": "2020-01-01"}).status_code == 403
     assert client.get("/api/v1/subjects/91331081MA0000000X").status_code == 404
+
+
+def test_a_duty_read_makes_the_department_a_recipient_of_later_changes(
+    client: TestClient, session: Session, runtime: Runtime, policy: Policy
+) -> None:
+    """Records handed to a department over the API are logged, so a repair later reaches it (issue 7.4)."""
+    data = _setup(session, runtime, policy)
+    company, penalty = data["company"], data["penalty"]
+    officer = fa.account(session, Role.OFFICER, department_id=data["dept"].id, region_code="331081")  # type: ignore[attr-defined]
+    fa.login(client, officer)
+    client.get(f"/api/v1/subjects/{company.uscc}")  # type: ignore[attr-defined]  # public read: no delivery
+    assert session.scalars(select(RecordDisclosureLog)).all() == []
+    client.get(f"/api/v1/subjects/{company.uscc}", params={"purpose": "licensing"})  # type: ignore[attr-defined]
+    logged = session.scalars(select(RecordDisclosureLog)).all()
+    recipient = f"department:{data['dept'].id}"  # type: ignore[attr-defined]
+    assert {row.record_id for row in logged} == {penalty.id, data["tax"].id}  # type: ignore[attr-defined]
+    assert {(row.recipient, row.channel) for row in logged} == {(recipient, "api")}
+    queued = effects.record_changed(
+        session,
+        policy,
+        effects.RecordChange(
+            record_id=penalty.id,  # type: ignore[attr-defined]
+            record_key=penalty.record_key,  # type: ignore[attr-defined]
+            subject_id=company.id,  # type: ignore[attr-defined]
+            kinds=("repaired",),
+            effective_on=TODAY,
+            source_type="repair",
+            source_id=1,
+            reason="准予修复",
+            actor="test",
+        ),
+        now=dt.datetime.now(dt.UTC),
+    )
+    assert queued == 1
+    msg = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == recipient)).one()
+    assert msg.payload["changes"] == ["repaired"]

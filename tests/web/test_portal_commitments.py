@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import HTML
 from tests.web.seed import Seeded
+from xinyong.commitments import service as commitments_service
 from xinyong.runtime import Runtime
 
-pytest.importorskip("xinyong.commitments.service", reason="信用承诺（issue 6）尚未合并")
 
-from xinyong.commitments import service as commitments_service
-
-
-def test_public_commitments_page(
-    client: TestClient, seeded: Seeded, session: Session, runtime: Runtime
-) -> None:
+def _register_two(session: Session, runtime: Runtime, seeded: Seeded) -> None:
     for kind, matter in (("主动型", "守法经营公开承诺"), ("审批替代型", "食品经营许可告知承诺")):
         commitments_service.register(
             session,
@@ -35,7 +29,27 @@ def test_public_commitments_page(
             ),
             actor="test",
         )
+
+
+def test_public_commitments_page(
+    client: TestClient, seeded: Seeded, session: Session, runtime: Runtime
+) -> None:
+    _register_two(session, runtime, seeded)
     resp = client.get("/commitments", headers=HTML)
     assert resp.status_code == 200
     assert "守法经营公开承诺" in resp.text
     assert "食品经营许可告知承诺" not in resp.text  # 告知承诺 types are not published
+
+
+def test_subject_page_shows_its_published_commitments(
+    client: TestClient, seeded: Seeded, session: Session, runtime: Runtime
+) -> None:
+    _register_two(session, runtime, seeded)
+    resp = client.get(f"/subjects/{seeded.firm.uscc}", headers=HTML)
+    assert resp.status_code == 200
+    section = resp.text.split('data-section="信用承诺"', 1)[1].split("</section>", 1)[0]
+    assert "守法经营公开承诺" in section
+    assert "履约中" in section
+    assert "食品经营许可告知承诺" not in resp.text
+    other = client.get(f"/subjects/{seeded.other.uscc}", headers=HTML).text
+    assert "守法经营公开承诺" not in other  # only the subject's own

@@ -280,15 +280,24 @@ def breaches_for(session: Session, subject_ids: Sequence[int], policy: Policy) -
 
 
 def public(
-    session: Session, policy: Policy, *, limit: int = 50, offset: int = 0
+    session: Session,
+    policy: Policy,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    subject_id: int | None = None,
 ) -> list[tuple[Commitment, Subject, Department]]:
-    """Return published commitments (public types such as 主动型; never natural persons), newest first."""
+    """Return published commitments (public types such as 主动型; never natural persons), newest first;
+    with ``subject_id``, only that subject's (its public page)."""
     types = [t.label for t in rules_of(policy).types if t.public]
+    where = [Commitment.type.in_(types), Subject.kind != SubjectKind.NATURAL_PERSON.value]
+    if subject_id is not None:
+        where.append(Commitment.subject_id == subject_id)
     rows = session.execute(
         select(Commitment, Subject, Department)
         .join(Subject, Subject.id == Commitment.subject_id)
         .join(Department, Department.id == Commitment.department_id)
-        .where(Commitment.type.in_(types), Subject.kind != SubjectKind.NATURAL_PERSON.value)
+        .where(*where)
         .order_by(Commitment.committed_on.desc(), Commitment.id.desc())
         .limit(limit)
         .offset(offset)

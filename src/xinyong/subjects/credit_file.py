@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.auth import consent
-from xinyong.auth.access import ReadAccess, access_policy, read_access
+from xinyong.auth.access import Basis, ReadAccess, access_policy, read_access
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
 from xinyong.kit.crypto import KeyRing
+from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.records.disclosure import AUDIENCE_LABELS, Audience
@@ -38,6 +39,8 @@ from xinyong.subjects.schemas import (
     Viewer,
 )
 from xinyong.subjects.service import find_by_code
+
+DELIVERY_BASES = (Basis.DUTY, Basis.AUTHORISATION)  # reads that hand records to another party
 
 
 def masked_id(subject: Subject) -> str | None:
@@ -193,7 +196,7 @@ def build_credit_file(
             else None,
         )
         by_section[item.section if item else "其他"].append(file_item)
-    consent.log_read(
+    entry = consent.log_read(
         session,
         principal,
         subject_id=subject.id,
@@ -203,6 +206,16 @@ def build_credit_file(
         policy=policy,
         on=on,
     )
+    if entry is not None and access.basis in DELIVERY_BASES and decided:
+        # a department or an authorised party now holds these records: a later repair or objection
+        # outcome must reach it (信用修复/异议结果告知, issue 7 point 4)
+        outbox.log_delivery(
+            session,
+            record_ids=[v.record.id for v in decided],
+            recipient=outbox.recipient_of(principal),
+            channel="api",
+            ref=f"query_log:{entry.id}",
+        )
     sections = [
         FileSection(name=name, count=len(by_section[name]), items=by_section[name]) for name in SECTIONS
     ]

@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.deps import current_principal
 from xinyong.auth.principal import ANONYMOUS, Principal
+from xinyong.commitments import service as commitments_service
 from xinyong.errors import Invalid, NotFound
 from xinyong.records.publication import Filters
 from xinyong.runtime import Runtime
+from xinyong.subjects import service as subjects_service
 from xinyong.web import data
 from xinyong.web.templating import business_today, render
 
@@ -65,10 +67,17 @@ def subject_page(
 ) -> HTMLResponse:
     """Show a subject's public credit information (the public view, whoever is signed in)."""
     file, sections = data.public_file(session, runtime.keys, runtime.policy, code, on=business_today(runtime))
+    subject = subjects_service.get_by_code(session, runtime.keys, code)
+    commitments = commitments_service.public(session, runtime.policy, subject_id=subject.id, limit=100)
     return render(
         request,
         "portal/subject.html",
-        {"title": f"{file.basics.name} · 信用信息", "file": file, "sections": sections},
+        {
+            "title": f"{file.basics.name} · 信用信息",
+            "file": file,
+            "sections": sections,
+            "commitments": commitments,
+        },
     )
 
 
