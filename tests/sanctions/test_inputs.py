@@ -53,36 +53,68 @@ def test_facts_fold_versions_events_and_retention(session: Session, runtime: Run
     assert facts[objected.id].excluded is None
 
 
-def test_grades_absent_without_evaluation_table(session: Session, runtime: Runtime) -> None:
-    s = enterprise(session, runtime.keys)
-    inputs._columns_cache.clear()
-    assert inputs.load_grades(session, [s.id], runtime.policy) == {}
+def _run(session: Session, status: str, as_of: dt.date) -> int:
+    from xinyong.evaluation.models import EvaluationRun
 
-
-def test_grades_read_latest_evaluation(session: Session, runtime: Runtime) -> None:
-    from xinyong.evaluation.models import EvaluationResult, EvaluationRun
-
-    s = enterprise(session, runtime.keys)
-    run = EvaluationRun(as_of=dt.date(2026, 10, 31), policy_hash="h", actor="test")
+    run = EvaluationRun(as_of=as_of, policy_hash="h", actor="test", status=status)
     session.add(run)
     session.flush()
-    for grade in ("中等", "优秀"):
-        session.add(
-            EvaluationResult(
-                run_id=run.id,
-                subject_id=s.id,
-                model_id="m",
-                model_version="1",
-                score=900,
-                grade=grade,
-                points={},
-                policy_hash="h",
-            )
+    return run.id
+
+
+def _grade(session: Session, run_id: int, subject_id: int, grade: str) -> None:
+    from xinyong.evaluation.models import EvaluationResult
+
+    session.add(
+        EvaluationResult(
+            run_id=run_id,
+            subject_id=subject_id,
+            model_id="m",
+            model_version="1",
+            score=900,
+            grade=grade,
+            points={},
+            policy_hash="h",
         )
+    )
     session.flush()
-    inputs._columns_cache.clear()
-    try:
-        grade, _klass = inputs.load_grades(session, [s.id], runtime.policy)[s.id]
-        assert grade == "优秀"
-    finally:
-        inputs._columns_cache.clear()
+
+
+def test_ungraded_subject_gets_the_unrated_class(session: Session, runtime: Runtime) -> None:
+    s = enterprise(session, runtime.keys)
+    rule = inputs.supervision_rule(runtime.policy, None, ON)
+    assert rule is not None
+    assert inputs.load_grades(session, {s.id: s.kind}, runtime.policy, rule) == {
+        s.id: (None, rule.unrated_class)
+    }
+
+
+def test_grade_of_latest_finished_run_mapped_to_supervision_class(session: Session, runtime: Runtime) -> None:
+    s = enterprise(session, runtime.keys)
+    t = enterprise(session, runtime.keys)
+    old = _run(session, "finished", dt.date(2026, 9, 30))
+    latest = _run(session, "finished", dt.date(2026, 10, 31))
+    running = _run(session, "running", dt.date(2026, 11, 1))  # not finished: ignored
+    _grade(session, old, s.id, "优秀")
+    _grade(session, latest, s.id, "较差")
+    _grade(session, running, s.id, "良好")
+    _grade(session, latest, t.id, "优秀")
+    rule = inputs.supervision_rule(runtime.policy, None, ON)
+    assert rule is not None
+    for ids in ({s.id: s.kind}, {s.id: s.kind, t.id: t.kind}):  # the single and the batch query
+        got = inputs.load_grades(session, ids, runtime.policy, rule)
+        assert got[s.id] == ("较差", rule.class_of("较差").code) == ("较差", "D")
+    got = inputs.load_grades(session, {s.id: s.kind, t.id: t.kind}, runtime.policy, rule)
+    assert got[t.id] == ("优秀", "A")
+    # a kind the rule does not cover has a grade but no class
+    assert inputs.load_grades(session, {s.id: "自然人"}, runtime.policy, rule)[s.id] == ("较差", None)
+
+
+def test_department_rule_overrides_default(session: Session, runtime: Runtime) -> None:
+    from xinyong.evaluation.inspections import rules_of
+
+    own = [r for r in rules_of(runtime.policy).rules if r.department is not None]
+    assert own, "policy/supervision has a department's own rule"
+    rule = inputs.supervision_rule(runtime.policy, own[0].department, ON)
+    assert rule is not None
+    assert rule.id == own[0].id

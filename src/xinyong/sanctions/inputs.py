@@ -1,22 +1,24 @@
 """Seams that load the check's facts from other capabilities' tables, set-based and chunked.
 
 (a) :func:`load_trigger_facts` reads ``credit_record`` + ``record_event``; (b) :func:`load_grades`
-reads the latest ``evaluation_result`` when that table exists. Both are small on purpose so the
-integrator can swap their derivations for the owning capabilities' functions.
+reads the grade of the latest finished evaluation run and maps it to the department's supervision class
+with the evaluation capability's rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, namedtuple
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, column, func, inspect, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
 
-from xinyong.db_prepared import Prepared
+from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.departments.models import Department
+from xinyong.evaluation import inspections
+from xinyong.evaluation.models import EvaluationResult, EvaluationRun
+from xinyong.evaluation.supervision import SupervisionRule
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
 from xinyong.sanctions.engine import Fact
@@ -117,7 +119,7 @@ _EVENTS = (
 
 
 def load_trigger_facts(
-    session: Session, subject_ids: Sequence[int], on: dt.date, policy: Policy, items: set[str]
+    db: Reader, subject_ids: Sequence[int], on: dt.date, policy: Policy, items: set[str]
 ) -> dict[int, list[Fact]]:
     """Load the subjects' records of ``items`` as engine facts, each marked in force or excluded.
 
@@ -132,7 +134,7 @@ def load_trigger_facts(
     if not subject_ids or not items:
         return out
     retention = policy.retention.negative_retention_months
-    conn = session.connection()
+    conn = connection_of(db)
     rows: list[Any] = []
     if len(subject_ids) == 1:
         rows = [_FactRow(*r) for r in _FACTS_ONE.all(conn, {"id": subject_ids[0]}) if r[2] in items]
@@ -182,45 +184,65 @@ def load_trigger_facts(
     return out
 
 
-# (b) grade and supervision class: the evaluation capability owns ``evaluation_result``.
-EVALUATION_TABLE = "evaluation_result"
-_GRADE_COLUMNS = ("grade",)
-_CLASS_COLUMNS = ("supervision_class", "risk_class", "class_code")
-_columns_cache: dict[int, tuple[str | None, str | None] | None] = {}
+# (b) grade and supervision class: the evaluation capability owns ``evaluation_result`` and the rules.
+_RES = EvaluationResult.__table__
+_RUN = EvaluationRun.__table__
+# The latest finished run, as ``xinyong.evaluation.service.latest_run`` and the supervision class use it.
+_LATEST_RUN = (
+    select(_RUN.c.id)
+    .where(_RUN.c.status == "finished")
+    .order_by(_RUN.c.as_of.desc(), _RUN.c.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_GRADE_ONE = Prepared(
+    select(_RES.c.subject_id, _RES.c.grade).where(
+        _RES.c.subject_id == bindparam("id"), _RES.c.run_id == _LATEST_RUN
+    )
+)
+_GRADES = select(_RES.c.subject_id, _RES.c.grade).where(
+    _RES.c.subject_id.in_(bindparam("ids", expanding=True)), _RES.c.run_id == _LATEST_RUN
+)
 
 
-def _evaluation_columns(conn: Connection) -> tuple[str | None, str | None] | None:
-    key = id(conn.engine)
-    if key not in _columns_cache:
-        insp = inspect(conn)
-        if not insp.has_table(EVALUATION_TABLE):
-            _columns_cache[key] = None
-        else:
-            names = {c["name"] for c in insp.get_columns(EVALUATION_TABLE)}
-            grade = next((c for c in _GRADE_COLUMNS if c in names), None)
-            klass = next((c for c in _CLASS_COLUMNS if c in names), None)
-            _columns_cache[key] = (grade, klass) if "subject_id" in names else None
-    return _columns_cache[key]
+def supervision_rule(policy: Policy, department: str | None, on: dt.date) -> SupervisionRule | None:
+    """Return the supervision rule of a department (its own, else the default) in force on ``on``."""
+    rules = inspections.rules_of(policy)
+    if department is not None:
+        return rules.for_department(department, on)
+    return next((r for r in rules.rules if r.department is None and r.in_force(on)), None)
 
 
 def load_grades(
-    session: Session, subject_ids: Sequence[int], policy: Policy
+    db: Reader,
+    subjects: Mapping[int, str],
+    policy: Policy,
+    rule: SupervisionRule | None,
 ) -> dict[int, tuple[str | None, str | None]]:
-    """Return each subject's latest (grade label, supervision class), or nothing if no evaluation exists."""
-    if not subject_ids:
+    """Return each subject's (grade, supervision class) from the latest finished evaluation run.
+
+    ``subjects`` maps subject ids to their kinds. The class is the department's supervision rule applied
+    to the grade (``SupervisionRule.class_of``, as ``evaluation.inspections`` does): a subject not
+    graded in that run gets the rule's unrated class; a kind the rule does not cover gets no class.
+    """
+    if not subjects:
         return {}
-    cols = _evaluation_columns(session.connection())
-    if cols is None:
-        return {}
-    grade_col, class_col = cols
-    labels = policy.enum_labels("grade") if "grade" in policy.enums.enums else {}
-    t = table(EVALUATION_TABLE, column("id"), column("subject_id"), *(column(c) for c in cols if c))
+    conn = connection_of(db)
+    ids = list(subjects)
+    grades: dict[int, str] = {}
+    if len(ids) == 1:
+        grades = dict(_GRADE_ONE.all(conn, {"id": ids[0]}))
+    else:
+        for part in chunks(ids):
+            grades.update((sid, g) for sid, g in conn.execute(_GRADES, {"ids": list(part)}))
+    classes: dict[str | None, str] = {}
     out: dict[int, tuple[str | None, str | None]] = {}
-    for part in chunks(list(subject_ids)):
-        latest = select(func.max(t.c.id)).where(t.c.subject_id.in_(part)).group_by(t.c.subject_id)
-        wanted = [t.c.subject_id, *(t.c[c] for c in cols if c)]
-        for row in session.execute(select(*wanted).where(t.c.id.in_(latest))):
-            grade = row._mapping[grade_col] if grade_col else None
-            klass = row._mapping[class_col] if class_col else None
-            out[row.subject_id] = (labels.get(grade, grade) if grade else None, klass)
+    for sid, kind in subjects.items():
+        grade = grades.get(sid)
+        klass = None
+        if rule is not None and kind in rule.subject_kinds:
+            if grade not in classes:
+                classes[grade] = rule.class_of(grade).code
+            klass = classes[grade]
+        out[sid] = (grade, klass)
     return out
