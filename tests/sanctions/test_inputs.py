@@ -10,7 +10,7 @@ from tests.factories import sanctions as f
 from tests.factories.subjects import enterprise
 from xinyong.records.models import RecordEventKind
 from xinyong.runtime import Runtime
-from xinyong.sanctions import inputs
+from xinyong.sanctions import engine, inputs
 
 ON = dt.date(2026, 11, 2)
 ITEMS = {"xzcf", "yzsxmd", "sxbzxr", "jyycml"}
@@ -34,7 +34,8 @@ def test_facts_fold_versions_events_and_retention(session: Session, runtime: Run
     objected = f.record(session, s)
     f.event(session, objected, RecordEventKind.OBJECTION_OPENED, dt.date(2026, 10, 1))
     facts = {
-        x.record_id: x for x in inputs.load_trigger_facts(session, [s.id], ON, runtime.policy, ITEMS)[s.id]
+        x.record_id: x
+        for x in inputs.load_trigger_facts(session, {s.id: s.kind}, ON, runtime.policy, ITEMS)[s.id]
     }
     assert old.id not in facts
     assert facts[new.id].severity == "严重"
@@ -43,14 +44,22 @@ def test_facts_fold_versions_events_and_retention(session: Session, runtime: Run
     assert "修复" in facts[repaired.id].excluded
     assert facts[later.id].excluded is None
     assert facts[suspended.id].excluded is None
-    assert facts[stale.id].excluded is not None
-    assert "保存期限" in facts[stale.id].excluded
-    assert facts[still_listed.id].excluded is None  # retention extends while listed (Art. 16)
+    # the subject is still on a serious list: retention of all its negative records is extended (Art. 16)
+    assert facts[stale.id].excluded is None
+    assert facts[still_listed.id].excluded is None
     assert facts[still_listed.id].list_type == "严重违法失信名单"
-    assert facts[removed.id].excluded is not None
-    assert "移出" in facts[removed.id].excluded
+    # a removed entry is history (still shared), but its listing ended on the removal day
+    assert facts[removed.id].list_end == dt.date(2026, 9, 1)
+    assert "移出" in (engine.fact_usable(facts[removed.id], ON) or "")
     assert facts[objected.id].under_objection
     assert facts[objected.id].excluded is None
+    # without a listing, a record past the 5-year retention is out of the credit file
+    t = enterprise(session, runtime.keys)
+    old_t = f.record(session, t, decided=dt.date(2021, 1, 1))
+    (fact,) = inputs.load_trigger_facts(session, {t.id: t.kind}, ON, runtime.policy, ITEMS)[t.id]
+    assert fact.record_id == old_t.id
+    assert fact.excluded is not None
+    assert "保存期" in fact.excluded
 
 
 def _run(session: Session, status: str, as_of: dt.date) -> int:

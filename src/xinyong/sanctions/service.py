@@ -192,7 +192,7 @@ def evaluate(
     resolutions = resolve(db, keys, policy, queries)
     kinds = {r.subject.subject_id: r.subject.kind for r in resolutions if r.subject is not None}
     ids = sorted(kinds)
-    facts = load_trigger_facts(db, ids, ctx.on, policy, _trigger_items(measures, scenario))
+    facts = load_trigger_facts(db, kinds, ctx.on, policy, _trigger_items(measures, scenario))
     rule = supervision_rule(policy, _department_code(db, ctx.principal.department_id), ctx.on)
     grades = load_grades(db, kinds, policy, rule)
     breaches = commitments_service.breaches_for(db, ids, policy)
