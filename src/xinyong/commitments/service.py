@@ -269,7 +269,7 @@ def breaches_for(db: Reader, subject_ids: Sequence[int], policy: Policy) -> dict
         if len(part) == 1:  # the common single check: equality, no IN-list expansion
             rows: Any = _BREACHES_ONE.all(conn, {"id": part[0]})
         else:
-            rows = conn.execute(_BREACHES, {"ids": part})
+            rows = conn.execute(_BREACHES, {"ids": part}).all()
         for subject_id, code, ctype, on, status in rows:
             if status not in rules.breach_statuses:
                 continue

@@ -128,7 +128,7 @@ def load_trigger_facts(
         return out
     events: dict[int, list[StatusEvent]] = defaultdict(list)
     for part in chunks([r.id for r in rows]):
-        for rid, kind, eff in conn.execute(_EVENTS, {"ids": list(part)}):
+        for rid, kind, eff in conn.execute(_EVENTS, {"ids": list(part)}).all():
             events[rid].append(StatusEvent(kind, eff))
     listings = _listings(rows, events, serious, policy)
     for r in rows:
@@ -225,7 +225,7 @@ def load_grades(
         grades = dict(_GRADE_ONE.all(conn, {"id": ids[0]}))
     else:
         for part in chunks(ids):
-            grades.update((sid, g) for sid, g in conn.execute(_GRADES, {"ids": list(part)}))
+            grades.update((sid, g) for sid, g in conn.execute(_GRADES, {"ids": list(part)}).all())
     classes: dict[str | None, str] = {}
     out: dict[int, tuple[str | None, str | None]] = {}
     for sid, kind in subjects.items():

@@ -129,7 +129,7 @@ def resolve(db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query])
         if len(part) == 1:  # the common single check: prepared equality on the driver
             rows = _ONE_USCC.all(conn, {"value": part[0]})
         else:
-            rows = [tuple(r) for r in conn.execute(_BY_USCC, {"values": list(part)})]
+            rows = [tuple(r) for r in conn.execute(_BY_USCC, {"values": list(part)}).all()]
         for sid, name, kind, region, uscc in rows:
             ref = SubjectRef(sid, name, kind, region, uscc)
             for i in by_uscc.pop(uscc):
@@ -150,13 +150,13 @@ def resolve(db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query])
     idents = list(by_ident)
     for part in chunks(idents):
         lookups = [lk for _, lk in part]
-        for irow in conn.execute(_BY_LOOKUP, {"values": lookups}):
+        for irow in conn.execute(_BY_LOOKUP, {"values": lookups}).all():
             ref = SubjectRef(irow.id, irow.name, irow.kind, irow.region_code, irow.uscc)
             for i in by_ident.get((irow.scheme, irow.lookup), []):
                 out[i] = Resolution("found", ref)
     for part in chunks(list(by_name)):
         found: dict[str, list[SubjectRef]] = defaultdict(list)
-        for nrow in conn.execute(_BY_NAME, {"values": list(part)}):
+        for nrow in conn.execute(_BY_NAME, {"values": list(part)}).all():
             found[nrow.name_norm].append(
                 SubjectRef(nrow.id, nrow.name, nrow.kind, nrow.region_code, nrow.uscc)
             )
