@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinyong.db import make_engine, make_sessionmaker
+from xinyong.db import make_engine, make_sessionmaker, tune_for_reads
 from xinyong.keys import keyring
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy, load_policy
@@ -73,6 +73,7 @@ class Runtime:
         conn = self._reader
         if conn is None or conn.closed or conn.invalidated:
             conn = self._reader = self.engine.connect()
+            tune_for_reads(conn)
         try:
             yield conn
         except DBAPIError:
