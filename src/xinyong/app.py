@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 # Routers of the capabilities, as "module:attribute"; each module is imported when the app is built.
 ROUTERS: tuple[str, ...] = (
+    "xinyong.sanctions.api:hot_router",  # first: the 核查 check's hot path (see its module)
     "xinyong.repair.api:router",
     "xinyong.objections.api:router",
     "xinyong.outbox.api:router",

@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Select
+from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any] | None
-_Entry = tuple[str, tuple[str, ...] | None, list[Any]]
+_Entry = tuple[str, tuple[str, ...] | None, list[Any], dict[str, Any]]
 
 
 class Prepared:
@@ -35,13 +36,16 @@ class Prepared:
                 col.type.dialect_impl(dialect).result_processor(dialect, None)
                 for col in self.statement.selected_columns
             ]
-            entry = (compiled.string, order, list(procs))
+            # values bound in the statement itself (a literal, a LIMIT) are passed along with the caller's
+            entry = (compiled.string, order, list(procs), dict(compiled.params))
             self._compiled[dialect.name] = entry
         return entry
 
     def all(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run the statement in ``conn``'s transaction and return processed rows."""
-        sql, order, procs = self._compile(conn)
+        sql, order, procs, fixed = self._compile(conn)
+        if fixed:
+            params = {**fixed, **params}
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, [params[k] for k in order] if order is not None else dict(params))
@@ -53,3 +57,15 @@ class Prepared:
         return [
             tuple(v if p is None or v is None else p(v) for p, v in zip(procs, r, strict=True)) for r in rows
         ]
+
+
+Reader = Session | Connection
+
+
+def connection_of(db: Reader) -> Connection:
+    """Return the connection of a session, or the connection itself.
+
+    The check's read path runs on a bare ``Connection`` (no ORM session: its transaction bookkeeping
+    cost more than the check's queries); other callers pass their session.
+    """
+    return db if isinstance(db, Connection) else db.connection()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinyong.db import make_engine, make_sessionmaker
+from xinyong.db import make_engine, make_sessionmaker, tune_for_reads
 from xinyong.keys import keyring
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy, load_policy
@@ -25,6 +28,7 @@ class Runtime:
     _policy: Policy | None = field(default=None, repr=False)
     _keys: KeyRing | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _reader: Connection | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -47,3 +51,39 @@ class Runtime:
             if self._keys is None:
                 self._keys = keyring(self.settings)
             return self._keys
+
+    def session_bind(self) -> Connection | None:
+        """Return the connection the sessions are bound to, if any (tests join one transaction)."""
+        bind = self.sessions.kw.get("bind")
+        return bind if isinstance(bind, Connection) else None
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """Yield the connection for short reads outside any ORM session (the check's hot path).
+
+        One connection is held for the process and reused, so a read pays neither a pool checkout nor a
+        session: callers MUST use it from the event loop's thread, synchronously (no ``await`` inside
+        the block). Whatever transaction the reads opened is ended on exit; a connection that failed is
+        dropped and the next read opens a fresh one. In tests it is the connection the sessions share.
+        """
+        shared = self.session_bind()
+        if shared is not None:
+            yield shared
+            return
+        conn = self._reader
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._reader = self.engine.connect()
+            tune_for_reads(conn)
+        try:
+            yield conn
+        except DBAPIError:
+            self._reader = None
+            conn.invalidate()
+            conn.close()
+            raise
+        finally:
+            if not conn.closed:
+                if conn.in_transaction():
+                    conn.rollback()
+                else:  # statements run on the driver cursor may have opened a transaction there
+                    conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]

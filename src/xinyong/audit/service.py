@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit.chain import GENESIS, entry_hash
 from xinyong.audit.models import AuditEvent
 from xinyong.db import utcnow
+from xinyong.db_prepared import connection_of
 
 
 def append(
@@ -118,11 +119,11 @@ _TABLE = cast(Table, AuditEvent.__table__)
 _LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 
 
-def append_many(session: Session, entries: list[AuditEntry]) -> None:
+def append_many(session: Session | Connection, entries: list[AuditEntry]) -> None:
     """Append several entries chained in order with one insert (group commit of hot paths)."""
     if not entries:
         return
-    conn = session.connection()
+    conn = connection_of(session)
     last = conn.execute(_LAST).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     rows: list[dict[str, Any]] = []

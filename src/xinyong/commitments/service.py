@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from xinyong.audit import service as audit
 from xinyong.commitments.models import Commitment, CommitmentEvent
 from xinyong.commitments.rules import CommitmentRules, rules_of
-from xinyong.db_prepared import Prepared
+from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Invalid, NotFound
@@ -257,19 +257,19 @@ _BREACHES = select(*_BREACH_COLS).where(_C.c.subject_id.in_(bindparam("ids", exp
 _BREACHES_ONE = Prepared(select(*_BREACH_COLS).where(_C.c.subject_id == bindparam("id")))
 
 
-def breaches_for(session: Session, subject_ids: Sequence[int], policy: Policy) -> dict[int, list[BreachInfo]]:
+def breaches_for(db: Reader, subject_ids: Sequence[int], policy: Policy) -> dict[int, list[BreachInfo]]:
     """Return breaches per subject, with the 告知承诺 suspension derived from the breach date."""
     rules = rules_of(policy)
     out: dict[int, list[BreachInfo]] = defaultdict(list)
     if not subject_ids:
         return out
-    conn = session.connection()
+    conn = connection_of(db)
     for start in range(0, len(subject_ids), 2000):
         part = list(subject_ids[start : start + 2000])
         if len(part) == 1:  # the common single check: equality, no IN-list expansion
             rows: Any = _BREACHES_ONE.all(conn, {"id": part[0]})
         else:
-            rows = conn.execute(_BREACHES, {"ids": part})
+            rows = conn.execute(_BREACHES, {"ids": part}).all()
         for subject_id, code, ctype, on, status in rows:
             if status not in rules.breach_statuses:
                 continue

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
+from xinyong.db_prepared import connection_of
 from xinyong.errors import Invalid, NotFound
 from xinyong.outbox.models import InboxMessage, OutboxEndpoint, OutboxMessage, RecordDisclosureLog
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.repair.workflows import workflows
 
+_LOG = cast(Table, RecordDisclosureLog.__table__)
 Channel = Literal["check", "report", "export", "api"]
 CHANNELS = ("check", "report", "export", "api")
 
@@ -42,15 +44,30 @@ def log_delivery(
     ref: str | None = None,
 ) -> int:
     """Record that ``recipient`` received these records (call it whenever records are handed out)."""
+    return log_deliveries(session, [(rid, recipient, ref) for rid in record_ids], channel=channel, at=at)
+
+
+def log_deliveries(
+    session: Session | Connection,
+    deliveries: list[tuple[int, str, str | None]],
+    *,
+    channel: Channel,
+    at: dt.datetime | None = None,
+) -> int:
+    """Record many hand-outs ``(record_id, recipient, ref)`` with one set-based insert (batches, group commits).
+
+    A record given twice to the same recipient under the same reference is logged once.
+    """
     if channel not in CHANNELS:
         raise Invalid(f"未知的提供渠道 {channel}", code="outbox.bad_channel")
     when = at or utcnow()
-    session.add_all(
-        RecordDisclosureLog(record_id=rid, recipient=recipient, channel=channel, at=when, ref=ref)
-        for rid in dict.fromkeys(record_ids)
-    )
-    session.flush()
-    return len(set(record_ids))
+    rows = [
+        {"record_id": rid, "recipient": who, "channel": channel, "at": when, "ref": ref}
+        for rid, who, ref in dict.fromkeys(deliveries)
+    ]
+    if rows:
+        connection_of(session).execute(insert(_LOG), rows)
+    return len(rows)
 
 
 def recipients_of_record(session: Session, record_key: str, since: dt.datetime) -> list[str]:

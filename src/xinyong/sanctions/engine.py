@@ -226,9 +226,14 @@ def match(
     """Match one subject against the measures of ``scenario`` on day ``on``."""
     out = Outcome()
     out.commitment_eligible, out.commitment_suspended_until = eligibility(subject, on)
-    blank = not (subject.facts or subject.breaches or subject.grade or subject.supervision_class)
+    blank = not (
+        subject.facts
+        or subject.breaches
+        or subject.grade in measures.trigger_grades
+        or subject.supervision_class in measures.trigger_classes
+    )
     if blank and not explain:
-        return out  # every measure needs a fact, a grade, a class or a breach to fire
+        return out  # every measure needs a fact, a breach, or a grade or class some trigger names
     is_list = measures.list_items
     for cm in measures.by_scenario.get(scenario, ()):
         m = cm.measure

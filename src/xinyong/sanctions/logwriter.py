@@ -1,25 +1,29 @@
 """Group commit of check logs for the async endpoint.
 
-Every check is answered only after its log row, hits and audit entry are committed; concurrent checks
-that arrive while a batch is being written share the next commit, so logging costs one transaction per
-batch instead of one per request. The drain task ends when nothing is pending (no task outlives its
-event loop).
+Every check is answered only after its log row, hits, delivered records and audit entry are committed;
+concurrent checks that arrive while a batch is being written share the next commit, so logging costs one
+transaction per batch instead of one per request. The writer holds one connection of its own (no pool
+checkout, no ORM session per batch); a connection that fails is dropped and the next batch opens a fresh
+one. The drain task ends when nothing is pending (no task outlives its event loop).
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
+from xinyong.runtime import Runtime
 from xinyong.sanctions.service import LogEntry, persist
 
 
 class CheckLogWriter:
     """Collect log entries from concurrent requests and write them in shared transactions."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._conn: Connection | None = None
         self._pending: list[tuple[LogEntry, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
         self.batches = 0  # counters for monitoring: commits and entries written
@@ -34,14 +38,29 @@ class CheckLogWriter:
             self._task = loop.create_task(self._drain())
         await done
 
+    def _write(self, entries: list[LogEntry]) -> None:
+        shared = self._runtime.session_bind()
+        if shared is not None:  # tests: a savepoint in the transaction the sessions share
+            with shared.begin_nested():
+                persist(shared, entries)
+            return
+        conn = self._conn
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._conn = self._runtime.engine.connect()
+        try:
+            with conn.begin():
+                persist(conn, entries)
+        except DBAPIError:
+            self._conn = None
+            conn.close()
+            raise
+
     async def _drain(self) -> None:
         await asyncio.sleep(0)  # let requests already in flight join the first batch
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                with self._sessions() as session:
-                    persist(session, [entry for entry, _ in batch])
-                    session.commit()
+                self._write([entry for entry, _ in batch])
             except Exception as exc:  # every waiting request sees the failure
                 for _, fut in batch:
                     if not fut.done():

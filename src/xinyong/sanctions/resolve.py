@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
 
-from xinyong.db_prepared import Prepared
+from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import normalize_name
@@ -98,7 +97,7 @@ def region_code_of(policy: Policy, value: str | None) -> str | None:
     return None
 
 
-def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Query]) -> list[Resolution]:
+def resolve(db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query]) -> list[Resolution]:
     """Resolve every query with a handful of ``IN`` queries, whatever the batch size."""
     out: list[Resolution] = [Resolution("not_found") for _ in queries]
     by_uscc: dict[str, list[int]] = defaultdict(list)
@@ -125,12 +124,12 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
             by_name[normalize_name(q.name)].append(i)
         else:
             out[i] = Resolution("invalid", message="须提供主体代码或名称")
-    conn = session.connection()
+    conn = connection_of(db)
     for part in chunks(list(by_uscc)):
         if len(part) == 1:  # the common single check: prepared equality on the driver
             rows = _ONE_USCC.all(conn, {"value": part[0]})
         else:
-            rows = [tuple(r) for r in conn.execute(_BY_USCC, {"values": list(part)})]
+            rows = [tuple(r) for r in conn.execute(_BY_USCC, {"values": list(part)}).all()]
         for sid, name, kind, region, uscc in rows:
             ref = SubjectRef(sid, name, kind, region, uscc)
             for i in by_uscc.pop(uscc):
@@ -151,13 +150,13 @@ def resolve(session: Session, keys: KeyRing, policy: Policy, queries: Sequence[Q
     idents = list(by_ident)
     for part in chunks(idents):
         lookups = [lk for _, lk in part]
-        for irow in conn.execute(_BY_LOOKUP, {"values": lookups}):
+        for irow in conn.execute(_BY_LOOKUP, {"values": lookups}).all():
             ref = SubjectRef(irow.id, irow.name, irow.kind, irow.region_code, irow.uscc)
             for i in by_ident.get((irow.scheme, irow.lookup), []):
                 out[i] = Resolution("found", ref)
     for part in chunks(list(by_name)):
         found: dict[str, list[SubjectRef]] = defaultdict(list)
-        for nrow in conn.execute(_BY_NAME, {"values": list(part)}):
+        for nrow in conn.execute(_BY_NAME, {"values": list(part)}).all():
             found[nrow.name_norm].append(
                 SubjectRef(nrow.id, nrow.name, nrow.kind, nrow.region_code, nrow.uscc)
             )

@@ -153,6 +153,8 @@ class Measures:
     policy_hash: str = ""
     list_items: set[str] = field(default_factory=set)
     trigger_items: dict[str, set[str]] = field(default_factory=dict)  # filled lazily per scenario
+    trigger_grades: set[str] = field(default_factory=set)  # grades and classes any trigger names
+    trigger_classes: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -230,7 +232,18 @@ def load(policy: Policy) -> Measures:
             problems.add("measures/screening.yaml", f"目录项 {item} 不存在")
     problems.raise_if_any()
     lists_ = {c.id for c in policy.catalog.values() if "list_end" in c.roles}
-    return Measures(rules, screening, by_id, by_scenario, codes, policy.hash, lists_)
+    triggers = [t for c in by_id.values() for t in (*c.measure.triggers, *c.measure.exclusions)]
+    return Measures(
+        rules,
+        screening,
+        by_id,
+        by_scenario,
+        codes,
+        policy.hash,
+        lists_,
+        trigger_grades={g for t in triggers for g in t.grades},
+        trigger_classes={k for t in triggers for k in t.classes},
+    )
 
 
 def measures_of(policy: Policy) -> Measures:

@@ -8,26 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, case, func, insert, select
+import orjson
+from sqlalchemy import Table, bindparam, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.commitments import service as commitments_service
 from xinyong.db import utcnow
+from xinyong.db_prepared import Prepared, Reader, connection_of
+from xinyong.departments.models import Department
 from xinyong.errors import Invalid
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.workdays import UnknownCalendarYear
+from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
-from xinyong.sanctions.inputs import load_grades, load_trigger_facts
+from xinyong.sanctions.inputs import load_grades, load_trigger_facts, supervision_rule
 from xinyong.sanctions.models import CheckHit, CheckLog
 from xinyong.sanctions.resolve import Query, Resolution, resolve
 from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
@@ -41,6 +44,22 @@ _HIT = cast(Table, CheckHit.__table__)
 def today(tz: str = "Asia/Shanghai") -> dt.date:
     """Return today's business date."""
     return dt.datetime.now(ZoneInfo(tz)).date()
+
+
+_DEPT_CODES: dict[tuple[int, int], str | None] = {}
+_DEPT_CODE = Prepared(select(Department.__table__.c.code).where(Department.__table__.c.id == bindparam("id")))
+
+
+def _department_code(db: Reader, department_id: int | None) -> str | None:
+    """Return a department's code (an id's code never changes: kept per database)."""
+    if department_id is None:
+        return None
+    conn = connection_of(db)
+    key = (id(conn.engine), department_id)
+    if key not in _DEPT_CODES:
+        rows = _DEPT_CODE.all(conn, {"id": department_id})
+        _DEPT_CODES[key] = rows[0][0] if rows else None
+    return _DEPT_CODES[key]
 
 
 def _measure_json(policy_hash: str, cm: CompiledMeasure) -> dict[str, Any]:
@@ -124,12 +143,13 @@ def _subject_json(res: Resolution) -> dict[str, Any] | None:
 class CheckAnswer:
     """The answer: header fields and per-subject results, serialised once (the hash covers those bytes).
 
-    ``result_hash`` is the SHA-256 of the ``results`` array exactly as it appears in the response body.
+    ``result_hash`` is the SHA-256 of the ``results`` array exactly as it appears in the response body
+    (compact UTF-8 JSON, the same bytes as ``json.dumps(results, ensure_ascii=False, separators=(",", ":"))``).
     """
 
     header: dict[str, Any]
     results: list[dict[str, Any]]
-    results_json: str
+    results_json: bytes
 
     def to_dict(self) -> dict[str, Any]:
         """Return the answer as one dictionary."""
@@ -137,21 +157,26 @@ class CheckAnswer:
 
     def to_bytes(self) -> bytes:
         """Return the JSON body without serialising the results a second time."""
-        head = json.dumps(self.header, ensure_ascii=False, separators=(",", ":"))
-        return (head[:-1] + ',"results":' + self.results_json + "}").encode()
+        return orjson.dumps(self.header)[:-1] + b',"results":' + self.results_json + b"}"
 
 
 @dataclass
 class LogEntry:
-    """What a check writes: its log row, its numbered hits and its audit entry."""
+    """What a check writes: its log row, its numbered hits, its audit entry and the records it handed out.
+
+    ``delivered`` lists ``(record_id, recipient, check_id)`` for every record shown as evidence, so that
+    a later repair or objection outcome notifies the parties that received the record
+    (``xinyong.outbox.service.recipients_of_record``).
+    """
 
     log: dict[str, Any]
     hits: list[dict[str, Any]]
     audit: audit.AuditEntry
+    delivered: list[tuple[int, str, str | None]] = field(default_factory=list)
 
 
 def evaluate(
-    session: Session, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
+    db: Reader, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
 ) -> tuple[CheckAnswer, LogEntry]:
     """Check subjects in a scenario; return the answer and the log entry the caller must persist."""
     measures = measures_of(policy)
@@ -164,13 +189,16 @@ def evaluate(
         raise Invalid("须至少提供一个主体", code="check.empty")
     if len(queries) > measures.rules.max_batch:
         raise Invalid(f"一次最多核查 {measures.rules.max_batch} 个主体", code="check.too_many")
-    resolutions = resolve(session, keys, policy, queries)
-    ids = sorted({r.subject.subject_id for r in resolutions if r.subject is not None})
-    facts = load_trigger_facts(session, ids, ctx.on, policy, _trigger_items(measures, scenario))
-    grades = load_grades(session, ids, policy)
-    breaches = commitments_service.breaches_for(session, ids, policy)
+    resolutions = resolve(db, keys, policy, queries)
+    kinds = {r.subject.subject_id: r.subject.kind for r in resolutions if r.subject is not None}
+    ids = sorted(kinds)
+    facts = load_trigger_facts(db, kinds, ctx.on, policy, _trigger_items(measures, scenario))
+    rule = supervision_rule(policy, _department_code(db, ctx.principal.department_id), ctx.on)
+    grades = load_grades(db, kinds, policy, rule)
+    breaches = commitments_service.breaches_for(db, ids, policy)
     results: list[dict[str, Any]] = []
     hit_rows: list[dict[str, Any]] = []
+    delivered: set[int] = set()
     n_rewards = 0
     for q, res in zip(queries, resolutions, strict=True):
         item: dict[str, Any] = {"input": {k: v for k, v in vars(q).items() if v}, "status": res.status}
@@ -200,6 +228,8 @@ def evaluate(
                 )
                 hits.append({"hit_no": len(hit_rows), **_hit_json(policy.hash, h)})
             n_rewards += len(outcome.rewards)
+            for h in (*outcome.hits, *outcome.rewards):
+                delivered.update(e.record_id for e in h.evidence if e.record_id is not None)
             until = outcome.commitment_suspended_until
             item.update(
                 subject=_subject_json(res),
@@ -218,8 +248,8 @@ def evaluate(
                     for e in outcome.explanations
                 ]
         results.append(item)
-    results_json = json.dumps(results, ensure_ascii=False, separators=(",", ":"))
-    result_hash = hashlib.sha256(results_json.encode()).hexdigest()
+    results_json = orjson.dumps(results)
+    result_hash = hashlib.sha256(results_json).hexdigest()
     check_id = secrets.token_hex(16)
     p = ctx.principal
     due = _due_on(policy, ctx.on, measures.rules.feedback_deadline_workdays) if hit_rows else None
@@ -243,6 +273,7 @@ def evaluate(
             "created_at": utcnow(),
         },
         hits=hit_rows,
+        delivered=[(rid, outbox_service.recipient_of(p), check_id) for rid in sorted(delivered)],
         audit=audit.AuditEntry(
             actor=p.actor,
             action="check.run",
@@ -272,16 +303,19 @@ def evaluate(
     return answer, entry
 
 
-def persist(session: Session, entries: Sequence[LogEntry]) -> None:
-    """Write check logs, their hits and audit entries in the caller's transaction (set-based)."""
+def persist(db: Reader, entries: Sequence[LogEntry]) -> None:
+    """Write check logs, hits, delivered records and audit entries in the caller's transaction (set-based)."""
     if not entries:
         return
-    conn = session.connection()
+    conn = connection_of(db)
     conn.execute(insert(_LOG), [e.log for e in entries])
     hits = [h for e in entries for h in e.hits]
     if hits:
         conn.execute(insert(_HIT), hits)
-    audit.append_many(session, [e.audit for e in entries])
+    delivered = [d for e in entries for d in e.delivered]
+    if delivered:
+        outbox_service.log_deliveries(conn, delivered, channel="check", at=entries[0].log["created_at"])
+    audit.append_many(conn, [e.audit for e in entries])
 
 
 def check(
@@ -295,8 +329,6 @@ def check(
 
 def compliance(session: Session, on: dt.date, *, department_id: int | None = None) -> list[dict[str, Any]]:
     """Summarise hits, feedback given and feedback overdue per department."""
-    from xinyong.departments.models import Department
-
     given = func.count(CheckHit.feedback)
     executed = func.sum(case((CheckHit.feedback == "executed", 1), else_=0))
     overdue = func.sum(case(((CheckHit.feedback.is_(None)) & (CheckHit.due_on < on), 1), else_=0))

@@ -1,0 +1,59 @@
+"""The check's held read connection (outside the test transaction): reused, never left in a transaction,
+replaced after a database error. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from xinyong.auth.principal import Principal, Role
+from xinyong.db import make_sessionmaker
+from xinyong.policy.loader import Policy
+from xinyong.runtime import Runtime
+from xinyong.sanctions import service as check_service
+from xinyong.sanctions.resolve import Query
+from xinyong.settings import Settings
+
+
+def _idle(conn: Connection) -> bool:
+    raw = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        import psycopg
+
+        return bool(raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)  # type: ignore[union-attr]
+    return not raw.in_transaction  # type: ignore[union-attr]
+
+
+def test_read_connection_is_reused_left_idle_and_replaced_after_an_error(
+    settings: Settings, engine: Engine, policy: Policy
+) -> None:
+    rt = Runtime(settings=settings, engine=engine, sessions=make_sessionmaker(engine))
+    rt._policy = policy
+    assert rt.session_bind() is None
+    ctx = check_service.CheckContext(
+        Principal(role=Role.SYSTEM, username="t"), "政府采购", dt.date(2026, 11, 2)
+    )
+    try:
+        with rt.read_connection() as first:
+            answer, entry = check_service.evaluate(
+                first, policy, rt.keys, [Query(code="91331002MA2AAAAAA0"), Query(name="无此公司")], ctx
+            )
+        assert [r["status"] for r in answer.results][1] == "not_found"
+        assert entry.log["subject_count"] == 2
+        assert not first.in_transaction()
+        assert _idle(first)
+        with rt.read_connection() as again:
+            check_service.evaluate(again, policy, rt.keys, [Query(code="91331002MA2AAAAAA0")], ctx)
+        assert again is first
+        assert _idle(again)
+        with pytest.raises(DBAPIError), rt.read_connection() as broken:
+            broken.exec_driver_sql("SELECT * FROM no_such_table")
+        with rt.read_connection() as fresh:
+            assert fresh is not first
+        assert _idle(fresh)
+    finally:
+        if rt._reader is not None:
+            rt._reader.close()
