@@ -30,7 +30,7 @@ import pyarrow as pa
 from xinyong.db import make_engine, make_sessionmaker, session_scope
 from xinyong.evaluation import batch, service
 from xinyong.evaluation.engine import threshold_units
-from xinyong.evaluation.inputs import sub_months
+from xinyong.evaluation.inputs import retention_rule, sub_months
 from xinyong.migrate import upgrade
 from xinyong.policy.loader import load_policy
 from xinyong.settings import ROOT, Settings
@@ -285,7 +285,7 @@ def main() -> None:
     # the same in-memory data, scored again by the generated plan and by the hand-written query
     models = service.models_of(policy)
     in_force = models.in_force(AS_OF)
-    rule = batch.retention_rule(policy)
+    rule = retention_rule(policy)
     raw = batch.read_inputs_file(str(path), policy, models)
     con = batch.load_duckdb(raw, threads=args.threads)
     gen_times, hand_times = [], []

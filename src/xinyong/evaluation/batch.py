@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import Connection, text
 from xinyong.evaluation import queries
 from xinyong.evaluation.inputs import RetentionRule
 from xinyong.evaluation.spec import EvaluationModel, ModelSet
-from xinyong.evaluation.sqlgen import compile_plan
+from xinyong.evaluation.sqlgen import compile_plan, lawful_ctes
 from xinyong.policy.loader import Policy
 
 CHUNK = 200_000
@@ -49,16 +50,6 @@ class Timings:
         return now
 
 
-def retention_rule(policy: Policy) -> RetentionRule:
-    """Return the retention rule: Zhejiang's months, and the serious-list items that extend it."""
-    lists = frozenset(c.id for c in policy.catalog.values() if c.section == "严重失信")
-    return RetentionRule(
-        months=policy.retention.negative_retention_months,
-        extend_while_listed=policy.retention.extend_while_listed,
-        list_items=lists,
-    )
-
-
 def _fetch(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
     result = conn.execute(text(sql), params or {})
     names = list(result.keys())
@@ -80,30 +71,62 @@ def _fetch_adbc(path: str, sql: str) -> pa.Table:
     return table
 
 
-def _sqls(dialect: str, policy: Policy, models: ModelSet) -> tuple[str, str, str]:
+def _sqls(
+    dialect: str, policy: Policy, models: ModelSet, as_of: dt.date | None, parts: int = 1, top: int = 0
+) -> list[str]:
+    """Return the reads: subjects, events, records (in ``parts`` id ranges) and the skipped with events."""
     fields = queries.payload_fields(policy, models)
-    return (
-        queries.subjects_sql(dialect),
-        queries.records_sql(dialect, fields),
-        queries.events_sql(dialect),
-    )
+    keep = queries.read_filter(policy, models.in_force(as_of), as_of) if as_of is not None else None
+    out = [queries.subjects_sql(dialect), queries.events_sql(dialect)]
+    if parts <= 1:
+        out.append(queries.records_sql(dialect, fields, keep=keep))
+    else:
+        step = top // parts + 1
+        out += [
+            queries.records_sql(dialect, fields, keep=keep, id_range=(i * step, (i + 1) * step))
+            for i in range(parts)
+        ]
+    if keep is not None:
+        out.append(queries.event_records_sql(dialect, fields, keep))
+    return out
 
 
-def read_inputs(conn: Connection, policy: Policy, models: ModelSet) -> RawInputs:
-    """Read subjects, records and events through the caller's connection (any dialect, its transaction)."""
-    started = time.perf_counter()
-    tables = [_fetch(conn, sql) for sql in _sqls(conn.dialect.name, policy, models)]
-    return RawInputs(tables[0], tables[1], tables[2], seconds=time.perf_counter() - started, reader="dbapi")
+def _raw(tables: list[pa.Table], started: float, reader: str) -> RawInputs:
+    parts = [t for t in tables[2:] if t.num_rows] or tables[2:3]
+    records = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
+    return RawInputs(tables[0], records, tables[1], seconds=time.perf_counter() - started, reader=reader)
 
 
-def read_inputs_file(path: str, policy: Policy, models: ModelSet) -> RawInputs:
-    """Read the committed inputs of a SQLite file straight into Arrow through ADBC (no Python rows).
+def read_inputs(
+    conn: Connection, policy: Policy, models: ModelSet, as_of: dt.date | None = None
+) -> RawInputs:
+    """Read subjects, records and events through the caller's connection (any dialect, its transaction).
 
-    The caller must hold no other connection to the file in this process (see ``service.run_evaluation``).
+    With ``as_of`` the records no result depends on are skipped (``queries.ReadFilter``).
     """
     started = time.perf_counter()
-    tables = [_fetch_adbc(path, sql) for sql in _sqls("sqlite", policy, models)]
-    return RawInputs(tables[0], tables[1], tables[2], seconds=time.perf_counter() - started, reader="adbc")
+    tables = [_fetch(conn, sql) for sql in _sqls(conn.dialect.name, policy, models, as_of)]
+    return _raw(tables, started, "dbapi")
+
+
+def read_inputs_file(
+    path: str, policy: Policy, models: ModelSet, as_of: dt.date | None = None, *, readers: int = 2
+) -> RawInputs:
+    """Read the committed inputs of a SQLite file straight into Arrow through ADBC (no Python rows).
+
+    The record scan is split into ``readers`` id ranges read on as many connections at once (the driver
+    releases the GIL). The caller must hold no other connection to the file in this process (see
+    ``service.run_evaluation``).
+    """
+    started = time.perf_counter()
+    top = _fetch_adbc(path, "SELECT COALESCE(MAX(id), 0) AS top FROM credit_record").column(0)[0].as_py()
+    sqls = _sqls("sqlite", policy, models, as_of, parts=max(1, readers), top=int(top))
+    with ThreadPoolExecutor(max_workers=max(1, readers)) as pool:
+        # the record scans (indexes 2 ..) first, so the small reads fill in behind them
+        order = [*range(2, len(sqls)), 0, 1]
+        futures = {i: pool.submit(_fetch_adbc, path, sqls[i]) for i in order}
+        tables = [futures[i].result() for i in range(len(sqls))]
+    return _raw(tables, started, "adbc")
 
 
 def _date(column: str) -> str:
@@ -133,11 +156,11 @@ def load_duckdb(raw: RawInputs, *, threads: int | None = None) -> duckdb.DuckDBP
         "CAST(catalog_item AS VARCHAR) AS catalog_item, NULLIF(CAST(severity AS VARCHAR), '') AS severity, "
         f"CAST(polarity AS VARCHAR) AS polarity, {_date('decision_on')}, {_date('valid_to')}, "
         f"CAST(amount AS BIGINT) AS amount, {_date('retention_start')}, "
-        "NULLIF(CAST(supersedes_id AS BIGINT), 0) AS supersedes_id FROM raw_record"
+        f"NULLIF(CAST(supersedes_id AS BIGINT), 0) AS supersedes_id, {_date('list_end')} FROM raw_record"
     )
     con.execute(
         "CREATE VIEW ev_event AS SELECT CAST(record_id AS BIGINT) AS record_id, CAST(kind AS VARCHAR) AS kind, "
-        f"{_date('effective_on')} FROM raw_event"
+        f"{_date('effective_on')}, CAST(id AS BIGINT) AS id FROM raw_event"
     )
     return con
 
@@ -150,6 +173,16 @@ def score(
     con.execute(f"CREATE OR REPLACE TABLE ev_result AS {plan}")
     rows = con.execute("SELECT COUNT(*) FROM ev_result").fetchall()
     return int(rows[0][0])
+
+
+def lawful_records(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, rule: RetentionRule
+) -> list[tuple[int, int, bool]]:
+    """Return (record id, subject id, under objection) of every counted record (the plan's ``lawful``)."""
+    rows = con.execute(
+        f"WITH {lawful_ctes(rule, as_of)} SELECT id, subject_id, under_objection FROM lawful ORDER BY id"
+    ).fetchall()
+    return [(int(a), int(b), bool(c)) for a, b, c in rows]
 
 
 def distribution(con: duckdb.DuckDBPyConnection, county_of: dict[str, str]) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
-from xinyong.evaluation.engine import Evaluation, evaluate, facts_from_rows
+from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
+from xinyong.evaluation.inputs import RecordFacts, retention_rule
 from xinyong.evaluation.loaders import load_models
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
@@ -67,16 +68,16 @@ def run_evaluation(
     in_force = models.in_force(as_of)
     if not in_force:
         raise Invalid(f"{as_of} 没有生效的评价模型", code="evaluation.no_model")
-    rule = batch.retention_rule(policy)
+    rule = retention_rule(policy)
     if sqlite_path is not None:
         # Two SQLite libraries in one process must never hold the same file open at once (closing one's
         # descriptor drops the other's POSIX locks): release pooled connections, read, then connect.
         session.get_bind().dispose()  # type: ignore[union-attr]
-        raw = batch.read_inputs_file(sqlite_path, policy, models)
+        raw = batch.read_inputs_file(sqlite_path, policy, models, as_of)
         conn = session.connection()
     else:
         conn = session.connection()
-        raw = batch.read_inputs(conn, policy, models)
+        raw = batch.read_inputs(conn, policy, models, as_of)
     t = timings.mark("read", started)
     con = batch.load_duckdb(raw, threads=threads)
     t = timings.mark("load", t)
@@ -133,25 +134,32 @@ def run_evaluation(
     return run
 
 
-def evaluate_one(session: Session, policy: Policy, subject_id: int, as_of: dt.date) -> Evaluation | None:
-    """Evaluate one subject from the system of record with the single-subject engine."""
+def subject_inputs(
+    session: Session, policy: Policy, subject_id: int
+) -> tuple[SubjectFacts, list[RecordFacts]] | None:
+    """Read one subject's evaluation inputs from the system of record (the batch's SELECTs, one subject)."""
     conn = session.connection()
     dialect = conn.dialect.name
-    models = models_of(policy)
-    fields = queries.payload_fields(policy, models)
+    fields = queries.payload_fields(policy, models_of(policy))
     params = {"subject_id": subject_id}
     subject_row = conn.execute(text(queries.subjects_sql(dialect, one_subject=True)), params).first()
     if subject_row is None:
         return None
-    model = models.for_kind(str(subject_row[1]), as_of)
-    if model is None:
-        return None
     records = conn.execute(text(queries.records_sql(dialect, fields, one_subject=True)), params).all()
     events = conn.execute(text(queries.events_sql(dialect, one_subject=True)), params).all()
-    facts, record_facts = facts_from_rows(
-        tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events]
-    )
-    return evaluate(facts, record_facts, model, as_of, batch.retention_rule(policy))
+    return facts_from_rows(tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events])
+
+
+def evaluate_one(session: Session, policy: Policy, subject_id: int, as_of: dt.date) -> Evaluation | None:
+    """Evaluate one subject from the system of record with the single-subject engine."""
+    found = subject_inputs(session, policy, subject_id)
+    if found is None:
+        return None
+    facts, record_facts = found
+    model = models_of(policy).for_kind(facts.kind, as_of)
+    if model is None:
+        return None
+    return evaluate(facts, record_facts, model, as_of, policy)
 
 
 def can_read(principal: Principal, subject: Subject) -> bool:
