@@ -24,6 +24,7 @@ from xinyong.evaluation.sqlgen import compile_plan, lawful_ctes
 from xinyong.policy.loader import Policy
 
 CHUNK = 200_000
+BUSY_TIMEOUT_MS = 30_000
 
 
 @dataclass
@@ -66,6 +67,9 @@ def _fetch_adbc(path: str, sql: str) -> pa.Table:
     import adbc_driver_sqlite.dbapi as adbc
 
     with adbc.connect(path) as con, con.cursor() as cur:
+        # readers opening a WAL file together wait for each other's recovery instead of failing at once
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.fetchall()
         cur.execute(sql)
         table: pa.Table = cur.fetch_arrow_table()
     return table
