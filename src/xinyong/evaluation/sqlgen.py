@@ -115,8 +115,9 @@ def _listing_ctes(rule: RetentionRule, as_of: dt.date) -> str:
 lst AS (
   SELECT r.subject_id, r.decision_on + 1 AS lo,
     COALESCE(LEAST(r.list_end, lev.cut), {FAR_FUTURE}) - 1 AS hi
-  FROM cur r LEFT JOIN lev ON lev.record_id = r.id
+  FROM ev_record r LEFT JOIN lev ON lev.record_id = r.id
   WHERE {in_list("r.catalog_item", rule.list_items)} AND r.decision_on IS NOT NULL AND r.decision_on < {d}
+    AND r.id NOT IN (SELECT supersedes_id FROM sup)
 ),
 lst_prev AS (
   SELECT subject_id, lo, hi, MAX(hi) OVER (PARTITION BY subject_id ORDER BY lo, hi
@@ -135,12 +136,15 @@ cover AS (
 
 def _lawful_cte(rule: RetentionRule, as_of: dt.date, dialect: str) -> str:
     cutoff = day(retention_cutoff(as_of, rule.months))
-    expired = f"f.polarity = 'negative' AND f.start <= {cutoff}"
+    kept = f"(f.polarity <> 'negative' OR f.start > {cutoff})"
     if not (rule.extend_while_listed and rule.list_items):
-        return f"lawful AS (\n  SELECT f.* FROM flagged f WHERE NOT ({expired})\n)"
+        return f"lawful AS (\n  SELECT f.* FROM flagged f WHERE {kept}\n)"
+    # only the records past the five years meet the (few) listing runs
     return f"""lawful AS (
-  SELECT f.* FROM flagged f LEFT JOIN cover c ON c.subject_id = f.subject_id AND {expired}
-  WHERE NOT ({expired}) OR c.lo <= {months_after("f.start", rule.months, dialect)}
+  SELECT f.* FROM flagged f WHERE {kept}
+  UNION ALL
+  SELECT f.* FROM flagged f JOIN cover c ON c.subject_id = f.subject_id
+  WHERE NOT {kept} AND c.lo <= {months_after("f.start", rule.months, dialect)}
 )"""
 
 
@@ -204,41 +208,38 @@ agg AS (
 def lawful_ctes(rule: RetentionRule, as_of: dt.date, dialect: str = "duckdb") -> str:
     """Return the CTEs ending in ``lawful``: every counted record on ``as_of`` with its flags.
 
-    The set-based statement of ``inputs.assess`` (``records.disclosure.decide(...).counted``).
+    The set-based statement of ``inputs.assess`` (``records.disclosure.decide(...).counted``). Events are
+    ranked once: the latest of each pair (objection opened/closed, suspended/unsuspended) by date, then
+    by the order they were recorded, decides the record's state.
     """
     d = day(as_of)
     gone = in_list("kind", GONE_EVENTS)
     listing = _listing_ctes(rule, as_of) if rule.extend_while_listed and rule.list_items else ""
-    return f"""cur AS (
-  SELECT * FROM ev_record WHERE id NOT IN (SELECT supersedes_id FROM ev_record WHERE supersedes_id IS NOT NULL)
+    return f"""sup AS (
+  SELECT DISTINCT supersedes_id FROM ev_record WHERE supersedes_id IS NOT NULL
 ),
-paired AS (
+ranked AS (
   SELECT record_id, kind, ROW_NUMBER() OVER (
-    PARTITION BY record_id, CASE WHEN kind IN ('suspended', 'unsuspended') THEN 1 ELSE 0 END
+    PARTITION BY record_id, CASE WHEN kind IN ('suspended', 'unsuspended') THEN 1
+      WHEN kind IN ('objection_opened', 'objection_closed') THEN 2 ELSE 3 END
     ORDER BY effective_on DESC, id DESC) AS rn
-  FROM ev_event WHERE kind IN ('objection_opened', 'objection_closed', 'suspended', 'unsuspended')
-    AND effective_on <= {d}
+  FROM ev_event WHERE effective_on <= {d}
 ),
 ev AS (
   SELECT record_id,
-    MAX(CASE WHEN {gone} THEN 1 ELSE 0 END) AS gone,
-    MAX(CASE WHEN kind = 'list_removed' THEN 1 ELSE 0 END) AS removed
-  FROM ev_event WHERE effective_on <= {d} GROUP BY record_id
-),
-latest AS (
-  SELECT record_id,
-    MAX(CASE WHEN kind = 'objection_opened' THEN 1 ELSE 0 END) AS objection,
-    MAX(CASE WHEN kind = 'suspended' THEN 1 ELSE 0 END) AS suspended
-  FROM paired WHERE rn = 1 GROUP BY record_id
+    MAX(CASE WHEN {gone} OR (kind = 'suspended' AND rn = 1) THEN 1 ELSE 0 END) AS gone,
+    MAX(CASE WHEN kind = 'list_removed' THEN 1 ELSE 0 END) AS removed,
+    MAX(CASE WHEN kind = 'objection_opened' AND rn = 1 THEN 1 ELSE 0 END) AS objection
+  FROM ranked GROUP BY record_id
 ),
 {listing}
 flagged AS (
   SELECT r.id, r.subject_id, r.catalog_item, r.severity, r.polarity, r.decision_on, r.amount,
     CASE WHEN r.retention_start > r.decision_on THEN r.retention_start ELSE r.decision_on END AS start,
     (COALESCE(ev.removed, 0) = 0 AND (r.valid_to IS NULL OR r.valid_to >= {d})) AS in_force,
-    (COALESCE(latest.objection, 0) = 1) AS under_objection
-  FROM cur r LEFT JOIN ev ON ev.record_id = r.id LEFT JOIN latest ON latest.record_id = r.id
-  WHERE r.decision_on IS NOT NULL AND r.decision_on <= {d}
-    AND COALESCE(ev.gone, 0) = 0 AND COALESCE(latest.suspended, 0) = 0
+    (COALESCE(ev.objection, 0) = 1) AS under_objection
+  FROM ev_record r LEFT JOIN ev ON ev.record_id = r.id
+  WHERE r.decision_on IS NOT NULL AND r.decision_on <= {d} AND COALESCE(ev.gone, 0) = 0
+    AND r.id NOT IN (SELECT supersedes_id FROM sup)
 ),
 {_lawful_cte(rule, as_of, dialect)}"""
