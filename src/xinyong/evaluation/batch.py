@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, text
 
 from xinyong.evaluation import queries
@@ -133,38 +134,69 @@ def read_inputs_file(
     return _raw(tables, started, "adbc")
 
 
-def _date(column: str) -> str:
+DATE_COLUMNS = {
+    "subjects": ("established_on",),
+    "records": ("decision_on", "valid_to", "retention_start", "list_end"),
+    "events": ("effective_on",),
+}
+
+
+def _typed_dates(table: pa.Table, names: tuple[str, ...]) -> pa.Table:
+    """Turn the readers' ISO date text ('' for none) into Arrow dates, vectorised, where all are valid.
+
+    A column holding text that is no calendar date stays text; the view casts it (to NULL) instead.
+    """
+    for name in names:
+        i = table.schema.get_field_index(name)
+        col = table.column(i)
+        if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+            continue
+        blank = pc.equal(col, "")
+        try:
+            typed = pc.cast(pc.if_else(blank, pa.scalar(None, col.type), col), pa.date32())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        table = table.set_column(i, name, typed)
+    return table
+
+
+def _date(table: pa.Table, column: str) -> str:
+    if pa.types.is_date32(table.schema.field(column).type):
+        return column
     return f"TRY_CAST(NULLIF(CAST({column} AS VARCHAR), '') AS DATE) AS {column}"
 
 
 def load_duckdb(raw: RawInputs, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """Expose the inputs to DuckDB as typed views ``ev_subject``, ``ev_record``, ``ev_event`` over Arrow.
 
-    Views, not tables: DuckDB scans the Arrow buffers in place, so the casts happen inside the one scan
-    the plan makes instead of in an extra copy.
+    Views, not tables: DuckDB scans the Arrow buffers in place. Dates are converted once, vectorised, in
+    Arrow (text that is no calendar date is cast to NULL inside the scan instead).
     """
     con = duckdb.connect(":memory:")
     if threads:
         con.execute(f"SET threads TO {int(threads)}")
-    con.register("raw_subject", raw.subjects)
-    con.register("raw_record", raw.records)
-    con.register("raw_event", raw.events)
+    subjects = _typed_dates(raw.subjects, DATE_COLUMNS["subjects"])
+    records = _typed_dates(raw.records, DATE_COLUMNS["records"])
+    events = _typed_dates(raw.events, DATE_COLUMNS["events"])
+    con.register("raw_subject", subjects)
+    con.register("raw_record", records)
+    con.register("raw_event", events)
     con.execute(
         "CREATE VIEW ev_subject AS SELECT CAST(subject_id AS BIGINT) AS subject_id, "
-        f"CAST(kind AS VARCHAR) AS kind, {_date('established_on')}, "
+        f"CAST(kind AS VARCHAR) AS kind, {_date(subjects, 'established_on')}, "
         "NULLIF(CAST(region_code AS VARCHAR), '') AS region_code, "
         "NULLIF(CAST(industry AS VARCHAR), '') AS industry FROM raw_subject"
     )
     con.execute(
         "CREATE VIEW ev_record AS SELECT CAST(id AS BIGINT) AS id, CAST(subject_id AS BIGINT) AS subject_id, "
         "CAST(catalog_item AS VARCHAR) AS catalog_item, NULLIF(CAST(severity AS VARCHAR), '') AS severity, "
-        f"CAST(polarity AS VARCHAR) AS polarity, {_date('decision_on')}, {_date('valid_to')}, "
-        f"CAST(amount AS BIGINT) AS amount, {_date('retention_start')}, "
-        f"NULLIF(CAST(supersedes_id AS BIGINT), 0) AS supersedes_id, {_date('list_end')} FROM raw_record"
+        f"CAST(polarity AS VARCHAR) AS polarity, {_date(records, 'decision_on')}, {_date(records, 'valid_to')}, "
+        f"CAST(amount AS BIGINT) AS amount, {_date(records, 'retention_start')}, "
+        f"NULLIF(CAST(supersedes_id AS BIGINT), 0) AS supersedes_id, {_date(records, 'list_end')} FROM raw_record"
     )
     con.execute(
         "CREATE VIEW ev_event AS SELECT CAST(record_id AS BIGINT) AS record_id, CAST(kind AS VARCHAR) AS kind, "
-        f"{_date('effective_on')}, CAST(id AS BIGINT) AS id FROM raw_event"
+        f"{_date(events, 'effective_on')}, CAST(id AS BIGINT) AS id FROM raw_event"
     )
     return con
 
