@@ -21,7 +21,7 @@ from sqlalchemy import Connection, text
 from xinyong.evaluation import queries
 from xinyong.evaluation.inputs import RetentionRule
 from xinyong.evaluation.spec import EvaluationModel, ModelSet
-from xinyong.evaluation.sqlgen import compile_plan, lawful_ctes
+from xinyong.evaluation.sqlgen import compile_plan, lawful_ctes, lit
 from xinyong.policy.loader import Policy
 
 CHUNK = 200_000
@@ -259,21 +259,37 @@ def _sorted(value: Any) -> Any:
 
 def write_results(conn: Connection, con: duckdb.DuckDBPyConnection, run_id: int, policy_hash: str) -> int:
     """Write ``ev_result`` to ``evaluation_result`` in bulk, in the caller's transaction."""
-    rows = con.execute(
-        f"SELECT {int(run_id)}, subject_id, model_id, model_version, CAST(score AS INTEGER), grade, points, "
-        f"CAST(objections AS INTEGER), '{policy_hash}' FROM ev_result ORDER BY subject_id"
-    ).fetchall()
     columns = "run_id, subject_id, model_id, model_version, score, grade, points, objections, policy_hash"
     dbapi: Any = conn.connection.driver_connection
     cursor = dbapi.cursor()
+    written = 0
     try:
         if conn.dialect.name == "postgresql":
+            rows = con.execute(
+                f"SELECT {int(run_id)}, subject_id, model_id, model_version, CAST(score AS INTEGER), grade, "
+                f"points, CAST(objections AS INTEGER), {lit(policy_hash)} FROM ev_result ORDER BY subject_id"
+            ).fetchall()
             with cursor.copy(f"COPY evaluation_result ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in range(9))
-            cursor.executemany(f"INSERT INTO evaluation_result ({columns}) VALUES ({marks})", rows)
+            return len(rows)
+        # SQLite: one statement per model version with the run's constants as literals, so each row
+        # binds only what varies (building Python tuples is half the cost of this step)
+        for model_id, version in con.execute(
+            "SELECT DISTINCT model_id, model_version FROM ev_result ORDER BY ALL"
+        ).fetchall():
+            rows = con.execute(
+                "SELECT subject_id, CAST(score AS INTEGER), grade, points, CAST(objections AS INTEGER) "
+                "FROM ev_result WHERE model_id = ? AND model_version = ? ORDER BY subject_id",
+                [model_id, version],
+            ).fetchall()
+            constants = f"{int(run_id)}, {lit(str(model_id))}, {lit(str(version))}, {lit(policy_hash)}"
+            cursor.executemany(
+                "INSERT INTO evaluation_result (run_id, model_id, model_version, policy_hash, subject_id, "
+                f"score, grade, points, objections) VALUES ({constants}, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            written += len(rows)
     finally:
         cursor.close()
-    return len(rows)
+    return written
