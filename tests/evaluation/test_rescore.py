@@ -117,3 +117,61 @@ def test_no_batch_no_rescore(session: Session, runtime: Runtime) -> None:
     )
     rescore_after_change(session, change, policy=runtime.policy, now=_now(AS_OF))
     assert session.scalars(select(EvaluationRun)).all() == []
+
+
+def test_objection_outcome_rescores_the_subject(session: Session, runtime: Runtime) -> None:
+    """An objection found well-founded deletes the record; the stored score follows at once."""
+    from xinyong.objections import service as objections_service
+
+    policy = runtime.policy
+    subject = enterprise(
+        session, runtime.keys, name="台州市异议重评有限公司", established_on=dt.date(2010, 1, 1)
+    )
+    dept = f.department(session, "TZ-STHJ", "environment", "台州市生态环境局")
+    penalty = f.record(
+        session,
+        subject_id=subject.id,
+        department_id=dept.id,
+        decision_on=dt.date(2026, 5, 10),
+        severity="一般",
+    )
+    subject_p, _ = f.api_key(session, Role.SUBJECT, subject_id=subject.id)
+    officer_p, _ = f.api_key(session, Role.OFFICER, department_id=dept.id)
+    batch = service.run_evaluation(session, policy, AS_OF, actor="test")
+    before = service.current_result(session, subject.id)
+    assert before is not None
+    day = dt.date(2026, 10, 9)
+    obj, _code = objections_service.submit_objection(
+        session,
+        policy,
+        subject_p,
+        record_id=penalty.id,
+        ground="wrong",
+        description="处罚对象认定错误",
+        contact_name="张三",
+        contact_phone="13800000000",
+        contact_email=None,
+        now=_now(day),
+        today=day,
+    )
+    objections_service.accept_objection(session, policy, officer_p, obj.id, now=_now(day), today=day)
+    objections_service.decide_objection(
+        session,
+        policy,
+        officer_p,
+        obj.id,
+        outcome="delete",
+        reason="核实有误",
+        changes=None,
+        now=_now(day),
+        today=day,
+    )
+    after = service.current_result(session, subject.id)
+    assert after is not None
+    run, result = after
+    assert run.kind == "rescore"
+    assert run.amends_run_id == batch.id
+    assert run.cause is not None
+    assert (run.cause["type"], run.cause["id"]) == ("objection", obj.id)
+    assert result.score > before[1].score
+    assert service.cause_text(run.cause) == f"因异议处理案件 {obj.id} 改变记录 {penalty.id}，重新评价"
