@@ -5,12 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xinyong.evaluation.engine import SubjectFacts, evaluate
-from xinyong.evaluation.inputs import RecordFacts, RetentionRule, assess, sub_months
+from xinyong.evaluation.inputs import (
+    RecordFacts,
+    RetentionRule,
+    assess,
+    listings,
+    retention_cutoff,
+    sub_months,
+)
 from xinyong.evaluation.loaders import load_models
 from xinyong.evaluation.spec import EvaluationModel
 from xinyong.policy.loader import Policy
+from xinyong.records import disclosure
 
 AS_OF = dt.date(2026, 10, 31)
 RULE = RetentionRule(months=60, extend_while_listed=True, list_items=frozenset({"yzsxmd", "sxbzxr"}))
@@ -42,58 +52,60 @@ def test_sub_months_clips_to_month_end() -> None:
     assert sub_months(dt.date(2026, 10, 31), 60) == dt.date(2021, 10, 31)
 
 
-def test_repaired_deleted_stopped_records_are_not_counted() -> None:
+def test_repaired_deleted_stopped_records_are_not_counted(policy: Policy) -> None:
     for kind in ("repaired", "deleted", "disclosure_stopped"):
         r = rec(1, events=((kind, dt.date(2026, 1, 1)),))
-        assert assess(r, AS_OF, RULE).reason == kind
-        assert assess(r, dt.date(2025, 12, 31), RULE).counted  # before the event it still counted
+        assert assess(r, AS_OF, policy).reason == kind
+        assert assess(r, dt.date(2025, 12, 31), policy).counted  # before the event it still counted
 
 
-def test_retention_five_years_and_listed_extension() -> None:
+def test_retention_five_years_and_listed_extension(policy: Policy) -> None:
     cut = sub_months(AS_OF, 60)
-    assert not assess(rec(1, on=cut), AS_OF, RULE).counted
-    assert assess(rec(1, on=cut + dt.timedelta(days=1)), AS_OF, RULE).counted
+    assert not assess(rec(1, on=cut), AS_OF, policy).counted
+    assert assess(rec(1, on=cut + dt.timedelta(days=1)), AS_OF, policy).counted
     # a custodial sentence moves the start to its end
-    assert assess(rec(1, "sfpj", on=cut, retention_start=dt.date(2023, 1, 1)), AS_OF, RULE).counted
+    assert assess(rec(1, "sfpj", on=cut, retention_start=dt.date(2023, 1, 1)), AS_OF, policy).counted
     # still on the serious list when five years end: kept until it leaves the list
     listed = rec(1, "yzsxmd", on=dt.date(2019, 1, 1))
-    assert assess(listed, AS_OF, RULE).counted
+    assert assess(listed, AS_OF, policy, listings([listed], RULE)).counted
     removed = rec(1, "yzsxmd", on=dt.date(2019, 1, 1), events=(("list_removed", dt.date(2025, 1, 1)),))
-    assert assess(removed, AS_OF, RULE).reason == "past_retention"
+    assert assess(removed, AS_OF, policy, listings([removed], RULE)).reason == "past_retention"
     # positive records are not subject to the negative-information retention
-    assert assess(rec(1, "sxjl", on=dt.date(2015, 1, 1)), AS_OF, RULE).counted
+    assert assess(rec(1, "sxjl", on=dt.date(2015, 1, 1)), AS_OF, policy).counted
 
 
-def test_objection_flagged_suspension_and_versions() -> None:
+def test_objection_flagged_suspension_and_versions(policy: Policy) -> None:
     opened = rec(1, events=(("objection_opened", dt.date(2026, 9, 1)),))
-    a = assess(opened, AS_OF, RULE)
+    a = assess(opened, AS_OF, policy)
     assert a.counted
     assert a.under_objection
     closed = rec(
         1, events=(("objection_opened", dt.date(2026, 9, 1)), ("objection_closed", dt.date(2026, 9, 1)))
     )
-    assert not assess(closed, AS_OF, RULE).under_objection
+    assert not assess(closed, AS_OF, policy).under_objection
     susp = rec(1, events=(("suspended", dt.date(2026, 9, 1)), ("unsuspended", dt.date(2026, 9, 1))))
-    assert assess(susp, AS_OF, RULE).counted  # same-day unsuspension lifts it
-    assert assess(rec(1, events=(("suspended", dt.date(2026, 9, 1)),)), AS_OF, RULE).reason == "suspended"
-    assert assess(rec(1, superseded=True), AS_OF, RULE).reason == "superseded"
-    assert assess(rec(1, on=dt.date(2026, 11, 1)), AS_OF, RULE).reason == "not_yet_decided"
+    assert assess(susp, AS_OF, policy).counted  # same-day unsuspension lifts it
+    assert assess(rec(1, events=(("suspended", dt.date(2026, 9, 1)),)), AS_OF, policy).reason == "suspended"
+    assert assess(rec(1, superseded=True), AS_OF, policy).reason == "superseded"
+    assert assess(rec(1, on=dt.date(2026, 11, 1)), AS_OF, policy).reason == "not_yet_decided"
 
 
-def test_clean_enterprise_scores_by_years(enterprise: EvaluationModel) -> None:
+def test_clean_enterprise_scores_by_years(enterprise: EvaluationModel, policy: Policy) -> None:
     subject = SubjectFacts(1, "企业法人", established_on=dt.date(2015, 1, 1))
-    result = evaluate(subject, [], enterprise, AS_OF, RULE)
+    result = evaluate(subject, [], enterprise, AS_OF, policy)
     assert result.score == 900
     assert result.grade == "优秀"
     young = evaluate(
-        SubjectFacts(1, "企业法人", established_on=dt.date(2026, 1, 1)), [], enterprise, AS_OF, RULE
+        SubjectFacts(1, "企业法人", established_on=dt.date(2026, 1, 1)), [], enterprise, AS_OF, policy
     )
     assert young.score == 820
     assert young.grade == "良好"
     assert {a.indicator_id for a in young.advice} == {"years_in_operation", "honours"}
 
 
-def test_penalties_cost_points_with_records_reasons_and_advice(enterprise: EvaluationModel) -> None:
+def test_penalties_cost_points_with_records_reasons_and_advice(
+    enterprise: EvaluationModel, policy: Policy
+) -> None:
     subject = SubjectFacts(1, "企业法人", established_on=dt.date(2015, 1, 1))
     records = [
         rec(10, on=dt.date(2025, 3, 1)),
@@ -104,7 +116,7 @@ def test_penalties_cost_points_with_records_reasons_and_advice(enterprise: Evalu
         rec(15, "qs", amount=15_000, events=(("objection_opened", dt.date(2026, 10, 1)),)),
         rec(16, "sxjl", valid_to=dt.date(2027, 1, 1)),
     ]
-    result = evaluate(subject, records, enterprise, AS_OF, RULE)
+    result = evaluate(subject, records, enterprise, AS_OF, policy)
     contrib = {c.indicator_id: c for c in result.contributions}
     assert contrib["penalty_general_36m"].records == (10, 11)
     assert contrib["penalty_general_36m"].points == 100
@@ -121,8 +133,18 @@ def test_penalties_cost_points_with_records_reasons_and_advice(enterprise: Evalu
     assert "信用修复" in advice["penalty_general_36m"].text
 
 
-def test_serious_list_drops_grade(enterprise: EvaluationModel) -> None:
+def test_serious_list_drops_grade(enterprise: EvaluationModel, policy: Policy) -> None:
     subject = SubjectFacts(1, "企业法人", established_on=dt.date(2015, 1, 1))
-    listed = evaluate(subject, [rec(1, "sxbzxr", on=dt.date(2020, 1, 1))], enterprise, AS_OF, RULE)
+    listed = evaluate(subject, [rec(1, "sxbzxr", on=dt.date(2020, 1, 1))], enterprise, AS_OF, policy)
     assert listed.score == 700
     assert listed.grade == "中等"
+
+
+@given(
+    start=st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)),
+    on=st.dates(dt.date(2015, 1, 1), dt.date(2036, 12, 31)),
+    months=st.integers(1, 120),
+)
+def test_retention_cutoff_agrees_with_disclosure_end(start: dt.date, on: dt.date, months: int) -> None:
+    ended = on >= disclosure.add_months(start, months)
+    assert ended == (start <= retention_cutoff(on, months))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tests.factories import evaluation as ev_factories
 from tests.factories.subjects import department
 from xinyong.evaluation import batch, service
-from xinyong.evaluation.inputs import sub_months
+from xinyong.evaluation.inputs import retention_rule, sub_months
 from xinyong.policy.loader import Policy
 
 pytest.importorskip("pyspark")
@@ -38,7 +38,7 @@ def test_spark_equals_duckdb(spark: Any, session: Session, policy: Policy) -> No
     models = service.models_of(policy)
     raw = batch.read_inputs(session.connection(), policy, models)
     con = batch.load_duckdb(raw)
-    rule = batch.retention_rule(policy)
+    rule = retention_rule(policy)
     batch.score(con, models.in_force(as_of), as_of, rule)
     embedded = sorted(con.execute("SELECT * FROM ev_result").fetchall())
     tables = {name: con.table(name).to_arrow_table() for name in on_spark.SCHEMAS}

@@ -17,6 +17,14 @@ from xinyong.subjects.models import Subject, SubjectKind
 ITEMS = ["xzcf", "xzqz", "jyycml", "yzsxmd", "sxbzxr", "qs", "sbqj", "htly", "sfpj", "sxjl", "xzxk", "xycn"]
 POLARITY = {"sxjl": "positive", "xzxk": "neutral", "xycn": "neutral"}
 AMOUNT_FIELD = {"qs": "QS_JE", "sbqj": "SB_JE", "htly": "HT_JE", "xzcf": "CF_NR_FK"}
+LIST_END_FIELD = {"sxbzxr": "SX_PBRQ", "yzsxmd": "MD_YCRQ", "jyycml": "YC_YCRQ"}
+# pairs recorded on one day: the order they were recorded decides (objection closed, then reopened …)
+SAME_DAY = [
+    ("objection_opened", "objection_closed"),
+    ("objection_closed", "objection_opened"),
+    ("suspended", "unsuspended"),
+    ("unsuspended", "suspended"),
+]
 SEVERITIES = ["轻微", "一般", "严重", None]
 EVENT_KINDS = [
     "objection_opened",
@@ -145,6 +153,8 @@ def random_population(
                 payload["CF_NR_WFFF"] = str(rng.choice([0.2, 1.5, 40]))
             if item == "sfpj" and rng.random() < 0.4:
                 payload["PJ_XQJSRQ"] = pick(dt.date(2019, 1, 1), dt.date(2026, 1, 1)).isoformat()
+            if item in LIST_END_FIELD and rng.random() < 0.6:  # list entries that expire (or not yet)
+                payload[LIST_END_FIELD[item]] = pick(dt.date(2019, 1, 1), dt.date(2028, 1, 1)).isoformat()
             key = f"{seed}-{sid}-{len(record_rows)}"
             record_rows.append(
                 {
@@ -197,6 +207,12 @@ def random_population(
                     "actor": "test",
                 }
             )
+        if rng.random() < 0.05:
+            on = pick(dt.date(2019, 1, 1), dt.date(2027, 1, 1))
+            for kind in rng.choice(SAME_DAY):
+                event_rows.append(
+                    {"record_id": rid, "kind": kind, "effective_on": on, "detail": {}, "actor": "test"}
+                )
     if event_rows:
         conn.execute(insert(RecordEvent.__table__), event_rows)
     return Population(ids, len(record_rows), len(event_rows))

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from xinyong.evaluation.inputs import (
     AMOUNT_UNITS_PER_WAN,
     Assessment,
     RecordFacts,
-    RetentionRule,
     assess,
+    listings,
     model_counts,
+    retention_rule,
     sub_months,
 )
 from xinyong.evaluation.spec import EvaluationModel, Indicator
+
+if TYPE_CHECKING:
+    from xinyong.policy.loader import Policy
 
 
 @dataclass(frozen=True)
@@ -149,12 +154,14 @@ def evaluate(
     records: list[RecordFacts],
     model: EvaluationModel,
     as_of: dt.date,
-    rule: RetentionRule,
+    policy: Policy,
 ) -> Evaluation:
-    """Score one subject with ``model`` on ``as_of`` from its records."""
+    """Score one subject with ``model`` on ``as_of`` from all its records."""
     counted: list[tuple[RecordFacts, Assessment]] = []
+    rule = retention_rule(policy)
+    subject_listings = listings(records, rule) if rule.extend_while_listed else ()
     for rec in records:
-        a = assess(rec, as_of, rule)
+        a = assess(rec, as_of, policy, subject_listings)
         if model_counts(model, rec, a):
             counted.append((rec, a))
     contributions: list[Contribution] = []
@@ -206,7 +213,10 @@ def parse_day(value: object) -> dt.date | None:
         return None
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value)[:10])
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:  # not a calendar date: read as missing, as the records package does
+        return None
 
 
 def facts_from_rows(
@@ -216,11 +226,11 @@ def facts_from_rows(
 ) -> tuple[SubjectFacts, list[RecordFacts]]:
     """Build the facts of one subject from the rows of ``queries.subjects_sql/records_sql/events_sql``."""
     sid, kind, established, region, industry = subject_row
-    events: dict[int, list[tuple[str, dt.date]]] = {}
-    for record_id, ev_kind, on in event_rows:
+    events: dict[int, list[tuple[dt.date, int, str]]] = {}
+    for record_id, ev_kind, on, event_id in event_rows:
         day = parse_day(on)
         if day is not None:
-            events.setdefault(int(str(record_id)), []).append((str(ev_kind), day))
+            events.setdefault(int(str(record_id)), []).append((day, int(str(event_id)), str(ev_kind)))
     superseded = {int(str(r[9])) for r in record_rows if r[9]}
     records = [
         RecordFacts(
@@ -233,8 +243,9 @@ def facts_from_rows(
             valid_to=parse_day(r[6]),
             amount=int(str(r[7])),
             retention_start=parse_day(r[8]),
+            list_end=parse_day(r[10]),
             superseded=int(str(r[0])) in superseded,
-            events=tuple(sorted(events.get(int(str(r[0])), []))),
+            events=tuple((k, on) for on, _, k in sorted(events.get(int(str(r[0])), []))),
         )
         for r in record_rows
     ]

@@ -1,35 +1,42 @@
 """Lawful inputs of the evaluation (pure): which records are counted on an as-of date.
 
-The rule, shared word for word by the set-based plan in ``sqlgen.py``:
+There is one rule, the credit-files capability's ``xinyong.records.disclosure.decide(...).counted``;
+``assess`` calls it. The set-based plan (``sqlgen.py``) restates it over all subjects, and
+``tests/evaluation/test_lawful_inputs.py`` checks the plan against ``records.service.counted_records``
+on random records. In words:
 
 1. Only the current version of a fact counts (a record another record supersedes does not).
-2. A record decided after the as-of date, or without a decision date, does not count yet.
+2. A record decided after the as-of date, or without a decision date, is not counted.
 3. A record with a ``repaired`` (信用修复), ``deleted`` (依法删除) or ``disclosure_stopped`` event on or
    before the as-of date is not counted: repaired information stops being used (spec §1.1, §1.5).
-4. A record whose latest ``suspended`` event is later than its latest ``unsuspended`` event is not counted
-   while suspended (暂时屏蔽).
+4. A record whose latest ``suspended``/``unsuspended`` event (by date, then the order they were recorded)
+   is ``suspended`` is not counted while suspended (暂时屏蔽).
 5. A negative record is counted only within Zhejiang's retention (《浙江省公共信用信息管理条例》第十六条,
-   ``policy.retention.negative_retention_months``, 60 months): counted while its start (the end of a
-   custodial sentence where known, else the decision date) is later than ``as_of − N months``; past that
-   it is deleted (自然修复) unless the subject is still on a serious-dishonesty list through that record
-   (``extend_while_listed``).
-6. Records under objection (异议中: latest ``objection_opened`` later than latest ``objection_closed``) are
+   ``policy.retention.negative_retention_months``, 60 months) from its start (the end of a custodial
+   sentence where later than the decision, else the decision date); the period is extended while the
+   subject stays on a serious-dishonesty list (``extend_while_listed``): any of its listings covering the
+   end pushes it to the listing's end.
+6. Records under objection (异议中: latest of ``objection_opened``/``objection_closed`` is an opening) are
    counted, flagged, unless the model says ``objection: exclude``; a model may also ignore 轻微 negative
    records (``count_minor_negative: false``).
-
-This MUST agree with ``xinyong.records.disclosure.decide(...).counted`` (the credit-files capability's one
-rule for whether a record is counted); the integrator reconciles the two when both are on main.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from xinyong.evaluation.spec import EvaluationModel
+from xinyong.records import disclosure
+
+if TYPE_CHECKING:
+    from xinyong.policy.loader import Policy
 
 GONE_EVENTS = ("repaired", "deleted", "disclosure_stopped")
+LISTING_ENDS = disclosure.LISTING_ENDS
 AMOUNT_UNITS_PER_WAN = 10_000  # amounts are carried as integer yuan (万元 × 10 000) so sums are exact
 
 
@@ -39,6 +46,18 @@ def sub_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last))
+
+
+def retention_cutoff(as_of: dt.date, months: int) -> dt.date:
+    """Return the last start date whose ``months``-month period has ended by ``as_of``.
+
+    A period from ``start`` ends on ``disclosure.add_months(start, months)`` (clipped to month ends), so
+    it has ended by ``as_of`` exactly when ``start <= retention_cutoff(as_of, months)``.
+    """
+    back = sub_months(as_of, months)
+    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
+        return back.replace(day=calendar.monthrange(back.year, back.month)[1])
+    return back
 
 
 @dataclass(frozen=True)
@@ -54,8 +73,9 @@ class RecordFacts:
     valid_to: dt.date | None = None
     amount: int | None = None  # yuan (万元 × 10 000)
     retention_start: dt.date | None = None  # end of a custodial sentence, where the record has one
+    list_end: dt.date | None = None  # a serious-dishonesty list entry's end date, where it has one
     superseded: bool = False
-    events: tuple[tuple[str, dt.date], ...] = field(default=())
+    events: tuple[tuple[str, dt.date], ...] = field(default=())  # in the order they happened
 
 
 @dataclass(frozen=True)
@@ -77,37 +97,68 @@ class RetentionRule:
     list_items: frozenset[str]
 
 
-def _latest(events: tuple[tuple[str, dt.date], ...], kind: str, as_of: dt.date) -> dt.date | None:
-    days = [on for k, on in events if k == kind and on <= as_of]
-    return max(days) if days else None
+def retention_rule(policy: Policy) -> RetentionRule:
+    """Return the retention rule: Zhejiang's months, and the serious-list items whose listing extends it.
+
+    The items are those of ``records.service.serious_list_items``: section 严重失信 with a list end.
+    """
+    items = frozenset(
+        i.id for i in policy.catalog.values() if i.section == "严重失信" and "list_end" in i.roles
+    )
+    return RetentionRule(
+        months=policy.retention.negative_retention_months,
+        extend_while_listed=policy.retention.extend_while_listed,
+        list_items=items,
+    )
 
 
-def assess(record: RecordFacts, as_of: dt.date, rule: RetentionRule) -> Assessment:
-    """Tell whether ``record`` is counted on ``as_of`` (model-independent part of the rule)."""
-    events = record.events
-    removed = _latest(events, "list_removed", as_of) is not None
+_REASONS = {"retention_expired": "past_retention", "not_yet_effective": "not_yet_decided"}
+
+
+def _status_events(record: RecordFacts) -> tuple[disclosure.StatusEvent, ...]:
+    return tuple(disclosure.StatusEvent(kind, on) for kind, on in record.events)
+
+
+def listings(records: Iterable[RecordFacts], rule: RetentionRule) -> tuple[disclosure.Listing, ...]:
+    """Return a subject's serious-dishonesty listing periods from its current records."""
+    out = []
+    for r in records:
+        if r.superseded or r.catalog_item not in rule.list_items:
+            continue
+        found = disclosure.listing_period(r.decision_on, r.list_end, _status_events(r))
+        if found is not None:
+            out.append(found)
+    return tuple(out)
+
+
+def assess(
+    record: RecordFacts,
+    as_of: dt.date,
+    policy: Policy,
+    subject_listings: tuple[disclosure.Listing, ...] = (),
+) -> Assessment:
+    """Tell whether ``record`` is counted on ``as_of`` (model-independent): the disclosure decision."""
+    removed = any(k == "list_removed" and on <= as_of for k, on in record.events)
     in_force = not removed and (record.valid_to is None or record.valid_to >= as_of)
-    opened = _latest(events, "objection_opened", as_of)
-    closed = _latest(events, "objection_closed", as_of)
-    objection = opened is not None and (closed is None or opened > closed)
     if record.superseded:
         return Assessment(False, "superseded")
-    if record.decision_on is None or record.decision_on > as_of:
-        return Assessment(False, "not_yet_decided")
-    for kind in GONE_EVENTS:
-        if _latest(events, kind, as_of) is not None:
-            return Assessment(False, kind)
-    suspended = _latest(events, "suspended", as_of)
-    unsuspended = _latest(events, "unsuspended", as_of)
-    if suspended is not None and (unsuspended is None or suspended > unsuspended):
-        return Assessment(False, "suspended")
-    if record.polarity == "negative":
-        start = record.retention_start or record.decision_on
-        within = start > sub_months(as_of, rule.months)
-        listed = rule.extend_while_listed and record.catalog_item in rule.list_items and in_force
-        if not (within or listed):
-            return Assessment(False, "past_retention")
-    return Assessment(True, "counted", under_objection=objection, in_force=in_force)
+    facts = disclosure.RecordFacts(
+        catalog_item=record.catalog_item,
+        subject_kind="",
+        polarity=record.polarity,
+        decision_on=record.decision_on,
+        severity=record.severity,
+        valid_to=record.valid_to,
+        list_end=record.list_end,
+        sentence_end=record.retention_start,
+        events=_status_events(record),
+        subject_listings=subject_listings,
+    )
+    found = disclosure.decide(facts, disclosure.Audience.CREDIT_CENTRE, as_of, policy)
+    if not found.counted:
+        reason = "not_yet_decided" if record.decision_on is None else found.reason_code
+        return Assessment(False, _REASONS.get(reason, reason))
+    return Assessment(True, "counted", under_objection=found.under_objection, in_force=in_force)
 
 
 def model_counts(model: EvaluationModel, record: RecordFacts, assessment: Assessment) -> bool:

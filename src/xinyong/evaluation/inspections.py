@@ -17,7 +17,7 @@ from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import supervision
 from xinyong.evaluation.loaders import load_supervision
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun, InspectionDraw, InspectionDrawMember
-from xinyong.evaluation.service import latest_run
+from xinyong.evaluation.service import amendments, current_result, latest_run
 from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet
 from xinyong.policy.loader import Policy
 from xinyong.subjects.models import Subject
@@ -51,13 +51,8 @@ def subject_class(
     run = latest_run(session)
     on = run.as_of if run else dt.date.today()  # noqa: DTZ011 - a business date
     rule = rule_for(policy, department, on)
-    result = None
-    if run is not None:
-        result = session.scalar(
-            select(EvaluationResult).where(
-                EvaluationResult.run_id == run.id, EvaluationResult.subject_id == subject.id
-            )
-        )
+    current = current_result(session, subject.id, run) if run is not None else None
+    result = current[1] if current else None
     cls = rule.class_of(result.grade if result else None)
     audit.append(
         session,
@@ -100,7 +95,10 @@ def _population(
         query = query.where(Subject.region_code == department.region_code)
     members: dict[str, list[int]] = {c: [] for c in supervision.CLASS_CODES}
     scores: dict[int, int | None] = {}
+    rescored = amendments(session, run) if run is not None else {}
     for sid, grade, score in session.execute(query):
+        if sid in rescored:  # re-scored after a repair or an objection since the batch
+            grade, score = rescored[sid].grade, rescored[sid].score
         members[rule.class_of(grade).code].append(int(sid))
         scores[int(sid)] = score
     return members, scores

@@ -12,11 +12,21 @@ from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 
 
 class EvaluationRun(Base):
-    """One batch evaluation (公共信用评价) of every subject as of a date."""
+    """One batch evaluation (公共信用评价) of every subject as of a date, or an amendment of one.
+
+    ``kind`` is ``batch`` for the set-based run over every subject, ``rescore`` for a single subject
+    re-scored at once after a repair or an objection changed one of its records (Order 36: evaluation
+    stops counting it); a re-score names the batch it amends (``amends_run_id``) and its ``cause``
+    (``{"type": "repair", "id": case id, "record_id": …}``). Readers take a subject's newest result among
+    the latest batch and its amendments.
+    """
 
     __tablename__ = "evaluation_run"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="batch", server_default="batch")
+    amends_run_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    cause: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     as_of: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16), default="running")
     engine: Mapped[str] = mapped_column(String(16), default="duckdb")

@@ -7,9 +7,11 @@ because Arrow readers infer column types from the first rows; ``batch.py`` turns
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from xinyong.evaluation.spec import ModelSet
+from xinyong.evaluation.inputs import retention_rule, sub_months
+from xinyong.evaluation.spec import EvaluationModel, ModelSet
 from xinyong.policy.loader import Policy
 
 AMOUNT_ROLES = ("fine_wan", "confiscation_wan", "amount_wan")
@@ -17,11 +19,39 @@ AMOUNT_ROLES = ("fine_wan", "confiscation_wan", "amount_wan")
 
 @dataclass(frozen=True)
 class PayloadFields:
-    """What the models need of the records: their catalog items, amount fields (万元) and sentence ends."""
+    """What the models need of the records: catalog items, amount fields (万元), sentence and list ends.
+
+    ``items`` are the items some model uses plus the serious-dishonesty lists (their listings extend the
+    retention of every negative record of the subject).
+    """
 
     items: tuple[str, ...]
     amounts: dict[str, tuple[str, ...]]
     sentence_end: dict[str, str]
+    list_end: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ReadFilter:
+    """Which records the batch can skip: those no in-force indicator, listing or flag can use.
+
+    A record is read when its item is used by an indicator without a window (or is a serious list), or it
+    was decided after ``window_from`` (the longest window's cut-off), or it corrects another version, or
+    it has a status event (a separate query, ``event_records_sql``). Every other record is counted by no
+    indicator, extends no listing and carries no objection flag, so skipping it changes no result.
+    """
+
+    always_items: tuple[str, ...]
+    window_from: dt.date
+
+
+def read_filter(policy: Policy, models: list[EvaluationModel], as_of: dt.date) -> ReadFilter:
+    """Return the batch's read filter for the models in force on ``as_of``."""
+    indicators = [i for m in models for i in m.indicators if i.source == "records"]
+    always = {item for i in indicators if i.window_months is None for item in i.catalog_items}
+    always |= retention_rule(policy).list_items
+    longest = max((i.window_months or 0 for i in indicators), default=0)
+    return ReadFilter(tuple(sorted(always)), sub_months(as_of, longest))
 
 
 def payload_fields(policy: Policy, models: ModelSet) -> PayloadFields:
@@ -44,8 +74,15 @@ def payload_fields(policy: Policy, models: ModelSet) -> PayloadFields:
         for item in policy.catalog.values()
         if "sentence_end" in item.roles
     }
-    items = tuple(sorted({item for m in models.models for i in m.indicators for item in i.catalog_items}))
-    return PayloadFields(items=items, amounts=amounts, sentence_end=dict(sorted(sentence.items())))
+    lists = retention_rule(policy).list_items
+    list_end = {item: policy.catalog[item].roles["list_end"] for item in sorted(lists)}
+    used = {item for m in models.models for i in m.indicators for item in i.catalog_items}
+    return PayloadFields(
+        items=tuple(sorted(used | lists)),
+        amounts=amounts,
+        sentence_end=dict(sorted(sentence.items())),
+        list_end=list_end,
+    )
 
 
 def _json_text(dialect: str, field: str) -> str:
@@ -74,16 +111,18 @@ def _amount_sql(dialect: str, fields: PayloadFields) -> str:
     return f"CASE catalog_item {' '.join(whens)} ELSE 0 END"
 
 
-def _sentence_sql(dialect: str, fields: PayloadFields) -> str:
-    if not fields.sentence_end:
+def _role_date_sql(dialect: str, fields: dict[str, str]) -> str:
+    if not fields:
         return "''"
     whens = []
-    for item, name in fields.sentence_end.items():
+    for item, name in fields.items():
         if dialect == "sqlite":
             value = f"COALESCE(date({_json_text(dialect, name)}), '')"
         else:
             raw = _json_text(dialect, name)
-            value = f"CASE WHEN {raw} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN {raw} ELSE '' END"
+            value = (
+                f"CASE WHEN {raw} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' THEN substr({raw}, 1, 10) ELSE '' END"
+            )
         whens.append(f"WHEN '{item}' THEN {value}")
     return f"CASE catalog_item {' '.join(whens)} ELSE '' END"
 
@@ -92,20 +131,61 @@ def _date_text(dialect: str, column: str) -> str:
     return f"COALESCE(CAST({column} AS TEXT), '')"
 
 
-def records_sql(dialect: str, fields: PayloadFields, *, one_subject: bool = False) -> str:
+def _in(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values) or "''"
+
+
+def _keep_sql(keep: ReadFilter) -> str:
+    return (
+        f"(catalog_item IN ({_in(keep.always_items)}) OR decision_on > '{keep.window_from.isoformat()}' "
+        "OR supersedes_id IS NOT NULL)"
+    )
+
+
+def records_sql(
+    dialect: str,
+    fields: PayloadFields,
+    *,
+    one_subject: bool = False,
+    keep: ReadFilter | None = None,
+    id_range: tuple[int, int] | None = None,
+) -> str:
     """Return the SELECT of ``ev_record`` rows (all subjects, or ``:subject_id`` only).
 
-    Only the catalog items some model uses are read (versions of a fact share its item, so supersession
-    is still seen); on SQLite ``+catalog_item`` keeps the planner on a table scan rather than the index.
+    Only the catalog items some model uses are read, and every correction (so supersession is seen); on
+    SQLite ``+catalog_item`` keeps the planner on a table scan rather than the index.
+    ``keep`` skips the records no result depends on (``ReadFilter``); ``id_range`` (low, high] splits
+    the scan for parallel readers.
     """
     column = "+catalog_item" if dialect == "sqlite" else "catalog_item"
-    items = ", ".join(f"'{i}'" for i in fields.items) or "''"
-    where = f" WHERE {column} IN ({items})" + (" AND subject_id = :subject_id" if one_subject else "")
+    # a correction supersedes its old version whatever its item (a record key keeps the item, but the
+    # rule does not depend on it)
+    where = f" WHERE ({column} IN ({_in(fields.items)}) OR supersedes_id IS NOT NULL)"
+    if one_subject:
+        where += " AND subject_id = :subject_id"
+    if keep is not None:
+        where += f" AND {_keep_sql(keep)}"
+    if id_range is not None:
+        where += f" AND id > {int(id_range[0])} AND id <= {int(id_range[1])}"
+    return _record_select(dialect, fields) + where
+
+
+def event_records_sql(dialect: str, fields: PayloadFields, keep: ReadFilter) -> str:
+    """Return the SELECT of the records with status events that ``records_sql(keep=...)`` skipped."""
+    return (
+        _record_select(dialect, fields)
+        + f" WHERE catalog_item IN ({_in(fields.items)}) AND id IN (SELECT record_id FROM record_event)"
+        f" AND NOT COALESCE({_keep_sql(keep)}, FALSE)"
+    )
+
+
+def _record_select(dialect: str, fields: PayloadFields) -> str:
     return (
         "SELECT id, subject_id, catalog_item, COALESCE(severity, '') AS severity, polarity, "
         f"{_date_text(dialect, 'decision_on')} AS decision_on, {_date_text(dialect, 'valid_to')} AS valid_to, "
-        f"{_amount_sql(dialect, fields)} AS amount, {_sentence_sql(dialect, fields)} AS retention_start, "
-        f"COALESCE(supersedes_id, 0) AS supersedes_id FROM credit_record{where}"
+        f"{_amount_sql(dialect, fields)} AS amount, {_role_date_sql(dialect, fields.sentence_end)} AS retention_start, "
+        f"COALESCE(supersedes_id, 0) AS supersedes_id, {_role_date_sql(dialect, fields.list_end)} AS list_end "
+        "FROM credit_record"
     )
 
 
@@ -116,7 +196,10 @@ def events_sql(dialect: str, *, one_subject: bool = False) -> str:
         if one_subject
         else ""
     )
-    return f"SELECT record_id, kind, {_date_text(dialect, 'effective_on')} AS effective_on FROM record_event{where}"
+    return (
+        f"SELECT record_id, kind, {_date_text(dialect, 'effective_on')} AS effective_on, id "
+        f"FROM record_event{where}"
+    )
 
 
 def subjects_sql(dialect: str, *, one_subject: bool = False) -> str:

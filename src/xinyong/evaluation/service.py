@@ -9,7 +9,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -17,7 +17,8 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
-from xinyong.evaluation.engine import Evaluation, evaluate, facts_from_rows
+from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
+from xinyong.evaluation.inputs import RecordFacts, retention_rule
 from xinyong.evaluation.loaders import load_models
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
@@ -42,13 +43,55 @@ def county_map(policy: Policy) -> dict[str, str]:
 
 
 def latest_run(session: Session) -> EvaluationRun | None:
-    """Return the latest finished run."""
+    """Return the latest finished batch (single-subject re-scores amend it, ``current_result``)."""
     return session.scalar(
         select(EvaluationRun)
-        .where(EvaluationRun.status == "finished")
+        .where(EvaluationRun.status == "finished", EvaluationRun.kind == "batch")
         .order_by(EvaluationRun.as_of.desc(), EvaluationRun.id.desc())
         .limit(1)
     )
+
+
+CAUSE_LABELS = {"repair": "信用修复", "objection": "异议处理"}
+
+
+def cause_text(cause: dict[str, Any] | None) -> str | None:
+    """Return the Chinese reason of a re-score (e.g. 因信用修复案件 7 改变记录 12 重新评价)."""
+    if not cause:
+        return None
+    label = CAUSE_LABELS.get(str(cause.get("type")), str(cause.get("type")))
+    return f"因{label}案件 {cause.get('id')} 改变记录 {cause.get('record_id')}，重新评价"
+
+
+def current_result(
+    session: Session, subject_id: int, batch: EvaluationRun | None = None
+) -> tuple[EvaluationRun, EvaluationResult] | None:
+    """Return the subject's newest stored result among the latest batch and its amendments."""
+    batch = batch or latest_run(session)
+    if batch is None:
+        return None
+    row = session.execute(
+        select(EvaluationRun, EvaluationResult)
+        .join(EvaluationResult, EvaluationResult.run_id == EvaluationRun.id)
+        .where(
+            EvaluationResult.subject_id == subject_id,
+            or_(EvaluationRun.id == batch.id, EvaluationRun.amends_run_id == batch.id),
+        )
+        .order_by(EvaluationResult.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def amendments(session: Session, batch: EvaluationRun) -> dict[int, EvaluationResult]:
+    """Return subject → newest re-scored result amending ``batch``."""
+    rows = session.scalars(
+        select(EvaluationResult)
+        .join(EvaluationRun, EvaluationResult.run_id == EvaluationRun.id)
+        .where(EvaluationRun.amends_run_id == batch.id)
+        .order_by(EvaluationResult.id)
+    )
+    return {r.subject_id: r for r in rows}
 
 
 def run_evaluation(
@@ -67,16 +110,16 @@ def run_evaluation(
     in_force = models.in_force(as_of)
     if not in_force:
         raise Invalid(f"{as_of} 没有生效的评价模型", code="evaluation.no_model")
-    rule = batch.retention_rule(policy)
+    rule = retention_rule(policy)
     if sqlite_path is not None:
         # Two SQLite libraries in one process must never hold the same file open at once (closing one's
         # descriptor drops the other's POSIX locks): release pooled connections, read, then connect.
         session.get_bind().dispose()  # type: ignore[union-attr]
-        raw = batch.read_inputs_file(sqlite_path, policy, models)
+        raw = batch.read_inputs_file(sqlite_path, policy, models, as_of)
         conn = session.connection()
     else:
         conn = session.connection()
-        raw = batch.read_inputs(conn, policy, models)
+        raw = batch.read_inputs(conn, policy, models, as_of)
     t = timings.mark("read", started)
     con = batch.load_duckdb(raw, threads=threads)
     t = timings.mark("load", t)
@@ -133,25 +176,32 @@ def run_evaluation(
     return run
 
 
-def evaluate_one(session: Session, policy: Policy, subject_id: int, as_of: dt.date) -> Evaluation | None:
-    """Evaluate one subject from the system of record with the single-subject engine."""
+def subject_inputs(
+    session: Session, policy: Policy, subject_id: int
+) -> tuple[SubjectFacts, list[RecordFacts]] | None:
+    """Read one subject's evaluation inputs from the system of record (the batch's SELECTs, one subject)."""
     conn = session.connection()
     dialect = conn.dialect.name
-    models = models_of(policy)
-    fields = queries.payload_fields(policy, models)
+    fields = queries.payload_fields(policy, models_of(policy))
     params = {"subject_id": subject_id}
     subject_row = conn.execute(text(queries.subjects_sql(dialect, one_subject=True)), params).first()
     if subject_row is None:
         return None
-    model = models.for_kind(str(subject_row[1]), as_of)
-    if model is None:
-        return None
     records = conn.execute(text(queries.records_sql(dialect, fields, one_subject=True)), params).all()
     events = conn.execute(text(queries.events_sql(dialect, one_subject=True)), params).all()
-    facts, record_facts = facts_from_rows(
-        tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events]
-    )
-    return evaluate(facts, record_facts, model, as_of, batch.retention_rule(policy))
+    return facts_from_rows(tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events])
+
+
+def evaluate_one(session: Session, policy: Policy, subject_id: int, as_of: dt.date) -> Evaluation | None:
+    """Evaluate one subject from the system of record with the single-subject engine."""
+    found = subject_inputs(session, policy, subject_id)
+    if found is None:
+        return None
+    facts, record_facts = found
+    model = models_of(policy).for_kind(facts.kind, as_of)
+    if model is None:
+        return None
+    return evaluate(facts, record_facts, model, as_of, policy)
 
 
 def can_read(principal: Principal, subject: Subject) -> bool:
@@ -174,25 +224,25 @@ def explain(
     """Return one subject's evaluation with contributions, records, reasons and advice (audited read)."""
     if not can_read(principal, subject):
         raise Forbidden("无权查看该主体的信用评价", code="evaluation.forbidden")
-    run = latest_run(session)
+    current = current_result(session, subject.id)
+    run = current[0] if current else latest_run(session)
     on = as_of or (run.as_of if run else dt.date.today())  # noqa: DTZ011 - a business date
     result = evaluate_one(session, policy, subject.id, on)
     if result is None:
         raise NotFound("该主体没有适用的评价模型", code="evaluation.no_model")
     stored = None
-    if run is not None:
-        row = session.scalar(
-            select(EvaluationResult).where(
-                EvaluationResult.run_id == run.id, EvaluationResult.subject_id == subject.id
-            )
-        )
-        if row is not None:
-            stored = {
-                "run_id": run.id,
-                "as_of": run.as_of.isoformat(),
-                "score": row.score,
-                "grade": row.grade,
-            }
+    if current is not None:
+        stored_run, row = current
+        stored = {
+            "run_id": stored_run.id,
+            "kind": stored_run.kind,
+            "amends_run_id": stored_run.amends_run_id,
+            "as_of": stored_run.as_of.isoformat(),
+            "score": row.score,
+            "grade": row.grade,
+            "cause": stored_run.cause,
+            "reason": cause_text(stored_run.cause),
+        }
     audit.append(
         session,
         actor=principal.actor,
@@ -246,6 +296,9 @@ def run_summary(run: EvaluationRun) -> dict[str, Any]:
     """Return a run as a plain dict."""
     return {
         "run_id": run.id,
+        "kind": run.kind,
+        "amends_run_id": run.amends_run_id,
+        "cause": run.cause,
         "as_of": run.as_of.isoformat(),
         "status": run.status,
         "engine": run.engine,

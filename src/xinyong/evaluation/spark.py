@@ -19,9 +19,10 @@ SCHEMAS = {
     "ev_subject": "subject_id BIGINT, kind STRING, established_on DATE, region_code STRING, industry STRING",
     "ev_record": (
         "id BIGINT, subject_id BIGINT, catalog_item STRING, severity STRING, polarity STRING, "
-        "decision_on DATE, valid_to DATE, amount BIGINT, retention_start DATE, supersedes_id BIGINT"
+        "decision_on DATE, valid_to DATE, amount BIGINT, retention_start DATE, supersedes_id BIGINT, "
+        "list_end DATE"
     ),
-    "ev_event": "record_id BIGINT, kind STRING, effective_on DATE",
+    "ev_event": "record_id BIGINT, kind STRING, effective_on DATE, id BIGINT",
 }
 
 
@@ -50,6 +51,6 @@ def score(
     spark: Any, models: list[EvaluationModel], as_of: dt.date, rule: RetentionRule
 ) -> list[tuple[Any, ...]]:
     """Run the compiled plan on Spark; return the result rows ordered by subject."""
-    plan = compile_plan(models, as_of, rule)
+    plan = compile_plan(models, as_of, rule, dialect="spark")
     frame = spark.sql(plan)
     return sorted(tuple(r) for r in frame.collect())

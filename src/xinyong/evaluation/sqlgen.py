@@ -7,7 +7,8 @@ arithmetic as the pure engine, so both executors compare plain dates.
 
 Input tables (see ``batch.py``): ``ev_subject(subject_id, kind, established_on, region_code, industry)``,
 ``ev_record(id, subject_id, catalog_item, severity, polarity, decision_on, valid_to, amount,
-retention_start, supersedes_id)`` and ``ev_event(record_id, kind, effective_on)``. Output columns:
+retention_start, supersedes_id, list_end)`` and ``ev_event(record_id, kind, effective_on, id)``. The one
+construct the two engines spell differently, adding months to a date column, is ``months_after``. Output columns:
 ``subject_id, model_id, model_version, score, grade, points, objections``.
 """
 
@@ -18,7 +19,7 @@ import json
 from collections.abc import Iterable
 
 from xinyong.evaluation.engine import threshold_units
-from xinyong.evaluation.inputs import GONE_EVENTS, RetentionRule, sub_months
+from xinyong.evaluation.inputs import GONE_EVENTS, LISTING_ENDS, RetentionRule, retention_cutoff, sub_months
 from xinyong.evaluation.spec import EvaluationModel, Indicator
 
 OUTPUT_COLUMNS = ("subject_id", "model_id", "model_version", "score", "grade", "points", "objections")
@@ -89,16 +90,68 @@ def points_expr(ind: Indicator, column: str | None, as_of: dt.date) -> str:
     return _step_case(value, pairs, first)
 
 
-def _retention_condition(rule: RetentionRule, as_of: dt.date) -> str:
-    cond = f"polarity <> 'negative' OR COALESCE(retention_start, decision_on) > {day(sub_months(as_of, rule.months))}"
-    if rule.extend_while_listed and rule.list_items:
-        cond += f" OR ({in_list('catalog_item', rule.list_items)} AND in_force)"
-    return cond
+FAR_FUTURE = "DATE '9000-01-01'"  # an open listing's end (inside both engines' date ranges)
 
 
-def compile_plan(models: list[EvaluationModel], as_of: dt.date, rule: RetentionRule) -> str:
-    """Return one SQL statement that scores every subject whose kind has a model in ``models``."""
+def months_after(column: str, months: int, dialect: str) -> str:
+    """Return ``column`` plus ``months`` calendar months, clipped to the month's end, in the dialect."""
+    if dialect == "spark":
+        return f"add_months({column}, {int(months)})"
+    return f"CAST({column} + INTERVAL {int(months)} MONTH AS DATE)"
+
+
+def _listing_ctes(rule: RetentionRule, as_of: dt.date) -> str:
+    """Return CTEs ``cover``: per subject, the run of serious listings covering every day up to ``as_of``.
+
+    A listing (``disclosure.listing_period``) covers the days strictly between its start and its end, so
+    a record whose retention ends on ``e <= as_of`` is still kept exactly when one run of overlapping or
+    adjacent listings covers every day from ``e`` to ``as_of`` (``disclosure.retention_end``).
+    """
     d = day(as_of)
+    ends = in_list("kind", LISTING_ENDS)
+    return f"""lev AS (
+  SELECT record_id, MIN(effective_on) AS cut FROM ev_event WHERE {ends} AND effective_on <= {d} GROUP BY record_id
+),
+lst AS (
+  SELECT r.subject_id, r.decision_on + 1 AS lo,
+    COALESCE(LEAST(r.list_end, lev.cut), {FAR_FUTURE}) - 1 AS hi
+  FROM ev_record r LEFT JOIN lev ON lev.record_id = r.id
+  WHERE {in_list("r.catalog_item", rule.list_items)} AND r.decision_on IS NOT NULL AND r.decision_on < {d}
+    AND r.id NOT IN (SELECT supersedes_id FROM sup)
+),
+lst_prev AS (
+  SELECT subject_id, lo, hi, MAX(hi) OVER (PARTITION BY subject_id ORDER BY lo, hi
+    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_hi
+  FROM lst WHERE lo <= hi
+),
+lst_run AS (
+  SELECT subject_id, lo, hi, SUM(CASE WHEN prev_hi IS NULL OR lo > prev_hi + 1 THEN 1 ELSE 0 END)
+    OVER (PARTITION BY subject_id ORDER BY lo, hi ROWS UNBOUNDED PRECEDING) AS run
+  FROM lst_prev
+),
+cover AS (
+  SELECT subject_id, MIN(lo) AS lo FROM lst_run GROUP BY subject_id, run HAVING MAX(hi) >= {d}
+),"""
+
+
+def _lawful_cte(rule: RetentionRule, as_of: dt.date, dialect: str) -> str:
+    cutoff = day(retention_cutoff(as_of, rule.months))
+    kept = f"(f.polarity <> 'negative' OR f.start > {cutoff})"
+    if not (rule.extend_while_listed and rule.list_items):
+        return f"lawful AS (\n  SELECT f.* FROM flagged f WHERE {kept}\n)"
+    # only the records past the five years meet the (few) listing runs
+    return f"""lawful AS (
+  SELECT f.* FROM flagged f WHERE {kept}
+  UNION ALL
+  SELECT f.* FROM flagged f JOIN cover c ON c.subject_id = f.subject_id
+  WHERE NOT {kept} AND c.lo <= {months_after("f.start", rule.months, dialect)}
+)"""
+
+
+def compile_plan(
+    models: list[EvaluationModel], as_of: dt.date, rule: RetentionRule, dialect: str = "duckdb"
+) -> str:
+    """Return one SQL statement that scores every subject whose kind has a model in ``models``."""
     columns: dict[str, str] = {}  # aggregate expression -> column name
     indicator_column: dict[tuple[str, str], str] = {}
     objection_column: dict[str, str] = {}
@@ -143,33 +196,50 @@ def compile_plan(models: list[EvaluationModel], as_of: dt.date, rule: RetentionR
             f"  FROM ev_subject s LEFT JOIN agg a ON a.subject_id = s.subject_id\n"
             f"  WHERE {in_list('s.kind', model.subject_kinds)}) t{len(selects)}"
         )
-    gone = in_list("kind", GONE_EVENTS)
-    return f"""WITH ev AS (
-  SELECT record_id,
-    MAX(CASE WHEN {gone} THEN 1 ELSE 0 END) AS gone,
-    MAX(CASE WHEN kind = 'list_removed' THEN 1 ELSE 0 END) AS removed,
-    MAX(CASE WHEN kind = 'objection_opened' THEN effective_on END) AS obj_open,
-    MAX(CASE WHEN kind = 'objection_closed' THEN effective_on END) AS obj_close,
-    MAX(CASE WHEN kind = 'suspended' THEN effective_on END) AS susp,
-    MAX(CASE WHEN kind = 'unsuspended' THEN effective_on END) AS unsusp
-  FROM ev_event WHERE effective_on <= {d} GROUP BY record_id
-),
-flagged AS (
-  SELECT r.subject_id, r.catalog_item, r.severity, r.polarity, r.decision_on, r.amount, r.retention_start,
-    (COALESCE(ev.removed, 0) = 0 AND (r.valid_to IS NULL OR r.valid_to >= {d})) AS in_force,
-    (ev.obj_open IS NOT NULL AND (ev.obj_close IS NULL OR ev.obj_open > ev.obj_close)) AS under_objection
-  FROM ev_record r LEFT JOIN ev ON ev.record_id = r.id
-  WHERE r.decision_on IS NOT NULL AND r.decision_on <= {d}
-    AND COALESCE(ev.gone, 0) = 0
-    AND NOT (ev.susp IS NOT NULL AND (ev.unsusp IS NULL OR ev.susp > ev.unsusp))
-    AND r.id NOT IN (SELECT supersedes_id FROM ev_record WHERE supersedes_id IS NOT NULL)
-),
-lawful AS (
-  SELECT * FROM flagged WHERE {_retention_condition(rule, as_of)}
-),
+    return f"""WITH {lawful_ctes(rule, as_of, dialect)},
 agg AS (
   SELECT subject_id,
     {aggregates}
   FROM lawful GROUP BY subject_id
 )
 {chr(10).join(("UNION ALL " if i else "") + s for i, s in enumerate(selects))}"""
+
+
+def lawful_ctes(rule: RetentionRule, as_of: dt.date, dialect: str = "duckdb") -> str:
+    """Return the CTEs ending in ``lawful``: every counted record on ``as_of`` with its flags.
+
+    The set-based statement of ``inputs.assess`` (``records.disclosure.decide(...).counted``). Events are
+    ranked once: the latest of each pair (objection opened/closed, suspended/unsuspended) by date, then
+    by the order they were recorded, decides the record's state.
+    """
+    d = day(as_of)
+    gone = in_list("kind", GONE_EVENTS)
+    listing = _listing_ctes(rule, as_of) if rule.extend_while_listed and rule.list_items else ""
+    return f"""sup AS (
+  SELECT DISTINCT supersedes_id FROM ev_record WHERE supersedes_id IS NOT NULL
+),
+ranked AS (
+  SELECT record_id, kind, ROW_NUMBER() OVER (
+    PARTITION BY record_id, CASE WHEN kind IN ('suspended', 'unsuspended') THEN 1
+      WHEN kind IN ('objection_opened', 'objection_closed') THEN 2 ELSE 3 END
+    ORDER BY effective_on DESC, id DESC) AS rn
+  FROM ev_event WHERE effective_on <= {d}
+),
+ev AS (
+  SELECT record_id,
+    MAX(CASE WHEN {gone} OR (kind = 'suspended' AND rn = 1) THEN 1 ELSE 0 END) AS gone,
+    MAX(CASE WHEN kind = 'list_removed' THEN 1 ELSE 0 END) AS removed,
+    MAX(CASE WHEN kind = 'objection_opened' AND rn = 1 THEN 1 ELSE 0 END) AS objection
+  FROM ranked GROUP BY record_id
+),
+{listing}
+flagged AS (
+  SELECT r.id, r.subject_id, r.catalog_item, r.severity, r.polarity, r.decision_on, r.amount,
+    CASE WHEN r.retention_start > r.decision_on THEN r.retention_start ELSE r.decision_on END AS start,
+    (COALESCE(ev.removed, 0) = 0 AND (r.valid_to IS NULL OR r.valid_to >= {d})) AS in_force,
+    (COALESCE(ev.objection, 0) = 1) AS under_objection
+  FROM ev_record r LEFT JOIN ev ON ev.record_id = r.id
+  WHERE r.decision_on IS NOT NULL AND r.decision_on <= {d} AND COALESCE(ev.gone, 0) = 0
+    AND r.id NOT IN (SELECT supersedes_id FROM sup)
+),
+{_lawful_cte(rule, as_of, dialect)}"""

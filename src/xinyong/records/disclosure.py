@@ -169,6 +169,26 @@ class _State:
     list_removed_on: dt.date | None
 
 
+LISTING_ENDS = (EventKind.LIST_REMOVED, EventKind.DELETED, EventKind.REPAIRED)
+
+
+def listing_period(
+    decision_on: dt.date | None, list_end: dt.date | None, events: Iterable[StatusEvent]
+) -> Listing | None:
+    """Return the listing period of a serious-dishonesty list record (``None`` without a decision date).
+
+    It ends at the list end date, or earlier on removal, deletion or repair. Evaluation's set-based plan
+    restates this rule (``evaluation/sqlgen.py``); a differential test keeps the two equal.
+    """
+    if decision_on is None:
+        return None
+    end = list_end
+    for e in events:
+        if e.kind in LISTING_ENDS and (end is None or e.effective_on < end):
+            end = e.effective_on
+    return Listing(decision_on, end)
+
+
 def _state(events: Iterable[StatusEvent], on: dt.date) -> _State:
     past = sorted((e for e in events if e.effective_on <= on), key=lambda e: e.effective_on)
     kinds = {e.kind for e in past}
@@ -390,7 +410,8 @@ def _visible(
         return Disclosure(
             shown=shown,
             shared=True,
-            counted=True,
+            # without a decision date neither evaluation windows nor retention can be applied: not used
+            counted=facts.decision_on is not None,
             reason_code=code,
             reason=reason + ("（异议处理中）" if st.under_objection else ""),
             public_until=pub.until if pub.public else None,

@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session, aliased
 from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.policy.schemas import CatalogItem
-from xinyong.records.disclosure import Audience, Disclosure, Listing, RecordFacts, StatusEvent, decide
+from xinyong.records.disclosure import (
+    Audience,
+    Disclosure,
+    Listing,
+    RecordFacts,
+    StatusEvent,
+    decide,
+    listing_period,
+)
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.subjects.models import Subject
 
@@ -206,14 +214,11 @@ def listings_of(session: Session, subject_ids: Iterable[int], policy: Policy) ->
     ).all()
     events = _events(session, [r.id for r in rows])
     for r in rows:
-        if r.decision_on is None:
-            continue
         item = policy.catalog.get(r.catalog_item)
         end = as_date(role_value(item, r.payload or {}, "list_end"))
-        for e in events.get(r.id, []):
-            if e.kind in ("list_removed", "deleted", "repaired") and (end is None or e.effective_on < end):
-                end = e.effective_on
-        out[r.subject_id].append(Listing(r.decision_on, end))
+        listing = listing_period(r.decision_on, end, events.get(r.id, []))
+        if listing is not None:
+            out[r.subject_id].append(listing)
     return out
 
 

@@ -7,14 +7,17 @@ everywhere at once. After appending, ``record_changed`` (in the same transaction
 1. queues a notice to every party that received the record in the look-back window (outbox), and
 2. calls the hooks in ``RECORD_CHANGE_HOOKS`` ("module:function", like ``app.ROUTERS``) and those added
    with ``register`` — e.g. evaluation re-scores the subject (Order 36: evaluation results are updated).
-   A hook is ``fn(session, change) -> None`` and runs inside the caller's transaction, so the repair and
-   its consequences commit or roll back together.
+   A hook is ``fn(session, change) -> None`` or, when it needs the rules and the clock,
+   ``fn(session, change, *, policy, now) -> None``; it runs inside the caller's transaction, so the
+   repair and its consequences commit or roll back together. The registry names hooks by string, so
+   this package imports no capability that reacts to it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,9 +28,12 @@ from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
 from xinyong.records.models import RecordEvent
 
-# Hooks of other capabilities, as "module:function" (the integrator adds e.g. evaluation's re-scoring).
-RECORD_CHANGE_HOOKS: tuple[str, ...] = ()
-_registered: list[Callable[[Session, RecordChange], None]] = []
+# Hooks of other capabilities, as "module:function" (add lines only).
+RECORD_CHANGE_HOOKS: tuple[str, ...] = (
+    "xinyong.evaluation.rescore:rescore_after_change",  # Order 36: the subject is re-evaluated at once
+)
+Hook = Callable[..., None]  # fn(session, change) or fn(session, change, *, policy, now)
+_registered: list[Hook] = []
 
 
 @dataclass(frozen=True)
@@ -47,15 +53,15 @@ class RecordChange:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-def register(hook: Callable[[Session, RecordChange], None]) -> Callable[[], None]:
+def register(hook: Hook) -> Callable[[], None]:
     """Add a hook for record changes; return a function that removes it."""
     _registered.append(hook)
     return lambda: _registered.remove(hook)
 
 
-def hooks() -> list[Callable[[Session, RecordChange], None]]:
+def hooks() -> list[Hook]:
     """Return every hook: the registry's, then the registered ones."""
-    found: list[Callable[[Session, RecordChange], None]] = []
+    found: list[Hook] = []
     for spec in RECORD_CHANGE_HOOKS:
         module, _, name = spec.partition(":")
         found.append(getattr(importlib.import_module(module), name))
@@ -110,5 +116,17 @@ def record_changed(session: Session, policy: Policy, change: RecordChange, *, no
         now=now,
     )
     for hook in hooks():
-        hook(session, change)
+        if _wants_context(hook):
+            hook(session, change, policy=policy, now=now)
+        else:
+            hook(session, change)
     return queued
+
+
+def _wants_context(hook: Hook) -> bool:
+    """Tell whether a hook takes ``policy`` and ``now`` (the newer signature) or only the change."""
+    try:
+        params = inspect.signature(hook).parameters
+    except (TypeError, ValueError):  # a builtin without a signature: the plain form
+        return False
+    return "policy" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
