@@ -90,7 +90,9 @@ def test_approved_repair_rescores_the_subject(session: Session, runtime: Runtime
     contributions = {c["indicator"]: c for c in after["contributions"]}
     assert all(penalty.id not in c["records"] for c in contributions.values())
     # the check API's grade and the supervision class read the re-scored result too
-    grade_label = load_grades(session, [subject.id], policy)[subject.id][0]
+    grade_label = load_grades(session, {subject.id: subject.kind}, policy, None)[subject.id][0]
+    both = load_grades(session, {subject.id: subject.kind, subject.id + 10_000: subject.kind}, policy, None)
+    assert both[subject.id][0] == grade_label  # the batch path reads the same newest result
     labels = policy.enum_labels("grade") if "grade" in policy.enums.enums else {}
     assert grade_label == labels.get(after["stored"]["grade"], after["stored"]["grade"])
     dept_row = f.department(session, "TZ-STHJ", "environment")

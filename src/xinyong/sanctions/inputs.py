@@ -13,7 +13,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, or_, select
 
 from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.departments.models import Department
@@ -178,22 +178,31 @@ def load_trigger_facts(
 # (b) grade and supervision class: the evaluation capability owns ``evaluation_result`` and the rules.
 _RES = EvaluationResult.__table__
 _RUN = EvaluationRun.__table__
-# The latest finished run, as ``xinyong.evaluation.service.latest_run`` and the supervision class use it.
+# The latest finished batch, as ``xinyong.evaluation.service.latest_run`` uses it; a subject's grade is its
+# newest result among that batch and the single-subject re-scores amending it (``current_result``).
 _LATEST_RUN = (
     select(_RUN.c.id)
-    .where(_RUN.c.status == "finished")
+    .where(_RUN.c.status == "finished", _RUN.c.kind == "batch")
     .order_by(_RUN.c.as_of.desc(), _RUN.c.id.desc())
     .limit(1)
     .scalar_subquery()
 )
+_OF_LATEST = or_(_RUN.c.id == _LATEST_RUN, _RUN.c.amends_run_id == _LATEST_RUN)
 _GRADE_ONE = Prepared(
-    select(_RES.c.subject_id, _RES.c.grade).where(
-        _RES.c.subject_id == bindparam("id"), _RES.c.run_id == _LATEST_RUN
-    )
+    select(_RES.c.subject_id, _RES.c.grade)
+    .join(_RUN, _RUN.c.id == _RES.c.run_id)
+    .where(_RES.c.subject_id == bindparam("id"), _OF_LATEST)
+    .order_by(_RES.c.id.desc())
+    .limit(1)
 )
-_GRADES = select(_RES.c.subject_id, _RES.c.grade).where(
-    _RES.c.subject_id.in_(bindparam("ids", expanding=True)), _RES.c.run_id == _LATEST_RUN
+_NEWEST = (
+    select(func.max(_RES.c.id).label("rid"))
+    .join(_RUN, _RUN.c.id == _RES.c.run_id)
+    .where(_RES.c.subject_id.in_(bindparam("ids", expanding=True)), _OF_LATEST)
+    .group_by(_RES.c.subject_id)
+    .subquery()
 )
+_GRADES = select(_RES.c.subject_id, _RES.c.grade).join(_NEWEST, _RES.c.id == _NEWEST.c.rid)
 
 
 def supervision_rule(policy: Policy, department: str | None, on: dt.date) -> SupervisionRule | None:
