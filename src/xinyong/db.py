@@ -81,7 +81,8 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # Straight to the driver: through ``exec_driver_sql`` this costs ~0.1 ms, a tenth of a search.
+    conn.connection.driver_connection.execute("BEGIN")
 
 
 def make_engine(settings: Settings) -> Engine:

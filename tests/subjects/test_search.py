@@ -91,20 +91,20 @@ def test_renamed_subject_found_by_new_name(session: Session, runtime: Runtime) -
     s = fs.enterprise(session, runtime.keys, name="台州市旧名称有限公司")
     s.name, s.name_norm = "台州市新名称有限公司", "台州市新名称有限公司"
     session.flush()
-    ids = [i for i, _ in queries.name_candidates(session, "新名称", include_persons=False, cap=10)]
+    ids = [h.id for h in queries.find_by_name(session, "新名称", include_persons=False, cap=10)[0]]
     assert ids == [s.id]
-    assert queries.name_candidates(session, "旧名称", include_persons=False, cap=10) == []
+    assert queries.find_by_name(session, "旧名称", include_persons=False, cap=10)[0] == []
 
 
 def test_bulk_load_with_index_paused(session: Session, runtime: Runtime) -> None:
     with queries.name_index_paused(session):
         for i in range(3):
             fs.enterprise(session, runtime.keys, name=f"台州市批量装载{i}有限公司")
-    found = queries.name_candidates(session, "批量装载", include_persons=False, cap=10)
+    found = queries.find_by_name(session, "批量装载", include_persons=False, cap=10)[0]
     assert len(found) == 3
-    assert len(queries.name_candidates(session, "批量", include_persons=False, cap=10)) == 3
+    assert len(queries.find_by_name(session, "批量", include_persons=False, cap=10)[0]) == 3
     fs.enterprise(session, runtime.keys, name="台州市批量之后有限公司")  # the trigger is back
-    assert len(queries.name_candidates(session, "批量之后", include_persons=False, cap=10)) == 1
+    assert len(queries.find_by_name(session, "批量之后", include_persons=False, cap=10)[0]) == 1
 
 
 def test_exact_name_ranks_first_even_past_the_cap(

@@ -28,6 +28,13 @@ SEARCH_CAP = 100
 MAX_PAGE_SIZE = 50
 
 
+def _region_names(policy: Policy) -> dict[str, str | None]:
+    """Return region code -> current name, built once per loaded policy (20 lookups per page)."""
+    return policy.section(
+        "subjects.region_names", lambda p: {code: p.region_name(code) for code in p.region_codes()}
+    )
+
+
 def looks_like_code(q: str) -> bool:
     """Tell whether ``q`` is a USCC, an ID number, an organisation code or a registration number."""
     cleaned = ids.normalize_uscc(q)
@@ -37,14 +44,21 @@ def looks_like_code(q: str) -> bool:
 
 
 def _hit(
-    subject_name: str, kind: str, uscc: str | None, region: str | None, status: str, policy: Policy
+    subject_name: str,
+    kind: str,
+    uscc: str | None,
+    region: str | None,
+    status: str,
+    policy: Policy,
+    id_masked: str | None = None,
 ) -> SearchHit:
     return SearchHit(
         name=subject_name,
         kind=kind,
         code=uscc,
+        id_masked=id_masked,
         region_code=region,
-        region_name=policy.region_name(region),
+        region_name=_region_names(policy).get(region) if region else None,
         status=status,
     )
 
@@ -86,21 +100,24 @@ def search(
         )
     if len(normalize_name(q)) < queries.MIN_QUERY_CHARS:
         raise Invalid(f"请至少输入 {queries.MIN_QUERY_CHARS} 个字", code="search.too_short")
-    found = queries.name_candidates(session, q, include_persons=persons_ok, cap=SEARCH_CAP + 1)
-    capped = len(found) > SEARCH_CAP
-    found = found[:SEARCH_CAP]
-    window = queries.hits(session, [i for i, _ in found[(page - 1) * size : page * size]])
+    # The best SEARCH_CAP hits are paginated; one more match than that marks the total as capped.
+    offset = (page - 1) * size
+    window, matched = queries.find_by_name(
+        session,
+        q,
+        include_persons=persons_ok,
+        cap=SEARCH_CAP + 1,
+        offset=offset,
+        size=max(0, min(size, SEARCH_CAP - offset)),
+    )
+    capped = matched > SEARCH_CAP
     person_ids = [h.id for h in window if h.kind == SubjectKind.NATURAL_PERSON.value]
-    masks = {s.id: masked_id(s) for s in queries.by_ids(session, person_ids)} if person_ids else {}
+    masks = queries.person_masks(session, person_ids) if person_ids else {}
     if person_ids:
         _log_person_hits(session, policy, principal, person_ids, on)
-    items = []
-    for h in window:
-        hit = _hit(h.name, h.kind, h.uscc, h.region_code, h.status, policy)
-        if h.id in masks:
-            hit.id_masked = masks[h.id]
-        items.append(hit)
-    return SearchPage(q=q, mode="name", page=page, size=size, total=len(found), capped=capped, items=items)
+    items = [_hit(h.name, h.kind, h.uscc, h.region_code, h.status, policy, masks.get(h.id)) for h in window]
+    total = min(matched, SEARCH_CAP)
+    return SearchPage(q=q, mode="name", page=page, size=size, total=total, capped=capped, items=items)
 
 
 def _log_person_hits(
@@ -122,6 +139,7 @@ def _log_person_hits(
 
 
 def _from_subject(subject: Subject, policy: Policy) -> SearchHit:
-    hit = _hit(subject.name, subject.kind, subject.uscc, subject.region_code, subject.status, policy)
-    hit.id_masked = masked_id(subject)
-    return hit
+    # Only natural persons carry an ID number: no identifier load for an organisation found by code.
+    person = subject.kind == SubjectKind.NATURAL_PERSON.value
+    masked = masked_id(subject) if person else None
+    return _hit(subject.name, subject.kind, subject.uscc, subject.region_code, subject.status, policy, masked)
