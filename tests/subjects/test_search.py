@@ -122,3 +122,47 @@ def test_exact_name_ranks_first_even_past_the_cap(
 def test_search_with_control_characters_is_not_an_error(client: TestClient) -> None:
     resp = client.get("/api/v1/subjects", params={"q": "0\x00"})
     assert resp.status_code < 500
+
+
+def test_page_past_the_results_keeps_the_total(
+    client: TestClient, session: Session, runtime: Runtime, monkeypatch: object
+) -> None:
+    from xinyong.subjects import search
+
+    monkeypatch.setattr(search, "SEARCH_CAP", 4)  # type: ignore[attr-defined]
+    for i in range(6):
+        fs.enterprise(session, runtime.keys, name=f"台州市翻页{i}五金厂")
+    last = client.get("/api/v1/subjects", params={"q": "翻页", "size": 3, "page": 2}).json()
+    assert [h["name"] for h in last["items"]] == ["台州市翻页3五金厂"]  # the cap cuts the second page
+    past = client.get("/api/v1/subjects", params={"q": "翻页", "size": 3, "page": 5}).json()
+    assert past["items"] == []
+    assert (past["total"], past["capped"]) == (4, True)
+
+
+def test_person_found_by_code_only_by_government_and_logged(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
+    ric = fs.next_ric()
+    fs.person(session, runtime.keys, name="李编码", id_card=ric)
+    key = fa.api_key(session, Role.SYSTEM)
+    body = client.get(
+        "/api/v1/subjects", params={"q": ric}, headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    assert [(h["name"], h["code"]) for h in body["items"]] == [("李编码", None)]
+    assert body["items"][0]["id_masked"].startswith(ric[:6])
+    assert ric not in str(body["items"])  # the query is echoed back to its caller, the hit is masked
+    logged = session.scalars(select(QueryLog).where(QueryLog.what == "search_hit")).all()
+    assert len(logged) == 1
+    anonymous = client.get("/api/v1/subjects", params={"q": ric}).json()
+    assert (anonymous["items"], anonymous["total"]) == ([], 0)
+
+
+def test_organisation_by_code_carries_region_name(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
+    a = fs.enterprise(session, runtime.keys, name="台州市区划测试有限公司")
+    body = client.get("/api/v1/subjects", params={"q": a.uscc}).json()
+    assert body["items"][0]["code"] == a.uscc
+    assert body["items"][0]["id_masked"] is None
+    if a.region_code:
+        assert body["items"][0]["region_name"] == runtime.policy.region_name(a.region_code)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -67,6 +68,16 @@ _PG = (
     "AND s.kind != %(excluded)s LIMIT %(cap)s) AS prefixed) AS found "
     "ORDER BY rank, len, id LIMIT %(cap)s) AS r "
     "JOIN subject s ON s.id = r.id ORDER BY r.rank, r.len, r.id LIMIT %(size)s OFFSET %(offset)s"
+)
+
+
+_BY_IDENTIFIER = (
+    "SELECT s.id, s.name, s.name_norm, s.kind, s.uscc, s.region_code, s.status FROM subject_identifier i "
+    "JOIN subject s ON s.id = i.subject_id WHERE i.scheme = :scheme AND i.lookup = :lookup"
+)
+_BY_IDENTIFIER_PG = (
+    "SELECT s.id, s.name, s.name_norm, s.kind, s.uscc, s.region_code, s.status FROM subject_identifier i "
+    "JOIN subject s ON s.id = i.subject_id WHERE i.scheme = %(scheme)s AND i.lookup = %(lookup)s"
 )
 
 
@@ -154,17 +165,30 @@ def find_by_name(
     if session.get_bind().dialect.name != "sqlite":
         sql = _PG
         params["like"] = f"%{_like_escape(q)}%"
+    rows = _fetch(session, sql, params)
+    if not rows and (offset or size < 1):  # past the last page: count from the first row
+        first = _fetch(session, sql, {**params, "offset": 0, "size": 1})
+        return [], int(first[0][7]) if first else 0
+    return [NameHit(*row[:7]) for row in rows], int(rows[0][7]) if rows else 0
+
+
+def hit_by_identifier(session: Session, scheme: str, lookup: str) -> NameHit | None:
+    """Return the search fields of the subject holding an identifier (by its stored lookup key)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    rows = _fetch(
+        session, _BY_IDENTIFIER if sqlite else _BY_IDENTIFIER_PG, {"scheme": scheme, "lookup": lookup}
+    )
+    return NameHit(*rows[0]) if rows else None
+
+
+def _fetch(session: Session, sql: str, params: dict[str, object]) -> list[tuple[Any, ...]]:
+    """Run a read on the session's connection through the driver's cursor (no per-row ORM work)."""
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-        if not rows and (offset or size < 1):  # past the last page: count from the first row
-            cursor.execute(sql, {**params, "offset": 0, "size": 1})
-            first = cursor.fetchall()
-            return [], int(first[0][7]) if first else 0
+        return list(cursor.fetchall())
     finally:
         cursor.close()
-    return [NameHit(*row[:7]) for row in rows], int(rows[0][7]) if rows else 0
 
 
 def person_masks(session: Session, ids: list[int]) -> dict[int, str | None]:

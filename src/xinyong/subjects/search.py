@@ -18,10 +18,9 @@ from xinyong.kit.text import normalize_name
 from xinyong.policy.loader import Policy
 from xinyong.records.disclosure import Audience
 from xinyong.subjects import queries
-from xinyong.subjects.credit_file import masked_id
-from xinyong.subjects.models import Subject, SubjectKind
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import SubjectKind
 from xinyong.subjects.schemas import SearchHit, SearchPage
-from xinyong.subjects.service import find_by_code
 
 # At most this many name matches are ranked; a fragment such as 有限公司 matches most of the city.
 SEARCH_CAP = 100
@@ -33,6 +32,11 @@ def _region_names(policy: Policy) -> dict[str, str | None]:
     return policy.section(
         "subjects.region_names", lambda p: {code: p.region_name(code) for code in p.region_codes()}
     )
+
+
+def persons_ok(principal: Principal) -> bool:
+    """Tell whether ``principal`` may find natural persons (never the public)."""
+    return can(principal, Capability.SEARCH_PERSONS)
 
 
 def looks_like_code(q: str) -> bool:
@@ -79,25 +83,8 @@ def search(
     q = q.strip()
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
-    persons_ok = can(principal, Capability.SEARCH_PERSONS)
     if looks_like_code(q):
-        subject = find_by_code(session, keys, q)
-        visible = subject is not None and (
-            subject.kind != SubjectKind.NATURAL_PERSON.value
-            or persons_ok
-            or subject.id == principal.subject_id
-        )
-        items = [_from_subject(subject, policy)] if visible and subject is not None and page == 1 else []
-        if (
-            items
-            and subject is not None
-            and subject.kind == SubjectKind.NATURAL_PERSON.value
-            and subject.id != principal.subject_id
-        ):
-            _log_person_hits(session, policy, principal, [subject.id], on)
-        return SearchPage(
-            q=q, mode="code", page=page, size=size, total=1 if visible else 0, capped=False, items=items
-        )
+        return _by_code(session, keys, policy, principal, q, page=page, size=size, on=on)
     if len(normalize_name(q)) < queries.MIN_QUERY_CHARS:
         raise Invalid(f"请至少输入 {queries.MIN_QUERY_CHARS} 个字", code="search.too_short")
     # The best SEARCH_CAP hits are paginated; one more match than that marks the total as capped.
@@ -105,7 +92,7 @@ def search(
     window, matched = queries.find_by_name(
         session,
         q,
-        include_persons=persons_ok,
+        include_persons=persons_ok(principal),
         cap=SEARCH_CAP + 1,
         offset=offset,
         size=max(0, min(size, SEARCH_CAP - offset)),
@@ -138,8 +125,33 @@ def _log_person_hits(
         )
 
 
-def _from_subject(subject: Subject, policy: Policy) -> SearchHit:
-    # Only natural persons carry an ID number: no identifier load for an organisation found by code.
-    person = subject.kind == SubjectKind.NATURAL_PERSON.value
-    masked = masked_id(subject) if person else None
-    return _hit(subject.name, subject.kind, subject.uscc, subject.region_code, subject.status, policy, masked)
+def _by_code(
+    session: Session,
+    keys: KeyRing,
+    policy: Policy,
+    principal: Principal,
+    q: str,
+    *,
+    page: int,
+    size: int,
+    on: dt.date,
+) -> SearchPage:
+    """Find the one subject holding code ``q``; a natural person only for callers who may see it."""
+    found = None
+    for scheme, lookup in subjects_service.code_lookups(keys, q):
+        found = queries.hit_by_identifier(session, scheme.value, lookup)
+        if found is not None:
+            break
+    person = found is not None and found.kind == SubjectKind.NATURAL_PERSON.value
+    visible = found is not None and (not person or persons_ok(principal) or found.id == principal.subject_id)
+    items = []
+    if found is not None and visible and page == 1:
+        masked = queries.person_masks(session, [found.id]).get(found.id) if person else None
+        items.append(
+            _hit(found.name, found.kind, found.uscc, found.region_code, found.status, policy, masked)
+        )
+        if person and found.id != principal.subject_id:
+            _log_person_hits(session, policy, principal, [found.id], on)
+    return SearchPage(
+        q=q, mode="code", page=page, size=size, total=1 if visible else 0, capped=False, items=items
+    )
