@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from xinyong.kit.ids import make_uscc  # noqa: E402
 from xinyong.kit.text import normalize_name  # noqa: E402
 from xinyong.migrate import upgrade  # noqa: E402
+from xinyong.settings import Settings  # noqa: E402
 from xinyong.subjects import queries as subject_queries  # noqa: E402
 
 PLACES = [
@@ -121,7 +122,7 @@ TRADES = [
 ]
 FORMS = ["有限公司", "股份有限公司", "厂", "商行", "经营部", "有限责任公司"]
 SURNAMES = list("王李张陈林黄周吴徐孙朱胡郭何高罗郑梁谢宋")
-COMMON = ["有限公司", "台州市", "股份有限", "科技有限"]
+COMMON = ["有限公司", "公司", "有限", "台州市", "股份有限", "科技有限"]
 MISSES = ["无此", "不存在的企业", "量子计算", "星际航运有限公司"]
 # Share of each class in the mix: (class, share).
 MIX = (("code", 0.10), ("two", 0.30), ("fragment", 0.40), ("common", 0.10), ("miss", 0.10))
@@ -215,14 +216,20 @@ def query_mix(rnd: random.Random, codes: list[str], k: int) -> list[tuple[str, s
 def db_floor(db: Path, mix: list[tuple[str, str]]) -> dict[str, float]:
     """Time the name query the server runs, alone on a plain connection: p50/p95 in ms."""
     conn = sqlite3.connect(db)
+    conn.execute(
+        f"PRAGMA mmap_size={Settings.model_fields['sqlite_mmap_mib'].default * 1024 * 1024}"
+    )  # as the app
+    statements = [
+        subject_queries.sqlite_name_query(normalize_name(q), include_persons=False, cap=101)
+        for kind, q in mix[:1500]
+        if kind != "code"
+    ]
     times = []
-    for kind, q in mix[:1000]:
-        if kind == "code":
-            continue
-        sql, params = subject_queries.sqlite_name_query(normalize_name(q), include_persons=False, cap=101)
+    for i, (sql, params) in enumerate(statements):
         t = time.perf_counter()
         conn.execute(sql, params).fetchall()
-        times.append((time.perf_counter() - t) * 1000)
+        if i >= 300:  # after a warm-up, as the server is measured
+            times.append((time.perf_counter() - t) * 1000)
     conn.close()
     return {"p50_ms": pct(times, 50), "p95_ms": pct(times, 95)}
 
