@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinyong.db import make_engine, make_sessionmaker
@@ -47,3 +50,21 @@ class Runtime:
             if self._keys is None:
                 self._keys = keyring(self.settings)
             return self._keys
+
+    @contextmanager
+    def reader(self) -> Iterator[Any]:
+        """Yield a driver connection for a short public read that writes nothing: no session, no
+        transaction (SQLite reads in autocommit; the pool rolls back anything else on return).
+
+        A runtime whose sessions are bound to an open connection (the tests' rolled-back
+        transaction) reads on that connection, so it sees what the test wrote.
+        """
+        bind = self.sessions.kw.get("bind")
+        if isinstance(bind, Connection):
+            yield bind.connection.driver_connection
+            return
+        raw = self.engine.raw_connection()
+        try:
+            yield raw
+        finally:
+            raw.close()

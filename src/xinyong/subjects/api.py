@@ -15,6 +15,7 @@ from xinyong.errors import Forbidden
 from xinyong.runtime import Runtime
 from xinyong.subjects import search as search_service
 from xinyong.subjects.credit_file import build_credit_file
+from xinyong.subjects.queries import Reader
 from xinyong.subjects.schemas import CreditFile, SearchPage
 
 router = APIRouter(prefix="/api/v1", tags=["信用档案"])
@@ -37,12 +38,19 @@ async def search_subjects(
 ) -> Response:
     """Search subjects; natural persons appear only to government callers."""
     runtime = get_runtime(request)
-    with runtime.sessions() as session:
-        principal = resolve_principal(request, session) if has_credentials(request) else ANONYMOUS
-        result = search_service.search(
-            session, runtime.keys, runtime.policy, principal, q, page=page, size=size
-        )
-        session.commit()
+    if has_credentials(request):
+        with runtime.sessions() as session:
+            principal = resolve_principal(request, session)
+            result = search_service.search(
+                session, runtime.keys, runtime.policy, principal, q, page=page, size=size
+            )
+            session.commit()
+    else:  # the public: public columns only, nothing logged, so no session or transaction to pay for
+        with runtime.reader() as conn:
+            reader = Reader(conn, runtime.engine.dialect.name)
+            result = search_service.search(
+                reader, runtime.keys, runtime.policy, ANONYMOUS, q, page=page, size=size
+            )
     # Serialised once here (hot path): returning a Response skips FastAPI's second validation pass.
     return Response(result.model_dump_json(), media_type="application/json")
 

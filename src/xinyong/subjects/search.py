@@ -64,7 +64,7 @@ def _hit(
 
 
 def search(
-    session: Session,
+    session: queries.Db,
     keys: KeyRing,
     policy: Policy,
     principal: Principal,
@@ -74,7 +74,11 @@ def search(
     size: int = 20,
     on: dt.date | None = None,
 ) -> SearchPage:
-    """Search subjects by code or name for ``principal`` (government callers' person hits are logged)."""
+    """Search subjects by code or name for ``principal`` (government callers' person hits are logged).
+
+    ``session`` may be a ``queries.Reader`` for anonymous callers: they never see a natural person, so
+    nothing is masked or logged and no session is needed.
+    """
     on = on or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     q = q.strip()
     size = max(1, min(size, MAX_PAGE_SIZE))
@@ -95,9 +99,9 @@ def search(
     )
     capped = matched > SEARCH_CAP
     person_ids = [h.id for h in window if h.kind == SubjectKind.NATURAL_PERSON.value]
-    masks = queries.person_masks(session, person_ids) if person_ids else {}
+    masks = queries.person_masks(_writable(session), person_ids) if person_ids else {}
     if person_ids:
-        _log_person_hits(session, policy, principal, person_ids, on)
+        _log_person_hits(_writable(session), policy, principal, person_ids, on)
     regions = _region_names(policy)
     items = [_hit(h, regions, masks.get(h.id)) for h in window]
     total = min(matched, SEARCH_CAP)
@@ -105,6 +109,13 @@ def search(
     return SearchPage.model_validate(
         {"q": q, "mode": "name", "page": page, "size": size, "total": total, "capped": capped, "items": items}
     )
+
+
+def _writable(db: queries.Db) -> Session:
+    """Return the session a non-public read is logged in; a bare Reader is only for public reads."""
+    if not isinstance(db, Session):
+        raise TypeError("非公开信息的检索必须在会话中进行（要写查询日志）")
+    return db
 
 
 def _log_person_hits(
@@ -126,7 +137,7 @@ def _log_person_hits(
 
 
 def _by_code(
-    session: Session,
+    session: queries.Db,
     keys: KeyRing,
     policy: Policy,
     principal: Principal,
@@ -146,10 +157,10 @@ def _by_code(
     visible = found is not None and (not person or persons_ok(principal) or found.id == principal.subject_id)
     items = []
     if found is not None and visible and page == 1:
-        masked = queries.person_masks(session, [found.id]).get(found.id) if person else None
+        masked = queries.person_masks(_writable(session), [found.id]).get(found.id) if person else None
         items.append(SearchHit.model_validate(_hit(found, _region_names(policy), masked)))
         if person and found.id != principal.subject_id:
-            _log_person_hits(session, policy, principal, [found.id], on)
+            _log_person_hits(_writable(session), policy, principal, [found.id], on)
     return SearchPage(
         q=q, mode="code", page=page, size=size, total=1 if visible else 0, capped=False, items=items
     )
