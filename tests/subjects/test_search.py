@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,8 +12,9 @@ from sqlalchemy.orm import Session
 from tests.factories import auth as fa
 from tests.factories import subjects as fs
 from xinyong.auth.models import QueryLog
-from xinyong.auth.principal import Role
+from xinyong.auth.principal import ANONYMOUS, Role
 from xinyong.runtime import Runtime
+from xinyong.settings import Settings
 from xinyong.subjects import queries
 
 
@@ -166,3 +170,27 @@ def test_organisation_by_code_carries_region_name(
     assert body["items"][0]["id_masked"] is None
     if a.region_code:
         assert body["items"][0]["region_name"] == runtime.policy.region_name(a.region_code)
+
+
+def test_public_reader_on_a_runtime_of_its_own(settings: Settings, tmp_path: Path) -> None:
+    """Outside the tests' shared transaction the reader is a pooled driver connection, handed back after."""
+    from xinyong.db import session_scope
+    from xinyong.migrate import upgrade
+    from xinyong.subjects import search
+    from xinyong.subjects.queries import Reader
+
+    if not settings.is_sqlite:
+        pytest.skip(
+            "a private SQLite file; the PostgreSQL run covers the reader through the shared connection"
+        )
+    url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
+    upgrade(url)
+    rt = Runtime.build(settings.model_copy(update={"database_url": url}))
+    with session_scope(rt.sessions) as session:
+        fs.enterprise(session, rt.keys, name="台州市读者测试有限公司")
+        fs.person(session, rt.keys, name="王读者")
+    with rt.reader() as conn:
+        page = search.search(Reader(conn, "sqlite"), rt.keys, rt.policy, ANONYMOUS, "读者")
+    assert [h.name for h in page.items] == ["台州市读者测试有限公司"]  # never the person
+    assert rt.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    rt.engine.dispose()
