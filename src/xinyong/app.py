@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # Routers of the capabilities, as "module:attribute"; each module is imported when the app is built.
 ROUTERS: tuple[str, ...] = (
     "xinyong.sanctions.api:hot_router",  # first: the 核查 check's hot path (see its module)
+    "xinyong.subjects.api:search_router",  # first: the hottest public read matches without a long walk
     "xinyong.repair.api:router",
     "xinyong.objections.api:router",
     "xinyong.outbox.api:router",

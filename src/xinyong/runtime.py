@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -87,3 +88,20 @@ class Runtime:
                     conn.rollback()
                 else:  # statements run on the driver cursor may have opened a transaction there
                     conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+    @contextmanager
+    def reader(self) -> Iterator[Any]:
+        """Yield a driver connection for a short public read that writes nothing: no session, no
+        transaction (SQLite reads in autocommit; the pool rolls back anything else on return).
+
+        A runtime whose sessions are bound to an open connection (the tests' rolled-back
+        transaction) reads on that connection, so it sees what the test wrote.
+        """
+        bind = self.sessions.kw.get("bind")
+        if isinstance(bind, Connection):
+            yield bind.connection.driver_connection
+            return
+        raw = self.engine.raw_connection()
+        try:
+            yield raw
+        finally:
+            raw.close()

@@ -4,6 +4,7 @@ showing only what the viewer may see (natural persons never appear in public sea
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -18,14 +19,25 @@ from xinyong.kit.text import normalize_name
 from xinyong.policy.loader import Policy
 from xinyong.records.disclosure import Audience
 from xinyong.subjects import queries
-from xinyong.subjects.credit_file import masked_id
-from xinyong.subjects.models import Subject, SubjectKind
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import SubjectKind
 from xinyong.subjects.schemas import SearchHit, SearchPage
-from xinyong.subjects.service import find_by_code
 
 # At most this many name matches are ranked; a fragment such as 有限公司 matches most of the city.
 SEARCH_CAP = 100
 MAX_PAGE_SIZE = 50
+
+
+def _region_names(policy: Policy) -> dict[str, str | None]:
+    """Return region code -> current name, built once per loaded policy (20 lookups per page)."""
+    return policy.section(
+        "subjects.region_names", lambda p: {code: p.region_name(code) for code in p.region_codes()}
+    )
+
+
+def persons_ok(principal: Principal) -> bool:
+    """Tell whether ``principal`` may find natural persons (never the public)."""
+    return can(principal, Capability.SEARCH_PERSONS)
 
 
 def looks_like_code(q: str) -> bool:
@@ -37,20 +49,22 @@ def looks_like_code(q: str) -> bool:
 
 
 def _hit(
-    subject_name: str, kind: str, uscc: str | None, region: str | None, status: str, policy: Policy
-) -> SearchHit:
-    return SearchHit(
-        name=subject_name,
-        kind=kind,
-        code=uscc,
-        region_code=region,
-        region_name=policy.region_name(region),
-        status=status,
-    )
+    hit: queries.NameHit, regions: dict[str, str | None], id_masked: str | None = None
+) -> dict[str, Any]:
+    """Return the fields of a search hit; the page validates them all in one pass."""
+    return {
+        "name": hit.name,
+        "kind": hit.kind,
+        "code": hit.uscc,
+        "id_masked": id_masked,
+        "region_code": hit.region_code,
+        "region_name": regions.get(hit.region_code) if hit.region_code else None,
+        "status": hit.status,
+    }
 
 
 def search(
-    session: Session,
+    session: queries.Db,
     keys: KeyRing,
     policy: Policy,
     principal: Principal,
@@ -60,47 +74,48 @@ def search(
     size: int = 20,
     on: dt.date | None = None,
 ) -> SearchPage:
-    """Search subjects by code or name for ``principal`` (government callers' person hits are logged)."""
+    """Search subjects by code or name for ``principal`` (government callers' person hits are logged).
+
+    ``session`` may be a ``queries.Reader`` for anonymous callers: they never see a natural person, so
+    nothing is masked or logged and no session is needed.
+    """
     on = on or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     q = q.strip()
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
-    persons_ok = can(principal, Capability.SEARCH_PERSONS)
     if looks_like_code(q):
-        subject = find_by_code(session, keys, q)
-        visible = subject is not None and (
-            subject.kind != SubjectKind.NATURAL_PERSON.value
-            or persons_ok
-            or subject.id == principal.subject_id
-        )
-        items = [_from_subject(subject, policy)] if visible and subject is not None and page == 1 else []
-        if (
-            items
-            and subject is not None
-            and subject.kind == SubjectKind.NATURAL_PERSON.value
-            and subject.id != principal.subject_id
-        ):
-            _log_person_hits(session, policy, principal, [subject.id], on)
-        return SearchPage(
-            q=q, mode="code", page=page, size=size, total=1 if visible else 0, capped=False, items=items
-        )
+        return _by_code(session, keys, policy, principal, q, page=page, size=size, on=on)
     if len(normalize_name(q)) < queries.MIN_QUERY_CHARS:
         raise Invalid(f"请至少输入 {queries.MIN_QUERY_CHARS} 个字", code="search.too_short")
-    found = queries.name_candidates(session, q, include_persons=persons_ok, cap=SEARCH_CAP + 1)
-    capped = len(found) > SEARCH_CAP
-    found = found[:SEARCH_CAP]
-    window = queries.hits(session, [i for i, _ in found[(page - 1) * size : page * size]])
+    # The best SEARCH_CAP hits are paginated; one more match than that marks the total as capped.
+    offset = (page - 1) * size
+    window, matched = queries.find_by_name(
+        session,
+        q,
+        include_persons=persons_ok(principal),
+        cap=SEARCH_CAP + 1,
+        offset=offset,
+        size=max(0, min(size, SEARCH_CAP - offset)),
+    )
+    capped = matched > SEARCH_CAP
     person_ids = [h.id for h in window if h.kind == SubjectKind.NATURAL_PERSON.value]
-    masks = {s.id: masked_id(s) for s in queries.by_ids(session, person_ids)} if person_ids else {}
+    masks = queries.person_masks(_writable(session), person_ids) if person_ids else {}
     if person_ids:
-        _log_person_hits(session, policy, principal, person_ids, on)
-    items = []
-    for h in window:
-        hit = _hit(h.name, h.kind, h.uscc, h.region_code, h.status, policy)
-        if h.id in masks:
-            hit.id_masked = masks[h.id]
-        items.append(hit)
-    return SearchPage(q=q, mode="name", page=page, size=size, total=len(found), capped=capped, items=items)
+        _log_person_hits(_writable(session), policy, principal, person_ids, on)
+    regions = _region_names(policy)
+    items = [_hit(h, regions, masks.get(h.id)) for h in window]
+    total = min(matched, SEARCH_CAP)
+    # One validation pass over the whole page (per-hit model construction costs more than the query).
+    return SearchPage.model_validate(
+        {"q": q, "mode": "name", "page": page, "size": size, "total": total, "capped": capped, "items": items}
+    )
+
+
+def _writable(db: queries.Db) -> Session:
+    """Return the session a non-public read is logged in; a bare Reader is only for public reads."""
+    if not isinstance(db, Session):
+        raise TypeError("非公开信息的检索必须在会话中进行（要写查询日志）")
+    return db
 
 
 def _log_person_hits(
@@ -121,7 +136,31 @@ def _log_person_hits(
         )
 
 
-def _from_subject(subject: Subject, policy: Policy) -> SearchHit:
-    hit = _hit(subject.name, subject.kind, subject.uscc, subject.region_code, subject.status, policy)
-    hit.id_masked = masked_id(subject)
-    return hit
+def _by_code(
+    session: queries.Db,
+    keys: KeyRing,
+    policy: Policy,
+    principal: Principal,
+    q: str,
+    *,
+    page: int,
+    size: int,
+    on: dt.date,
+) -> SearchPage:
+    """Find the one subject holding code ``q``; a natural person only for callers who may see it."""
+    found = None
+    for scheme, lookup in subjects_service.code_lookups(keys, q):
+        found = queries.hit_by_identifier(session, scheme.value, lookup)
+        if found is not None:
+            break
+    person = found is not None and found.kind == SubjectKind.NATURAL_PERSON.value
+    visible = found is not None and (not person or persons_ok(principal) or found.id == principal.subject_id)
+    items = []
+    if found is not None and visible and page == 1:
+        masked = queries.person_masks(_writable(session), [found.id]).get(found.id) if person else None
+        items.append(SearchHit.model_validate(_hit(found, _region_names(policy), masked)))
+        if person and found.id != principal.subject_id:
+            _log_person_hits(_writable(session), policy, principal, [found.id], on)
+    return SearchPage(
+        q=q, mode="code", page=page, size=size, total=1 if visible else 0, capped=False, items=items
+    )

@@ -127,11 +127,11 @@ def find_by_identifier(
     )
 
 
-def find_by_code(session: Session, keys: KeyRing, code: str) -> Subject | None:
-    """Find a subject by USCC, 身份证, 组织机构代码 or 工商注册号, whichever ``code`` is.
+def code_lookups(keys: KeyRing, code: str) -> list[tuple[IdentifierScheme, str]]:
+    """Return (scheme, stored lookup key) for every scheme ``code`` is valid for, USCC first.
 
     An 18-digit ID number passes the USCC check by chance about once in 31, so every scheme the code
-    is valid for is tried, USCC first.
+    is valid for is tried.
     """
     cleaned = ids.normalize_uscc(code)
     schemes: list[IdentifierScheme] = []
@@ -143,8 +143,23 @@ def find_by_code(session: Session, keys: KeyRing, code: str) -> Subject | None:
         schemes.append(IdentifierScheme.ORG_CODE)
     if len(cleaned) == 15:
         schemes.append(IdentifierScheme.REG_NO)
+    out = []
     for scheme in schemes:
-        found = find_by_identifier(session, keys, scheme, cleaned)
+        try:
+            out.append((scheme, identifier_lookup(keys, scheme, cleaned)))
+        except ids.IdentifierError:
+            continue
+    return out
+
+
+def find_by_code(session: Session, keys: KeyRing, code: str) -> Subject | None:
+    """Find a subject by USCC, 身份证, 组织机构代码 or 工商注册号, whichever ``code`` is."""
+    for scheme, lookup in code_lookups(keys, code):
+        found = session.scalar(
+            select(Subject)
+            .join(SubjectIdentifier, SubjectIdentifier.subject_id == Subject.id)
+            .where(SubjectIdentifier.scheme == scheme.value, SubjectIdentifier.lookup == lookup)
+        )
         if found is not None:
             return found
     return None
