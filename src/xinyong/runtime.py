@@ -88,6 +88,7 @@ class Runtime:
                     conn.rollback()
                 else:  # statements run on the driver cursor may have opened a transaction there
                     conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+
     @contextmanager
     def reader(self) -> Iterator[Any]:
         """Yield a driver connection for a short public read that writes nothing: no session, no
