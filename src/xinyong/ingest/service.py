@@ -26,11 +26,12 @@ from xinyong.departments.models import Department as DepartmentRow
 from xinyong.errors import Forbidden, Invalid
 from xinyong.ingest import queries
 from xinyong.ingest.models import IngestBatch, IngestBatchStat
+from xinyong.ingest.prepare import prepared_chunks
 from xinyong.ingest.readers import file_sha256, open_intake
 from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.sources import Source, sources
 from xinyong.ingest.store import ChunkWriter
-from xinyong.ingest.validate import Context, Department, map_columns, validate_chunk
+from xinyong.ingest.validate import Context, Department, map_columns
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
 
@@ -141,11 +142,13 @@ def ingest_file(
     today: dt.date | None = None,
     received_at: dt.datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    prepare_ahead: bool = True,
 ) -> BatchResult:
     """Ingest one file of a source in the caller's transaction; return the batch result.
 
     ``received_at`` (default: now) is when the department delivered the file; it drives 及时率 and is
-    given explicitly only when replaying an archive of earlier deliveries.
+    given explicitly only when replaying an archive of earlier deliveries. With ``prepare_ahead`` the
+    next chunk is validated in a worker thread while this one is written.
     """
     source = sources(policy).get(source_id)
     intake = open_intake(path, chunk_rows=chunk_rows)
@@ -195,11 +198,10 @@ def ingest_file(
         else None,
     )
     writer = ChunkWriter(session, policy, source, batch, by_code, resolver, intake.headers, actor, now)
-    for chunk in intake.chunks:
-        v = validate_chunk(ctx, chunk.table, mapping)
-        writer.write(chunk, v, mapping)
+    for prepared in prepared_chunks(ctx, intake.chunks, mapping, ahead=prepare_ahead):
+        writer.write(prepared, mapping)
         if progress:
-            progress(chunk.table.num_rows + len(chunk.malformed))
+            progress(prepared.chunk.table.num_rows + len(prepared.chunk.malformed))
     counts = writer.totals
     for bucket in ("rows", *BUCKETS, "subjects_created"):
         setattr(batch, bucket, counts[bucket])
