@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
 
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
@@ -16,6 +18,27 @@ from xinyong.repair.facts import EventFact, ListFact, RecordFacts
 from xinyong.repair.workflows import workflows
 
 _SPLIT = (";", "；", ",", "，", "、", "|")
+
+
+class RecordLike(Protocol):
+    """What the facts of a record are read from: a ``CreditRecord`` or a selected row of its columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def record_key(self) -> str: ...
+    @property
+    def catalog_item(self) -> str: ...
+    @property
+    def polarity(self) -> str: ...
+    @property
+    def decision_on(self) -> dt.date | None: ...
+    @property
+    def document_no(self) -> str | None: ...
+    @property
+    def severity(self) -> str | None: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
 
 
 def get_record(session: Session, record_id: int) -> CreditRecord:
@@ -37,7 +60,7 @@ def current_version(session: Session, record: CreditRecord) -> CreditRecord:
     return latest or record
 
 
-def role_value(policy: Policy, record: CreditRecord, role: str) -> Any:
+def role_value(policy: Policy, record: RecordLike, role: str) -> Any:
     """Return the payload value of a catalog role (e.g. ``penalty_types``), if any."""
     item = policy.catalog.get(record.catalog_item)
     field = item.roles.get(role) if item is not None else None  # type: ignore[call-overload]
@@ -77,7 +100,7 @@ def _float(value: Any) -> float | None:
         return None
 
 
-def _amount(policy: Policy, record: CreditRecord) -> float | None:
+def _amount(policy: Policy, record: RecordLike) -> float | None:
     """Return fines plus confiscations (万元), the amount the severity thresholds apply to."""
     parts = [_float(role_value(policy, record, r)) for r in ("fine_wan", "confiscation_wan")]
     known = [p for p in parts if p is not None]
@@ -146,23 +169,70 @@ def _repeat_violation(session: Session, policy: Policy, record: CreditRecord) ->
     return min(dates) if dates else None
 
 
-def record_facts(session: Session, policy: Policy, record: CreditRecord) -> RecordFacts:
-    """Assemble the facts the repair cores decide on."""
-    dept = session.get(Department, record.department_id)
+def notice_facts(
+    policy: Policy, record: RecordLike, domain: str | None, repeat_violation_on: dt.date | None
+) -> RecordFacts:
+    """Assemble the facts a notice is composed from (no status events or other lists: a new record)."""
     procedure = role_value(policy, record, "procedure") or record.payload.get("CF_CXFS")
     return RecordFacts(
         record_id=record.id,
         catalog_item=record.catalog_item,
         polarity=record.polarity,
         decision_on=record.decision_on,
-        domain=dept.domain if dept is not None else None,
+        domain=domain,
         severity=record.severity,
         penalty_types=_labels(policy, role_value(policy, record, "penalty_types"), "penalty_type"),
         procedure=_labels(policy, procedure, "procedure")[0] if procedure else None,
         fine_wan=_amount(policy, record),
         list_type=(str(v) if (v := role_value(policy, record, "list_type")) else None),
         list_end=_date(role_value(policy, record, "list_end")),
+        repeat_violation_on=repeat_violation_on,
+    )
+
+
+def record_facts(session: Session, policy: Policy, record: CreditRecord) -> RecordFacts:
+    """Assemble the facts the repair cores decide on."""
+    dept = session.get(Department, record.department_id)
+    base = notice_facts(
+        policy,
+        record,
+        dept.domain if dept is not None else None,
+        _repeat_violation(session, policy, record),
+    )
+    return dataclasses.replace(
+        base,
         events=tuple(EventFact(e.kind, e.effective_on) for e in events_of(session, record.record_key)),
         other_lists=_list_facts(session, policy, record),
-        repeat_violation_on=_repeat_violation(session, policy, record),
     )
+
+
+def repeat_violations(session: Session, policy: Policy, record_ids: Sequence[int]) -> dict[int, dt.date]:
+    """Return record id → the first later decision against its subject for the same kind of violation.
+
+    Set-based (one self-join per catalog item) for a page of records; the same rule as
+    ``_repeat_violation``: another record (other key) of the item, decided later, same violation text.
+    """
+    out: dict[int, dt.date] = {}
+    for item, field in workflows(policy).repair.violation_fields.items():
+        this = aliased(CreditRecord)
+        other = aliased(CreditRecord)
+        kind = this.payload[field].as_string()
+        rows = session.execute(
+            select(this.id, func.min(other.decision_on))
+            .join(
+                other,
+                and_(
+                    other.subject_id == this.subject_id,
+                    other.catalog_item == this.catalog_item,
+                    other.record_key != this.record_key,
+                    other.decision_on > this.decision_on,
+                    other.payload[field].as_string() == kind,
+                ),
+            )
+            .where(this.id.in_(record_ids), this.catalog_item == item, kind.is_not(None), kind != "")
+            .group_by(this.id)
+        )
+        for rid, first in rows:
+            if first is not None:
+                out[rid] = first
+    return out
