@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Row, exists, insert, select
+from sqlalchemy import Row, Table, exists, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -250,11 +250,11 @@ def _issue_page(
     *,
     actor: str,
 ) -> int:
-    repeats = repeat_violations(session, policy, [r.id for r in page])
+    records = [cast("RecordLike", r) for r in page]
+    repeats = repeat_violations(session, policy, records, {r.id: r.subject_id for r in page})
     now = utcnow()
     rows: list[dict[str, Any]] = []
-    for r in page:
-        record = cast("RecordLike", r)
+    for r, record in zip(page, records, strict=True):
         name, domain = departments.get(r.department_id, (None, None))
         facts = notice_facts(policy, record, domain, repeats.get(r.id))
         content, earliest, end, regime_id = _compose(record, r.subject_name, name, facts, policy, verdicts)
@@ -276,7 +276,7 @@ def _issue_page(
                 "created_at": now,
             }
         )
-    session.execute(insert(RepairNotice), rows)
+    session.connection().execute(cast("Table", RepairNotice.__table__).insert(), rows)  # one executemany
     audit.append(
         session,
         actor=actor,
