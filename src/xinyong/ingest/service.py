@@ -140,7 +140,7 @@ def ingest_file(
     restrict_to_department: bool = False,
     channel: str = "file",
     file_name: str | None = None,
-    chunk_rows: int = 50_000,
+    chunk_rows: int = 25_000,
     city_region: str = "331000",
     today: dt.date | None = None,
     received_at: dt.datetime | None = None,
