@@ -55,7 +55,8 @@ def ingest_cmd(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="最后一行输出一个 JSON 对象")] = False,
     notices: Annotated[
-        bool, typer.Option("--notices/--no-notices", help="同一事务内为新的行政处罚生成信用修复告知书（两书同达）")
+        bool,
+        typer.Option("--notices/--no-notices", help="同一事务内为新的行政处罚生成信用修复告知书（两书同达）"),
     ] = True,
 ) -> None:
     """导入一个部门报送文件：校验、关联主体、入库；整批成功或整批不入库。"""
