@@ -49,7 +49,7 @@ class Settings(BaseSettings):
         default=20 * 1024 * 1024, description="单个上传材料（信用修复证明材料等）的最大字节数"
     )
     ingest_chunk_rows: int = Field(
-        default=50_000, ge=100, description="归集每次处理的行数（内存上限随之变化）"
+        default=25_000, ge=100, description="归集每次处理的行数（内存上限随之变化；两块同时在处理）"
     )
 
     @model_validator(mode="after")

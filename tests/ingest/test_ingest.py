@@ -296,3 +296,56 @@ def test_fixed_department_sources_refuse_other_departments(
     path = fx.write_csv(tmp_path / "x.csv", [{"ZTMC": "甲"}])
     with pytest.raises(Forbidden):
         run(runtime, setup, path, source="qs", department_code="WL-SCJG")
+
+
+def test_batch_issues_repair_notices_like_one_by_one(
+    runtime: Runtime, setup: Session, tmp_path: Path
+) -> None:
+    """两书同达: a batch's new penalties get their notices, the same text as one notice at a time."""
+    from xinyong.departments.models import Department
+    from xinyong.repair.models import RepairNotice
+    from xinyong.repair.notices import compose, issue_notices_for_new_penalties, render_html, render_text
+    from xinyong.repair.queries import repeat_violations
+
+    s = enterprise(setup, runtime.keys, "台州市宏达阀门有限公司")
+    rows = [
+        fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕11号", CF_JDRQ="2026-03-02"),
+        # the same violation decided later: the earlier one may not stop publication early
+        fx.penalty("台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕12号", CF_JDRQ="2026-05-06"),
+        fx.penalty(
+            "台州市宏达阀门有限公司", s.uscc or "", "温市监罚〔2026〕13号", CF_CFLB="警告", CF_NR_FK=""
+        ),
+    ]
+    result = run(runtime, setup, fx.write_csv(tmp_path / "n.csv", rows))
+    assert (result.accepted, result.notices) == (3, 3)
+    assert "告知书 3 份" in result.summary_zh()
+    notices = {n.record_id: n for n in setup.scalars(select(RepairNotice))}
+    records = setup.scalars(select(CreditRecord).where(CreditRecord.batch_id == result.batch_id)).all()
+    assert set(notices) == {r.id for r in records}
+    texts = set()
+    for record in records:
+        dept = setup.get(Department, record.department_id)
+        content, earliest, end, regime = compose(setup, record, s, dept, runtime.policy)
+        n = notices[record.id]
+        assert (n.text, n.html) == (render_text(content), render_html(content))
+        assert (n.earliest_repair_on, n.publication_end_on, n.regime_id) == (earliest, end, regime)
+        assert n.batch_id == result.batch_id
+        texts.add(n.text)
+    first = next(r for r in records if r.document_no == "温市监罚〔2026〕11号")
+    repeats = repeat_violations(setup, runtime.policy, records, {r.id: r.subject_id for r in records})
+    assert repeats == {first.id: dt.date(2026, 5, 6)}  # the set-based join finds the later violation
+    assert len(texts) == 3
+    # once per record: neither a second call nor a re-ingest issues more
+    assert issue_notices_for_new_penalties(setup, runtime.policy, batch_id=result.batch_id) == 0
+    again = run(runtime, setup, fx.write_csv(tmp_path / "n2.csv", [*rows, rows[0]]))
+    assert (again.duplicate, again.notices) == (4, 0)
+    changed = [{**rows[2], "CF_NR": "警告并责令改正"}]
+    upd = run(runtime, setup, fx.write_csv(tmp_path / "n3.csv", changed))
+    assert (upd.updated, upd.notices) == (1, 1)
+    off = run(
+        runtime,
+        setup,
+        fx.write_csv(tmp_path / "n4.csv", [{**rows[2], "CF_WSH": "温市监罚〔2026〕14号"}]),
+        issue_notices=False,
+    )
+    assert (off.accepted, off.notices) == (1, 0)

@@ -19,6 +19,7 @@ from xinyong.ingest.readers import detect_encoding
 from xinyong.ingest.severity import classify
 from xinyong.ingest.sources import header_key, sources
 from xinyong.ingest.sources import load as load_sources
+from xinyong.kit import ids
 from xinyong.policy.loader import Policy, load_policy
 
 FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
@@ -132,3 +133,37 @@ def test_bad_source_files_are_refused_with_their_file(tmp_path: Path) -> None:
     assert "sources/bad.yaml" in text
     assert "NO-SUCH" in text
     assert "CF_NOPE" in text
+
+
+_USCC_BODY = st.text(alphabet=ids.USCC_ALPHABET, min_size=8, max_size=8)
+
+
+@given(
+    first=st.sampled_from(sorted(ids.USCC_FIRST)),
+    region=st.integers(0, 999_999),
+    body=_USCC_BODY,
+    pos=st.integers(0, 17),
+    char=st.sampled_from([*ids.USCC_ALPHABET, "I", "O", "Z", "ｉ", "-", " ", "中", "a"]),
+)
+def test_bulk_uscc_check_agrees_with_the_validator(
+    first: str, region: int, body: str, pos: int, char: str
+) -> None:
+    good = ids.make_uscc(first, "1", f"{region:06d}", body)
+    mutated = good[:pos] + char + good[pos + 1 :]
+    values = [good, mutated, good[:17], "", "1" * 18]
+    mask = parsers.uscc_valid_mask(values)
+    for value, fast in zip(values, mask.tolist(), strict=True):
+        exact = ids.is_valid_uscc(value) and ids.validate_uscc(value) == value
+        assert fast == exact, value
+
+
+def test_validate_codes_reports_each_invalid_value_once() -> None:
+    good = ids.make_uscc("9", "1", "331081", "MA2AB3C4")
+    bad = good[:17] + ("0" if good[17] != "0" else "1")
+    col = pa.array([good, bad, bad, None, "９１" + good[2:]])
+    valid, errors = parsers.validate_codes(
+        parsers.clean_code(col), ids.validate_uscc, None, parsers.uscc_valid_mask
+    )
+    assert valid.to_pylist() == [good, None, None, None, good]
+    assert set(errors) == {bad}
+    assert errors[bad].code == "uscc.checksum"

@@ -54,6 +54,10 @@ def ingest_cmd(
         str | None, typer.Option("--department", help="报送部门编码（默认取数据源配置；双公示按行识别）")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="最后一行输出一个 JSON 对象")] = False,
+    notices: Annotated[
+        bool,
+        typer.Option("--notices/--no-notices", help="同一事务内为新的行政处罚生成信用修复告知书（两书同达）"),
+    ] = True,
 ) -> None:
     """导入一个部门报送文件：校验、关联主体、入库；整批成功或整批不入库。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -86,6 +90,7 @@ def ingest_cmd(
                 chunk_rows=runtime.settings.ingest_chunk_rows,
                 city_region=runtime.settings.region_code,
                 progress=lambda k: _advance(progress, task, k, show),
+                issue_notices=notices,
             )
     except XinyongError as exc:
         typer.echo(f"错误 [{exc.code}]：{exc.message}", err=True)

@@ -17,8 +17,8 @@ from xinyong.ingest.validate import Validated
 from xinyong.policy.schemas import CatalogItem
 
 
-def json_string(col: pa.Array, *, escape: bool = True) -> pa.Array:
-    """Return each value as a JSON string literal (null stays null).
+def json_string(col: pa.Array, *, escape: bool = True, prefix: str = "") -> pa.Array:
+    """Return each value as a JSON string literal after ``prefix`` (null stays null).
 
     Validated codes, dates and enumeration labels need no escaping; free text is escaped only when a
     quote, a backslash or a control character occurs in the column.
@@ -30,32 +30,35 @@ def json_string(col: pa.Array, *, escape: bool = True) -> pa.Array:
         text = pc.replace_substring(text, "\r", "\\r")
         text = pc.replace_substring(text, "\t", "\\t")
         col = pc.replace_substring_regex(text, r"[\x00-\x1f]", "")
-    return pc.binary_join_element_wise('"', col, '"', "")
+    return pc.binary_join_element_wise(prefix + '"', col, '"', "")
 
 
 def payload_json(item: CatalogItem, v: Validated) -> pa.Array:
     """Return the payload JSON text of every row (fields without a value are left out)."""
     pieces: list[pa.Array] = []
     for f in item.fields:
+        key = f'"{f.name}":'
         value: pa.Array | None
         if f.name in v.dates:
-            value = json_string(pc.cast(v.dates[f.name], pa.string()), escape=False)
+            value = json_string(pc.cast(v.dates[f.name], pa.string()), escape=False, prefix=key)
         elif f.name in v.amounts:
-            value = pc.cast(v.amounts[f.name], pa.string())
+            value = pc.binary_join_element_wise(key, pc.cast(v.amounts[f.name], pa.string()), "")
         elif f.name in v.enums:
             col = v.enums[f.name]
-            value = col if f.type == "multi_enum" else json_string(col, escape=False)
+            if f.type == "multi_enum":
+                value = pc.binary_join_element_wise(key, col, "")
+            else:
+                value = json_string(col, escape=False, prefix=key)
         elif f.name in v.codes:
-            value = json_string(v.codes[f.name], escape=False)
+            value = json_string(v.codes[f.name], escape=False, prefix=key)
         elif f.name in v.person_masked:
-            value = json_string(v.person_masked[f.name], escape=False)
+            value = json_string(v.person_masked[f.name], escape=False, prefix=key)
         elif f.name in v.text:
-            value = json_string(v.text[f.name])
+            value = json_string(v.text[f.name], prefix=key)
         else:
             value = None
-        if value is None:
-            continue
-        pieces.append(pc.binary_join_element_wise(f'"{f.name}":', value, ""))
+        if value is not None:
+            pieces.append(value)
     if not pieces:
         return pa.array(["{}"] * v.n, pa.string())
     body = pc.binary_join_element_wise(*pieces, ",", null_handling="skip")

@@ -58,7 +58,7 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - names are constants
     cursor = conn.connection.cursor()
     try:
-        cursor.executemany(sql, list(rows))
+        cursor.executemany(sql, rows if isinstance(rows, list) else list(rows))
     finally:
         cursor.close()
 

@@ -270,7 +270,7 @@ def _json_cell(value: Any) -> Any:
     return value
 
 
-def open_intake(path: Path, *, chunk_rows: int = 50_000) -> Intake:
+def open_intake(path: Path, *, chunk_rows: int = 25_000) -> Intake:
     """Open a department file of any supported format."""
     fmt = detect_format(path)
     if fmt == "xlsx":

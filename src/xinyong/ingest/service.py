@@ -26,13 +26,15 @@ from xinyong.departments.models import Department as DepartmentRow
 from xinyong.errors import Forbidden, Invalid
 from xinyong.ingest import queries
 from xinyong.ingest.models import IngestBatch, IngestBatchStat
+from xinyong.ingest.prepare import prepared_chunks
 from xinyong.ingest.readers import file_sha256, open_intake
 from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.sources import Source, sources
 from xinyong.ingest.store import ChunkWriter
-from xinyong.ingest.validate import Context, Department, map_columns, validate_chunk
+from xinyong.ingest.validate import Context, Department, map_columns
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
+from xinyong.repair.notices import issue_notices_for_new_penalties
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUCKETS = ("accepted", "updated", "duplicate", "rejected", "unresolved")
@@ -51,6 +53,7 @@ class BatchResult:
     rejected: int = 0
     unresolved: int = 0
     subjects_created: int = 0
+    notices: int = 0
     file_format: str = ""
     encoding: str | None = None
     already_ingested: bool = False
@@ -67,6 +70,7 @@ class BatchResult:
         return (
             f"{head}批次 {self.batch_id}（{self.source}）：读取 {self.rows} 行，新增 {self.accepted}，"
             f"更新 {self.updated}，重复 {self.duplicate}，拒收 {self.rejected}，待关联 {self.unresolved}"
+            + (f"；已生成信用修复告知书 {self.notices} 份" if self.notices else "")
         )
 
 
@@ -136,16 +140,21 @@ def ingest_file(
     restrict_to_department: bool = False,
     channel: str = "file",
     file_name: str | None = None,
-    chunk_rows: int = 50_000,
+    chunk_rows: int = 25_000,
     city_region: str = "331000",
     today: dt.date | None = None,
     received_at: dt.datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    prepare_ahead: bool = True,
+    issue_notices: bool = True,
 ) -> BatchResult:
     """Ingest one file of a source in the caller's transaction; return the batch result.
 
     ``received_at`` (default: now) is when the department delivered the file; it drives 及时率 and is
-    given explicitly only when replaying an archive of earlier deliveries.
+    given explicitly only when replaying an archive of earlier deliveries. With ``prepare_ahead`` the
+    next chunk is validated in a worker thread while this one is written. With ``issue_notices`` the
+    repair notices of the batch's new penalty and listing records are issued in the same transaction
+    (两书同达: the notice goes out with the decision).
     """
     source = sources(policy).get(source_id)
     intake = open_intake(path, chunk_rows=chunk_rows)
@@ -195,11 +204,10 @@ def ingest_file(
         else None,
     )
     writer = ChunkWriter(session, policy, source, batch, by_code, resolver, intake.headers, actor, now)
-    for chunk in intake.chunks:
-        v = validate_chunk(ctx, chunk.table, mapping)
-        writer.write(chunk, v, mapping)
+    for prepared in prepared_chunks(ctx, intake.chunks, mapping, ahead=prepare_ahead):
+        writer.write(prepared, mapping)
         if progress:
-            progress(chunk.table.num_rows + len(chunk.malformed))
+            progress(prepared.chunk.table.num_rows + len(prepared.chunk.malformed))
     counts = writer.totals
     for bucket in ("rows", *BUCKETS, "subjects_created"):
         setattr(batch, bucket, counts[bucket])
@@ -225,7 +233,12 @@ def ingest_file(
             "policy_hash": policy.hash,
         },
     )
-    return _result_of(batch, already=False)
+    result = _result_of(batch, already=False)
+    if issue_notices and counts["accepted"] + counts["updated"]:
+        result.notices = issue_notices_for_new_penalties(
+            session, policy, actor=actor, limit=None, batch_id=batch.id
+        )
+    return result
 
 
 def _warnings(source: Source, rows: int, unknown: list[str]) -> list[str]:
@@ -250,6 +263,7 @@ def batch_dict(session: Session, batch_id: int) -> dict[str, Any]:
     stats = session.scalars(select(IngestBatchStat).where(IngestBatchStat.batch_id == batch_id)).all()
     out = _result_of(batch, already=False).to_dict()
     out.pop("already_ingested")
+    out.pop("notices")
     out.update(
         department_id=batch.department_id,
         file_name=batch.file_name,

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from itertools import repeat
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 from xinyong.ingest import candidates, queries
 from xinyong.ingest.fields import mask_of
 from xinyong.ingest.models import IngestBatch, MatchDecision, UnresolvedRow
-from xinyong.ingest.payload import digest, payload_json, record_keys
+from xinyong.ingest.payload import digest, record_keys
+from xinyong.ingest.prepare import Prepared
 from xinyong.ingest.readers import Chunk
 from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.sources import Source
@@ -91,14 +93,17 @@ class ChunkWriter:
             )
 
     # -- one chunk ---------------------------------------------------------------------------------
-    def write(self, chunk: Chunk, v: Validated, mapping: Mapping[str, str]) -> None:
+    def write(self, p: Prepared, mapping: Mapping[str, str]) -> None:
         """Write one validated chunk."""
+        chunk, v = p.chunk, p.v
         item = self.source.item
         n = v.n
-        dept_codes = v.department.to_pylist()
         fallback = self.batch.department_id if self.batch.department_id is not None else -1
-        dept_ids = np.array(
-            [self.by_code[c].id if c in self.by_code else fallback for c in dept_codes], dtype=np.int64
+        enc = pc.dictionary_encode(v.department)
+        codes = enc.dictionary.to_pylist()
+        lookup = np.array([self.by_code[c].id if c in self.by_code else fallback for c in codes] + [fallback])
+        dept_ids = lookup[pc.fill_null(enc.indices, len(codes)).to_numpy(zero_copy_only=False)].astype(
+            np.int64
         )
         failed = np.zeros(n, dtype=bool)
         if v.failures.rows:
@@ -113,13 +118,12 @@ class ChunkWriter:
         for k, c in res.methods.items():
             self.methods[k] = self.methods.get(k, 0) + c
         self._add_stat("code_conflicts", dept_ids, res.conflicts.astype(np.int64))
-        payloads = payload_json(item, v)
         if res.unresolved:
-            self._queue(v, res.unresolved, payloads, dept_ids, dept_codes, chunk.line_nos)
+            self._queue(p, res.unresolved, dept_ids, v.department.to_pylist())
             self._count("unresolved", dept_ids, res.unresolved)
         linked = np.flatnonzero(ok & mask_of(pc.is_valid(res.subject_ids)))
         if len(linked):
-            self._records(v, linked, payloads, res.subject_ids, dept_ids)
+            self._records(p, linked, res.subject_ids, dept_ids)
 
     def _completeness(
         self, v: Validated, chunk: Chunk, mapping: Mapping[str, str], dept_ids: np.ndarray
@@ -189,13 +193,12 @@ class ChunkWriter:
 
     def _queue(
         self,
-        v: Validated,
+        p: Prepared,
         rows: list[int],
-        payloads: pa.Array,
         dept_ids: np.ndarray,
         dept_codes: list[str | None],
-        line_nos: list[int],
     ) -> None:
+        v, line_nos = p.v, p.chunk.line_nos
         item = self.source.item
         roles = item.roles
         names = v.text.get(roles["subject_name"], pa.nulls(v.n, pa.string())).to_pylist()
@@ -204,11 +207,11 @@ class ChunkWriter:
         date_lists = {r: (a.to_pylist() if a is not None else [None] * v.n) for r, a in dates.items()}
         sev = v.severity.to_pylist()
         cats = v.category.to_pylist()
-        texts = payloads.to_pylist()
+        texts, hashes = p.texts, p.hashes
         city = self.resolver.city_region
-        hashes = digest([texts[i] for i in rows])
         cache: dict[tuple[str, str | None], list[dict[str, object]]] = {}
-        for i, chash in zip(rows, hashes, strict=True):
+        for i in rows:
+            chash = hashes[i]
             name = names[i] or ""
             region = self.dept_regions.get(dept_codes[i] or "")
             region = None if region == city else region
@@ -243,7 +246,7 @@ class ChunkWriter:
                     valid_to=date_lists["valid_to"][i],
                     severity=sev[i],
                     polarity=item.polarity,
-                    payload=json.loads(texts[i]),
+                    payload=json.loads(texts[i] or "{}"),
                     content_hash=chash,
                     candidates=cache[(norm, region)],
                     received_at=self.now,
@@ -251,9 +254,8 @@ class ChunkWriter:
             )
         self.session.flush()
 
-    def _records(
-        self, v: Validated, rows: np.ndarray, payloads: pa.Array, sids: pa.Array, dept_ids: np.ndarray
-    ) -> None:
+    def _records(self, p: Prepared, rows: np.ndarray, sids: pa.Array, dept_ids: np.ndarray) -> None:
+        v = p.v
         item = self.source.item
         roles = item.roles
         conn = self.session.connection()
@@ -261,19 +263,82 @@ class ChunkWriter:
         docs = v.text.get(roles["document_no"], pa.nulls(v.n, pa.string()))
         key_text = pc.take(record_keys(item.id, pc.fill_null(v.department, ""), docs, sids), take)
         keys = digest(key_text.to_pylist())
-        texts = pc.take(payloads, take).to_pylist()
-        hashes = digest(texts)
+        del key_text
+        picked = rows.tolist()
+        texts = [p.texts[i] for i in picked]
+        hashes = [p.hashes[i] for i in picked]
+        # Idempotence through the database: earlier chunks of this batch are already inserted.
         existing = queries.latest_versions(conn, keys)  # type: ignore[arg-type]
+        n = len(keys)
+        versions: list[int]
+        supersedes: list[int | None]
+        levels: list[int]
+        if not existing and len(set(keys)) == n:  # the common case: all new, no repeats in the chunk
+            self._count("accepted", dept_ids, rows)
+            kept, versions, supersedes, levels = rows, [1] * n, [None] * n, [0] * n
+        else:
+            kept_j, versions, supersedes, levels = self._classify(keys, hashes, existing, rows, dept_ids)  # type: ignore[arg-type]
+            keys = [keys[j] for j in kept_j]
+            texts = [texts[j] for j in kept_j]
+            hashes = [hashes[j] for j in kept_j]
+            kept = rows[np.asarray(kept_j, dtype=np.int64)]
+        if not len(kept):
+            return
+        sel = take if kept is rows else pa.array(kept)
+
+        def col(arr: pa.Array | None) -> list[Any] | repeat[None]:
+            return repeat(None) if arr is None else pc.take(arr, sel).to_pylist()
+
+        def dates(role: Literal["decision_on", "valid_from", "valid_to"]) -> list[Any] | repeat[None]:
+            arr = v.dates.get(roles.get(role, ""))
+            return repeat(None) if arr is None else queries.date_values(conn, pc.take(arr, sel), len(kept))
+
+        at = queries.timestamp_value(conn, self.now)
+        tuples = list(
+            zip(
+                keys,
+                repeat(item.id),
+                repeat(item.version),
+                col(sids),
+                dept_ids[kept].tolist(),
+                col(docs),
+                dates("decision_on"),
+                dates("valid_from"),
+                dates("valid_to"),
+                col(v.severity),
+                repeat(item.polarity),
+                texts,
+                hashes,
+                versions,
+                supersedes,
+                repeat(self.batch.id),
+                repeat(self.policy.hash),
+                repeat(at),
+                repeat(at),
+            )
+        )
+        del texts, keys, hashes
+        self._insert_levels(tuples, levels)
+
+    def _classify(
+        self,
+        keys: list[str],
+        hashes: list[str],
+        existing: Mapping[str, tuple[int, int, str]],
+        rows: np.ndarray,
+        dept_ids: np.ndarray,
+    ) -> tuple[list[int], list[int], list[int | None], list[int]]:
+        """Sort rows into new / new version / duplicate against the stored and earlier rows."""
         local: dict[str, tuple[int | None, int, str]] = {}
+        kept: list[int] = []
         versions: list[int] = []
         supersedes: list[int | None] = []
         levels: list[int] = []
         accepted: list[int] = []
         updated: list[int] = []
         duplicate: list[int] = []
-        keep: list[int] = []
         for j, (key, h) in enumerate(zip(keys, hashes, strict=True)):
-            prev = local.get(key) or existing.get(key)  # type: ignore[arg-type]
+            prev = local.get(key) or existing.get(key)
             if prev is None:
                 versions.append(1)
                 supersedes.append(None)
@@ -287,63 +352,19 @@ class ChunkWriter:
                 supersedes.append(prev[0])
                 levels.append(0 if prev[0] is not None else 1)
                 updated.append(int(rows[j]))
-            local[key] = (None, versions[-1], h or "")  # type: ignore[index]
-            keep.append(j)
+            local[key] = (None, versions[-1], h)
+            kept.append(j)
         self._count("accepted", dept_ids, accepted)
         self._count("updated", dept_ids, updated)
         self._count("duplicate", dept_ids, duplicate)
-        if not keep:
-            return
-        sel = pa.array([int(rows[j]) for j in keep])
-        n = len(keep)
-
-        def col(arr: pa.Array | None) -> list[Any]:
-            return [None] * n if arr is None else pc.take(arr, sel).to_pylist()
-
-        date_of = {r: v.dates.get(roles.get(r, "")) for r in ("decision_on", "valid_from", "valid_to")}
-        decision = queries.date_values(
-            conn, None if date_of["decision_on"] is None else pc.take(date_of["decision_on"], sel), n
-        )
-        vfrom = queries.date_values(
-            conn, None if date_of["valid_from"] is None else pc.take(date_of["valid_from"], sel), n
-        )
-        vto = queries.date_values(
-            conn, None if date_of["valid_to"] is None else pc.take(date_of["valid_to"], sel), n
-        )
-        at = queries.timestamp_value(conn, self.now)
-        batch_id = self.batch.id
-        policy_hash = self.policy.hash
-        tuples = [
-            (
-                keys[j],
-                item.id,
-                item.version,
-                sid,
-                int(dept_ids[rows[j]]),
-                doc,
-                d1,
-                d2,
-                d3,
-                sev,
-                item.polarity,
-                queries.json_value(conn, texts[j]),
-                hashes[j],
-                versions[m],
-                supersedes[m],
-                batch_id,
-                policy_hash,
-                at,
-                at,
-            )
-            for m, (j, sid, doc, sev, d1, d2, d3) in enumerate(
-                zip(keep, col(sids), col(docs), col(v.severity), decision, vfrom, vto, strict=True)
-            )
-        ]
-        self._insert_levels(tuples, [levels[m] for m in range(len(keep))])
+        return kept, versions, supersedes, levels
 
     def _insert_levels(self, tuples: list[tuple[Any, ...]], levels: list[int]) -> None:
         """Insert records; a new version whose predecessor is in this chunk waits for its id."""
         conn = self.session.connection()
+        if not any(levels):
+            queries.bulk_insert(conn, "credit_record", queries.RECORD_COLUMNS, tuples)
+            return
         pending = [t for t, lv in zip(tuples, levels, strict=True) if lv == 1]
         queries.bulk_insert(
             conn,

@@ -177,7 +177,8 @@ def validate_chunk(ctx: Context, table: pa.Table, mapping: Mapping[str, str]) ->
             cleaned = F.clean_code(col)
             validator = ids.validate_uscc if f.type == "uscc" else ids.validate_org_code
             known = ctx.known_usccs if f.name == roles.get("uscc") else None
-            valid, errors = F.validate_codes(cleaned, validator, known)
+            fast = F.uscc_valid_mask if f.type == "uscc" else None
+            valid, errors = F.validate_codes(cleaned, validator, known, fast)
             for value, exc in errors.items():
                 bad = F.mask_of(pc.equal(cleaned, value))
                 fail.add(bad, exc.code, f.name, f"{f.label}：{exc.message}")

@@ -11,19 +11,23 @@ import dataclasses
 import datetime as dt
 import hashlib
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Row, Table, exists, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
+from xinyong.db import utcnow
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
-from xinyong.repair.eligibility import assess
+from xinyong.repair.eligibility import Eligibility, assess
+from xinyong.repair.facts import RecordFacts
 from xinyong.repair.models import RepairNotice
-from xinyong.repair.queries import record_facts
+from xinyong.repair.queries import RecordLike, notice_facts, record_facts, repeat_violations
 from xinyong.repair.workflows import workflows
 from xinyong.subjects.models import Subject
 
@@ -46,11 +50,27 @@ def compose(
     session: Session, record: CreditRecord, subject: Subject, department: Department | None, policy: Policy
 ) -> tuple[NoticeContent, dt.date | None, dt.date | None, str | None]:
     """Compose a notice for a record; return it with the earliest repair date, publication end and regime."""
-    wf = workflows(policy).repair
     facts = dataclasses.replace(record_facts(session, policy, record), events=(), other_lists=())
+    return _compose(record, subject.name, department.name if department is not None else None, facts, policy)
+
+
+def _compose(
+    record: RecordLike,
+    subject_name: str,
+    department_name: str | None,
+    facts: RecordFacts,
+    policy: Policy,
+    verdicts: dict[RecordFacts, Eligibility] | None = None,
+) -> tuple[NoticeContent, dt.date | None, dt.date | None, str | None]:
+    wf = workflows(policy).repair
     start = record.decision_on or dt.date.min
-    verdict = assess(facts, start, policy)
-    dept = department.name if department is not None else "作出认定的部门"
+    key = dataclasses.replace(facts, record_id=None)  # no other lists: the verdict ignores the id
+    verdict = verdicts.get(key) if verdicts is not None else None
+    if verdict is None:
+        verdict = assess(facts, start, policy)
+        if verdicts is not None:
+            verdicts[key] = verdict
+    dept = department_name or "作出认定的部门"
     paras: list[str] = []
     if verdict.regime_name:
         paras.append(
@@ -78,7 +98,7 @@ def compose(
     mode_label = verdict.mode_label or "信用修复"
     content = NoticeContent(
         title="信用修复告知书",
-        subject_name=subject.name,
+        subject_name=subject_name,
         document_no=record.document_no or record.record_key,
         department=dept,
         decision_on=str(record.decision_on or ""),
@@ -161,32 +181,116 @@ def issue_notice(
     return notice
 
 
+NOTICE_PAGE = 2_000
+
+
 def issue_notices_for_new_penalties(
     session: Session,
     policy: Policy,
     since_batch_id: int | None = None,
     *,
     actor: str = "system:notices",
-    limit: int = 10_000,
+    limit: int | None = 10_000,
+    batch_id: int | None = None,
 ) -> int:
-    """Issue notices for new penalty/listing records without one (batches after ``since_batch_id``)."""
+    """Issue notices for new penalty/listing records without one (batches after ``since_batch_id``).
+
+    ``batch_id`` restricts the run to one batch (the ingest calls it so for the batch it stored, with no
+    limit). Set-based: records are read a page at a time as plain rows, the repeat-violation facts come
+    from one self-join per page, each distinct set of facts is assessed once, and a page's notices are
+    inserted with one ``executemany`` and audited with one entry.
+    """
     items = workflows(policy).repair.notice_items
+    cols = (
+        CreditRecord.id,
+        CreditRecord.record_key,
+        CreditRecord.catalog_item,
+        CreditRecord.polarity,
+        CreditRecord.subject_id,
+        CreditRecord.department_id,
+        CreditRecord.batch_id,
+        CreditRecord.document_no,
+        CreditRecord.decision_on,
+        CreditRecord.severity,
+        CreditRecord.payload,
+        Subject.name.label("subject_name"),
+    )
     q = (
-        select(CreditRecord)
-        .outerjoin(RepairNotice, RepairNotice.record_id == CreditRecord.id)
+        select(*cols)
+        .join(Subject, Subject.id == CreditRecord.subject_id)
         .where(
             CreditRecord.catalog_item.in_(items),
             CreditRecord.polarity == "negative",
-            RepairNotice.id.is_(None),
+            ~exists().where(RepairNotice.record_id == CreditRecord.id),
         )
     )
     if since_batch_id is not None:
         q = q.where(CreditRecord.batch_id > since_batch_id)
-    count = 0
-    for record in session.scalars(q.order_by(CreditRecord.id).limit(limit)).all():
-        if issue_notice(session, policy, record, actor=actor) is not None:
-            count += 1
+    if batch_id is not None:
+        q = q.where(CreditRecord.batch_id == batch_id)
+    departments = {d.id: (d.name, d.domain) for d in session.scalars(select(Department))}
+    verdicts: dict[RecordFacts, Eligibility] = {}
+    count, last = 0, 0
+    while limit is None or count < limit:
+        size = NOTICE_PAGE if limit is None else min(NOTICE_PAGE, limit - count)
+        page = session.execute(q.where(CreditRecord.id > last).order_by(CreditRecord.id).limit(size)).all()
+        if not page:
+            break
+        last = page[-1].id
+        count += _issue_page(session, policy, page, departments, verdicts, actor=actor)
     return count
+
+
+def _issue_page(
+    session: Session,
+    policy: Policy,
+    page: Sequence[Row[Any]],
+    departments: dict[int, tuple[str, str | None]],
+    verdicts: dict[RecordFacts, Eligibility],
+    *,
+    actor: str,
+) -> int:
+    records = [cast("RecordLike", r) for r in page]
+    repeats = repeat_violations(session, policy, records, {r.id: r.subject_id for r in page})
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    for r, record in zip(page, records, strict=True):
+        name, domain = departments.get(r.department_id, (None, None))
+        facts = notice_facts(policy, record, domain, repeats.get(r.id))
+        content, earliest, end, regime_id = _compose(record, r.subject_name, name, facts, policy, verdicts)
+        text = render_text(content)
+        rows.append(
+            {
+                "record_id": r.id,
+                "subject_id": r.subject_id,
+                "department_id": r.department_id,
+                "batch_id": r.batch_id,
+                "regime_id": regime_id,
+                "earliest_repair_on": earliest,
+                "publication_end_on": end,
+                "text": text,
+                "html": render_html(content),
+                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "policy_hash": policy.hash,
+                "version": 1,
+                "created_at": now,
+            }
+        )
+    session.connection().execute(cast("Table", RepairNotice.__table__).insert(), rows)  # one executemany
+    audit.append(
+        session,
+        actor=actor,
+        action="repair.notice.issue",
+        object_type="repair_notice",
+        object_id=None,
+        detail={
+            "records": len(rows),
+            "record_id_from": page[0].id,
+            "record_id_to": page[-1].id,
+            "batch_ids": sorted({r.batch_id for r in page if r.batch_id is not None}),
+        },
+    )
+    return len(rows)
 
 
 def notice_for(session: Session, policy: Policy, record_id: int, *, actor: str) -> RepairNotice:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +18,27 @@ from xinyong.repair.facts import EventFact, ListFact, RecordFacts
 from xinyong.repair.workflows import workflows
 
 _SPLIT = (";", "；", ",", "，", "、", "|")
+
+
+class RecordLike(Protocol):
+    """What the facts of a record are read from: a ``CreditRecord`` or a selected row of its columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def record_key(self) -> str: ...
+    @property
+    def catalog_item(self) -> str: ...
+    @property
+    def polarity(self) -> str: ...
+    @property
+    def decision_on(self) -> dt.date | None: ...
+    @property
+    def document_no(self) -> str | None: ...
+    @property
+    def severity(self) -> str | None: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
 
 
 def get_record(session: Session, record_id: int) -> CreditRecord:
@@ -37,7 +60,7 @@ def current_version(session: Session, record: CreditRecord) -> CreditRecord:
     return latest or record
 
 
-def role_value(policy: Policy, record: CreditRecord, role: str) -> Any:
+def role_value(policy: Policy, record: RecordLike, role: str) -> Any:
     """Return the payload value of a catalog role (e.g. ``penalty_types``), if any."""
     item = policy.catalog.get(record.catalog_item)
     field = item.roles.get(role) if item is not None else None  # type: ignore[call-overload]
@@ -77,7 +100,7 @@ def _float(value: Any) -> float | None:
         return None
 
 
-def _amount(policy: Policy, record: CreditRecord) -> float | None:
+def _amount(policy: Policy, record: RecordLike) -> float | None:
     """Return fines plus confiscations (万元), the amount the severity thresholds apply to."""
     parts = [_float(role_value(policy, record, r)) for r in ("fine_wan", "confiscation_wan")]
     known = [p for p in parts if p is not None]
@@ -146,23 +169,85 @@ def _repeat_violation(session: Session, policy: Policy, record: CreditRecord) ->
     return min(dates) if dates else None
 
 
-def record_facts(session: Session, policy: Policy, record: CreditRecord) -> RecordFacts:
-    """Assemble the facts the repair cores decide on."""
-    dept = session.get(Department, record.department_id)
+def notice_facts(
+    policy: Policy, record: RecordLike, domain: str | None, repeat_violation_on: dt.date | None
+) -> RecordFacts:
+    """Assemble the facts a notice is composed from (no status events or other lists: a new record)."""
     procedure = role_value(policy, record, "procedure") or record.payload.get("CF_CXFS")
     return RecordFacts(
         record_id=record.id,
         catalog_item=record.catalog_item,
         polarity=record.polarity,
         decision_on=record.decision_on,
-        domain=dept.domain if dept is not None else None,
+        domain=domain,
         severity=record.severity,
         penalty_types=_labels(policy, role_value(policy, record, "penalty_types"), "penalty_type"),
         procedure=_labels(policy, procedure, "procedure")[0] if procedure else None,
         fine_wan=_amount(policy, record),
         list_type=(str(v) if (v := role_value(policy, record, "list_type")) else None),
         list_end=_date(role_value(policy, record, "list_end")),
+        repeat_violation_on=repeat_violation_on,
+    )
+
+
+def record_facts(session: Session, policy: Policy, record: CreditRecord) -> RecordFacts:
+    """Assemble the facts the repair cores decide on."""
+    dept = session.get(Department, record.department_id)
+    base = notice_facts(
+        policy,
+        record,
+        dept.domain if dept is not None else None,
+        _repeat_violation(session, policy, record),
+    )
+    return dataclasses.replace(
+        base,
         events=tuple(EventFact(e.kind, e.effective_on) for e in events_of(session, record.record_key)),
         other_lists=_list_facts(session, policy, record),
-        repeat_violation_on=_repeat_violation(session, policy, record),
     )
+
+
+def repeat_violations(
+    session: Session, policy: Policy, records: Sequence[RecordLike], subject_of: Mapping[int, int]
+) -> dict[int, dt.date]:
+    """Return record id → the first later decision against its subject for the same kind of violation.
+
+    Set-based for a page of records: one query per catalog item over the page's subjects, then the
+    rule of ``_repeat_violation`` (another record key of the item, decided later, same violation text).
+    """
+    out: dict[int, dt.date] = {}
+    fields = workflows(policy).repair.violation_fields
+    for item, field in fields.items():
+        page = [r for r in records if r.catalog_item == item and r.decision_on and r.payload.get(field)]
+        if not page:
+            continue
+        later: dict[int, list[tuple[str, dt.date, Any]]] = {}
+        subjects = sorted({subject_of[r.id] for r in page})
+        for part in range(0, len(subjects), 5_000):
+            rows = session.execute(
+                select(
+                    CreditRecord.subject_id,
+                    CreditRecord.record_key,
+                    CreditRecord.decision_on,
+                    CreditRecord.payload[field].as_string(),
+                ).where(
+                    CreditRecord.subject_id.in_(subjects[part : part + 5_000]),
+                    # an expression, not the bare column: SQLite's planner (no statistics) would
+                    # otherwise walk (catalog_item, decision_on) over the whole item for each subject
+                    CreditRecord.catalog_item.concat("") == item,
+                    CreditRecord.decision_on.is_not(None),
+                )
+            )
+            for sid, key, on, kind in rows:
+                later.setdefault(sid, []).append((key, on, kind))
+        for r in page:
+            kind, on = r.payload.get(field), r.decision_on
+            if on is None:
+                continue
+            dates = [
+                d
+                for key, d, k in later.get(subject_of[r.id], [])
+                if key != r.record_key and d > on and k == kind
+            ]
+            if dates:
+                out[r.id] = min(dates)
+    return out
