@@ -320,3 +320,16 @@ def get_run(session: Session, run_id: int | None) -> EvaluationRun:
     if run is None:
         raise NotFound("尚无评价批次", code="evaluation.no_run")
     return run
+
+
+def public_grade(session: Session, policy: Policy, subject_id: int) -> dict[str, Any] | None:
+    """Return the subject's current grade for the public portal, only where its model publishes grades
+    (``grade_disclosure: public``); the score and its contributions are never public."""
+    found = current_result(session, subject_id)
+    if found is None:
+        return None
+    run, result = found
+    model = models_of(policy).get(result.model_id, result.model_version)
+    if model is None or model.grade_disclosure != "public":
+        return None
+    return {"grade": result.grade, "as_of": run.as_of, "model": model.name, "model_version": model.version}

@@ -126,6 +126,9 @@ class EvaluationModel(Versioned):
     subject_kinds: list[str] = Field(min_length=1)
     scale: int = 1000
     use: Literal["supervision", "positive_only"] = "supervision"
+    # shared: the grade goes to departments and the subject itself (共享); public: also shown on the portal
+    # (公示). Natural persons' scores are for positive use only and never public.
+    grade_disclosure: Literal["shared", "public"] = "shared"
     inputs: Inputs = Inputs()
     dimensions: list[Dimension] = Field(min_length=1)
     grades: list[Band] = Field(min_length=2)
@@ -141,6 +144,8 @@ class EvaluationModel(Versioned):
         mins = [b.min_score for b in self.grades]
         if any(b >= a for a, b in itertools.pairwise(mins)):
             raise ValueError(f"模型 {self.id} 的等级按 min_score 从高到低排列且不能重复")
+        if self.grade_disclosure == "public" and self.use == "positive_only":
+            raise ValueError(f"模型 {self.id} 仅用于正向激励，评价等级不得向社会公示")
         if mins[-1] != 0 or mins[0] > self.scale:
             raise ValueError(f"模型 {self.id} 的等级必须覆盖 0–{self.scale} 全部分数")
         return self
@@ -166,6 +171,10 @@ class ModelSet:
 
     def __len__(self) -> int:
         return len(self.models)
+
+    def get(self, model_id: str, version: str) -> EvaluationModel | None:
+        """Return the model with this id and version (the one a stored result names), or ``None``."""
+        return next((m for m in self.models if m.id == model_id and m.version == version), None)
 
     def for_kind(self, kind: str, on: dt.date) -> EvaluationModel | None:
         """Return the model in force on ``on`` for ``kind``, or ``None``."""

@@ -13,6 +13,7 @@ from xinyong.auth.deps import current_principal
 from xinyong.auth.principal import ANONYMOUS, Principal
 from xinyong.commitments import service as commitments_service
 from xinyong.errors import Invalid, NotFound
+from xinyong.evaluation import service as evaluation_service
 from xinyong.records.publication import Filters
 from xinyong.runtime import Runtime
 from xinyong.subjects import service as subjects_service
@@ -69,6 +70,7 @@ def subject_page(
     file, sections = data.public_file(session, runtime.keys, runtime.policy, code, on=business_today(runtime))
     subject = subjects_service.get_by_code(session, runtime.keys, code)
     commitments = commitments_service.public(session, runtime.policy, subject_id=subject.id, limit=100)
+    grade = evaluation_service.public_grade(session, runtime.policy, subject.id)
     return render(
         request,
         "portal/subject.html",
@@ -77,6 +79,7 @@ def subject_page(
             "file": file,
             "sections": sections,
             "commitments": commitments,
+            "grade": grade,
         },
     )
 
