@@ -190,12 +190,8 @@ def _record_select(dialect: str, fields: PayloadFields) -> str:
 
 
 def events_sql(dialect: str, *, one_subject: bool = False) -> str:
-    """Return the SELECT of ``ev_event`` rows (all, or those of ``:subject_id``'s records)."""
-    where = (
-        " WHERE record_id IN (SELECT id FROM credit_record WHERE subject_id = :subject_id)"
-        if one_subject
-        else ""
-    )
+    """Return the SELECT of ``ev_event`` rows (all, or those of the records listed in ``:ids``)."""
+    where = " WHERE record_id IN :ids" if one_subject else ""
     return (
         f"SELECT record_id, kind, {_date_text(dialect, 'effective_on')} AS effective_on, id "
         f"FROM record_event{where}"

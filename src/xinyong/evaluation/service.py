@@ -9,7 +9,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -188,7 +188,17 @@ def subject_inputs(
     if subject_row is None:
         return None
     records = conn.execute(text(queries.records_sql(dialect, fields, one_subject=True)), params).all()
-    events = conn.execute(text(queries.events_sql(dialect, one_subject=True)), params).all()
+    # the events of exactly these records, by the record index: a sub-select on the subject let
+    # PostgreSQL pick a plan that walked every event of an unanalysed table once per subject
+    ids = [r[0] for r in records]
+    events = (
+        conn.execute(
+            text(queries.events_sql(dialect, one_subject=True)).bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids},
+        ).all()
+        if ids
+        else []
+    )
     return facts_from_rows(tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events])
 
 
