@@ -134,17 +134,16 @@ def resolve(db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query])
             ref = SubjectRef(sid, name, kind, region, uscc)
             for i in by_uscc.pop(uscc):
                 out[i] = Resolution("found", ref)
-    for code, waiting in by_uscc.items():  # not found: a valid USCC stays not_found, anything else is invalid
-        if not ids.is_valid_uscc(code):
-            scheme = _scheme_of(code)
-            if scheme is not None and scheme != IdentifierScheme.USCC:
-                try:
-                    by_ident[(scheme.value, subjects_service.identifier_lookup(keys, scheme, code))].extend(
-                        waiting
-                    )
-                    continue
-                except ids.IdentifierError:
-                    pass
+    for code, waiting in by_uscc.items():
+        # not found as a USCC: try every other scheme the code is valid for (an 18-digit ID number passes
+        # the USCC check by chance about once in 31); a valid USCC found nowhere stays not_found, anything
+        # valid for no scheme is invalid
+        others = [
+            (sc, lk) for sc, lk in subjects_service.code_lookups(keys, code) if sc != IdentifierScheme.USCC
+        ]
+        for scheme, lookup in others:
+            by_ident[(scheme.value, lookup)].extend(waiting)
+        if not others and not ids.is_valid_uscc(code):
             for i in waiting:
                 out[i] = Resolution("invalid", message=_BAD_CODE)
     idents = list(by_ident)
