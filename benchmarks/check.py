@@ -218,7 +218,7 @@ def main() -> None:
             sys.executable,
             "-m",
             "uvicorn",
-            "xinyong.app:create_app",
+            "xinyong.app:serve_app",
             "--factory",
             "--host",
             "127.0.0.1",

@@ -332,7 +332,7 @@ def start_server(url: str, tmp: str) -> tuple[subprocess.Popen[bytes], str]:
         "XINYONG_VAR_DIR": tmp,
         "XINYONG_LOG_LEVEL": "WARNING",
     }
-    args = ["--factory", "xinyong.app:create_app", "--port", str(port), "--log-level", "warning"]
+    args = ["--factory", "xinyong.app:serve_app", "--port", str(port), "--log-level", "warning"]
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", *args, "--no-access-log"], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):

@@ -127,10 +127,9 @@ def serve(
     """启动 Web 服务（门户、管理后台与 /api/v1）。"""
     import uvicorn
 
-    from xinyong.app import create_app
-    from xinyong.settings import Settings
+    from xinyong.app import serve_app
 
-    uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+    uvicorn.run(serve_app(), host=host, port=port, log_level="info")
 
 
 for _name, _spec in SUBCOMMANDS:

@@ -2,68 +2,25 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 
 from xinyong.app_deps import get_runtime, get_session
-from xinyong.auth import service as auth_service
-from xinyong.auth.deps import SESSION_COOKIE, current_principal, require
-from xinyong.auth.principal import ANONYMOUS, Principal, Role
-from xinyong.errors import Forbidden, Invalid, Unauthorized
+from xinyong.auth.deps import require
+from xinyong.auth.principal import Principal, Role
+from xinyong.errors import Forbidden
 from xinyong.sanctions import feedback as feedback_service
-from xinyong.sanctions import screening
+from xinyong.sanctions import hot, screening
 from xinyong.sanctions import service as check_service
-from xinyong.sanctions.logwriter import CheckLogWriter
-from xinyong.sanctions.resolve import Query as SubjectQuery
+from xinyong.sanctions.hot import CHECK_ROLES
 from xinyong.sanctions.schemas import CheckIn, FeedbackIn, ScreenDecisionIn, ScreenIn
 
 router = APIRouter(prefix="/api/v1", tags=["联合奖惩核查"])
 # The check and its constant baseline are included first (app.ROUTERS): FastAPI matches a path against
 # every route of the routers included before it, which cost more than the check's own queries.
 hot_router = APIRouter(prefix="/api/v1", tags=["联合奖惩核查"])
-
-CHECK_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR)
-# Resolved API keys are kept this long, so a revoked key stops working within this many seconds.
-KEY_CACHE_SECONDS = 5.0
-_key_cache: dict[tuple[int, str], tuple[float, Principal | None]] = {}
-
-
-def _principal_sync(request: Request) -> Principal:
-    runtime = get_runtime(request)
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        key = header[7:].strip()
-        cache_key = (id(runtime), auth_service.hash_key(key))
-        cached = _key_cache.get(cache_key)
-        now = time.monotonic()
-        if cached is not None and cached[0] > now:
-            found = cached[1]
-        else:
-            with runtime.sessions() as session:
-                found = auth_service.principal_for_key(session, key)
-            _key_cache[cache_key] = (now + KEY_CACHE_SECONDS, found)
-        if found is None:
-            raise Unauthorized("API 密钥无效或已停用", code="auth.bad_key")
-        return found
-    if request.cookies.get(SESSION_COOKIE):
-        with runtime.sessions() as session:
-            return current_principal(request, session)
-    return ANONYMOUS
-
-
-async def check_principal(request: Request) -> Principal:
-    """Identify a caller of the check without leaving the event loop (API keys are cached briefly)."""
-    principal = _principal_sync(request)
-    if principal.role in CHECK_ROLES:
-        return principal
-    if principal.role == Role.PUBLIC:
-        raise Unauthorized("请先登录", code="auth.required")
-    raise Forbidden("当前角色无权核查", code="auth.forbidden")
-
 
 _CHECK_BODY = {
     "requestBody": {
@@ -81,30 +38,12 @@ _CHECK_BODY = {
 async def check(request: Request) -> Response:
     """Answer the hits, rewards, grade, supervision class and 告知承诺 eligibility per subject.
 
-    The body is read and validated here rather than through FastAPI's dependency machinery, which
-    costs more than the check itself on this hot path (measured with ``benchmarks/check.py``).
+    Served as plain ASGI by :class:`xinyong.sanctions.hot.CheckEndpoint` before routing; this route
+    documents it and answers identically (the same :func:`xinyong.sanctions.hot.answer`) when the app is
+    built without hot endpoints.
     """
-    principal = await check_principal(request)
-    try:
-        body = CheckIn.model_validate_json(await request.body())
-    except ValidationError as exc:
-        errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors(include_url=False)]
-        raise Invalid("请求格式不正确", code="check.bad_request", errors=errors) from None
-    runtime = get_runtime(request)
-    if body.subjects is not None:
-        queries = [SubjectQuery(s.code, s.name, s.region) for s in body.subjects]
-    else:
-        queries = [SubjectQuery(body.code, body.name, body.region)]
-    on = body.on or check_service.today(runtime.settings.timezone)
-    ctx = check_service.CheckContext(principal, body.scenario, on, body.explain)
-    # Reads only, on a bare connection (no ORM session); the log is written by the group-commit writer.
-    with runtime.read_connection() as conn:
-        answer, entry = check_service.evaluate(conn, runtime.policy, runtime.keys, queries, ctx)
-    writer: CheckLogWriter | None = getattr(request.app.state, "check_writer", None)
-    if writer is None:
-        writer = request.app.state.check_writer = CheckLogWriter(runtime)
-    await writer.write(entry)
-    return Response(answer.to_bytes(), media_type="application/json")
+    payload = await hot.answer(request.app.state, request.scope, await request.body())
+    return Response(payload, media_type="application/json")
 
 
 @hot_router.get("/check/ping", summary="核查服务常量应答（压测基线）", include_in_schema=False)

@@ -75,6 +75,11 @@ _EVENTS = (
     .where(_E.c.record_id.in_(bindparam("ids", expanding=True)))
     .order_by(_E.c.effective_on, _E.c.id)
 )
+_EVENTS_ONE = Prepared(
+    select(_E.c.record_id, _E.c.kind, _E.c.effective_on)
+    .where(_E.c.record_id == bindparam("id"))
+    .order_by(_E.c.effective_on, _E.c.id)
+)
 _LISTING_ENDS = (RecordEventKind.LIST_REMOVED, RecordEventKind.DELETED, RecordEventKind.REPAIRED)
 
 
@@ -127,8 +132,14 @@ def load_trigger_facts(
     if not rows:
         return out
     events: dict[int, list[StatusEvent]] = defaultdict(list)
-    for part in chunks([r.id for r in rows]):
-        for rid, kind, eff in conn.execute(_EVENTS, {"ids": list(part)}).all():
+    record_ids = [r.id for r in rows]
+    for part in chunks(record_ids):
+        found = (
+            _EVENTS_ONE.all(conn, {"id": part[0]})
+            if len(part) == 1  # a subject with one record: prepared equality on the driver
+            else conn.execute(_EVENTS, {"ids": list(part)}).all()
+        )
+        for rid, kind, eff in found:
             events[rid].append(StatusEvent(kind, eff))
     listings = _listings(rows, events, serious, policy)
     for r in rows:
@@ -188,13 +199,20 @@ _LATEST_RUN = (
     .scalar_subquery()
 )
 _OF_LATEST = or_(_RUN.c.id == _LATEST_RUN, _RUN.c.amends_run_id == _LATEST_RUN)
-_GRADE_ONE = Prepared(
-    select(_RES.c.subject_id, _RES.c.grade)
-    .join(_RUN, _RUN.c.id == _RES.c.run_id)
-    .where(_RES.c.subject_id == bindparam("id"), _OF_LATEST)
-    .order_by(_RES.c.id.desc())
-    .limit(1)
-)
+
+
+def grade_of_subject(subject_id: Any) -> Any:
+    """Return a scalar subquery: the grade of ``subject_id`` (a column or parameter) in the latest batch."""
+    return (
+        select(_RES.c.grade)
+        .join(_RUN, _RUN.c.id == _RES.c.run_id)
+        .where(_RES.c.subject_id == subject_id, _OF_LATEST)
+        .order_by(_RES.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 _NEWEST = (
     select(func.max(_RES.c.id).label("rid"))
     .join(_RUN, _RUN.c.id == _RES.c.run_id)
@@ -230,11 +248,15 @@ def load_grades(
     conn = connection_of(db)
     ids = list(subjects)
     grades: dict[int, str] = {}
-    if len(ids) == 1:
-        grades = dict(_GRADE_ONE.all(conn, {"id": ids[0]}))
-    else:
-        for part in chunks(ids):
-            grades.update((sid, g) for sid, g in conn.execute(_GRADES, {"ids": list(part)}).all())
+    for part in chunks(ids):
+        grades.update((sid, g) for sid, g in conn.execute(_GRADES, {"ids": list(part)}).all())
+    return classify(subjects, grades, rule)
+
+
+def classify(
+    subjects: Mapping[int, str], grades: Mapping[int, str], rule: SupervisionRule | None
+) -> dict[int, tuple[str | None, str | None]]:
+    """Return each subject's (grade, supervision class) given its grade (absent: not graded)."""
     classes: dict[str | None, str] = {}
     out: dict[int, tuple[str | None, str | None]] = {}
     for sid, kind in subjects.items():

@@ -3,13 +3,16 @@
 Every check is answered only after its log row, hits, delivered records and audit entry are committed;
 concurrent checks that arrive while a batch is being written share the next commit, so logging costs one
 transaction per batch instead of one per request. The writer holds one connection of its own (no pool
-checkout, no ORM session per batch); a connection that fails is dropped and the next batch opens a fresh
+checkout, no ORM session per batch), used only from its own thread: the inserts, the commit and any WAL
+checkpoint the commit triggers run there, so the event loop goes on answering checks meanwhile (SQLite
+works without holding Python's GIL). A connection that fails is dropped and the next batch opens a fresh
 one. The drain task ends when nothing is pending (no task outlives its event loop).
 """
 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -26,6 +29,7 @@ class CheckLogWriter:
         self._conn: Connection | None = None
         self._pending: list[tuple[LogEntry, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="check-log")
         self.batches = 0  # counters for monitoring: commits and entries written
         self.entries = 0
 
@@ -59,8 +63,12 @@ class CheckLogWriter:
         await asyncio.sleep(0)  # let requests already in flight join the first batch
         while self._pending:
             batch, self._pending = self._pending, []
+            entries = [entry for entry, _ in batch]
             try:
-                self._write([entry for entry, _ in batch])
+                if self._runtime.session_bind() is not None:  # tests: the loop's own shared connection
+                    self._write(entries)
+                else:
+                    await asyncio.get_running_loop().run_in_executor(self._thread, self._write, entries)
             except Exception as exc:  # every waiting request sees the failure
                 for _, fut in batch:
                     if not fut.done():

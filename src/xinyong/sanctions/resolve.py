@@ -72,6 +72,16 @@ def _clean_code(code: str) -> str:
     return ids.normalize_uscc(code)
 
 
+def uscc_like(code: str | None) -> str | None:
+    """Return the cleaned code if it has the shape of a USCC (looked up as one first), else ``None``."""
+    if not code:
+        return None
+    clean = _clean_code(code)
+    if len(clean) == 18 and clean[0] != "0" and not clean[:17].isdigit():
+        return clean
+    return None
+
+
 def _scheme_of(code: str) -> IdentifierScheme | None:
     if len(code) == 18 and ids.is_valid_uscc(code):
         return IdentifierScheme.USCC
@@ -106,7 +116,7 @@ def resolve(db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query])
     for i, q in enumerate(queries):
         if q.code:
             code = _clean_code(q.code)
-            if len(code) == 18 and code[0] != "0" and not code[:17].isdigit():
+            if uscc_like(code) is not None:
                 # looks like a USCC: looked up first, validated only when not found (see below)
                 by_uscc[code].append(i)
                 continue

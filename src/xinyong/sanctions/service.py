@@ -30,9 +30,10 @@ from xinyong.kit.workdays import UnknownCalendarYear
 from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
-from xinyong.sanctions.inputs import load_grades, load_trigger_facts, supervision_rule
+from xinyong.sanctions.inputs import classify, load_grades, load_trigger_facts, supervision_rule
 from xinyong.sanctions.models import CheckHit, CheckLog
-from xinyong.sanctions.resolve import Query, Resolution, resolve
+from xinyong.sanctions.probe import probe
+from xinyong.sanctions.resolve import Query, Resolution, resolve, uscc_like
 from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
 
 _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
@@ -189,13 +190,19 @@ def evaluate(
         raise Invalid("须至少提供一个主体", code="check.empty")
     if len(queries) > measures.rules.max_batch:
         raise Invalid(f"一次最多核查 {measures.rules.max_batch} 个主体", code="check.too_many")
-    resolutions = resolve(db, keys, policy, queries)
+    uscc = uscc_like(queries[0].code) if len(queries) == 1 else None
+    one = probe(db, uscc) if uscc is not None else None
+    resolutions = [Resolution("found", one.subject)] if one else resolve(db, keys, policy, queries)
     kinds = {r.subject.subject_id: r.subject.kind for r in resolutions if r.subject is not None}
     ids = sorted(kinds)
-    facts = load_trigger_facts(db, kinds, ctx.on, policy, _trigger_items(measures, scenario))
+    items = _trigger_items(measures, scenario)
+    facts = load_trigger_facts(db, kinds, ctx.on, policy, items) if not one or one.has_records else {}
     rule = supervision_rule(policy, _department_code(db, ctx.principal.department_id), ctx.on)
-    grades = load_grades(db, kinds, policy, rule)
-    breaches = commitments_service.breaches_for(db, ids, policy)
+    if one is not None:  # the probe read the grade; facts and breaches only where there are any
+        grades = classify(kinds, {one.subject.subject_id: one.grade} if one.grade else {}, rule)
+    else:
+        grades = load_grades(db, kinds, policy, rule)
+    breaches = commitments_service.breaches_for(db, ids, policy) if not one or one.has_commitments else {}
     results: list[dict[str, Any]] = []
     hit_rows: list[dict[str, Any]] = []
     delivered: set[int] = set()
