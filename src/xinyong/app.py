@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import DataError
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xinyong import __version__
 from xinyong.app_deps import get_runtime
@@ -49,7 +49,11 @@ HOT_ENDPOINTS: tuple[str, ...] = ("xinyong.sanctions.hot:endpoint",)
 
 
 class HotEndpoints:
-    """ASGI middleware that hands the requests of ``HOT_ENDPOINTS`` straight to their endpoint."""
+    """ASGI middleware, outermost, that hands the requests of ``HOT_ENDPOINTS`` straight to their endpoint.
+
+    It stands outside FastAPI's own middleware (server errors, telemetry, body limit): a hot endpoint
+    answers its own errors, and an unexpected exception becomes a logged 500 here.
+    """
 
     def __init__(self, app: ASGIApp, endpoints: dict[tuple[str, str], ASGIApp]) -> None:
         self.app = app
@@ -57,12 +61,35 @@ class HotEndpoints:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve a hot endpoint, or pass the request on."""
-        if scope["type"] == "http":
-            hot = self.endpoints.get((scope["method"], scope["path"]))
-            if hot is not None:
-                await hot(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        hot = self.endpoints.get((scope.get("method", ""), scope.get("path", "")))
+        if hot is None or scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await hot(scope, receive, tracking)
+        except Exception:
+            log.exception("hot endpoint %s failed", scope["path"])
+            if not started:
+                await JSONResponse({"code": "internal", "message": "服务器内部错误"}, status_code=500)(
+                    scope, receive, send
+                )
+
+
+class XinyongAPI(FastAPI):
+    """FastAPI with :class:`HotEndpoints` in front of its middleware stack."""
+
+    hot_endpoints: dict[tuple[str, str], ASGIApp]
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Wrap FastAPI's stack so the hot endpoints skip it."""
+        return HotEndpoints(super().build_middleware_stack(), self.hot_endpoints)
 
 
 health = APIRouter(tags=["运行状态"])
@@ -116,7 +143,7 @@ def _out_of_range_handler(_request: Request, exc: Exception) -> JSONResponse:
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the application for ``settings`` (or an existing runtime)."""
     rt = runtime or Runtime.build(settings or Settings())
-    app = FastAPI(
+    app = XinyongAPI(
         title="信用台州 · Xinyong 公共信用信息平台",
         version=__version__,
         description="台州市公共信用信息平台接口（/api/v1）。",
@@ -129,7 +156,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         module_name, _, attr = spec.partition(":")
         endpoint = getattr(importlib.import_module(module_name), attr)
         hot[(endpoint.method, endpoint.path)] = endpoint
-    app.add_middleware(HotEndpoints, endpoints=hot)
+    app.hot_endpoints = hot
     app.add_exception_handler(XinyongError, _error_handler)
     app.add_exception_handler(OverflowError, _out_of_range_handler)
     app.add_exception_handler(DataError, _out_of_range_handler)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit.chain import GENESIS, entry_hash
 from xinyong.audit.models import AuditEvent
 from xinyong.db import utcnow
-from xinyong.db_prepared import connection_of
+from xinyong.db_prepared import Prepared, PreparedInsert, connection_of
 
 
 def append(
@@ -117,6 +117,11 @@ class AuditEntry:
 
 _TABLE = cast(Table, AuditEvent.__table__)
 _LAST = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+_LAST_PREPARED = Prepared(_LAST)
+_APPEND = PreparedInsert(
+    _TABLE,
+    ("seq", "occurred_at", "actor", "action", "object_type", "object_id", "detail", "prev_hash", "hash"),
+)
 
 
 def append_many(session: Session | Connection, entries: list[AuditEntry]) -> None:
@@ -124,9 +129,9 @@ def append_many(session: Session | Connection, entries: list[AuditEntry]) -> Non
     if not entries:
         return
     conn = connection_of(session)
-    last = conn.execute(_LAST).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    rows: list[dict[str, Any]] = []
+    found = _LAST_PREPARED.all(conn, {})
+    seq, prev = (found[0][0] + 1, found[0][1]) if found else (1, GENESIS)
+    rows: list[tuple[Any, ...]] = []
     for e in entries:
         at = utcnow()
         digest = entry_hash(
@@ -139,18 +144,6 @@ def append_many(session: Session | Connection, entries: list[AuditEntry]) -> Non
             detail=e.detail,
             prev_hash=prev,
         )
-        rows.append(
-            {
-                "seq": seq,
-                "occurred_at": at,
-                "actor": e.actor,
-                "action": e.action,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "detail": e.detail,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
+        rows.append((seq, at, e.actor, e.action, e.object_type, e.object_id, e.detail, prev, digest))
         seq, prev = seq + 1, digest
-    conn.execute(insert(_TABLE), rows)
+    _APPEND.many(conn, rows)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
-from xinyong.db_prepared import connection_of
+from xinyong.db_prepared import PreparedInsert, connection_of
 from xinyong.errors import Invalid, NotFound
 from xinyong.outbox.models import InboxMessage, OutboxEndpoint, OutboxMessage, RecordDisclosureLog
 from xinyong.policy.loader import Policy
@@ -19,6 +19,7 @@ from xinyong.records.models import CreditRecord
 from xinyong.repair.workflows import workflows
 
 _LOG = cast(Table, RecordDisclosureLog.__table__)
+_DELIVERED = PreparedInsert(_LOG, ("record_id", "recipient", "channel", "at", "ref"))
 Channel = Literal["check", "report", "export", "api"]
 CHANNELS = ("check", "report", "export", "api")
 
@@ -61,12 +62,8 @@ def log_deliveries(
     if channel not in CHANNELS:
         raise Invalid(f"未知的提供渠道 {channel}", code="outbox.bad_channel")
     when = at or utcnow()
-    rows = [
-        {"record_id": rid, "recipient": who, "channel": channel, "at": when, "ref": ref}
-        for rid, who, ref in dict.fromkeys(deliveries)
-    ]
-    if rows:
-        connection_of(session).execute(insert(_LOG), rows)
+    rows = [(rid, who, channel, when, ref) for rid, who, ref in dict.fromkeys(deliveries)]
+    _DELIVERED.many(connection_of(session), rows)
     return len(rows)
 
 

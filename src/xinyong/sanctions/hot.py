@@ -40,6 +40,8 @@ CHECK_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR)
 KEY_CACHE_SECONDS = 5.0
 _key_cache: dict[tuple[int, str], tuple[float, Principal | None]] = {}
 _JSON = (b"content-type", b"application/json")
+# A batch of 10,000 subjects by name and region is under 2 MiB.
+MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
 def _header(headers: Sequence[tuple[bytes, bytes]], name: bytes) -> str:
@@ -128,11 +130,18 @@ async def answer(state: Any, scope: Scope, body: bytes) -> bytes:
 
 async def _read_body(receive: Receive) -> bytes:
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise ConnectionAbortedError
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise XinyongError(
+                f"请求体超过 {MAX_BODY_BYTES // 1024 // 1024} MiB", code="check.too_large", status=413
+            )
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
@@ -158,10 +167,9 @@ class CheckEndpoint:
         """Serve one check request."""
         try:
             body = await _read_body(receive)
+            payload = await answer(scope["app"].state, scope, body)
         except ConnectionAbortedError:
             return  # the client went away before sending its body: nothing was checked
-        try:
-            payload = await answer(scope["app"].state, scope, body)
         except XinyongError as exc:
             await _respond(send, exc.status, orjson.dumps(exc.to_dict()))
             return

@@ -15,14 +15,14 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import orjson
-from sqlalchemy import Table, bindparam, case, func, insert, select
+from sqlalchemy import Table, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.commitments import service as commitments_service
 from xinyong.db import utcnow
-from xinyong.db_prepared import Prepared, Reader, connection_of
+from xinyong.db_prepared import Prepared, PreparedInsert, Reader, connection_of
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid
 from xinyong.kit.crypto import KeyRing
@@ -40,6 +40,25 @@ _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
 _DUE: dict[tuple[str, str, str], dt.date | None] = {}
 _LOG = cast(Table, CheckLog.__table__)
 _HIT = cast(Table, CheckHit.__table__)
+_LOG_COLUMNS = (
+    "check_id",
+    "actor",
+    "role",
+    "department_id",
+    "scenario",
+    "checked_on",
+    "subject_count",
+    "hit_count",
+    "reward_count",
+    "subjects",
+    "explain",
+    "result_hash",
+    "policy_hash",
+    "created_at",
+)
+_HIT_COLUMNS = ("check_id", "hit_no", "subject_id", "measure_id", "mandatory", "department_id", "due_on")
+_LOG_INSERT = PreparedInsert(_LOG, _LOG_COLUMNS)
+_HIT_INSERT = PreparedInsert(_HIT, _HIT_COLUMNS)
 
 
 def today(tz: str = "Asia/Shanghai") -> dt.date:
@@ -315,10 +334,8 @@ def persist(db: Reader, entries: Sequence[LogEntry]) -> None:
     if not entries:
         return
     conn = connection_of(db)
-    conn.execute(insert(_LOG), [e.log for e in entries])
-    hits = [h for e in entries for h in e.hits]
-    if hits:
-        conn.execute(insert(_HIT), hits)
+    _LOG_INSERT.many(conn, [tuple(e.log[c] for c in _LOG_COLUMNS) for e in entries])
+    _HIT_INSERT.many(conn, [tuple(h[c] for c in _HIT_COLUMNS) for e in entries for h in e.hits])
     delivered = [d for e in entries for d in e.delivered]
     if delivered:
         outbox_service.log_deliveries(conn, delivered, channel="check", at=entries[0].log["created_at"])
