@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
 
+import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -12,9 +14,11 @@ from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute
 
 from tests.factories import auth as fa
+from xinyong.app import create_app, serve_app
 from xinyong.app_deps import get_session
 from xinyong.auth.principal import Role
 from xinyong.policy.loader import Policy
+from xinyong.settings import Settings
 
 
 def test_healthz(client: TestClient) -> None:
@@ -66,3 +70,23 @@ def test_every_request_session_commits_before_the_response_is_sent(app: FastAPI)
     assert len(found) > 50
     late = [r for r, scope in found if scope != "function"]
     assert late == []
+
+
+def test_serving_app_loads_the_policy_and_freezes_start_up_objects(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    app = serve_app(settings)
+    assert calls == ["freeze"]
+    assert app.state.runtime._policy is not None  # loaded and validated before the first request
+    app.state.runtime.engine.dispose()
+
+
+def test_fastapi_telemetry_follows_the_setting(settings: Settings) -> None:
+    off = create_app(settings)
+    on = create_app(settings.model_copy(update={"opentelemetry": True}))
+    assert (off._telemetry["tracing"], off._telemetry["metrics"]) == (False, False)
+    assert (on._telemetry["tracing"], on._telemetry["metrics"]) == (True, True)
+    for a in (off, on):
+        a.state.runtime.engine.dispose()

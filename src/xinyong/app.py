@@ -149,6 +149,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         description="台州市公共信用信息平台接口（/api/v1）。",
         docs_url=None,
         redoc_url=None,
+        # FastAPI's native OpenTelemetry probes for providers on every request; only where it is wanted
+        telemetry=None if rt.settings.opentelemetry else {"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = rt
     hot: dict[tuple[str, str], ASGIApp] = {}
@@ -184,4 +186,5 @@ def serve_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime.policy  # noqa: B018 - load and validate the policy before the first request
     gc.collect()
     gc.freeze()
+
     return app

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, BigInteger, Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -106,6 +107,11 @@ def tune_for_reads(conn: Connection) -> None:
         cursor.close()
 
 
+def dumps_json(value: Any) -> str:
+    """Serialise a JSON column value (orjson: UTF-8 text, several times faster than ``json.dumps``)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(settings: Settings) -> Engine:
     """Build the engine for the configured database; nothing connects until first use."""
     url = settings.database_url
@@ -113,13 +119,13 @@ def make_engine(settings: Settings) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=dumps_json)
         event.listen(
             engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms, settings.sqlite_mmap_mib)
         )
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=dumps_json)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

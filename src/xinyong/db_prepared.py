@@ -52,11 +52,7 @@ class Prepared:
             rows = cursor.fetchall()
         finally:
             cursor.close()
-        if not any(procs):
-            return [tuple(r) for r in rows]
-        return [
-            tuple(v if p is None or v is None else p(v) for p, v in zip(procs, r, strict=True)) for r in rows
-        ]
+        return _processed(rows, procs)
 
 
 Reader = Session | Connection
@@ -103,10 +99,10 @@ class PreparedInsert:
         if not rows:
             return
         sql, order, procs = self._compile(conn)
-        cooked = [
-            tuple(v if p is None or v is None else p(v) for p, v in zip(procs, row, strict=True))
-            for row in rows
-        ]
+        width = len(self.columns)
+        if any(len(row) != width for row in rows):
+            raise ValueError(f"每行须有 {width} 个值（{', '.join(self.columns)}）")
+        cooked = _processed(rows, procs)
         if order is None:  # named parameters (PostgreSQL's drivers)
             params: list[Any] = [dict(zip(self.columns, row, strict=True)) for row in cooked]
         elif order == self.columns:
@@ -115,6 +111,22 @@ class PreparedInsert:
             index = [self.columns.index(name) for name in order]
             params = [tuple(row[i] for i in index) for row in cooked]
         _executemany(conn, sql, params)
+
+
+def _processed(rows: Sequence[Sequence[Any]], procs: Sequence[Processor]) -> list[tuple[Any, ...]]:
+    """Apply the non-empty processors to their columns (``None`` values pass through)."""
+    active = [(i, p) for i, p in enumerate(procs) if p is not None]
+    if not active:
+        return [tuple(r) for r in rows]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, p in active:
+            v = values[i]
+            if v is not None:
+                values[i] = p(v)
+        out.append(tuple(values))
+    return out
 
 
 def _executemany(conn: Connection, sql: str, params: list[Any]) -> None:

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
         default=PLACEHOLDER, description="证件号盲索引（HMAC）密钥；生产环境必须设置，且与加密密钥不同"
     )
     sqlite_busy_timeout_ms: int = Field(default=5000, description="SQLite busy_timeout（毫秒）")
+    opentelemetry: bool = Field(
+        default=False,
+        description="启用 FastAPI 内置的 OpenTelemetry 请求追踪与指标（须另行配置导出器）；关闭时每个请求省去探测开销",
+    )
     sqlite_mmap_mib: int = Field(
         default=1024,
         ge=0,

@@ -223,12 +223,28 @@ _NEWEST = (
 _GRADES = select(_RES.c.subject_id, _RES.c.grade).join(_NEWEST, _RES.c.id == _NEWEST.c.rid)
 
 
+_RULES: dict[tuple[str, str | None, dt.date], SupervisionRule | None] = {}
+# Per rule (kept alive with its entry, so its id cannot be reused): grade -> supervision class code.
+_CLASSES: dict[int, tuple[SupervisionRule, dict[str | None, str]]] = {}
+
+
 def supervision_rule(policy: Policy, department: str | None, on: dt.date) -> SupervisionRule | None:
-    """Return the supervision rule of a department (its own, else the default) in force on ``on``."""
+    """Return the supervision rule of a department (its own, else the default) in force on ``on``.
+
+    Memoised per policy version, department and day (a pure function of the three).
+    """
+    key = (policy.hash, department, on)
+    if key in _RULES:
+        return _RULES[key]
     rules = inspections.rules_of(policy)
     if department is not None:
-        return rules.for_department(department, on)
-    return next((r for r in rules.rules if r.department is None and r.in_force(on)), None)
+        found = rules.for_department(department, on)
+    else:
+        found = next((r for r in rules.rules if r.department is None and r.in_force(on)), None)
+    if len(_RULES) > 10_000:
+        _RULES.clear()
+    _RULES[key] = found
+    return found
 
 
 def load_grades(
@@ -258,6 +274,12 @@ def classify(
 ) -> dict[int, tuple[str | None, str | None]]:
     """Return each subject's (grade, supervision class) given its grade (absent: not graded)."""
     classes: dict[str | None, str] = {}
+    if rule is not None:
+        if id(rule) not in _CLASSES:
+            if len(_CLASSES) > 1_000:
+                _CLASSES.clear()
+            _CLASSES[id(rule)] = (rule, classes)
+        classes = _CLASSES[id(rule)][1]
     out: dict[int, tuple[str | None, str | None]] = {}
     for sid, kind in subjects.items():
         grade = grades.get(sid)
