@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
+from xinyong.audit.chain import canonical
 from xinyong.audit.models import AuditEvent
 
 
@@ -36,3 +42,32 @@ def test_delete_is_detected(session: Session) -> None:
     check = audit.verify(session)
     assert not check.ok
     assert check.first_bad_seq == events[2].seq
+
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.text()
+    | st.floats(allow_nan=False)
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=8), _values, max_size=6))
+def test_canonical_form_is_byte_identical_to_sorted_compact_json(obj: dict[str, object]) -> None:
+    expected = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    assert canonical(obj) == expected.encode()
+
+
+def test_canonical_form_of_control_characters_and_surrogates() -> None:
+    for text in ("a\x00b\x1f\x7f\u2028", '"\\\n\t\r\b\f', "台州市"):
+        obj = {"k": text, "n": [1, None, True]}
+        expected = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        assert canonical(obj) == expected.encode()
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate cannot be hashed, as before
+        canonical({"k": "a\ud800"})
