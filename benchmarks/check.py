@@ -2,7 +2,7 @@
 
 Loads N subjects (default 1,000,000) into a fresh SQLite database cheaply (``executemany`` with the
 secondary indexes dropped and rebuilt), puts 5 % of them under an ordinary penalty and 1 % on the
-serious list, then measures in the same run:
+serious list, grades every subject in one finished evaluation batch, then measures in the same run:
   * single checks (``POST /api/v1/check``, random codes, one API key), 50 connections each sending its
     next request as soon as the last is answered (closed loop): the most requests/s, with p50 and p99;
   * single checks at a fixed rate (``--rate``, default 2,000 requests/s) over the same 50 connections:
@@ -119,6 +119,20 @@ def load(db: Path, n: int) -> tuple[list[str], list[str]]:
         " document_no, decision_on, severity, polarity, payload, content_hash, version, first_received_at,"
         " last_received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         recs,
+    )
+    # one finished evaluation batch grading every subject (A 20 %, B 55 %, C 20 %, D 5 %), as in production
+    conn.execute(
+        "INSERT INTO evaluation_run (as_of, status, engine, model_versions, policy_hash, subjects, counts,"
+        " timings, distribution, psi, actor, started_at, finished_at, kind) VALUES"
+        " ('2026-10-31', 'finished', 'duckdb', '{}', 'bench', ?, '{}', '{}', '{}', '{}', 'bench', ?, ?, 'batch')",
+        (n, now, now),
+    )
+    run = conn.execute("SELECT max(id) FROM evaluation_run").fetchone()[0]
+    grades = ["A"] * 20 + ["B"] * 55 + ["C"] * 20 + ["D"] * 5
+    conn.executemany(
+        "INSERT INTO evaluation_result (run_id, subject_id, model_id, model_version, score, grade, points,"
+        " objections, policy_hash) VALUES (?, ?, 'enterprise', '2026.1', 800, ?, '[]', 0, 'bench')",
+        ((run, sid, grades[sid % len(grades)]) for sid in range(1, n + 1)),
     )
     conn.commit()
     conn.execute("ANALYZE")
