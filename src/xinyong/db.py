@@ -7,6 +7,7 @@ Transactions belong to the caller: services ``flush()``, the request or CLI comm
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -112,6 +113,15 @@ def dumps_json(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def loads_json(text: str | bytes) -> Any:
+    """Parse a JSON column value with orjson; what orjson refuses (NaN, integers past 64 bits, which
+    older rows written by ``json.dumps`` may hold) is parsed by ``json.loads``."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def make_engine(settings: Settings) -> Engine:
     """Build the engine for the configured database; nothing connects until first use."""
     url = settings.database_url
@@ -119,13 +129,18 @@ def make_engine(settings: Settings) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, json_serializer=dumps_json)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            json_serializer=dumps_json,
+            json_deserializer=loads_json,
+        )
         event.listen(
             engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms, settings.sqlite_mmap_mib)
         )
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=dumps_json)
+    return create_engine(url, pool_pre_ping=True, json_serializer=dumps_json, json_deserializer=loads_json)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
