@@ -105,3 +105,22 @@ def test_an_unexpected_failure_is_a_logged_500(
     assert r.status_code == 500
     assert r.json()["code"] == "internal"
     assert "hot endpoint /api/v1/check failed" in caplog.text
+
+
+def test_key_cache_is_bounded(client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    key, _ = f.api_key(session)
+    session.commit()
+    monkeypatch.setattr(hot, "KEY_CACHE_SIZE", 5)
+    hot._key_cache.clear()
+    for n in range(12):
+        r = client.post(
+            "/api/v1/check", json={"code": "x", "scenario": "政府采购"}, headers=_auth(f"xy_bad{n}")
+        )
+        assert r.json()["code"] == "auth.bad_key"
+        assert len(hot._key_cache) <= 5
+    assert (
+        client.post(
+            "/api/v1/check", json={"code": "x", "scenario": "政府采购"}, headers=_auth(key)
+        ).status_code
+        == 200
+    )

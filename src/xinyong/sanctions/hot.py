@@ -38,6 +38,7 @@ CHECK_PATH = "/api/v1/check"
 CHECK_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR)
 # Resolved API keys are kept this long, so a revoked key stops working within this many seconds.
 KEY_CACHE_SECONDS = 5.0
+KEY_CACHE_SIZE = 10_000
 _key_cache: dict[tuple[int, str], tuple[float, Principal | None]] = {}
 _JSON = (b"content-type", b"application/json")
 # A batch of 10,000 subjects by name and region is under 2 MiB.
@@ -73,6 +74,8 @@ def principal_of(runtime: Runtime, scope: Scope) -> Principal:
         else:
             with runtime.sessions() as session:
                 found = auth_service.principal_for_key(session, key)
+            if len(_key_cache) >= KEY_CACHE_SIZE:  # bounded: random wrong keys cannot grow it
+                _key_cache.clear()
             _key_cache[cache_key] = (now + KEY_CACHE_SECONDS, found)
         if found is None:
             raise Unauthorized("API 密钥无效或已停用", code="auth.bad_key")
