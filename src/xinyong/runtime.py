@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinyong.db import make_engine, make_sessionmaker, tune_for_reads
+from xinyong.db import WalCheckpointer, make_engine, make_sessionmaker, tune_for_reads
 from xinyong.keys import keyring
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy, load_policy
@@ -30,6 +31,7 @@ class Runtime:
     _keys: KeyRing | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _reader: Connection | None = field(default=None, repr=False)
+    _checkpointer: WalCheckpointer | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -60,7 +62,7 @@ class Runtime:
 
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
-        """Yield the connection for short reads outside any ORM session (the check's hot path).
+        """Yield the hot path's connection, outside any ORM session: the check's reads and its log writes.
 
         One connection is held for the process and reused, so a read pays neither a pool checkout nor a
         session: callers MUST use it from the event loop's thread, synchronously (no ``await`` inside
@@ -75,6 +77,7 @@ class Runtime:
         if conn is None or conn.closed or conn.invalidated:
             conn = self._reader = self.engine.connect()
             tune_for_reads(conn)
+            self._start_checkpoints()
         try:
             yield conn
         except DBAPIError:
@@ -88,6 +91,20 @@ class Runtime:
                     conn.rollback()
                 else:  # statements run on the driver cursor may have opened a transaction there
                     conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+
+    def _start_checkpoints(self) -> None:
+        """SQLite: checkpoint the WAL from a thread while the held connection lives (see ``tune_for_reads``)."""
+        if self.engine.dialect.name != "sqlite" or (
+            self._checkpointer and self._checkpointer.thread.is_alive()
+        ):
+            return
+        me = weakref.ref(self)
+
+        def alive() -> bool:
+            rt = me()
+            return rt is not None and rt._reader is not None and not rt._reader.closed
+
+        self._checkpointer = WalCheckpointer(self.engine, alive).start()
 
     @contextmanager
     def reader(self) -> Iterator[Any]:

@@ -3,17 +3,21 @@ replaced after a database error. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.exc import DBAPIError
 
+from xinyong.audit.models import AuditEvent
 from xinyong.auth.principal import Principal, Role
 from xinyong.db import make_sessionmaker
 from xinyong.policy.loader import Policy
 from xinyong.runtime import Runtime
 from xinyong.sanctions import service as check_service
+from xinyong.sanctions.logwriter import CheckLogWriter
+from xinyong.sanctions.models import CheckLog
 from xinyong.sanctions.resolve import Query
 from xinyong.settings import Settings
 
@@ -57,3 +61,46 @@ def test_read_connection_is_reused_left_idle_and_replaced_after_an_error(
     finally:
         if rt._reader is not None:
             rt._reader.close()
+
+
+def test_log_writer_commits_on_the_held_connection_and_checkpoints_elsewhere(
+    settings: Settings, engine: Engine, policy: Policy
+) -> None:
+    rt = Runtime(settings=settings, engine=engine, sessions=make_sessionmaker(engine))
+    rt._policy = policy
+    ctx = check_service.CheckContext(
+        Principal(role=Role.SYSTEM, username="writer"), "政府采购", dt.date(2026, 11, 2)
+    )
+    writer = CheckLogWriter(rt)
+    try:
+        with rt.read_connection() as conn:
+            held = conn
+            entries = [
+                check_service.evaluate(conn, policy, rt.keys, [Query(code="91331002MA2AAAAAA0")], ctx)[1]
+                for _ in range(3)
+            ]
+
+        async def write_all() -> None:
+            await asyncio.gather(*(writer.write(e) for e in entries))
+
+        asyncio.run(write_all())
+        assert (writer.batches, writer.entries) == (1, 3)  # one shared commit
+        ids = [e.log["check_id"] for e in entries]
+        with engine.connect() as other:  # committed: another connection sees the rows
+            found = other.execute(select(CheckLog.check_id).where(CheckLog.check_id.in_(ids))).scalars()
+            assert sorted(found) == sorted(ids)
+            other.execute(delete(CheckLog).where(CheckLog.check_id.in_(ids)))
+            other.execute(delete(AuditEvent).where(AuditEvent.object_id.in_(ids)))
+            other.commit()
+        assert rt._reader is held  # written on the held connection, not a connection of its own
+        assert _idle(held)
+        if engine.dialect.name == "sqlite":
+            assert rt._checkpointer is not None
+            assert rt._checkpointer.thread.is_alive()
+            assert held.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    finally:
+        if rt._reader is not None:
+            rt._reader.close()
+    if rt._checkpointer is not None:
+        rt._checkpointer.thread.join(timeout=5)  # it ends once the held connection is closed
+        assert not rt._checkpointer.thread.is_alive()

@@ -2,20 +2,18 @@
 
 Every check is answered only after its log row, hits, delivered records and audit entry are committed;
 concurrent checks that arrive while a batch is being written share the next commit, so logging costs one
-transaction per batch instead of one per request. The writer holds one connection of its own (no pool
-checkout, no ORM session per batch), used only from its own thread: the inserts, the commit and any WAL
-checkpoint the commit triggers run there, so the event loop goes on answering checks meanwhile (SQLite
-works without holding Python's GIL). A connection that fails is dropped and the next batch opens a fresh
-one. The drain task ends when nothing is pending (no task outlives its event loop).
+transaction per batch instead of one per request. The batch is written on the runtime's held hot-path
+connection (``Runtime.read_connection``), the one the checks read on, in the event loop's thread: on
+SQLite a write from any *other* connection makes the reader drop its page cache, which tripled the cost
+of every check's lookups (measured with ``benchmarks/check.py``); the WAL checkpoints run in a background
+thread instead of in these commits (``db.WalCheckpointer``). A connection that fails is dropped by
+``read_connection`` and the next batch opens a fresh one. The drain task ends when nothing is pending (no
+task outlives its event loop).
 """
 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
-from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
 from xinyong.runtime import Runtime
 from xinyong.sanctions.service import LogEntry, persist
@@ -26,10 +24,8 @@ class CheckLogWriter:
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
-        self._conn: Connection | None = None
         self._pending: list[tuple[LogEntry, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="check-log")
         self.batches = 0  # counters for monitoring: commits and entries written
         self.entries = 0
 
@@ -48,16 +44,8 @@ class CheckLogWriter:
             with shared.begin_nested():
                 persist(shared, entries)
             return
-        conn = self._conn
-        if conn is None or conn.closed or conn.invalidated:
-            conn = self._conn = self._runtime.engine.connect()
-        try:
-            with conn.begin():
-                persist(conn, entries)
-        except DBAPIError:
-            self._conn = None
-            conn.close()
-            raise
+        with self._runtime.read_connection() as conn, conn.begin():
+            persist(conn, entries)
 
     async def _drain(self) -> None:
         await asyncio.sleep(0)  # let requests already in flight join the first batch
@@ -65,10 +53,7 @@ class CheckLogWriter:
             batch, self._pending = self._pending, []
             entries = [entry for entry, _ in batch]
             try:
-                if self._runtime.session_bind() is not None:  # tests: the loop's own shared connection
-                    self._write(entries)
-                else:
-                    await asyncio.get_running_loop().run_in_executor(self._thread, self._write, entries)
+                self._write(entries)
             except Exception as exc:  # every waiting request sees the failure
                 for _, fut in batch:
                     if not fut.done():
