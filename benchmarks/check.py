@@ -120,7 +120,7 @@ def load(db: Path, n: int) -> tuple[list[str], list[str]]:
         " last_received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         recs,
     )
-    # one finished evaluation batch grading every subject (A 20 %, B 55 %, C 20 %, D 5 %), as in production
+    # one finished evaluation batch grading every subject (优秀 20 %, 良好 55 %, 中等 20 %, 较差 5 %), as in production
     conn.execute(
         "INSERT INTO evaluation_run (as_of, status, engine, model_versions, policy_hash, subjects, counts,"
         " timings, distribution, psi, actor, started_at, finished_at, kind) VALUES"
@@ -128,7 +128,7 @@ def load(db: Path, n: int) -> tuple[list[str], list[str]]:
         (n, now, now),
     )
     run = conn.execute("SELECT max(id) FROM evaluation_run").fetchone()[0]
-    grades = ["A"] * 20 + ["B"] * 55 + ["C"] * 20 + ["D"] * 5
+    grades = ["优秀"] * 20 + ["良好"] * 55 + ["中等"] * 20 + ["较差"] * 5
     conn.executemany(
         "INSERT INTO evaluation_result (run_id, subject_id, model_id, model_version, score, grade, points,"
         " objections, policy_hash) VALUES (?, ?, 'enterprise', '2026.1', 800, ?, '[]', 0, 'bench')",

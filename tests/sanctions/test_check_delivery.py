@@ -103,21 +103,23 @@ def test_answer_carries_grade_and_supervision_class(
 
     graded = enterprise(session, runtime.keys)
     ungraded = enterprise(session, runtime.keys)
+    poor = enterprise(session, runtime.keys)
     run = EvaluationRun(as_of=dt.date(2026, 10, 31), policy_hash="h", actor="test", status="finished")
     session.add(run)
     session.flush()
-    session.add(
-        EvaluationResult(
-            run_id=run.id,
-            subject_id=graded.id,
-            model_id="m",
-            model_version="1",
-            score=950,
-            grade="优秀",
-            points={},
-            policy_hash="h",
+    for subject, grade, score in ((graded, "优秀", 950), (poor, "较差", 400)):
+        session.add(
+            EvaluationResult(
+                run_id=run.id,
+                subject_id=subject.id,
+                model_id="m",
+                model_version="1",
+                score=score,
+                grade=grade,
+                points={},
+                policy_hash="h",
+            )
         )
-    )
     key, _ = f.api_key(session)
     session.commit()
     body = {"subjects": [{"code": graded.uscc}, {"code": ungraded.uscc}], "scenario": "行政许可", "on": ON}
@@ -132,3 +134,9 @@ def test_answer_carries_grade_and_supervision_class(
     )
     (single,) = r.json()["results"]
     assert (single["grade"], single["supervision_class"]) == ("优秀", "A")
+    # each subject its own grade on the single-subject path (one probe statement), none for the ungraded
+    for subject, grade in ((poor, "较差"), (ungraded, None), (graded, "优秀")):
+        r = client.post(
+            "/api/v1/check", json={"code": subject.uscc, "scenario": "行政许可", "on": ON}, headers=auth(key)
+        )
+        assert r.json()["results"][0]["grade"] == grade

@@ -202,15 +202,19 @@ _OF_LATEST = or_(_RUN.c.id == _LATEST_RUN, _RUN.c.amends_run_id == _LATEST_RUN)
 
 
 def grade_of_subject(subject_id: Any) -> Any:
-    """Return a scalar subquery: the grade of ``subject_id`` (a column or parameter) in the latest batch."""
-    return (
-        select(_RES.c.grade)
+    """Return a scalar subquery: the grade of ``subject_id`` (a column or parameter) in the latest batch.
+
+    The newest result is found as ``max(id)`` over the subject's index entries, then read by primary key
+    (an ``ORDER BY id DESC LIMIT 1`` made SQLite sort in a temporary tree for every subject).
+    """
+    newest = (
+        select(func.max(_RES.c.id))
         .join(_RUN, _RUN.c.id == _RES.c.run_id)
         .where(_RES.c.subject_id == subject_id, _OF_LATEST)
-        .order_by(_RES.c.id.desc())
-        .limit(1)
+        .correlate_except(_RES, _RUN)  # the subject column comes from the enclosing query, two levels up
         .scalar_subquery()
     )
+    return select(_RES.c.grade).where(_RES.c.id == newest).correlate_except(_RES).scalar_subquery()
 
 
 _NEWEST = (
