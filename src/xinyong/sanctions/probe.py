@@ -1,40 +1,50 @@
-"""One statement for the common single check: the subject, its grade, and whether anything else exists.
+"""Gather a check's inputs: subjects, facts, grades and breaches, reading only what exists.
 
-Most subjects checked have no credit records and no commitments. For a single code with the shape of a
-USCC, :func:`probe` reads the subject, its grade in the latest evaluation batch (as
-:func:`xinyong.sanctions.inputs.load_grades` reads it) and whether it has records or commitments at all,
-in one indexed statement; the check then loads facts or breaches only for subjects that have them. Any
-other query (names, other identifiers, batches) goes through :func:`xinyong.sanctions.resolve.resolve`.
+Most subjects checked have no credit records and no commitments. Every code with the shape of a USCC is
+looked up with one statement (:data:`_PROBE`; for a batch, the same statement over chunked ``IN`` lists)
+that also reads the subject's grade in the latest evaluation batch (as
+:func:`xinyong.sanctions.inputs.load_grades` reads it) and whether it has any records or commitments at
+all; facts are then loaded only for subjects with records and breaches only for subjects with
+commitments. Other queries (names, other identifiers, USCC-shaped codes not found as one) go through
+:func:`xinyong.sanctions.resolve.resolve` and the general loaders.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, exists, select
 
+from xinyong.commitments import service as commitments_service
 from xinyong.commitments.models import Commitment
 from xinyong.db_prepared import Prepared, Reader, connection_of
+from xinyong.evaluation.supervision import SupervisionRule
+from xinyong.kit.crypto import KeyRing
+from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
-from xinyong.sanctions.inputs import grade_of_subject
-from xinyong.sanctions.resolve import SubjectRef
+from xinyong.sanctions.engine import Fact
+from xinyong.sanctions.inputs import chunks, classify, grade_of_subject, load_grades, load_trigger_facts
+from xinyong.sanctions.resolve import Query, Resolution, SubjectRef, resolve, uscc_like
 from xinyong.subjects.models import Subject
 
 _S = Subject.__table__
 _R = CreditRecord.__table__
 _C = Commitment.__table__
-_PROBE = Prepared(
-    select(
-        _S.c.id,
-        _S.c.name,
-        _S.c.kind,
-        _S.c.region_code,
-        _S.c.uscc,
-        grade_of_subject(_S.c.id).label("grade"),
-        exists().where(_R.c.subject_id == _S.c.id).label("has_records"),
-        exists().where(_C.c.subject_id == _S.c.id).label("has_commitments"),
-    ).where(_S.c.uscc == bindparam("uscc"))
+_COLUMNS = (
+    _S.c.id,
+    _S.c.name,
+    _S.c.kind,
+    _S.c.region_code,
+    _S.c.uscc,
+    grade_of_subject(_S.c.id).label("grade"),
+    exists().where(_R.c.subject_id == _S.c.id).label("has_records"),
+    exists().where(_C.c.subject_id == _S.c.id).label("has_commitments"),
 )
+_PROBE = Prepared(select(*_COLUMNS).where(_S.c.uscc == bindparam("uscc")))
+_PROBE_MANY = select(*_COLUMNS).where(_S.c.uscc.in_(bindparam("usccs", expanding=True)))
 
 
 @dataclass(frozen=True)
@@ -47,10 +57,69 @@ class Probe:
     has_commitments: bool
 
 
-def probe(db: Reader, uscc: str) -> Probe | None:
-    """Return what one statement knows of the subject with this (cleaned) USCC, or ``None``."""
-    rows = _PROBE.all(connection_of(db), {"uscc": uscc})
-    if not rows:
-        return None
-    sid, name, kind, region, code, grade, has_records, has_commitments = rows[0]
+def _probe_of(row: Sequence[Any]) -> Probe:
+    sid, name, kind, region, code, grade, has_records, has_commitments = row
     return Probe(SubjectRef(sid, name, kind, region, code), grade, bool(has_records), bool(has_commitments))
+
+
+def probe(db: Reader, usccs: Iterable[str]) -> dict[str, Probe]:
+    """Return what one statement per 2,000 codes knows of the subjects with these (cleaned) USCCs."""
+    conn = connection_of(db)
+    values = list(dict.fromkeys(usccs))
+    if len(values) == 1:  # the common single check: prepared equality on the driver
+        return {p.subject.uscc or "": p for p in map(_probe_of, _PROBE.all(conn, {"uscc": values[0]}))}
+    out: dict[str, Probe] = {}
+    for part in chunks(values):
+        for row in conn.execute(_PROBE_MANY, {"usccs": list(part)}).all():
+            p = _probe_of(tuple(row))
+            out[p.subject.uscc or ""] = p
+    return out
+
+
+@dataclass
+class Inputs:
+    """Everything the matching needs, per query and per subject."""
+
+    resolutions: list[Resolution]
+    kinds: dict[int, str]
+    facts: dict[int, list[Fact]]
+    grades: dict[int, tuple[str | None, str | None]]
+    breaches: dict[int, list[commitments_service.BreachInfo]]
+
+
+def gather(
+    db: Reader,
+    keys: KeyRing,
+    policy: Policy,
+    queries: Sequence[Query],
+    on: dt.date,
+    items: set[str],
+    rule: SupervisionRule | None,
+) -> Inputs:
+    """Resolve the queries and load the facts, grades and breaches of the subjects found."""
+    usccs = {i: c for i, q in enumerate(queries) if (c := uscc_like(q.code)) is not None}
+    probes = probe(db, usccs.values()) if usccs else {}
+    resolutions: list[Resolution | None] = [None] * len(queries)
+    for i, code in usccs.items():
+        if code in probes:
+            resolutions[i] = Resolution("found", probes[code].subject)
+    rest = [i for i, r in enumerate(resolutions) if r is None]
+    if rest:
+        for i, res in zip(rest, resolve(db, keys, policy, [queries[i] for i in rest]), strict=True):
+            resolutions[i] = res
+    done = [r for r in resolutions if r is not None]
+    kinds = {r.subject.subject_id: r.subject.kind for r in done if r.subject is not None}
+    probed = {p.subject.subject_id: p for p in probes.values()}
+    with_records = {s: k for s, k in kinds.items() if s not in probed or probed[s].has_records}
+    with_commitments = sorted(s for s in kinds if s not in probed or probed[s].has_commitments)
+    others = {s: k for s, k in kinds.items() if s not in probed}
+    grades = load_grades(db, others, policy, rule) if others else {}
+    known = {s: p.grade for s, p in probed.items() if p.grade is not None}
+    grades.update(classify({s: kinds[s] for s in probed if s in kinds}, known, rule))
+    return Inputs(
+        resolutions=done,
+        kinds=kinds,
+        facts=load_trigger_facts(db, with_records, on, policy, items) if with_records else {},
+        grades=grades,
+        breaches=commitments_service.breaches_for(db, with_commitments, policy) if with_commitments else {},
+    )

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
-from xinyong.commitments import service as commitments_service
 from xinyong.db import utcnow
 from xinyong.db_prepared import Prepared, PreparedInsert, Reader, connection_of
 from xinyong.departments.models import Department
@@ -31,10 +30,10 @@ from xinyong.kit.workdays import UnknownCalendarYear
 from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
-from xinyong.sanctions.inputs import classify, load_grades, load_trigger_facts, supervision_rule
+from xinyong.sanctions.inputs import supervision_rule
 from xinyong.sanctions.models import CheckHit, CheckLog
-from xinyong.sanctions.probe import probe
-from xinyong.sanctions.resolve import Query, Resolution, resolve, uscc_like
+from xinyong.sanctions.probe import gather
+from xinyong.sanctions.resolve import Query, Resolution
 from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
 
 _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
@@ -218,19 +217,9 @@ def evaluate(
         raise Invalid("须至少提供一个主体", code="check.empty")
     if len(queries) > measures.rules.max_batch:
         raise Invalid(f"一次最多核查 {measures.rules.max_batch} 个主体", code="check.too_many")
-    uscc = uscc_like(queries[0].code) if len(queries) == 1 else None
-    one = probe(db, uscc) if uscc is not None else None
-    resolutions = [Resolution("found", one.subject)] if one else resolve(db, keys, policy, queries)
-    kinds = {r.subject.subject_id: r.subject.kind for r in resolutions if r.subject is not None}
-    ids = sorted(kinds)
-    items = _trigger_items(measures, scenario)
-    facts = load_trigger_facts(db, kinds, ctx.on, policy, items) if not one or one.has_records else {}
     rule = supervision_rule(policy, _department_code(db, ctx.principal.department_id), ctx.on)
-    if one is not None:  # the probe read the grade; facts and breaches only where there are any
-        grades = classify(kinds, {one.subject.subject_id: one.grade} if one.grade else {}, rule)
-    else:
-        grades = load_grades(db, kinds, policy, rule)
-    breaches = commitments_service.breaches_for(db, ids, policy) if not one or one.has_commitments else {}
+    got = gather(db, keys, policy, queries, ctx.on, _trigger_items(measures, scenario), rule)
+    resolutions, facts, grades, breaches = got.resolutions, got.facts, got.grades, got.breaches
     results: list[dict[str, Any]] = []
     hit_rows: list[dict[str, Any]] = []
     delivered: set[int] = set()
