@@ -220,10 +220,30 @@ def eligibility(subject: SubjectFacts, on: dt.date) -> tuple[bool, dt.date | Non
     return not blocked, until
 
 
+# Outcomes of subjects with neither facts nor breaches: a pure function of the measures (one policy
+# version), the scenario, the day, the grade and the class; shared read-only by the checks that ask.
+_PLAIN: dict[tuple[int, str, dt.date, str | None, str | None, bool], tuple[Measures, Outcome]] = {}
+
+
 def match(
     measures: Measures, scenario: str, subject: SubjectFacts, on: dt.date, *, explain: bool = False
 ) -> Outcome:
-    """Match one subject against the measures of ``scenario`` on day ``on``."""
+    """Match one subject against the measures of ``scenario`` on day ``on``.
+
+    The returned outcome must not be modified (outcomes of subjects with only a grade are shared).
+    """
+    if subject.facts or subject.breaches:
+        return _match(measures, scenario, subject, on, explain)
+    key = (id(measures), scenario, on, subject.grade, subject.supervision_class, explain)
+    cached = _PLAIN.get(key)
+    if cached is None or cached[0] is not measures:
+        if len(_PLAIN) > 10_000:
+            _PLAIN.clear()
+        cached = _PLAIN[key] = (measures, _match(measures, scenario, subject, on, explain))
+    return cached[1]
+
+
+def _match(measures: Measures, scenario: str, subject: SubjectFacts, on: dt.date, explain: bool) -> Outcome:
     out = Outcome()
     out.commitment_eligible, out.commitment_suspended_until = eligibility(subject, on)
     blank = not (
