@@ -12,6 +12,7 @@ The outer middleware (server errors, body-size limit) still applies.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
@@ -33,6 +34,8 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+
+log = logging.getLogger(__name__)
 
 CHECK_PATH = "/api/v1/check"
 CHECK_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR)
@@ -167,16 +170,18 @@ class CheckEndpoint:
     path = CHECK_PATH
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one check request."""
+        """Serve one check request; every failure is answered as JSON (an unexpected one logged, 500)."""
         try:
             body = await _read_body(receive)
-            payload = await answer(scope["app"].state, scope, body)
+            status, payload = 200, await answer(scope["app"].state, scope, body)
         except ConnectionAbortedError:
             return  # the client went away before sending its body: nothing was checked
         except XinyongError as exc:
-            await _respond(send, exc.status, orjson.dumps(exc.to_dict()))
-            return
-        await _respond(send, 200, payload)
+            status, payload = exc.status, orjson.dumps(exc.to_dict())
+        except Exception:
+            log.exception("hot endpoint %s failed", scope["path"])
+            status, payload = 500, orjson.dumps({"code": "internal", "message": "服务器内部错误"})
+        await _respond(send, status, payload)
 
 
 endpoint = CheckEndpoint()
