@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -69,5 +71,24 @@ def test_canonical_form_of_control_characters_and_surrogates() -> None:
         obj = {"k": text, "n": [1, None, True]}
         expected = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
         assert canonical(obj) == expected.encode()
+
+    class Kind(enum.StrEnum):
+        A = "甲"
+
+    class Level(enum.Enum):
+        HIGH = 3
+
+    odd_values: list[dict[Any, Any]] = [
+        {"e": Kind.A, "t": (1, "a"), "f": [1e-07, {"x": 0.1}]},
+        {"l": Level.HIGH},
+        {5: "int key", 7: None},
+    ]
+    for odd in odd_values:  # each falls back to json.dumps: enums, tuples, floats, int keys
+        assert (
+            canonical(odd)
+            == json.dumps(
+                odd, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+            ).encode()
+        )
     with pytest.raises(UnicodeEncodeError):  # a lone surrogate cannot be hashed, as before
         canonical({"k": "a\ud800"})

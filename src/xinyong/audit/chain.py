@@ -16,27 +16,39 @@ _INT64 = 2**63
 def _plain(value: Any) -> bool:
     """Tell whether orjson writes ``value`` exactly as the canonical ``json.dumps`` below does.
 
-    True for str (no lone surrogates), bool, None, ints within 64 bits, and dicts with str keys and lists
-    of those; floats, other types and anything else fall back to ``json.dumps``
-    (``tests/audit/test_chain.py`` compares the two on generated values).
+    True for exact str, bool, None, ints within 64 bits, and dicts with str keys and lists or tuples of
+    those. Floats (other repr), subclasses such as enums, and other types fall back to ``json.dumps``;
+    a lone surrogate makes orjson refuse, and falls back too (``tests/audit/test_chain.py`` compares the
+    two on generated values).
     """
-    if value is None or isinstance(value, bool):
-        return True
-    if isinstance(value, str):
-        return value.isascii() or not any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, int):
-        return -_INT64 <= value < _INT64
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(k) and _plain(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_plain(v) for v in value)
-    return False
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is str or t is bool or v is None:
+            continue
+        if t is int:
+            if not -_INT64 <= v < _INT64:
+                return False
+        elif t is dict:
+            for k, x in v.items():
+                if type(k) is not str:
+                    return False
+                stack.append(x)
+        elif t is list or t is tuple:
+            stack.extend(v)
+        else:
+            return False
+    return True
 
 
 def canonical(obj: dict[str, Any]) -> bytes:
     """Return the canonical UTF-8 JSON of ``obj``: sorted keys, no spaces, non-ASCII as is."""
     if _plain(obj):
-        return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # a lone surrogate: json.dumps below decides
+            pass
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
