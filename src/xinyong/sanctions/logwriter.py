@@ -18,11 +18,6 @@ import asyncio
 from xinyong.runtime import Runtime
 from xinyong.sanctions.service import LogEntry, persist
 
-# A batch smaller than this waits up to the window for more checks to share its commit: at a steady
-# 2,000 checks/s a commit per check cost ~100 µs of CPU each (``benchmarks/check.py``, fixed rate).
-GROUP_MIN = 16
-GROUP_WINDOW_S = 0.002
-
 
 class CheckLogWriter:
     """Collect log entries from concurrent requests and write them in shared transactions."""
@@ -54,8 +49,6 @@ class CheckLogWriter:
 
     async def _drain(self) -> None:
         await asyncio.sleep(0)  # let requests already in flight join the first batch
-        if len(self._pending) < GROUP_MIN:  # a light load: wait briefly for company (fewer commits)
-            await asyncio.sleep(GROUP_WINDOW_S)
         while self._pending:
             batch, self._pending = self._pending, []
             entries = [entry for entry, _ in batch]
