@@ -1,21 +1,23 @@
 """两书同达: the repair notice (信用修复告知书) generated with each new penalty or listing record.
 
 The notice tells the subject when it may apply for repair (the earliest date under the regime in force),
-when publication ends by itself, what to provide, and that repair is free. ``issue_notices_for_new_penalties``
-is the hook the ingest side calls after loading a batch; notices are stored once per record.
+when publication ends by itself, what to provide, and that repair is free. Notices are stored once per
+record as a narrow row (addressee, document number, dates, regime) pointing at a shared body
+(``repair_notice_body``); the text and HTML are rendered when viewed. The set-based issuing of a batch's
+notices is ``xinyong.repair.notice_batch.issue_notices_for_new_penalties`` (re-exported here).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import html
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, exists, select
+import orjson
+from sqlalchemy import Table, Text, exists, select
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -26,24 +28,12 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.repair.eligibility import Eligibility, assess
 from xinyong.repair.facts import RecordFacts
-from xinyong.repair.models import RepairNotice
+from xinyong.repair.models import RepairNotice, RepairNoticeBody
+from xinyong.repair.notice_text import NoticeBody, NoticeContent, render_html, render_text
+from xinyong.repair.periods import fine_class, fine_cuts
 from xinyong.repair.queries import RecordLike, notice_facts, record_facts, repeat_violations
 from xinyong.repair.workflows import workflows
 from xinyong.subjects.models import Subject
-
-
-@dataclass(frozen=True)
-class NoticeContent:
-    """What a notice says."""
-
-    title: str
-    subject_name: str
-    document_no: str
-    department: str
-    decision_on: str
-    mode_label: str
-    paragraphs: tuple[str, ...]
-    materials: tuple[str, ...]
 
 
 def compose(
@@ -109,34 +99,60 @@ def _compose(
     return content, earliest, verdict.publication_end, verdict.regime_id
 
 
-def render_text(c: NoticeContent) -> str:
-    """Render a notice as plain text."""
-    lines = [
-        c.title,
-        "",
-        f"{c.subject_name}：",
-        f"    本机关于 {c.decision_on} 作出 {c.document_no} 号决定。",
-    ]
-    lines += [f"    {p}" for p in c.paragraphs]
-    if c.materials:
-        lines.append("    申请材料：" + "；".join(c.materials) + "。")
-    lines += ["", c.department, c.decision_on]
-    return "\n".join(lines) + "\n"
+__all__ = [
+    "NoticeBody",
+    "NoticeContent",
+    "compose",
+    "issue_notice",
+    "issue_notices_for_new_penalties",
+    "notice_for",
+    "render_html",
+    "render_text",
+    "store_bodies",
+]
 
 
-def render_html(c: NoticeContent) -> str:
-    """Render a notice as a small HTML document (escaped)."""
-    e = html.escape
-    body = "".join(f"<p>{e(p)}</p>" for p in c.paragraphs)
-    mats = "".join(f"<li>{e(m)}</li>" for m in c.materials)
-    return (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f'<title>{e(c.title)}</title></head><body><article class="repair-notice">'
-        f"<h1>{e(c.title)}</h1><p>{e(c.subject_name)}：</p>"
-        f"<p>本机关于 {e(c.decision_on)} 作出 {e(c.document_no)} 号决定。</p>{body}"
-        + (f"<p>申请材料：</p><ul>{mats}</ul>" if mats else "")
-        + f'<p class="sign">{e(c.department)}<br>{e(c.decision_on)}</p></article></body></html>'
-    )
+def store_bodies(
+    session: Session, policy: Policy, bodies: Iterable[NoticeBody], known: dict[NoticeBody, int]
+) -> dict[NoticeBody, int]:
+    """Return body → id for ``bodies``, inserting those not stored yet (one look-up, one ``executemany``).
+
+    ``known`` caches the ids of a run (updated in place).
+    """
+    wanted = {b.sha256(): b for b in bodies if b not in known}
+    if wanted:
+        table = cast("Table", RepairNoticeBody.__table__)
+        conn = session.connection()
+        shas = list(wanted)
+
+        def lookup() -> None:
+            for i in range(0, len(shas), 500):
+                part = shas[i : i + 500]
+                rows = conn.execute(select(table.c.id, table.c.sha256).where(table.c.sha256.in_(part)))
+                for body_id, sha in rows:
+                    known[wanted[sha]] = body_id
+
+        lookup()
+        now = utcnow()
+        missing = [
+            {
+                "sha256": sha,
+                "title": b.title,
+                "department": b.department,
+                "decision_on": b.decision_on,
+                "mode_label": b.mode_label,
+                "paragraphs": list(b.paragraphs),
+                "materials": list(b.materials),
+                "policy_hash": policy.hash,
+                "created_at": now,
+            }
+            for sha, b in wanted.items()
+            if b not in known
+        ]
+        if missing:
+            conn.execute(table.insert(), missing)
+            lookup()
+    return known
 
 
 def issue_notice(
@@ -154,7 +170,7 @@ def issue_notice(
     content, earliest, end, regime_id = compose(
         session, record, subject, session.get(Department, record.department_id), policy
     )
-    text = render_text(content)
+    body_id = store_bodies(session, policy, [content.body], {})[content.body]
     notice = RepairNotice(
         record_id=record.id,
         subject_id=record.subject_id,
@@ -163,9 +179,9 @@ def issue_notice(
         regime_id=regime_id,
         earliest_repair_on=earliest,
         publication_end_on=end,
-        text=text,
-        html=render_html(content),
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        body_id=body_id,
+        subject_name=content.subject_name,
+        document_no=content.document_no,
         policy_hash=policy.hash,
     )
     session.add(notice)
@@ -181,7 +197,21 @@ def issue_notice(
     return notice
 
 
-NOTICE_PAGE = 2_000
+def notice_for(session: Session, policy: Policy, record_id: int, *, actor: str) -> RepairNotice:
+    """Return the stored notice of a record, generating it if missing."""
+    record = session.get(CreditRecord, record_id)
+    if record is None:
+        raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
+    notice = issue_notice(session, policy, record, actor=actor)
+    if notice is None:
+        raise NotFound("该记录不适用信用修复告知书", code="repair.notice_not_applicable")
+    return notice
+
+
+NOTICE_PAGE = 5_000
+
+# what a notice's wording depends on beyond the record's own columns: the payload fields of these roles
+_ROLES = ("penalty_types", "procedure", "list_type", "list_end")
 
 
 def issue_notices_for_new_penalties(
@@ -197,29 +227,17 @@ def issue_notices_for_new_penalties(
 
     ``batch_id`` restricts the run to one batch (the ingest calls it so for the batch it stored, with no
     limit). Set-based: records are read a page at a time as plain rows, the repeat-violation facts come
-    from one self-join per page, each distinct set of facts is assessed once, and a page's notices are
-    inserted with one ``executemany`` and audited with one entry.
+    from one query per page, and each distinct set of facts is assessed once per run — a fine counts
+    only through the interval between the policy's cut points it falls in (``periods.fine_class``), so
+    a batch has few distinct sets. A page's notices are narrow rows inserted with one ``executemany``
+    (new bodies with another) and audited with one entry.
     """
-    items = workflows(policy).repair.notice_items
-    cols = (
-        CreditRecord.id,
-        CreditRecord.record_key,
-        CreditRecord.catalog_item,
-        CreditRecord.polarity,
-        CreditRecord.subject_id,
-        CreditRecord.department_id,
-        CreditRecord.batch_id,
-        CreditRecord.document_no,
-        CreditRecord.decision_on,
-        CreditRecord.severity,
-        CreditRecord.payload,
-        Subject.name.label("subject_name"),
-    )
+    run = _Run(session, policy, actor)
     q = (
-        select(*cols)
+        select(*_COLUMNS, cast_(CreditRecord.payload, Text))
         .join(Subject, Subject.id == CreditRecord.subject_id)
         .where(
-            CreditRecord.catalog_item.in_(items),
+            CreditRecord.catalog_item.in_(workflows(policy).repair.notice_items),
             CreditRecord.polarity == "negative",
             ~exists().where(RepairNotice.record_id == CreditRecord.id),
         )
@@ -228,77 +246,230 @@ def issue_notices_for_new_penalties(
         q = q.where(CreditRecord.batch_id > since_batch_id)
     if batch_id is not None:
         q = q.where(CreditRecord.batch_id == batch_id)
-    departments = {d.id: (d.name, d.domain) for d in session.scalars(select(Department))}
-    verdicts: dict[RecordFacts, Eligibility] = {}
     count, last = 0, 0
     while limit is None or count < limit:
         size = NOTICE_PAGE if limit is None else min(NOTICE_PAGE, limit - count)
         page = session.execute(q.where(CreditRecord.id > last).order_by(CreditRecord.id).limit(size)).all()
         if not page:
             break
-        last = page[-1].id
-        count += _issue_page(session, policy, page, departments, verdicts, actor=actor)
+        last = page[-1][0]
+        count += run.issue([_Rec(row) for row in page])
     return count
 
 
-def _issue_page(
-    session: Session,
-    policy: Policy,
-    page: Sequence[Row[Any]],
-    departments: dict[int, tuple[str, str | None]],
-    verdicts: dict[RecordFacts, Eligibility],
-    *,
-    actor: str,
-) -> int:
-    records = [cast("RecordLike", r) for r in page]
-    repeats = repeat_violations(session, policy, records, {r.id: r.subject_id for r in page})
-    now = utcnow()
-    rows: list[dict[str, Any]] = []
-    for r, record in zip(page, records, strict=True):
-        name, domain = departments.get(r.department_id, (None, None))
-        facts = notice_facts(policy, record, domain, repeats.get(r.id))
-        content, earliest, end, regime_id = _compose(record, r.subject_name, name, facts, policy, verdicts)
-        text = render_text(content)
-        rows.append(
-            {
-                "record_id": r.id,
-                "subject_id": r.subject_id,
-                "department_id": r.department_id,
-                "batch_id": r.batch_id,
-                "regime_id": regime_id,
-                "earliest_repair_on": earliest,
-                "publication_end_on": end,
-                "text": text,
-                "html": render_html(content),
-                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                "policy_hash": policy.hash,
-                "version": 1,
-                "created_at": now,
-            }
-        )
-    session.connection().execute(cast("Table", RepairNotice.__table__).insert(), rows)  # one executemany
-    audit.append(
-        session,
-        actor=actor,
-        action="repair.notice.issue",
-        object_type="repair_notice",
-        object_id=None,
-        detail={
-            "records": len(rows),
-            "record_id_from": page[0].id,
-            "record_id_to": page[-1].id,
-            "batch_ids": sorted({r.batch_id for r in page if r.batch_id is not None}),
-        },
+_COLUMNS = (
+    CreditRecord.id,
+    CreditRecord.record_key,
+    CreditRecord.catalog_item,
+    CreditRecord.polarity,
+    CreditRecord.subject_id,
+    CreditRecord.department_id,
+    CreditRecord.batch_id,
+    CreditRecord.document_no,
+    CreditRecord.decision_on,
+    CreditRecord.severity,
+    Subject.name,
+)
+
+
+class _Rec:
+    """A record as the notices read it: its columns and the payload fields they need (a ``RecordLike``)."""
+
+    __slots__ = (
+        "batch_id",
+        "catalog_item",
+        "decision_on",
+        "department_id",
+        "document_no",
+        "id",
+        "payload",
+        "polarity",
+        "record_key",
+        "severity",
+        "subject_id",
+        "subject_name",
     )
-    return len(rows)
+
+    id: int
+    record_key: str
+    catalog_item: str
+    polarity: str
+    subject_id: int
+    department_id: int
+    batch_id: int | None
+    document_no: str | None
+    decision_on: dt.date | None
+    severity: str | None
+    subject_name: str
+    payload: dict[str, Any]
+
+    def __init__(self, row: Sequence[Any]) -> None:
+        (
+            self.id,
+            self.record_key,
+            self.catalog_item,
+            self.polarity,
+            self.subject_id,
+            self.department_id,
+            self.batch_id,
+            self.document_no,
+            self.decision_on,
+            self.severity,
+            self.subject_name,
+        ) = row[:11]
+        self.payload = _loads(row[11])
 
 
-def notice_for(session: Session, policy: Policy, record_id: int, *, actor: str) -> RepairNotice:
-    """Return the stored notice of a record, generating it if missing."""
-    record = session.get(CreditRecord, record_id)
-    if record is None:
-        raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
-    notice = issue_notice(session, policy, record, actor=actor)
-    if notice is None:
-        raise NotFound("该记录不适用信用修复告知书", code="repair.notice_not_applicable")
-    return notice
+_Worded = tuple[NoticeBody, str | None, dt.date | None, dt.date | None]
+
+
+class _Run:
+    """The state of one issuing run: departments, role fields, and the notices already worked out."""
+
+    def __init__(self, session: Session, policy: Policy, actor: str) -> None:
+        self.session, self.policy, self.actor = session, policy, actor
+        self.departments = {d.id: (d.name, d.domain) for d in session.scalars(select(Department))}
+        self.cuts = fine_cuts(policy)
+        repair = workflows(policy).repair
+        self.fields: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        for item_id in repair.notice_items:
+            item = policy.catalog.get(item_id)
+            roles: dict[str, str] = {str(k): v for k, v in item.roles.items()} if item is not None else {}
+            self.fields[item_id] = (
+                (*(roles[r] for r in _ROLES if r in roles), "CF_CXFS"),
+                tuple(roles[r] for r in ("fine_wan", "confiscation_wan") if r in roles),
+            )
+        self.verdicts: dict[RecordFacts, Eligibility] = {}
+        self.base: dict[tuple[object, ...], RecordFacts] = {}
+        self.known: dict[tuple[object, ...], _Worded] = {}
+        self.bodies: dict[NoticeBody, int] = {}
+
+    def _worded(self, r: _Rec, repeat_on: dt.date | None) -> _Worded:
+        """Return the body, regime and dates of a record's notice, worked out once per set of facts.
+
+        The facts read from the payload are worked out once per distinct set of payload values (with
+        the fine as its interval), then dated per decision date, department and repeat violation.
+        """
+        fields, amounts = self.fields.get(r.catalog_item, (("CF_CXFS",), ()))
+        payload = r.payload
+        own = (
+            r.catalog_item,
+            r.polarity,
+            r.severity,
+            fine_class(self.cuts, _amount_of(payload, amounts)),
+            *(_hashable(payload.get(f)) for f in fields),
+        )
+        key = (own, r.decision_on, r.department_id, repeat_on)
+        found = self.known.get(key)
+        if found is None:
+            name, domain = self.departments.get(r.department_id, (None, None))
+            base = self.base.get(own)
+            if base is None:
+                facts = notice_facts(self.policy, r, None, None)
+                base = self.base[own] = dataclasses.replace(
+                    facts, record_id=None, decision_on=None, fine_wan=fine_class(self.cuts, facts.fine_wan)
+                )
+            facts = dataclasses.replace(
+                base, decision_on=r.decision_on, domain=domain, repeat_violation_on=repeat_on
+            )
+            content, earliest, end, regime_id = _compose(r, "", name, facts, self.policy, self.verdicts)
+            found = self.known[key] = (content.body, regime_id, earliest, end)
+        return found
+
+    def issue(self, page: list[_Rec]) -> int:
+        """Issue the notices of one page of records."""
+        repeats = repeat_violations(self.session, self.policy, page)
+        worded = [self._worded(r, repeats.get(r.id)) for r in page]
+        ids = store_bodies(self.session, self.policy, {w[0] for w in worded}, self.bodies)
+        conn = self.session.connection()
+        sqlite = conn.dialect.name == "sqlite"
+        now, policy_hash = utcnow(), self.policy.hash
+        at: Any = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else now
+
+        def day(d: dt.date | None) -> Any:  # as SQLAlchemy's Date stores it
+            return d.isoformat() if sqlite and d is not None else d
+
+        rows = [
+            (
+                r.id,
+                r.subject_id,
+                r.department_id,
+                r.batch_id,
+                regime_id,
+                day(earliest),
+                day(end),
+                ids[body],
+                r.subject_name,
+                r.document_no or r.record_key,
+                policy_hash,
+                1,
+                at,
+            )
+            for r, (body, regime_id, earliest, end) in zip(page, worded, strict=True)
+        ]
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(
+            f"INSERT INTO repair_notice ({', '.join(_NOTICE_COLUMNS)})"  # noqa: S608 - constant names
+            f" VALUES ({', '.join(mark for _ in _NOTICE_COLUMNS)})",
+            rows,
+        )
+        audit.append(
+            self.session,
+            actor=self.actor,
+            action="repair.notice.issue",
+            object_type="repair_notice",
+            object_id=None,
+            detail={
+                "records": len(rows),
+                "record_id_from": page[0].id,
+                "record_id_to": page[-1].id,
+                "batch_ids": sorted({r.batch_id for r in page if r.batch_id is not None}),
+            },
+        )
+        return len(rows)
+
+
+_NOTICE_COLUMNS = (
+    "record_id",
+    "subject_id",
+    "department_id",
+    "batch_id",
+    "regime_id",
+    "earliest_repair_on",
+    "publication_end_on",
+    "body_id",
+    "subject_name",
+    "document_no",
+    "policy_hash",
+    "version",
+    "created_at",
+)
+
+
+def _loads(text: Any) -> dict[str, Any]:
+    """Decode a payload read as text (orjson; the standard decoder for what it refuses, e.g. NaN)."""
+    if not isinstance(text, str | bytes):
+        return text  # type: ignore[no-any-return]
+    try:
+        return orjson.loads(text)  # type: ignore[no-any-return]
+    except orjson.JSONDecodeError:
+        return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _amount_of(payload: dict[str, Any], fields: tuple[str, ...]) -> float | None:
+    """Fines plus confiscations (万元), as ``queries._amount`` reads them."""
+    total: float | None = None
+    for f in fields:
+        v = payload.get(f)
+        if v is None or v == "":
+            continue
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            continue
+        total = x if total is None else total + x
+    return total

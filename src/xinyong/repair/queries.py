@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
 
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
@@ -206,48 +206,37 @@ def record_facts(session: Session, policy: Policy, record: CreditRecord) -> Reco
     )
 
 
-def repeat_violations(
-    session: Session, policy: Policy, records: Sequence[RecordLike], subject_of: Mapping[int, int]
-) -> dict[int, dt.date]:
+def repeat_violations(session: Session, policy: Policy, records: Sequence[RecordLike]) -> dict[int, dt.date]:
     """Return record id → the first later decision against its subject for the same kind of violation.
 
-    Set-based for a page of records: one query per catalog item over the page's subjects, then the
-    rule of ``_repeat_violation`` (another record key of the item, decided later, same violation text).
+    Set-based for a page of records: one self-join per catalog item (and 5,000 records) in the
+    database, the rule of ``_repeat_violation`` (another record key of the item, decided later, same
+    violation text) as its join condition, each record probing the subject index once.
     """
     out: dict[int, dt.date] = {}
     fields = workflows(policy).repair.violation_fields
     for item, field in fields.items():
-        page = [r for r in records if r.catalog_item == item and r.decision_on and r.payload.get(field)]
-        if not page:
+        ids = [r.id for r in records if r.catalog_item == item and r.decision_on and r.payload.get(field)]
+        if not ids:
             continue
-        later: dict[int, list[tuple[str, dt.date, Any]]] = {}
-        subjects = sorted({subject_of[r.id] for r in page})
-        for part in range(0, len(subjects), 5_000):
+        mine, other = aliased(CreditRecord), aliased(CreditRecord)
+        for part in range(0, len(ids), 5_000):
             rows = session.execute(
-                select(
-                    CreditRecord.subject_id,
-                    CreditRecord.record_key,
-                    CreditRecord.decision_on,
-                    CreditRecord.payload[field].as_string(),
-                ).where(
-                    CreditRecord.subject_id.in_(subjects[part : part + 5_000]),
-                    # an expression, not the bare column: SQLite's planner (no statistics) would
-                    # otherwise walk (catalog_item, decision_on) over the whole item for each subject
-                    CreditRecord.catalog_item.concat("") == item,
-                    CreditRecord.decision_on.is_not(None),
+                select(mine.id, func.min(other.decision_on))
+                .join(
+                    other,
+                    and_(
+                        other.subject_id == mine.subject_id,
+                        # an expression, not the bare column: SQLite's planner (no statistics) would
+                        # otherwise walk (catalog_item, decision_on) over the whole item
+                        other.catalog_item.concat("") == item,
+                        other.record_key != mine.record_key,
+                        other.decision_on > mine.decision_on,
+                        other.payload[field].as_string() == mine.payload[field].as_string(),
+                    ),
                 )
+                .where(mine.id.in_(ids[part : part + 5_000]))
+                .group_by(mine.id)
             )
-            for sid, key, on, kind in rows:
-                later.setdefault(sid, []).append((key, on, kind))
-        for r in page:
-            kind, on = r.payload.get(field), r.decision_on
-            if on is None:
-                continue
-            dates = [
-                d
-                for key, d, k in later.get(subject_of[r.id], [])
-                if key != r.record_key and d > on and k == kind
-            ]
-            if dates:
-                out[r.id] = min(dates)
+            out.update({rid: on for rid, on in rows if on is not None})
     return out
