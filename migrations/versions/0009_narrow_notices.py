@@ -53,7 +53,9 @@ def upgrade() -> None:
         batch_op.alter_column("text", existing_type=sa.TEXT(), nullable=True)
         batch_op.alter_column("html", existing_type=sa.TEXT(), nullable=True)
         batch_op.alter_column("sha256", existing_type=sa.VARCHAR(length=64), nullable=True)
+        # notices are read by record only: the batch and subject indexes cost every insert and serve no query
         batch_op.drop_index(batch_op.f("ix_repair_notice_batch_id"))
+        batch_op.drop_index(batch_op.f("ix_repair_notice_subject_id"))
         batch_op.create_foreign_key(
             batch_op.f("fk_repair_notice_body_id_repair_notice_body"),
             "repair_notice_body",
@@ -70,6 +72,7 @@ def downgrade() -> None:
             batch_op.f("fk_repair_notice_body_id_repair_notice_body"), type_="foreignkey"
         )
         batch_op.create_index(batch_op.f("ix_repair_notice_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_repair_notice_subject_id"), ["subject_id"], unique=False)
         batch_op.alter_column("sha256", existing_type=sa.VARCHAR(length=64), nullable=False)
         batch_op.alter_column("html", existing_type=sa.TEXT(), nullable=False)
         batch_op.alter_column("text", existing_type=sa.TEXT(), nullable=False)

@@ -112,7 +112,7 @@ class RepairNotice(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("credit_record.id"), unique=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     batch_id: Mapped[int | None] = mapped_column(BigInteger)
     regime_id: Mapped[str | None] = mapped_column(String(32))

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, Text, exists, select
-from sqlalchemy import cast as cast_
+from sqlalchemy import Table, exists, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -31,7 +29,7 @@ from xinyong.repair.facts import RecordFacts
 from xinyong.repair.models import RepairNotice, RepairNoticeBody
 from xinyong.repair.notice_text import NoticeBody, NoticeContent, render_html, render_text
 from xinyong.repair.periods import fine_class, fine_cuts
-from xinyong.repair.queries import RecordLike, notice_facts, record_facts, repeat_violations
+from xinyong.repair.queries import RecordLike, notice_facts, payload_values, record_facts, repeat_violations
 from xinyong.repair.workflows import workflows
 from xinyong.subjects.models import Subject
 
@@ -233,8 +231,9 @@ def issue_notices_for_new_penalties(
     (new bodies with another) and audited with one entry.
     """
     run = _Run(session, policy, actor)
+    conn = session.connection()
     q = (
-        select(*_COLUMNS, cast_(CreditRecord.payload, Text))
+        select(*_COLUMNS, payload_values(conn.dialect.name, run.payload_fields))
         .join(Subject, Subject.id == CreditRecord.subject_id)
         .where(
             CreditRecord.catalog_item.in_(workflows(policy).repair.notice_items),
@@ -249,11 +248,11 @@ def issue_notices_for_new_penalties(
     count, last = 0, 0
     while limit is None or count < limit:
         size = NOTICE_PAGE if limit is None else min(NOTICE_PAGE, limit - count)
-        page = session.execute(q.where(CreditRecord.id > last).order_by(CreditRecord.id).limit(size)).all()
+        page = conn.execute(q.where(CreditRecord.id > last).order_by(CreditRecord.id).limit(size)).all()
         if not page:
             break
         last = page[-1][0]
-        count += run.issue([_Rec(row) for row in page])
+        count += run.issue([_Rec(row, run.payload_fields) for row in page])
     return count
 
 
@@ -303,7 +302,7 @@ class _Rec:
     subject_name: str
     payload: dict[str, Any]
 
-    def __init__(self, row: Sequence[Any]) -> None:
+    def __init__(self, row: Sequence[Any], fields: tuple[str, ...]) -> None:
         (
             self.id,
             self.record_key,
@@ -317,7 +316,10 @@ class _Rec:
             self.severity,
             self.subject_name,
         ) = row[:11]
-        self.payload = _loads(row[11])
+        values = row[11]
+        if isinstance(values, str | bytes):
+            values = orjson.loads(values)
+        self.payload = {f: v for f, v in zip(fields, values, strict=False) if v is not None}
 
 
 _Worded = tuple[NoticeBody, str | None, dt.date | None, dt.date | None]
@@ -339,6 +341,8 @@ class _Run:
                 (*(roles[r] for r in _ROLES if r in roles), "CF_CXFS"),
                 tuple(roles[r] for r in ("fine_wan", "confiscation_wan") if r in roles),
             )
+        wanted = {f for pair in self.fields.values() for part in pair for f in part}
+        self.payload_fields = tuple(sorted(wanted | set(repair.violation_fields.values())))
         self.verdicts: dict[RecordFacts, Eligibility] = {}
         self.base: dict[tuple[object, ...], RecordFacts] = {}
         self.known: dict[tuple[object, ...], _Worded] = {}
@@ -444,16 +448,6 @@ _NOTICE_COLUMNS = (
     "version",
     "created_at",
 )
-
-
-def _loads(text: Any) -> dict[str, Any]:
-    """Decode a payload read as text (orjson; the standard decoder for what it refuses, e.g. NaN)."""
-    if not isinstance(text, str | bytes):
-        return text  # type: ignore[no-any-return]
-    try:
-        return orjson.loads(text)  # type: ignore[no-any-return]
-    except orjson.JSONDecodeError:
-        return json.loads(text)  # type: ignore[no-any-return]
 
 
 def _hashable(value: Any) -> Any:
