@@ -1,4 +1,4 @@
-"""narrow repair notices: a shared body per distinct wording, text rendered when viewed
+"""narrow repair notices (a shared body per distinct wording, text rendered when viewed); partial supersedes index
 
 Revision ID: 0009_narrow_notices
 Revises: 0008_evaluation_rescore
@@ -63,8 +63,21 @@ def upgrade() -> None:
             ["id"],
         )
 
+    # corrections only: a partial index that new records (supersedes_id NULL) do not touch
+    op.drop_index("ix_credit_record_supersedes_id", table_name="credit_record")
+    op.create_index(
+        "ix_credit_record_supersedes_id",
+        "credit_record",
+        ["supersedes_id"],
+        unique=False,
+        sqlite_where=sa.text("supersedes_id IS NOT NULL"),
+        postgresql_where=sa.text("supersedes_id IS NOT NULL"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_credit_record_supersedes_id", table_name="credit_record")
+    op.create_index("ix_credit_record_supersedes_id", "credit_record", ["supersedes_id"], unique=False)
     # narrow notices have no stored text; `xinyong repair notices` issues them again after the downgrade
     op.execute("DELETE FROM repair_notice WHERE text IS NULL")
     with op.batch_alter_table("repair_notice", schema=None) as batch_op:
