@@ -152,3 +152,31 @@ def test_notices_are_narrow_rows_with_shared_bodies(session: Session, policy: Po
     assert texts[0].replace("1号", "2号") == texts[1]
     assert notices[0].stored_text is None
     assert notices[0].sha256 == hashlib.sha256(notices[0].text.encode("utf-8")).hexdigest()
+
+
+def test_notice_depends_on_a_repeat_violation_only_through_its_existence(policy: Policy) -> None:
+    """The batch keys notices on whether a repeat violation follows, not on its date: same wording."""
+    from types import SimpleNamespace
+
+    from xinyong.repair.facts import RecordFacts
+    from xinyong.repair.notices import _compose
+
+    record = SimpleNamespace(decision_on=dt.date(2026, 3, 2), document_no="x", record_key="k")
+    for domain in ("market_regulation", "environment", None):
+        for types in (("罚款",), ("警告",), ("吊销许可证件",)):
+            composed = []
+            for repeat in (dt.date(2026, 4, 1), dt.date(2027, 1, 9), dt.date(2030, 12, 31)):
+                facts = RecordFacts(
+                    catalog_item="xzcf",
+                    polarity="negative",
+                    decision_on=record.decision_on,
+                    domain=domain,
+                    penalty_types=types,
+                    fine_wan=0.5,
+                    repeat_violation_on=repeat,
+                )
+                composed.append(_compose(record, "甲", "乙局", facts, policy))  # type: ignore[arg-type]
+            assert composed[0] == composed[1] == composed[2]
+            if domain == "market_regulation" and types == ("罚款",):  # where the rule applies at all
+                none = dataclasses.replace(facts, repeat_violation_on=None)
+                assert _compose(record, "甲", "乙局", none, policy) != composed[0]  # type: ignore[arg-type]

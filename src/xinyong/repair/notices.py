@@ -207,6 +207,7 @@ def notice_for(session: Session, policy: Policy, record_id: int, *, actor: str) 
 
 
 NOTICE_PAGE = 5_000
+_CACHE_LIMIT = 100_000  # distinct notices kept per run (a few hundred bytes each)
 
 # what a notice's wording depends on beyond the record's own columns: the payload fields of these roles
 _ROLES = ("penalty_types", "procedure", "list_type", "list_end")
@@ -352,7 +353,8 @@ class _Run:
         """Return the body, regime and dates of a record's notice, worked out once per set of facts.
 
         The facts read from the payload are worked out once per distinct set of payload values (with
-        the fine as its interval), then dated per decision date, department and repeat violation.
+        the fine as its interval), then per decision date, department and whether a repeat violation
+        follows.
         """
         fields, amounts = self.fields.get(r.catalog_item, (("CF_CXFS",), ()))
         payload = r.payload
@@ -363,9 +365,16 @@ class _Run:
             fine_class(self.cuts, _amount_of(payload, amounts)),
             *(_hashable(payload.get(f)) for f in fields),
         )
-        key = (own, r.decision_on, r.department_id, repeat_on)
+        # a repeat violation blocks an early stop whatever its date: the notice depends on it only
+        # through whether there is one (a test checks two dates give the same notice)
+        key = (own, r.decision_on, r.department_id, repeat_on is not None)
         found = self.known.get(key)
         if found is None:
+            if len(self.known) >= _CACHE_LIMIT:  # bounded memory whatever the data
+                self.known.clear()
+                self.verdicts.clear()
+                self.bodies.clear()
+                self.base.clear()
             name, domain = self.departments.get(r.department_id, (None, None))
             base = self.base.get(own)
             if base is None:
