@@ -98,9 +98,9 @@ def generate(path: Path, rows: int, usccs: list[str], seed: int = 7) -> None:
 
 
 FLOOR_PRAGMAS = {
-    # the ingest's connection (xinyong.db on_connect + queries.tune_for_bulk)
+    # the ingest's connection (xinyong.db on_connect + queries.tune_for_bulk: 64 MiB cache, no mmap)
     "app": ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
-            "PRAGMA cache_size=-65536"),
+            "PRAGMA cache_size=-65536", "PRAGMA mmap_size=0"),
     # a bare sqlite3 connection: no foreign-key checks (the fastest plain insert)
     "bare": ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-65536"),
 }  # fmt: skip
