@@ -73,21 +73,9 @@ def upgrade() -> None:
         sqlite_where=sa.text("supersedes_id IS NOT NULL"),
         postgresql_where=sa.text("supersedes_id IS NOT NULL"),
     )
-    # the subject's records of an item in decision order (repeat violations: a range, not a scan)
-    op.drop_index("ix_credit_record_subject_item", table_name="credit_record")
-    op.create_index(
-        "ix_credit_record_subject_item",
-        "credit_record",
-        ["subject_id", "catalog_item", "decision_on"],
-        unique=False,
-    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_credit_record_subject_item", table_name="credit_record")
-    op.create_index(
-        "ix_credit_record_subject_item", "credit_record", ["subject_id", "catalog_item"], unique=False
-    )
     op.drop_index("ix_credit_record_supersedes_id", table_name="credit_record")
     op.create_index("ix_credit_record_supersedes_id", "credit_record", ["supersedes_id"], unique=False)
     # narrow notices have no stored text; `xinyong repair notices` issues them again after the downgrade

@@ -22,9 +22,7 @@ class CreditRecord(Base):
     __tablename__ = "credit_record"
     __table_args__ = (
         UniqueConstraint("record_key", "version"),
-        # with the decision date: "a later decision of the item against the subject" (the repair
-        # notices' repeat-violation rule) is a range in the index, not a read of every record
-        Index("ix_credit_record_subject_item", "subject_id", "catalog_item", "decision_on"),
+        Index("ix_credit_record_subject_item", "subject_id", "catalog_item"),
         Index("ix_credit_record_item_decided", "catalog_item", "decision_on"),
         # partial: only corrections point at an earlier version, so a new record costs this index nothing;
         # ``supersedes_id = ?`` (latest_only, the FK) and ``IS NOT NULL`` (evaluation) still use it
