@@ -332,7 +332,7 @@ def test_batch_issues_repair_notices_like_one_by_one(
         assert n.batch_id == result.batch_id
         texts.add(n.text)
     first = next(r for r in records if r.document_no == "温市监罚〔2026〕11号")
-    repeats = repeat_violations(setup, runtime.policy, records, {r.id: r.subject_id for r in records})
+    repeats = repeat_violations(setup, runtime.policy, records)
     assert repeats == {first.id: dt.date(2026, 5, 6)}  # the set-based join finds the later violation
     assert len(texts) == 3
     # once per record: neither a second call nor a re-ingest issues more

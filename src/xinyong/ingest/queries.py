@@ -44,9 +44,15 @@ def is_sqlite(conn: Connection) -> bool:
 
 
 def tune_for_bulk(conn: Connection) -> None:
-    """Give a bulk writer a larger page cache (SQLite); a no-op elsewhere."""
+    """Give a bulk writer a larger page cache and no memory map (SQLite); a no-op elsewhere.
+
+    A batch's inserts touch index pages all over a large file; read through the memory map they stay
+    resident in the process (up to ``sqlite_mmap_mib``) for no gain to a writer, so the batch reads
+    through its bounded page cache instead.
+    """
     if is_sqlite(conn):
         conn.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MiB
+        conn.exec_driver_sql("PRAGMA mmap_size=0")
 
 
 def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -130,15 +136,20 @@ def ids_of_versions(conn: Connection, pairs: Iterable[tuple[str, int]]) -> dict[
 def uscc_index(conn: Connection) -> tuple[pa.Array, pa.Array, pa.Array]:
     """Return every registered USCC with its subject id and normalised name, as Arrow arrays."""
     cursor = conn.connection.cursor()  # the driver's cursor: no per-row result processing
+    parts: tuple[list[pa.Array], list[pa.Array], list[pa.Array]] = ([], [], [])
     try:
         cursor.execute("SELECT uscc, id, name_norm FROM subject WHERE uscc IS NOT NULL")
-        rows = cursor.fetchall()
+        while rows := cursor.fetchmany(50_000):  # a part at a time: few Python objects alive at once
+            usccs, ids, names = zip(*rows, strict=True)
+            parts[0].append(pa.array(usccs, pa.string()))
+            parts[1].append(pa.array(ids, pa.int64()))
+            parts[2].append(pa.array(names, pa.string()))
+            del rows, usccs, ids, names
     finally:
         cursor.close()
-    if not rows:
+    if not parts[0]:
         return pa.array([], pa.string()), pa.array([], pa.int64()), pa.array([], pa.string())
-    usccs, ids, names = zip(*rows, strict=True)
-    return pa.array(usccs, pa.string()), pa.array(ids, pa.int64()), pa.array(names, pa.string())
+    return pa.concat_arrays(parts[0]), pa.concat_arrays(parts[1]), pa.concat_arrays(parts[2])
 
 
 def subjects_by_identifier(

@@ -101,6 +101,9 @@ def unique_headers(raw: list[str]) -> list[str]:
     return out
 
 
+CSV_BLOCK_BYTES = 2 << 20
+
+
 def _open_csv(path: Path, chunk_rows: int) -> Intake:
     with path.open("rb") as fh:
         sample = fh.read(SNIFF_BYTES)
@@ -122,24 +125,30 @@ def _open_csv(path: Path, chunk_rows: int) -> Intake:
         )
         return "skip"
 
-    reader = pcsv.open_csv(
-        path,
-        read_options=pcsv.ReadOptions(
-            column_names=headers,
-            skip_rows=1,
-            encoding="utf8" if encoding.startswith("utf-8") else "gb18030",
-            use_threads=False,
-            block_size=max(1 << 20, chunk_rows * 400),
-        ),
-        parse_options=pcsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
-        convert_options=pcsv.ConvertOptions(
-            column_types={h: pa.string() for h in headers}, strings_can_be_null=False
-        ),
-    )
     size = path.stat().st_size
 
     def chunks() -> Iterator[Chunk]:
+        # Small blocks, gathered into chunks of ``chunk_rows``: Arrow's streaming reader reads ~32
+        # blocks ahead, so the block size bounds what it holds (10 MB blocks held 330 MB of a
+        # 1M-row file). The reader is opened when the chunks are first asked for.
+        reader = pcsv.open_csv(
+            path,
+            read_options=pcsv.ReadOptions(
+                column_names=headers,
+                skip_rows=1,
+                encoding="utf8" if encoding.startswith("utf-8") else "gb18030",
+                use_threads=False,
+                block_size=CSV_BLOCK_BYTES,
+            ),
+            parse_options=pcsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={h: pa.string() for h in headers}, strings_can_be_null=False
+            ),
+        )
         line = 2
+        batches: list[pa.RecordBatch] = []
+        lines_of: list[int] = []
+        found: list[Malformed] = []
         for batch in reader:
             n = batch.num_rows
             # Physical line numbers: data starts on line 2; each malformed line met shifts the rest.
@@ -147,9 +156,15 @@ def _open_csv(path: Path, chunk_rows: int) -> Intake:
             for bad in sorted(m.line_no for m in malformed if m.line_no is not None and m.line_no >= line):
                 lines[lines >= bad] += 1
             line = int(lines[-1]) + 1 if n else line + len(malformed)
-            found = list(malformed)
+            found += malformed
             malformed.clear()
-            yield Chunk(pa.Table.from_batches([batch]), lines.tolist(), found, bytes_read=size)
+            batches.append(batch)
+            lines_of += lines.tolist()
+            if len(lines_of) >= chunk_rows:
+                yield Chunk(pa.Table.from_batches(batches), lines_of, found, bytes_read=size)
+                batches, lines_of, found = [], [], []
+        if batches:
+            yield Chunk(pa.Table.from_batches(batches), lines_of, found, bytes_read=size)
         if malformed:
             yield Chunk(pa.table({h: pa.array([], pa.string()) for h in headers}), [], list(malformed), size)
             malformed.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
@@ -24,6 +24,14 @@ class CreditRecord(Base):
         UniqueConstraint("record_key", "version"),
         Index("ix_credit_record_subject_item", "subject_id", "catalog_item"),
         Index("ix_credit_record_item_decided", "catalog_item", "decision_on"),
+        # partial: only corrections point at an earlier version, so a new record costs this index nothing;
+        # ``supersedes_id = ?`` (latest_only, the FK) and ``IS NOT NULL`` (evaluation) still use it
+        Index(
+            "ix_credit_record_supersedes_id",
+            "supersedes_id",
+            sqlite_where=text("supersedes_id IS NOT NULL"),
+            postgresql_where=text("supersedes_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -41,7 +49,7 @@ class CreditRecord(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("credit_record.id"), index=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("credit_record.id"))
     batch_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     policy_hash: Mapped[str | None] = mapped_column(String(64))
     first_received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,21 +1,20 @@
 """两书同达: the repair notice (信用修复告知书) generated with each new penalty or listing record.
 
 The notice tells the subject when it may apply for repair (the earliest date under the regime in force),
-when publication ends by itself, what to provide, and that repair is free. ``issue_notices_for_new_penalties``
-is the hook the ingest side calls after loading a batch; notices are stored once per record.
+when publication ends by itself, what to provide, and that repair is free. Notices are stored once per
+record as a narrow row (addressee, document number, dates, regime) pointing at a shared body
+(``repair_notice_body``); the text and HTML are rendered when viewed. The set-based issuing of a batch's
+notices is ``xinyong.repair.notice_batch.issue_notices_for_new_penalties`` (re-exported here).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import html
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import Row, Table, exists, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -26,24 +25,11 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.repair.eligibility import Eligibility, assess
 from xinyong.repair.facts import RecordFacts
-from xinyong.repair.models import RepairNotice
-from xinyong.repair.queries import RecordLike, notice_facts, record_facts, repeat_violations
+from xinyong.repair.models import RepairNotice, RepairNoticeBody
+from xinyong.repair.notice_text import NoticeBody, NoticeContent, render_html, render_text
+from xinyong.repair.queries import RecordLike, record_facts
 from xinyong.repair.workflows import workflows
 from xinyong.subjects.models import Subject
-
-
-@dataclass(frozen=True)
-class NoticeContent:
-    """What a notice says."""
-
-    title: str
-    subject_name: str
-    document_no: str
-    department: str
-    decision_on: str
-    mode_label: str
-    paragraphs: tuple[str, ...]
-    materials: tuple[str, ...]
 
 
 def compose(
@@ -109,34 +95,60 @@ def _compose(
     return content, earliest, verdict.publication_end, verdict.regime_id
 
 
-def render_text(c: NoticeContent) -> str:
-    """Render a notice as plain text."""
-    lines = [
-        c.title,
-        "",
-        f"{c.subject_name}：",
-        f"    本机关于 {c.decision_on} 作出 {c.document_no} 号决定。",
-    ]
-    lines += [f"    {p}" for p in c.paragraphs]
-    if c.materials:
-        lines.append("    申请材料：" + "；".join(c.materials) + "。")
-    lines += ["", c.department, c.decision_on]
-    return "\n".join(lines) + "\n"
+__all__ = [
+    "NoticeBody",
+    "NoticeContent",
+    "compose",
+    "issue_notice",
+    "issue_notices_for_new_penalties",
+    "notice_for",
+    "render_html",
+    "render_text",
+    "store_bodies",
+]
 
 
-def render_html(c: NoticeContent) -> str:
-    """Render a notice as a small HTML document (escaped)."""
-    e = html.escape
-    body = "".join(f"<p>{e(p)}</p>" for p in c.paragraphs)
-    mats = "".join(f"<li>{e(m)}</li>" for m in c.materials)
-    return (
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f'<title>{e(c.title)}</title></head><body><article class="repair-notice">'
-        f"<h1>{e(c.title)}</h1><p>{e(c.subject_name)}：</p>"
-        f"<p>本机关于 {e(c.decision_on)} 作出 {e(c.document_no)} 号决定。</p>{body}"
-        + (f"<p>申请材料：</p><ul>{mats}</ul>" if mats else "")
-        + f'<p class="sign">{e(c.department)}<br>{e(c.decision_on)}</p></article></body></html>'
-    )
+def store_bodies(
+    session: Session, policy: Policy, bodies: Iterable[NoticeBody], known: dict[NoticeBody, int]
+) -> dict[NoticeBody, int]:
+    """Return body → id for ``bodies``, inserting those not stored yet (one look-up, one ``executemany``).
+
+    ``known`` caches the ids of a run (updated in place).
+    """
+    wanted = {b.sha256(): b for b in bodies if b not in known}
+    if wanted:
+        table = cast("Table", RepairNoticeBody.__table__)
+        conn = session.connection()
+        shas = list(wanted)
+
+        def lookup() -> None:
+            for i in range(0, len(shas), 500):
+                part = shas[i : i + 500]
+                rows = conn.execute(select(table.c.id, table.c.sha256).where(table.c.sha256.in_(part)))
+                for body_id, sha in rows:
+                    known[wanted[sha]] = body_id
+
+        lookup()
+        now = utcnow()
+        missing = [
+            {
+                "sha256": sha,
+                "title": b.title,
+                "department": b.department,
+                "decision_on": b.decision_on,
+                "mode_label": b.mode_label,
+                "paragraphs": list(b.paragraphs),
+                "materials": list(b.materials),
+                "policy_hash": policy.hash,
+                "created_at": now,
+            }
+            for sha, b in wanted.items()
+            if b not in known
+        ]
+        if missing:
+            conn.execute(table.insert(), missing)
+            lookup()
+    return known
 
 
 def issue_notice(
@@ -154,7 +166,7 @@ def issue_notice(
     content, earliest, end, regime_id = compose(
         session, record, subject, session.get(Department, record.department_id), policy
     )
-    text = render_text(content)
+    body_id = store_bodies(session, policy, [content.body], {})[content.body]
     notice = RepairNotice(
         record_id=record.id,
         subject_id=record.subject_id,
@@ -163,9 +175,9 @@ def issue_notice(
         regime_id=regime_id,
         earliest_repair_on=earliest,
         publication_end_on=end,
-        text=text,
-        html=render_html(content),
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        body_id=body_id,
+        subject_name=content.subject_name,
+        document_no=content.document_no,
         policy_hash=policy.hash,
     )
     session.add(notice)
@@ -181,7 +193,15 @@ def issue_notice(
     return notice
 
 
-NOTICE_PAGE = 2_000
+def notice_for(session: Session, policy: Policy, record_id: int, *, actor: str) -> RepairNotice:
+    """Return the stored notice of a record, generating it if missing."""
+    record = session.get(CreditRecord, record_id)
+    if record is None:
+        raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
+    notice = issue_notice(session, policy, record, actor=actor)
+    if notice is None:
+        raise NotFound("该记录不适用信用修复告知书", code="repair.notice_not_applicable")
+    return notice
 
 
 def issue_notices_for_new_penalties(
@@ -196,109 +216,8 @@ def issue_notices_for_new_penalties(
     """Issue notices for new penalty/listing records without one (batches after ``since_batch_id``).
 
     ``batch_id`` restricts the run to one batch (the ingest calls it so for the batch it stored, with no
-    limit). Set-based: records are read a page at a time as plain rows, the repeat-violation facts come
-    from one self-join per page, each distinct set of facts is assessed once, and a page's notices are
-    inserted with one ``executemany`` and audited with one entry.
+    limit). Set-based, see ``xinyong.repair.notice_batch``.
     """
-    items = workflows(policy).repair.notice_items
-    cols = (
-        CreditRecord.id,
-        CreditRecord.record_key,
-        CreditRecord.catalog_item,
-        CreditRecord.polarity,
-        CreditRecord.subject_id,
-        CreditRecord.department_id,
-        CreditRecord.batch_id,
-        CreditRecord.document_no,
-        CreditRecord.decision_on,
-        CreditRecord.severity,
-        CreditRecord.payload,
-        Subject.name.label("subject_name"),
-    )
-    q = (
-        select(*cols)
-        .join(Subject, Subject.id == CreditRecord.subject_id)
-        .where(
-            CreditRecord.catalog_item.in_(items),
-            CreditRecord.polarity == "negative",
-            ~exists().where(RepairNotice.record_id == CreditRecord.id),
-        )
-    )
-    if since_batch_id is not None:
-        q = q.where(CreditRecord.batch_id > since_batch_id)
-    if batch_id is not None:
-        q = q.where(CreditRecord.batch_id == batch_id)
-    departments = {d.id: (d.name, d.domain) for d in session.scalars(select(Department))}
-    verdicts: dict[RecordFacts, Eligibility] = {}
-    count, last = 0, 0
-    while limit is None or count < limit:
-        size = NOTICE_PAGE if limit is None else min(NOTICE_PAGE, limit - count)
-        page = session.execute(q.where(CreditRecord.id > last).order_by(CreditRecord.id).limit(size)).all()
-        if not page:
-            break
-        last = page[-1].id
-        count += _issue_page(session, policy, page, departments, verdicts, actor=actor)
-    return count
+    from xinyong.repair.notice_batch import issue_new  # the batch machinery imports this module
 
-
-def _issue_page(
-    session: Session,
-    policy: Policy,
-    page: Sequence[Row[Any]],
-    departments: dict[int, tuple[str, str | None]],
-    verdicts: dict[RecordFacts, Eligibility],
-    *,
-    actor: str,
-) -> int:
-    records = [cast("RecordLike", r) for r in page]
-    repeats = repeat_violations(session, policy, records, {r.id: r.subject_id for r in page})
-    now = utcnow()
-    rows: list[dict[str, Any]] = []
-    for r, record in zip(page, records, strict=True):
-        name, domain = departments.get(r.department_id, (None, None))
-        facts = notice_facts(policy, record, domain, repeats.get(r.id))
-        content, earliest, end, regime_id = _compose(record, r.subject_name, name, facts, policy, verdicts)
-        text = render_text(content)
-        rows.append(
-            {
-                "record_id": r.id,
-                "subject_id": r.subject_id,
-                "department_id": r.department_id,
-                "batch_id": r.batch_id,
-                "regime_id": regime_id,
-                "earliest_repair_on": earliest,
-                "publication_end_on": end,
-                "text": text,
-                "html": render_html(content),
-                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                "policy_hash": policy.hash,
-                "version": 1,
-                "created_at": now,
-            }
-        )
-    session.connection().execute(cast("Table", RepairNotice.__table__).insert(), rows)  # one executemany
-    audit.append(
-        session,
-        actor=actor,
-        action="repair.notice.issue",
-        object_type="repair_notice",
-        object_id=None,
-        detail={
-            "records": len(rows),
-            "record_id_from": page[0].id,
-            "record_id_to": page[-1].id,
-            "batch_ids": sorted({r.batch_id for r in page if r.batch_id is not None}),
-        },
-    )
-    return len(rows)
-
-
-def notice_for(session: Session, policy: Policy, record_id: int, *, actor: str) -> RepairNotice:
-    """Return the stored notice of a record, generating it if missing."""
-    record = session.get(CreditRecord, record_id)
-    if record is None:
-        raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
-    notice = issue_notice(session, policy, record, actor=actor)
-    if notice is None:
-        raise NotFound("该记录不适用信用修复告知书", code="repair.notice_not_applicable")
-    return notice
+    return issue_new(session, policy, since_batch_id, actor=actor, limit=limit, batch_id=batch_id)

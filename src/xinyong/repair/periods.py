@@ -9,6 +9,7 @@ Publication ends at the maximum by itself: ``publication_end`` is derived, no jo
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 from dataclasses import dataclass
@@ -148,6 +149,32 @@ def window(facts: RecordFacts, policy: Policy) -> Window:
         no_early_stop=barred,
         min_regime_name=min_regime.name,
     )
+
+
+def fine_cuts(policy: Policy) -> tuple[float, ...]:
+    """Return every amount (万元) a fine is compared with above, ascending.
+
+    ``severity_of`` and ``_short_period`` look at a fine only through ``fine >= cut`` / ``fine < cut``
+    against these; keep the list in step with them (a test checks the equivalence on a grid).
+    """
+    t = policy.severity.fine_thresholds_wan
+    cuts = {t.serious_from, t.minor_below}
+    for regime in policy.regimes:
+        if regime.short_period is not None and regime.short_period.fine_below_wan is not None:
+            cuts.add(regime.short_period.fine_below_wan)
+    return tuple(sorted(cuts))
+
+
+def fine_class(cuts: tuple[float, ...], fine: float | None) -> float | None:
+    """Return the amount that stands for ``fine`` in every comparison above: the lower cut of its interval.
+
+    Records whose facts differ only in the fine within one interval get the same window, so a batch
+    assesses each interval once instead of each amount.
+    """
+    if fine is None or fine != fine or not cuts:  # None, NaN, no cuts: as is
+        return fine
+    i = bisect.bisect_right(cuts, fine)
+    return cuts[i - 1] if i else cuts[0] - 1.0
 
 
 def publication_end(facts: RecordFacts, policy: Policy) -> dt.date | None:
