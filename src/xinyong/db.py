@@ -125,19 +125,36 @@ class WalCheckpointer:
     commit (SQLite's default every 1,000 pages) would copy pages and fsync while requests wait. A
     ``PASSIVE`` checkpoint here runs without Python's GIL and never blocks readers or the writer.
     ``alive`` is asked before each round; the thread ends when it answers ``False``.
+
+    Under a steady stream of commits a checkpoint never catches the log's end (frames are appended while
+    it copies), so SQLite never restarts the log from its start and it grows without bound, every read
+    searching more of its index. Past ``restart_frames`` frames the thread sets ``restart_wanted``; the
+    writing connection then checkpoints the few remaining frames itself between its commits
+    (:meth:`restart_if_wanted`), and its next commit starts the log afresh.
     """
+
+    restart_frames = 4096
 
     def __init__(self, engine: Engine, alive: Callable[[], bool], interval: float = 1.0) -> None:
         self._engine = engine
         self._alive = alive
         self._interval = interval
         self.rounds = 0
+        self.restarts = 0
+        self.restart_wanted = False
         self.thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
 
     def start(self) -> WalCheckpointer:
         """Start the thread; return self."""
         self.thread.start()
         return self
+
+    def restart_if_wanted(self, conn: Connection) -> None:
+        """On the writing connection, outside any transaction: finish the checkpoint when asked to."""
+        if self.restart_wanted:
+            self.restart_wanted = False
+            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+            self.restarts += 1
 
     def _run(self) -> None:
         while True:
@@ -146,8 +163,10 @@ class WalCheckpointer:
                 return
             try:
                 with self._engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                    frames = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()[1]
                 self.rounds += 1
+                if frames >= self.restart_frames:
+                    self.restart_wanted = True
             except Exception:  # the database went away (tests, shutdown): try again next round
                 log.warning("WAL checkpoint failed", exc_info=True)
 

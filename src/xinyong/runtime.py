@@ -92,6 +92,11 @@ class Runtime:
                 else:  # statements run on the driver cursor may have opened a transaction there
                     conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
 
+    def after_hot_commit(self, conn: Connection) -> None:
+        """After a commit on the held connection: let the WAL restart when the checkpointer asks (SQLite)."""
+        if self._checkpointer is not None:
+            self._checkpointer.restart_if_wanted(conn)
+
     def _start_checkpoints(self) -> None:
         """SQLite: checkpoint the WAL from a thread while the held connection lives (see ``tune_for_reads``)."""
         if self.engine.dialect.name != "sqlite" or (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import Connection, Engine, delete, select
@@ -95,9 +96,26 @@ def test_log_writer_commits_on_the_held_connection_and_checkpoints_elsewhere(
         assert rt._reader is held  # written on the held connection, not a connection of its own
         assert _idle(held)
         if engine.dialect.name == "sqlite":
-            assert rt._checkpointer is not None
-            assert rt._checkpointer.thread.is_alive()
+            ck = rt._checkpointer
+            assert ck is not None
+            assert ck.thread.is_alive()
             assert held.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+            held.rollback()
+            ck.restart_frames = 1  # any log is "long": the thread asks the writer to finish the checkpoint
+            deadline = time.monotonic() + 5
+            while not ck.restart_wanted and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert ck.restart_wanted
+            with rt.read_connection() as conn:
+                more = [
+                    check_service.evaluate(conn, policy, rt.keys, [Query(code="91331002MA2AAAAAA0")], ctx)[1]
+                ]
+            asyncio.run(writer.write(more[0]))
+            assert (ck.restarts, ck.restart_wanted) == (1, False)
+            with engine.connect() as other:
+                other.execute(delete(CheckLog).where(CheckLog.check_id == more[0].log["check_id"]))
+                other.execute(delete(AuditEvent).where(AuditEvent.object_id == more[0].log["check_id"]))
+                other.commit()
     finally:
         if rt._reader is not None:
             rt._reader.close()

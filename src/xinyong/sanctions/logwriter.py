@@ -44,8 +44,10 @@ class CheckLogWriter:
             with shared.begin_nested():
                 persist(shared, entries)
             return
-        with self._runtime.read_connection() as conn, conn.begin():
-            persist(conn, entries)
+        with self._runtime.read_connection() as conn:
+            with conn.begin():
+                persist(conn, entries)
+            self._runtime.after_hot_commit(conn)
 
     async def _drain(self) -> None:
         await asyncio.sleep(0)  # let requests already in flight join the first batch
