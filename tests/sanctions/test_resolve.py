@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from tests.factories.subjects import person
+from tests.factories.subjects import enterprise, person
 from xinyong.kit import ids
 from xinyong.kit.ids import make_ric
 from xinyong.runtime import Runtime
@@ -39,3 +39,13 @@ def test_a_valid_uscc_found_nowhere_stays_not_found(session: Session, runtime: R
     uscc = ids.make_uscc("9", "1", "331081", "MA2H3J4K")
     [res] = resolve(session, runtime.keys, runtime.policy, [Query(code=uscc)])
     assert res.status == "not_found"
+
+
+def test_codes_the_caller_found_absent_are_not_looked_up_as_usccs_again(
+    session: Session, runtime: Runtime
+) -> None:
+    s = enterprise(session, runtime.keys)
+    code = str(s.uscc)
+    assert resolve(session, runtime.keys, runtime.policy, [Query(code=code)])[0].status == "found"
+    skipped = resolve(session, runtime.keys, runtime.policy, [Query(code=code)], absent_usccs={code})
+    assert skipped[0].status == "not_found"  # trusted: the caller's own USCC lookup said absent

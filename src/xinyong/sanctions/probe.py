@@ -27,18 +27,14 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.sanctions.engine import Fact
 from xinyong.sanctions.inputs import chunks, classify, grade_of_subject, load_grades, load_trigger_facts
-from xinyong.sanctions.resolve import Query, Resolution, SubjectRef, resolve, uscc_like
+from xinyong.sanctions.resolve import SUBJECT_COLUMNS, Query, Resolution, SubjectRef, resolve, uscc_like
 from xinyong.subjects.models import Subject
 
 _S = Subject.__table__
 _R = CreditRecord.__table__
 _C = Commitment.__table__
 _COLUMNS = (
-    _S.c.id,
-    _S.c.name,
-    _S.c.kind,
-    _S.c.region_code,
-    _S.c.uscc,
+    *SUBJECT_COLUMNS,
     grade_of_subject(_S.c.id).label("grade"),
     exists().where(_R.c.subject_id == _S.c.id).label("has_records"),
     exists().where(_C.c.subject_id == _S.c.id).label("has_commitments"),
@@ -105,7 +101,8 @@ def gather(
             resolutions[i] = Resolution("found", probes[code].subject)
     rest = [i for i, r in enumerate(resolutions) if r is None]
     if rest:
-        for i, res in zip(rest, resolve(db, keys, policy, [queries[i] for i in rest]), strict=True):
+        absent = {c for c in usccs.values() if c not in probes}  # not looked up as USCCs again
+        for i, res in zip(rest, resolve(db, keys, policy, [queries[i] for i in rest], absent), strict=True):
             resolutions[i] = res
     done = [r for r in resolutions if r is not None]
     kinds = {r.subject.subject_id: r.subject.kind for r in done if r.subject is not None}

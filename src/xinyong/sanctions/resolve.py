@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
@@ -50,16 +50,19 @@ class Resolution:
 
 _S = Subject.__table__
 _I = SubjectIdentifier.__table__
-_COLS = (_S.c.id, _S.c.name, _S.c.kind, _S.c.region_code, _S.c.uscc)
+# the columns of a SubjectRef, in its field order
+SUBJECT_COLUMNS = (_S.c.id, _S.c.name, _S.c.kind, _S.c.region_code, _S.c.uscc)
 # Built once: executing a prepared Core statement skips building and ORM compilation on the hot path.
-_BY_USCC = select(*_COLS).where(_S.c.uscc.in_(bindparam("values", expanding=True)))
-_ONE_USCC = Prepared(select(*_COLS).where(_S.c.uscc == bindparam("value")))
+_BY_USCC = select(*SUBJECT_COLUMNS).where(_S.c.uscc.in_(bindparam("values", expanding=True)))
+_ONE_USCC = Prepared(select(*SUBJECT_COLUMNS).where(_S.c.uscc == bindparam("value")))
 _BY_LOOKUP = (
-    select(*_COLS, _I.c.scheme, _I.c.lookup)
+    select(*SUBJECT_COLUMNS, _I.c.scheme, _I.c.lookup)
     .join(_I, _I.c.subject_id == _S.c.id)
     .where(_I.c.lookup.in_(bindparam("values", expanding=True)))
 )
-_BY_NAME = select(*_COLS, _S.c.name_norm).where(_S.c.name_norm.in_(bindparam("values", expanding=True)))
+_BY_NAME = select(*SUBJECT_COLUMNS, _S.c.name_norm).where(
+    _S.c.name_norm.in_(bindparam("values", expanding=True))
+)
 
 
 _BAD_CODE = "代码不是有效的统一社会信用代码、身份证号码、组织机构代码或注册号"
@@ -107,8 +110,14 @@ def region_code_of(policy: Policy, value: str | None) -> str | None:
     return None
 
 
-def resolve(db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query]) -> list[Resolution]:
-    """Resolve every query with a handful of ``IN`` queries, whatever the batch size."""
+def resolve(
+    db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query], absent_usccs: Collection[str] = ()
+) -> list[Resolution]:
+    """Resolve every query with a handful of ``IN`` queries, whatever the batch size.
+
+    ``absent_usccs`` are cleaned codes the caller already looked up as USCCs and did not find (the
+    check's probe): they are not looked up as USCCs again, only as the other schemes they are valid for.
+    """
     out: list[Resolution] = [Resolution("not_found") for _ in queries]
     by_uscc: dict[str, list[int]] = defaultdict(list)
     by_ident: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -135,7 +144,7 @@ def resolve(db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query])
         else:
             out[i] = Resolution("invalid", message="须提供主体代码或名称")
     conn = connection_of(db)
-    for part in chunks(list(by_uscc)):
+    for part in chunks([c for c in by_uscc if c not in absent_usccs]):
         if len(part) == 1:  # the common single check: prepared equality on the driver
             rows = _ONE_USCC.all(conn, {"value": part[0]})
         else:
