@@ -92,10 +92,14 @@ class Runtime:
                 else:  # statements run on the driver cursor may have opened a transaction there
                     conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
 
-    def after_hot_commit(self, conn: Connection) -> None:
-        """After a commit on the held connection: let the WAL restart when the checkpointer asks (SQLite)."""
-        if self._checkpointer is not None:
-            self._checkpointer.restart_if_wanted(conn)
+    def wal_catch_up_wanted(self) -> bool:
+        """Whether the hot-path writer should hold its next commit back for :meth:`catch_up_wal` (SQLite)."""
+        return self._checkpointer is not None and self._checkpointer.restart_wanted
+
+    def catch_up_wal(self) -> bool:
+        """Checkpoint the whole write-ahead log from a worker thread, the writer's commits held back
+        (``db.WalCheckpointer.catch_up``); return whether the next commit restarts the log."""
+        return self._checkpointer is not None and self._checkpointer.catch_up()
 
     def _start_checkpoints(self) -> None:
         """SQLite: checkpoint the WAL from a thread while the held connection lives (see ``tune_for_reads``)."""

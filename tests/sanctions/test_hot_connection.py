@@ -106,12 +106,17 @@ def test_log_writer_commits_on_the_held_connection_and_checkpoints_elsewhere(
             while not ck.restart_wanted and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert ck.restart_wanted
+            with engine.connect() as other:
+                frames_before = other.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()[1]
             with rt.read_connection() as conn:
                 more = [
                     check_service.evaluate(conn, policy, rt.keys, [Query(code="91331002MA2AAAAAA0")], ctx)[1]
                 ]
             asyncio.run(writer.write(more[0]))
             assert (ck.restarts, ck.restart_wanted) == (1, False)
+            with engine.connect() as other:  # the commit after the catch-up started the log afresh
+                frames_after = other.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()[1]
+            assert frames_after < frames_before
             with engine.connect() as other:
                 other.execute(delete(CheckLog).where(CheckLog.check_id == more[0].log["check_id"]))
                 other.execute(delete(AuditEvent).where(AuditEvent.object_id == more[0].log["check_id"]))
@@ -122,3 +127,38 @@ def test_log_writer_commits_on_the_held_connection_and_checkpoints_elsewhere(
     if rt._checkpointer is not None:
         rt._checkpointer.thread.join(timeout=5)  # it ends once the held connection is closed
         assert not rt._checkpointer.thread.is_alive()
+
+
+def test_a_failed_wal_catch_up_delays_no_check(
+    settings: Settings, engine: Engine, policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer holds its commits back for a catch-up; when that fails the checks are still logged."""
+    rt = Runtime(settings=settings, engine=engine, sessions=make_sessionmaker(engine))
+    rt._policy = policy
+    calls: list[str] = []
+
+    def broken() -> bool:
+        calls.append("catch_up")
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(rt, "wal_catch_up_wanted", lambda: True)
+    monkeypatch.setattr(rt, "catch_up_wal", broken)
+    ctx = check_service.CheckContext(
+        Principal(role=Role.SYSTEM, username="catchup"), "政府采购", dt.date(2026, 11, 2)
+    )
+    writer = CheckLogWriter(rt)
+    try:
+        with rt.read_connection() as conn:
+            entry = check_service.evaluate(conn, policy, rt.keys, [Query(code="91331002MA2AAAAAA0")], ctx)[1]
+        asyncio.run(asyncio.wait_for(writer.write(entry), timeout=10))
+        assert calls == ["catch_up"]
+        assert (writer.batches, writer.entries) == (1, 1)
+        check_id = entry.log["check_id"]
+        with engine.connect() as other:
+            assert other.scalar(select(CheckLog.check_id).where(CheckLog.check_id == check_id)) == check_id
+            other.execute(delete(CheckLog).where(CheckLog.check_id == check_id))
+            other.execute(delete(AuditEvent).where(AuditEvent.object_id == check_id))
+            other.commit()
+    finally:
+        if rt._reader is not None:
+            rt._reader.close()

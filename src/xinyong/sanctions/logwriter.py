@@ -6,17 +6,21 @@ transaction per batch instead of one per request. The batch is written on the ru
 connection (``Runtime.read_connection``), the one the checks read on, in the event loop's thread: on
 SQLite a write from any *other* connection makes the reader drop its page cache, which tripled the cost
 of every check's lookups (measured with ``benchmarks/check.py``); the WAL checkpoints run in a background
-thread instead of in these commits (``db.WalCheckpointer``). A connection that fails is dropped by
-``read_connection`` and the next batch opens a fresh one. The drain task ends when nothing is pending (no
+thread instead of in these commits, and when the log has grown long the writer holds its commits back
+while a worker thread checkpoints the rest, so that the next commit restarts it (``db.WalCheckpointer``).
+A connection that fails is dropped by ``read_connection`` and the next batch opens a fresh one. The drain task ends when nothing is pending (no
 task outlives its event loop).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from xinyong.runtime import Runtime
 from xinyong.sanctions.service import LogEntry, persist
+
+log = logging.getLogger(__name__)
 
 # Commits are at least this far apart: at a steady moderate rate (2,000 checks/s arriving one by one) a
 # commit per check cost 205 µs of CPU per check against 83 µs in batches of five (``benchmarks/check.py``).
@@ -50,10 +54,8 @@ class CheckLogWriter:
             with shared.begin_nested():
                 persist(shared, entries)
             return
-        with self._runtime.read_connection() as conn:
-            with conn.begin():
-                persist(conn, entries)
-            self._runtime.after_hot_commit(conn)
+        with self._runtime.read_connection() as conn, conn.begin():
+            persist(conn, entries)
 
     async def _drain(self) -> None:
         await asyncio.sleep(0)  # let requests already in flight join the first batch
@@ -62,6 +64,11 @@ class CheckLogWriter:
             gap = self._last_commit + MIN_COMMIT_INTERVAL_S - loop.time()
             if gap > 0:  # the last commit was just now: let more checks join this one
                 await asyncio.sleep(gap)
+            if self._runtime.wal_catch_up_wanted():  # the WAL is long: no commit until it is checkpointed
+                try:
+                    await asyncio.to_thread(self._runtime.catch_up_wal)
+                except Exception:  # a failed checkpoint costs a longer log, never a check
+                    log.warning("WAL catch-up failed", exc_info=True)
             batch, self._pending = self._pending, []
             entries = [entry for entry, _ in batch]
             try:
