@@ -304,7 +304,8 @@ def test_batch_issues_repair_notices_like_one_by_one(
     """两书同达: a batch's new penalties get their notices, the same text as one notice at a time."""
     from xinyong.departments.models import Department
     from xinyong.repair.models import RepairNotice
-    from xinyong.repair.notices import compose, issue_notices_for_new_penalties, render_html, render_text
+    from xinyong.repair.notice_batch import issue_notices_for_new_penalties
+    from xinyong.repair.notices import compose, render_html, render_text
     from xinyong.repair.queries import repeat_violations
 
     s = enterprise(setup, runtime.keys, "台州市宏达阀门有限公司")

@@ -15,7 +15,7 @@ from tests.factories import repair as f
 from tests.repair.conftest import World
 from xinyong.policy.loader import Policy
 from xinyong.repair.models import RepairNotice
-from xinyong.repair.notices import issue_notices_for_new_penalties
+from xinyong.repair.notice_batch import issue_notices_for_new_penalties
 from xinyong.runtime import Runtime
 
 

@@ -34,7 +34,7 @@ from xinyong.ingest.store import ChunkWriter
 from xinyong.ingest.validate import Context, Department, map_columns
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
-from xinyong.repair.notices import issue_notices_for_new_penalties
+from xinyong.repair.notice_batch import issue_notices_for_new_penalties
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUCKETS = ("accepted", "updated", "duplicate", "rejected", "unresolved")

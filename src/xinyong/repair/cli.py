@@ -18,7 +18,7 @@ def notices_cmd(
     since_batch: Annotated[int | None, typer.Option("--since-batch", help="只处理该批次之后的记录")] = None,
 ) -> None:
     """为新的行政处罚、严重失信名单记录生成信用修复告知书（两书同达）。"""
-    from xinyong.repair.notices import issue_notices_for_new_penalties
+    from xinyong.repair.notice_batch import issue_notices_for_new_penalties
 
     runtime = _runtime()
     with session_scope(runtime.sessions) as session:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from xinyong.db import session_scope
 from xinyong.repair.models import RepairNotice
-from xinyong.repair.notices import issue_notices_for_new_penalties
+from xinyong.repair.notice_batch import issue_notices_for_new_penalties
 from xinyong.runtime import Runtime
 
 

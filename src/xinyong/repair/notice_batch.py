@@ -1,7 +1,7 @@
 """两书同达 at batch speed: the set-based issuing of new records' repair notices.
 
-Used through ``xinyong.repair.notices.issue_notices_for_new_penalties`` (the ingest calls it for the
-batch it stored). Records are read a page at a time as plain rows with only the payload fields a notice
+:func:`issue_notices_for_new_penalties` is called by the ingest for the batch it stored, and by the
+``repair notices`` command and the demo. Records are read a page at a time as plain rows with only the payload fields a notice
 needs; each distinct set of facts is worked out once; a page's notices are narrow rows inserted with
 one ``executemany``.
 """
@@ -11,14 +11,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import exists, select
+from sqlalchemy import Table, exists, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.db import utcnow
+from xinyong.db_prepared import PreparedInsert
 from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
@@ -39,7 +40,7 @@ _CACHE_LIMIT = 100_000  # distinct notices kept per run (a few hundred bytes eac
 _ROLES = ("penalty_types", "procedure", "list_type", "list_end")
 
 
-def issue_new(
+def issue_notices_for_new_penalties(
     session: Session,
     policy: Policy,
     since_batch_id: int | None = None,
@@ -220,14 +221,7 @@ class _Run:
         repeats = repeat_violations(self.session, self.policy, page)
         worded = [self._worded(r, repeats.get(r.id)) for r in page]
         ids = store_bodies(self.session, self.policy, {w[0] for w in worded}, self.bodies)
-        conn = self.session.connection()
-        sqlite = conn.dialect.name == "sqlite"
         now, policy_hash = utcnow(), self.policy.hash
-        at: Any = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else now
-
-        def day(d: dt.date | None) -> Any:  # as SQLAlchemy's Date stores it
-            return d.isoformat() if sqlite and d is not None else d
-
         rows = [
             (
                 r.id,
@@ -235,23 +229,18 @@ class _Run:
                 r.department_id,
                 r.batch_id,
                 regime_id,
-                day(earliest),
-                day(end),
+                earliest,
+                end,
                 ids[body],
                 r.subject_name,
                 r.document_no or r.record_key,
                 policy_hash,
                 1,
-                at,
+                now,
             )
             for r, (body, regime_id, earliest, end) in zip(page, worded, strict=True)
         ]
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        conn.exec_driver_sql(
-            f"INSERT INTO repair_notice ({', '.join(_NOTICE_COLUMNS)})"  # noqa: S608 - constant names
-            f" VALUES ({', '.join(mark for _ in _NOTICE_COLUMNS)})",
-            rows,
-        )
+        _NOTICE_INSERT.many(self.session.connection(), rows)
         audit.append(
             self.session,
             actor=self.actor,
@@ -283,6 +272,7 @@ _NOTICE_COLUMNS = (
     "version",
     "created_at",
 )
+_NOTICE_INSERT = PreparedInsert(cast(Table, RepairNotice.__table__), _NOTICE_COLUMNS)
 
 
 def _hashable(value: Any) -> Any:

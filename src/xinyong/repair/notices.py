@@ -4,7 +4,7 @@ The notice tells the subject when it may apply for repair (the earliest date und
 when publication ends by itself, what to provide, and that repair is free. Notices are stored once per
 record as a narrow row (addressee, document number, dates, regime) pointing at a shared body
 (``repair_notice_body``); the text and HTML are rendered when viewed. The set-based issuing of a batch's
-notices is ``xinyong.repair.notice_batch.issue_notices_for_new_penalties`` (re-exported here).
+notices is ``xinyong.repair.notice_batch.issue_notices_for_new_penalties``.
 """
 
 from __future__ import annotations
@@ -100,7 +100,6 @@ __all__ = [
     "NoticeContent",
     "compose",
     "issue_notice",
-    "issue_notices_for_new_penalties",
     "notice_for",
     "render_html",
     "render_text",
@@ -202,22 +201,3 @@ def notice_for(session: Session, policy: Policy, record_id: int, *, actor: str) 
     if notice is None:
         raise NotFound("该记录不适用信用修复告知书", code="repair.notice_not_applicable")
     return notice
-
-
-def issue_notices_for_new_penalties(
-    session: Session,
-    policy: Policy,
-    since_batch_id: int | None = None,
-    *,
-    actor: str = "system:notices",
-    limit: int | None = 10_000,
-    batch_id: int | None = None,
-) -> int:
-    """Issue notices for new penalty/listing records without one (batches after ``since_batch_id``).
-
-    ``batch_id`` restricts the run to one batch (the ingest calls it so for the batch it stored, with no
-    limit). Set-based, see ``xinyong.repair.notice_batch``.
-    """
-    from xinyong.repair.notice_batch import issue_new  # the batch machinery imports this module
-
-    return issue_new(session, policy, since_batch_id, actor=actor, limit=limit, batch_id=batch_id)
