@@ -230,26 +230,27 @@ end
 """
 
 
-def serve(argv: list[str], env: dict[str, str], base: str) -> subprocess.Popen[bytes]:
-    """Start a uvicorn process and wait until ``base`` answers."""
+def serve(app: list[str], env: dict[str, str], ready: str = "/") -> tuple[subprocess.Popen[bytes], str]:
+    """Start one uvicorn process for ``app`` on a free loopback port; return it and its base URL once
+    ``ready`` answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    argv = [*app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", *argv], env=env)
     for _ in range(200):
         try:
-            httpx.get(base, timeout=1)
-            return server
+            httpx.get(f"{base}{ready}", timeout=1)
+            return server, base
         except httpx.TransportError:
             time.sleep(0.1)
     server.terminate()
-    raise SystemExit(f"server {argv} did not start")
+    raise SystemExit(f"server {app} did not start")
 
 
 def references(db: Path, codes_file: Path, script_dir: Path, seconds: int) -> dict[str, dict[str, float]]:
     """Measure the constant and the bare-lookup reference endpoints (``benchmarks/reference_app.py``)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    argv = ["--app-dir", str(Path(__file__).parent), "reference_app:app", "--host", "127.0.0.1"]
-    argv += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-    server = serve(argv, {**os.environ, "XY_BENCH_DB": str(db)}, base)
+    app = ["--app-dir", str(Path(__file__).parent), "reference_app:app"]
+    server, base = serve(app, {**os.environ, "XY_BENCH_DB": str(db)}, "/const")
     script = script_dir / "lookup.lua"
     script.write_text(GET_LUA % codes_file)
     try:
@@ -321,32 +322,8 @@ def main() -> None:
     scaled_rate = max(1, round(TARGET_TO_LOOKUP * refs["lookup"]["rps"]))
     scaled = tmp / "paced-scaled.lua"
     scaled.write_text(LUA % (bodies, key) + PACED_LUA % scaled_rate)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "xinyong.app:serve_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = serve(["xinyong.app:serve_app", "--factory"], env, "/healthz")
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
         h = {"Authorization": f"Bearer {key}"}
         first = httpx.post(
             f"{base}/api/v1/check", json={"code": listed[0], "scenario": "政府采购", "on": ON}, headers=h
