@@ -230,13 +230,15 @@ end
 """
 
 
-def serve(app: list[str], env: dict[str, str], ready: str = "/") -> tuple[subprocess.Popen[bytes], str]:
-    """Start one uvicorn process for ``app`` on a free loopback port; return it and its base URL once
-    ``ready`` answers."""
+QUIET = ["--log-level", "warning", "--no-access-log"]
+
+
+def serve(argv: list[str], env: dict[str, str], ready: str = "/") -> tuple[subprocess.Popen[bytes], str]:
+    """Start one server process (``argv``: ``-m module ...``, quiet, without access logs) on a free loopback
+    port; return it and its base URL once ``ready`` answers."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    argv = [*app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", *argv], env=env)
+    server = subprocess.Popen([sys.executable, *argv, "--host", "127.0.0.1", "--port", str(port)], env=env)
     for _ in range(200):
         try:
             httpx.get(f"{base}{ready}", timeout=1)
@@ -244,12 +246,12 @@ def serve(app: list[str], env: dict[str, str], ready: str = "/") -> tuple[subpro
         except httpx.TransportError:
             time.sleep(0.1)
     server.terminate()
-    raise SystemExit(f"server {app} did not start")
+    raise SystemExit(f"server {argv} did not start")
 
 
 def references(db: Path, codes_file: Path, script_dir: Path, seconds: int) -> dict[str, dict[str, float]]:
     """Measure the constant and the bare-lookup reference endpoints (``benchmarks/reference_app.py``)."""
-    app = ["--app-dir", str(Path(__file__).parent), "reference_app:app"]
+    app = ["-m", "uvicorn", "--app-dir", str(Path(__file__).parent), "reference_app:app", *QUIET]
     server, base = serve(app, {**os.environ, "XY_BENCH_DB": str(db)}, "/const")
     script = script_dir / "lookup.lua"
     script.write_text(GET_LUA % codes_file)
@@ -322,7 +324,7 @@ def main() -> None:
     scaled_rate = max(1, round(TARGET_TO_LOOKUP * refs["lookup"]["rps"]))
     scaled = tmp / "paced-scaled.lua"
     scaled.write_text(LUA % (bodies, key) + PACED_LUA % scaled_rate)
-    server, base = serve(["xinyong.app:serve_app", "--factory"], env, "/healthz")
+    server, base = serve(["-m", "xinyong.cli", "serve", *QUIET], env, "/healthz")
     try:
         h = {"Authorization": f"Bearer {key}"}
         first = httpx.post(

@@ -123,13 +123,17 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
+    log_level: Annotated[str, typer.Option("--log-level", help="日志级别")] = "info",
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="逐条记录访问日志")] = True,
 ) -> None:
     """启动 Web 服务（门户、管理后台与 /api/v1）。"""
     import uvicorn
 
     from xinyong.app import serve_app
+    from xinyong.hotproto import hot_protocol
 
-    uvicorn.run(serve_app(), host=host, port=port, log_level="info")
+    web = serve_app()
+    uvicorn.run(web, host=host, port=port, log_level=log_level, access_log=access_log, http=hot_protocol(web))
 
 
 for _name, _spec in SUBCOMMANDS:

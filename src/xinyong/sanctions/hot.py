@@ -12,6 +12,7 @@ The outer middleware (server errors, body-size limit) still applies.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
@@ -29,6 +30,7 @@ from xinyong.sanctions import service as check_service
 from xinyong.sanctions.logwriter import CheckLogWriter
 from xinyong.sanctions.resolve import Query as SubjectQuery
 from xinyong.sanctions.schemas import CheckIn
+from xinyong.sanctions.service import LogEntry
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -112,11 +114,12 @@ def writer_of(state: Any, runtime: Runtime) -> CheckLogWriter:
     return writer
 
 
-async def answer(state: Any, scope: Scope, body: bytes) -> bytes:
-    """Check the subjects of a request body for its caller; return the JSON answer once it is logged.
+def prepare(state: Any, scope: Scope, body: bytes) -> tuple[bytes, LogEntry]:
+    """Check the subjects of a request body for its caller; return the JSON answer and its log entry.
 
     ``state`` is the application's state (runtime and log writer); ``scope`` the ASGI scope (headers).
-    Raises :class:`XinyongError` for bad input or a caller without the right.
+    The answer may be given only once the entry is committed (:meth:`CheckLogWriter.submit`). Raises
+    :class:`XinyongError` for bad input or a caller without the right.
     """
     runtime: Runtime = state.runtime
     principal = _admit(principal_of(runtime, scope))
@@ -130,8 +133,28 @@ async def answer(state: Any, scope: Scope, body: bytes) -> bytes:
     # Reads only, on the held read connection; the log is written by the group-commit writer.
     with runtime.read_connection() as conn:
         result, entry = check_service.evaluate(conn, runtime.policy, runtime.keys, queries, ctx)
-    await writer_of(state, runtime).write(entry)
-    return result.to_bytes()
+    return result.to_bytes(), entry
+
+
+async def answer(state: Any, scope: Scope, body: bytes) -> bytes:
+    """Check the subjects of a request body; return the JSON answer once it is logged (see :func:`prepare`)."""
+    payload, entry = prepare(state, scope, body)
+    await writer_of(state, state.runtime).submit(entry)
+    return payload
+
+
+def failure(exc: BaseException, path: str) -> tuple[int, bytes]:
+    """Return the status and JSON body answering ``exc`` (an unexpected one is logged and is a 500)."""
+    if isinstance(exc, XinyongError):
+        return exc.status, orjson.dumps(exc.to_dict())
+    log.error("hot endpoint %s failed", path, exc_info=exc)
+    return 500, orjson.dumps({"code": "internal", "message": "服务器内部错误"})
+
+
+def _too_large() -> XinyongError:
+    return XinyongError(
+        f"请求体超过 {MAX_BODY_BYTES // 1024 // 1024} MiB", code="check.too_large", status=413
+    )
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -144,9 +167,7 @@ async def _read_body(receive: Receive) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise XinyongError(
-                f"请求体超过 {MAX_BODY_BYTES // 1024 // 1024} MiB", code="check.too_large", status=413
-            )
+            raise _too_large()
         chunks.append(chunk)
         if not message.get("more_body", False):
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
@@ -176,12 +197,32 @@ class CheckEndpoint:
             status, payload = 200, await answer(scope["app"].state, scope, body)
         except ConnectionAbortedError:
             return  # the client went away before sending its body: nothing was checked
-        except XinyongError as exc:
-            status, payload = exc.status, orjson.dumps(exc.to_dict())
-        except Exception:
-            log.exception("hot endpoint %s failed", scope["path"])
-            status, payload = 500, orjson.dumps({"code": "internal", "message": "服务器内部错误"})
+        except Exception as exc:
+            status, payload = failure(exc, scope["path"])
         await _respond(send, status, payload)
+
+    def max_body_bytes(self) -> int:
+        """Return the largest request body read."""
+        return MAX_BODY_BYTES
+
+    def too_large(self, path: str) -> tuple[int, bytes]:
+        """Return the answer to a body over :data:`MAX_BODY_BYTES`."""
+        return failure(_too_large(), path)
+
+    def handle(self, state: Any, scope: Scope, body: bytes, reply: Callable[[int, bytes], None]) -> None:
+        """Serve one check straight from the HTTP parser (:mod:`xinyong.hotproto`): ``reply(status, body)``
+        is called once, now for an error, or when the check's log entry is committed."""
+        try:
+            payload, entry = prepare(state, scope, body)
+        except Exception as exc:
+            reply(*failure(exc, scope["path"]))
+            return
+
+        def logged(done: asyncio.Future[None]) -> None:
+            exc = done.exception() if not done.cancelled() else asyncio.CancelledError()
+            reply(*(failure(exc, scope["path"]) if exc is not None else (200, payload)))
+
+        writer_of(state, state.runtime).submit(entry).add_done_callback(logged)
 
 
 endpoint = CheckEndpoint()

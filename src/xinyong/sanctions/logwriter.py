@@ -39,14 +39,18 @@ class CheckLogWriter:
         self.batches = 0  # counters for monitoring: commits and entries written
         self.entries = 0
 
-    async def write(self, entry: LogEntry) -> None:
-        """Return once ``entry`` is committed (raise if its batch failed)."""
+    def submit(self, entry: LogEntry) -> asyncio.Future[None]:
+        """Queue ``entry``; the returned future is done once it is committed (failed if its batch failed)."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         self._pending.append((entry, done))
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._drain())
-        await done
+        return done
+
+    async def write(self, entry: LogEntry) -> None:
+        """Return once ``entry`` is committed (raise if its batch failed)."""
+        await self.submit(entry)
 
     def _write(self, entries: list[LogEntry]) -> None:
         shared = self._runtime.session_bind()
