@@ -30,6 +30,7 @@ from xinyong.repair.notice_text import NoticeBody
 from xinyong.repair.notices import _compose, store_bodies
 from xinyong.repair.periods import fine_class, fine_cuts
 from xinyong.repair.queries import notice_facts, payload_values, repeat_violations
+from xinyong.repair.repeats import BatchRepeats, batch_repeats
 from xinyong.repair.workflows import workflows
 from xinyong.subjects.models import Subject
 
@@ -59,6 +60,8 @@ def issue_notices_for_new_penalties(
     (new bodies with another) and audited with one entry.
     """
     run = _Run(session, policy, actor)
+    if batch_id is not None:  # the whole batch's repeats in one pass over its subjects (``repeats``)
+        run.repeats = batch_repeats(session, policy, batch_id)
     conn = session.connection()
     q = (
         select(*_COLUMNS, payload_values(conn.dialect.name, run.payload_fields))
@@ -175,6 +178,7 @@ class _Run:
         self.base: dict[tuple[object, ...], RecordFacts] = {}
         self.known: dict[tuple[object, ...], _Worded] = {}
         self.bodies: dict[NoticeBody, int] = {}
+        self.repeats: BatchRepeats | None = None
 
     def _worded(self, r: _Rec, repeat_on: dt.date | None) -> _Worded:
         """Return the body, regime and dates of a record's notice, worked out once per set of facts.
@@ -218,7 +222,9 @@ class _Run:
 
     def issue(self, page: list[_Rec]) -> int:
         """Issue the notices of one page of records."""
-        repeats = repeat_violations(self.session, self.policy, page)
+        repeats = (
+            self.repeats if self.repeats is not None else repeat_violations(self.session, self.policy, page)
+        )
         worded = [self._worded(r, repeats.get(r.id)) for r in page]
         ids = store_bodies(self.session, self.policy, {w[0] for w in worded}, self.bodies)
         now, policy_hash = utcnow(), self.policy.hash
