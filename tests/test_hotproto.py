@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,16 +15,14 @@ import httpx
 import pytest
 import uvicorn
 
-from tests.conftest import POLICY_DIR, TEST_DATA_KEY, TEST_INDEX_KEY
 from tests.factories import sanctions as f
 from tests.factories.subjects import enterprise
+from tests.servers import free_port, live_settings, running
 from xinyong.app import create_app
 from xinyong.db import session_scope
 from xinyong.hotproto import hot_protocol
-from xinyong.migrate import upgrade
 from xinyong.runtime import Runtime
 from xinyong.sanctions import hot
-from xinyong.settings import Settings
 
 ON = "2026-11-02"
 
@@ -43,62 +40,27 @@ class Servers:
     port: int
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start(config: uvicorn.Config) -> tuple[uvicorn.Server, threading.Thread]:
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("测试服务器未能启动")
-        time.sleep(0.05)
-    return server, thread
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    tmp = tmp_path_factory.mktemp("hotproto")
-    settings = Settings(
-        env="test",
-        database_url=f"sqlite:///{tmp / 'hot.sqlite3'}",
-        policy_dir=POLICY_DIR,
-        var_dir=tmp / "var",
-        secret_key="hotproto-test-secret",
-        data_key=TEST_DATA_KEY,
-        index_key=TEST_INDEX_KEY,
-    )
-    upgrade(settings.database_url)
-    runtime = Runtime.build(settings)
+    runtime = Runtime.build(live_settings(tmp_path_factory.mktemp("hotproto"), "hotproto"))
     with session_scope(runtime.sessions) as session:
         listed = enterprise(session, runtime.keys)
         clean = enterprise(session, runtime.keys)
         f.listed(session, listed)
         key, _ = f.api_key(session)
         codes = (listed.uscc, clean.uscc, clean.name)
-    started = []
-    ports = []
-    for protocol in ("hot", "httptools"):
-        app = create_app(runtime=runtime)
-        port = _free_port()
-        http: Any = hot_protocol(app) if protocol == "hot" else "httptools"
-        started.append(
-            _start(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", http=http))
-        )
-        ports.append(port)
+    hot_app, plain_app = create_app(runtime=runtime), create_app(runtime=runtime)
+    hot_port, plain_port = free_port(), free_port()
+    config = {"host": "127.0.0.1", "log_level": "warning"}
     try:
-        yield Servers(
-            f"http://127.0.0.1:{ports[0]}", f"http://127.0.0.1:{ports[1]}", key, *codes, port=ports[0]
-        )
+        with (
+            running(uvicorn.Config(hot_app, port=hot_port, http=hot_protocol(hot_app), **config)),
+            running(uvicorn.Config(plain_app, port=plain_port, http="httptools", **config)),
+        ):
+            yield Servers(
+                f"http://127.0.0.1:{hot_port}", f"http://127.0.0.1:{plain_port}", key, *codes, port=hot_port
+            )
     finally:
-        for server, thread in started:
-            server.should_exit = True
-            thread.join(timeout=10)
         runtime.engine.dispose()
 
 
@@ -139,39 +101,26 @@ def _raw(port: int, data: bytes, *, until_closed: bool = False, responses: int =
                 return got
 
 
-def _complete(data: bytes) -> int:
-    """Count the complete responses (content-length framed) at the start of ``data``."""
-    count = 0
+def _frames(data: bytes) -> list[tuple[bytes, bytes]]:
+    """Split the complete responses (content-length framed) at the start of ``data`` into head and body."""
+    out = []
     while b"\r\n\r\n" in data:
         head, rest = data.split(b"\r\n\r\n", 1)
-        length = int(
-            next(
-                line.split(b":")[1]
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length")
-            )
-        )
+        lines = head.lower().split(b"\r\n")
+        length = int(next(line.split(b":")[1] for line in lines if line.startswith(b"content-length")))
         if len(rest) < length:
             break
+        out.append((head, rest[:length]))
         data = rest[length:]
-        count += 1
-    return count
+    return out
+
+
+def _complete(data: bytes) -> int:
+    return len(_frames(data))
 
 
 def _split(data: bytes) -> list[tuple[bytes, dict[str, Any]]]:
-    out = []
-    while data:
-        head, rest = data.split(b"\r\n\r\n", 1)
-        length = int(
-            next(
-                line.split(b":")[1]
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length")
-            )
-        )
-        out.append((head, json.loads(rest[:length])))
-        data = rest[length:]
-    return out
+    return [(head, json.loads(body)) for head, body in _frames(data)]
 
 
 def _post(body: dict[str, Any], key: str, extra: bytes = b"", path: bytes = b"/api/v1/check") -> bytes:

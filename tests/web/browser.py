@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +11,12 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import POLICY_DIR, TEST_DATA_KEY, TEST_INDEX_KEY
+from tests.servers import free_port, live_settings, running
 from tests.web.seed import Seeded, seed
 from xinyong.app import create_app
 from xinyong.db import session_scope
-from xinyong.migrate import upgrade
 from xinyong.runtime import Runtime
-from xinyong.settings import ROOT, Settings
+from xinyong.settings import ROOT
 
 CHROMIUM = Path(os.environ.get("XINYONG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -47,44 +43,19 @@ class LiveServer:
     seeded: Seeded
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Start the platform on 127.0.0.1 with seeded data; stop it after the module."""
-    tmp = tmp_path_factory.mktemp("live")
-    settings = Settings(
-        env="test",
-        database_url=f"sqlite:///{tmp / 'live.sqlite3'}",
-        policy_dir=POLICY_DIR,
-        var_dir=tmp / "var",
-        secret_key="browser-test-secret",
-        data_key=TEST_DATA_KEY,
-        index_key=TEST_INDEX_KEY,
-    )
-    upgrade(settings.database_url)
+    settings = live_settings(tmp_path_factory.mktemp("live"), "browser")
     runtime = Runtime.build(settings)
     with session_scope(runtime.sessions) as session:
         seeded = seed(session, runtime.keys, runtime.policy)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("测试服务器未能启动")
-        time.sleep(0.05)
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{port}", runtime=runtime, seeded=seeded)
+        with running(config):
+            yield LiveServer(url=f"http://127.0.0.1:{port}", runtime=runtime, seeded=seeded)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         runtime.engine.dispose()
 
 
