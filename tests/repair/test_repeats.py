@@ -76,6 +76,12 @@ def test_batch_repeats_match_the_one_record_rule(session: Session, policy: Polic
     old, new = records[: len(records) // 3], records[len(records) // 3 :]
     _batch(session, old, 7)
     _batch(session, new, 8)
+    # and a later batch: a decision it brings after the batch's own is a repeat too
+    later = fr.record(
+        session, policy, subjects[2], dept, decision_on=dt.date(2026, 12, 1), payload={"CF_WFXW": TEXTS[0]}
+    )
+    session.flush()
+    _batch(session, [later], 9)
     expected = {
         r.id: on
         for r in new
@@ -96,4 +102,5 @@ def test_batch_repeats_match_the_one_record_rule(session: Session, policy: Polic
     assert dict(got.items()) == expected
     assert all(got.get(r.id) is None for r in old)  # records outside the batch get nothing
     assert got.get(10**12) is None
-    assert dict(batch_repeats(session, policy, 9).items()) == {}  # an empty batch
+    assert {r.id for r in new if expected.get(r.id) == later.decision_on}  # found after the batch's range
+    assert dict(batch_repeats(session, policy, 10).items()) == {}  # an empty batch

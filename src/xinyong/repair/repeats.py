@@ -6,10 +6,12 @@ record is not a repeat): ``repair.queries._repeat_violation`` for one record, ``
 page of them (a self-join). The self-join probes each record's subject once per record, so a batch that
 brings k records per subject costs k² row reads per subject; at 5,000,000 rows with 25 per subject that
 join was still running after 13 minutes. :func:`batch_repeats` reads each record of the batch's
-subjects once instead, in subject order through the subject index, and sorts each subject's records in
-Python: for each violation, from the latest decision down, it keeps the two earliest later decisions
-with different record keys, which answer every record of that date. The dates are kept in an
-array of day numbers over the batch's id range (4 bytes a record), not in a dictionary.
+subjects once instead — the batch's id range in table order (inside the ingest's transaction every page
+read goes through the write-ahead log's index, so a page per row would cost far more), their other
+records through the subject index — has the database sort them by subject, and sorts each subject's
+records in Python: for each violation, from the latest decision down, it keeps the two earliest later
+decisions with different record keys, which answer every record of that date. The dates are kept in
+an array of day numbers over the batch's id range (4 bytes a record), not in a dictionary.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from xinyong.policy.loader import Policy
@@ -59,22 +61,30 @@ def batch_repeats(session: Session, policy: Policy, batch_id: int) -> BatchRepea
         return BatchRepeats(0, array("i"))
     days = array("i", bytes(4 * (last - first + 1)))
     for item, field in workflows(policy).repair.violation_fields.items():
+        columns = (
+            CreditRecord.subject_id,
+            CreditRecord.id,
+            CreditRecord.batch_id,
+            CreditRecord.record_key,
+            CreditRecord.decision_on,
+            CreditRecord.payload[field].as_string(),
+        )
         subjects = select(CreditRecord.subject_id).where(
             CreditRecord.batch_id == batch_id, CreditRecord.catalog_item == item
         )
-        rows = session.execute(
-            select(
-                CreditRecord.subject_id,
-                CreditRecord.id,
-                CreditRecord.batch_id,
-                CreditRecord.record_key,
-                CreditRecord.decision_on,
-                CreditRecord.payload[field].as_string(),
-            )
-            .where(CreditRecord.catalog_item == item, CreditRecord.subject_id.in_(subjects))
-            .order_by(CreditRecord.subject_id),
-            execution_options={"stream_results": True, "yield_per": _STREAM},
+        # the batch's own id range read in table order (each page once, not a page per row: within the
+        # ingest's transaction every page comes through the write-ahead log's index), the subjects' other
+        # records through the subject index; the database sorts them by subject
+        inside = select(*columns).where(
+            CreditRecord.catalog_item == item, CreditRecord.id.between(first, last)
         )
+        outside = select(*columns).where(
+            CreditRecord.catalog_item == item,
+            CreditRecord.subject_id.in_(subjects),
+            or_(CreditRecord.id < first, CreditRecord.id > last),
+        )
+        stmt = union_all(inside, outside).order_by("subject_id")
+        rows = session.connection().execute(stmt.execution_options(stream_results=True, yield_per=_STREAM))
         current: int | None = None
         group: list[tuple[str, int, str, int]] = []
         for subject_id, rid, bid, key, on, text in rows:
