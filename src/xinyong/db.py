@@ -130,9 +130,10 @@ class WalCheckpointer:
     it copies), so SQLite never restarts the log from its start and it grows without bound, every read
     searching more of its index. Past ``restart_frames`` frames the thread sets ``restart_wanted``; the
     writer then holds its next commit back while :meth:`catch_up` (in a worker thread) checkpoints the
-    few frames of the commits since, and that commit starts the log afresh. Done on the writing connection, in the event loop, this
-    catch-up stalled every request for 11-15 ms about once a second at 1,000 checks/s (measured in the
-    check's server); held back, only the commits wait, and the requests go on being evaluated.
+    few frames of the commits since, and that commit starts the log afresh. Done on the writing
+    connection, in the event loop, this catch-up stalled every request for 11-15 ms about once a second
+    at 1,000 checks/s (measured in the check's server); held back, only the commits wait, and the
+    requests go on being evaluated.
     """
 
     restart_frames = 4096

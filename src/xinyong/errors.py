@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# The body of an unexpected server error, as every endpoint answers it (500).
+INTERNAL_ERROR_BODY = {"code": "internal", "message": "服务器内部错误"}
+
 
 class XinyongError(Exception):
     """Base error: ``message`` in Chinese, stable ``code``, HTTP ``status``."""

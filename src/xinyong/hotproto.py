@@ -23,8 +23,10 @@ from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 from uvicorn.protocols.utils import get_client_addr
 
+from xinyong.errors import INTERNAL_ERROR_BODY
+
 Reply = Callable[[int, bytes], None]
-_INTERNAL = orjson.dumps({"code": "internal", "message": "服务器内部错误"})
+_INTERNAL = orjson.dumps(INTERNAL_ERROR_BODY)
 
 
 class HotHandler(Protocol):

@@ -20,6 +20,7 @@ from xinyong.sanctions import service as check_service
 from xinyong.sanctions.logwriter import CheckLogWriter
 from xinyong.sanctions.models import CheckLog
 from xinyong.sanctions.resolve import Query
+from xinyong.sanctions.service import LogEntry
 from xinyong.settings import Settings
 
 
@@ -30,6 +31,15 @@ def _idle(conn: Connection) -> bool:
 
         return bool(raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)  # type: ignore[union-attr]
     return not raw.in_transaction  # type: ignore[union-attr]
+
+
+def _committed(writer: CheckLogWriter, entry: LogEntry) -> None:
+    """Submit ``entry`` in a fresh event loop and wait (at most 10 s) until it is committed."""
+
+    async def commit() -> None:
+        await asyncio.wait_for(writer.submit(entry), timeout=10)
+
+    asyncio.run(commit())
 
 
 def test_read_connection_is_reused_left_idle_and_replaced_after_an_error(
@@ -82,7 +92,7 @@ def test_log_writer_commits_on_the_held_connection_and_checkpoints_elsewhere(
             ]
 
         async def write_all() -> None:
-            await asyncio.gather(*(writer.write(e) for e in entries))
+            await asyncio.gather(*(writer.submit(e) for e in entries))
 
         asyncio.run(write_all())
         assert (writer.batches, writer.entries) == (1, 3)  # one shared commit
@@ -112,7 +122,7 @@ def test_log_writer_commits_on_the_held_connection_and_checkpoints_elsewhere(
                 more = [
                     check_service.evaluate(conn, policy, rt.keys, [Query(code="91331002MA2AAAAAA0")], ctx)[1]
                 ]
-            asyncio.run(writer.write(more[0]))
+            _committed(writer, more[0])
             assert (ck.restarts, ck.restart_wanted) == (1, False)
             with engine.connect() as other:  # the commit after the catch-up started the log afresh
                 frames_after = other.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()[1]
@@ -150,7 +160,7 @@ def test_a_failed_wal_catch_up_delays_no_check(
     try:
         with rt.read_connection() as conn:
             entry = check_service.evaluate(conn, policy, rt.keys, [Query(code="91331002MA2AAAAAA0")], ctx)[1]
-        asyncio.run(asyncio.wait_for(writer.write(entry), timeout=10))
+        _committed(writer, entry)
         assert calls == ["catch_up"]
         assert (writer.batches, writer.entries) == (1, 1)
         check_id = entry.log["check_id"]

@@ -1,9 +1,9 @@
 """两书同达 at batch speed: the set-based issuing of new records' repair notices.
 
 :func:`issue_notices_for_new_penalties` is called by the ingest for the batch it stored, and by the
-``repair notices`` command and the demo. Records are read a page at a time as plain rows with only the payload fields a notice
-needs; each distinct set of facts is worked out once; a page's notices are narrow rows inserted with
-one ``executemany``.
+``repair notices`` command and the demo. Records are read a page at a time as plain rows with only the
+payload fields a notice needs; each distinct set of facts is worked out once; a page's notices are
+narrow rows inserted with one ``executemany``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from xinyong.auth import service as auth_service
 from xinyong.auth.deps import SESSION_COOKIE, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
-from xinyong.errors import Forbidden, Invalid, Unauthorized, XinyongError
+from xinyong.errors import INTERNAL_ERROR_BODY, Forbidden, Invalid, Unauthorized, XinyongError
 from xinyong.runtime import Runtime
 from xinyong.sanctions import service as check_service
 from xinyong.sanctions.logwriter import CheckLogWriter
@@ -148,7 +148,7 @@ def failure(exc: BaseException, path: str) -> tuple[int, bytes]:
     if isinstance(exc, XinyongError):
         return exc.status, orjson.dumps(exc.to_dict())
     log.error("hot endpoint %s failed", path, exc_info=exc)
-    return 500, orjson.dumps({"code": "internal", "message": "服务器内部错误"})
+    return 500, orjson.dumps(INTERNAL_ERROR_BODY)
 
 
 def _too_large() -> XinyongError:

@@ -8,8 +8,8 @@ SQLite a write from any *other* connection makes the reader drop its page cache,
 of every check's lookups (measured with ``benchmarks/check.py``); the WAL checkpoints run in a background
 thread instead of in these commits, and when the log has grown long the writer holds its commits back
 while a worker thread checkpoints the rest, so that the next commit restarts it (``db.WalCheckpointer``).
-A connection that fails is dropped by ``read_connection`` and the next batch opens a fresh one. The drain task ends when nothing is pending (no
-task outlives its event loop).
+A connection that fails is dropped by ``read_connection`` and the next batch opens a fresh one. The
+drain task ends when nothing is pending (no task outlives its event loop).
 """
 
 from __future__ import annotations
@@ -47,10 +47,6 @@ class CheckLogWriter:
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._drain())
         return done
-
-    async def write(self, entry: LogEntry) -> None:
-        """Return once ``entry`` is committed (raise if its batch failed)."""
-        await self.submit(entry)
 
     def _write(self, entries: list[LogEntry]) -> None:
         shared = self._runtime.session_bind()
