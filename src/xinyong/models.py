@@ -7,6 +7,7 @@ from xinyong.db import Base
 from xinyong.departments import models as department_models
 from xinyong.evaluation import models as evaluation_models
 from xinyong.ingest import models as ingest_models
+from xinyong.monitoring import models as monitoring_models
 from xinyong.objections import models as objection_models
 from xinyong.outbox import models as outbox_models
 from xinyong.records import models as record_models
@@ -22,6 +23,7 @@ __all__ = [
     "department_models",
     "evaluation_models",
     "ingest_models",
+    "monitoring_models",
     "objection_models",
     "outbox_models",
     "record_models",

@@ -200,6 +200,11 @@ def _events(session: Session, record_ids: Sequence[int]) -> dict[int, list[Statu
     return out
 
 
+def status_events(session: Session, record_ids: Sequence[int]) -> dict[int, list[StatusEvent]]:
+    """Return the status events of many records, in date order."""
+    return _events(session, record_ids)
+
+
 def listings_of(session: Session, subject_ids: Iterable[int], policy: Policy) -> dict[int, list[Listing]]:
     """Return each subject's serious-dishonesty listing periods (for retention extension)."""
     items = serious_list_items(policy)

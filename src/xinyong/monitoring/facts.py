@@ -1,0 +1,162 @@
+"""Load the facts the signals look at, for a chunk of subjects, set-based.
+
+Records are the newest versions the departments may use on the day (the one disclosure decision,
+``records.service.decide_records`` for ``Audience.DEPARTMENT``: repaired, deleted, suspended, expired or
+authorisation-only records are not evidence); list entries carry their listing period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong.commitments.models import Commitment
+from xinyong.departments.models import Department
+from xinyong.monitoring.engine import (
+    CommitmentFact,
+    LinkFact,
+    ListingFact,
+    RecordFact,
+    SubjectFacts,
+)
+from xinyong.monitoring.signals import LinkedCondition, Signal
+from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
+from xinyong.records.disclosure import Audience, listing_period
+from xinyong.records.models import CreditRecord
+from xinyong.subjects.models import Subject
+
+
+def items_of(signals: Sequence[Signal]) -> tuple[set[str], set[str]]:
+    """Return (record items, list items) the signals look at."""
+    records: set[str] = set()
+    lists: set[str] = set()
+    for s in signals:
+        items = set(getattr(s.condition, "catalog_items", []))
+        (lists if isinstance(s.condition, LinkedCondition) else records).update(items)
+    return records, lists
+
+
+def _departments(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Department.id, Department.code)).all())
+
+
+def _records(
+    session: Session, subject_ids: Sequence[int], items: set[str], on: dt.date, policy: Policy
+) -> list[CreditRecord]:
+    if not items or not subject_ids:
+        return []
+    rows = session.scalars(
+        select(CreditRecord).where(
+            CreditRecord.subject_id.in_(subject_ids),
+            CreditRecord.catalog_item.in_(sorted(items)),
+            records_service.latest_only(),
+        )
+    ).all()
+    decided = records_service.decide_records(session, rows, Audience.DEPARTMENT, on, policy)
+    return [v.record for v in decided if v.disclosure.shared]
+
+
+def _listings(
+    session: Session, records: Sequence[CreditRecord], policy: Policy, departments: dict[int, str]
+) -> dict[int, list[ListingFact]]:
+    out: dict[int, list[ListingFact]] = defaultdict(list)
+    events = records_service.status_events(session, [r.id for r in records])
+    for r in records:
+        item = policy.catalog.get(r.catalog_item)
+        end = records_service.as_date(records_service.role_value(item, r.payload or {}, "list_end"))
+        period = listing_period(r.decision_on, end, events.get(r.id, []))
+        if period is not None:
+            out[r.subject_id].append(
+                ListingFact(
+                    r.id, r.catalog_item, period.start, period.end, departments.get(r.department_id, "")
+                )
+            )
+    return out
+
+
+def _links(
+    session: Session,
+    subjects: Sequence[Subject],
+    list_items: set[str],
+    on: dt.date,
+    policy: Policy,
+    departments: dict[int, str],
+) -> dict[int, list[LinkFact]]:
+    """Return, per subject, the other subjects of its region with the same legal representative that are listed.
+
+    Names are not unique: the link is limited to one county and the signal is advisory (关注); an officer
+    marks a homonym 误报.
+    """
+    reps = {(s.legal_rep, s.region_code) for s in subjects if s.legal_rep}
+    if not reps or not list_items:
+        return {}
+    others = session.execute(
+        select(Subject.id, Subject.name, Subject.legal_rep, Subject.region_code).where(
+            Subject.legal_rep.in_(sorted({r for r, _ in reps}))
+        )
+    ).all()
+    others = [o for o in others if (o.legal_rep, o.region_code) in reps]
+    listed = _listings(
+        session, _records(session, [o.id for o in others], list_items, on, policy), policy, departments
+    )
+    by_rep: dict[tuple[str, str | None], list[LinkFact]] = defaultdict(list)
+    for o in others:
+        if listed.get(o.id):
+            by_rep[(o.legal_rep, o.region_code)].append(LinkFact(o.id, o.name, tuple(listed[o.id])))
+    out: dict[int, list[LinkFact]] = {}
+    for s in subjects:
+        found = [
+            link for link in by_rep.get((s.legal_rep or "", s.region_code), []) if link.subject_id != s.id
+        ]
+        if found:
+            out[s.id] = found
+    return out
+
+
+def load_facts(
+    session: Session, subject_ids: Sequence[int], signals: Sequence[Signal], on: dt.date, policy: Policy
+) -> list[tuple[Subject, SubjectFacts]]:
+    """Return each subject with the facts the signals look at on ``on``."""
+    subjects = session.scalars(select(Subject).where(Subject.id.in_(subject_ids)).order_by(Subject.id)).all()
+    departments = _departments(session)
+    record_items, list_items = items_of(signals)
+    records = _records(session, [s.id for s in subjects], record_items, on, policy)
+    by_subject: dict[int, list[RecordFact]] = defaultdict(list)
+    for r in records:
+        if r.decision_on is not None:
+            by_subject[r.subject_id].append(
+                RecordFact(
+                    r.id,
+                    r.catalog_item,
+                    r.severity,
+                    r.decision_on,
+                    r.valid_to,
+                    departments.get(r.department_id, ""),
+                )
+            )
+    commitments: dict[int, list[CommitmentFact]] = defaultdict(list)
+    for c in session.scalars(select(Commitment).where(Commitment.subject_id.in_([s.id for s in subjects]))):
+        commitments[c.subject_id].append(
+            CommitmentFact(c.code, c.status, c.status_on, c.due_on, departments.get(c.department_id, ""))
+        )
+    links = _links(session, subjects, list_items, on, policy, departments)
+    return [
+        (
+            s,
+            SubjectFacts(
+                subject_id=s.id,
+                kind=s.kind,
+                region_code=s.region_code,
+                status=s.status,
+                records=tuple(by_subject.get(s.id, [])),
+                commitments=tuple(commitments.get(s.id, [])),
+                links=tuple(links.get(s.id, [])),
+            ),
+        )
+        for s in subjects
+    ]

@@ -1,0 +1,98 @@
+"""Tables of 信用大脑 monitoring: runs, alerts and their history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+
+
+class MonitorRun(Base):
+    """One ``xinyong monitor run``: the day looked at, what it looked at and the high-water marks it reached.
+
+    The next incremental run looks only at subjects whose facts changed past these marks, plus the
+    subjects that date-driven signals (licences expiring, commitments falling due) reach on its day.
+    """
+
+    __tablename__ = "monitor_run"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    on: Mapped[dt.date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(12))
+    policy_hash: Mapped[str] = mapped_column(String(64))
+    max_record_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    max_record_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    max_commitment_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    subjects: Mapped[int] = mapped_column(Integer, default=0)
+    opened: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    ended: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    actor: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Alert(Base):
+    """An alert (预警): one signal holding for one subject, deduplicated by (subject, signal, window).
+
+    Whether it is active on a day is derived: from ``opened_on`` until ``holds_until`` (``None``: open-ended)
+    unless a later run found the facts no longer support it (``ended_on``). ``status`` is the handling
+    (待核实 → 已核实 / 已处置 / 误报), changed by officers and audited.
+    """
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        Index("ix_alert_subject_signal", "subject_id", "signal_id"),
+        Index("ix_alert_region", "region_code", "opened_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
+    signal_id: Mapped[str] = mapped_column(String(64))
+    signal_version: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(8))
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    industry: Mapped[str | None] = mapped_column(String(64))
+    evidence: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    summary: Mapped[str] = mapped_column(String(500))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    holds_until: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_seen_on: Mapped[dt.date] = mapped_column(Date)
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("monitor_run.id"))
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("monitor_run.id"))
+    reopened: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(8), default="待核实")
+    status_note: Mapped[str | None] = mapped_column(String(500))
+    status_by: Mapped[str | None] = mapped_column(String(100))
+    status_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlertRecipient(Base):
+    """A department told of an alert (its officers see and handle it)."""
+
+    __tablename__ = "alert_recipient"
+    __table_args__ = (Index("ix_alert_recipient_department", "department_id", "alert_id"),)
+
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), primary_key=True)
+
+
+class AlertEvent(Base):
+    """A dated step in an alert's life: opened, updated, ended, reopened, status changed."""
+
+    __tablename__ = "alert_event"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    on: Mapped[dt.date] = mapped_column(Date)
+    run_id: Mapped[int | None] = mapped_column(BigInteger)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,401 @@
+"""Use cases of 信用大脑 monitoring: run the signals, keep alerts, let officers handle them.
+
+``run_monitor`` looks at every subject (``full``) or only at those whose facts changed since the last run
+plus those date-driven signals reach on its day (incremental); both give the same alerts for the same
+facts (``tests/monitoring/test_service.py``). The caller commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from xinyong.audit import service as audit
+from xinyong.commitments.models import Commitment, CommitmentEvent
+from xinyong.departments.models import Department
+from xinyong.errors import Forbidden, Invalid, NotFound
+from xinyong.monitoring.engine import Finding, SubjectFacts, evaluate_all
+from xinyong.monitoring.facts import items_of, load_facts
+from xinyong.monitoring.models import Alert, AlertEvent, AlertRecipient, MonitorRun
+from xinyong.monitoring.signals import (
+    CommitmentCondition,
+    LicenceCondition,
+    RecordsCondition,
+    Signal,
+    signals_of,
+)
+from xinyong.policy.loader import Policy
+from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.subjects.models import Subject
+
+CHUNK = 1000
+PENDING = "待核实"
+HANDLING = ("已核实", "已处置", "误报")
+CREDIT_DOMAIN = "credit"
+
+
+@dataclass
+class Tally:
+    """What a run did."""
+
+    subjects: int = 0
+    opened: int = 0
+    updated: int = 0
+    ended: int = 0
+
+
+def active_on(alert: Alert, on: dt.date) -> bool:
+    """Tell whether an alert is active on ``on`` (derived from its dates, never a flag)."""
+    return (
+        alert.opened_on <= on
+        and (alert.ended_on is None or on < alert.ended_on)
+        and (alert.holds_until is None or on <= alert.holds_until)
+    )
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _watched_kinds(signals: Sequence[Signal]) -> list[str]:
+    return sorted({k for s in signals for k in s.subject_kinds})
+
+
+def _all_subjects(session: Session, kinds: list[str]) -> list[int]:
+    return list(session.scalars(select(Subject.id).where(Subject.kind.in_(kinds)).order_by(Subject.id)))
+
+
+def _changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Signal], on: dt.date) -> set[int]:
+    """Subjects whose facts changed past the last run's marks, or that a date-driven signal reaches now."""
+    found: set[int] = set(
+        session.scalars(select(CreditRecord.subject_id).where(CreditRecord.id > last.max_record_id))
+    )
+    found |= set(
+        session.scalars(
+            select(CreditRecord.subject_id)
+            .join(RecordEvent, RecordEvent.record_id == CreditRecord.id)
+            .where(RecordEvent.id > last.max_record_event_id)
+        )
+    )
+    found |= set(
+        session.scalars(
+            select(Commitment.subject_id)
+            .join(CommitmentEvent, CommitmentEvent.commitment_id == Commitment.id)
+            .where(CommitmentEvent.id > last.max_commitment_event_id)
+        )
+    )
+    for s in signals:
+        cond = s.condition
+        if isinstance(cond, RecordsCondition):  # records decided after the last day looked at (dated ahead)
+            found |= set(
+                session.scalars(
+                    select(CreditRecord.subject_id).where(
+                        CreditRecord.catalog_item.in_(cond.catalog_items),
+                        CreditRecord.decision_on > last.on,
+                        CreditRecord.decision_on <= on,
+                    )
+                )
+            )
+        elif isinstance(cond, LicenceCondition):  # validity ends entering the window since the last run
+            found |= set(
+                session.scalars(
+                    select(CreditRecord.subject_id).where(
+                        CreditRecord.catalog_item.in_(cond.catalog_items),
+                        CreditRecord.valid_to > last.on + dt.timedelta(days=cond.days),
+                        CreditRecord.valid_to <= on + dt.timedelta(days=cond.days),
+                    )
+                )
+            )
+        elif isinstance(cond, CommitmentCondition):  # commitments falling due since the last run
+            lag = dt.timedelta(days=cond.overdue_after_days)
+            found |= set(
+                session.scalars(
+                    select(Commitment.subject_id).where(
+                        Commitment.due_on >= last.on - lag, Commitment.due_on < on - lag
+                    )
+                )
+            )
+    _, list_items = items_of(signals)
+    if list_items:  # a subject newly listed changes the linked signal of its representative's other subjects
+        listed = select(CreditRecord.subject_id).where(
+            CreditRecord.catalog_item.in_(sorted(list_items)),
+            or_(
+                CreditRecord.id > last.max_record_id,
+                CreditRecord.id.in_(
+                    select(RecordEvent.record_id).where(RecordEvent.id > last.max_record_event_id)
+                ),
+            ),
+        )
+        reps = select(Subject.legal_rep).where(Subject.id.in_(listed), Subject.legal_rep.is_not(None))
+        found |= set(session.scalars(select(Subject.id).where(Subject.legal_rep.in_(reps))))
+    return found
+
+
+def _marks(session: Session) -> tuple[int, int, int]:
+    return (
+        session.scalar(select(func.max(CreditRecord.id))) or 0,
+        session.scalar(select(func.max(RecordEvent.id))) or 0,
+        session.scalar(select(func.max(CommitmentEvent.id))) or 0,
+    )
+
+
+class _Recipients:
+    """Departments told of an alert: the evidence's sources, the county's credit department, the centre."""
+
+    def __init__(self, session: Session, city_region: str) -> None:
+        rows = session.execute(
+            select(Department.id, Department.code, Department.region_code, Department.domain)
+        )
+        self.by_code: dict[str, int] = {}
+        self.county_credit: dict[str, set[int]] = {}
+        self.centre: set[int] = set()
+        for dept_id, code, region, domain in rows:
+            self.by_code[code] = dept_id
+            if domain == CREDIT_DOMAIN:
+                self.county_credit.setdefault(region, set()).add(dept_id)
+                if region == city_region:
+                    self.centre.add(dept_id)
+
+    def of(self, signal: Signal, finding: Finding, subject: Subject) -> set[int]:
+        out: set[int] = {self.by_code[c] for c in signal.departments if c in self.by_code}
+        if "source" in signal.notify:
+            out |= {self.by_code[c] for c in finding.source_departments if c in self.by_code}
+        if "jurisdiction" in signal.notify:
+            out |= self.county_credit.get(subject.region_code or "", set()) or self.centre
+        if "credit_centre" in signal.notify:
+            out |= self.centre
+        return out
+
+
+def run_monitor(
+    session: Session,
+    policy: Policy,
+    *,
+    on: dt.date,
+    actor: str,
+    full: bool = False,
+    city_region: str = "331000",
+) -> MonitorRun:
+    """Evaluate the signals in force on ``on`` and keep the alerts; return the run with its counts."""
+    started = time.perf_counter()
+    signals = signals_of(policy).in_force(on)
+    last = session.scalars(select(MonitorRun).order_by(MonitorRun.id.desc()).limit(1)).first()
+    if last is not None and on < last.on:
+        raise Invalid(f"监测日期 {on} 早于上一次运行的日期 {last.on}", code="monitor.date_backwards")
+    incremental = not full and last is not None
+    marks = _marks(session)
+    run = MonitorRun(
+        on=on,
+        mode="incremental" if incremental else "full",
+        policy_hash=policy.hash,
+        max_record_id=marks[0],
+        max_record_event_id=marks[1],
+        max_commitment_event_id=marks[2],
+        actor=actor,
+    )
+    session.add(run)
+    session.flush()
+    kinds = _watched_kinds(signals)
+    if incremental:
+        assert last is not None  # noqa: S101 - incremental implies a last run
+        ids = sorted(_changed_subjects(session, last, signals, on))
+        ids = list(session.scalars(select(Subject.id).where(Subject.id.in_(ids), Subject.kind.in_(kinds))))
+    else:
+        ids = _all_subjects(session, kinds)
+    recipients = _Recipients(session, city_region)
+    by_id = {s.id: s for s in signals}
+    tally = Tally()
+    for chunk in _chunks(ids):
+        for subject, facts in load_facts(session, chunk, signals, on, policy):
+            tally.subjects += 1
+            _reconcile(
+                session, run, subject, facts, evaluate_all(signals, facts, on), by_id, recipients, tally
+            )
+    run.subjects, run.opened, run.updated, run.ended = (
+        tally.subjects,
+        tally.opened,
+        tally.updated,
+        tally.ended,
+    )
+    run.seconds = round(time.perf_counter() - started, 3)
+    audit.append(
+        session,
+        actor=actor,
+        action="monitor.run",
+        object_type="monitor_run",
+        object_id=run.id,
+        detail={
+            "on": on.isoformat(),
+            "mode": run.mode,
+            "subjects": run.subjects,
+            "opened": run.opened,
+            "updated": run.updated,
+            "ended": run.ended,
+            "policy_hash": policy.hash,
+        },
+    )
+    session.flush()
+    return run
+
+
+def _latest_alerts(session: Session, subject_id: int) -> dict[str, Alert]:
+    out: dict[str, Alert] = {}
+    for alert in session.scalars(select(Alert).where(Alert.subject_id == subject_id).order_by(Alert.id)):
+        out[alert.signal_id] = alert
+    return out
+
+
+def _event(
+    session: Session,
+    alert: Alert,
+    kind: str,
+    on: dt.date,
+    run: MonitorRun | None,
+    actor: str,
+    **detail: object,
+) -> None:
+    session.add(
+        AlertEvent(
+            alert_id=alert.id,
+            kind=kind,
+            on=on,
+            run_id=run.id if run else None,
+            detail=dict(detail),
+            actor=actor,
+        )
+    )
+
+
+def _reconcile(
+    session: Session,
+    run: MonitorRun,
+    subject: Subject,
+    facts: SubjectFacts,
+    findings: list[Finding],
+    signals: dict[str, Signal],
+    recipients: _Recipients,
+    tally: Tally,
+) -> None:
+    on = run.on
+    existing = _latest_alerts(session, facts.subject_id)
+    held = {f.signal_id: f for f in findings}
+    for signal_id, finding in held.items():
+        signal = signals[signal_id]
+        alert = existing.get(signal_id)
+        if alert is not None and active_on(alert, on):
+            if list(finding.evidence) != alert.evidence or finding.holds_until != alert.holds_until:
+                alert.evidence, alert.holds_until, alert.summary = (
+                    list(finding.evidence),
+                    finding.holds_until,
+                    finding.summary,
+                )
+                _event(session, alert, "updated", on, run, run.actor, evidence=list(finding.evidence))
+                tally.updated += 1
+            alert.last_seen_on, alert.last_run_id = on, run.id
+        elif (
+            alert is not None
+            and on <= alert.opened_on + dt.timedelta(days=signal.dedup_days)
+            and (set(finding.evidence) - set(alert.evidence))
+        ):
+            alert.ended_on, alert.holds_until = None, finding.holds_until
+            alert.evidence, alert.summary, alert.status = list(finding.evidence), finding.summary, PENDING
+            alert.reopened += 1
+            alert.last_seen_on, alert.last_run_id = on, run.id
+            _event(session, alert, "reopened", on, run, run.actor, evidence=list(finding.evidence))
+            tally.opened += 1
+        elif alert is None or not (set(finding.evidence) <= set(alert.evidence)):
+            _open(session, run, subject, signal, finding, recipients.of(signal, finding, subject))
+            tally.opened += 1
+    for signal_id, alert in existing.items():
+        if signal_id not in held and active_on(alert, on):
+            alert.ended_on = on
+            alert.last_run_id = run.id
+            _event(session, alert, "ended", on, run, run.actor)
+            tally.ended += 1
+
+
+def _open(
+    session: Session,
+    run: MonitorRun,
+    subject: Subject,
+    signal: Signal,
+    finding: Finding,
+    departments: set[int],
+) -> None:
+    alert = Alert(
+        subject_id=subject.id,
+        signal_id=signal.id,
+        signal_version=signal.version,
+        severity=signal.severity,
+        region_code=subject.region_code,
+        industry=subject.industry,
+        evidence=list(finding.evidence),
+        summary=finding.summary,
+        opened_on=run.on,
+        holds_until=finding.holds_until,
+        last_seen_on=run.on,
+        first_run_id=run.id,
+        last_run_id=run.id,
+        reopened=0,
+        status=PENDING,
+    )
+    session.add(alert)
+    session.flush()
+    session.add_all(AlertRecipient(alert_id=alert.id, department_id=d) for d in sorted(departments))
+    _event(session, alert, "opened", run.on, run, run.actor, evidence=list(finding.evidence))
+
+
+def can_handle(session: Session, alert: Alert, *, department_id: int | None, city_wide: bool) -> bool:
+    """Tell whether a caller (its department, or city-wide duty) may see and handle an alert."""
+    if city_wide:
+        return True
+    if department_id is None:
+        return False
+    return session.get(AlertRecipient, (alert.id, department_id)) is not None
+
+
+def set_status(
+    session: Session,
+    alert_id: int,
+    status: str,
+    note: str | None,
+    *,
+    actor: str,
+    department_id: int | None,
+    city_wide: bool,
+    on: dt.date,
+) -> Alert:
+    """Record an officer's handling of an alert (已核实 / 已处置 / 误报), audited."""
+    if status not in HANDLING:
+        raise Invalid(f"处置状态只能是：{'、'.join(HANDLING)}", code="alert.bad_status")
+    alert = session.get(Alert, alert_id)
+    if alert is None or not can_handle(session, alert, department_id=department_id, city_wide=city_wide):
+        raise NotFound("未找到该预警", code="alert.not_found")
+    if status == "已处置" and alert.status == PENDING:
+        raise Invalid("预警须先核实，才能标记为已处置", code="alert.not_verified")
+    before = alert.status
+    alert.status, alert.status_note, alert.status_by = status, note, actor
+    alert.status_at = dt.datetime.now(dt.UTC)
+    _event(session, alert, "status", on, None, actor, before=before, after=status, note=note)
+    audit.append(
+        session,
+        actor=actor,
+        action="alert.status",
+        object_type="alert",
+        object_id=alert.id,
+        detail={"before": before, "after": status, "note": note},
+    )
+    session.flush()
+    return alert
+
+
+def ensure_city_wide_or_department(city_wide: bool, department_id: int | None) -> None:
+    """Refuse callers who act for no department and have no city-wide duty."""
+    if not city_wide and department_id is None:
+        raise Forbidden("只有部门工作人员和信用中心可以查看预警", code="alert.forbidden")

@@ -1,0 +1,133 @@
+"""Signal rules (预警信号) as policy data (``policy/signals/*.yaml``) and their loader.
+
+A signal names its legal or business basis, the subject kinds it watches, a condition from a small closed
+vocabulary (records of catalog items in a window, a list entry, commitments falling due, licences
+expiring, links to listed subjects), a severity (提示 / 关注 / 预警 / 严重预警), a dedup window and who is
+told. Adding a signal is a YAML file; a bad reference fails ``xinyong policy check``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from xinyong.policy.base import Strict, Versioned
+from xinyong.policy.loader import Policy, Problems, load_dir
+from xinyong.policy.schemas import Severity
+from xinyong.subjects.models import SubjectKind
+
+AlertSeverity = Literal["提示", "关注", "预警", "严重预警"]
+SEVERITY_RANK: dict[str, int] = {"提示": 0, "关注": 1, "预警": 2, "严重预警": 3}
+
+
+class RecordsCondition(Strict):
+    """At least ``min_count`` usable records of the items, decided in the last ``window_days`` days.
+
+    ``min_departments`` > 1 makes it a burst across departments; ``severities`` narrows to those classes.
+    """
+
+    type: Literal["records"]
+    catalog_items: list[str] = Field(min_length=1)
+    severities: list[Severity] = []
+    window_days: int = Field(ge=1, le=3650)
+    min_count: int = Field(default=1, ge=1)
+    min_departments: int = Field(default=1, ge=1)
+
+
+class CommitmentCondition(Strict):
+    """A commitment breached in the last ``window_days`` days, or past its due date unfulfilled."""
+
+    type: Literal["commitments"]
+    breached_within_days: int = Field(ge=1, le=3650)
+    overdue_after_days: int = Field(default=0, ge=0, le=365)
+
+
+class LicenceCondition(Strict):
+    """A licence (``catalog_items``) of an operating subject whose validity ends within ``days`` days."""
+
+    type: Literal["licence_expiring"]
+    catalog_items: list[str] = Field(min_length=1)
+    days: int = Field(ge=1, le=365)
+    operating_statuses: list[str] = Field(min_length=1)
+
+
+class LinkedCondition(Strict):
+    """The subject's legal representative also represents a subject with a list entry in force."""
+
+    type: Literal["linked_listed"]
+    catalog_items: list[str] = Field(min_length=1)
+
+
+Condition = Annotated[
+    RecordsCondition | CommitmentCondition | LicenceCondition | LinkedCondition, Field(discriminator="type")
+]
+Recipient = Literal["source", "jurisdiction", "credit_centre"]
+
+
+class Signal(Versioned):
+    """One signal rule."""
+
+    name: str
+    basis: str
+    subject_kinds: list[str] = Field(min_length=1)
+    condition: Condition
+    severity: AlertSeverity
+    dedup_days: int = Field(ge=0, le=3650)
+    notify: list[Recipient] = Field(min_length=1)
+    departments: list[str] = []  # departments told besides the recipients above
+    advice: str = ""
+
+
+class SignalSet:
+    """The loaded signals; ``in_force(on)`` gives the versions in force on a day."""
+
+    def __init__(self, signals: tuple[Signal, ...]) -> None:
+        self.signals = signals
+
+    def __len__(self) -> int:
+        return len(self.signals)
+
+    def in_force(self, on: object) -> list[Signal]:
+        """Return the signals in force on ``on`` (a date)."""
+        import datetime as dt
+
+        assert isinstance(on, dt.date)  # noqa: S101 - typed callers
+        return [s for s in self.signals if s.in_force(on)]
+
+    def get(self, signal_id: str) -> Signal | None:
+        """Return the newest version of a signal by id."""
+        found = [s for s in self.signals if s.id == signal_id]
+        return max(found, key=lambda s: s.effective_from) if found else None
+
+
+def _items_of(
+    condition: RecordsCondition | CommitmentCondition | LicenceCondition | LinkedCondition,
+) -> list[str]:
+    return list(getattr(condition, "catalog_items", []))
+
+
+def load(policy: Policy) -> SignalSet:
+    """Load ``policy/signals/*.yaml`` (registered as ``signals``); refuse dangling references."""
+    problems = Problems(policy.root)
+    signals = load_dir(policy.root / "signals", Signal, problems)
+    kinds = {k.value for k in SubjectKind}
+    departments = {d.code for d in policy.departments.departments}
+    for s in signals:
+        path = policy.root / "signals" / f"{s.id}.yaml"
+        for kind in s.subject_kinds:
+            if kind not in kinds:
+                problems.add(path, f"主体类别 {kind} 不存在")
+        for item in _items_of(s.condition):
+            if item not in policy.catalog:
+                problems.add(path, f"条件引用了不存在的目录项 {item}")
+        for code in s.departments:
+            if code not in departments:
+                problems.add(path, f"部门 {code} 不存在")
+    problems.raise_if_any()
+    return SignalSet(tuple(signals))
+
+
+def signals_of(policy: Policy) -> SignalSet:
+    """Return the loaded signals of a policy."""
+    return policy.section("signals", load)

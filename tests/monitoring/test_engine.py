@@ -1,0 +1,109 @@
+"""The signal engine (pure): windows, bursts, commitments, licences and links, with their end dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from xinyong.monitoring.engine import (
+    CommitmentFact,
+    LinkFact,
+    ListingFact,
+    RecordFact,
+    SubjectFacts,
+    evaluate,
+)
+from xinyong.monitoring.signals import SignalSet, load
+from xinyong.policy.loader import Policy
+
+ON = dt.date(2026, 12, 7)
+
+
+@pytest.fixture(scope="module")
+def signals(policy: Policy) -> SignalSet:
+    return load(policy)
+
+
+def _facts(**kw: object) -> SubjectFacts:
+    base: dict[str, object] = {"subject_id": 1, "kind": "企业法人", "region_code": "331002", "status": "存续"}
+    return SubjectFacts(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def _penalty(n: int, on: dt.date, severity: str = "严重", dept: str = "TZ-SCJG") -> RecordFact:
+    return RecordFact(n, "xzcf", severity, on, None, dept)
+
+
+def test_a_serious_penalty_in_the_window_holds_until_the_window_passes(signals: SignalSet) -> None:
+    signal = signals.get("serious-penalty")
+    assert signal is not None
+    finding = evaluate(signal, _facts(records=(_penalty(1, ON - dt.timedelta(days=3)),)), ON)
+    assert finding is not None
+    assert finding.holds_until == ON - dt.timedelta(days=3) + dt.timedelta(days=29)
+    assert finding.evidence == ("record:1",)
+    assert finding.source_departments == {"TZ-SCJG"}
+    # the day after the window, the same facts no longer hold
+    assert evaluate(signal, _facts(records=(_penalty(1, ON - dt.timedelta(days=30)),)), ON) is None
+
+
+def test_only_the_named_severity_and_kind_count(signals: SignalSet) -> None:
+    signal = signals.get("serious-penalty")
+    assert signal is not None
+    assert evaluate(signal, _facts(records=(_penalty(1, ON, severity="一般"),)), ON) is None
+    assert evaluate(signal, _facts(kind="自然人", records=(_penalty(1, ON),)), ON) is None
+
+
+def test_a_burst_needs_enough_records_from_enough_departments(signals: SignalSet) -> None:
+    signal = signals.get("penalty-burst")
+    assert signal is not None
+    same_dept = tuple(_penalty(i, ON - dt.timedelta(days=i), "一般") for i in range(1, 5))
+    assert evaluate(signal, _facts(records=same_dept), ON) is None
+    mixed = (
+        _penalty(1, ON - dt.timedelta(days=80), "一般", "TZ-SCJG"),
+        _penalty(2, ON - dt.timedelta(days=40), "一般", "TZ-STHJ"),
+        _penalty(3, ON - dt.timedelta(days=10), "一般", "TZ-SCJG"),
+        _penalty(4, ON - dt.timedelta(days=5), "一般", "TZ-SCJG"),
+    )
+    finding = evaluate(signal, _facts(records=mixed), ON)
+    assert finding is not None
+    # records 2–4 still make three from two departments after record 1 leaves; it holds until record 2 leaves
+    assert finding.holds_until == ON - dt.timedelta(days=40) + dt.timedelta(days=89)
+
+
+def test_commitments_breached_or_overdue(signals: SignalSet) -> None:
+    signal = signals.get("commitment-breach")
+    assert signal is not None
+    kept = CommitmentFact("A", "全部履行", ON, ON - dt.timedelta(days=10), "TZ-SCJG")
+    assert evaluate(signal, _facts(commitments=(kept,)), ON) is None
+    overdue = CommitmentFact("B", "履约中", ON - dt.timedelta(days=100), ON - dt.timedelta(days=1), "TZ-SCJG")
+    finding = evaluate(signal, _facts(commitments=(kept, overdue)), ON)
+    assert finding is not None
+    assert finding.holds_until is None  # holds until the commitment's status changes
+    breached = CommitmentFact("C", "未履行", ON - dt.timedelta(days=2), None, "TZ-SW")
+    finding = evaluate(signal, _facts(commitments=(breached,)), ON)
+    assert finding is not None
+    assert finding.holds_until == ON - dt.timedelta(days=2) + dt.timedelta(days=29)
+
+
+def test_licences_expiring_only_for_operating_subjects(signals: SignalSet) -> None:
+    signal = signals.get("licence-expiring")
+    assert signal is not None
+    licence = RecordFact(9, "xzxk", None, ON - dt.timedelta(days=700), ON + dt.timedelta(days=20), "TZ-SCJG")
+    finding = evaluate(signal, _facts(records=(licence,)), ON)
+    assert finding is not None
+    assert finding.holds_until == ON + dt.timedelta(days=20)
+    assert evaluate(signal, _facts(records=(licence,), status="注销"), ON) is None
+    later = RecordFact(9, "xzxk", None, ON, ON + dt.timedelta(days=31), "TZ-SCJG")
+    assert evaluate(signal, _facts(records=(later,)), ON) is None
+
+
+def test_a_link_to_a_listed_subject_holds_while_it_is_listed(signals: SignalSet) -> None:
+    signal = signals.get("linked-listed")
+    assert signal is not None
+    listed = ListingFact(5, "yzsxmd", ON - dt.timedelta(days=50), ON + dt.timedelta(days=10), "TZ-SCJG")
+    link = LinkFact(2, "台州市某失信有限公司", (listed,))
+    finding = evaluate(signal, _facts(links=(link,)), ON)
+    assert finding is not None
+    assert finding.holds_until == ON + dt.timedelta(days=9)
+    removed = ListingFact(5, "yzsxmd", ON - dt.timedelta(days=50), ON, "TZ-SCJG")
+    assert evaluate(signal, _facts(links=(LinkFact(2, "x", (removed,)),)), ON) is None

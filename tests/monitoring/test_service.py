@@ -1,0 +1,97 @@
+"""Monitoring runs on a real database: alerts open, deduplicate, end when facts change; incremental = full."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import sanctions as f
+from tests.factories.subjects import department, enterprise
+from xinyong.departments.models import Department
+from xinyong.monitoring.engine import evaluate_all
+from xinyong.monitoring.facts import load_facts
+from xinyong.monitoring.models import Alert, AlertRecipient
+from xinyong.monitoring.service import active_on, run_monitor
+from xinyong.monitoring.signals import signals_of
+from xinyong.policy.loader import Policy
+from xinyong.records.models import RecordEventKind
+from xinyong.runtime import Runtime
+
+ON = dt.date(2026, 12, 7)
+
+
+def _county_credit(session: Session) -> Department:
+    dept = session.scalar(select(Department).where(Department.code == "JJ-FGJ"))
+    if dept is None:
+        dept = Department(code="JJ-FGJ", name="椒江区发展和改革局", region_code="331002", domain="credit")
+        session.add(dept)
+        session.flush()
+    return dept
+
+
+def _active(session: Session, on: dt.date) -> set[tuple[int, str]]:
+    return {(a.subject_id, a.signal_id) for a in session.scalars(select(Alert)) if active_on(a, on)}
+
+
+def test_an_alert_opens_once_and_ends_when_the_record_is_repaired(session: Session, runtime: Runtime) -> None:
+    policy = runtime.policy
+    _county_credit(session)
+    firm = enterprise(session, runtime.keys, region_code="331002")
+    penalty = f.record(session, firm, severity="严重", decided=ON - dt.timedelta(days=2))
+    run = run_monitor(session, policy, on=ON, actor="test", full=True)
+    assert run.opened >= 1
+    alert = session.scalar(
+        select(Alert).where(Alert.subject_id == firm.id, Alert.signal_id == "serious-penalty")
+    )
+    assert alert is not None
+    assert active_on(alert, ON)
+    told = set(
+        session.scalars(select(AlertRecipient.department_id).where(AlertRecipient.alert_id == alert.id))
+    )
+    assert told == {department(session, "TZ-SCJG").id, _county_credit(session).id}
+
+    again = run_monitor(session, policy, on=ON + dt.timedelta(days=1), actor="test")
+    assert again.mode == "incremental"
+    assert again.opened == 0
+    assert session.scalars(select(Alert).where(Alert.subject_id == firm.id)).all() == [alert]
+
+    f.event(session, penalty, RecordEventKind.REPAIRED, ON + dt.timedelta(days=2))
+    ended = run_monitor(session, policy, on=ON + dt.timedelta(days=3), actor="test")
+    assert ended.subjects == 1
+    assert ended.ended == 1
+    session.refresh(alert)
+    assert alert.ended_on == ON + dt.timedelta(days=3)
+    assert not active_on(alert, ON + dt.timedelta(days=3))
+
+
+def test_an_alert_ends_by_its_dates_without_a_run(session: Session, runtime: Runtime) -> None:
+    firm = enterprise(session, runtime.keys, region_code="331002")
+    f.record(session, firm, severity="严重", decided=ON - dt.timedelta(days=29))
+    run_monitor(session, runtime.policy, on=ON, actor="test", full=True)
+    alert = session.scalar(select(Alert).where(Alert.subject_id == firm.id))
+    assert alert is not None
+    assert active_on(alert, ON)
+    assert not active_on(alert, ON + dt.timedelta(days=1))  # derived: no job had to flip it
+    assert alert.ended_on is None
+
+
+def test_incremental_runs_give_the_alerts_a_full_evaluation_gives(session: Session, runtime: Runtime) -> None:
+    policy: Policy = runtime.policy
+    firms = [enterprise(session, runtime.keys, region_code="331002") for _ in range(6)]
+    run_monitor(session, policy, on=ON, actor="test", full=True)
+    day = ON
+    for i, firm in enumerate(firms):
+        day += dt.timedelta(days=3)
+        f.record(session, firm, severity="严重", decided=day - dt.timedelta(days=1))
+        if i % 2:
+            f.listed(session, firm, "jyycml", decided=day)
+        run_monitor(session, policy, on=day, actor="test")
+    expected: set[tuple[int, str]] = set()
+    signals = signals_of(policy).in_force(day)
+    for subject, facts in load_facts(session, [s.id for s in firms], signals, day, policy):
+        expected |= {(subject.id, x.signal_id) for x in evaluate_all(signals, facts, day)}
+    got = {k for k in _active(session, day) if k[0] in {s.id for s in firms}}
+    assert got == expected
+    assert any(sig == "abnormal-operation" for _, sig in expected)
