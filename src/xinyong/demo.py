@@ -21,6 +21,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "xinyong.ingest.demo:ingest_synth",
     "xinyong.auth.demo:create_demo_accounts",
     "xinyong.evaluation.demo:run_demo_evaluation",
+    "xinyong.monitoring.demo:run_demo_monitor",
     "xinyong.repair.demo:issue_notices",
 )
 DEMO_END = dt.date(2026, 10, 31)

@@ -79,10 +79,16 @@ def test_commitments_breached_or_overdue(signals: SignalSet) -> None:
     finding = evaluate(signal, _facts(commitments=(kept, overdue)), ON)
     assert finding is not None
     assert finding.holds_until is None  # holds until the commitment's status changes
-    breached = CommitmentFact("C", "未履行", ON - dt.timedelta(days=2), None, "TZ-SW")
-    finding = evaluate(signal, _facts(commitments=(breached,)), ON)
+    assert finding.evidence == ("commitment:B",)
+    not_yet = CommitmentFact("C", "履约中", ON - dt.timedelta(days=100), ON, "TZ-SCJG")
+    assert evaluate(signal, _facts(commitments=(not_yet,)), ON) is None
+    fed = RecordFact(7, "xycn", None, ON - dt.timedelta(days=200), None, "TZ-SW", status="未履行")
+    finding = evaluate(signal, _facts(records=(fed,)), ON)
     assert finding is not None
-    assert finding.holds_until == ON - dt.timedelta(days=2) + dt.timedelta(days=29)
+    assert finding.evidence == ("record:7",)
+    assert finding.source_departments == {"TZ-SW"}
+    kept_fed = RecordFact(8, "xycn", None, ON - dt.timedelta(days=200), None, "TZ-SW", status="全部履行")
+    assert evaluate(signal, _facts(records=(kept_fed,)), ON) is None
 
 
 def test_licences_expiring_only_for_operating_subjects(signals: SignalSet) -> None:

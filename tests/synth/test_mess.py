@@ -61,6 +61,8 @@ def _scan(root: Path, entry: dict[str, Any], policy: Policy) -> Counter[str]:
             found["wrong_columns"] += 1
         elif not code and row.get(roles["org_code"]):
             found["org_code_only"] += 1
+        elif not code:  # the blanked required field was the subject's own code
+            found["missing_required"] += 1
         elif code != to_halfwidth(code):
             found["fullwidth_digits"] += 1
         elif person and len(code) == 15:

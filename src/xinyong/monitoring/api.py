@@ -16,9 +16,18 @@ from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid, NotFound, Unauthorized
-from xinyong.monitoring import queries, service
-from xinyong.monitoring.models import Alert, AlertRecipient
-from xinyong.monitoring.schemas import AlertPage, AlertRead, AlertStatusIn, Timeline
+from xinyong.monitoring import feed, queries, service
+from xinyong.monitoring.models import Alert, AlertRecipient, Subscription, SubscriptionSubject
+from xinyong.monitoring.schemas import (
+    AlertPage,
+    AlertRead,
+    AlertStatusIn,
+    ChangePage,
+    ChangeRead,
+    SubscriptionIn,
+    SubscriptionRead,
+    Timeline,
+)
 from xinyong.monitoring.signals import signals_of
 from xinyong.monitoring.timeline import build_timeline
 from xinyong.policy.loader import Policy
@@ -169,3 +178,81 @@ def timeline(
         on=on,
     )
     return Timeline(subject_name=subject.name, entries=entries)
+
+
+FOLLOW_ROLES = (Role.OFFICER, Role.SYSTEM, Role.BANK)
+
+
+def _subscription(session: Session, row: Subscription) -> SubscriptionRead:
+    count = session.scalar(
+        select(func.count())
+        .select_from(SubscriptionSubject)
+        .where(SubscriptionSubject.subscription_id == row.id)
+    )
+    return SubscriptionRead(
+        id=row.id,
+        regions=row.regions,
+        industries=row.industries,
+        subjects=count or 0,
+        purpose=row.purpose,
+        created_at=row.created_at,
+    )
+
+
+@router.post("/subscriptions", summary="订阅主体变更", status_code=201, response_model=SubscriptionRead)
+def subscribe(
+    body: SubscriptionIn,
+    principal: Principal = Depends(require(*FOLLOW_ROLES)),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> SubscriptionRead:
+    """Subscribe the caller's department (by county, industry or codes) or bank (its consenting borrowers)."""
+    row = feed.subscribe(
+        session,
+        runtime.policy,
+        runtime.keys,
+        principal,
+        regions=body.regions,
+        industries=body.industries,
+        codes=body.codes,
+        purpose=body.purpose,
+        on=today(runtime),
+    )
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="subscription.create",
+        object_type="subscription",
+        object_id=row.id,
+        detail={"regions": row.regions, "industries": row.industries, "codes": len(body.codes)},
+    )
+    return _subscription(session, row)
+
+
+@router.get("/subscriptions", summary="我的订阅", response_model=list[SubscriptionRead])
+def my_subscriptions(
+    principal: Principal = Depends(require(*FOLLOW_ROLES)),
+    session: Session = Depends(get_session, scope="function"),
+) -> list[SubscriptionRead]:
+    """Return the caller's subscriptions in force."""
+    return [_subscription(session, row) for row in feed.subscriptions_of(session, principal)]
+
+
+@router.get("/changes", summary="订阅主体的变更（游标分页）", response_model=ChangePage)
+def changes(
+    since: str | None = Query(None, max_length=64, description="上一次返回的 next_cursor；不填则从头开始"),
+    limit: int = Query(500, ge=1, le=5000),
+    principal: Principal = Depends(require(*FOLLOW_ROLES)),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> ChangePage:
+    """Return what changed about the subjects the caller follows and may see, past the cursor."""
+    items, nxt = feed.changes(
+        session, runtime.policy, principal, feed.Cursor.parse(since), limit=limit, on=today(runtime)
+    )
+    return ChangePage(
+        items=[
+            ChangeRead(kind=c.kind, subject_id=c.subject_id, on=c.on, ref=c.ref, title=c.title) for c in items
+        ],
+        next_cursor=str(nxt),
+    )

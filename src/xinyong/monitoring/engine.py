@@ -33,6 +33,7 @@ class RecordFact:
     decision_on: dt.date
     valid_to: dt.date | None
     department: str
+    status: str | None = None  # a commitment record's fulfilment status (履约状态), from the feed
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,6 @@ class Finding:
     summary: str
 
 
-BREACHED = "未履行"
 FULFILLED = frozenset({"全部履行"})
 
 
@@ -158,31 +158,30 @@ def evaluate(signal: Signal, facts: SubjectFacts, on: dt.date) -> Finding | None
 def _commitments(
     signal: Signal, cond: CommitmentCondition, facts: SubjectFacts, on: dt.date
 ) -> Finding | None:
-    breached = [
-        c
-        for c in facts.commitments
-        if c.status == BREACHED and on - (cond.breached_within_days - 1) * DAY <= c.status_on <= on
+    breached = [c.code for c in facts.commitments if c.status in cond.breached_statuses]
+    breached += [
+        f"record:{r.id}"
+        for r in facts.records
+        if r.catalog_item in cond.catalog_items and r.status in cond.breached_statuses
     ]
     overdue = [
-        c
+        c.code
         for c in facts.commitments
         if c.status not in FULFILLED
-        and c.status != BREACHED
+        and c.status not in cond.breached_statuses
         and c.due_on is not None
         and c.due_on + cond.overdue_after_days * DAY < on
     ]
     if not breached and not overdue:
         return None
-    until: dt.date | None = None
-    if not overdue:  # a breach ages out of the window; an overdue commitment holds until it changes
-        until = max(c.status_on for c in breached) + (cond.breached_within_days - 1) * DAY
-    rows = breached + overdue
+    departments = {c.department for c in facts.commitments if c.code in breached or c.code in overdue}
+    departments |= {r.department for r in facts.records if f"record:{r.id}" in breached}
     return Finding(
         signal.id,
-        until,
-        tuple(f"commitment:{c.code}" for c in rows),
-        frozenset(c.department for c in rows),
-        f"违诺 {len(breached)} 项，到期未履行 {len(overdue)} 项",
+        None,  # holds until the commitment's status changes (a new fact), not by the calendar
+        tuple(x if x.startswith("record:") else f"commitment:{x}" for x in breached + overdue),
+        frozenset(departments),
+        f"违诺未纠正 {len(breached)} 项，到期未履行 {len(overdue)} 项",
     )
 
 

@@ -23,12 +23,22 @@ from xinyong.monitoring.engine import (
     RecordFact,
     SubjectFacts,
 )
-from xinyong.monitoring.signals import LinkedCondition, Signal
+from xinyong.monitoring.signals import CommitmentCondition, LinkedCondition, Signal
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.records.disclosure import Audience, listing_period
 from xinyong.records.models import CreditRecord
 from xinyong.subjects.models import Subject
+
+
+def status_fields(signals: Sequence[Signal]) -> dict[str, str]:
+    """Return the fulfilment-status field of each commitment catalog item the signals read."""
+    return {
+        item: s.condition.status_field
+        for s in signals
+        if isinstance(s.condition, CommitmentCondition)
+        for item in s.condition.catalog_items
+    }
 
 
 def items_of(signals: Sequence[Signal]) -> tuple[set[str], set[str]]:
@@ -127,8 +137,10 @@ def load_facts(
     record_items, list_items = items_of(signals)
     records = _records(session, [s.id for s in subjects], record_items, on, policy)
     by_subject: dict[int, list[RecordFact]] = defaultdict(list)
+    fields = status_fields(signals)
     for r in records:
         if r.decision_on is not None:
+            status = (r.payload or {}).get(fields[r.catalog_item]) if r.catalog_item in fields else None
             by_subject[r.subject_id].append(
                 RecordFact(
                     r.id,
@@ -137,6 +149,7 @@ def load_facts(
                     r.decision_on,
                     r.valid_to,
                     departments.get(r.department_id, ""),
+                    None if status is None else str(status),
                 )
             )
     commitments: dict[int, list[CommitmentFact]] = defaultdict(list)

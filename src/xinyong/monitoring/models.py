@@ -96,3 +96,30 @@ class AlertEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Subscription(Base):
+    """A subscription to changes about subjects (订阅): a department by jurisdiction, industry or codes; a bank
+    by its borrowers' codes only, each delivered only while the borrower's authorisation is in force.
+    """
+
+    __tablename__ = "subscription"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200), index=True)
+    purpose: Mapped[str | None] = mapped_column(String(64))
+    regions: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    industries: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class SubscriptionSubject(Base):
+    """A subject named by code in a subscription."""
+
+    __tablename__ = "subscription_subject"
+
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), primary_key=True, index=True)

@@ -65,3 +65,42 @@ class Timeline(BaseModel):
 
     subject_name: str
     entries: list[TimelineEntry]
+
+
+class SubscriptionIn(BaseModel):
+    """Body of ``POST /api/v1/subscriptions``: by county, industry or codes (banks: codes only)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regions: list[str] = Field(default_factory=list, max_length=20)
+    industries: list[str] = Field(default_factory=list, max_length=50)
+    codes: list[str] = Field(default_factory=list, max_length=5000)
+    purpose: str | None = Field(default=None, max_length=64, description="部门须注明履职查询情形")
+
+
+class SubscriptionRead(BaseModel):
+    """A subscription."""
+
+    id: int
+    regions: list[str]
+    industries: list[str]
+    subjects: int
+    purpose: str | None
+    created_at: dt.datetime
+
+
+class ChangeRead(BaseModel):
+    """One change about a followed subject."""
+
+    kind: str
+    subject_id: int
+    on: dt.date | None
+    ref: int
+    title: str
+
+
+class ChangePage(BaseModel):
+    """Changes past a cursor, and the cursor to resume from."""
+
+    items: list[ChangeRead]
+    next_cursor: str

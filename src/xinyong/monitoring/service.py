@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.commitments.models import Commitment, CommitmentEvent
+from xinyong.db import utcnow
 from xinyong.departments.models import Department
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.monitoring.engine import Finding, SubjectFacts, evaluate_all
@@ -29,6 +30,7 @@ from xinyong.monitoring.signals import (
     Signal,
     signals_of,
 )
+from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.subjects.models import Subject
@@ -308,6 +310,7 @@ def _reconcile(
             alert.reopened += 1
             alert.last_seen_on, alert.last_run_id = on, run.id
             _event(session, alert, "reopened", on, run, run.actor, evidence=list(finding.evidence))
+            _notify(session, alert, "reopened", signal)
             tally.opened += 1
         elif alert is None or not (set(finding.evidence) <= set(alert.evidence)):
             _open(session, run, subject, signal, finding, recipients.of(signal, finding, subject))
@@ -318,6 +321,33 @@ def _reconcile(
             alert.last_run_id = run.id
             _event(session, alert, "ended", on, run, run.actor)
             tally.ended += 1
+
+
+def _notify(session: Session, alert: Alert, event_kind: str, signal: Signal) -> None:
+    """Queue the alert to every department told of it (outbox: inbox or signed webhook), once per step."""
+    departments = session.scalars(
+        select(AlertRecipient.department_id).where(AlertRecipient.alert_id == alert.id)
+    )
+    now = utcnow()
+    for dept_id in departments:
+        recipient = f"department:{dept_id}"
+        outbox.enqueue(
+            session,
+            recipient=recipient,
+            topic="alert." + event_kind,
+            idempotency_key=f"alert:{alert.id}:{event_kind}:{alert.reopened}:{recipient}",
+            payload={
+                "alert_id": alert.id,
+                "subject_id": alert.subject_id,
+                "signal": signal.id,
+                "signal_name": signal.name,
+                "severity": alert.severity,
+                "summary": alert.summary,
+                "opened_on": alert.opened_on.isoformat(),
+                "advice": signal.advice,
+            },
+            now=now,
+        )
 
 
 def _open(
@@ -349,6 +379,7 @@ def _open(
     session.flush()
     session.add_all(AlertRecipient(alert_id=alert.id, department_id=d) for d in sorted(departments))
     _event(session, alert, "opened", run.on, run, run.actor, evidence=list(finding.evidence))
+    _notify(session, alert, "opened", signal)
 
 
 def can_handle(session: Session, alert: Alert, *, department_id: int | None, city_wide: bool) -> bool:

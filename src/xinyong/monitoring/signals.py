@@ -36,10 +36,16 @@ class RecordsCondition(Strict):
 
 
 class CommitmentCondition(Strict):
-    """A commitment breached in the last ``window_days`` days, or past its due date unfulfilled."""
+    """A commitment breached and not remedied, or past its due date unfulfilled.
+
+    Commitments come from the commitment register and from departments' feeds (``catalog_items``, whose
+    ``status_field`` carries the fulfilment status); ``breached_statuses`` name a breach.
+    """
 
     type: Literal["commitments"]
-    breached_within_days: int = Field(ge=1, le=3650)
+    catalog_items: list[str] = Field(min_length=1)
+    status_field: str
+    breached_statuses: list[str] = Field(min_length=1)
     overdue_after_days: int = Field(default=0, ge=0, le=365)
 
 
@@ -121,6 +127,10 @@ def load(policy: Policy) -> SignalSet:
         for item in _items_of(s.condition):
             if item not in policy.catalog:
                 problems.add(path, f"条件引用了不存在的目录项 {item}")
+            elif isinstance(s.condition, CommitmentCondition) and s.condition.status_field not in {
+                f.name for f in policy.catalog[item].fields
+            }:
+                problems.add(path, f"目录项 {item} 没有字段 {s.condition.status_field}")
         for code in s.departments:
             if code not in departments:
                 problems.add(path, f"部门 {code} 不存在")

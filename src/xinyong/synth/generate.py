@@ -107,6 +107,29 @@ def plan_records(
                 if on < active_from:
                     on += dt.timedelta(days=3)
             yield plan.item_id, min(on, end), plan.pick_domain(rng)
+    yield from _burst(subject, active_from, days, end)
+
+
+# A firm in trouble: penalised by several departments within weeks (what 信用大脑's burst signal looks for).
+# Drawn from the subject's own generator, so the main stream — and every other record — is unchanged.
+BURST_RATE = 0.02
+BURST_DOMAINS = ("market_regulation", "environment", "work_safety", "fire", "tax", "construction")
+
+
+def _burst(
+    subject: SynthSubject, active_from: dt.date, days: int, end: dt.date
+) -> Iterator[tuple[str, dt.date, str]]:
+    if group_of(subject.kind) != "ent" or not subject.uscc:
+        return
+    own = random.Random(f"burst:{subject.uscc}")
+    if own.random() >= BURST_RATE:
+        return
+    first = active_from + dt.timedelta(days=int(own.random() * (days + 1)))
+    for k, domain in enumerate(own.sample(BURST_DOMAINS, 3)):
+        on = first + dt.timedelta(days=20 * k + own.randrange(10))
+        if on.weekday() >= 5:
+            on -= dt.timedelta(days=on.weekday() - 4)
+        yield "xzcf", min(on, end), domain
 
 
 def subject_fields(item: CatalogItem, subject: SynthSubject) -> Row:
