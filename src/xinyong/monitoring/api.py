@@ -10,14 +10,12 @@ from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.audit import service as audit
-from xinyong.auth import consent
 from xinyong.auth.api import today
 from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal, Role
-from xinyong.departments.models import Department
-from xinyong.errors import Invalid, NotFound, Unauthorized
+from xinyong.errors import Invalid, NotFound
 from xinyong.monitoring import feed, queries, service
-from xinyong.monitoring.models import Alert, AlertRecipient, Subscription, SubscriptionSubject
+from xinyong.monitoring.models import Alert, Subscription, SubscriptionSubject
 from xinyong.monitoring.schemas import (
     AlertPage,
     AlertRead,
@@ -28,60 +26,11 @@ from xinyong.monitoring.schemas import (
     SubscriptionRead,
     Timeline,
 )
-from xinyong.monitoring.signals import signals_of
-from xinyong.monitoring.timeline import build_timeline
-from xinyong.policy.loader import Policy
 from xinyong.runtime import Runtime
-from xinyong.subjects.credit_file import resolve_access
-from xinyong.subjects.models import Subject, SubjectKind
-from xinyong.subjects.service import find_by_code
 
 router = APIRouter(prefix="/api/v1", tags=["信用大脑"])
 READ_ROLES = (Role.OFFICER, Role.SYSTEM, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 HANDLE_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
-
-
-def scope_of(principal: Principal, city_region: str) -> queries.AlertScope:
-    """Return whose alerts ``principal`` sees: the centre and audit all, a supervisor its county, officers their own."""
-    if principal.role in (Role.ADMIN, Role.AUDITOR):
-        return queries.AlertScope(city_wide=True)
-    if principal.role == Role.SUPERVISOR:
-        region = principal.region_code if principal.region_code not in (None, city_region) else None
-        return queries.AlertScope(city_wide=True, region=region)
-    return queries.AlertScope(city_wide=False, department_id=principal.department_id)
-
-
-def _read(session: Session, alert: Alert, policy: Policy, on: dt.date) -> AlertRead:
-    signal = signals_of(policy).get(alert.signal_id)
-    subject = session.get(Subject, alert.subject_id)
-    departments = session.scalars(
-        select(Department.name)
-        .join(AlertRecipient, AlertRecipient.department_id == Department.id)
-        .where(AlertRecipient.alert_id == alert.id)
-        .order_by(Department.id)
-    ).all()
-    return AlertRead(
-        id=alert.id,
-        subject_id=alert.subject_id,
-        subject_name=subject.name if subject else "",
-        subject_code=subject.uscc if subject else None,
-        signal_id=alert.signal_id,
-        signal_name=signal.name if signal else alert.signal_id,
-        severity=alert.severity,
-        region_code=alert.region_code,
-        industry=alert.industry,
-        summary=alert.summary,
-        advice=signal.advice if signal else "",
-        evidence=alert.evidence,
-        departments=list(departments),
-        opened_on=alert.opened_on,
-        holds_until=alert.holds_until,
-        ended_on=alert.ended_on,
-        active=service.active_on(alert, on),
-        reopened=alert.reopened,
-        status=alert.status,
-        status_note=alert.status_note,
-    )
 
 
 @router.get("/alerts", summary="风险预警列表（按职责范围）", response_model=AlertPage)
@@ -105,17 +54,9 @@ def list_alerts(
     if since is not None and not dt.date(2000, 1, 1) <= since <= dt.date(2100, 12, 31):
         raise Invalid("since 须在 2000-01-01 至 2100-12-31 之间", code="alert.bad_since")
     f = queries.AlertFilter(on, signal, severity, region, industry, department, status, since, active)
-    q = queries.alerts(f, scope_of(principal, runtime.settings.region_code))
-    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
-    rows = session.scalars(q.offset((page - 1) * size).limit(size)).all()
-    audit.append(
-        session,
-        actor=principal.actor,
-        action="alert.list",
-        object_type="alert",
-        detail={"filters": {k: str(v) for k, v in vars(f).items() if v is not None}, "count": len(rows)},
+    return service.list_alerts(
+        session, runtime.policy, principal, f, page=page, size=size, city_region=runtime.settings.region_code
     )
-    return AlertPage(total=total, items=[_read(session, a, runtime.policy, on) for a in rows])
 
 
 @router.post("/alerts/{alert_id}/status", summary="处置风险预警", response_model=AlertRead)
@@ -127,7 +68,7 @@ def alert_status(
     runtime: Runtime = Depends(get_runtime),
 ) -> AlertRead:
     """Mark an alert 已核实 / 已处置 / 误报 with a note (the caller's department must have been told)."""
-    scope = scope_of(principal, runtime.settings.region_code)
+    scope = service.scope_of(principal, runtime.settings.region_code)
     alert = session.get(Alert, alert_id)
     if alert is not None and scope.region is not None and alert.region_code != scope.region:
         raise NotFound("未找到该预警", code="alert.not_found")
@@ -142,7 +83,7 @@ def alert_status(
         city_wide=scope.city_wide,
         on=on,
     )
-    return _read(session, alert, runtime.policy, on)
+    return service.alert_view(session, alert, runtime.policy, on)
 
 
 @router.get("/subjects/{code}/timeline", summary="主体信用生命周期时间轴", response_model=Timeline)
@@ -154,28 +95,15 @@ def timeline(
     runtime: Runtime = Depends(get_runtime),
 ) -> Timeline:
     """Return the subject's lifecycle as the caller may see it; every non-public read is logged."""
-    if principal.role == Role.PUBLIC:
-        raise Unauthorized("请先登录", code="auth.required")
-    on = today(runtime)
-    subject = find_by_code(session, runtime.keys, code)
-    if subject is None:
-        raise NotFound("未找到该信用主体", code="subject.not_found")
-    access = resolve_access(session, principal, subject, purpose=purpose, on=on, policy=runtime.policy)
-    if access.audience.value == "public" and subject.kind == SubjectKind.NATURAL_PERSON.value:
-        raise NotFound("未找到该信用主体", code="subject.not_found")
-    scope = scope_of(principal, runtime.settings.region_code)
-    entries = build_timeline(
-        session, runtime.policy, subject, principal, access.audience, on=on, city_wide=scope.city_wide
-    )
-    consent.log_read(
+    subject, entries = service.subject_timeline(
         session,
+        runtime.policy,
+        runtime.keys,
         principal,
-        subject_id=subject.id,
-        access=access,
-        what="timeline",
-        items=len(entries),
-        policy=runtime.policy,
-        on=on,
+        code,
+        purpose=purpose,
+        on=today(runtime),
+        city_region=runtime.settings.region_code,
     )
     return Timeline(subject_name=subject.name, entries=entries)
 

@@ -16,13 +16,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
+from xinyong.auth import consent
+from xinyong.auth.principal import Principal, Role
 from xinyong.commitments.models import Commitment, CommitmentEvent
 from xinyong.db import utcnow
 from xinyong.departments.models import Department
-from xinyong.errors import Forbidden, Invalid, NotFound
+from xinyong.errors import Forbidden, Invalid, NotFound, Unauthorized
+from xinyong.kit.crypto import KeyRing
+from xinyong.monitoring import queries
 from xinyong.monitoring.engine import Finding, SubjectFacts, evaluate_all
 from xinyong.monitoring.facts import items_of, load_facts
 from xinyong.monitoring.models import Alert, AlertEvent, AlertRecipient, MonitorRun
+from xinyong.monitoring.schemas import AlertPage, AlertRead, TimelineEntry
 from xinyong.monitoring.signals import (
     CommitmentCondition,
     LicenceCondition,
@@ -32,8 +37,11 @@ from xinyong.monitoring.signals import (
 )
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
+from xinyong.records.disclosure import Audience
 from xinyong.records.models import CreditRecord, RecordEvent
-from xinyong.subjects.models import Subject
+from xinyong.subjects.credit_file import resolve_access
+from xinyong.subjects.models import Subject, SubjectKind
+from xinyong.subjects.service import find_by_code
 
 CHUNK = 1000
 PENDING = "待核实"
@@ -391,6 +399,14 @@ def can_handle(session: Session, alert: Alert, *, department_id: int | None, cit
     return session.get(AlertRecipient, (alert.id, department_id)) is not None
 
 
+def get_alert(session: Session, alert_id: int) -> Alert:
+    """Return an alert by id."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound("未找到该预警", code="alert.not_found")
+    return alert
+
+
 def set_status(
     session: Session,
     alert_id: int,
@@ -430,3 +446,112 @@ def ensure_city_wide_or_department(city_wide: bool, department_id: int | None) -
     """Refuse callers who act for no department and have no city-wide duty."""
     if not city_wide and department_id is None:
         raise Forbidden("只有部门工作人员和信用中心可以查看预警", code="alert.forbidden")
+
+
+def scope_of(principal: Principal, city_region: str) -> queries.AlertScope:
+    """Return whose alerts ``principal`` sees: the centre and audit all, a supervisor its county, officers their own."""
+    if principal.role in (Role.ADMIN, Role.AUDITOR):
+        return queries.AlertScope(city_wide=True)
+    if principal.role == Role.SUPERVISOR:
+        region = principal.region_code if principal.region_code not in (None, city_region) else None
+        return queries.AlertScope(city_wide=True, region=region)
+    return queries.AlertScope(city_wide=False, department_id=principal.department_id)
+
+
+def alert_view(session: Session, alert: Alert, policy: Policy, on: dt.date) -> AlertRead:
+    """Return an alert as an officer reads it (signal name and advice, recipients, derived activity)."""
+    signal = signals_of(policy).get(alert.signal_id)
+    subject = session.get(Subject, alert.subject_id)
+    departments = session.scalars(
+        select(Department.name)
+        .join(AlertRecipient, AlertRecipient.department_id == Department.id)
+        .where(AlertRecipient.alert_id == alert.id)
+        .order_by(Department.id)
+    ).all()
+    return AlertRead(
+        id=alert.id,
+        subject_id=alert.subject_id,
+        subject_name=subject.name if subject else "",
+        subject_code=subject.uscc if subject else None,
+        signal_id=alert.signal_id,
+        signal_name=signal.name if signal else alert.signal_id,
+        severity=alert.severity,
+        region_code=alert.region_code,
+        industry=alert.industry,
+        summary=alert.summary,
+        advice=signal.advice if signal else "",
+        evidence=alert.evidence,
+        departments=list(departments),
+        opened_on=alert.opened_on,
+        holds_until=alert.holds_until,
+        ended_on=alert.ended_on,
+        active=active_on(alert, on),
+        reopened=alert.reopened,
+        status=alert.status,
+        status_note=alert.status_note,
+    )
+
+
+def list_alerts(
+    session: Session,
+    policy: Policy,
+    principal: Principal,
+    f: queries.AlertFilter,
+    *,
+    page: int,
+    size: int,
+    city_region: str,
+) -> AlertPage:
+    """Return one page of the alerts ``principal``'s duty covers; the read is audited."""
+    q = queries.alerts(f, scope_of(principal, city_region))
+    total = session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    rows = session.scalars(q.offset((page - 1) * size).limit(size)).all()
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="alert.list",
+        object_type="alert",
+        detail={"filters": {k: str(v) for k, v in vars(f).items() if v is not None}, "count": len(rows)},
+    )
+    return AlertPage(total=total, items=[alert_view(session, a, policy, f.on) for a in rows])
+
+
+def subject_timeline(
+    session: Session,
+    policy: Policy,
+    keys: KeyRing,
+    principal: Principal,
+    code: str,
+    *,
+    purpose: str | None,
+    on: dt.date,
+    city_region: str,
+) -> tuple[Subject, list[TimelineEntry]]:
+    """Return a subject's lifecycle as ``principal`` may see it on ``on``; a non-public read is logged."""
+    from xinyong.monitoring.timeline import build_timeline
+
+    if principal.role == Role.PUBLIC:
+        raise Unauthorized("请先登录", code="auth.required")
+    subject = find_by_code(session, keys, code)
+    if subject is None:
+        raise NotFound("未找到该信用主体", code="subject.not_found")
+    access = resolve_access(session, principal, subject, purpose=purpose, on=on, policy=policy)
+    if access.audience == Audience.PUBLIC and subject.kind == SubjectKind.NATURAL_PERSON.value:
+        raise NotFound(
+            "未找到该信用主体", code="subject.not_found"
+        )  # 浙江条例第十五条: not even its existence
+    scope = scope_of(principal, city_region)
+    entries = build_timeline(
+        session, policy, subject, principal, access.audience, on=on, city_wide=scope.city_wide
+    )
+    consent.log_read(
+        session,
+        principal,
+        subject_id=subject.id,
+        access=access,
+        what="timeline",
+        items=len(entries),
+        policy=policy,
+        on=on,
+    )
+    return subject, entries

@@ -48,6 +48,21 @@ SECTIONS: tuple[
         (CONSOLE_NAV, ("checks", "/console/checks", "核查与反馈")),
     ),
     ("console_cases", "xinyong.repair.service", (CONSOLE_NAV, ("queue", "/console/queue", "修复与异议待办"))),
+    (
+        "console_monitor",
+        "xinyong.monitoring.service",
+        (CONSOLE_NAV, ("alerts", "/console/alerts", "风险预警")),
+    ),
+    (
+        "console_monitor",
+        "xinyong.monitoring.service",
+        (CONSOLE_NAV, ("timeline", "/console/timeline", "主体信用时间轴")),
+    ),
+    (
+        "console_monitor",
+        "xinyong.monitoring.service",
+        (CONSOLE_NAV, ("screen", "/console/screen", "城市信用大屏")),
+    ),
 )
 
 
