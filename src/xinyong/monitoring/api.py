@@ -14,9 +14,10 @@ from xinyong.auth.api import today
 from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Invalid, NotFound
-from xinyong.monitoring import feed, queries, service
+from xinyong.monitoring import feed, service
 from xinyong.monitoring.models import Alert, Subscription, SubscriptionSubject
 from xinyong.monitoring.schemas import (
+    AlertFilter,
     AlertPage,
     AlertRead,
     AlertStatusIn,
@@ -53,7 +54,7 @@ def list_alerts(
     on = today(runtime)
     if since is not None and not dt.date(2000, 1, 1) <= since <= dt.date(2100, 12, 31):
         raise Invalid("since 须在 2000-01-01 至 2100-12-31 之间", code="alert.bad_since")
-    f = queries.AlertFilter(on, signal, severity, region, industry, department, status, since, active)
+    f = AlertFilter(on, signal, severity, region, industry, department, status, since, active)
     return service.list_alerts(
         session, runtime.policy, principal, f, page=page, size=size, city_region=runtime.settings.region_code
     )

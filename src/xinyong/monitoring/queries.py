@@ -10,21 +10,7 @@ from sqlalchemy import Select, and_, exists, or_, select
 
 from xinyong.departments.models import Department
 from xinyong.monitoring.models import Alert, AlertRecipient
-
-
-@dataclass(frozen=True)
-class AlertFilter:
-    """Filters of ``GET /api/v1/alerts``; ``active`` is derived from dates on ``on``."""
-
-    on: dt.date
-    signal: str | None = None
-    severity: str | None = None
-    region: str | None = None
-    industry: str | None = None
-    department: str | None = None
-    status: str | None = None
-    since: dt.date | None = None
-    active: bool | None = None
+from xinyong.monitoring.schemas import AlertFilter
 
 
 @dataclass(frozen=True)

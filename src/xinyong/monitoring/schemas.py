@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -104,3 +105,18 @@ class ChangePage(BaseModel):
 
     items: list[ChangeRead]
     next_cursor: str
+
+
+@dataclass(frozen=True)
+class AlertFilter:
+    """Filters of ``GET /api/v1/alerts``; ``active`` is derived from dates on ``on``."""
+
+    on: dt.date
+    signal: str | None = None
+    severity: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    department: str | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    active: bool | None = None

@@ -27,7 +27,7 @@ from xinyong.monitoring import queries
 from xinyong.monitoring.engine import Finding, SubjectFacts, evaluate_all
 from xinyong.monitoring.facts import items_of, load_facts
 from xinyong.monitoring.models import Alert, AlertEvent, AlertRecipient, MonitorRun
-from xinyong.monitoring.schemas import AlertPage, AlertRead, TimelineEntry
+from xinyong.monitoring.schemas import AlertFilter, AlertPage, AlertRead, TimelineEntry
 from xinyong.monitoring.signals import (
     CommitmentCondition,
     LicenceCondition,
@@ -496,7 +496,7 @@ def list_alerts(
     session: Session,
     policy: Policy,
     principal: Principal,
-    f: queries.AlertFilter,
+    f: AlertFilter,
     *,
     page: int,
     size: int,

@@ -13,7 +13,8 @@ from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Invalid, NotFound
-from xinyong.monitoring import dashboard, queries, service
+from xinyong.monitoring import dashboard, service
+from xinyong.monitoring.schemas import AlertFilter
 from xinyong.monitoring.signals import SEVERITY_RANK, signals_of
 from xinyong.monitoring.timeline import KIND_LABELS
 from xinyong.runtime import Runtime
@@ -42,7 +43,7 @@ def alerts_page(
 ) -> HTMLResponse:
     """List the alerts of the caller's duty with filters; officers handle them in place."""
     on = business_today(runtime)
-    f = queries.AlertFilter(
+    f = AlertFilter(
         on,
         signal or None,
         severity or None,
