@@ -95,3 +95,18 @@ def test_incremental_runs_give_the_alerts_a_full_evaluation_gives(session: Sessi
     got = {k for k in _active(session, day) if k[0] in {s.id for s in firms}}
     assert got == expected
     assert any(sig == "abnormal-operation" for _, sig in expected)
+
+
+def test_a_licence_dated_ahead_reaches_the_incremental_run_the_day_it_takes_effect(
+    session: Session, runtime: Runtime
+) -> None:
+    firm = enterprise(session, runtime.keys, region_code="331002")
+    licence = f.record(
+        session, firm, "xzxk", severity=None, polarity="neutral", decided=ON + dt.timedelta(days=1)
+    )
+    licence.valid_to = ON + dt.timedelta(days=20)
+    session.flush()
+    run_monitor(session, runtime.policy, on=ON, actor="test", full=True)
+    assert (firm.id, "licence-expiring") not in _active(session, ON)  # not yet in force on ON
+    run_monitor(session, runtime.policy, on=ON + dt.timedelta(days=1), actor="test")
+    assert (firm.id, "licence-expiring") in _active(session, ON + dt.timedelta(days=1))

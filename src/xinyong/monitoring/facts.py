@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.commitments.models import Commitment
@@ -23,7 +23,13 @@ from xinyong.monitoring.engine import (
     RecordFact,
     SubjectFacts,
 )
-from xinyong.monitoring.signals import CommitmentCondition, LinkedCondition, Signal
+from xinyong.monitoring.signals import (
+    CommitmentCondition,
+    LicenceCondition,
+    LinkedCondition,
+    RecordsCondition,
+    Signal,
+)
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.records.disclosure import Audience, listing_period
@@ -55,16 +61,54 @@ def _departments(session: Session) -> dict[int, str]:
     return dict(session.execute(select(Department.id, Department.code)).all())
 
 
+def relevant(signals: Sequence[Signal], on: dt.date) -> ColumnElement[bool]:
+    """Return a clause keeping only the records a signal could look at on ``on`` (most records are old).
+
+    Window signals look at records decided within their window; licence signals at validity ending within
+    theirs; commitment signals at records whose fulfilment status is a breach.
+    """
+    clauses: list[ColumnElement[bool]] = []
+    for s in signals:
+        c = s.condition
+        if isinstance(c, RecordsCondition):
+            clauses.append(
+                and_(
+                    CreditRecord.catalog_item.in_(c.catalog_items),
+                    CreditRecord.decision_on > on - dt.timedelta(days=c.window_days),
+                    CreditRecord.decision_on <= on,
+                )
+            )
+        elif isinstance(c, LicenceCondition):
+            clauses.append(
+                and_(
+                    CreditRecord.catalog_item.in_(c.catalog_items),
+                    CreditRecord.valid_to >= on,
+                    CreditRecord.valid_to <= on + dt.timedelta(days=c.days),
+                )
+            )
+        elif isinstance(c, CommitmentCondition):
+            clauses.append(
+                and_(
+                    CreditRecord.catalog_item.in_(c.catalog_items),
+                    CreditRecord.payload[c.status_field].as_string().in_(c.breached_statuses),
+                )
+            )
+    return or_(false(), *clauses)
+
+
+def listed(list_items: set[str]) -> ColumnElement[bool]:
+    """Return a clause keeping the list entries a link signal looks at (whatever their date)."""
+    return CreditRecord.catalog_item.in_(sorted(list_items)) if list_items else false()
+
+
 def _records(
-    session: Session, subject_ids: Sequence[int], items: set[str], on: dt.date, policy: Policy
+    session: Session, subject_ids: Sequence[int], clause: ColumnElement[bool], on: dt.date, policy: Policy
 ) -> list[CreditRecord]:
-    if not items or not subject_ids:
+    if not subject_ids:
         return []
     rows = session.scalars(
         select(CreditRecord).where(
-            CreditRecord.subject_id.in_(subject_ids),
-            CreditRecord.catalog_item.in_(sorted(items)),
-            records_service.latest_only(),
+            CreditRecord.subject_id.in_(subject_ids), clause, records_service.latest_only()
         )
     ).all()
     decided = records_service.decide_records(session, rows, Audience.DEPARTMENT, on, policy)
@@ -111,13 +155,12 @@ def _links(
         )
     ).all()
     others = [o for o in others if (o.legal_rep, o.region_code) in reps]
-    listed = _listings(
-        session, _records(session, [o.id for o in others], list_items, on, policy), policy, departments
-    )
+    entries = _records(session, [o.id for o in others], listed(list_items), on, policy)
+    in_force = _listings(session, entries, policy, departments)
     by_rep: dict[tuple[str, str | None], list[LinkFact]] = defaultdict(list)
     for o in others:
-        if listed.get(o.id):
-            by_rep[(o.legal_rep, o.region_code)].append(LinkFact(o.id, o.name, tuple(listed[o.id])))
+        if in_force.get(o.id):
+            by_rep[(o.legal_rep, o.region_code)].append(LinkFact(o.id, o.name, tuple(in_force[o.id])))
     out: dict[int, list[LinkFact]] = {}
     for s in subjects:
         found = [
@@ -134,8 +177,8 @@ def load_facts(
     """Return each subject with the facts the signals look at on ``on``."""
     subjects = session.scalars(select(Subject).where(Subject.id.in_(subject_ids)).order_by(Subject.id)).all()
     departments = _departments(session)
-    record_items, list_items = items_of(signals)
-    records = _records(session, [s.id for s in subjects], record_items, on, policy)
+    _, list_items = items_of(signals)
+    records = _records(session, [s.id for s in subjects], relevant(signals, on), on, policy)
     by_subject: dict[int, list[RecordFact]] = defaultdict(list)
     fields = status_fields(signals)
     for r in records:

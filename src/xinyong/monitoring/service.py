@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -24,19 +25,19 @@ from xinyong.departments.models import Department
 from xinyong.errors import Forbidden, Invalid, NotFound, Unauthorized
 from xinyong.kit.crypto import KeyRing
 from xinyong.monitoring import queries
-from xinyong.monitoring.engine import Finding, SubjectFacts, evaluate_all
-from xinyong.monitoring.facts import items_of, load_facts
+from xinyong.monitoring.engine import FULFILLED, Finding, evaluate_all
+from xinyong.monitoring.facts import items_of, listed, load_facts, relevant
 from xinyong.monitoring.models import Alert, AlertEvent, AlertRecipient, MonitorRun
 from xinyong.monitoring.schemas import AlertFilter, AlertPage, AlertRead, TimelineEntry
 from xinyong.monitoring.signals import (
     CommitmentCondition,
     LicenceCondition,
-    RecordsCondition,
     Signal,
     signals_of,
 )
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
 from xinyong.records.disclosure import Audience
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.subjects.credit_file import resolve_access
@@ -77,8 +78,30 @@ def _watched_kinds(signals: Sequence[Signal]) -> list[str]:
     return sorted({k for s in signals for k in s.subject_kinds})
 
 
-def _all_subjects(session: Session, kinds: list[str]) -> list[int]:
-    return list(session.scalars(select(Subject.id).where(Subject.kind.in_(kinds)).order_by(Subject.id)))
+def _candidates(session: Session, signals: Sequence[Signal], on: dt.date) -> set[int]:
+    """Subjects a full run must look at: those with facts a signal could use, and those with live alerts.
+
+    Every other subject has nothing a signal looks at, so no finding: looking at it would change nothing.
+    """
+    found = set(
+        session.scalars(
+            select(CreditRecord.subject_id).where(relevant(signals, on), records_service.latest_only())
+        )
+    )
+    found |= set(session.scalars(select(Commitment.subject_id).where(Commitment.status.not_in(FULFILLED))))
+    _, list_items = items_of(signals)
+    if list_items:
+        listed_ids = select(CreditRecord.subject_id).where(listed(list_items))
+        reps = select(Subject.legal_rep).where(Subject.id.in_(listed_ids), Subject.legal_rep.is_not(None))
+        found |= set(session.scalars(select(Subject.id).where(Subject.legal_rep.in_(reps))))
+    found |= set(
+        session.scalars(
+            select(Alert.subject_id).where(
+                Alert.ended_on.is_(None), or_(Alert.holds_until.is_(None), Alert.holds_until >= on)
+            )
+        )
+    )
+    return found
 
 
 def _changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Signal], on: dt.date) -> set[int]:
@@ -100,19 +123,28 @@ def _changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Sign
             .where(CommitmentEvent.id > last.max_commitment_event_id)
         )
     )
+    found |= set(  # status events that take effect by date (a repair effective today) change what is usable
+        session.scalars(
+            select(CreditRecord.subject_id)
+            .join(RecordEvent, RecordEvent.record_id == CreditRecord.id)
+            .where(RecordEvent.effective_on > last.on, RecordEvent.effective_on <= on)
+        )
+    )
+    record_items, list_items = items_of(signals)
+    found |= set(  # records dated ahead that take effect since the last day looked at
+        session.scalars(
+            select(CreditRecord.subject_id).where(
+                CreditRecord.catalog_item.in_(sorted(record_items | list_items)),
+                or_(
+                    and_(CreditRecord.decision_on > last.on, CreditRecord.decision_on <= on),
+                    and_(CreditRecord.valid_from > last.on, CreditRecord.valid_from <= on),
+                ),
+            )
+        )
+    )
     for s in signals:
         cond = s.condition
-        if isinstance(cond, RecordsCondition):  # records decided after the last day looked at (dated ahead)
-            found |= set(
-                session.scalars(
-                    select(CreditRecord.subject_id).where(
-                        CreditRecord.catalog_item.in_(cond.catalog_items),
-                        CreditRecord.decision_on > last.on,
-                        CreditRecord.decision_on <= on,
-                    )
-                )
-            )
-        elif isinstance(cond, LicenceCondition):  # validity ends entering the window since the last run
+        if isinstance(cond, LicenceCondition):  # validity ends entering the window since the last run
             found |= set(
                 session.scalars(
                     select(CreditRecord.subject_id).where(
@@ -131,7 +163,6 @@ def _changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Sign
                     )
                 )
             )
-    _, list_items = items_of(signals)
     if list_items:  # a subject newly listed changes the linked signal of its representative's other subjects
         listed = select(CreditRecord.subject_id).where(
             CreditRecord.catalog_item.in_(sorted(list_items)),
@@ -217,16 +248,17 @@ def run_monitor(
         ids = sorted(_changed_subjects(session, last, signals, on))
         ids = list(session.scalars(select(Subject.id).where(Subject.id.in_(ids), Subject.kind.in_(kinds))))
     else:
-        ids = _all_subjects(session, kinds)
+        ids = sorted(_candidates(session, signals, on))
+        ids = list(session.scalars(select(Subject.id).where(Subject.id.in_(ids), Subject.kind.in_(kinds))))
     recipients = _Recipients(session, city_region)
     by_id = {s.id: s for s in signals}
     tally = Tally()
     for chunk in _chunks(ids):
+        alerts = _latest_alerts(session, chunk)
         for subject, facts in load_facts(session, chunk, signals, on, policy):
             tally.subjects += 1
-            _reconcile(
-                session, run, subject, facts, evaluate_all(signals, facts, on), by_id, recipients, tally
-            )
+            findings = evaluate_all(signals, facts, on)
+            _reconcile(session, run, subject, alerts.get(subject.id, {}), findings, by_id, recipients, tally)
     run.subjects, run.opened, run.updated, run.ended = (
         tally.subjects,
         tally.opened,
@@ -254,10 +286,11 @@ def run_monitor(
     return run
 
 
-def _latest_alerts(session: Session, subject_id: int) -> dict[str, Alert]:
-    out: dict[str, Alert] = {}
-    for alert in session.scalars(select(Alert).where(Alert.subject_id == subject_id).order_by(Alert.id)):
-        out[alert.signal_id] = alert
+def _latest_alerts(session: Session, subject_ids: Sequence[int]) -> dict[int, dict[str, Alert]]:
+    """Return each subject's latest alert per signal."""
+    out: dict[int, dict[str, Alert]] = defaultdict(dict)
+    for alert in session.scalars(select(Alert).where(Alert.subject_id.in_(subject_ids)).order_by(Alert.id)):
+        out[alert.subject_id][alert.signal_id] = alert
     return out
 
 
@@ -286,14 +319,13 @@ def _reconcile(
     session: Session,
     run: MonitorRun,
     subject: Subject,
-    facts: SubjectFacts,
+    existing: dict[str, Alert],
     findings: list[Finding],
     signals: dict[str, Signal],
     recipients: _Recipients,
     tally: Tally,
 ) -> None:
     on = run.on
-    existing = _latest_alerts(session, facts.subject_id)
     held = {f.signal_id: f for f in findings}
     for signal_id, finding in held.items():
         signal = signals[signal_id]
