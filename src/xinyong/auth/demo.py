@@ -23,6 +23,7 @@ from xinyong.subjects.models import Subject, SubjectKind
 ACTOR = "system:demo"
 DEMO_BANK = "台州银行股份有限公司"
 ACCOUNTS_FILE = "demo-accounts.json"
+COUNTY_DEPARTMENT = "JJ-FGJ"
 
 
 def _password() -> str:
@@ -49,6 +50,7 @@ def create_demo_accounts(runtime: Runtime, _synth_dir: Path) -> list[str]:
 
 def _create(session: Session) -> list[dict[str, Any]]:
     scjg = session.scalar(select(Department).where(Department.code == "TZ-SCJG"))
+    county = session.scalar(select(Department).where(Department.code == COUNTY_DEPARTMENT))
     company = _first(session, SubjectKind.ENTERPRISE.value)
     person = _first(session, SubjectKind.NATURAL_PERSON.value)
     people: list[dict[str, Any]] = [
@@ -76,6 +78,17 @@ def _create(session: Session) -> list[dict[str, Any]]:
                 "department_id": scjg.id,
                 "region_code": scjg.region_code,
                 "organisation": scjg.name,
+            }
+        )
+    if county is not None:  # a county's credit department: told of its county's alerts (信用大脑)
+        people.append(
+            {
+                "role": Role.OFFICER,
+                "username": "county-officer",
+                "display_name": "椒江区发展和改革局工作人员",
+                "department_id": county.id,
+                "region_code": county.region_code,
+                "organisation": county.name,
             }
         )
     if company is not None:
