@@ -16,7 +16,7 @@ from tests.conftest import POLICY_DIR
 from xinyong.errors import PolicyError
 from xinyong.ingest import fields as parsers
 from xinyong.ingest.readers import detect_encoding
-from xinyong.ingest.severity import classify
+from xinyong.rules.severity import classify
 from xinyong.ingest.sources import header_key, sources
 from xinyong.ingest.sources import load as load_sources
 from xinyong.kit import ids

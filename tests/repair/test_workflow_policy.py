@@ -11,7 +11,7 @@ import pytest
 from xinyong.errors import PolicyError
 from xinyong.policy.loader import Policy, load_policy
 from xinyong.policy_sections import check_sections
-from xinyong.repair.periods import add_months
+from xinyong.kit.dates import add_months
 from xinyong.repair.workflows import load
 
 

@@ -18,7 +18,7 @@ from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
 from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
-from xinyong.evaluation.inputs import RecordFacts, retention_rule
+from xinyong.evaluation.inputs import EvaluatedRecord, retention_rule
 from xinyong.evaluation.loaders import load_models
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
@@ -178,7 +178,7 @@ def run_evaluation(
 
 def subject_inputs(
     session: Session, policy: Policy, subject_id: int
-) -> tuple[SubjectFacts, list[RecordFacts]] | None:
+) -> tuple[SubjectFacts, list[EvaluatedRecord]] | None:
     """Read one subject's evaluation inputs from the system of record (the batch's SELECTs, one subject)."""
     conn = session.connection()
     dialect = conn.dialect.name

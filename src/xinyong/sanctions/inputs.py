@@ -22,8 +22,10 @@ from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.supervision import SupervisionRule
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import Audience, Listing, StatusEvent, decide
 from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
+from xinyong.rules.disclosure import Audience, decide
+from xinyong.rules.facts import Listing, StatusEvent
+from xinyong.rules.severity import severity_of
 from xinyong.sanctions.engine import Fact
 
 CHUNK = 2000
@@ -108,7 +110,7 @@ def load_trigger_facts(
 
     ``subjects`` maps subject ids to their kinds. Only the newest version of each record is used.
     Whether a record may be used is the one disclosure decision,
-    ``xinyong.records.disclosure.decide(facts, Audience.DEPARTMENT, on, policy).shared`` (repaired,
+    ``xinyong.rules.disclosure.decide(facts, Audience.DEPARTMENT, on, policy).shared`` (repaired,
     deleted, stopped, suspended, past Zhejiang retention, not yet effective, authorisation-only …),
     on the same facts ``xinyong.records.service.load_facts`` builds; a list entry removed on or before
     ``on`` ends its listing there. ``tests/sanctions/test_inputs_disclosure.py`` keeps the two loaders equal.
@@ -164,9 +166,7 @@ def load_trigger_facts(
         list_type = (
             (r.payload or {}).get(item.roles["list_type"]) if item and "list_type" in item.roles else None
         )
-        severity = r.severity
-        if severity is None and r.polarity == "negative":
-            severity = policy.severity.catalog_items.get(r.catalog_item, policy.severity.default)
+        severity = severity_of(facts, policy.severity) if r.polarity == "negative" else r.severity
         out[r.subject_id].append(
             Fact(
                 record_id=r.id,

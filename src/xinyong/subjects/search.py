@@ -17,7 +17,7 @@ from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import normalize_name
 from xinyong.policy.loader import Policy
-from xinyong.records.disclosure import Audience
+from xinyong.rules.disclosure import Audience
 from xinyong.subjects import queries
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import SubjectKind
