@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xinyong.policy.loader import Policy
 from xinyong.kit.dates import add_months
+from xinyong.policy.loader import Policy
 from xinyong.rules.disclosure import Audience, decide, retention_end
 from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
 from xinyong.rules.windows import windows

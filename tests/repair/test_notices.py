@@ -158,8 +158,8 @@ def test_notice_depends_on_a_repeat_violation_only_through_its_existence(policy:
     """The batch keys notices on whether a repeat violation follows, not on its date: same wording."""
     from types import SimpleNamespace
 
-    from xinyong.rules.facts import RecordFacts
     from xinyong.repair.notices import _compose
+    from xinyong.rules.facts import RecordFacts
 
     record = SimpleNamespace(decision_on=dt.date(2026, 3, 2), document_no="x", record_key="k")
     for domain in ("market_regulation", "environment", None):
