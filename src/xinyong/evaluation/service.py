@@ -229,14 +229,20 @@ def can_read(principal: Principal, subject: Subject) -> bool:
 
 
 def explain(
-    session: Session, policy: Policy, subject: Subject, principal: Principal, as_of: dt.date | None
+    session: Session,
+    policy: Policy,
+    subject: Subject,
+    principal: Principal,
+    as_of: dt.date | None,
+    *,
+    today: dt.date,
 ) -> dict[str, Any]:
     """Return one subject's evaluation with contributions, records, reasons and advice (audited read)."""
     if not can_read(principal, subject):
         raise Forbidden("无权查看该主体的信用评价", code="evaluation.forbidden")
     current = current_result(session, subject.id)
     run = current[0] if current else latest_run(session)
-    on = as_of or (run.as_of if run else dt.date.today())  # noqa: DTZ011 - a business date
+    on = as_of or (run.as_of if run else today)
     result = evaluate_one(session, policy, subject.id, on)
     if result is None:
         raise NotFound("该主体没有适用的评价模型", code="evaluation.no_model")

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
-from xinyong.auth.api import today
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
 from xinyong.errors import Forbidden
@@ -70,5 +69,5 @@ def credit_file(
     if on is not None and principal.role not in _AS_OF_ROLES:
         raise Forbidden("只有信用中心和审计人员可以查看历史日期的档案", code="file.as_of_forbidden")
     return build_credit_file(
-        session, runtime.keys, runtime.policy, principal, code, purpose=purpose, on=on or today(runtime)
+        session, runtime.keys, runtime.policy, principal, code, purpose=purpose, on=on or runtime.today()
     )

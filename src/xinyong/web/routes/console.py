@@ -14,7 +14,7 @@ from xinyong.departments.models import Department
 from xinyong.errors import Invalid
 from xinyong.runtime import Runtime
 from xinyong.web import console_data, data
-from xinyong.web.templating import CONSOLE_ROLES, business_today, render
+from xinyong.web.templating import CONSOLE_ROLES, render
 
 router = APIRouter(prefix="/console")
 console_user = require(*CONSOLE_ROLES)
@@ -95,7 +95,7 @@ def subject_government_view(
         runtime.policy,
         principal,
         code,
-        on=business_today(runtime),
+        on=runtime.today(),
         purpose=purpose or None,
     )
     return render(
