@@ -185,6 +185,7 @@ def build_credit_file(
                 shared=d.shared,
                 counted=d.counted,
                 regime_id=d.regime_id,
+                other_channels=list(d.other_channels),
             ),
             versions=_versions(session, r) if authorised_view else None,
             events=[

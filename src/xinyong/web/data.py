@@ -50,6 +50,7 @@ class Entry:
     subject_code: str | None = None
     versions: int = 1
     events: tuple[tuple[dt.date, str, str | None], ...] = ()
+    other_channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def entry_of(item: FileItem) -> Entry:
         marks=list(item.disclosure.marks),
         reason=item.disclosure.reason,
         public_until=item.disclosure.public_until,
+        other_channels=tuple(item.disclosure.other_channels),
         versions=len(item.versions or []) or 1,
         events=tuple((e.effective_on, e.kind, e.reason) for e in item.events or []),
     )
@@ -149,6 +151,7 @@ def published(
                 marks=list(p.disclosure.marks),
                 reason=p.disclosure.reason,
                 public_until=p.disclosure.public_until,
+                other_channels=p.disclosure.other_channels,
                 subject_name=p.subject.name,
                 subject_code=p.subject.uscc,
             )
