@@ -83,7 +83,7 @@ def test_samr_warning_only_not_published_on_gsxt(policy: Policy) -> None:
     assert not gsxt.published
     assert gsxt.code == "warning_not_published"
     assert gsxt.regime_id == "samr-order-45"
-    d = decide(facts, Audience.PUBLIC, D(2024, 2, 1), policy)
+    d = decide(facts, Audience.PUBLIC, D(2024, 2, 1), policy, channels=True)
     assert d.regime_id == "ndrc-order-58"  # the platform's own regime on the decision date
     assert d.shown
     assert any("国家企业信用信息公示系统" in note for note in d.other_channels)

@@ -65,7 +65,7 @@ def test_order_36_on_this_platform_order_45_on_gsxt(policy: Policy) -> None:
     found = windows(facts, policy)
     assert list(found) == ["xytz", "gsxt"]
     assert found["gsxt"].end == D(2029, 5, 10)  # Order 45: 3 years
-    shown = decide(facts, Audience.PUBLIC, D(2026, 6, 1), policy)
+    shown = decide(facts, Audience.PUBLIC, D(2026, 6, 1), policy, channels=True)
     assert shown.other_channels == (
         "国家企业信用信息公示系统：依《市场监管总局令第45号》自 2026-05-10 公示至 2029-05-10",
     )

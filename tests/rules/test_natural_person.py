@@ -42,7 +42,7 @@ def test_no_audience_is_told_a_window_for_a_person(policy: Policy, domain: str, 
     for kind, labelled in (("自然人", False), ("企业法人", True)):
         facts = records_service.facts_of(row, subject_kind=kind, domain=domain, policy=policy)
         for audience in Audience:
-            d = decide(facts, audience, decided + dt.timedelta(days=10), policy)
+            d = decide(facts, audience, decided + dt.timedelta(days=10), policy, channels=True)
             said = " ".join([d.reason, *d.other_channels])
             if kind == "自然人":
                 assert not _labelled(said), (audience, said)

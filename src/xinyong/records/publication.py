@@ -128,7 +128,7 @@ def published_page(
         offset += len(rows)
         facts = service.load_facts(session, [r[0] for r in rows], policy)
         for record, subject, dept in rows:
-            d = decide(facts[record.id], Audience.PUBLIC, on, policy)
+            d = decide(facts[record.id], Audience.PUBLIC, on, policy, channels=True)
             if d.shown:
                 found.append(Published(record, subject, dept, d))
         if len(rows) < _CHUNK:

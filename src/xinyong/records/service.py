@@ -288,7 +288,7 @@ def decide_records(
 ) -> list[VisibleRecord]:
     """Decide every record for ``audience`` on ``on`` (all of them, shown or not)."""
     facts = load_facts(session, records, policy)
-    return [VisibleRecord(r, decide(facts[r.id], audience, on, policy)) for r in records]
+    return [VisibleRecord(r, decide(facts[r.id], audience, on, policy, channels=True)) for r in records]
 
 
 def subject_records(session: Session, subject_id: int) -> list[CreditRecord]:

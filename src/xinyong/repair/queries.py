@@ -181,6 +181,10 @@ def record_facts(session: Session, policy: Policy, record: CreditRecord) -> Reco
         base,
         events=tuple(StatusEvent(e.kind, e.effective_on) for e in events_of(session, record.record_key)),
         other_lists=_list_facts(session, policy, record),
+        # the subject's serious-list periods extend retention (浙江条例第十六条), as on the portal
+        subject_listings=tuple(
+            records_service.listings_of(session, [record.subject_id], policy)[record.subject_id]
+        ),
     )
 
 

@@ -274,8 +274,14 @@ def other_channels(facts: RecordFacts, policy: Policy) -> tuple[str, ...]:
     )
 
 
-def decide(facts: RecordFacts, audience: Audience, on: dt.date, policy: Policy) -> Disclosure:
-    """Decide whether ``audience`` sees the record on ``on``, whether it is shared and counted, and why."""
+def decide(
+    facts: RecordFacts, audience: Audience, on: dt.date, policy: Policy, *, channels: bool = False
+) -> Disclosure:
+    """Decide whether ``audience`` sees the record on ``on``, whether it is shared and counted, and why.
+
+    ``channels``: also state the other channels' windows (for views people read; the check and the
+    evaluation do not need them).
+    """
     st = _state(facts.events, on)
     pub = _person(facts, policy, publicity(facts, policy, on))
     rid = pub.regime_id
@@ -313,11 +319,17 @@ def decide(facts: RecordFacts, audience: Audience, on: dt.date, policy: Policy) 
         return hidden(
             "suspended", "暂时屏蔽中：不公示、不共享、不使用", shown=audience in _REPAIRED_AUDIENCES
         )
-    return _visible(facts, audience, on, policy, st, pub)
+    return _visible(facts, audience, on, policy, st, pub, channels)
 
 
 def _visible(
-    facts: RecordFacts, audience: Audience, on: dt.date, policy: Policy, st: _State, pub: _Publicity
+    facts: RecordFacts,
+    audience: Audience,
+    on: dt.date,
+    policy: Policy,
+    st: _State,
+    pub: _Publicity,
+    channels: bool = False,
 ) -> Disclosure:
     if st.list_removed_on is not None and (pub.code == "listed" or pub.code == "list_ended"):
         end = st.list_removed_on if pub.until is None else min(pub.until, st.list_removed_on)
@@ -337,7 +349,7 @@ def _visible(
             under_objection=st.under_objection,
             repaired=False,
             regime_id=pub.regime_id,
-            other_channels=other_channels(facts, policy) if shown and audience != Audience.AUDITOR else (),
+            other_channels=other_channels(facts, policy) if channels and shown else (),
         )
 
     item = policy.catalog.get(facts.catalog_item)

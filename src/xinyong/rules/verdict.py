@@ -28,7 +28,7 @@ class Verdict:
     on: dt.date
     severity: str
     windows: dict[str, ChannelWindow]
-    disclosures: dict[Audience, Disclosure]
+    disclosures: dict[Audience, Disclosure]  # the public, departments and the credit centre (``for_audience``)
     repair: RepairTerms
     retention_end: dt.date | None
     list_in_force: bool | None
@@ -49,6 +49,9 @@ class Verdict:
         return self.disclosures[Audience.CREDIT_CENTRE].counted
 
 
+_VERDICT_AUDIENCES = (Audience.PUBLIC, Audience.DEPARTMENT, Audience.CREDIT_CENTRE)
+
+
 def list_in_force(facts: RecordFacts, policy: Policy, on: dt.date) -> bool | None:
     """Tell whether a list entry is in force on ``on`` (``None``: the record is not a list entry)."""
     item = policy.catalog.get(facts.catalog_item)
@@ -66,7 +69,7 @@ def judge(facts: RecordFacts, policy: Policy, on: dt.date) -> Verdict:
         on=on,
         severity=severity_of(facts, policy.severity),
         windows=windows(facts, policy),
-        disclosures={a: decide(facts, a, on, policy) for a in Audience},
+        disclosures={a: decide(facts, a, on, policy) for a in _VERDICT_AUDIENCES},
         repair=repair_terms(facts, policy),
         retention_end=retention_end(facts, policy),
         list_in_force=list_in_force(facts, policy, on),
