@@ -236,5 +236,7 @@ def test_pure_event_kinds_match_the_table() -> None:
         "DISCLOSURE_STOPPED",
         "LIST_REMOVED",
         "DELETED",
+        "SUSPENDED",
+        "UNSUSPENDED",
     ):
         assert getattr(EventKinds, name) == getattr(RecordEventKind, name)
