@@ -72,9 +72,13 @@ def as_float(value: Any) -> float | None:
         return None
 
 
+# the amounts (万元) summed into the one the rules compare with thresholds, as the ingest sums them
+AMOUNT_ROLES = ("fine_wan", "confiscation_wan", "amount_wan")
+
+
 def amount_of(item: CatalogItem | None, payload: dict[str, Any]) -> float | None:
     """Return the fine plus confiscations (万元), the amount the rules compare with thresholds."""
-    parts = [as_float(role_value(item, payload, r)) for r in ("fine_wan", "confiscation_wan")]
+    parts = [as_float(role_value(item, payload, r)) for r in AMOUNT_ROLES]
     known = [p for p in parts if p is not None]
     return sum(known) if known else None
 

@@ -22,6 +22,7 @@ from xinyong.db import utcnow
 from xinyong.db_prepared import PreparedInsert
 from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
 from xinyong.records.models import CreditRecord
 from xinyong.repair.eligibility import Eligibility
 from xinyong.repair.models import RepairNotice
@@ -177,7 +178,7 @@ class _Run:
                     *(roles[r] for r in _ROLES if r in roles),
                     *(f.name for f in (item.fields if item is not None else []) if f.enum_ref == "procedure"),
                 ),
-                tuple(roles[r] for r in ("fine_wan", "confiscation_wan") if r in roles),
+                tuple(roles[r] for r in records_service.AMOUNT_ROLES if r in roles),
             )
         wanted = {f for pair in self.fields.values() for part in pair for f in part}
         self.payload_fields = tuple(sorted(wanted | set(repair.violation_fields.values())))
