@@ -204,5 +204,9 @@ def agree(case: dict[str, Any], notice: dict[str, Any]) -> None:
     assert seen["evaluation_counted"] == core.counted
     assert (seen["check"].excluded is None) == core.shared
     assert seen["check"].severity == core.severity
+    if core.list_in_force is not None:  # a list entry: the check applies it exactly while the core says so
+        check = seen["check"]
+        applied = check.excluded is None and (check.list_end is None or case["on"] < check.list_end)
+        assert applied == (core.shared and core.list_in_force)
     if v.eligible:
         assert core.disclosures[Audience.CREDIT_CENTRE].reason_code not in ("repaired", "deleted")

@@ -20,8 +20,7 @@ from xinyong.policy.loader import Policy
 from xinyong.repair.facts import Declaration
 from xinyong.repair.workflows import Material, RepairMode, RepairWorkflow, workflows
 from xinyong.rules.disclosure import retention_end
-from xinyong.rules.facts import EventKind as EventKinds
-from xinyong.rules.facts import RecordFacts
+from xinyong.rules.facts import EventKind, RecordFacts
 from xinyong.rules.windows import repair_terms
 
 ReasonKind = Literal["time", "action", "unknown", "blocked"]
@@ -95,11 +94,11 @@ def _serious_list(facts: RecordFacts, wf: RepairWorkflow, on: dt.date) -> Reason
 
 def _status_reasons(facts: RecordFacts, mode: RepairMode, on: dt.date) -> list[Reason]:
     out: list[Reason] = []
-    if (e := facts.last_event(EventKinds.DELETED, on)) is not None:
+    if (e := facts.last_event(EventKind.DELETED, on)) is not None:
         out.append(Reason("repair.deleted", f"该记录已于 {e.effective_on} 依法删除", "blocked"))
-    if (e := facts.last_event(EventKinds.REPAIRED, on)) is not None:
+    if (e := facts.last_event(EventKind.REPAIRED, on)) is not None:
         out.append(Reason("repair.already_repaired", f"该记录已于 {e.effective_on} 完成信用修复", "blocked"))
-    if mode == "list_removal" and (e := facts.last_event(EventKinds.LIST_REMOVED, on)) is not None:
+    if mode == "list_removal" and (e := facts.last_event(EventKind.LIST_REMOVED, on)) is not None:
         out.append(Reason("repair.already_removed", f"主体已于 {e.effective_on} 移出该名单", "blocked"))
     return out
 

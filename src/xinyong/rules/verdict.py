@@ -28,7 +28,7 @@ class Verdict:
     on: dt.date
     severity: str
     windows: dict[str, ChannelWindow]
-    disclosures: dict[Audience, Disclosure]  # the public, departments and the credit centre (``for_audience``)
+    disclosures: dict[Audience, Disclosure]  # public, departments, credit centre; others: ``decide``
     repair: RepairTerms
     retention_end: dt.date | None
     list_in_force: bool | None
