@@ -68,9 +68,14 @@ def _compose(
         paras.append("该类处罚依规不得提前停止公示，期满后自动停止公示。")
         earliest = None
     elif earliest is not None:
+        after = (
+            "停止共享和使用该信息"
+            if facts.natural_person and not policy.retention.natural_person_public
+            else "终止公示，并停止共享和使用该信息"
+        )
         paras.append(
             f"您在纠正失信行为、履行法定义务后，自 {earliest} 起可申请信用修复"
-            f"（{verdict.mode_label}）；修复后将终止公示，并停止共享和使用该信息。"
+            f"（{verdict.mode_label}）；修复后将{after}。"
         )
     paras.append(
         f"申请方式：登录本平台在线提交（信用修复申请），或到政务服务大厅窗口办理。申请由{dept}办理（谁认定、谁修复），"
