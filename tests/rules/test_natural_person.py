@@ -1,5 +1,7 @@
 """Issue 14 point 8: a natural person's record never carries a 公示期内/公示至 label (file views, notices).
 
+The page itself is checked in ``tests/web/test_person_pages.py``.
+
 Natural persons' credit information is not public in Zhejiang (浙江条例第十五条): the person sees the
 record, departments use it, but no publication window is ever stated for it — not in the disclosure
 reason, not as 公示截止, not as another channel's window, not in the repair notice.
