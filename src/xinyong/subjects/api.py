@@ -41,14 +41,14 @@ async def search_subjects(
         with runtime.sessions() as session:
             principal = resolve_principal(request, session)
             result = search_service.search(
-                session, runtime.keys, runtime.policy, principal, q, page=page, size=size
+                session, runtime.keys, runtime.policy, principal, q, page=page, size=size, on=runtime.today()
             )
             session.commit()
     else:  # the public: public columns only, nothing logged, so no session or transaction to pay for
         with runtime.reader() as conn:
             reader = Reader(conn, runtime.engine.dialect.name)
             result = search_service.search(
-                reader, runtime.keys, runtime.policy, ANONYMOUS, q, page=page, size=size
+                reader, runtime.keys, runtime.policy, ANONYMOUS, q, page=page, size=size, on=runtime.today()
             )
     # Serialised once here (hot path): returning a Response skips FastAPI's second validation pass.
     return Response(result.model_dump_json(), media_type="application/json")

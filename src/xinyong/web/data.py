@@ -109,12 +109,19 @@ def public_file(
 
 
 def search(
-    session: Session, keys: KeyRing, policy: Policy, principal: Principal, q: str, page: int = 1
+    session: Session,
+    keys: KeyRing,
+    policy: Policy,
+    principal: Principal,
+    q: str,
+    page: int = 1,
+    *,
+    on: dt.date,
 ) -> SearchPage | None:
     """Search subjects for ``principal``; ``None`` for an empty query."""
     if not q.strip():
         return None
-    return subject_search.search(session, keys, policy, principal, q, page=page, size=PAGE_SIZE)
+    return subject_search.search(session, keys, policy, principal, q, page=page, size=PAGE_SIZE, on=on)
 
 
 def published(

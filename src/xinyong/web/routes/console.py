@@ -65,7 +65,7 @@ def subject_lookup(
     """Find a subject for the government view."""
     error = None
     try:
-        results = data.search(session, runtime.keys, runtime.policy, principal, q)
+        results = data.search(session, runtime.keys, runtime.policy, principal, q, on=runtime.today())
     except Invalid as exc:
         results, error = None, exc.message
     return render(

@@ -50,7 +50,7 @@ def search(
     """List the subjects the public may find by a name fragment or a code."""
     error = None
     try:
-        results = data.search(session, runtime.keys, runtime.policy, ANONYMOUS, q, page)
+        results = data.search(session, runtime.keys, runtime.policy, ANONYMOUS, q, page, on=runtime.today())
     except Invalid as exc:
         results, error = None, exc.message
     template = "portal/_results.html" if request.headers.get("hx-request") else "portal/search.html"
