@@ -180,7 +180,10 @@ def agree(case: dict[str, Any], notice: dict[str, Any]) -> None:
     assert seen["notice_stated"] == stated_window, seen["notice_text"]
     assert seen["notice_end"] == stated_window
     if stated_window is None:
+        assert "最长公示至" not in seen["notice_text"]
+    if person:  # no window at all for a person, not even another channel's
         assert "公示至" not in seen["notice_text"]
+        assert "公示期内" not in seen["notice_text"]
     # the portal shows a record in its window with exactly that end
     portal = seen["portal"]
     assert portal.shown == core.public

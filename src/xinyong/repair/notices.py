@@ -110,12 +110,14 @@ def _publicity_paragraphs(
     head = f"依据《{platform.regime_name}》，该信息属于{platform.severity}失信信息"
     if facts.natural_person and not policy.retention.natural_person_public:
         return [f"{head}。自然人信用信息不向社会公开，仅用于政务共享和依法授权查询。"], None
-    if not platform.published or platform.end is None:
-        return [f"{head}；{platform.reason}。"], None
-    platform_name = platform.channel_name
-    paras = [f"{head}，自 {start} 起在{platform_name}公示，最长公示至 {platform.end}，届满后自动停止公示。"]
+    end = platform.end if platform.published else None
+    if end is None:
+        paras = [f"{head}；{platform.reason}。"]
+    else:
+        where = platform.channel_name
+        paras = [f"{head}，自 {start} 起在{where}公示，最长公示至 {end}，届满后自动停止公示。"]
     paras.extend(_other_channel(w) for w in found.values())
-    return paras, platform.end
+    return paras, end
 
 
 def _other_channel(w: ChannelWindow) -> str:
