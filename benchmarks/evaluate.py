@@ -30,7 +30,8 @@ import pyarrow as pa
 from xinyong.db import make_engine, make_sessionmaker, session_scope
 from xinyong.evaluation import batch, service
 from xinyong.evaluation.engine import threshold_units
-from xinyong.evaluation.inputs import retention_cutoff, retention_rule, sub_months
+from xinyong.evaluation.inputs import retention_cutoff, retention_rule
+from xinyong.kit.dates import sub_months
 from xinyong.migrate import upgrade
 from xinyong.policy.loader import load_policy
 from xinyong.settings import ROOT, Settings

@@ -15,6 +15,9 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "xinyong"
 PURE_NAMES = {"engine", "states", "eligibility", "disclosure", "chain", "principal", "rules", "matching"}
 FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "jinja2", "alembic")
+# Capabilities that are pure as a whole: the rule core (ARCHITECTURE §1 idea 6) imports no framework and
+# nothing of the platform but kit, the policy schemas and itself.
+PURE_PACKAGES = {"rules": ("xinyong.kit", "xinyong.policy", "xinyong.rules")}
 ENTRY_NAMES = {"api", "cli", "routes", "views", "jobs", "demo"}
 TOP_ENTRY = {"xinyong.app", "xinyong.cli", "xinyong.demo"}
 
@@ -78,6 +81,9 @@ def test_import_direction(module: str, path: Path) -> None:
         problems += [i for i in ours if not i.startswith("xinyong.kit")]
     if cap == "policy":
         problems += [i for i in ours if not i.startswith(("xinyong.kit", "xinyong.policy", "xinyong.errors"))]
+    if cap in PURE_PACKAGES:
+        problems += [i for i in imports if i.split(".")[0] in FRAMEWORKS]
+        problems += [i for i in ours if not i.startswith(PURE_PACKAGES[cap])]
     if name in PURE_NAMES:
         problems += [i for i in imports if i.split(".")[0] in FRAMEWORKS]
     if not _is_entry(module):

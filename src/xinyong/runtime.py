@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import weakref
 from collections.abc import Iterator
@@ -13,9 +14,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinyong.db import WalCheckpointer, make_engine, make_sessionmaker, tune_for_reads
+from xinyong.db import WalCheckpointer, make_engine, make_sessionmaker, tune_for_reads, utcnow
 from xinyong.keys import keyring
 from xinyong.kit.crypto import KeyRing
+from xinyong.kit.dates import business_date
 from xinyong.policy.loader import Policy, load_policy
 from xinyong.settings import Settings
 
@@ -54,6 +56,13 @@ class Runtime:
             if self._keys is None:
                 self._keys = keyring(self.settings)
             return self._keys
+
+    def today(self, now: dt.datetime | None = None) -> dt.date:
+        """Return the business date: the settings' fixed day if any, else ``now`` (default: this instant)
+        in the platform's time zone. The one "today" of the platform."""
+        if self.settings.today is not None:
+            return self.settings.today
+        return business_date(now or utcnow(), self.settings.timezone)
 
     def session_bind(self) -> Connection | None:
         """Return the connection the sessions are bound to, if any (tests join one transaction)."""

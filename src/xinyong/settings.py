@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     )
     region_code: str = Field(default="331000", description="本平台所在行政区划代码（台州 331000）")
     timezone: str = Field(default="Asia/Shanghai", description="业务日期所用时区")
+    today: dt.date | None = Field(
+        default=None,
+        description="固定的业务日期（YYYY-MM-DD，仅用于演示和测试；留空则按时区取当天）；生产环境不得设置",
+    )
     log_level: str = Field(default="INFO", description="日志级别")
     upload_max_bytes: int = Field(
         default=20 * 1024 * 1024, description="单个上传材料（信用修复证明材料等）的最大字节数"
@@ -56,6 +61,12 @@ class Settings(BaseSettings):
         default=25_000, ge=100, description="归集每次处理的行数（内存上限随之变化；两块同时在处理）"
     )
 
+    @field_validator("today", mode="before")
+    @classmethod
+    def _blank_today(cls, value: object) -> object:
+        """An empty ``XINYONG_TODAY=`` (as in ``.env.example``) means no fixed day."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         """Refuse placeholder secrets outside development and test."""
@@ -63,6 +74,8 @@ class Settings(BaseSettings):
             for name in ("secret_key", "data_key", "index_key"):
                 if getattr(self, name) == PLACEHOLDER:
                     raise ValueError(f"生产环境必须设置 XINYONG_{name.upper()}（不能使用占位值）")
+            if self.today is not None:
+                raise ValueError("生产环境不得固定业务日期（XINYONG_TODAY）")
         return self
 
     @property

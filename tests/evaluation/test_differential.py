@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from tests.factories import evaluation as ev_factories
 from tests.factories.subjects import department
 from xinyong.evaluation import service
-from xinyong.evaluation.inputs import sub_months
 from xinyong.evaluation.models import EvaluationResult
+from xinyong.kit.dates import sub_months
 from xinyong.policy.loader import Policy
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from xinyong.evaluation.engine import SubjectFacts, evaluate
 from xinyong.evaluation.inputs import (
-    RecordFacts,
+    EvaluatedRecord,
     RetentionRule,
     assess,
     listings,
@@ -20,7 +20,7 @@ from xinyong.evaluation.inputs import (
 from xinyong.evaluation.loaders import load_models
 from xinyong.evaluation.spec import EvaluationModel
 from xinyong.policy.loader import Policy
-from xinyong.records import disclosure
+from xinyong.rules import disclosure
 
 AS_OF = dt.date(2026, 10, 31)
 RULE = RetentionRule(months=60, extend_while_listed=True, list_items=frozenset({"yzsxmd", "sxbzxr"}))
@@ -33,9 +33,9 @@ def enterprise(policy: Policy) -> EvaluationModel:
     return model
 
 
-def rec(rid: int, item: str = "xzcf", on: dt.date = dt.date(2025, 6, 1), **kw: object) -> RecordFacts:
+def rec(rid: int, item: str = "xzcf", on: dt.date = dt.date(2025, 6, 1), **kw: object) -> EvaluatedRecord:
     polarity = "positive" if item == "sxjl" else "negative"
-    return RecordFacts(
+    return EvaluatedRecord(
         id=rid,
         subject_id=1,
         catalog_item=item,

@@ -18,10 +18,11 @@ from tests.factories import evaluation as ev_factories
 from tests.factories.evaluation import event, record
 from tests.factories.subjects import department, enterprise
 from xinyong.evaluation import batch, queries, service
-from xinyong.evaluation.inputs import assess, listings, retention_cutoff, retention_rule, sub_months
+from xinyong.evaluation.inputs import assess, listings, retention_cutoff, retention_rule
+from xinyong.kit.dates import sub_months
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import Audience
+from xinyong.rules.disclosure import Audience
 from xinyong.runtime import Runtime
 
 

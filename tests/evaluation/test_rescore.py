@@ -43,7 +43,7 @@ def test_approved_repair_rescores_the_subject(session: Session, runtime: Runtime
     admin_p, _ = f.api_key(session, Role.ADMIN)
 
     batch = service.run_evaluation(session, policy, AS_OF, actor="test")
-    before = service.explain(session, policy, subject, admin_p, None)
+    before = service.explain(session, policy, subject, admin_p, None, today=dt.date(2026, 6, 1))
     penalised = {c["indicator"]: c for c in before["contributions"]}["penalty_general_36m"]
     assert penalty.id in penalised["records"]
     assert before["stored"]["run_id"] == batch.id
@@ -80,7 +80,7 @@ def test_approved_repair_rescores_the_subject(session: Session, runtime: Runtime
     assert rescore.cause["id"] == case.id
     assert rescore.cause["record_id"] == penalty.id
 
-    after = service.explain(session, policy, subject, admin_p, None)
+    after = service.explain(session, policy, subject, admin_p, None, today=dt.date(2026, 6, 1))
     assert after["stored"]["run_id"] == rescore.id
     assert after["stored"]["kind"] == "rescore"
     assert after["stored"]["reason"] == f"因信用修复案件 {case.id} 改变记录 {penalty.id}，重新评价"
@@ -96,7 +96,7 @@ def test_approved_repair_rescores_the_subject(session: Session, runtime: Runtime
     labels = policy.enum_labels("grade") if "grade" in policy.enums.enums else {}
     assert grade_label == labels.get(after["stored"]["grade"], after["stored"]["grade"])
     dept_row = f.department(session, "TZ-STHJ", "environment")
-    klass = inspections.subject_class(session, policy, subject, dept_row, actor="test")
+    klass = inspections.subject_class(session, policy, subject, dept_row, actor="test", today=dt.date(2026, 6, 1))
     assert klass["score"] == after["stored"]["score"]
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from tests.factories import evaluation as ev_factories
 from tests.factories.subjects import department
 from xinyong.evaluation import batch, service
-from xinyong.evaluation.inputs import retention_rule, sub_months
+from xinyong.evaluation.inputs import retention_rule
+from xinyong.kit.dates import sub_months
 from xinyong.policy.loader import Policy
 
 pytest.importorskip("pyspark")

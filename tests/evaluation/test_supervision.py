@@ -67,9 +67,9 @@ def test_draw_is_reproducible_audited_and_stored(session: Session, runtime: Runt
     dept = subject_factories.department(session, "TZ-SCJG")
     ev_factories.random_population(session, dept.id, seed=8, subjects=600)
     service.run_evaluation(session, runtime.policy, AS_OF, actor="test")
-    one = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 77, actor="officer:test")
-    two = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 77, actor="officer:test")
-    other = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 78, actor="officer:test")
+    one = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 77, actor="officer:test", today=dt.date(2026, 6, 1))
+    two = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 77, actor="officer:test", today=dt.date(2026, 6, 1))
+    other = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 78, actor="officer:test", today=dt.date(2026, 6, 1))
     assert one.members_hash == two.members_hash != other.members_hash
     assert sum(one.allocation.values()) == 50
     members = session.scalars(

@@ -16,11 +16,11 @@ from tests.conftest import POLICY_DIR
 from xinyong.errors import PolicyError
 from xinyong.ingest import fields as parsers
 from xinyong.ingest.readers import detect_encoding
-from xinyong.ingest.severity import classify
 from xinyong.ingest.sources import header_key, sources
 from xinyong.ingest.sources import load as load_sources
 from xinyong.kit import ids
 from xinyong.policy.loader import Policy, load_policy
+from xinyong.rules.severity import classify
 
 FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y%m%d"]
 

@@ -9,16 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
-from xinyong.records.disclosure import (
-    Audience,
-    Listing,
-    RecordFacts,
-    StatusEvent,
-    add_months,
-    decide,
-    retention_end,
-)
+from xinyong.rules.disclosure import Audience, decide, retention_end
+from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
+from xinyong.rules.windows import windows
 
 D = dt.date
 ORG = "企业法人"
@@ -77,23 +72,33 @@ def test_department_publication_end_shortens_period(policy: Policy) -> None:
 # --- §1.4 SAMR Order 45 -----------------------------------------------------------------------------
 
 
-def test_samr_warning_only_not_published(policy: Policy) -> None:
+# SAMR Order 45 governs the 国家企业信用信息公示系统 channel only; this platform's portal publishes a
+# market regulator's penalty under the NDRC regime (policy/channels.yaml). The old expectations here had
+# the portal apply Order 45 (the wrong answer this file used to assert).
+
+
+def test_samr_warning_only_not_published_on_gsxt(policy: Policy) -> None:
     facts = penalty(domain="market_regulation", penalty_types=("警告",), severity="轻微")
-    d = decide(facts, Audience.PUBLIC, D(2024, 2, 1), policy)
-    assert not d.shown
-    assert d.reason_code == "warning_not_published"
-    assert d.regime_id == "samr-order-45"
-    assert decide(facts, Audience.DEPARTMENT, D(2024, 2, 1), policy).shown
+    gsxt = windows(facts, policy)["gsxt"]
+    assert not gsxt.published
+    assert gsxt.code == "warning_not_published"
+    assert gsxt.regime_id == "samr-order-45"
+    d = decide(facts, Audience.PUBLIC, D(2024, 2, 1), policy, channels=True)
+    assert d.regime_id == "ndrc-order-58"  # the platform's own regime on the decision date
+    assert d.shown
+    assert any("国家企业信用信息公示系统" in note for note in d.other_channels)
 
 
-def test_samr_simple_procedure_not_published(policy: Policy) -> None:
+def test_samr_simple_procedure_not_published_on_gsxt(policy: Policy) -> None:
     facts = penalty(domain="market_regulation", procedure="简易程序")
-    assert decide(facts, Audience.PUBLIC, D(2024, 2, 1), policy).reason_code == "procedure_not_published"
+    assert windows(facts, policy)["gsxt"].code == "procedure_not_published"
+    assert decide(facts, Audience.PUBLIC, D(2024, 2, 1), policy).regime_id == "ndrc-order-58"
 
 
 def test_samr_warning_plus_fine_is_published(policy: Policy) -> None:
     facts = penalty(domain="market_regulation", penalty_types=("警告", "罚款"), fine_wan=5.0)
     assert public(facts, D(2024, 2, 1), policy)
+    assert windows(facts, policy)["gsxt"].published
 
 
 @pytest.mark.parametrize(
@@ -101,18 +106,27 @@ def test_samr_warning_plus_fine_is_published(policy: Policy) -> None:
     [
         (("通报批评",), None, D(2024, 4, 10)),
         (("罚款",), 0.5, D(2024, 4, 10)),
+        (("罚款", "警告"), 0.5, D(2024, 4, 10)),
         (("罚款",), 5.0, D(2027, 1, 10)),
         (("罚款", "没收违法所得"), 0.5, D(2027, 1, 10)),
     ],
 )
-def test_samr_short_period_for_light_penalties(
+def test_samr_short_period_for_light_penalties_on_gsxt(
     policy: Policy, types: tuple[str, ...], fine: float | None, until: dt.date
 ) -> None:
     facts = penalty(domain="market_regulation", penalty_types=types, fine_wan=fine)
+    assert windows(facts, policy)["gsxt"].end == until
     d = decide(facts, Audience.PUBLIC, D(2024, 2, 1), policy)
     assert d.shown
-    assert d.public_until == until
-    assert not public(facts, until, policy)
+    assert d.public_until == D(2027, 1, 10)  # Order 58 on this platform: at most 36 months
+    assert public(facts, D(2027, 1, 9), policy)
+    assert not public(facts, D(2027, 1, 10), policy)
+
+
+def test_other_domains_have_no_gsxt_window(policy: Policy) -> None:
+    assert list(windows(penalty(domain="tax"), policy)) == ["xytz"]
+    person = penalty(domain="market_regulation", subject_kind=PERSON)
+    assert list(windows(person, policy)) == ["xytz"]
 
 
 # --- §1.1 Order 36 (from 2026-04-01) ----------------------------------------------------------------
@@ -166,7 +180,7 @@ def test_shared_catalog_item_not_public(policy: Policy) -> None:
 
 
 def test_licence_is_public_and_not_retention_limited(policy: Policy) -> None:
-    facts = RecordFacts("xzxk", ORG, "neutral", D(2010, 1, 1), valid_to=D(2099, 12, 31))
+    facts = RecordFacts("xzxk", "neutral", subject_kind=ORG, decision_on=D(2010, 1, 1), valid_to=D(2099, 12, 31))
     assert public(facts, D(2026, 1, 1), policy)
 
 
@@ -187,7 +201,7 @@ def test_negative_information_gone_after_five_years(policy: Policy) -> None:
 
 
 def test_criminal_retention_counts_from_sentence_end(policy: Policy) -> None:
-    facts = RecordFacts("sfpj", PERSON, "negative", D(2018, 1, 1), sentence_end=D(2022, 6, 30))
+    facts = RecordFacts("sfpj", "negative", subject_kind=PERSON, decision_on=D(2018, 1, 1), sentence_end=D(2022, 6, 30))
     assert retention_end(facts, policy) == D(2027, 6, 30)
     assert decide(facts, Audience.DEPARTMENT, D(2026, 1, 1), policy).shown
 
@@ -264,7 +278,7 @@ def test_suspension_and_its_end(policy: Policy) -> None:
 
 
 def test_serious_list_public_while_listed(policy: Policy) -> None:
-    listed = RecordFacts("yzsxmd", ORG, "negative", D(2023, 1, 1))
+    listed = RecordFacts("yzsxmd", "negative", subject_kind=ORG, decision_on=D(2023, 1, 1))
     assert public(listed, D(2029, 1, 1), policy)  # still listed: retention extended, still public
     ended = replace(listed, list_end=D(2024, 1, 1))
     d = decide(ended, Audience.PUBLIC, D(2024, 6, 1), policy)

@@ -10,7 +10,7 @@ from tests.factories import records as fr
 from tests.factories import subjects as fs
 from xinyong.policy.loader import Policy
 from xinyong.records import service
-from xinyong.records.disclosure import Audience
+from xinyong.rules.disclosure import Audience
 from xinyong.runtime import Runtime
 
 D = dt.date

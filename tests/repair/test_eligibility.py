@@ -10,7 +10,10 @@ import pytest
 from xinyong.policy.loader import Policy
 from xinyong.records.models import RecordEventKind
 from xinyong.repair.eligibility import assess
-from xinyong.repair.facts import Declaration, EventFact, EventKinds, ListFact, RecordFacts
+from xinyong.repair.facts import Declaration
+from xinyong.rules.facts import EventKind as EventKinds
+from xinyong.rules.facts import ListFact, RecordFacts
+from xinyong.rules.facts import StatusEvent as EventFact
 
 D = dt.date
 
@@ -64,13 +67,15 @@ CASES = [
         ["repair.no_early_stop"],
         None,
     ),
-    # SAMR Order 45 Art. 2: a warning alone is not published — nothing to repair.
+    # SAMR Order 45 Art. 2 keeps a warning alone off the enterprise publicity system only; on this
+    # platform (NDRC regime, policy/channels.yaml) it is 轻微 under Order 36: repairable at once.
+    # (The old answer, repair.not_published, applied Order 45 to this platform's own publication.)
     (
         penalty(D(2026, 5, 10), domain="market_regulation", types=("警告",), fine=None),
         D(2026, 9, 1),
-        False,
-        ["repair.not_published"],
-        None,
+        True,
+        [],
+        D(2026, 9, 1),
     ),
     # SAMR Order 45 Art. 14: a repeat penalty for the same violation bars the early stop.
     (
@@ -191,10 +196,12 @@ def test_eligibility_table(
 
 def test_explains_the_regime_and_periods(policy: Policy) -> None:
     verdict = assess(penalty(D(2026, 5, 10), domain="market_regulation"), D(2026, 6, 1), policy)
-    assert verdict.regime_id == "samr-order-45"  # the domain rule is primary
+    # this platform publishes under the NDRC regime (Order 36: 一般, at most 12 months); SAMR Order 45
+    # governs the enterprise publicity system only (the old answer took Order 45 as primary here)
+    assert verdict.regime_id == "ndrc-order-36"
     assert verdict.mode == "penalty_end"
     assert verdict.mode_label == "终止公示行政处罚信息"
-    assert verdict.publication_end == D(2029, 5, 10)
+    assert verdict.publication_end == D(2027, 5, 10)
     assert {m.code for m in verdict.materials if m.required} == {"commitment", "performance_proof"}
 
 
@@ -229,5 +236,7 @@ def test_pure_event_kinds_match_the_table() -> None:
         "DISCLOSURE_STOPPED",
         "LIST_REMOVED",
         "DELETED",
+        "SUSPENDED",
+        "UNSUSPENDED",
     ):
         assert getattr(EventKinds, name) == getattr(RecordEventKind, name)

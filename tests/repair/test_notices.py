@@ -94,8 +94,8 @@ def test_demo_step_issues_notices(runtime: Runtime, world: World) -> None:
 def test_fine_counts_only_through_its_interval(policy: Policy) -> None:
     """The batch assesses one fine per interval between the policy's cut points: the same window."""
     from xinyong.repair.eligibility import assess
-    from xinyong.repair.facts import RecordFacts
-    from xinyong.repair.periods import fine_class, fine_cuts
+    from xinyong.rules.facts import RecordFacts
+    from xinyong.rules.windows import fine_class, fine_cuts
 
     cuts = fine_cuts(policy)
     assert cuts == tuple(sorted(cuts))
@@ -158,8 +158,8 @@ def test_notice_depends_on_a_repeat_violation_only_through_its_existence(policy:
     """The batch keys notices on whether a repeat violation follows, not on its date: same wording."""
     from types import SimpleNamespace
 
-    from xinyong.repair.facts import RecordFacts
     from xinyong.repair.notices import _compose
+    from xinyong.rules.facts import RecordFacts
 
     record = SimpleNamespace(decision_on=dt.date(2026, 3, 2), document_no="x", record_key="k")
     for domain in ("market_regulation", "environment", None):

@@ -7,9 +7,13 @@ import sys
 
 PURE = [
     "xinyong.repair.eligibility",
-    "xinyong.repair.periods",
     "xinyong.repair.states",
     "xinyong.repair.facts",
+    "xinyong.rules.facts",
+    "xinyong.rules.severity",
+    "xinyong.rules.windows",
+    "xinyong.rules.disclosure",
+    "xinyong.rules.verdict",
 ]
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from xinyong.errors import PolicyError
+from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy, load_policy
 from xinyong.policy_sections import check_sections
-from xinyong.repair.periods import add_months
 from xinyong.repair.workflows import load
 
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from tests.factories import sanctions as f
 from tests.factories.subjects import enterprise, person
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import Audience
 from xinyong.records.models import CreditRecord, RecordEventKind
+from xinyong.rules.disclosure import Audience
 from xinyong.runtime import Runtime
 from xinyong.sanctions import inputs
 

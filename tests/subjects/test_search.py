@@ -190,7 +190,7 @@ def test_public_reader_on_a_runtime_of_its_own(settings: Settings, tmp_path: Pat
         fs.enterprise(session, rt.keys, name="台州市读者测试有限公司")
         fs.person(session, rt.keys, name="王读者")
     with rt.reader() as conn:
-        page = search.search(Reader(conn, "sqlite"), rt.keys, rt.policy, ANONYMOUS, "读者")
+        page = search.search(Reader(conn, "sqlite"), rt.keys, rt.policy, ANONYMOUS, "读者", on=rt.today())
     assert [h.name for h in page.items] == ["台州市读者测试有限公司"]  # never the person
     assert rt.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     rt.engine.dispose()

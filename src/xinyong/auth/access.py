@@ -19,7 +19,7 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Forbidden, Invalid
 from xinyong.policy.base import Strict, Versioned
 from xinyong.policy.loader import Policy, Problems, load_model
-from xinyong.records.disclosure import Audience
+from xinyong.rules.disclosure import Audience
 
 
 class DutyScenario(Strict):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -133,11 +132,6 @@ def _auth_read(row: Authorisation, today: dt.date) -> AuthorisationRead:
     )
 
 
-def today(runtime: Runtime) -> dt.date:
-    """Return today's business date in the platform's time zone."""
-    return dt.datetime.now(ZoneInfo(runtime.settings.timezone)).date()
-
-
 @router.get("/me/authorisations", summary="我的授权书", response_model=list[AuthorisationRead])
 def my_authorisations(
     principal: Principal = Depends(current_principal),
@@ -147,7 +141,7 @@ def my_authorisations(
     """List the subject's authorisations."""
     ensure(principal, Capability.MANAGE_CONSENT)
     assert principal.subject_id is not None  # noqa: S101 - ensured above
-    day = today(runtime)
+    day = runtime.today()
     return [_auth_read(r, day) for r in consent.of_subject(session, principal.subject_id)]
 
 
@@ -171,7 +165,7 @@ def grant_authorisation(
         valid_to=body.valid_to,
         policy=runtime.policy,
     )
-    return _auth_read(row, today(runtime))
+    return _auth_read(row, runtime.today())
 
 
 @router.post(
@@ -185,7 +179,7 @@ def revoke_authorisation(
 ) -> AuthorisationRead:
     """Revoke one of the subject's authorisations."""
     ensure(principal, Capability.MANAGE_CONSENT)
-    return _auth_read(consent.revoke(session, principal, authorisation_id), today(runtime))
+    return _auth_read(consent.revoke(session, principal, authorisation_id), runtime.today())
 
 
 class QueryRead(BaseModel):

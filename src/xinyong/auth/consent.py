@@ -13,8 +13,8 @@ from xinyong.auth.models import Authorisation, QueryLog
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
+from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
-from xinyong.records.disclosure import add_months
 
 
 def grant(

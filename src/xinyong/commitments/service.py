@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import json
@@ -22,6 +21,7 @@ from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
+from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.subjects import service as subjects_service
@@ -55,12 +55,6 @@ class BreachInfo:
     code: str
     breached_on: dt.date
     suspended_until: dt.date | None
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return the same day ``months`` later (clamped to the month's end)."""
-    year, m0 = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return dt.date(year, m0 + 1, min(day.day, calendar.monthrange(year, m0 + 1)[1]))
 
 
 def next_code(session: Session, region_code: str, on: dt.date) -> str:

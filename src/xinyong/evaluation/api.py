@@ -36,7 +36,7 @@ def subject_evaluation(
     if principal.role == Role.PUBLIC:
         raise Unauthorized("请先登录", code="auth.required")
     subject = subjects_service.get_by_code(session, runtime.keys, code)
-    return service.explain(session, runtime.policy, subject, principal, as_of)
+    return service.explain(session, runtime.policy, subject, principal, as_of, today=runtime.today())
 
 
 @router.get("/subjects/{code}/supervision", summary="主体的分级分类监管类别（部门查询）")
@@ -50,7 +50,9 @@ def subject_supervision(
     """Return the subject's supervision class under a department's rule."""
     dept = _department(session, principal, department)
     subject = subjects_service.get_by_code(session, runtime.keys, code)
-    return inspections.subject_class(session, runtime.policy, subject, dept, actor=principal.actor)
+    return inspections.subject_class(
+        session, runtime.policy, subject, dept, actor=principal.actor, today=runtime.today()
+    )
 
 
 def _department(session: Session, principal: Principal, code: str | None) -> Department:

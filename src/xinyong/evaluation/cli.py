@@ -138,7 +138,9 @@ def draw(
     runtime = _runtime()
     try:
         with session_scope(runtime.sessions) as session:
-            row = inspections.draw(session, runtime.policy, department, size, seed, actor="system:cli")
+            row = inspections.draw(
+                session, runtime.policy, department, size, seed, actor="system:cli", today=runtime.today()
+            )
             summary = inspections.draw_summary(session, row)
     except XinyongError as exc:
         _fail(exc)

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 from xinyong.evaluation.inputs import (
     AMOUNT_UNITS_PER_WAN,
     Assessment,
-    RecordFacts,
+    EvaluatedRecord,
     assess,
     listings,
     model_counts,
     retention_rule,
-    sub_months,
 )
 from xinyong.evaluation.spec import EvaluationModel, Indicator
+from xinyong.kit.dates import add_months, sub_months
 
 if TYPE_CHECKING:
     from xinyong.policy.loader import Policy
@@ -91,12 +91,7 @@ class Evaluation:
         return {c.indicator_id: c.points for c in self.contributions}
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return ``day`` moved forward ``months`` calendar months."""
-    return sub_months(day, -months)
-
-
-def matches(ind: Indicator, rec: RecordFacts, assessment: Assessment, as_of: dt.date) -> bool:
+def matches(ind: Indicator, rec: EvaluatedRecord, assessment: Assessment, as_of: dt.date) -> bool:
     """Tell whether a counted record falls under a records indicator."""
     if rec.catalog_item not in ind.catalog_items:
         return False
@@ -138,7 +133,7 @@ def attribute_points(ind: Indicator, subject: SubjectFacts, as_of: dt.date) -> t
     return float(years), max(ind.floor, min(ind.cap, earned))
 
 
-def _advice(ind: Indicator, contrib: Contribution, recs: list[RecordFacts]) -> Advice | None:
+def _advice(ind: Indicator, contrib: Contribution, recs: list[EvaluatedRecord]) -> Advice | None:
     gain = contrib.cap - contrib.points
     if gain <= 0:
         return None
@@ -151,13 +146,13 @@ def _advice(ind: Indicator, contrib: Contribution, recs: list[RecordFacts]) -> A
 
 def evaluate(
     subject: SubjectFacts,
-    records: list[RecordFacts],
+    records: list[EvaluatedRecord],
     model: EvaluationModel,
     as_of: dt.date,
     policy: Policy,
 ) -> Evaluation:
     """Score one subject with ``model`` on ``as_of`` from all its records."""
-    counted: list[tuple[RecordFacts, Assessment]] = []
+    counted: list[tuple[EvaluatedRecord, Assessment]] = []
     rule = retention_rule(policy)
     subject_listings = listings(records, rule) if rule.extend_while_listed else ()
     for rec in records:
@@ -168,7 +163,7 @@ def evaluate(
     advice: list[Advice] = []
     for dim in model.dimensions:
         for ind in dim.indicators:
-            behind: list[RecordFacts] = []
+            behind: list[EvaluatedRecord] = []
             value: float | None
             if ind.source == "attribute":
                 value, pts = attribute_points(ind, subject, as_of)
@@ -223,7 +218,7 @@ def facts_from_rows(
     subject_row: tuple[object, ...],
     record_rows: list[tuple[object, ...]],
     event_rows: list[tuple[object, ...]],
-) -> tuple[SubjectFacts, list[RecordFacts]]:
+) -> tuple[SubjectFacts, list[EvaluatedRecord]]:
     """Build the facts of one subject from the rows of ``queries.subjects_sql/records_sql/events_sql``."""
     sid, kind, established, region, industry = subject_row
     events: dict[int, list[tuple[dt.date, int, str]]] = {}
@@ -233,7 +228,7 @@ def facts_from_rows(
             events.setdefault(int(str(record_id)), []).append((day, int(str(event_id)), str(ev_kind)))
     superseded = {int(str(r[9])) for r in record_rows if r[9]}
     records = [
-        RecordFacts(
+        EvaluatedRecord(
             id=int(str(r[0])),
             subject_id=int(str(r[1])),
             catalog_item=str(r[2]),

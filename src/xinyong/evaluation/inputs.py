@@ -1,6 +1,6 @@
 """Lawful inputs of the evaluation (pure): which records are counted on an as-of date.
 
-There is one rule, the credit-files capability's ``xinyong.records.disclosure.decide(...).counted``;
+There is one rule, the credit-files capability's ``xinyong.rules.disclosure.decide(...).counted``;
 ``assess`` calls it. The set-based plan (``sqlgen.py``) restates it over all subjects, and
 ``tests/evaluation/test_lawful_inputs.py`` checks the plan against ``records.service.counted_records``
 on random records. In words:
@@ -23,14 +23,15 @@ on random records. In words:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from xinyong.evaluation.spec import EvaluationModel
-from xinyong.records import disclosure
+from xinyong.kit.dates import is_month_end, sub_months
+from xinyong.rules import disclosure
+from xinyong.rules import facts as rule_facts
 
 if TYPE_CHECKING:
     from xinyong.policy.loader import Policy
@@ -40,28 +41,21 @@ LISTING_ENDS = disclosure.LISTING_ENDS
 AMOUNT_UNITS_PER_WAN = 10_000  # amounts are carried as integer yuan (万元 × 10 000) so sums are exact
 
 
-def sub_months(day: dt.date, months: int) -> dt.date:
-    """Return ``day`` moved back ``months`` calendar months (clipped to the month's last day)."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
-
-
 def retention_cutoff(as_of: dt.date, months: int) -> dt.date:
     """Return the last start date whose ``months``-month period has ended by ``as_of``.
 
-    A period from ``start`` ends on ``disclosure.add_months(start, months)`` (clipped to month ends), so
+    A period from ``start`` ends on ``kit.dates.add_months(start, months)`` (clipped to month ends), so
     it has ended by ``as_of`` exactly when ``start <= retention_cutoff(as_of, months)``.
     """
     back = sub_months(as_of, months)
-    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
-        return back.replace(day=calendar.monthrange(back.year, back.month)[1])
+    if is_month_end(as_of):
+        while not is_month_end(back):
+            back += dt.timedelta(days=1)
     return back
 
 
 @dataclass(frozen=True)
-class RecordFacts:
+class EvaluatedRecord:
     """What the evaluation needs of one credit record and its status events."""
 
     id: int
@@ -115,11 +109,11 @@ def retention_rule(policy: Policy) -> RetentionRule:
 _REASONS = {"retention_expired": "past_retention", "not_yet_effective": "not_yet_decided"}
 
 
-def _status_events(record: RecordFacts) -> tuple[disclosure.StatusEvent, ...]:
-    return tuple(disclosure.StatusEvent(kind, on) for kind, on in record.events)
+def _status_events(record: EvaluatedRecord) -> tuple[rule_facts.StatusEvent, ...]:
+    return tuple(rule_facts.StatusEvent(kind, on) for kind, on in record.events)
 
 
-def listings(records: Iterable[RecordFacts], rule: RetentionRule) -> tuple[disclosure.Listing, ...]:
+def listings(records: Iterable[EvaluatedRecord], rule: RetentionRule) -> tuple[rule_facts.Listing, ...]:
     """Return a subject's serious-dishonesty listing periods from its current records."""
     out = []
     for r in records:
@@ -132,17 +126,17 @@ def listings(records: Iterable[RecordFacts], rule: RetentionRule) -> tuple[discl
 
 
 def assess(
-    record: RecordFacts,
+    record: EvaluatedRecord,
     as_of: dt.date,
     policy: Policy,
-    subject_listings: tuple[disclosure.Listing, ...] = (),
+    subject_listings: tuple[rule_facts.Listing, ...] = (),
 ) -> Assessment:
     """Tell whether ``record`` is counted on ``as_of`` (model-independent): the disclosure decision."""
     removed = any(k == "list_removed" and on <= as_of for k, on in record.events)
     in_force = not removed and (record.valid_to is None or record.valid_to >= as_of)
     if record.superseded:
         return Assessment(False, "superseded")
-    facts = disclosure.RecordFacts(
+    facts = rule_facts.RecordFacts(
         catalog_item=record.catalog_item,
         subject_kind="",
         polarity=record.polarity,
@@ -161,7 +155,7 @@ def assess(
     return Assessment(True, "counted", under_objection=found.under_objection, in_force=in_force)
 
 
-def model_counts(model: EvaluationModel, record: RecordFacts, assessment: Assessment) -> bool:
+def model_counts(model: EvaluationModel, record: EvaluatedRecord, assessment: Assessment) -> bool:
     """Apply the model's own input choices (轻微 negative records, records under objection)."""
     if not assessment.counted:
         return False

@@ -45,11 +45,11 @@ def _city_codes(policy: Policy) -> set[str]:
 
 
 def subject_class(
-    session: Session, policy: Policy, subject: Subject, department: Department, *, actor: str
+    session: Session, policy: Policy, subject: Subject, department: Department, *, actor: str, today: dt.date
 ) -> dict[str, Any]:
     """Return the subject's supervision class for a department, from the latest evaluation run."""
     run = latest_run(session)
-    on = run.as_of if run else dt.date.today()  # noqa: DTZ011 - a business date
+    on = run.as_of if run else today
     rule = rule_for(policy, department, on)
     current = current_result(session, subject.id, run) if run is not None else None
     result = current[1] if current else None
@@ -105,14 +105,21 @@ def _population(
 
 
 def draw(
-    session: Session, policy: Policy, department_code: str, size: int, seed: int, *, actor: str
+    session: Session,
+    policy: Policy,
+    department_code: str,
+    size: int,
+    seed: int,
+    *,
+    actor: str,
+    today: dt.date,
 ) -> InspectionDraw:
     """Draw ``size`` subjects for inspection by class (双随机), store and audit the draw."""
     if size <= 0:
         raise Invalid("抽查数量必须为正整数", code="inspections.bad_size")
     department = departments_service.by_code(session, department_code)
     run = latest_run(session)
-    on = run.as_of if run else dt.date.today()  # noqa: DTZ011 - a business date
+    on = run.as_of if run else today
     rule = rule_for(policy, department, on)
     members, scores = _population(session, policy, department, rule, run)
     population = {c: len(ids) for c, ids in members.items()}

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from xinyong.evaluation.inputs import retention_rule, sub_months
+from xinyong.evaluation.inputs import retention_rule
 from xinyong.evaluation.spec import EvaluationModel, ModelSet
+from xinyong.kit.dates import sub_months
 from xinyong.policy.loader import Policy
 
 AMOUNT_ROLES = ("fine_wan", "confiscation_wan", "amount_wan")

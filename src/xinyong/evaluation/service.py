@@ -18,7 +18,7 @@ from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
 from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
-from xinyong.evaluation.inputs import RecordFacts, retention_rule
+from xinyong.evaluation.inputs import EvaluatedRecord, retention_rule
 from xinyong.evaluation.loaders import load_models
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
@@ -178,7 +178,7 @@ def run_evaluation(
 
 def subject_inputs(
     session: Session, policy: Policy, subject_id: int
-) -> tuple[SubjectFacts, list[RecordFacts]] | None:
+) -> tuple[SubjectFacts, list[EvaluatedRecord]] | None:
     """Read one subject's evaluation inputs from the system of record (the batch's SELECTs, one subject)."""
     conn = session.connection()
     dialect = conn.dialect.name
@@ -229,14 +229,20 @@ def can_read(principal: Principal, subject: Subject) -> bool:
 
 
 def explain(
-    session: Session, policy: Policy, subject: Subject, principal: Principal, as_of: dt.date | None
+    session: Session,
+    policy: Policy,
+    subject: Subject,
+    principal: Principal,
+    as_of: dt.date | None,
+    *,
+    today: dt.date,
 ) -> dict[str, Any]:
     """Return one subject's evaluation with contributions, records, reasons and advice (audited read)."""
     if not can_read(principal, subject):
         raise Forbidden("无权查看该主体的信用评价", code="evaluation.forbidden")
     current = current_result(session, subject.id)
     run = current[0] if current else latest_run(session)
-    on = as_of or (run.as_of if run else dt.date.today())  # noqa: DTZ011 - a business date
+    on = as_of or (run.as_of if run else today)
     result = evaluate_one(session, policy, subject.id, on)
     if result is None:
         raise NotFound("该主体没有适用的评价模型", code="evaluation.no_model")

@@ -19,8 +19,9 @@ import json
 from collections.abc import Iterable
 
 from xinyong.evaluation.engine import threshold_units
-from xinyong.evaluation.inputs import GONE_EVENTS, LISTING_ENDS, RetentionRule, retention_cutoff, sub_months
+from xinyong.evaluation.inputs import GONE_EVENTS, LISTING_ENDS, RetentionRule, retention_cutoff
 from xinyong.evaluation.spec import EvaluationModel, Indicator
+from xinyong.kit.dates import sub_months
 
 OUTPUT_COLUMNS = ("subject_id", "model_id", "model_version", "score", "grade", "points", "objections")
 
@@ -208,7 +209,7 @@ agg AS (
 def lawful_ctes(rule: RetentionRule, as_of: dt.date, dialect: str = "duckdb") -> str:
     """Return the CTEs ending in ``lawful``: every counted record on ``as_of`` with its flags.
 
-    The set-based statement of ``inputs.assess`` (``records.disclosure.decide(...).counted``). Events are
+    The set-based statement of ``inputs.assess`` (``rules.disclosure.decide(...).counted``). Events are
     ranked once: the latest of each pair (objection opened/closed, suspended/unsuspended) by date, then
     by the order they were recorded, decides the record's state.
     """

@@ -18,11 +18,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xinyong.ingest import fields as F  # noqa: N812 - short alias for the parser module
-from xinyong.ingest.severity import band_representative, classify
 from xinyong.ingest.sources import Source
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.schemas import SeverityMap
+from xinyong.rules.severity import band_representative, classify
 
 PERSON = "自然人"
 

@@ -23,6 +23,7 @@ from xinyong.policy.schemas import (
     SEVERITIES,
     CalendarYear,
     CatalogItem,
+    Channels,
     Departments,
     Enums,
     PublicityRegime,
@@ -125,6 +126,7 @@ class Policy:
     severity: SeverityMap
     retention: Retention
     calendar: WorkdayCalendar
+    channels: Channels
     _sections: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -160,6 +162,10 @@ class Policy:
             for spelling in (value.code, value.label, *value.aliases):
                 out[spelling] = value.label
         return out
+
+    def regime(self, regime_id: str) -> PublicityRegime:
+        """Return a publicity regime by id."""
+        return next(r for r in self.regimes if r.id == regime_id)
 
     def regimes_for(self, catalog_item: str, domain: str | None, on: dt.date) -> list[PublicityRegime]:
         """Return the regimes in force on ``on`` for an item, the domain-specific ones first."""
@@ -227,6 +233,20 @@ def _cross_check(
             problems.add("severity.yaml", f"目录项 {item_id} 不存在")
 
 
+def _check_channels(problems: Problems, channels: Channels, regimes: list[PublicityRegime]) -> None:
+    """Every channel's regime exists and governs only inside its own effective range."""
+    by_id = {r.id: r for r in regimes}
+    for c in channels.channels:
+        for g in c.governed_by:
+            regime = by_id.get(g.regime)
+            if regime is None:
+                problems.add("channels.yaml", f"渠道 {c.id} 引用了不存在的公示期规则 {g.regime}")
+                continue
+            end, regime_end = g.effective_to or dt.date.max, regime.effective_to or dt.date.max
+            if g.effective_from < regime.effective_from or end > regime_end:
+                problems.add("channels.yaml", f"渠道 {c.id} 适用 {g.regime} 的期间超出该规则本身的生效期")
+
+
 def load_policy(root: Path) -> Policy:
     """Load and validate the whole policy directory, or raise ``PolicyError`` listing every problem."""
     root = root.resolve()
@@ -241,6 +261,7 @@ def load_policy(root: Path) -> Policy:
     regimes = load_dir(root / "periods", PublicityRegime, problems)
     severity = load_model(root / "severity.yaml", SeverityMap, problems)
     retention = load_model(root / "retention.yaml", Retention, problems)
+    channels = load_model(root / "channels.yaml", Channels, problems)
     years = load_dir(root / "calendar", CalendarYear, problems)
     if not catalog_docs:
         problems.add("catalog/", "目录为空")
@@ -248,8 +269,12 @@ def load_policy(root: Path) -> Policy:
         problems.raise_if_any()
     if regions is None or departments is None or enums is None or severity is None or retention is None:
         raise AssertionError("unreachable: problems were raised above")
+    if channels is None:
+        problems.raise_if_any()
+        raise AssertionError("unreachable: problems were raised above")
     catalog = {c.id: c for c in catalog_docs}
     _cross_check(problems, regions, departments, enums, catalog, regimes, severity)
+    _check_channels(problems, channels, regimes)
     problems.raise_if_any()
     calendar = WorkdayCalendar.of(
         YearCalendar(y.year, frozenset(y.holidays), frozenset(y.workdays)) for y in years
@@ -265,4 +290,5 @@ def load_policy(root: Path) -> Policy:
         severity=severity,
         retention=retention,
         calendar=calendar,
+        channels=channels,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -228,6 +229,63 @@ class PublicityRegime(Versioned):
         if missing:
             raise ValueError(f"公示期规则 {self.id} 缺少严重程度：{sorted(missing)}")
         return self
+
+
+class ChannelRegime(Strict):
+    """A regime governing a channel's publication over a period of decision dates."""
+
+    regime: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    basis: str
+
+    def in_force(self, on: dt.date) -> bool:
+        """Tell whether this entry governs records decided on ``on``."""
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+
+class Channel(Strict):
+    """A publication channel (公示渠道) and the regimes that govern it."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    basis: str
+    domains: list[str] = []  # only records of these departments' domains go there (empty: all)
+    subject_kinds_excluded: list[str] = []
+    governed_by: list[ChannelRegime]
+
+    def carries(self, domain: str | None, subject_kind: str | None) -> bool:
+        """Tell whether a record of a department's ``domain`` about a ``subject_kind`` goes to this channel."""
+        if self.domains and domain not in self.domains:
+            return False
+        return not (subject_kind and subject_kind in self.subject_kinds_excluded)
+
+
+class Channels(Versioned):
+    """Which regime governs which publication channel (``policy/channels.yaml``)."""
+
+    name: str
+    basis: str
+    platform: str
+    channels: list[Channel]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Channels:
+        ids = [c.id for c in self.channels]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"渠道编码重复：{ids}")
+        if self.platform not in ids:
+            raise ValueError(f"本平台渠道 {self.platform} 未定义")
+        for c in self.channels:
+            spans = sorted(c.governed_by, key=lambda g: g.effective_from)
+            for a, b in itertools.pairwise(spans):
+                if a.effective_to is None or a.effective_to >= b.effective_from:
+                    raise ValueError(f"渠道 {c.id} 的规则 {a.regime} 与 {b.regime} 生效期重叠")
+        return self
+
+    def channel(self, channel_id: str) -> Channel:
+        """Return a channel by id."""
+        return next(c for c in self.channels if c.id == channel_id)
 
 
 class FineThresholds(Strict):

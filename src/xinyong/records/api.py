@@ -9,7 +9,6 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
-from xinyong.auth.api import today
 from xinyong.records import publication
 from xinyong.records.publication import Filters, Published
 from xinyong.records.service import display_fields
@@ -99,7 +98,7 @@ def _page(
     *,
     in_force_only: bool = False,
 ) -> PublicPage:
-    on = today(runtime)
+    on = runtime.today()
     found, more = publication.published_page(
         session, runtime.policy, items, on, filters, page=page, size=size, in_force_only=in_force_only
     )

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
+from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
 from xinyong.records import service
-from xinyong.records.disclosure import Audience, Disclosure, add_months, decide
 from xinyong.records.models import CreditRecord
+from xinyong.rules.disclosure import Audience, Disclosure, decide
 from xinyong.subjects.models import Subject, SubjectKind
 
 # list_type → (catalog section, Chinese name)
@@ -127,7 +128,7 @@ def published_page(
         offset += len(rows)
         facts = service.load_facts(session, [r[0] for r in rows], policy)
         for record, subject, dept in rows:
-            d = decide(facts[record.id], Audience.PUBLIC, on, policy)
+            d = decide(facts[record.id], Audience.PUBLIC, on, policy, channels=True)
             if d.shown:
                 found.append(Published(record, subject, dept, d))
         if len(rows) < _CHUNK:

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
@@ -21,16 +21,9 @@ from sqlalchemy.orm import Session, aliased
 from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.policy.schemas import CatalogItem
-from xinyong.records.disclosure import (
-    Audience,
-    Disclosure,
-    Listing,
-    RecordFacts,
-    StatusEvent,
-    decide,
-    listing_period,
-)
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.rules.disclosure import Audience, Disclosure, decide, listing_period
+from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
 from xinyong.subjects.models import Subject
 
 # Catalog items that are serious-dishonesty lists (their listing extends Zhejiang retention).
@@ -77,6 +70,17 @@ def as_float(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+# the amounts (万元) summed into the one the rules compare with thresholds, as the ingest sums them
+AMOUNT_ROLES = ("fine_wan", "confiscation_wan", "amount_wan")
+
+
+def amount_of(item: CatalogItem | None, payload: dict[str, Any]) -> float | None:
+    """Return the fine plus confiscations (万元), the amount the rules compare with thresholds."""
+    parts = [as_float(role_value(item, payload, r)) for r in AMOUNT_ROLES]
+    known = [p for p in parts if p is not None]
+    return sum(known) if known else None
 
 
 def procedure_of(item: CatalogItem | None, payload: dict[str, Any]) -> str | None:
@@ -142,30 +146,56 @@ def mask_personal_fields(item: CatalogItem, payload: dict[str, Any]) -> dict[str
     return out
 
 
+class FactSource(Protocol):
+    """What a record's facts are read from: a ``CreditRecord`` or a selected row of its columns."""
+
+    @property
+    def catalog_item(self) -> str: ...
+    @property
+    def polarity(self) -> str: ...
+    @property
+    def decision_on(self) -> dt.date | None: ...
+    @property
+    def severity(self) -> str | None: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+def _enum_labels(policy: Policy, values: tuple[str, ...], ref: str) -> tuple[str, ...]:
+    labels = policy.enum_labels(ref) if ref in policy.enums.enums else {}
+    return tuple(labels.get(v, v) for v in values)
+
+
 def facts_of(
-    record: CreditRecord,
+    record: FactSource,
     *,
     subject_kind: str,
     domain: str | None,
-    events: Sequence[StatusEvent],
-    listings: Sequence[Listing],
+    events: Sequence[StatusEvent] = (),
+    listings: Sequence[Listing] = (),
     policy: Policy,
 ) -> RecordFacts:
-    """Build the disclosure facts of one record."""
+    """Build the rule core's facts of one record: the one reading of a record's payload."""
     item = policy.catalog.get(record.catalog_item)
     payload = record.payload or {}
+    procedure = procedure_of(item, payload)
+    list_type = role_value(item, payload, "list_type")
     return RecordFacts(
+        record_id=getattr(record, "id", None),
         catalog_item=record.catalog_item,
         subject_kind=subject_kind,
         polarity=record.polarity,
         decision_on=record.decision_on,
         severity=record.severity,
-        valid_to=record.valid_to,
+        valid_to=getattr(record, "valid_to", None),
         publication_end=as_date(role_value(item, payload, "publication_end")),
+        list_type=str(list_type) if list_type else None,
         list_end=as_date(role_value(item, payload, "list_end")),
-        penalty_types=as_labels(role_value(item, payload, "penalty_types")),
-        procedure=procedure_of(item, payload),
-        fine_wan=as_float(role_value(item, payload, "fine_wan")),
+        penalty_types=_enum_labels(
+            policy, as_labels(role_value(item, payload, "penalty_types")), "penalty_type"
+        ),
+        procedure=_enum_labels(policy, (procedure,), "procedure")[0] if procedure else None,
+        fine_wan=amount_of(item, payload),
         domain=domain,
         sentence_end=as_date(role_value(item, payload, "sentence_end")),
         events=tuple(events),
@@ -267,7 +297,7 @@ def decide_records(
 ) -> list[VisibleRecord]:
     """Decide every record for ``audience`` on ``on`` (all of them, shown or not)."""
     facts = load_facts(session, records, policy)
-    return [VisibleRecord(r, decide(facts[r.id], audience, on, policy)) for r in records]
+    return [VisibleRecord(r, decide(facts[r.id], audience, on, policy, channels=True)) for r in records]
 
 
 def subject_records(session: Session, subject_id: int) -> list[CreditRecord]:

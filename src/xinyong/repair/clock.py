@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from xinyong.errors import XinyongError
 from xinyong.kit.workdays import UnknownCalendarYear, WorkdayCalendar
@@ -14,11 +13,6 @@ class CalendarUnknown(XinyongError):
 
     status = 422
     code = UnknownCalendarYear.code
-
-
-def business_date(now: dt.datetime, timezone: str) -> dt.date:
-    """Return the business date (Asia/Shanghai by default) of a UTC instant."""
-    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def due(calendar: WorkdayCalendar, start: dt.date, workdays: int) -> dt.date:

@@ -9,7 +9,6 @@ from fastapi import Depends
 
 from xinyong.app_deps import get_runtime
 from xinyong.db import utcnow
-from xinyong.repair.clock import business_date
 from xinyong.runtime import Runtime
 
 
@@ -28,4 +27,4 @@ def request_now() -> dt.datetime:
 
 def get_clock(runtime: Runtime = Depends(get_runtime), now: dt.datetime = Depends(request_now)) -> Clock:
     """Return the request's clock."""
-    return Clock(now=now, today=business_date(now, runtime.settings.timezone))
+    return Clock(now=now, today=runtime.today(now))

@@ -15,10 +15,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
-from xinyong.repair.facts import Declaration, EventKinds, RecordFacts
-from xinyong.repair.periods import add_months, window
+from xinyong.repair.facts import Declaration
 from xinyong.repair.workflows import Material, RepairMode, RepairWorkflow, workflows
+from xinyong.rules.disclosure import retention_end
+from xinyong.rules.facts import EventKind, RecordFacts
+from xinyong.rules.windows import repair_terms
 
 ReasonKind = Literal["time", "action", "unknown", "blocked"]
 
@@ -91,11 +94,11 @@ def _serious_list(facts: RecordFacts, wf: RepairWorkflow, on: dt.date) -> Reason
 
 def _status_reasons(facts: RecordFacts, mode: RepairMode, on: dt.date) -> list[Reason]:
     out: list[Reason] = []
-    if (e := facts.last_event(EventKinds.DELETED, on)) is not None:
+    if (e := facts.last_event(EventKind.DELETED, on)) is not None:
         out.append(Reason("repair.deleted", f"该记录已于 {e.effective_on} 依法删除", "blocked"))
-    if (e := facts.last_event(EventKinds.REPAIRED, on)) is not None:
+    if (e := facts.last_event(EventKind.REPAIRED, on)) is not None:
         out.append(Reason("repair.already_repaired", f"该记录已于 {e.effective_on} 完成信用修复", "blocked"))
-    if mode == "list_removal" and (e := facts.last_event(EventKinds.LIST_REMOVED, on)) is not None:
+    if mode == "list_removal" and (e := facts.last_event(EventKind.LIST_REMOVED, on)) is not None:
         out.append(Reason("repair.already_removed", f"主体已于 {e.effective_on} 移出该名单", "blocked"))
     return out
 
@@ -104,7 +107,7 @@ def _penalty_end(
     facts: RecordFacts, policy: Policy, wf: RepairWorkflow, on: dt.date
 ) -> tuple[list[Reason], dict[str, object]]:
     out: list[Reason] = []
-    win = window(facts, policy)
+    win = repair_terms(facts, policy)
     info: dict[str, object] = {
         "regime_id": win.regime_id,
         "regime_name": win.regime_name,
@@ -112,13 +115,13 @@ def _penalty_end(
         "min_period_end": win.min_end,
         "publication_end": win.publication_end,
     }
-    if win.regime_id is None or win.min_end is None or win.publication_end is None:
+    if win.regime_id is None:
         out.append(Reason("repair.no_regime", "处罚决定日没有适用的公示期规则，无法确定公示期", "blocked"))
         return out, info
-    if win.not_published_reason:
-        out.append(Reason("repair.not_published", win.not_published_reason + "，无需申请修复", "blocked"))
+    if not win.held:
+        out.append(Reason("repair.not_published", f"{win.not_held_reason}，无需申请修复", "blocked"))
         return out, info
-    if on >= win.publication_end:
+    if win.publication_end is not None and on >= win.publication_end:
         out.append(
             Reason(
                 "repair.period_ended",
@@ -131,11 +134,16 @@ def _penalty_end(
         out.append(
             Reason(
                 "repair.no_early_stop",
-                f"处以{'、'.join(win.no_early_stop)}的处罚不得提前停止公示，将于 {win.publication_end} 自动终止公示",
+                f"处以{'、'.join(win.no_early_stop)}的处罚不得提前停止公示，"
+                + (
+                    f"将于 {win.publication_end} 自动终止公示"
+                    if win.publication_end
+                    else "期满后自动终止公示"
+                ),
                 "blocked",
             )
         )
-    if on < win.min_end:
+    if win.min_end is not None and on < win.min_end:
         out.append(
             Reason(
                 "repair.min_period",
@@ -195,7 +203,8 @@ def assess(
     rules = wf.modes[mode]
     reasons.extend(_status_reasons(facts, mode, on))
     retention = policy.retention.negative_retention_months
-    if mode != "list_removal" and facts.decision_on and add_months(facts.decision_on, retention) <= on:
+    kept_until = retention_end(facts, policy)
+    if mode != "list_removal" and kept_until is not None and kept_until <= on:
         reasons.append(
             Reason(
                 "repair.retention_expired",

@@ -22,23 +22,24 @@ from xinyong.db import utcnow
 from xinyong.db_prepared import PreparedInsert
 from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
 from xinyong.records.models import CreditRecord
 from xinyong.repair.eligibility import Eligibility
-from xinyong.repair.facts import RecordFacts
 from xinyong.repair.models import RepairNotice
 from xinyong.repair.notice_text import NoticeBody
 from xinyong.repair.notices import _compose, store_bodies
-from xinyong.repair.periods import fine_class, fine_cuts
 from xinyong.repair.queries import notice_facts, payload_values, repeat_violations
 from xinyong.repair.repeats import BatchRepeats, batch_repeats
 from xinyong.repair.workflows import workflows
+from xinyong.rules.facts import RecordFacts
+from xinyong.rules.windows import fine_class, fine_cuts
 from xinyong.subjects.models import Subject
 
 NOTICE_PAGE = 5_000
 _CACHE_LIMIT = 100_000  # distinct notices kept per run (a few hundred bytes each)
 
 # what a notice's wording depends on beyond the record's own columns: the payload fields of these roles
-_ROLES = ("penalty_types", "procedure", "list_type", "list_end")
+_ROLES = ("penalty_types", "procedure", "list_type", "list_end", "publication_end")
 
 
 def issue_notices_for_new_penalties(
@@ -99,6 +100,7 @@ _COLUMNS = (
     CreditRecord.decision_on,
     CreditRecord.severity,
     Subject.name,
+    Subject.kind,
 )
 
 
@@ -117,6 +119,7 @@ class _Rec:
         "record_key",
         "severity",
         "subject_id",
+        "subject_kind",
         "subject_name",
     )
 
@@ -131,6 +134,7 @@ class _Rec:
     decision_on: dt.date | None
     severity: str | None
     subject_name: str
+    subject_kind: str
     payload: dict[str, Any]
 
     def __init__(self, row: Sequence[Any], fields: tuple[str, ...]) -> None:
@@ -146,8 +150,9 @@ class _Rec:
             self.decision_on,
             self.severity,
             self.subject_name,
-        ) = row[:11]
-        values = row[11]
+            self.subject_kind,
+        ) = row[:12]
+        values = row[12]
         if isinstance(values, str | bytes):
             values = orjson.loads(values)
         self.payload = {f: v for f, v in zip(fields, values, strict=False) if v is not None}
@@ -169,8 +174,11 @@ class _Run:
             item = policy.catalog.get(item_id)
             roles: dict[str, str] = {str(k): v for k, v in item.roles.items()} if item is not None else {}
             self.fields[item_id] = (
-                (*(roles[r] for r in _ROLES if r in roles), "CF_CXFS"),
-                tuple(roles[r] for r in ("fine_wan", "confiscation_wan") if r in roles),
+                (
+                    *(roles[r] for r in _ROLES if r in roles),
+                    *(f.name for f in (item.fields if item is not None else []) if f.enum_ref == "procedure"),
+                ),
+                tuple(roles[r] for r in records_service.AMOUNT_ROLES if r in roles),
             )
         wanted = {f for pair in self.fields.values() for part in pair for f in part}
         self.payload_fields = tuple(sorted(wanted | set(repair.violation_fields.values())))
@@ -191,6 +199,7 @@ class _Run:
         payload = r.payload
         own = (
             r.catalog_item,
+            r.subject_kind,
             r.polarity,
             r.severity,
             fine_class(self.cuts, _amount_of(payload, amounts)),
@@ -209,7 +218,7 @@ class _Run:
             name, domain = self.departments.get(r.department_id, (None, None))
             base = self.base.get(own)
             if base is None:
-                facts = notice_facts(self.policy, r, None, None)
+                facts = notice_facts(self.policy, r, None, None, r.subject_kind)
                 base = self.base[own] = dataclasses.replace(
                     facts, record_id=None, decision_on=None, fine_wan=fine_class(self.cuts, facts.fine_wan)
                 )
@@ -286,7 +295,7 @@ def _hashable(value: Any) -> Any:
 
 
 def _amount_of(payload: dict[str, Any], fields: tuple[str, ...]) -> float | None:
-    """Fines plus confiscations (万元), as ``queries._amount`` reads them."""
+    """Fines plus confiscations (万元), as ``records.service.amount_of`` reads them."""
     total: float | None = None
     for f in fields:
         v = payload.get(f)

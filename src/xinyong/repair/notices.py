@@ -24,11 +24,12 @@ from xinyong.errors import NotFound
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.repair.eligibility import Eligibility, assess
-from xinyong.repair.facts import RecordFacts
 from xinyong.repair.models import RepairNotice, RepairNoticeBody
 from xinyong.repair.notice_text import NoticeBody, NoticeContent, render_html, render_text
 from xinyong.repair.queries import RecordLike, record_facts
 from xinyong.repair.workflows import workflows
+from xinyong.rules.facts import RecordFacts
+from xinyong.rules.windows import ChannelWindow, windows
 from xinyong.subjects.models import Subject
 
 
@@ -57,12 +58,7 @@ def _compose(
         if verdicts is not None:
             verdicts[key] = verdict
     dept = department_name or "作出认定的部门"
-    paras: list[str] = []
-    if verdict.regime_name:
-        paras.append(
-            f"依据《{verdict.regime_name}》，该信息属于{verdict.severity}失信信息，"
-            f"自 {start} 起公示，最长公示至 {verdict.publication_end}，届满后自动停止公示。"
-        )
+    paras, publication_end = _publicity_paragraphs(facts, policy, start)
     codes = verdict.codes
     earliest = verdict.earliest_on
     if "repair.not_published" in codes:
@@ -72,9 +68,14 @@ def _compose(
         paras.append("该类处罚依规不得提前停止公示，期满后自动停止公示。")
         earliest = None
     elif earliest is not None:
+        after = (
+            "停止共享和使用该信息"
+            if facts.natural_person and not policy.retention.natural_person_public
+            else "终止公示，并停止共享和使用该信息"
+        )
         paras.append(
             f"您在纠正失信行为、履行法定义务后，自 {earliest} 起可申请信用修复"
-            f"（{verdict.mode_label}）；修复后将终止公示，并停止共享和使用该信息。"
+            f"（{verdict.mode_label}）；修复后将{after}。"
         )
     paras.append(
         f"申请方式：登录本平台在线提交（信用修复申请），或到政务服务大厅窗口办理。申请由{dept}办理（谁认定、谁修复），"
@@ -92,7 +93,37 @@ def _compose(
         paragraphs=tuple(paras),
         materials=tuple(m.label for m in verdict.materials if m.required),
     )
-    return content, earliest, verdict.publication_end, verdict.regime_id
+    return content, earliest, publication_end, verdict.regime_id
+
+
+def _publicity_paragraphs(
+    facts: RecordFacts, policy: Policy, start: dt.date
+) -> tuple[list[str], dt.date | None]:
+    """State the record's window on this platform and, for information, on the other channels.
+
+    A natural person's information is not public (浙江条例第十五条): no window is stated at all.
+    """
+    found = windows(facts, policy)
+    platform = found.pop(policy.channels.platform, None)
+    if platform is None:
+        return [], None
+    head = f"依据《{platform.regime_name}》，该信息属于{platform.severity}失信信息"
+    if facts.natural_person and not policy.retention.natural_person_public:
+        return [f"{head}。自然人信用信息不向社会公开，仅用于政务共享和依法授权查询。"], None
+    end = platform.end if platform.published else None
+    if end is None:
+        paras = [f"{head}；{platform.reason}。"]
+    else:
+        where = platform.channel_name
+        paras = [f"{head}，自 {start} 起在{where}公示，最长公示至 {end}，届满后自动停止公示。"]
+    paras.extend(_other_channel(w) for w in found.values())
+    return paras, end
+
+
+def _other_channel(w: ChannelWindow) -> str:
+    if w.published and w.end is not None:
+        return f"该处罚同时在{w.channel_name}公示：依据《{w.regime_name}》公示至 {w.end}（提前停止公示由作出处罚的部门依该规定办理）。"
+    return f"{w.channel_name}：{w.reason}。"
 
 
 __all__ = [

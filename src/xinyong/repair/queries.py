@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, aliased
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
 from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
 from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
-from xinyong.repair.facts import EventFact, ListFact, RecordFacts
 from xinyong.repair.workflows import workflows
-
-_SPLIT = (";", "；", ",", "，", "、", "|")
+from xinyong.rules.facts import ListFact, RecordFacts, StatusEvent
+from xinyong.subjects.models import Subject
 
 
 class RecordLike(Protocol):
@@ -68,21 +68,6 @@ def role_value(policy: Policy, record: RecordLike, role: str) -> Any:
     return None if field is None else record.payload.get(field)
 
 
-def _labels(policy: Policy, value: Any, enum_ref: str) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    parts: list[str] = []
-    if isinstance(value, list | tuple):
-        parts = [str(v) for v in value]
-    else:
-        text = str(value)
-        for sep in _SPLIT:
-            text = text.replace(sep, ";")
-        parts = [p for p in (s.strip() for s in text.split(";")) if p]
-    labels = policy.enum_labels(enum_ref) if enum_ref in policy.enums.enums else {}
-    return tuple(labels.get(p, p) for p in parts)
-
-
 def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
@@ -92,20 +77,6 @@ def _date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return None if value in (None, "") else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _amount(policy: Policy, record: RecordLike) -> float | None:
-    """Return fines plus confiscations (万元), the amount the severity thresholds apply to."""
-    parts = [_float(role_value(policy, record, r)) for r in ("fine_wan", "confiscation_wan")]
-    known = [p for p in parts if p is not None]
-    return sum(known) if known else None
 
 
 def payload_values(dialect: str, fields: Sequence[str]) -> ColumnElement[str]:
@@ -184,39 +155,36 @@ def _repeat_violation(session: Session, policy: Policy, record: CreditRecord) ->
 
 
 def notice_facts(
-    policy: Policy, record: RecordLike, domain: str | None, repeat_violation_on: dt.date | None
+    policy: Policy,
+    record: RecordLike,
+    domain: str | None,
+    repeat_violation_on: dt.date | None,
+    subject_kind: str = "",
 ) -> RecordFacts:
     """Assemble the facts a notice is composed from (no status events or other lists: a new record)."""
-    procedure = role_value(policy, record, "procedure") or record.payload.get("CF_CXFS")
-    return RecordFacts(
-        record_id=record.id,
-        catalog_item=record.catalog_item,
-        polarity=record.polarity,
-        decision_on=record.decision_on,
-        domain=domain,
-        severity=record.severity,
-        penalty_types=_labels(policy, role_value(policy, record, "penalty_types"), "penalty_type"),
-        procedure=_labels(policy, procedure, "procedure")[0] if procedure else None,
-        fine_wan=_amount(policy, record),
-        list_type=(str(v) if (v := role_value(policy, record, "list_type")) else None),
-        list_end=_date(role_value(policy, record, "list_end")),
-        repeat_violation_on=repeat_violation_on,
-    )
+    base = records_service.facts_of(record, subject_kind=subject_kind, domain=domain, policy=policy)
+    return dataclasses.replace(base, repeat_violation_on=repeat_violation_on)
 
 
 def record_facts(session: Session, policy: Policy, record: CreditRecord) -> RecordFacts:
     """Assemble the facts the repair cores decide on."""
     dept = session.get(Department, record.department_id)
+    subject = session.get(Subject, record.subject_id)
     base = notice_facts(
         policy,
         record,
         dept.domain if dept is not None else None,
         _repeat_violation(session, policy, record),
+        subject.kind if subject is not None else "",
     )
     return dataclasses.replace(
         base,
-        events=tuple(EventFact(e.kind, e.effective_on) for e in events_of(session, record.record_key)),
+        events=tuple(StatusEvent(e.kind, e.effective_on) for e in events_of(session, record.record_key)),
         other_lists=_list_facts(session, policy, record),
+        # the subject's serious-list periods extend retention (浙江条例第十六条), as on the portal
+        subject_listings=tuple(
+            records_service.listings_of(session, [record.subject_id], policy)[record.subject_id]
+        ),
     )
 
 

@@ -82,7 +82,7 @@ def compliance(
         dept_id = principal.department_id
     elif department:
         dept_id = departments_service.by_code(session, department).id
-    on = check_service.today(runtime.settings.timezone)
+    on = runtime.today()
     rows = check_service.compliance(session, on, department_id=dept_id)
     return {"as_of": on.isoformat(), "departments": rows}
 

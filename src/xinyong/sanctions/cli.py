@@ -45,7 +45,7 @@ def check(
         with session_scope(runtime.sessions) as session:
             dept_id = departments_service.by_code(session, department).id if department else None
             principal = Principal(role=Role.ADMIN, username=f"cli:{getpass.getuser()}", department_id=dept_id)
-            ctx = service.CheckContext(principal, scenario, service.today(runtime.settings.timezone), explain)
+            ctx = service.CheckContext(principal, scenario, runtime.today(), explain)
             answer = service.check(session, runtime.policy, runtime.keys, [Query(code=c) for c in codes], ctx)
     except XinyongError as exc:
         fail(exc)

@@ -128,7 +128,7 @@ def prepare(state: Any, scope: Scope, body: bytes) -> tuple[bytes, LogEntry]:
         queries = [SubjectQuery(s.code, s.name, s.region) for s in req.subjects]
     else:
         queries = [SubjectQuery(req.code, req.name, req.region)]
-    on = req.on or check_service.today(runtime.settings.timezone)
+    on = req.on or runtime.today()
     ctx = check_service.CheckContext(principal, req.scenario, on, req.explain)
     # Reads only, on the held read connection; the log is written by the group-commit writer.
     with runtime.read_connection() as conn:

@@ -22,8 +22,10 @@ from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.supervision import SupervisionRule
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import Audience, Listing, StatusEvent, decide
 from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
+from xinyong.rules.disclosure import Audience, decide, listing_period
+from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
+from xinyong.rules.severity import severity_of
 from xinyong.sanctions.engine import Fact
 
 CHUNK = 2000
@@ -80,7 +82,6 @@ _EVENTS_ONE = Prepared(
     .where(_E.c.record_id == bindparam("id"))
     .order_by(_E.c.effective_on, _E.c.id)
 )
-_LISTING_ENDS = (RecordEventKind.LIST_REMOVED, RecordEventKind.DELETED, RecordEventKind.REPAIRED)
 
 
 def _listings(
@@ -94,10 +95,9 @@ def _listings(
         end = records_service.as_date(
             records_service.role_value(policy.catalog.get(r.catalog_item), r.payload or {}, "list_end")
         )
-        for e in events.get(r.id, ()):
-            if e.kind in _LISTING_ENDS and (end is None or e.effective_on < end):
-                end = e.effective_on
-        out[r.subject_id].append(Listing(r.decision_on, end))
+        listing = listing_period(r.decision_on, end, events.get(r.id, ()))
+        if listing is not None:
+            out[r.subject_id].append(listing)
     return out
 
 
@@ -108,7 +108,7 @@ def load_trigger_facts(
 
     ``subjects`` maps subject ids to their kinds. Only the newest version of each record is used.
     Whether a record may be used is the one disclosure decision,
-    ``xinyong.records.disclosure.decide(facts, Audience.DEPARTMENT, on, policy).shared`` (repaired,
+    ``xinyong.rules.disclosure.decide(facts, Audience.DEPARTMENT, on, policy).shared`` (repaired,
     deleted, stopped, suspended, past Zhejiang retention, not yet effective, authorisation-only …),
     on the same facts ``xinyong.records.service.load_facts`` builds; a list entry removed on or before
     ``on`` ends its listing there. ``tests/sanctions/test_inputs_disclosure.py`` keeps the two loaders equal.
@@ -145,45 +145,45 @@ def load_trigger_facts(
     for r in rows:
         if r.catalog_item not in items:
             continue
-        evs = events.get(r.id, [])
         facts = records_service.facts_of(
             r,
             subject_kind=subjects[r.subject_id],
             domain=r.domain,
-            events=evs,
+            events=events.get(r.id, []),
             listings=listings.get(r.subject_id, []),
             policy=policy,
         )
-        decision = decide(facts, Audience.DEPARTMENT, on, policy)
-        list_end = facts.list_end
-        for e in evs:  # a removal ends the listing for the check (still shared as history)
-            if e.kind == RecordEventKind.LIST_REMOVED and e.effective_on <= on:
-                list_end = e.effective_on if list_end is None else min(list_end, e.effective_on)
-                break
-        item = policy.catalog.get(r.catalog_item)
-        list_type = (
-            (r.payload or {}).get(item.roles["list_type"]) if item and "list_type" in item.roles else None
-        )
-        severity = r.severity
-        if severity is None and r.polarity == "negative":
-            severity = policy.severity.catalog_items.get(r.catalog_item, policy.severity.default)
-        out[r.subject_id].append(
-            Fact(
-                record_id=r.id,
-                catalog_item=r.catalog_item,
-                polarity=r.polarity,
-                severity=severity,
-                decision_on=r.decision_on,
-                document_no=r.document_no,
-                department=r.code,
-                list_type=str(list_type) if list_type else None,
-                list_end=list_end,
-                valid_to=r.valid_to,
-                excluded=None if decision.shared else decision.reason,
-                under_objection=decision.under_objection,
-            )
-        )
+        out[r.subject_id].append(trigger_fact(r, facts, on, policy))
     return out
+
+
+def trigger_fact(row: Any, facts: RecordFacts, on: dt.date, policy: Policy) -> Fact:
+    """Turn one record (a row of ``_FACT_COLS``) and its core facts into the check's fact on ``on``.
+
+    Whether the record may be used is the core's disclosure decision for departments (``shared``);
+    its severity is the core's; a list removal on or before ``on`` ends the listing for the check.
+    """
+    decision = decide(facts, Audience.DEPARTMENT, on, policy)
+    list_end = facts.list_end
+    for e in facts.events:  # a removal ends the listing for the check (still shared as history)
+        if e.kind == RecordEventKind.LIST_REMOVED and e.effective_on <= on:
+            list_end = e.effective_on if list_end is None else min(list_end, e.effective_on)
+            break
+    severity = severity_of(facts, policy.severity) if row.polarity == "negative" else row.severity
+    return Fact(
+        record_id=row.id,
+        catalog_item=row.catalog_item,
+        polarity=row.polarity,
+        severity=severity,
+        decision_on=row.decision_on,
+        document_no=row.document_no,
+        department=row.code,
+        list_type=facts.list_type,
+        list_end=list_end,
+        valid_to=row.valid_to,
+        excluded=None if decision.shared else decision.reason,
+        under_objection=decision.under_objection,
+    )
 
 
 # (b) grade and supervision class: the evaluation capability owns ``evaluation_result`` and the rules.

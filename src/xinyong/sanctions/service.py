@@ -13,7 +13,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 import orjson
 from sqlalchemy import Table, bindparam, case, func, select
@@ -67,11 +66,6 @@ def new_check_id() -> str:
     Ids sort by time, so the log's unique index grows at its end instead of being written at random.
     """
     return f"{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
-
-
-def today(tz: str = "Asia/Shanghai") -> dt.date:
-    """Return today's business date."""
-    return dt.datetime.now(ZoneInfo(tz)).date()
 
 
 _DEPT_CODES: dict[tuple[int, int], str | None] = {}

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
-from xinyong.auth.api import today
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
 from xinyong.errors import Forbidden
@@ -42,14 +41,14 @@ async def search_subjects(
         with runtime.sessions() as session:
             principal = resolve_principal(request, session)
             result = search_service.search(
-                session, runtime.keys, runtime.policy, principal, q, page=page, size=size
+                session, runtime.keys, runtime.policy, principal, q, page=page, size=size, on=runtime.today()
             )
             session.commit()
     else:  # the public: public columns only, nothing logged, so no session or transaction to pay for
         with runtime.reader() as conn:
             reader = Reader(conn, runtime.engine.dialect.name)
             result = search_service.search(
-                reader, runtime.keys, runtime.policy, ANONYMOUS, q, page=page, size=size
+                reader, runtime.keys, runtime.policy, ANONYMOUS, q, page=page, size=size, on=runtime.today()
             )
     # Serialised once here (hot path): returning a Response skips FastAPI's second validation pass.
     return Response(result.model_dump_json(), media_type="application/json")
@@ -70,5 +69,5 @@ def credit_file(
     if on is not None and principal.role not in _AS_OF_ROLES:
         raise Forbidden("只有信用中心和审计人员可以查看历史日期的档案", code="file.as_of_forbidden")
     return build_credit_file(
-        session, runtime.keys, runtime.policy, principal, code, purpose=purpose, on=on or today(runtime)
+        session, runtime.keys, runtime.policy, principal, code, purpose=purpose, on=on or runtime.today()
     )

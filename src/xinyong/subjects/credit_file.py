@@ -22,8 +22,8 @@ from xinyong.kit.crypto import KeyRing
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import AUDIENCE_LABELS, Audience
 from xinyong.records.models import CreditRecord
+from xinyong.rules.disclosure import AUDIENCE_LABELS, Audience
 from xinyong.subjects.models import IdentifierScheme, Subject, SubjectKind
 from xinyong.subjects.schemas import (
     SECTIONS,
@@ -185,6 +185,7 @@ def build_credit_file(
                 shared=d.shared,
                 counted=d.counted,
                 regime_id=d.regime_id,
+                other_channels=list(d.other_channels),
             ),
             versions=_versions(session, r) if authorised_view else None,
             events=[

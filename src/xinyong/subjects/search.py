@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,7 @@ from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import normalize_name
 from xinyong.policy.loader import Policy
-from xinyong.records.disclosure import Audience
+from xinyong.rules.disclosure import Audience
 from xinyong.subjects import queries
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import SubjectKind
@@ -72,14 +71,13 @@ def search(
     *,
     page: int = 1,
     size: int = 20,
-    on: dt.date | None = None,
+    on: dt.date,
 ) -> SearchPage:
     """Search subjects by code or name for ``principal`` (government callers' person hits are logged).
 
     ``session`` may be a ``queries.Reader`` for anonymous callers: they never see a natural person, so
     nothing is masked or logged and no session is needed.
     """
-    on = on or dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     q = q.strip()
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)

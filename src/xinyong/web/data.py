@@ -50,6 +50,7 @@ class Entry:
     subject_code: str | None = None
     versions: int = 1
     events: tuple[tuple[dt.date, str, str | None], ...] = ()
+    other_channels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def entry_of(item: FileItem) -> Entry:
         marks=list(item.disclosure.marks),
         reason=item.disclosure.reason,
         public_until=item.disclosure.public_until,
+        other_channels=tuple(item.disclosure.other_channels),
         versions=len(item.versions or []) or 1,
         events=tuple((e.effective_on, e.kind, e.reason) for e in item.events or []),
     )
@@ -107,12 +109,19 @@ def public_file(
 
 
 def search(
-    session: Session, keys: KeyRing, policy: Policy, principal: Principal, q: str, page: int = 1
+    session: Session,
+    keys: KeyRing,
+    policy: Policy,
+    principal: Principal,
+    q: str,
+    page: int = 1,
+    *,
+    on: dt.date,
 ) -> SearchPage | None:
     """Search subjects for ``principal``; ``None`` for an empty query."""
     if not q.strip():
         return None
-    return subject_search.search(session, keys, policy, principal, q, page=page, size=PAGE_SIZE)
+    return subject_search.search(session, keys, policy, principal, q, page=page, size=PAGE_SIZE, on=on)
 
 
 def published(
@@ -149,6 +158,7 @@ def published(
                 marks=list(p.disclosure.marks),
                 reason=p.disclosure.reason,
                 public_until=p.disclosure.public_until,
+                other_channels=p.disclosure.other_channels,
                 subject_name=p.subject.name,
                 subject_code=p.subject.uscc,
             )

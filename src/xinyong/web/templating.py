@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -17,7 +16,6 @@ from xinyong.app_deps import get_runtime
 from xinyong.auth.principal import ANONYMOUS, ROLE_LABELS, Principal, Role
 from xinyong.errors import XinyongError
 from xinyong.records.models import RecordEventKind
-from xinyong.runtime import Runtime
 from xinyong.web import csrf
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -94,11 +92,6 @@ SECURITY_HEADERS = {
 }
 
 
-def business_today(runtime: Runtime) -> dt.date:
-    """Return today's business date in the platform's time zone."""
-    return dt.datetime.now(ZoneInfo(runtime.settings.timezone)).date()
-
-
 def principal_of(request: Request) -> Principal:
     """Return the principal already identified for this request (anonymous if none)."""
     found: Principal | None = getattr(request.state, "principal", None)
@@ -116,7 +109,7 @@ def render(
         "is_console": principal.role in CONSOLE_ROLES,
         "csrf_token": csrf.csrf_token(request),
         "region_name": runtime.policy.region_name,
-        "today": business_today(runtime),
+        "today": runtime.today(),
     }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, template, ctx, status_code=status)

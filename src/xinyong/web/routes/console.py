@@ -14,7 +14,7 @@ from xinyong.departments.models import Department
 from xinyong.errors import Invalid
 from xinyong.runtime import Runtime
 from xinyong.web import console_data, data
-from xinyong.web.templating import CONSOLE_ROLES, business_today, render
+from xinyong.web.templating import CONSOLE_ROLES, render
 
 router = APIRouter(prefix="/console")
 console_user = require(*CONSOLE_ROLES)
@@ -65,7 +65,7 @@ def subject_lookup(
     """Find a subject for the government view."""
     error = None
     try:
-        results = data.search(session, runtime.keys, runtime.policy, principal, q)
+        results = data.search(session, runtime.keys, runtime.policy, principal, q, on=runtime.today())
     except Invalid as exc:
         results, error = None, exc.message
     return render(
@@ -95,7 +95,7 @@ def subject_government_view(
         runtime.policy,
         principal,
         code,
-        on=business_today(runtime),
+        on=runtime.today(),
         purpose=purpose or None,
     )
     return render(

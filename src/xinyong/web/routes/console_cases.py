@@ -24,7 +24,7 @@ from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 from xinyong.web import csrf
 from xinyong.web.routes.me_cases import get_record
-from xinyong.web.templating import business_today, render
+from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
 queue_reader = require(Role.OFFICER, Role.ADMIN, Role.SUPERVISOR)
@@ -64,7 +64,7 @@ def work_queue(
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the open repair and objection cases, overdue first, then by due date."""
-    today = business_today(runtime)
+    today = runtime.today()
     department_id = principal.department_id if principal.role == Role.OFFICER else None
     queue = monitoring.work_queue(session, runtime.policy, department_id=department_id, today=today)
     items = _decorate(session, queue["items"], today)
@@ -119,7 +119,7 @@ def repair_action(
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Accept, ask for materials (补正) or decide a repair case."""
-    today, now = business_today(runtime), utcnow()
+    today, now = runtime.today(), utcnow()
     try:
         if action == "accept":
             repair_service.accept_repair(session, runtime.policy, principal, case_id, now=now, today=today)
@@ -191,7 +191,7 @@ def objection_action(
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Accept or decide an objection (outcomes that change the record need the API's changes)."""
-    today, now = business_today(runtime), utcnow()
+    today, now = runtime.today(), utcnow()
     try:
         if action == "accept":
             objections_service.accept_objection(

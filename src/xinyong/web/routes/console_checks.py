@@ -29,7 +29,7 @@ def checks(
 ) -> HTMLResponse:
     """Show the check log and, per department, hits, feedback given and feedback overdue."""
     dept_id = principal.department_id if principal.role == Role.OFFICER else None
-    on = check_service.today(runtime.settings.timezone)
+    on = runtime.today()
     rows = check_service.compliance(session, on, department_id=dept_id)
     stmt = select(CheckLog).order_by(CheckLog.id.desc()).limit(50)
     if dept_id is not None:

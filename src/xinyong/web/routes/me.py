@@ -18,7 +18,7 @@ from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 from xinyong.subjects.service import reveal_id_card
 from xinyong.web import csrf, data
-from xinyong.web.templating import business_today, render
+from xinyong.web.templating import render
 
 router = APIRouter(prefix="/me")
 subject_user = require(Role.SUBJECT)
@@ -55,7 +55,7 @@ def my_file(
         runtime.policy,
         principal,
         own_code(runtime, subject),
-        on=business_today(runtime),
+        on=runtime.today(),
     )
     return render(
         request,
@@ -74,7 +74,7 @@ def authorisations(
 ) -> HTMLResponse:
     """List the subject's authorisations (授权书) with a form to grant a new one."""
     subject = own_subject(session, principal)
-    today = business_today(runtime)
+    today = runtime.today()
     return render(
         request,
         "me/authorisations.html",

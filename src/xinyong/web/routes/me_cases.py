@@ -23,7 +23,7 @@ from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
 from xinyong.web import csrf
 from xinyong.web.routes.me import own_subject, subject_user
-from xinyong.web.templating import business_today, render
+from xinyong.web.templating import render
 
 router = APIRouter(prefix="/me")
 
@@ -71,7 +71,7 @@ def new_repair(
 ) -> HTMLResponse:
     """Explain whether the record may be repaired, and offer the application form."""
     record, verdict = repair_service.eligibility_for(
-        session, runtime.policy, record_id, business_today(runtime)
+        session, runtime.policy, record_id, runtime.today()
     )
     repair_service.check_record_access(principal, record)
     wf = workflows(runtime.policy).repair
@@ -123,7 +123,7 @@ async def submit_repair(
             commitment_accepted=commitment_accepted,
             uploads=uploads,
             now=utcnow(),
-            today=business_today(runtime),
+            today=runtime.today(),
             var_dir=runtime.settings.var_dir,
             max_bytes=runtime.settings.upload_max_bytes,
             statement=statement or None,
@@ -234,7 +234,7 @@ def submit_objection(
             contact_phone=contact_phone or None,
             contact_email=contact_email or None,
             now=utcnow(),
-            today=business_today(runtime),
+            today=runtime.today(),
         )
     except (Invalid, Conflict) as exc:
         return new_objection(request, record_id, principal, session, runtime, error=exc.message)

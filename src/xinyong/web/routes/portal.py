@@ -18,7 +18,7 @@ from xinyong.records.publication import Filters
 from xinyong.runtime import Runtime
 from xinyong.subjects import service as subjects_service
 from xinyong.web import data
-from xinyong.web.templating import business_today, render
+from xinyong.web.templating import render
 
 router = APIRouter()
 
@@ -50,7 +50,7 @@ def search(
     """List the subjects the public may find by a name fragment or a code."""
     error = None
     try:
-        results = data.search(session, runtime.keys, runtime.policy, ANONYMOUS, q, page)
+        results = data.search(session, runtime.keys, runtime.policy, ANONYMOUS, q, page, on=runtime.today())
     except Invalid as exc:
         results, error = None, exc.message
     template = "portal/_results.html" if request.headers.get("hx-request") else "portal/search.html"
@@ -67,7 +67,7 @@ def subject_page(
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show a subject's public credit information (the public view, whoever is signed in)."""
-    file, sections = data.public_file(session, runtime.keys, runtime.policy, code, on=business_today(runtime))
+    file, sections = data.public_file(session, runtime.keys, runtime.policy, code, on=runtime.today())
     subject = subjects_service.get_by_code(session, runtime.keys, code)
     commitments = commitments_service.public(session, runtime.policy, subject_id=subject.id, limit=100)
     grade = evaluation_service.public_grade(session, runtime.policy, subject.id)
@@ -111,7 +111,7 @@ def publicity(
         session,
         runtime.policy,
         [item],
-        on=business_today(runtime),
+        on=runtime.today(),
         filters=filters,
         page=page,
         in_force_only=kind == "licences",
@@ -154,7 +154,7 @@ def lists(
         session,
         runtime.policy,
         items,
-        on=business_today(runtime),
+        on=runtime.today(),
         filters=Filters(county=region or None),
         page=page,
         in_force_only=list_type == "red",

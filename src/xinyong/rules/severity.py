@@ -1,4 +1,7 @@
-"""Severity (轻微/一般/严重) of a record from ``policy/severity.yaml`` (pure; no database).
+"""Severity (轻微/一般/严重) of a record from ``policy/severity.yaml`` (pure): the one classification.
+
+The ingest stores it on each record (``classify``); every other use reads the stored class, or the same
+classification when none is stored (``severity_of``).
 
 Penalty types map to classes (the most severe type wins; a domain may override a type), a penalty under
 the 简易程序 is 轻微, and the fine plus confiscation in 万元 moves a money-only penalty to 轻微 below the
@@ -9,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from xinyong.policy.schemas import SeverityMap
+from xinyong.policy.schemas import SEVERITIES, SeverityMap
+from xinyong.rules.facts import RecordFacts
 
 MONEY_TYPES = frozenset({"罚款", "没收违法所得", "没收非法财物"})
 
@@ -44,6 +48,20 @@ def classify(
         elif amount_wan < limits.minor_below and types and set(types) <= MONEY_TYPES | {"警告", "通报批评"}:
             result = "轻微"
     return result
+
+
+def severity_of(facts: RecordFacts, sev: SeverityMap) -> str:
+    """Return the record's class: the stored one, else ``classify`` on its facts."""
+    if facts.severity in SEVERITIES:
+        return str(facts.severity)
+    return classify(
+        sev,
+        catalog_item=facts.catalog_item,
+        penalty_types=facts.penalty_types,
+        procedure=facts.procedure,
+        amount_wan=facts.fine_wan,
+        domain=facts.domain,
+    )
 
 
 def amount_band(sev: SeverityMap, amount_wan: float | None) -> str:

@@ -18,33 +18,49 @@ Rules applied, each with its source in ``spec/domain-rules.md``:
   credit centre keeps handling it, the audit archive keeps it.
 * Temporary blocking (暂时屏蔽, 22号, §1.1): while suspended, as repaired.
 * Objection (异议标注, 浙江条例第三十条, §2.1): still shown, marked 异议中.
-* Natural persons (浙江条例第十五条, §11.3): never public; only government sharing and query.
+* Natural persons (浙江条例第十五条, §11.3): never public; only government sharing and query — and no
+  audience is told a publication window (no 公示期内/公示至) for them.
 * Catalog disclosure level: ``public`` / ``shared`` (government and authorised parties) /
   ``authorised`` (only with the subject's authorisation).
-* Publicity regimes (§1.2–1.4): the regime in force on the decision date sets the period by
-  severity; after its maximum the record is no longer public (still shared within retention).
-  SAMR Order 45 Art. 2: warnings only and 简易程序 penalties are not published; Art. 13: 通报批评 or
-  a low fine for 3 months. Order 36 / 22号: 轻微 may stay unpublished — published only when the
-  department gave a publication end date (公示截止期), capped at the class maximum.
+* Publicity regimes (§1.2–1.4): the regime governing this platform's channel on the decision date
+  (``policy/channels.yaml``: the NDRC regime; SAMR Order 45 governs only the 国家企业信用信息公示系统)
+  sets the window (``rules.windows``); after its end the record is no longer public (still shared
+  within retention). The other channels' windows are carried as information (``other_channels``).
 * Lists (严重失信, 失信被执行人, 经营异常, §1.6): public while listed; after the list end date or a
   ``list_removed`` event the entry is history: no longer public, still shared within retention.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from xinyong.kit.dates import add_months
+from xinyong.rules.facts import NATURAL_PERSON, NEGATIVE, EventKind, Listing, RecordFacts, StatusEvent
+from xinyong.rules.windows import platform_window, windows
 
 if TYPE_CHECKING:
     from xinyong.policy.loader import Policy
-    from xinyong.policy.schemas import PublicityRegime
 
-NATURAL_PERSON = "自然人"
-NEGATIVE = "negative"
+__all__ = [
+    "AUDIENCE_LABELS",
+    "NATURAL_PERSON",
+    "NEGATIVE",
+    "Audience",
+    "Disclosure",
+    "EventKind",
+    "Listing",
+    "RecordFacts",
+    "StatusEvent",
+    "decide",
+    "decide_many",
+    "listing_period",
+    "public_catalog_items",
+    "retention_end",
+]
 
 
 class Audience(enum.StrEnum):
@@ -77,56 +93,6 @@ _AUTHORISED_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.AUTHORISED_PA
 _REPAIRED_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.CREDIT_CENTRE, Audience.AUDITOR})
 
 
-class EventKind:
-    """Status event kinds (same values as ``xinyong.records.models.RecordEventKind``)."""
-
-    OBJECTION_OPENED = "objection_opened"
-    OBJECTION_CLOSED = "objection_closed"
-    REPAIRED = "repaired"
-    DISCLOSURE_STOPPED = "disclosure_stopped"
-    LIST_REMOVED = "list_removed"
-    DELETED = "deleted"
-    SUSPENDED = "suspended"
-    UNSUSPENDED = "unsuspended"
-
-
-@dataclass(frozen=True)
-class StatusEvent:
-    """A dated status event of a record."""
-
-    kind: str
-    effective_on: dt.date
-
-
-@dataclass(frozen=True)
-class Listing:
-    """A period during which the subject is on a serious-dishonesty list (end ``None``: still listed)."""
-
-    start: dt.date
-    end: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class RecordFacts:
-    """Everything disclosure needs to know about one record (typed, no ORM)."""
-
-    catalog_item: str
-    subject_kind: str
-    polarity: str
-    decision_on: dt.date | None
-    severity: str | None = None
-    valid_to: dt.date | None = None
-    publication_end: dt.date | None = None
-    list_end: dt.date | None = None
-    penalty_types: tuple[str, ...] = ()
-    procedure: str | None = None
-    fine_wan: float | None = None
-    domain: str | None = None
-    sentence_end: dt.date | None = None
-    events: tuple[StatusEvent, ...] = ()
-    subject_listings: tuple[Listing, ...] = field(default=())
-
-
 @dataclass(frozen=True)
 class Disclosure:
     """The decision for one record, audience and date."""
@@ -140,6 +106,7 @@ class Disclosure:
     under_objection: bool = False
     repaired: bool = False
     regime_id: str | None = None
+    other_channels: tuple[str, ...] = ()
 
     @property
     def marks(self) -> list[str]:
@@ -150,13 +117,6 @@ class Disclosure:
         if self.repaired:
             out.append("已修复")
         return out
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return ``day`` plus ``months`` calendar months (clamped to the month's last day)."""
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -253,19 +213,6 @@ def _is_list_item(facts: RecordFacts, policy: Policy) -> bool:
     return item is not None and "list_end" in item.roles
 
 
-def _regime(facts: RecordFacts, policy: Policy) -> PublicityRegime | None:
-    if facts.decision_on is None:
-        return None
-    found = policy.regimes_for(facts.catalog_item, facts.domain, facts.decision_on)
-    return found[0] if found else None
-
-
-def _severity(facts: RecordFacts, policy: Policy) -> str:
-    if facts.severity in ("轻微", "一般", "严重"):
-        return facts.severity
-    return policy.severity.catalog_items.get(facts.catalog_item, policy.severity.default)
-
-
 @dataclass(frozen=True)
 class _Publicity:
     public: bool
@@ -282,83 +229,61 @@ def publicity(facts: RecordFacts, policy: Policy, on: dt.date) -> _Publicity:
         return _Publicity(False, "no_decision_date", "缺少决定日期，无法确定公示期", None, None)
     if on < decided:
         return _Publicity(False, "not_yet_effective", "决定日期在查询日之后，尚未生效", None, None)
-    regime = _regime(facts, policy)
     if _is_list_item(facts, policy):
         end = facts.list_end
         if end is not None and on >= end:
             return _Publicity(False, "list_ended", f"已于 {end.isoformat()} 移出名单，不再公示", end, None)
         return _Publicity(True, "listed", "名单有效期内，依法公示", end, None)
-    if regime is None:
+    win = platform_window(facts, policy)
+    if win is None:
         end = facts.publication_end
         if end is not None and on >= end:
             return _Publicity(False, "publication_ended", f"公示截止期 {end.isoformat()} 已过", end, None)
         return _Publicity(True, "public", "依目录公开", end, None)
-    return _regime_publicity(facts, policy, regime, decided, on)
-
-
-def _regime_publicity(
-    facts: RecordFacts, policy: Policy, regime: PublicityRegime, decided: dt.date, on: dt.date
-) -> _Publicity:
-    rid = regime.id
-    hidden = regime.not_published
-    if hidden is not None:
-        if facts.procedure and facts.procedure in hidden.procedures:
-            return _Publicity(
-                False,
-                "procedure_not_published",
-                f"{facts.procedure}作出的处罚不予公示（{regime.name}）",
-                None,
-                rid,
-            )
-        only = set(hidden.penalty_types_only)
-        if only and facts.penalty_types and set(facts.penalty_types) <= only:
-            kinds = "、".join(sorted(only))
-            return _Publicity(
-                False, "warning_not_published", f"仅{kinds}的处罚不予公示（{regime.name}）", None, rid
-            )
-    severity = _severity(facts, policy)
-    klass = regime.classes[severity]  # type: ignore[index]
-    if klass.publish == "never":
-        return _Publicity(
-            False, "class_not_published", f"{severity}失信信息不予公示（{regime.name}）", None, rid
-        )
-    months = klass.max_months
-    short = regime.short_period
-    if short is not None and facts.penalty_types:
-        light = set(short.penalty_types) | ({"罚款"} if short.fine_below_wan is not None else set())
-        low_fine = "罚款" not in facts.penalty_types or (
-            short.fine_below_wan is not None and (facts.fine_wan or 0.0) < short.fine_below_wan
-        )
-        if set(facts.penalty_types) <= light | {"警告"} and low_fine:
-            months = min(months, short.months) if months else short.months
-    end = add_months(decided, months)
-    if facts.publication_end is not None and facts.publication_end < end:
-        end = facts.publication_end
-    if klass.publish == "optional" and facts.publication_end is None:
-        return _Publicity(
-            False,
-            "minor_not_published",
-            f"{severity}失信信息可不予公示，提供单位未要求公示（{regime.name}）",
-            None,
-            rid,
-        )
+    rid, name = win.regime_id, win.regime_name
+    if not win.published or win.end is None:
+        return _Publicity(False, win.code, win.reason, None, rid)
+    end = win.end
     if on >= end:
-        return _Publicity(
-            False,
-            "publication_ended",
-            f"已过最长公示期（{regime.name}，至 {end.isoformat()}），不再公示",
-            end,
-            rid,
-        )
-    return _Publicity(
-        True, "in_publication", f"公示期内（{regime.name}，公示至 {end.isoformat()}）", end, rid
+        reason = f"已过最长公示期（{name}，至 {end.isoformat()}），不再公示"
+        return _Publicity(False, "publication_ended", reason, end, rid)
+    return _Publicity(True, "in_publication", f"公示期内（{name}，公示至 {end.isoformat()}）", end, rid)
+
+
+_PERSON = _Publicity(
+    False, "natural_person_not_public", "自然人信用信息不向社会公开，仅限政务共享和依授权查询", None, None
+)
+
+
+def _person(facts: RecordFacts, policy: Policy, pub: _Publicity) -> _Publicity:
+    """A natural person's record states no publication window to anybody (浙江条例第十五条)."""
+    if not facts.natural_person or policy.retention.natural_person_public:
+        return pub
+    if pub.code in ("no_decision_date", "not_yet_effective"):
+        return pub
+    return _Publicity(False, _PERSON.code, _PERSON.reason, None, pub.regime_id)
+
+
+def other_channels(facts: RecordFacts, policy: Policy) -> tuple[str, ...]:
+    """Return what the other channels' regimes say of the record, for information (none for persons)."""
+    if facts.natural_person:
+        return ()
+    platform = policy.channels.platform
+    return tuple(
+        f"{w.channel_name}：{w.reason}" for cid, w in windows(facts, policy).items() if cid != platform
     )
 
 
-def decide(facts: RecordFacts, audience: Audience, on: dt.date, policy: Policy) -> Disclosure:
-    """Decide whether ``audience`` sees the record on ``on``, whether it is shared and counted, and why."""
+def decide(
+    facts: RecordFacts, audience: Audience, on: dt.date, policy: Policy, *, channels: bool = False
+) -> Disclosure:
+    """Decide whether ``audience`` sees the record on ``on``, whether it is shared and counted, and why.
+
+    ``channels``: also state the other channels' windows (for views people read; the check and the
+    evaluation do not need them).
+    """
     st = _state(facts.events, on)
-    pub = publicity(facts, policy, on)
+    pub = _person(facts, policy, publicity(facts, policy, on))
     rid = pub.regime_id
     archive = audience == Audience.AUDITOR
 
@@ -394,11 +319,17 @@ def decide(facts: RecordFacts, audience: Audience, on: dt.date, policy: Policy) 
         return hidden(
             "suspended", "暂时屏蔽中：不公示、不共享、不使用", shown=audience in _REPAIRED_AUDIENCES
         )
-    return _visible(facts, audience, on, policy, st, pub)
+    return _visible(facts, audience, on, policy, st, pub, channels)
 
 
 def _visible(
-    facts: RecordFacts, audience: Audience, on: dt.date, policy: Policy, st: _State, pub: _Publicity
+    facts: RecordFacts,
+    audience: Audience,
+    on: dt.date,
+    policy: Policy,
+    st: _State,
+    pub: _Publicity,
+    channels: bool = False,
 ) -> Disclosure:
     if st.list_removed_on is not None and (pub.code == "listed" or pub.code == "list_ended"):
         end = st.list_removed_on if pub.until is None else min(pub.until, st.list_removed_on)
@@ -418,6 +349,7 @@ def _visible(
             under_objection=st.under_objection,
             repaired=False,
             regime_id=pub.regime_id,
+            other_channels=other_channels(facts, policy) if channels and shown else (),
         )
 
     item = policy.catalog.get(facts.catalog_item)
@@ -425,7 +357,7 @@ def _visible(
     if audience == Audience.AUDITOR:
         return result(True, "audit_archive", "审计档案：全部可见")
     if audience == Audience.PUBLIC:
-        if facts.subject_kind == NATURAL_PERSON and not policy.retention.natural_person_public:
+        if facts.natural_person and not policy.retention.natural_person_public:
             return result(
                 False, "natural_person_not_public", "自然人信用信息不向社会公开，仅限政务共享和依授权查询"
             )
