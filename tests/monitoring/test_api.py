@@ -12,7 +12,6 @@ from tests.factories import auth as fa
 from tests.factories import sanctions as f
 from tests.factories.subjects import department, enterprise
 from xinyong.audit.models import AuditEvent
-from xinyong.auth.api import today
 from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Role
 from xinyong.departments.models import Department
@@ -30,7 +29,7 @@ def _dept(session: Session, code: str, region: str, domain: str) -> Department:
 
 
 def _setup(session: Session, runtime: Runtime) -> tuple[int, str]:
-    on = today(runtime)
+    on = runtime.today()
     jj = _dept(session, "JJ-FGJ", "331002", "credit")
     _dept(session, "HY-FGJ", "331003", "credit")
     firm = enterprise(session, runtime.keys, region_code="331002", established_on=dt.date(2015, 3, 1))

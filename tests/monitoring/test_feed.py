@@ -12,7 +12,6 @@ from tests.factories import auth as fa
 from tests.factories import sanctions as f
 from tests.factories.subjects import department, enterprise
 from xinyong.auth import consent
-from xinyong.auth.api import today
 from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
@@ -53,8 +52,8 @@ def test_a_county_department_follows_its_county_only(
     )
     assert made.status_code == 201, made.text
     start = client.get("/api/v1/changes", params={"limit": 5000}).json()["next_cursor"]
-    f.record(session, mine, decided=today(runtime) - dt.timedelta(days=1))
-    f.record(session, other, decided=today(runtime) - dt.timedelta(days=1))
+    f.record(session, mine, decided=runtime.today() - dt.timedelta(days=1))
+    f.record(session, other, decided=runtime.today() - dt.timedelta(days=1))
     session.commit()
     page = client.get("/api/v1/changes", params={"since": start}).json()
     assert [c["subject_id"] for c in page["items"]] == [mine.id]
@@ -71,7 +70,7 @@ def test_a_bank_follows_only_while_the_borrower_consents(
 ) -> None:
     borrower = enterprise(session, runtime.keys, region_code="331002")
     stranger = enterprise(session, runtime.keys, region_code="331002")
-    on = today(runtime)
+    on = runtime.today()
     grant = consent.grant(
         session,
         Principal(role=Role.SUBJECT, subject_id=borrower.id, username="b"),

@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 from tests.factories import sanctions as f
 from tests.web.browser import LiveServer, browser, live_server, page, shot
 from tests.web.seed import PASSWORD
-from xinyong.auth.api import today
 from xinyong.db import session_scope
 from xinyong.monitoring.service import run_monitor
 from xinyong.subjects.models import Subject
@@ -32,10 +31,10 @@ def alerted(live_server: LiveServer) -> LiveServer:
             session,
             firm,
             severity="严重",
-            decided=today(rt) - dt.timedelta(days=2),
+            decided=rt.today() - dt.timedelta(days=2),
             dept=live_server.seeded.department.code,
         )
-        run_monitor(session, rt.policy, on=today(rt), actor="test", full=True)
+        run_monitor(session, rt.policy, on=rt.today(), actor="test", full=True)
     return live_server
 
 

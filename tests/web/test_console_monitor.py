@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from tests.factories import sanctions as f
 from tests.web.conftest import HTML, form_token, sign_in
 from tests.web.seed import PASSWORD, Seeded
-from xinyong.auth.api import today
 from xinyong.monitoring.service import run_monitor
 from xinyong.runtime import Runtime
 
@@ -22,10 +21,10 @@ def _alerted(session: Session, runtime: Runtime, seeded: Seeded) -> None:
         session,
         seeded.firm,
         severity="严重",
-        decided=today(runtime) - dt.timedelta(days=2),
+        decided=runtime.today() - dt.timedelta(days=2),
         dept=seeded.department.code,
     )
-    run_monitor(session, runtime.policy, on=today(runtime), actor="test", full=True)
+    run_monitor(session, runtime.policy, on=runtime.today(), actor="test", full=True)
     session.flush()
 
 

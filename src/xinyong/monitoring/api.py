@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.audit import service as audit
-from xinyong.auth.api import today
 from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Invalid, NotFound
@@ -51,7 +50,7 @@ def list_alerts(
     runtime: Runtime = Depends(get_runtime),
 ) -> AlertPage:
     """Return the alerts the caller's duty covers, filtered, newest first."""
-    on = today(runtime)
+    on = runtime.today()
     if since is not None and not dt.date(2000, 1, 1) <= since <= dt.date(2100, 12, 31):
         raise Invalid("since 须在 2000-01-01 至 2100-12-31 之间", code="alert.bad_since")
     f = AlertFilter(on, signal, severity, region, industry, department, status, since, active)
@@ -73,7 +72,7 @@ def alert_status(
     alert = session.get(Alert, alert_id)
     if alert is not None and scope.region is not None and alert.region_code != scope.region:
         raise NotFound("未找到该预警", code="alert.not_found")
-    on = today(runtime)
+    on = runtime.today()
     alert = service.set_status(
         session,
         alert_id,
@@ -103,7 +102,7 @@ def timeline(
         principal,
         code,
         purpose=purpose,
-        on=today(runtime),
+        on=runtime.today(),
         city_region=runtime.settings.region_code,
     )
     return Timeline(subject_name=subject.name, entries=entries)
@@ -145,7 +144,7 @@ def subscribe(
         industries=body.industries,
         codes=body.codes,
         purpose=body.purpose,
-        on=today(runtime),
+        on=runtime.today(),
     )
     audit.append(
         session,
@@ -177,7 +176,7 @@ def changes(
 ) -> ChangePage:
     """Return what changed about the subjects the caller follows and may see, past the cursor."""
     items, nxt = feed.changes(
-        session, runtime.policy, principal, feed.Cursor.parse(since), limit=limit, on=today(runtime)
+        session, runtime.policy, principal, feed.Cursor.parse(since), limit=limit, on=runtime.today()
     )
     return ChangePage(
         items=[

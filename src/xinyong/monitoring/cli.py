@@ -23,13 +23,12 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="最后一行输出 JSON")] = False,
 ) -> None:
     """按生效的预警信号运行一次监测，输出运行编号、查看的主体数、新开/更新/结束的预警数与用时。"""
-    from xinyong.auth.api import today
     from xinyong.db import session_scope
     from xinyong.monitoring.service import run_monitor
 
     runtime = _runtime()
     try:
-        day = dt.date.fromisoformat(on) if on else today(runtime)
+        day = dt.date.fromisoformat(on) if on else runtime.today()
     except ValueError:
         typer.echo("错误：--on 必须是 YYYY-MM-DD", err=True)
         raise typer.Exit(code=2) from None

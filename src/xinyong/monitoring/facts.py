@@ -32,8 +32,8 @@ from xinyong.monitoring.signals import (
 )
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import Audience, listing_period
 from xinyong.records.models import CreditRecord
+from xinyong.rules.disclosure import Audience, listing_period
 from xinyong.subjects.models import Subject
 
 

@@ -32,8 +32,8 @@ from xinyong.monitoring.models import (
 )
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import Audience
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.rules.disclosure import Audience
 from xinyong.subjects.models import Subject
 from xinyong.subjects.service import find_by_code
 

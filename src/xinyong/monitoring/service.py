@@ -38,8 +38,8 @@ from xinyong.monitoring.signals import (
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import Audience
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.rules.disclosure import Audience
 from xinyong.subjects.credit_file import resolve_access
 from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.subjects.service import find_by_code

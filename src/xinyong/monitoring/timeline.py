@@ -20,7 +20,7 @@ from xinyong.monitoring.service import can_handle
 from xinyong.monitoring.signals import signals_of
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
-from xinyong.records.disclosure import Audience
+from xinyong.rules.disclosure import Audience
 from xinyong.sanctions.models import CheckHit, CheckLog
 from xinyong.subjects.models import Subject
 

@@ -19,7 +19,7 @@ from xinyong.monitoring.signals import SEVERITY_RANK, signals_of
 from xinyong.monitoring.timeline import KIND_LABELS
 from xinyong.runtime import Runtime
 from xinyong.web import console_data, csrf
-from xinyong.web.templating import business_today, render
+from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
 reader = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
@@ -42,7 +42,7 @@ def alerts_page(
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the alerts of the caller's duty with filters; officers handle them in place."""
-    on = business_today(runtime)
+    on = runtime.today()
     f = AlertFilter(
         on,
         signal or None,
@@ -100,7 +100,7 @@ def alert_status(
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Handle one alert (已核实 / 已处置 / 误报) and return its row."""
-    on = business_today(runtime)
+    on = runtime.today()
     scope = service.scope_of(principal, runtime.settings.region_code)
     error = None
     try:
@@ -160,7 +160,7 @@ def timeline_page(
                 principal,
                 code.strip(),
                 purpose=None if principal.role in (Role.ADMIN, Role.AUDITOR) else purpose,
-                on=business_today(runtime),
+                on=runtime.today(),
                 city_region=runtime.settings.region_code,
             )
             ctx["subject"] = subject
@@ -223,7 +223,7 @@ def _severity_stack(sc: dashboard.Screen) -> dict[str, Any]:
 
 def _screen_context(session: Session, runtime: Runtime) -> dict[str, Any]:
     sc = dashboard.screen(
-        session, runtime.policy, on=business_today(runtime), city_region=runtime.settings.region_code
+        session, runtime.policy, on=runtime.today(), city_region=runtime.settings.region_code
     )
     charts = {
         "chart-map": _map(sc),
