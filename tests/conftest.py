@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +25,11 @@ from xinyong.migrate import upgrade
 from xinyong.policy.loader import Policy, load_policy
 from xinyong.runtime import Runtime
 from xinyong.settings import ROOT, Settings
+
+# Property tests check rules, not speed: on two busy cores one example can take far longer than another,
+# and hypothesis' per-example deadline would fail a correct rule (performance lives in benchmarks/).
+hypothesis_settings.register_profile("xinyong", deadline=None)
+hypothesis_settings.load_profile("xinyong")
 
 POLICY_DIR = ROOT / "policy"
 TEST_DATA_KEY = "q7b1tZ3f0QhX8o5m2CwYv9nKp4sLr6uJ1eAa3dGg0Hc"
