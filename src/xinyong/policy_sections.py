@@ -17,6 +17,7 @@ SECTIONS: dict[str, str] = {
     "supervision": "xinyong.evaluation.loaders:load_supervision",
     "measures": "xinyong.sanctions.rules:load",
     "commitments": "xinyong.commitments.rules:load",
+    "special_reports": "xinyong.reports.special:load",
 }
 
 
