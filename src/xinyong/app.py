@@ -40,6 +40,7 @@ ROUTERS: tuple[str, ...] = (
     "xinyong.evaluation.api:router",
     "xinyong.sanctions.api:router",
     "xinyong.commitments.api:router",
+    "xinyong.reports.api:router",
     "xinyong.web.routes:router",
 )
 
