@@ -21,14 +21,17 @@ def _text(pdf: bytes, tmp_path: Path) -> list[str]:
 
 
 def test_public_report_pdf_matches_its_json_twin(client: TestClient, world: World, tmp_path: Path) -> None:
-    resp = client.post("/api/v1/reports", json={"code": world.company.uscc, "kind": "public", "purpose": "投标"})
+    resp = client.post(
+        "/api/v1/reports", json={"code": world.company.uscc, "kind": "public", "purpose": "投标"}
+    )
     assert resp.status_code == 201, resp.text
     issued = resp.json()
     number = issued["number"]
     assert re.fullmatch(r"\d{22}", number)
     pdf = client.get(issued["links"]["pdf"])
     twin = client.get(issued["links"]["json"])
-    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
     assert twin.status_code == 200
     report = twin.json()["report"]
     pages = _text(pdf.content, tmp_path)
@@ -40,7 +43,12 @@ def test_public_report_pdf_matches_its_json_twin(client: TestClient, world: Worl
             assert re.sub(r"\s+", "", value) in whole, value
         for f in line["fields"]:
             assert re.sub(r"\s+", "", f["value"])[:20] in whole
-    for value in (report["subject"]["name"], report["subject"]["uscc"], report["title"], report["policy_hash"]):
+    for value in (
+        report["subject"]["name"],
+        report["subject"]["uscc"],
+        report["title"],
+        report["policy_hash"],
+    ):
         assert value in whole
     for s in report["sections"]:
         assert f"{s['name']}（{s['count']}条）" in whole
@@ -51,12 +59,15 @@ def test_public_report_pdf_matches_its_json_twin(client: TestClient, world: Worl
 
 
 def test_fonts_embedded_and_pages_not_blank(client: TestClient, world: World, tmp_path: Path) -> None:
-    number = client.post("/api/v1/reports", json={"code": world.company.uscc, "kind": "public"}).json()["number"]
+    number = client.post("/api/v1/reports", json={"code": world.company.uscc, "kind": "public"}).json()[
+        "number"
+    ]
     path = tmp_path / "r.pdf"
     path.write_bytes(client.get(f"/api/v1/reports/{number}.pdf").content)
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]
-    assert rows and any("CJK" in r for r in rows)
+    assert rows
+    assert any("CJK" in r for r in rows)
     assert all(r.split()[-5] == "yes" for r in rows), fonts  # emb column
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "p")], check=True)
     images = sorted(tmp_path.glob("p-*.png"))

@@ -57,7 +57,7 @@ PUBLIC_RECIPIENT = "public"
 # Audiences a full or special report is issued to: the subject, a party it authorised, the credit centre.
 FULL_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.AUTHORISED_PARTY, Audience.CREDIT_CENTRE})
 REVOKERS = frozenset({Role.ADMIN, Role.OFFICER})
-_NUMBER = re.compile(rb"XYReport-(\d{22,30})")
+_NUMBER = re.compile(rb"XYReportNo(\d{22,30})")
 _NUMBER_TEXT = re.compile(r"^\d{22,30}$")
 
 

@@ -34,6 +34,7 @@ from xinyong.errors import XinyongError
 
 ALG = "ES256"
 FIELD_PREFIX = "XYReport-"
+MARKER = "XYReportNo"  # letters and digits only: written unescaped, found by a byte search
 ISSUER = "台州市公共信用信息中心"
 
 
@@ -141,6 +142,8 @@ class ReportSigner:
             reason=f"信用报告 {number}",
             location="台州",
             name=ISSUER,
+            # ASCII in the uncompressed signature dictionary: a damaged file still names its report
+            contact_info=MARKER + number,
         )
         out = signers.sign_pdf(writer, meta, signer=self._signer)
         return out.getvalue()  # type: ignore[no-any-return]

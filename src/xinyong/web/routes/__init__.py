@@ -11,7 +11,7 @@ import importlib.util
 
 from fastapi import APIRouter
 
-from xinyong.web.templating import CONSOLE_NAV, PORTAL_NAV
+from xinyong.web.templating import CONSOLE_NAV, ME_NAV, PORTAL_NAV
 
 # (page module, capability module it needs, navigation entry or None)
 SECTIONS: tuple[
@@ -48,6 +48,8 @@ SECTIONS: tuple[
         (CONSOLE_NAV, ("checks", "/console/checks", "核查与反馈")),
     ),
     ("console_cases", "xinyong.repair.service", (CONSOLE_NAV, ("queue", "/console/queue", "修复与异议待办"))),
+    ("reports", "xinyong.reports.service", (CONSOLE_NAV, ("reports", "/console/reports", "信用报告"))),
+    ("reports", "xinyong.reports.service", (ME_NAV, ("reports", "/me/reports", "信用报告"))),
 )
 
 
