@@ -78,3 +78,9 @@ def test_batch_reports_and_bad_codes(codes: list[str], tmp_path: Path) -> None:
     assert len(list(out.glob("*.json"))) == 3
     assert rows[4][0] == "91331000000000000X"
     assert rows[4][2].startswith("[subject.not_found]")
+
+
+def test_corrections_command_runs(codes: list[str]) -> None:
+    result = CliRunner().invoke(app, ["report", "corrections"])
+    assert result.exit_code == 0, result.output
+    assert "已检查 0 条" in result.output

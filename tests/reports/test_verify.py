@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import auth as fa
+from tests.factories import records as fr
 from tests.factories import subjects as fs
 from tests.reports.conftest import TODAY, World
 from xinyong.audit.models import AuditEvent
@@ -177,3 +178,27 @@ def test_correction_reaches_recipients_and_supersedes(session: Session, world: W
     result = service.verify_number(session, row.number)
     assert result.status == "superseded"
     assert [e.kind for e in result.events] == ["corrected"]
+
+
+def test_department_correction_supersedes_and_is_notified_once(
+    session: Session, world: World, policy: Policy
+) -> None:
+    owner = Principal(role=Role.SUBJECT, username="hd", subject_id=world.company.id, account_id=5)
+    req = ReportRequest(code=world.company.uscc or "", kind=ReportKind.FULL)
+    before = service.issue(session, world.ctx, owner, req, on=TODAY, now=utcnow())
+    dept = fs.department(session, "TZ-SCJG")
+    fixed = fr.record(
+        session, policy, world.company, dept, decision_on=world.penalty.decision_on, supersedes=world.penalty
+    )
+    result = service.verify_number(session, before.number)
+    assert result.status == "superseded"  # derived from the record's new version, before any notice
+    assert any("更正" in r for r in result.reasons)
+    after = service.issue(session, world.ctx, owner, req, on=TODAY, now=utcnow())
+    assert service.verify_number(session, after.number).status == "genuine"
+    service.notify_new_versions(session, policy, now=utcnow(), actor="cli:test")
+    service.notify_new_versions(session, policy, now=utcnow(), actor="cli:test")
+    notices = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "report.correction")).all()
+    assert [(n.recipient, n.payload["number"], n.payload["new_record_id"]) for n in notices] == [
+        ("account:5", before.number, fixed.id)
+    ]
+    assert service.verify_number(session, after.number).status == "genuine"

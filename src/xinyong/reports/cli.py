@@ -31,9 +31,26 @@ def _codes(path: Path) -> list[str]:
     return cells
 
 
+def _corrections() -> None:
+    from xinyong.db import utcnow
+    from xinyong.reports import service
+
+    runtime = _runtime()
+    with runtime.sessions() as session:
+        found = service.notify_new_versions(
+            session, runtime.policy, now=utcnow(), actor=f"cli:{getpass.getuser()}"
+        )
+        session.commit()
+    typer.echo(f"已检查 {found} 条其后有更正版本的报告记录，并通知了报告接收方（重复运行不会重复通知）。")
+
+
 def report(
     args: Annotated[
-        list[str], typer.Argument(help="主体代码；或 batch CODES.csv", metavar="CODE | batch CODES.csv")
+        list[str],
+        typer.Argument(
+            help="主体代码；或 batch CODES.csv；或 corrections（通知报告接收方其后的更正）",
+            metavar="CODE | batch CODES.csv | corrections",
+        ),
     ],
     kind: Annotated[str, typer.Option("--kind", help=KIND_HELP)] = "public",
     domains: Annotated[
@@ -53,6 +70,9 @@ def report(
     from xinyong.reports.schemas import ReportRequest
     from xinyong.web.templating import business_today
 
+    if args == ["corrections"]:
+        _corrections()
+        return
     batch = len(args) == 2 and args[0] == "batch"
     if not batch and len(args) != 1:
         typer.echo(

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
@@ -26,7 +26,8 @@ from xinyong.kit.crypto import KeyRing
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
 from xinyong.records.disclosure import Audience
-from xinyong.records.models import CreditRecord
+from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
+from xinyong.repair import effects
 from xinyong.reports import content as content_mod
 from xinyong.reports import render, special
 from xinyong.reports.models import (
@@ -292,12 +293,48 @@ def events(session: Session, report_id: int) -> list[CreditReportEvent]:
     )
 
 
-def status_of(evs: list[CreditReportEvent]) -> VerifyStatus:
-    """Derive a report's status from its events: revoked wins over corrected."""
+# Record events after issue that make a report's content out of date (corrected, repaired, deleted).
+STALE_EVENTS = (
+    RecordEventKind.REPAIRED,
+    RecordEventKind.DELETED,
+    RecordEventKind.DISCLOSURE_STOPPED,
+    RecordEventKind.LIST_REMOVED,
+)
+
+
+def changes_since_issue(session: Session, row: CreditReport) -> list[str]:
+    """Return what changed in the report's records since it was issued (derived from the records)."""
+    newer = aliased(CreditRecord)
+    versions = session.scalar(
+        select(func.count())
+        .select_from(CreditReportItem)
+        .join(newer, newer.supersedes_id == CreditReportItem.record_id)
+        .where(CreditReportItem.report_id == row.id)
+    )
+    evented = session.scalar(
+        select(func.count(func.distinct(RecordEvent.record_id)))
+        .select_from(CreditReportItem)
+        .join(RecordEvent, RecordEvent.record_id == CreditReportItem.record_id)
+        .where(
+            CreditReportItem.report_id == row.id,
+            RecordEvent.kind.in_(STALE_EVENTS),
+            RecordEvent.created_at > row.issued_at,
+        )
+    )
+    out = []
+    if versions:
+        out.append(f"报告所载 {versions} 条信息其后已由提供单位更正（有新版本）")
+    if evented:
+        out.append(f"报告所载 {evented} 条信息其后已被修复、删除或移出名单")
+    return out
+
+
+def status_of(evs: list[CreditReportEvent], changes: list[str]) -> VerifyStatus:
+    """Derive a report's status from its events and its records' changes: revoked wins over corrected."""
     kinds = {e.kind for e in evs}
     if ReportEventKind.REVOKED in kinds:
         return VerifyStatus.REVOKED
-    if ReportEventKind.CORRECTED in kinds:
+    if changes or ReportEventKind.CORRECTED in kinds:
         return VerifyStatus.SUPERSEDED
     return VerifyStatus.GENUINE
 
@@ -339,8 +376,11 @@ def _result(
     reasons: list[str],
 ) -> VerifyResult:
     evs = events(session, row.id)
-    derived = status_of(evs)
+    changes = changes_since_issue(session, row)
+    derived = status_of(evs, changes)
     final = status if status == VerifyStatus.ALTERED else derived
+    if final != VerifyStatus.ALTERED:
+        reasons = [*reasons, *changes]
     subject = session.get(Subject, row.subject_id)
     kind = ReportKind(row.kind)
     name = subject.name if subject is not None else ""
@@ -477,20 +517,23 @@ def of_recipient(session: Session, recipient: str, *, limit: int = 50) -> list[C
     )
 
 
-def notify_after_change(session: Session, change: Any, *, policy: Policy, now: dt.datetime) -> None:
+def notify_after_change(
+    session: Session, change: Any, *, policy: Policy, now: dt.datetime, only_this_version: bool = False
+) -> None:
     """Record-change hook: mark every report holding the record as corrected and tell its recipient.
 
     Registered in ``repair.effects.RECORD_CHANGE_HOOKS``: a repair, an objection's correction or a
     deletion reaches every party that received a report with that record (a correction notice through
     the outbox), and the verify page then says the report is superseded.
     """
+    holding = (
+        CreditReportItem.record_id == change.record_id
+        if only_this_version
+        else CreditReportItem.record_key == change.record_key
+    )
     rows = session.scalars(
         select(CreditReport)
-        .where(
-            CreditReport.id.in_(
-                select(CreditReportItem.report_id).where(CreditReportItem.record_key == change.record_key)
-            )
-        )
+        .where(CreditReport.id.in_(select(CreditReportItem.report_id).where(holding)))
         .order_by(CreditReport.id)
     ).all()
     base = f"{change.source_type}:{change.source_id}:{'+'.join(change.kinds)}"
@@ -536,3 +579,39 @@ def notify_after_change(session: Session, change: Any, *, policy: Policy, now: d
             },
             now=now,
         )
+
+
+def notify_new_versions(session: Session, policy: Policy, *, now: dt.datetime, actor: str) -> int:
+    """Tell report recipients about records a department has since corrected (a new version by ingest).
+
+    Repairs and objections reach ``notify_after_change`` at once through the record-change hooks;
+    a department's corrected resubmission arrives in bulk through ingest, so this finds those after the
+    fact (run after ingest batches, ``xinyong report corrections``). Idempotent.
+    """
+    newer = aliased(CreditRecord)
+    rows = session.execute(
+        select(CreditReportItem.record_id, CreditReportItem.record_key, newer.id, newer.subject_id)
+        .join(newer, newer.supersedes_id == CreditReportItem.record_id)
+        .distinct()
+        .order_by(newer.id)
+    ).all()
+    for old_id, key, new_id, subject_id in rows:
+        notify_after_change(
+            session,
+            effects.RecordChange(
+                record_id=old_id,
+                record_key=key,
+                subject_id=subject_id,
+                kinds=("new_version",),
+                effective_on=now.date(),
+                source_type="record_version",
+                source_id=new_id,
+                reason="信息提供单位报送了更正后的新版本",
+                actor=actor,
+                new_record_id=new_id,
+            ),
+            policy=policy,
+            now=now,
+            only_this_version=True,  # reports issued after the correction hold the new version
+        )
+    return len(rows)
