@@ -13,6 +13,7 @@ from xinyong.reports import special
 from xinyong.reports.schemas import (
     KIND_LABELS,
     ExcludedLine,
+    GradeLine,
     LineField,
     ReportContent,
     ReportKind,
@@ -126,6 +127,7 @@ def build(
     purpose: str | None,
     verify_url: str,
     special_part: SpecialPart | None = None,
+    grade: GradeLine | None = None,
 ) -> ReportContent:
     """Return the report's content."""
     return ReportContent(
@@ -142,6 +144,7 @@ def build(
         verify_url=verify_url,
         subject=file.basics,
         summary={k: v for k, v in file.summary.items() if k not in SUMMARY_SKIP},
+        grade=None if special_part is not None else grade,
         sections=[] if special_part is not None else sections_of(file),
         special=special_part,
         notice=file.notice,

@@ -129,6 +129,15 @@ class SpecialPart(BaseModel):
     domains: list[SpecialDomain]
 
 
+class GradeLine(BaseModel):
+    """The public credit evaluation grade, where its model publishes grades."""
+
+    grade: str
+    as_of: dt.date
+    model: str
+    model_version: str
+
+
 class ReportContent(BaseModel):
     """Everything a report says; the PDF prints it and the JSON twin carries it, both signed."""
 
@@ -145,6 +154,7 @@ class ReportContent(BaseModel):
     verify_url: str
     subject: SubjectBasics
     summary: dict[str, int]
+    grade: GradeLine | None = None
     sections: list[ReportSection]
     special: SpecialPart | None = None
     notice: str

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from xinyong.audit import service as audit
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
+from xinyong.evaluation import service as evaluation_service
 from xinyong.kit.crypto import KeyRing
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
@@ -41,6 +42,7 @@ from xinyong.reports.schemas import (
     FORMAT,
     KIND_LABELS,
     STATUS_LABELS,
+    GradeLine,
     ReportContent,
     ReportEventRead,
     ReportKind,
@@ -206,6 +208,7 @@ def issue(
         purpose=purpose,
         verify_url=ctx.verify_url(row.number),
         special_part=part,
+        grade=_grade(session, policy, subject.id),
     )
     pdf, twin = render_signed(ctx, body)
     row.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
@@ -241,6 +244,19 @@ def issue(
         },
     )
     return row
+
+
+def _grade(session: Session, policy: Policy, subject_id: int) -> GradeLine | None:
+    """Return the evaluation grade where its model publishes it (the evaluation decides, not the report)."""
+    found = evaluation_service.public_grade(session, policy, subject_id)
+    if found is None:
+        return None
+    return GradeLine(
+        grade=str(found["grade"]),
+        as_of=found["as_of"],
+        model=str(found["model"]),
+        model_version=str(found["model_version"]),
+    )
 
 
 def render_signed(ctx: Context, body: ReportContent) -> tuple[bytes, bytes]:
