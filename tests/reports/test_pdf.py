@@ -72,7 +72,9 @@ def test_fonts_embedded_and_pages_not_blank(client: TestClient, world: World, tm
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "p")], check=True)
     images = sorted(tmp_path.glob("p-*.png"))
     assert images
-    listed = subprocess.run(["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True).stdout
+    listed = subprocess.run(
+        ["pdfimages", "-list", str(path)], check=True, capture_output=True, text=True
+    ).stdout
     qr_pages = {int(line.split()[0]) for line in listed.splitlines()[2:]}
     assert qr_pages == set(range(1, len(images) + 1))  # the QR code in the header of every page
     for image in images:

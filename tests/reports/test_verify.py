@@ -202,3 +202,21 @@ def test_department_correction_supersedes_and_is_notified_once(
         ("account:5", before.number, fixed.id)
     ]
     assert service.verify_number(session, after.number).status == "genuine"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a report",
+        b"%PDF-1.7\n%%EOF",
+        b"{",
+        b"[1, 2]",
+        b'{"report": [], "signature": 1}',
+        b"[" * 100000,
+    ],
+)
+def test_junk_uploads_are_refused_not_errors(client: TestClient, data: bytes) -> None:
+    resp = client.post("/api/v1/reports/verify", files={"file": ("x", data)})
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["code"] == "report.number_unknown"

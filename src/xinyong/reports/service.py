@@ -480,7 +480,7 @@ def _verify_json(
         doc = json.loads(data)
         report, signature = doc["report"], doc["signature"]
         found = str(report["number"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         if not number:
             raise Invalid("无法读取该 JSON 报告，请同时提供报告编号", code="report.number_unknown") from None
         return _result(
