@@ -214,6 +214,7 @@ def test_department_correction_supersedes_and_is_notified_once(
         b"[1, 2]",
         b'{"report": [], "signature": 1}',
         b"[" * 100000,
+        b'{"a":' * 50000,
     ],
 )
 def test_junk_uploads_are_refused_not_errors(client: TestClient, data: bytes) -> None:
