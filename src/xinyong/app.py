@@ -41,6 +41,7 @@ ROUTERS: tuple[str, ...] = (
     "xinyong.sanctions.api:router",
     "xinyong.commitments.api:router",
     "xinyong.monitoring.api:router",
+    "xinyong.reports.api:router",
     "xinyong.web.routes:router",
 )
 

@@ -32,7 +32,10 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("monitor", "xinyong.monitoring.cli:app"),
 )
 # Top-level commands of the capabilities, as (name, "module:function").
-COMMANDS: tuple[tuple[str, str], ...] = (("check", "xinyong.sanctions.cli:check"),)
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("check", "xinyong.sanctions.cli:check"),
+    ("report", "xinyong.reports.cli:report"),
+)
 
 
 @db_app.command("upgrade")

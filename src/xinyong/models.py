@@ -12,6 +12,7 @@ from xinyong.objections import models as objection_models
 from xinyong.outbox import models as outbox_models
 from xinyong.records import models as record_models
 from xinyong.repair import models as repair_models
+from xinyong.reports import models as report_models
 from xinyong.sanctions import models as sanction_models
 from xinyong.subjects import models as subject_models
 
@@ -28,6 +29,7 @@ __all__ = [
     "outbox_models",
     "record_models",
     "repair_models",
+    "report_models",
     "sanction_models",
     "subject_models",
 ]

@@ -18,6 +18,7 @@ SECTIONS: dict[str, str] = {
     "measures": "xinyong.sanctions.rules:load",
     "commitments": "xinyong.commitments.rules:load",
     "signals": "xinyong.monitoring.signals:load",
+    "special_reports": "xinyong.reports.special:load",
 }
 
 

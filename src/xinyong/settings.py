@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     index_key: str = Field(
         default=PLACEHOLDER, description="证件号盲索引（HMAC）密钥；生产环境必须设置，且与加密密钥不同"
     )
+    report_signing_key: str = Field(
+        default=PLACEHOLDER,
+        description="信用报告签名私钥（EC P-256，PKCS#8 PEM 文件路径）；生产环境必须设置，开发与演示自动生成于 var/",
+    )
+    report_signing_cert: str = Field(
+        default=PLACEHOLDER, description="信用报告签名证书（PEM 文件路径）；生产环境必须设置"
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="平台对外地址：信用报告的二维码指向其下的核验页面"
+    )
     sqlite_busy_timeout_ms: int = Field(default=5000, description="SQLite busy_timeout（毫秒）")
     opentelemetry: bool = Field(
         default=False,
@@ -71,7 +81,7 @@ class Settings(BaseSettings):
     def _refuse_placeholders(self) -> Settings:
         """Refuse placeholder secrets outside development and test."""
         if self.env == "production":
-            for name in ("secret_key", "data_key", "index_key"):
+            for name in ("secret_key", "data_key", "index_key", "report_signing_key", "report_signing_cert"):
                 if getattr(self, name) == PLACEHOLDER:
                     raise ValueError(f"生产环境必须设置 XINYONG_{name.upper()}（不能使用占位值）")
             if self.today is not None:

@@ -11,7 +11,7 @@ import importlib.util
 
 from fastapi import APIRouter
 
-from xinyong.web.templating import CONSOLE_NAV, PORTAL_NAV
+from xinyong.web.templating import CONSOLE_NAV, ME_NAV, PORTAL_NAV
 
 # (page module, capability module it needs, navigation entry or None)
 SECTIONS: tuple[
@@ -63,6 +63,8 @@ SECTIONS: tuple[
         "xinyong.monitoring.service",
         (CONSOLE_NAV, ("screen", "/console/screen", "城市信用大屏")),
     ),
+    ("reports", "xinyong.reports.service", (CONSOLE_NAV, ("reports", "/console/reports", "信用报告"))),
+    ("reports", "xinyong.reports.service", (ME_NAV, ("reports", "/me/reports", "信用报告"))),
 )
 
 

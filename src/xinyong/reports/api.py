@@ -1,0 +1,129 @@
+"""Endpoints: issue a report, download its PDF and JSON twin, verify, revoke."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from sqlalchemy.orm import Session
+
+from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.deps import current_principal
+from xinyong.auth.principal import Principal
+from xinyong.db import utcnow
+from xinyong.errors import Invalid
+from xinyong.reports import service
+from xinyong.reports.schemas import (
+    ReportIssued,
+    ReportKind,
+    ReportLinks,
+    ReportRequest,
+    RevokeRequest,
+    VerifyResult,
+)
+from xinyong.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1", tags=["信用报告"])
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def links(number: str, verify_url: str) -> ReportLinks:
+    """Return the links of a report."""
+    return ReportLinks(
+        pdf=f"/api/v1/reports/{number}.pdf", json_=f"/api/v1/reports/{number}.json", verify=verify_url
+    )
+
+
+@router.post(
+    "/reports", summary="申请信用报告（公开版、完整版、专项）", response_model=ReportIssued, status_code=201
+)
+def issue_report(
+    body: ReportRequest,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> ReportIssued:
+    """Issue a signed report; ``full`` and ``special`` only to the subject, its authorised parties and the credit centre."""
+    ctx = service.Context.of(runtime.settings, runtime.keys, runtime.policy)
+    row = service.issue(session, ctx, principal, body, on=runtime.today(), now=utcnow())
+    return ReportIssued(
+        number=row.number,
+        kind=ReportKind(row.kind),
+        issued_at=row.issued_at,
+        pdf_sha256=row.pdf_sha256 or "",
+        json_sha256=row.json_sha256 or "",
+        links=links(row.number, ctx.verify_url(row.number)),
+    )
+
+
+@router.get(
+    "/reports/{number}.pdf",
+    summary="信用报告 PDF（已签名）",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def report_pdf(
+    number: str,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session, scope="function"),
+) -> Response:
+    """Return the signed PDF exactly as issued."""
+    data = service.download(session, principal, number, "pdf")
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="credit-report-{number}.pdf"'},
+    )
+
+
+@router.get(
+    "/reports/{number}.json",
+    summary="信用报告 JSON 副本（已签名）",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def report_json(
+    number: str,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session, scope="function"),
+) -> Response:
+    """Return the signed JSON twin exactly as issued."""
+    data = service.download(session, principal, number, "json")
+    return Response(data, media_type="application/json")
+
+
+@router.post(
+    "/reports/verify",
+    summary="核验信用报告（上传 PDF 或 JSON，或提供编号和校验值）",
+    response_model=VerifyResult,
+)
+def verify_report(
+    file: UploadFile | None = File(None, description="报告 PDF 或 JSON 副本"),
+    number: str | None = Form(None, max_length=40, description="报告编号"),
+    checksum: str | None = Form(None, max_length=64, description="PDF 或 JSON 的 SHA-256"),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> VerifyResult:
+    """Say whether a report is genuine, altered, revoked or superseded (no login)."""
+    if file is not None:
+        data = file.file.read(MAX_UPLOAD + 1)  # a plain def: pyHanko validates with its own event loop
+        if len(data) > MAX_UPLOAD:
+            raise Invalid("文件过大", code="report.too_large")
+        return service.verify_file(session, service.signer_for(runtime.settings), data, number or None)
+    if number and checksum:
+        return service.verify_checksum(session, number, checksum)
+    if number:
+        return service.verify_number(session, number)
+    raise Invalid("请上传报告文件，或提供报告编号（和校验值）", code="report.verify_nothing")
+
+
+@router.post(
+    "/reports/{number}/revoke", summary="撤销信用报告（信用中心、部门）", response_model=VerifyResult
+)
+def revoke_report(
+    number: str,
+    body: RevokeRequest,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session, scope="function"),
+) -> VerifyResult:
+    """Revoke a report; the verify page then says so."""
+    service.revoke(session, principal, number, body.reason)
+    return service.verify_number(session, number)

@@ -1,0 +1,633 @@
+"""Report use cases: issue (public, full, special), download, revoke, verify, and tell recipients of
+corrections. What a report holds comes from ``subjects.credit_file`` (the rule core decides what the
+reader may see); this module numbers, renders, signs, stores and audits it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from xinyong.audit import service as audit
+from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
+from xinyong.evaluation import service as evaluation_service
+from xinyong.kit.crypto import KeyRing
+from xinyong.outbox import service as outbox
+from xinyong.policy.loader import Policy
+from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
+from xinyong.repair import effects
+from xinyong.reports import content as content_mod
+from xinyong.reports import render, special
+from xinyong.reports.models import (
+    CreditReport,
+    CreditReportEvent,
+    CreditReportFile,
+    CreditReportItem,
+    ReportEventKind,
+)
+from xinyong.reports.schemas import (
+    FORMAT,
+    KIND_LABELS,
+    STATUS_LABELS,
+    GradeLine,
+    ReportContent,
+    ReportEventRead,
+    ReportKind,
+    ReportRequest,
+    VerifyResult,
+    VerifyStatus,
+)
+from xinyong.reports.signing import ReportSigner
+from xinyong.rules.disclosure import Audience
+from xinyong.settings import PLACEHOLDER, Settings
+from xinyong.subjects import credit_file
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import Subject, SubjectKind
+
+PUBLIC_RECIPIENT = "public"
+# Audiences a full or special report is issued to: the subject, a party it authorised, the credit centre.
+FULL_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.AUTHORISED_PARTY, Audience.CREDIT_CENTRE})
+REVOKERS = frozenset({Role.ADMIN, Role.OFFICER})
+_NUMBER = re.compile(rb"XYReportNo(\d{22,30})")
+_NUMBER_TEXT = re.compile(r"^\d{22,30}$")
+
+
+@functools.cache
+def _signer(key: str, cert: str, var_dir: str) -> ReportSigner:
+    if key != PLACEHOLDER and cert != PLACEHOLDER:
+        return ReportSigner.from_pem(Path(key).read_bytes(), Path(cert).read_bytes())
+    return ReportSigner.load_or_create(Path(var_dir))
+
+
+def signer_for(settings: Settings) -> ReportSigner:
+    """Return the signer: the configured key and certificate, or the development pair under ``var/``."""
+    return _signer(settings.report_signing_key, settings.report_signing_cert, str(settings.var_dir))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What issuing needs besides the session."""
+
+    keys: KeyRing
+    policy: Policy
+    signer: ReportSigner
+    public_url: str
+    timezone: str = "Asia/Shanghai"
+
+    @classmethod
+    def of(cls, settings: Settings, keys: KeyRing, policy: Policy) -> Context:
+        """Build from the settings."""
+        return cls(keys, policy, signer_for(settings), settings.public_url.rstrip("/"), settings.timezone)
+
+    def verify_url(self, number: str) -> str:
+        """Return the public verify page of a report."""
+        return f"{self.public_url}/verify/{number}"
+
+
+def recipient_label(principal: Principal, subject: Subject) -> str:
+    """Return who receives the report, as printed."""
+    if principal.role == Role.PUBLIC:
+        return "社会公众"
+    if principal.subject_id == subject.id:
+        return f"{subject.name}（主体本人）"
+    if principal.organisation:
+        return principal.organisation
+    if principal.role == Role.ADMIN:
+        return f"台州市公共信用信息中心（{principal.username}）"
+    return principal.username
+
+
+def _special_scope(
+    req: ReportRequest, rules: special.SpecialPolicy, on: dt.date
+) -> tuple[list[special.Domain], dt.date, dt.date]:
+    if not req.domains:
+        names = "、".join(d.name for d in rules.domains)
+        raise Invalid(f"专项信用报告须选择领域，可选：{names}", code="report.no_domains")
+    chosen = []
+    for key in dict.fromkeys(req.domains):
+        found = rules.find(key)
+        if found is None:
+            names = "、".join(d.name for d in rules.domains)
+            raise Invalid(f"未知的领域 {key}，可选：{names}", code="report.bad_domain")
+        chosen.append(found)
+    if req.period is None:
+        raise Invalid("专项信用报告须给出期间（from、to）", code="report.no_period")
+    problem = special.check_period(req.period.start, req.period.end, on, rules)
+    if problem:
+        raise Invalid(problem, code="report.bad_period")
+    return chosen, req.period.start, req.period.end
+
+
+def issue(
+    session: Session,
+    ctx: Context,
+    principal: Principal,
+    req: ReportRequest,
+    *,
+    on: dt.date,
+    now: dt.datetime,
+) -> CreditReport:
+    """Issue a signed report of ``req.kind`` for ``principal``; store it, log who received which records."""
+    policy = ctx.policy
+    if req.kind != ReportKind.SPECIAL and (req.domains or req.period):
+        raise Invalid("只有专项信用报告可以选择领域和期间", code="report.scope_not_special")
+    scope: dict[str, Any] = {"kind": req.kind.value}
+    chosen: list[special.Domain] = []
+    start = end = on
+    if req.kind == ReportKind.SPECIAL:
+        rules = special.special_policy(policy)
+        chosen, start, end = _special_scope(req, rules, on)
+        scope.update(
+            domains=[d.name for d in chosen], period={"from": start.isoformat(), "to": end.isoformat()}
+        )
+    subject = subjects_service.get_by_code(session, ctx.keys, req.code)
+    reader = principal
+    if req.kind == ReportKind.PUBLIC:
+        if subject.kind == SubjectKind.NATURAL_PERSON.value:
+            raise Forbidden("自然人信用信息不向社会公开，不出具公开版报告", code="report.person_not_public")
+        reader = ANONYMOUS
+    else:
+        access = credit_file.resolve_access(session, principal, subject, purpose=None, on=on, policy=policy)
+        if access.audience not in FULL_AUDIENCES:
+            raise Forbidden(
+                "完整版和专项信用报告只向主体本人、经主体授权的机构和信用中心出具；请先取得主体的有效授权",
+                code="report.consent_required",
+            )
+    purpose = req.purpose.strip() if req.purpose and req.purpose.strip() else None
+    file = credit_file.build_credit_file(
+        session,
+        ctx.keys,
+        policy,
+        reader,
+        req.code,
+        purpose=purpose if reader.role == Role.ADMIN else None,
+        on=on,
+    )
+    scope["audience"] = file.viewer.audience
+    recipient = PUBLIC_RECIPIENT if principal.role == Role.PUBLIC else outbox.recipient_of(principal)
+    row = CreditReport(
+        number=uuid.uuid4().hex,
+        subject_id=subject.id,
+        kind=req.kind.value,
+        scope=scope,
+        audience=file.viewer.audience,
+        recipient=recipient,
+        purpose=purpose,
+        policy_hash=policy.hash,
+        issued_at=now,
+        issued_by=principal.actor,
+    )
+    session.add(row)
+    session.flush()
+    # issue time to the second (Beijing time) + the row id: unique by the primary key, so concurrent
+    # issuers never collide; the unique constraint on ``number`` guards it again
+    row.number = f"{now.astimezone(ZoneInfo(ctx.timezone)):%Y%m%d%H%M%S}{row.id:08d}"
+    part = None
+    if req.kind == ReportKind.SPECIAL:
+        part = content_mod.special_part(
+            file, special.special_policy(policy), chosen, start, end, special.department_domains(policy)
+        )
+    body = content_mod.build(
+        file,
+        number=row.number,
+        kind=req.kind,
+        issued_at=now,
+        recipient=recipient_label(principal, subject),
+        purpose=purpose,
+        verify_url=ctx.verify_url(row.number),
+        special_part=part,
+        grade=_grade(session, policy, subject.id),
+    )
+    pdf, twin = render_signed(ctx, body)
+    row.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    row.json_sha256 = hashlib.sha256(twin).hexdigest()
+    session.add(CreditReportFile(report_id=row.id, pdf=pdf, json=twin))
+    ids = content_mod.record_ids(body)
+    keys = dict(
+        session.execute(
+            select(CreditRecord.id, CreditRecord.record_key).where(CreditRecord.id.in_(ids))
+        ).all()
+    )
+    session.add_all(CreditReportItem(report_id=row.id, record_id=i, record_key=keys[i]) for i in ids)
+    session.flush()
+    if recipient != PUBLIC_RECIPIENT and ids:
+        outbox.log_delivery(
+            session, record_ids=ids, recipient=recipient, channel="report", ref=f"report:{row.number}"
+        )
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="report.issue",
+        object_type="credit_report",
+        object_id=row.id,
+        detail={
+            "number": row.number,
+            "kind": row.kind,
+            "subject_id": subject.id,
+            "scope": scope,
+            "recipient": recipient,
+            "records": len(ids),
+            "pdf_sha256": row.pdf_sha256,
+            "json_sha256": row.json_sha256,
+        },
+    )
+    return row
+
+
+def _grade(session: Session, policy: Policy, subject_id: int) -> GradeLine | None:
+    """Return the evaluation grade where its model publishes it (the evaluation decides, not the report)."""
+    found = evaluation_service.public_grade(session, policy, subject_id)
+    if found is None:
+        return None
+    return GradeLine(
+        grade=str(found["grade"]),
+        as_of=found["as_of"],
+        model=str(found["model"]),
+        model_version=str(found["model_version"]),
+    )
+
+
+def render_signed(ctx: Context, body: ReportContent) -> tuple[bytes, bytes]:
+    """Return the signed PDF and the signed JSON twin of a report's content."""
+    pdf = ctx.signer.sign_pdf(render.pdf(body, timezone=ctx.timezone), body.number)
+    report = body.model_dump(mode="json")
+    envelope = {"format": FORMAT, "report": report, "signature": ctx.signer.sign_json(report)}
+    return pdf, json.dumps(envelope, ensure_ascii=False, indent=1).encode()
+
+
+def get(session: Session, number: str) -> CreditReport:
+    """Return the report with ``number`` or raise ``NotFound``."""
+    row = session.scalar(select(CreditReport).where(CreditReport.number == number.strip()))
+    if row is None:
+        raise NotFound("未找到该编号的信用报告", code="report.not_found")
+    return row
+
+
+def download(session: Session, principal: Principal, number: str, fmt: str) -> bytes:
+    """Return the stored PDF or JSON of a report (public reports to anyone, others to their parties)."""
+    row = get(session, number)
+    if row.kind != ReportKind.PUBLIC.value:
+        own = principal.role != Role.PUBLIC and outbox.recipient_of(principal) == row.recipient
+        if not (
+            own or principal.subject_id == row.subject_id or principal.role in (Role.ADMIN, Role.AUDITOR)
+        ):
+            raise Forbidden("该报告只向其接收方、主体本人和信用中心提供", code="report.forbidden")
+        audit.append(
+            session,
+            actor=principal.actor,
+            action="report.download",
+            object_type="credit_report",
+            object_id=row.id,
+            detail={"number": row.number, "format": fmt},
+        )
+    files = session.get(CreditReportFile, row.id)
+    if files is None:  # pragma: no cover - written in the same transaction as the report
+        raise NotFound("报告文件不存在", code="report.file_missing")
+    return files.pdf if fmt == "pdf" else files.json
+
+
+def events(session: Session, report_id: int) -> list[CreditReportEvent]:
+    """Return a report's events, oldest first."""
+    return list(
+        session.scalars(
+            select(CreditReportEvent)
+            .where(CreditReportEvent.report_id == report_id)
+            .order_by(CreditReportEvent.at, CreditReportEvent.id)
+        )
+    )
+
+
+# Record events after issue that make a report's content out of date (corrected, repaired, deleted).
+STALE_EVENTS = (
+    RecordEventKind.REPAIRED,
+    RecordEventKind.DELETED,
+    RecordEventKind.DISCLOSURE_STOPPED,
+    RecordEventKind.LIST_REMOVED,
+)
+
+
+def changes_since_issue(session: Session, row: CreditReport) -> list[str]:
+    """Return what changed in the report's records since it was issued (derived from the records)."""
+    newer = aliased(CreditRecord)
+    versions = session.scalar(
+        select(func.count())
+        .select_from(CreditReportItem)
+        .join(newer, newer.supersedes_id == CreditReportItem.record_id)
+        .where(CreditReportItem.report_id == row.id)
+    )
+    evented = session.scalar(
+        select(func.count(func.distinct(RecordEvent.record_id)))
+        .select_from(CreditReportItem)
+        .join(RecordEvent, RecordEvent.record_id == CreditReportItem.record_id)
+        .where(
+            CreditReportItem.report_id == row.id,
+            RecordEvent.kind.in_(STALE_EVENTS),
+            RecordEvent.created_at > row.issued_at,
+        )
+    )
+    out = []
+    if versions:
+        out.append(f"报告所载 {versions} 条信息其后已由提供单位更正（有新版本）")
+    if evented:
+        out.append(f"报告所载 {evented} 条信息其后已被修复、删除或移出名单")
+    return out
+
+
+def status_of(evs: list[CreditReportEvent], changes: list[str]) -> VerifyStatus:
+    """Derive a report's status from its events and its records' changes: revoked wins over corrected."""
+    kinds = {e.kind for e in evs}
+    if ReportEventKind.REVOKED in kinds:
+        return VerifyStatus.REVOKED
+    if changes or ReportEventKind.CORRECTED in kinds:
+        return VerifyStatus.SUPERSEDED
+    return VerifyStatus.GENUINE
+
+
+def revoke(session: Session, principal: Principal, number: str, reason: str) -> CreditReportEvent:
+    """Revoke a report (e.g. an objection found an error in it); audited."""
+    if principal.role not in REVOKERS:
+        raise Forbidden("只有信用中心或部门工作人员可以撤销信用报告", code="report.revoke_forbidden")
+    row = get(session, number)
+    if any(e.kind == ReportEventKind.REVOKED for e in events(session, row.id)):
+        raise Conflict("该报告已撤销", code="report.already_revoked")
+    ev = CreditReportEvent(
+        report_id=row.id,
+        kind=ReportEventKind.REVOKED,
+        actor=principal.actor,
+        reason=reason.strip(),
+        detail={},
+    )
+    session.add(ev)
+    session.flush()
+    audit.append(
+        session,
+        actor=principal.actor,
+        action="report.revoke",
+        object_type="credit_report",
+        object_id=row.id,
+        detail={"number": row.number, "reason": ev.reason},
+    )
+    return ev
+
+
+def _result(
+    session: Session,
+    row: CreditReport,
+    status: VerifyStatus | None,
+    *,
+    document: str | None,
+    signature_valid: bool | None,
+    reasons: list[str],
+) -> VerifyResult:
+    evs = events(session, row.id)
+    changes = changes_since_issue(session, row)
+    derived = status_of(evs, changes)
+    final = status if status == VerifyStatus.ALTERED else derived
+    if final != VerifyStatus.ALTERED:
+        reasons = [*reasons, *changes]
+    subject = session.get(Subject, row.subject_id)
+    kind = ReportKind(row.kind)
+    name = subject.name if subject is not None else ""
+    if subject is not None and subject.kind == SubjectKind.NATURAL_PERSON.value:
+        name = name[:1] + "*" * max(len(name) - 1, 1)  # natural persons are not public (浙江条例第十五条)
+    return VerifyResult(
+        status=final,
+        label=STATUS_LABELS[final],
+        number=row.number,
+        kind=kind,
+        kind_label=KIND_LABELS[kind],
+        issued_at=row.issued_at,
+        subject_name=name,
+        scope=row.scope,
+        document=document,
+        signature_valid=signature_valid,
+        reasons=reasons,
+        events=[ReportEventRead(kind=e.kind, at=e.at, reason=e.reason) for e in evs],
+    )
+
+
+def verify_number(session: Session, number: str) -> VerifyResult:
+    """Return a report's status by its number (the verify page behind the QR code)."""
+    return _result(session, get(session, number), None, document=None, signature_valid=None, reasons=[])
+
+
+def verify_checksum(session: Session, number: str, checksum: str) -> VerifyResult:
+    """Check a SHA-256 of a report's PDF or JSON against the issued one."""
+    row = get(session, number)
+    given = checksum.strip().lower()
+    if given in (row.pdf_sha256, row.json_sha256):
+        doc = "pdf" if given == row.pdf_sha256 else "json"
+        return _result(session, row, None, document=doc, signature_valid=None, reasons=["校验值与出具时一致"])
+    return _result(
+        session,
+        row,
+        VerifyStatus.ALTERED,
+        document=None,
+        signature_valid=None,
+        reasons=["校验值与出具时的 PDF 和 JSON 均不一致"],
+    )
+
+
+def verify_file(
+    session: Session, signer: ReportSigner, data: bytes, number: str | None = None
+) -> VerifyResult:
+    """Verify an uploaded report PDF or JSON twin: any byte changed ⇒ altered."""
+    digest = hashlib.sha256(data).hexdigest()
+    if data.lstrip()[:1] == b"{":
+        return _verify_json(session, signer, data, digest, number)
+    check = signer.check_pdf(data)
+    found = check.number or number or _number_in(data)
+    if not found:
+        raise Invalid("无法从文件中识别报告编号，请同时提供报告编号", code="report.number_unknown")
+    row = get(session, found)
+    if digest == row.pdf_sha256 and check.valid:
+        return _result(
+            session,
+            row,
+            None,
+            document="pdf",
+            signature_valid=True,
+            reasons=["PDF 与出具时逐字节一致，签名有效"],
+        )
+    reasons = ["PDF 与出具时的文件不一致"]
+    reasons.append("数字签名有效但文件另有增改" if check.valid else "数字签名校验失败")
+    return _result(
+        session, row, VerifyStatus.ALTERED, document="pdf", signature_valid=check.valid, reasons=reasons
+    )
+
+
+def _number_in(data: bytes) -> str | None:
+    found = _NUMBER.search(data)
+    return found.group(1).decode() if found else None
+
+
+def _verify_json(
+    session: Session, signer: ReportSigner, data: bytes, digest: str, number: str | None
+) -> VerifyResult:
+    try:
+        doc = json.loads(data)
+        report, signature = doc["report"], doc["signature"]
+        found = str(report["number"])
+    except (ValueError, KeyError, TypeError, RecursionError):
+        if not number:
+            raise Invalid("无法读取该 JSON 报告，请同时提供报告编号", code="report.number_unknown") from None
+        return _result(
+            session,
+            get(session, number),
+            VerifyStatus.ALTERED,
+            document="json",
+            signature_valid=False,
+            reasons=["JSON 文件无法解析或缺少报告与签名"],
+        )
+    row = get(session, number or found)
+    valid = isinstance(report, dict) and isinstance(signature, dict) and signer.check_json(report, signature)
+    if digest == row.json_sha256 and valid:
+        return _result(
+            session,
+            row,
+            None,
+            document="json",
+            signature_valid=True,
+            reasons=["JSON 与出具时逐字节一致，签名有效"],
+        )
+    reasons = ["JSON 与出具时的文件不一致"]
+    reasons.append("报告内容的签名仍有效，但文件另有改动" if valid else "报告内容的签名校验失败")
+    return _result(
+        session, row, VerifyStatus.ALTERED, document="json", signature_valid=valid, reasons=reasons
+    )
+
+
+def of_subject(session: Session, subject_id: int, *, limit: int = 50) -> list[CreditReport]:
+    """Return a subject's reports, newest first."""
+    return list(
+        session.scalars(
+            select(CreditReport)
+            .where(CreditReport.subject_id == subject_id)
+            .order_by(CreditReport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def of_recipient(session: Session, recipient: str, *, limit: int = 50) -> list[CreditReport]:
+    """Return the reports a recipient received, newest first."""
+    return list(
+        session.scalars(
+            select(CreditReport)
+            .where(CreditReport.recipient == recipient)
+            .order_by(CreditReport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def notify_after_change(
+    session: Session, change: Any, *, policy: Policy, now: dt.datetime, only_this_version: bool = False
+) -> None:
+    """Record-change hook: mark every report holding the record as corrected and tell its recipient.
+
+    Registered in ``repair.effects.RECORD_CHANGE_HOOKS``: a repair, an objection's correction or a
+    deletion reaches every party that received a report with that record (a correction notice through
+    the outbox), and the verify page then says the report is superseded.
+    """
+    holding = (
+        CreditReportItem.record_id == change.record_id
+        if only_this_version
+        else CreditReportItem.record_key == change.record_key
+    )
+    rows = session.scalars(
+        select(CreditReport)
+        .where(CreditReport.id.in_(select(CreditReportItem.report_id).where(holding)))
+        .order_by(CreditReport.id)
+    ).all()
+    base = f"{change.source_type}:{change.source_id}:{'+'.join(change.kinds)}"
+    for row in rows:
+        key = f"report:{row.number}:{base}:{change.record_key}"
+        if any(e.detail.get("key") == key for e in events(session, row.id)):
+            continue
+        session.add(
+            CreditReportEvent(
+                report_id=row.id,
+                kind=ReportEventKind.CORRECTED,
+                at=now,
+                actor=change.actor,
+                reason=(change.reason or "")[:500] or None,
+                detail={"key": key, "record_key": change.record_key, "changes": list(change.kinds)},
+            )
+        )
+        session.flush()
+        audit.append(
+            session,
+            actor=change.actor,
+            action="report.corrected",
+            object_type="credit_report",
+            object_id=row.id,
+            detail={"number": row.number, "record_key": change.record_key, "changes": list(change.kinds)},
+        )
+        if row.recipient == PUBLIC_RECIPIENT:
+            continue
+        outbox.enqueue(
+            session,
+            recipient=row.recipient,
+            topic="report.correction",
+            idempotency_key=key,
+            payload={
+                "number": row.number,
+                "record_id": change.record_id,
+                "new_record_id": change.new_record_id,
+                "record_key": change.record_key,
+                "changes": list(change.kinds),
+                "effective_on": change.effective_on.isoformat(),
+                "reason": change.reason,
+                "message": f"您收到的信用报告 {row.number} 所载的一条信息已被更正、修复或删除，请重新申请报告。",
+            },
+            now=now,
+        )
+
+
+def notify_new_versions(session: Session, policy: Policy, *, now: dt.datetime, actor: str) -> int:
+    """Tell report recipients about records a department has since corrected (a new version by ingest).
+
+    Repairs and objections reach ``notify_after_change`` at once through the record-change hooks;
+    a department's corrected resubmission arrives in bulk through ingest, so this finds those after the
+    fact (run after ingest batches, ``xinyong report corrections``). Idempotent.
+    """
+    newer = aliased(CreditRecord)
+    rows = session.execute(
+        select(CreditReportItem.record_id, CreditReportItem.record_key, newer.id, newer.subject_id)
+        .join(newer, newer.supersedes_id == CreditReportItem.record_id)
+        .distinct()
+        .order_by(newer.id)
+    ).all()
+    for old_id, key, new_id, subject_id in rows:
+        notify_after_change(
+            session,
+            effects.RecordChange(
+                record_id=old_id,
+                record_key=key,
+                subject_id=subject_id,
+                kinds=("new_version",),
+                effective_on=now.date(),
+                source_type="record_version",
+                source_id=new_id,
+                reason="信息提供单位报送了更正后的新版本",
+                actor=actor,
+                new_record_id=new_id,
+            ),
+            policy=policy,
+            now=now,
+            only_this_version=True,  # reports issued after the correction hold the new version
+        )
+    return len(rows)
