@@ -112,7 +112,7 @@ def test_answer_carries_grade_and_supervision_class(
             EvaluationResult(
                 run_id=run.id,
                 subject_id=subject.id,
-                model_id="m",
+                model_id="tz-enterprise",
                 model_version="1",
                 score=score,
                 grade=grade,
@@ -129,6 +129,8 @@ def test_answer_carries_grade_and_supervision_class(
     assert (first["grade"], first["supervision_class"]) == ("优秀", "A")  # policy/supervision/default.yaml
     assert (second["grade"], second["supervision_class"]) == (None, "B")  # the default rule's unrated class
     assert first["rewards"], "an excellent grade earns rewards in 行政许可"
+    assert first["grade_model"] == "tz-enterprise"
+    assert "台州市企业公共信用评价模型" in first["rewards"][0]["evidence"][0]["label"]
     r = client.post(
         "/api/v1/check", json={"code": graded.uscc, "scenario": "行政许可", "on": ON}, headers=auth(key)
     )
