@@ -92,7 +92,7 @@ def lawful_punishment_ground(m: Measure, ev: Evidence, s: SubjectFacts, lists: s
         return any(t.kind == "supervision_class" and s.supervision_class in t.classes for t in m.triggers)
     if ev.kind == "commitment_breach":
         return any(
-            b.breached_on <= ON and (b.suspended_until is None or ON <= b.suspended_until) for b in s.breaches
+            b.breached_on <= ON and (b.suspended_until is None or b.suspended_until >= ON) for b in s.breaches
         )
     return False
 
@@ -153,9 +153,11 @@ def test_no_punishment_without_a_lawful_trigger(
             assert all(ev.kind != "grade" for ev in hit.evidence), "a person's grade bought a reward"
 
 
-def test_the_property_sees_every_kind_of_fact(world: tuple[Measures, list[str], list, list[str]]) -> None:
+def test_the_property_sees_every_kind_of_fact(
+    world: tuple[Measures, list[str], list[tuple[str, str]], list[str]],
+) -> None:
     """The generator reaches what the property is about: each catalog item, polarity and scenario."""
-    measures, items, scales, scenarios = world
+    _measures, items, scales, scenarios = world
     assert {"xycn", "xypj", "sxjl", "xzcf", "yzsxmd", "sxbzxr", "jyycml"} <= set(items)
     assert {m for m, _ in scales} >= {"tz-natural-person", "tz-enterprise"}
     assert "administrative_licensing" in scenarios
