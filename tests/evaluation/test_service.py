@@ -48,7 +48,7 @@ def test_same_inputs_same_results_and_psi(session: Session, policy: Policy) -> N
     assert second.previous_run_id == first.id
     assert second.psi
     assert all(v == 0 for v in second.psi.values())
-    assert first.model_versions["tz-enterprise"] == "2026.1"
+    assert first.model_versions["tz-enterprise"] == "2026.2"
     assert first.counts["subjects_scored"] == first.subjects >= 300
     assert sum(first.distribution["overall"].values()) == first.subjects
     assert "温岭市" in first.distribution["by_county"]
@@ -80,15 +80,14 @@ def test_subject_evaluation_endpoint_roles(client: TestClient, session: Session,
     assert client.get(f"/api/v1/subjects/{uscc}/evaluation", headers=bank).status_code == 403
     officer = _key(session, Role.OFFICER, department_id=dept.id)
     body = client.get(f"/api/v1/subjects/{uscc}/evaluation", headers=officer).json()
-    assert body["score"] == body["stored"]["score"] == 850
-    assert body["grade"] == "良好"
+    # a clean firm of ten years earns 815 (良好); one 一般 penalty costs 80: 中等
+    assert body["score"] == body["stored"]["score"] == 735
+    assert body["grade"] == "中等"
     contrib = {c["indicator"]: c for c in body["contributions"]}
     assert contrib["penalty_general_36m"]["records"] == [penalty.id]
-    assert [r["code"] for r in body["reason_codes"]] == [
-        "honours",
-        "penalty_general_36m",
-        "objection_pending",
-    ]
+    codes = [r["code"] for r in body["reason_codes"]]
+    assert codes[:3] == ["honours", "penalty_general_36m", "tax_credit_a"]
+    assert codes[-1] == "objection_pending"
     assert body["objection_records"] == [penalty.id]
     assert any(a["indicator"] == "honours" for a in body["advice"])
     own = _key(session, Role.SUBJECT, subject_id=firm.id)
@@ -101,7 +100,8 @@ def test_subject_evaluation_endpoint_roles(client: TestClient, session: Session,
     me = _key(session, Role.SUBJECT, subject_id=person.id)
     mine = client.get(f"/api/v1/subjects/{id_card}/evaluation", headers=me).json()
     assert mine["use"] == "positive_only"
-    assert mine["grade"] == "优秀"
+    assert mine["grade"] == "信用良好"  # a person with no record: the middle of the person scale, not 优秀
+    assert mine["score"] == 650
     reads = session.scalars(select(AuditEvent).where(AuditEvent.action == "evaluation.read")).all()
     assert len(reads) >= 3
 

@@ -40,7 +40,7 @@ def test_every_subject_kind_has_a_1000_point_model(policy: Policy) -> None:
     person = models.for_kind("自然人", on)
     assert person is not None
     assert person.use == "positive_only"
-    assert [b.grade for b in person.grades] == ["极好", "优秀", "良好", "一般", "信用待提高"]
+    assert [b.grade for b in person.grades] == ["信用极好", "信用优秀", "信用良好", "信用一般", "信用待提高"]
     assert models.for_kind("企业法人", on) is models.for_kind("村集体经济组织", on)
 
 

@@ -192,7 +192,8 @@ def load_duckdb(raw: RawInputs, *, threads: int | None = None) -> duckdb.DuckDBP
         "CAST(catalog_item AS VARCHAR) AS catalog_item, NULLIF(CAST(severity AS VARCHAR), '') AS severity, "
         f"CAST(polarity AS VARCHAR) AS polarity, {_date(records, 'decision_on')}, {_date(records, 'valid_to')}, "
         f"CAST(amount AS BIGINT) AS amount, {_date(records, 'retention_start')}, "
-        f"NULLIF(CAST(supersedes_id AS BIGINT), 0) AS supersedes_id, {_date(records, 'list_end')} FROM raw_record"
+        f"NULLIF(CAST(supersedes_id AS BIGINT), 0) AS supersedes_id, {_date(records, 'list_end')}, "
+        "COALESCE(CAST(tag AS VARCHAR), '') AS tag FROM raw_record"
     )
     con.execute(
         "CREATE VIEW ev_event AS SELECT CAST(record_id AS BIGINT) AS record_id, CAST(kind AS VARCHAR) AS kind, "
