@@ -118,7 +118,14 @@ CASES = [
         set(),
         {"rw.rongque", "rw.green-channel", "rw.priority"},
     ),
-    ("good grade: 容缺 only", "行政许可", subject(grade="良好", grade_model="tz-enterprise"), ON, set(), {"rw.rongque"}),
+    (
+        "good grade: 容缺 only",
+        "行政许可",
+        subject(grade="良好", grade_model="tz-enterprise"),
+        ON,
+        set(),
+        {"rw.rongque"},
+    ),
     (
         "reward blocked by a list",
         "行政许可",
@@ -302,7 +309,11 @@ def test_explain_covers_every_candidate(measures: Measures) -> None:
 
 def test_explain_names_exclusion(measures: Measures) -> None:
     out = match(
-        measures, "administrative_licensing", subject(on_list("sxbzxr"), grade="优秀", grade_model="tz-enterprise"), ON, explain=True
+        measures,
+        "administrative_licensing",
+        subject(on_list("sxbzxr"), grade="优秀", grade_model="tz-enterprise"),
+        ON,
+        explain=True,
     )
     rongque = next(e for e in out.explanations if e.measure_id == "rw.rongque")
     assert not rongque.applied

@@ -212,7 +212,9 @@ def evaluate_trigger(
                 name = model_names.get(str(subject.grade_model), str(subject.grade_model))
                 found.append(Evidence(kind="grade", label=f"信用等级：{subject.grade}（{name}）"))
             else:
-                notes.append(f"信用等级{subject.grade}出自评价模型 {subject.grade_model or '未知'}，不是本措施所列模型")
+                notes.append(
+                    f"信用等级{subject.grade}出自评价模型 {subject.grade_model or '未知'}，不是本措施所列模型"
+                )
     elif trigger.kind == "supervision_class":
         if subject.supervision_class is not None and subject.supervision_class in trigger.classes:
             found.append(Evidence(kind="supervision_class", label=f"监管分类：{subject.supervision_class}"))
