@@ -172,3 +172,31 @@ def test_cli_evaluate_and_draw(cli_env: Settings) -> None:
     assert sum(first["allocation"].values()) == 40
     bad = runner.invoke(cli_app, ["evaluate", "--as-of", "2026-13-01"])
     assert bad.exit_code == 2
+    assert runner.invoke(cli_app, ["evaluate"]).exit_code == 2  # neither a day nor --calibration
+
+
+def test_cli_calibration_report(cli_env: Settings) -> None:
+    engine = make_engine(cli_env)
+    sessions = make_sessionmaker(engine)
+    with session_scope(sessions) as session:
+        dept = subject_factories.department(session, "TZ-SCJG")
+        ev_factories.random_population(session, dept.id, seed=7, subjects=300)
+    engine.dispose()
+    runner = CliRunner()
+    none_yet = runner.invoke(cli_app, ["evaluate", "--calibration"])
+    assert none_yet.exit_code == 2  # no run to report on
+    ran = runner.invoke(cli_app, ["evaluate", "--as-of", "2026-10-31", "--calibration"])
+    assert ran.exit_code == 0, ran.output
+    latest = runner.invoke(cli_app, ["evaluate", "--calibration"])  # the latest run, without re-scoring
+    assert latest.exit_code == 0, latest.output
+    report = latest.output[latest.output.index("校准报告") :]
+    assert report == ran.output[ran.output.index("校准报告") :]
+    assert "台州市企业公共信用评价模型（tz-enterprise 2026.2）" in report
+    assert "2.3%" in report  # Zhejiang's published 2018 share of 优秀 enterprises
+    assert "本市设定的目标分布" in report  # the person model's reference is a target, said so
+    lines = report.splitlines()
+    head = next(i for i, line in enumerate(lines) if "tz-enterprise 2026.2" in line)
+    total = int(lines[head].split("参评主体 ")[1].split(" ")[0])
+    rows = [lines[head + 4 + k].split("\t") for k in range(4)]
+    assert [r[0].strip() for r in rows] == ["优秀", "良好", "中等", "较差"]
+    assert sum(int(r[1]) for r in rows) == total > 0
