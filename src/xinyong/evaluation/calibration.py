@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from xinyong.evaluation.spec import EvaluationModel
+from xinyong.evaluation.spec import EvaluationModel, ModelSet
 
 KIND_LABEL = {"published": "公开发布的分布", "target": "本市设定的目标分布"}
 
@@ -87,3 +88,62 @@ def report_lines(calibrations: list[ModelCalibration]) -> list[str]:
             gap = "—" if r.gap_points is None else f"{r.gap_points:+.1f}"
             lines.append("  " + "\t".join([r.grade, str(r.count), _pct(r.share), _pct(r.reference), gap]))
     return lines
+
+
+@dataclass(frozen=True)
+class ScaleDistribution:
+    """A run's grades on one scale: the models using it, grades from the lowest, counts by group."""
+
+    key: str
+    label: str
+    grades: list[str]
+    overall: dict[str, int]
+    by_county: dict[str, dict[str, int]]
+    by_industry: dict[str, dict[str, int]]
+
+
+def _merge(
+    target: dict[str, dict[str, int]], groups: Mapping[str, Mapping[str, int]], grades: set[str]
+) -> None:
+    for group, counts in groups.items():
+        bucket = target.setdefault(group, {})
+        for grade, n in counts.items():
+            if grade in grades:
+                bucket[grade] = bucket.get(grade, 0) + int(n)
+
+
+def by_scale(distribution: Mapping[str, object], models: ModelSet) -> list[ScaleDistribution]:
+    """Split a run's distribution per grade scale (persons and organisations are never added together).
+
+    Runs stored before the distribution was kept per model are split by grade name (the names of two
+    scales are disjoint, ``loaders.load_models`` checks it).
+    """
+    dist: dict[str, object] = dict(distribution)
+    out = []
+    for scale in models.scales():
+        names = set(scale.grades)
+        ids = set(scale.model_ids)
+        kinds = list(dict.fromkeys(k for m in models.models if m.id in ids for k in m.subject_kinds))
+        overall: dict[str, int] = {}
+        for model_id, counts in _mapping(dist.get("by_model")).items():
+            if model_id in ids:
+                for grade, n in _mapping(counts).items():
+                    overall[grade] = overall.get(grade, 0) + int(n)
+        county: dict[str, dict[str, int]] = {}
+        industry: dict[str, dict[str, int]] = {}
+        if "by_model_county" in dist:
+            for model_id in ids:
+                _merge(county, _mapping(_mapping(dist["by_model_county"]).get(model_id)), names)
+                _merge(industry, _mapping(_mapping(dist.get("by_model_industry")).get(model_id)), names)
+        else:
+            _merge(county, _mapping(dist.get("by_county")), names)
+            _merge(industry, _mapping(dist.get("by_industry")), names)
+        if overall:
+            out.append(
+                ScaleDistribution(scale.key, "、".join(kinds), scale.grades, overall, county, industry)
+            )
+    return out
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return dict(value) if isinstance(value, Mapping) else {}
