@@ -154,8 +154,15 @@ def test_cli_evaluate_and_draw(cli_env: Settings) -> None:
     last = json.loads(result.output.strip().splitlines()[-1])
     assert last["subjects"] >= 400
     assert {"run_id", "seconds", "model_versions", "policy_hash"} <= set(last)
-    assert "按区县" in result.output
-    assert "按行业" in result.output
+    assert "按区县（企业法人" in result.output  # one table per grade scale, organisations apart from persons
+    assert "按行业（企业法人" in result.output
+    org_line = next(line for line in result.output.splitlines() if line.startswith("等级分布（企业法人"))
+    assert [part.split(" ")[0] for part in org_line.split("：")[1].split("，")] == [
+        "优秀",
+        "良好",
+        "中等",
+        "较差",
+    ]
     again = runner.invoke(cli_app, ["evaluate", "--as-of", "2026-10-31", "--json"])
     assert "PSI（对比批次" in again.output
     draw = runner.invoke(

@@ -53,18 +53,31 @@ def _table(title: str, groups: dict[str, dict[str, int]], grades: list[str]) -> 
     return lines
 
 
-def report_lines(run: EvaluationRun) -> list[str]:
-    """Return the printed report of a run: grade distribution by county and industry, and PSI."""
+def report_lines(run: EvaluationRun, models: ModelSet | None = None) -> list[str]:
+    """Return the printed report of a run: grade distribution by county and industry, and PSI.
+
+    With ``models`` the distribution is printed per grade scale (organisations, persons), grades by rank.
+    """
+    from xinyong.evaluation.calibration import by_scale
     from xinyong.evaluation.monitoring import stability
 
     dist: dict[str, Any] = run.distribution
-    grades = sorted(dist.get("overall", {}), key=lambda g: -dist["overall"][g])
     lines = [
-        f"评价批次 {run.id}：评价日 {run.as_of}，主体 {run.subjects} 个，用时 {run.timings.get('total')} 秒",
-        "等级分布：" + "，".join(f"{g} {n}" for g, n in dist.get("overall", {}).items()),
+        f"评价批次 {run.id}：评价日 {run.as_of}，主体 {run.subjects} 个，用时 {run.timings.get('total')} 秒"
     ]
-    lines += _table("按区县：", dist.get("by_county", {}), grades)
-    lines += _table("按行业：", dist.get("by_industry", {}), grades)
+    if models is None:
+        grades = sorted(dist.get("overall", {}), key=lambda g: -dist["overall"][g])
+        lines.append("等级分布：" + "，".join(f"{g} {n}" for g, n in dist.get("overall", {}).items()))
+        lines += _table("按区县：", dist.get("by_county", {}), grades)
+        lines += _table("按行业：", dist.get("by_industry", {}), grades)
+    else:
+        for scale in by_scale(dist, models):
+            ranked = list(reversed(scale.grades))  # from the highest
+            lines.append(
+                f"等级分布（{scale.label}）：" + "，".join(f"{g} {scale.overall.get(g, 0)}" for g in ranked)
+            )
+            lines += _table(f"按区县（{scale.label}）：", scale.by_county, ranked)
+            lines += _table(f"按行业（{scale.label}）：", scale.by_industry, ranked)
     if run.previous_run_id is None:
         lines.append("PSI：无上一批次可比较")
     else:
@@ -143,7 +156,7 @@ def evaluate(
     except XinyongError as exc:
         _fail(exc)
         return
-    for line in report_lines(run):
+    for line in report_lines(run, service.models_of(runtime.policy)):
         typer.echo(line)
     if calibration:
         for line in calibration_lines(run, service.models_of(runtime.policy)):
