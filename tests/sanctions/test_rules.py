@@ -90,6 +90,12 @@ ORG_MODELS = "[tz-enterprise, tz-individual-business, tz-social-organisation, tz
             "不在评价模型 tz-natural-person 的等级表中",
         ),
         (
+            "national-2024",
+            f"models: {ORG_MODELS}, grades: [较差]",
+            "models: [tz-natural-person], grades: [信用待提高]",
+            "不得以仅用于正向激励的评价模型 tz-natural-person",
+        ),
+        (
             "taizhou-rewards",
             "{kind: grade, models: *org, grades: [优秀]}",
             "{kind: grade, models: [tz-natural-person], grades: [优秀]}",

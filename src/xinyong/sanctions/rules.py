@@ -187,6 +187,7 @@ def _check_trigger(
     policy: Policy,
     problems: Problems,
     scales: dict[str, set[str]],
+    positive_only: set[str],
 ) -> None:
     """Report a trigger's dangling references, and any trigger the law does not allow for its measure."""
     for item in trigger.catalog_items:
@@ -206,6 +207,10 @@ def _check_trigger(
         if model_id not in scales:
             problems.add(where, f"措施 {measure.id} 引用了不存在的评价模型 {model_id}")
             continue
+        if measure.kind == "punish" and model_id in positive_only:
+            problems.add(
+                where, f"惩戒措施 {measure.id} 不得以仅用于正向激励的评价模型 {model_id} 的等级为依据"
+            )
         for g in trigger.grades:
             if g not in scales[model_id]:
                 problems.add(where, f"措施 {measure.id}：等级 {g} 不在评价模型 {model_id} 的等级表中")
@@ -234,6 +239,7 @@ def load(policy: Policy) -> Measures:
     scales: dict[str, set[str]] = {}
     for model in models:
         scales.setdefault(model.id, set()).update(b.grade for b in model.grades)
+    positive_only = {m.id for m in models if m.use == "positive_only"}  # persons' scores: rewards only
     by_id: dict[str, CompiledMeasure] = {}
     by_scenario: dict[str, list[CompiledMeasure]] = {s.code: [] for s in rules.scenarios}
     for doc in lists:
@@ -249,7 +255,7 @@ def load(policy: Policy) -> Measures:
             if m.kind == "punish" and m.measure_class is None:
                 problems.add(where, f"惩戒措施 {m.id} 必须标明类别 class（1/2/3）")
             for t in [*m.triggers, *m.exclusions]:
-                _check_trigger(t, where, m, policy, problems, scales)
+                _check_trigger(t, where, m, policy, problems, scales, positive_only)
             compiled = CompiledMeasure(m, doc.id, doc.name, doc.published_on, start, end)
             by_id[m.id] = compiled
             for sc in m.scenarios:
