@@ -194,6 +194,13 @@ def handwritten(con: duckdb.DuckDBPyConnection, policy_models: list, rule: batch
             dict(zip(["model_id", "min_score", "grade"], map(list, zip(*bands, strict=True)), strict=True))
         ),
     )
+    caps = []
+    for m in policy_models:  # the models' one cap rule: a serious list entry in force (一票否决)
+        (cap,) = m.caps
+        if set(cap.catalog_items) != set(rule.list_items) or not cap.in_force_only:
+            raise SystemExit(f"手写 SQL 只实现了严重失信名单在列的封顶规则，模型 {m.id} 的 {cap.id} 不同")
+        caps.append((m.id, m.cap_score(cap)))
+    con.register("caps", pa.table({"model_id": [c[0] for c in caps], "cap": [c[1] for c in caps]}))
     con.register(
         "kind_model",
         pa.table(dict(zip(["kind", "model_id"], map(list, zip(*kinds, strict=True)), strict=True))),
@@ -220,7 +227,7 @@ islands AS (
           FROM listing WHERE lo <= hi))
   GROUP BY subject_id, island HAVING max(hi) >= {d}),
 r0 AS (
-  SELECT r.subject_id, r.catalog_item AS item, r.severity AS sev, r.decision_on AS dec, r.amount, r.polarity,
+  SELECT r.subject_id, r.catalog_item AS item, r.severity AS sev, r.decision_on AS dec, r.amount, r.polarity, r.tag,
     greatest(r.retention_start, r.decision_on) AS start,
     (NOT coalesce(ev.removed, false) AND (r.valid_to IS NULL OR r.valid_to >= {d})) AS live,
     coalesce(ev.obj = 'objection_opened', false) AS obj
@@ -242,6 +249,12 @@ f AS (
     coalesce(sum(amount) FILTER (WHERE item IN ('qs','sbqj') AND dec > {w36}), 0) AS arrears_amount_36m,
     count(*) FILTER (WHERE item IN ('htly','sfpj') AND dec > {w36}) AS contract_judgment_36m,
     count(*) FILTER (WHERE item = 'sxjl' AND live) AS honours,
+    count(*) FILTER (WHERE item IN ('xzcf','xzqz') AND sev IN ('一般','严重') AND dec > {w36}) AS penalty_36m_gov,
+    count(*) FILTER (WHERE item = 'htly' AND dec > {w36}) AS contract_breach_36m,
+    count(*) FILTER (WHERE item = 'sfpj' AND dec > {w36}) AS judgment_36m,
+    count(*) FILTER (WHERE item = 'xycn' AND tag = '未履行' AND dec > {w36}) AS commitment_breach_36m,
+    count(*) FILTER (WHERE item = 'xycn' AND tag = '全部履行' AND dec > {w36}) AS commitments_kept_36m,
+    count(*) FILTER (WHERE item = 'xypj' AND tag = '纳税信用等级评价/A' AND live) AS tax_credit_a,
     count(*) FILTER (WHERE obj) AS objections
   FROM r GROUP BY subject_id),
 v AS (
@@ -251,16 +264,24 @@ v AS (
     ('years_in_operation', CASE WHEN s.established_on IS NULL THEN -1
        ELSE date_diff('year', s.established_on, {d}) - CASE WHEN s.established_on + to_years(date_diff('year', s.established_on, {d})) > {d} THEN 1 ELSE 0 END END),
     ('penalty_general_36m', coalesce(f.penalty_general_36m, 0)), ('penalty_serious_36m', coalesce(f.penalty_serious_36m, 0)),
-    ('penalty_36m', coalesce(f.penalty_36m, 0)), ('abnormal_list', coalesce(f.abnormal_list, 0)),
+    ('penalty_36m', coalesce(CASE WHEN km.model_id = 'tz-government' THEN f.penalty_36m_gov ELSE f.penalty_36m END, 0)),
+    ('abnormal_list', coalesce(f.abnormal_list, 0)),
+    ('contract_breach_36m', coalesce(f.contract_breach_36m, 0)), ('judgment_36m', coalesce(f.judgment_36m, 0)),
+    ('commitment_breach_36m', coalesce(f.commitment_breach_36m, 0)),
+    ('commitments_kept_36m', coalesce(f.commitments_kept_36m, 0)), ('tax_credit_a', coalesce(f.tax_credit_a, 0)),
     ('serious_lists', coalesce(f.serious_lists, 0)), ('dishonest_debtor', coalesce(f.serious_lists, 0)),
     ('arrears_amount_36m', coalesce(f.arrears_amount_36m, 0)), ('contract_judgment_36m', coalesce(f.contract_judgment_36m, 0)),
     ('honours', coalesce(f.honours, 0))) u(indicator, value)),
 p AS (
   SELECT v.subject_id, v.model_id, sum(st.points) AS score FROM v
   ASOF JOIN steps st ON st.model_id = v.model_id AND st.indicator = v.indicator AND v.value >= st.at_least
-  GROUP BY ALL)
-SELECT p.subject_id, p.model_id, CAST(p.score AS BIGINT) AS score, b.grade FROM p
-ASOF JOIN bands b ON b.model_id = p.model_id AND p.score >= b.min_score
+  GROUP BY ALL),
+q AS (
+  SELECT p.subject_id, p.model_id,
+    CASE WHEN coalesce(f.serious_lists, 0) > 0 AND p.score > c.cap THEN c.cap ELSE p.score END AS score
+  FROM p LEFT JOIN f ON f.subject_id = p.subject_id JOIN caps c ON c.model_id = p.model_id)
+SELECT q.subject_id, q.model_id, CAST(q.score AS BIGINT) AS score, b.grade FROM q
+ASOF JOIN bands b ON b.model_id = q.model_id AND q.score >= b.min_score
 """
 
 

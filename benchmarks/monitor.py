@@ -1,4 +1,3 @@
-
 """Benchmark 信用大脑 monitoring: a full run, and an incremental run after a day's changes.
 
     .venv/bin/python benchmarks/monitor.py [--subjects N] [--records-per-subject R] [--changed 0.01]
@@ -192,7 +191,9 @@ def main() -> None:
     print(f"参照（手写 DuckDB 窗口信号，含读取）：{ref_s:.2f} 秒，{ref_alerts} 条")
     print(f"增量与全量的有效预警一致：{'是' if equal else '否'}（{len(inc_active)} / {len(full_active)}）")
     if not equal:
-        print(f"  只在增量中：{sorted(inc_active - full_active)[:10]}；只在全量中：{sorted(full_active - inc_active)[:10]}")
+        print(
+            f"  只在增量中：{sorted(inc_active - full_active)[:10]}；只在全量中：{sorted(full_active - inc_active)[:10]}"
+        )
     print(
         json.dumps(
             {

@@ -90,17 +90,59 @@ def test_objection_flagged_suspension_and_versions(policy: Policy) -> None:
     assert assess(rec(1, on=dt.date(2026, 11, 1)), AS_OF, policy).reason == "not_yet_decided"
 
 
-def test_clean_enterprise_scores_by_years(enterprise: EvaluationModel, policy: Policy) -> None:
+def test_clean_record_alone_is_good_not_excellent(enterprise: EvaluationModel, policy: Policy) -> None:
     subject = SubjectFacts(1, "企业法人", established_on=dt.date(2015, 1, 1))
     result = evaluate(subject, [], enterprise, AS_OF, policy)
-    assert result.score == 900
-    assert result.grade == "优秀"
+    assert result.score == 95 + 370 + 150 + 200  # no negative record, no positive evidence
+    assert result.grade == "良好"
     young = evaluate(
         SubjectFacts(1, "企业法人", established_on=dt.date(2026, 1, 1)), [], enterprise, AS_OF, policy
     )
-    assert young.score == 820
+    assert young.score == 40 + 370 + 150 + 200
     assert young.grade == "良好"
-    assert {a.indicator_id for a in young.advice} == {"years_in_operation", "honours"}
+    assert {a.indicator_id for a in young.advice} == {
+        "years_in_operation",
+        "tax_credit_a",
+        "honours",
+        "commitments_kept_36m",
+    }
+
+
+def test_positive_evidence_lifts_to_excellent(enterprise: EvaluationModel, policy: Policy) -> None:
+    subject = SubjectFacts(1, "企业法人", established_on=dt.date(2015, 1, 1))
+    tax_a = EvaluatedRecord(
+        1,
+        1,
+        "xypj",
+        None,
+        "neutral",
+        dt.date(2026, 4, 30),
+        valid_to=dt.date(2027, 4, 29),
+        tag="纳税信用等级评价/A",
+    )
+    tax_b = EvaluatedRecord(
+        2,
+        1,
+        "xypj",
+        None,
+        "neutral",
+        dt.date(2026, 4, 30),
+        valid_to=dt.date(2027, 4, 29),
+        tag="纳税信用等级评价/B",
+    )
+    kept = [
+        EvaluatedRecord(10 + i, 1, "xycn", None, "neutral", dt.date(2025, 1 + i, 1), tag="全部履行")
+        for i in range(3)
+    ]
+    breached = EvaluatedRecord(20, 1, "xycn", None, "neutral", dt.date(2025, 6, 1), tag="未履行")
+    lifted = evaluate(subject, [tax_a, *kept], enterprise, AS_OF, policy)
+    assert lifted.points["tax_credit_a"] == 60
+    assert lifted.points["commitments_kept_36m"] == 30
+    assert lifted.grade == "优秀"
+    # a B rating is not an A; a breached commitment is not a kept one and costs points
+    assert evaluate(subject, [tax_b, *kept], enterprise, AS_OF, policy).grade == "良好"
+    other = evaluate(subject, [tax_a, breached], enterprise, AS_OF, policy)
+    assert (other.points["commitments_kept_36m"], other.points["commitment_breach_36m"]) == (0, 15)
 
 
 def test_penalties_cost_points_with_records_reasons_and_advice(
@@ -119,11 +161,11 @@ def test_penalties_cost_points_with_records_reasons_and_advice(
     result = evaluate(subject, records, enterprise, AS_OF, policy)
     contrib = {c.indicator_id: c for c in result.contributions}
     assert contrib["penalty_general_36m"].records == (10, 11)
-    assert contrib["penalty_general_36m"].points == 100
+    assert contrib["penalty_general_36m"].points == 70
     assert contrib["arrears_amount_36m"].value == 1.5
-    assert contrib["arrears_amount_36m"].points == 70
+    assert contrib["arrears_amount_36m"].points == 45
     assert contrib["honours"].points == 50
-    assert result.score == 100 + 100 + 150 + 50 + 200 + 70 + 80 + 50
+    assert result.score == 95 + 70 + 120 + 50 + 150 + 45 + 60 + 40 + 0 + 50 + 0
     assert result.objection_records == (15,)
     codes = [r.code for r in result.reasons]
     assert codes[0] == "penalty_general_36m"
@@ -136,8 +178,14 @@ def test_penalties_cost_points_with_records_reasons_and_advice(
 def test_serious_list_drops_grade(enterprise: EvaluationModel, policy: Policy) -> None:
     subject = SubjectFacts(1, "企业法人", established_on=dt.date(2015, 1, 1))
     listed = evaluate(subject, [rec(1, "sxbzxr", on=dt.date(2020, 1, 1))], enterprise, AS_OF, policy)
-    assert listed.score == 700
-    assert listed.grade == "中等"
+    assert listed.points["serious_lists"] == 0
+    assert listed.score == 599  # 一票否决: capped at the top of 较差, whatever the rest earns (665)
+    assert listed.grade == "较差"
+    assert listed.reasons[0].code == "cap:serious_listed"
+    assert listed.reasons[0].points_lost == 665 - 599
+    # off the list (removed), the cap no longer applies
+    removed = rec(1, "sxbzxr", on=dt.date(2020, 1, 1), events=(("list_removed", dt.date(2026, 1, 1)),))
+    assert evaluate(subject, [removed], enterprise, AS_OF, policy).grade == "良好"
 
 
 @given(

@@ -96,7 +96,9 @@ def test_approved_repair_rescores_the_subject(session: Session, runtime: Runtime
     labels = policy.enum_labels("grade") if "grade" in policy.enums.enums else {}
     assert grade_label == labels.get(after["stored"]["grade"], after["stored"]["grade"])
     dept_row = f.department(session, "TZ-STHJ", "environment")
-    klass = inspections.subject_class(session, policy, subject, dept_row, actor="test", today=dt.date(2026, 6, 1))
+    klass = inspections.subject_class(
+        session, policy, subject, dept_row, actor="test", today=dt.date(2026, 6, 1)
+    )
     assert klass["score"] == after["stored"]["score"]
 
 

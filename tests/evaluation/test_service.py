@@ -48,7 +48,7 @@ def test_same_inputs_same_results_and_psi(session: Session, policy: Policy) -> N
     assert second.previous_run_id == first.id
     assert second.psi
     assert all(v == 0 for v in second.psi.values())
-    assert first.model_versions["tz-enterprise"] == "2026.1"
+    assert first.model_versions["tz-enterprise"] == "2026.2"
     assert first.counts["subjects_scored"] == first.subjects >= 300
     assert sum(first.distribution["overall"].values()) == first.subjects
     assert "温岭市" in first.distribution["by_county"]
@@ -80,15 +80,14 @@ def test_subject_evaluation_endpoint_roles(client: TestClient, session: Session,
     assert client.get(f"/api/v1/subjects/{uscc}/evaluation", headers=bank).status_code == 403
     officer = _key(session, Role.OFFICER, department_id=dept.id)
     body = client.get(f"/api/v1/subjects/{uscc}/evaluation", headers=officer).json()
-    assert body["score"] == body["stored"]["score"] == 850
-    assert body["grade"] == "良好"
+    # a clean firm of ten years earns 815 (良好); one 一般 penalty costs 80: 中等
+    assert body["score"] == body["stored"]["score"] == 735
+    assert body["grade"] == "中等"
     contrib = {c["indicator"]: c for c in body["contributions"]}
     assert contrib["penalty_general_36m"]["records"] == [penalty.id]
-    assert [r["code"] for r in body["reason_codes"]] == [
-        "honours",
-        "penalty_general_36m",
-        "objection_pending",
-    ]
+    codes = [r["code"] for r in body["reason_codes"]]
+    assert codes[:3] == ["honours", "penalty_general_36m", "tax_credit_a"]
+    assert codes[-1] == "objection_pending"
     assert body["objection_records"] == [penalty.id]
     assert any(a["indicator"] == "honours" for a in body["advice"])
     own = _key(session, Role.SUBJECT, subject_id=firm.id)
@@ -101,7 +100,8 @@ def test_subject_evaluation_endpoint_roles(client: TestClient, session: Session,
     me = _key(session, Role.SUBJECT, subject_id=person.id)
     mine = client.get(f"/api/v1/subjects/{id_card}/evaluation", headers=me).json()
     assert mine["use"] == "positive_only"
-    assert mine["grade"] == "优秀"
+    assert mine["grade"] == "信用良好"  # a person with no record: the middle of the person scale, not 优秀
+    assert mine["score"] == 650
     reads = session.scalars(select(AuditEvent).where(AuditEvent.action == "evaluation.read")).all()
     assert len(reads) >= 3
 
@@ -154,8 +154,15 @@ def test_cli_evaluate_and_draw(cli_env: Settings) -> None:
     last = json.loads(result.output.strip().splitlines()[-1])
     assert last["subjects"] >= 400
     assert {"run_id", "seconds", "model_versions", "policy_hash"} <= set(last)
-    assert "按区县" in result.output
-    assert "按行业" in result.output
+    assert "按区县（企业法人" in result.output  # one table per grade scale, organisations apart from persons
+    assert "按行业（企业法人" in result.output
+    org_line = next(line for line in result.output.splitlines() if line.startswith("等级分布（企业法人"))
+    assert [part.split(" ")[0] for part in org_line.split("：")[1].split("，")] == [
+        "优秀",
+        "良好",
+        "中等",
+        "较差",
+    ]
     again = runner.invoke(cli_app, ["evaluate", "--as-of", "2026-10-31", "--json"])
     assert "PSI（对比批次" in again.output
     draw = runner.invoke(
@@ -172,3 +179,31 @@ def test_cli_evaluate_and_draw(cli_env: Settings) -> None:
     assert sum(first["allocation"].values()) == 40
     bad = runner.invoke(cli_app, ["evaluate", "--as-of", "2026-13-01"])
     assert bad.exit_code == 2
+    assert runner.invoke(cli_app, ["evaluate"]).exit_code == 2  # neither a day nor --calibration
+
+
+def test_cli_calibration_report(cli_env: Settings) -> None:
+    engine = make_engine(cli_env)
+    sessions = make_sessionmaker(engine)
+    with session_scope(sessions) as session:
+        dept = subject_factories.department(session, "TZ-SCJG")
+        ev_factories.random_population(session, dept.id, seed=7, subjects=300)
+    engine.dispose()
+    runner = CliRunner()
+    none_yet = runner.invoke(cli_app, ["evaluate", "--calibration"])
+    assert none_yet.exit_code == 2  # no run to report on
+    ran = runner.invoke(cli_app, ["evaluate", "--as-of", "2026-10-31", "--calibration"])
+    assert ran.exit_code == 0, ran.output
+    latest = runner.invoke(cli_app, ["evaluate", "--calibration"])  # the latest run, without re-scoring
+    assert latest.exit_code == 0, latest.output
+    report = latest.output[latest.output.index("校准报告") :]
+    assert report == ran.output[ran.output.index("校准报告") :]
+    assert "台州市企业公共信用评价模型（tz-enterprise 2026.2）" in report
+    assert "2.3%" in report  # Zhejiang's published 2018 share of 优秀 enterprises
+    assert "本市设定的目标分布" in report  # the person model's reference is a target, said so
+    lines = report.splitlines()
+    head = next(i for i, line in enumerate(lines) if "tz-enterprise 2026.2" in line)
+    total = int(lines[head].split("参评主体 ")[1].split(" ")[0])
+    rows = [lines[head + 4 + k].split("\t") for k in range(4)]
+    assert [r[0].strip() for r in rows] == ["优秀", "良好", "中等", "较差"]
+    assert sum(int(r[1]) for r in rows) == total > 0

@@ -67,15 +67,22 @@ def test_draw_is_reproducible_audited_and_stored(session: Session, runtime: Runt
     dept = subject_factories.department(session, "TZ-SCJG")
     ev_factories.random_population(session, dept.id, seed=8, subjects=600)
     service.run_evaluation(session, runtime.policy, AS_OF, actor="test")
-    one = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 77, actor="officer:test", today=dt.date(2026, 6, 1))
-    two = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 77, actor="officer:test", today=dt.date(2026, 6, 1))
-    other = inspections.draw(session, runtime.policy, "TZ-SCJG", 50, 78, actor="officer:test", today=dt.date(2026, 6, 1))
+    # listed subjects are capped at 较差 (class D, at least 61 % drawn): the minimum sample is larger now
+    one = inspections.draw(
+        session, runtime.policy, "TZ-SCJG", 80, 77, actor="officer:test", today=dt.date(2026, 6, 1)
+    )
+    two = inspections.draw(
+        session, runtime.policy, "TZ-SCJG", 80, 77, actor="officer:test", today=dt.date(2026, 6, 1)
+    )
+    other = inspections.draw(
+        session, runtime.policy, "TZ-SCJG", 80, 78, actor="officer:test", today=dt.date(2026, 6, 1)
+    )
     assert one.members_hash == two.members_hash != other.members_hash
-    assert sum(one.allocation.values()) == 50
+    assert sum(one.allocation.values()) == 80
     members = session.scalars(
         select(InspectionDrawMember).where(InspectionDrawMember.draw_id == one.id)
     ).all()
-    assert len(members) == 50
+    assert len(members) == 80
     assert {m.class_code for m in members} <= set("ABCD")
     logged = session.scalars(select(AuditEvent).where(AuditEvent.action == "inspections.draw")).all()
     assert {e.detail["members_hash"] for e in logged} == {one.members_hash, other.members_hash}

@@ -14,8 +14,27 @@ from sqlalchemy.orm import Session
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.subjects.models import Subject, SubjectKind
 
-ITEMS = ["xzcf", "xzqz", "jyycml", "yzsxmd", "sxbzxr", "qs", "sbqj", "htly", "sfpj", "sxjl", "xzxk", "xycn"]
-POLARITY = {"sxjl": "positive", "xzxk": "neutral", "xycn": "neutral"}
+ITEMS = [
+    "xzcf",
+    "xzqz",
+    "jyycml",
+    "yzsxmd",
+    "sxbzxr",
+    "qs",
+    "sbqj",
+    "htly",
+    "sfpj",
+    "sxjl",
+    "xzxk",
+    "xycn",
+    "xypj",
+]
+POLARITY = {"sxjl": "positive", "xzxk": "neutral", "xycn": "neutral", "xypj": "neutral"}
+# payload values the models' record tags read (``tag_fields``): a commitment's status, an evaluation's result
+TAG_VALUES = {
+    "xycn": {"CN_LYZT": ["全部履行", "履约中", "未履行", "部分履行", None]},
+    "xypj": {"PJ_LX": ["纳税信用等级评价", "企业环境信用评价", None], "PJ_JG": ["A", "B", "M", "绿色", None]},
+}
 AMOUNT_FIELD = {"qs": "QS_JE", "sbqj": "SB_JE", "htly": "HT_JE", "xzcf": "CF_NR_FK"}
 LIST_END_FIELD = {"sxbzxr": "SX_PBRQ", "yzsxmd": "MD_YCRQ", "jyycml": "YC_YCRQ"}
 # pairs recorded on one day: the order they were recorded decides (objection closed, then reopened …)
@@ -153,6 +172,10 @@ def random_population(
                 payload["CF_NR_WFFF"] = str(rng.choice([0.2, 1.5, 40]))
             if item == "sfpj" and rng.random() < 0.4:
                 payload["PJ_XQJSRQ"] = pick(dt.date(2019, 1, 1), dt.date(2026, 1, 1)).isoformat()
+            for name, values in TAG_VALUES.get(item, {}).items():
+                value = rng.choice(values)
+                if value is not None:
+                    payload[name] = value
             if item in LIST_END_FIELD and rng.random() < 0.6:  # list entries that expire (or not yet)
                 payload[LIST_END_FIELD[item]] = pick(dt.date(2019, 1, 1), dt.date(2028, 1, 1)).isoformat()
             key = f"{seed}-{sid}-{len(record_rows)}"

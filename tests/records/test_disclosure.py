@@ -180,7 +180,9 @@ def test_shared_catalog_item_not_public(policy: Policy) -> None:
 
 
 def test_licence_is_public_and_not_retention_limited(policy: Policy) -> None:
-    facts = RecordFacts("xzxk", "neutral", subject_kind=ORG, decision_on=D(2010, 1, 1), valid_to=D(2099, 12, 31))
+    facts = RecordFacts(
+        "xzxk", "neutral", subject_kind=ORG, decision_on=D(2010, 1, 1), valid_to=D(2099, 12, 31)
+    )
     assert public(facts, D(2026, 1, 1), policy)
 
 
@@ -201,7 +203,9 @@ def test_negative_information_gone_after_five_years(policy: Policy) -> None:
 
 
 def test_criminal_retention_counts_from_sentence_end(policy: Policy) -> None:
-    facts = RecordFacts("sfpj", "negative", subject_kind=PERSON, decision_on=D(2018, 1, 1), sentence_end=D(2022, 6, 30))
+    facts = RecordFacts(
+        "sfpj", "negative", subject_kind=PERSON, decision_on=D(2018, 1, 1), sentence_end=D(2022, 6, 30)
+    )
     assert retention_end(facts, policy) == D(2027, 6, 30)
     assert decide(facts, Audience.DEPARTMENT, D(2026, 1, 1), policy).shown
 

@@ -112,7 +112,7 @@ def test_answer_carries_grade_and_supervision_class(
             EvaluationResult(
                 run_id=run.id,
                 subject_id=subject.id,
-                model_id="m",
+                model_id="tz-enterprise",
                 model_version="1",
                 score=score,
                 grade=grade,
@@ -129,6 +129,8 @@ def test_answer_carries_grade_and_supervision_class(
     assert (first["grade"], first["supervision_class"]) == ("优秀", "A")  # policy/supervision/default.yaml
     assert (second["grade"], second["supervision_class"]) == (None, "B")  # the default rule's unrated class
     assert first["rewards"], "an excellent grade earns rewards in 行政许可"
+    assert first["grade_model"] == "tz-enterprise"
+    assert "台州市企业公共信用评价模型" in first["rewards"][0]["evidence"][0]["label"]
     r = client.post(
         "/api/v1/check", json={"code": graded.uscc, "scenario": "行政许可", "on": ON}, headers=auth(key)
     )
@@ -140,3 +142,71 @@ def test_answer_carries_grade_and_supervision_class(
             "/api/v1/check", json={"code": subject.uscc, "scenario": "行政许可", "on": ON}, headers=auth(key)
         )
         assert r.json()["results"][0]["grade"] == grade
+
+
+def test_fulfilled_commitment_triggers_no_punishment_in_a_licensing_check(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
+    """Regression: an organisation whose only record is a kept 信用承诺 got 列为重点审查对象 / 取消便利化措施."""
+    from tests.factories import evaluation as ev_factories
+    from tests.factories.subjects import department
+
+    firm = enterprise(session, runtime.keys)
+    dept = department(session)
+    kept = {"CN_LX": "证明事项告知承诺型", "CN_BM": "331000202601050000001", "CN_LYZT": "全部履行"}
+    ev_factories.record(session, firm, dept.id, "xycn", dt.date(2026, 1, 5), severity=None, payload=kept)
+    key, _ = f.api_key(session)
+    session.commit()
+    for scenario in ("行政许可", "日常监管"):
+        r = client.post(
+            "/api/v1/check",
+            json={"code": firm.uscc, "scenario": scenario, "on": ON, "explain": True},
+            headers=auth(key),
+        )
+        assert r.status_code == 200, r.text
+        (result,) = r.json()["results"]
+        assert result["hits"] == [], scenario
+        zj = next(
+            e for e in result["explanations"] if e["measure_id"] == "zj.23.1" or e["measure_id"] == "zj.23.3"
+        )
+        assert "中性信息" in zj["reason"]
+
+
+def test_a_natural_persons_grade_buys_no_organisation_reward(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
+    """Regression: /api/v1/check on a person returned 容缺受理/绿色通道 citing "信用等级：优秀"."""
+    from tests.factories.subjects import person
+    from xinyong.evaluation.models import EvaluationResult, EvaluationRun
+    from xinyong.subjects.service import reveal_id_card
+
+    people = [person(session, runtime.keys) for _ in range(2)]
+    run = EvaluationRun(as_of=dt.date(2026, 10, 31), policy_hash="h", actor="test", status="finished")
+    session.add(run)
+    session.flush()
+    # the person scale's own name, and an 优秀 as an older version of the person model named it
+    for who, grade in zip(people, ("信用优秀", "优秀"), strict=True):
+        session.add(
+            EvaluationResult(
+                run_id=run.id,
+                subject_id=who.id,
+                model_id="tz-natural-person",
+                model_version="2026.1",
+                score=720,
+                grade=grade,
+                points={},
+                policy_hash="h",
+            )
+        )
+    key, _ = f.api_key(session)
+    session.commit()
+    for who, grade in zip(people, ("信用优秀", "优秀"), strict=True):
+        code = reveal_id_card(runtime.keys, who)
+        r = client.post(
+            "/api/v1/check", json={"code": code, "scenario": "行政许可", "on": ON}, headers=auth(key)
+        )
+        assert r.status_code == 200, r.text
+        (result,) = r.json()["results"]
+        assert result["status"] == "found"
+        assert (result["grade"], result["grade_model"]) == (grade, "tz-natural-person")
+        assert result["rewards"] == []

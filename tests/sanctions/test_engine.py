@@ -113,16 +113,23 @@ CASES = [
     (
         "excellent grade gets rewards",
         "行政许可",
-        subject(grade="优秀"),
+        subject(grade="优秀", grade_model="tz-enterprise"),
         ON,
         set(),
         {"rw.rongque", "rw.green-channel", "rw.priority"},
     ),
-    ("good grade: 容缺 only", "行政许可", subject(grade="良好"), ON, set(), {"rw.rongque"}),
+    (
+        "good grade: 容缺 only",
+        "行政许可",
+        subject(grade="良好", grade_model="tz-enterprise"),
+        ON,
+        set(),
+        {"rw.rongque"},
+    ),
     (
         "reward blocked by a list",
         "行政许可",
-        subject(on_list("sxbzxr"), grade="优秀"),
+        subject(on_list("sxbzxr"), grade="优秀", grade_model="tz-enterprise"),
         ON,
         {"zj.26.2"},
         set(),
@@ -192,6 +199,62 @@ CASES = [
         set(),
     ),
     (
+        "fulfilled commitment (neutral record) punishes nothing",
+        "行政许可",
+        subject(fact("xycn", polarity="neutral", severity=None)),
+        ON,
+        set(),
+        set(),
+    ),
+    (
+        "commitment being kept punishes nothing in supervision",
+        "日常监管",
+        subject(fact("xycn", polarity="neutral", severity="一般")),
+        ON,
+        set(),
+        set(),
+    ),
+    (
+        "breached commitment (negative record) is 不良信息",
+        "行政许可",
+        subject(fact("xycn", severity="一般")),
+        ON,
+        {"zj.23.1", "zj.23.2"},
+        set(),
+    ),
+    (
+        "a neutral record does not bar rewards",
+        "行政许可",
+        subject(fact("xycn", polarity="neutral", severity=None), grade="优秀", grade_model="tz-enterprise"),
+        ON,
+        set(),
+        {"rw.rongque", "rw.green-channel", "rw.priority"},
+    ),
+    (
+        "a negative record does not earn an honour's reward",
+        "行政许可",
+        subject(fact("sxjl", severity="一般")),
+        ON,
+        set(),
+        set(),
+    ),
+    (
+        "a natural person's grade buys no organisation reward",
+        "行政许可",
+        subject(grade="优秀", grade_model="tz-natural-person"),
+        ON,
+        set(),
+        set(),
+    ),
+    (
+        "a grade without its model triggers nothing",
+        "日常监管",
+        subject(grade="较差"),
+        ON,
+        set(),
+        set(),
+    ),
+    (
         "record decided after the day asked",
         "行政许可",
         subject(fact(decision_on=dt.date(2026, 12, 1))),
@@ -246,7 +309,11 @@ def test_explain_covers_every_candidate(measures: Measures) -> None:
 
 def test_explain_names_exclusion(measures: Measures) -> None:
     out = match(
-        measures, "administrative_licensing", subject(on_list("sxbzxr"), grade="优秀"), ON, explain=True
+        measures,
+        "administrative_licensing",
+        subject(on_list("sxbzxr"), grade="优秀", grade_model="tz-enterprise"),
+        ON,
+        explain=True,
     )
     rongque = next(e for e in out.explanations if e.measure_id == "rw.rongque")
     assert not rongque.applied

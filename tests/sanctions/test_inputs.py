@@ -94,7 +94,7 @@ def test_ungraded_subject_gets_the_unrated_class(session: Session, runtime: Runt
     rule = inputs.supervision_rule(runtime.policy, None, ON)
     assert rule is not None
     assert inputs.load_grades(session, {s.id: s.kind}, runtime.policy, rule) == {
-        s.id: (None, rule.unrated_class)
+        s.id: (None, rule.unrated_class, None)
     }
 
 
@@ -112,11 +112,11 @@ def test_grade_of_latest_finished_run_mapped_to_supervision_class(session: Sessi
     assert rule is not None
     for ids in ({s.id: s.kind}, {s.id: s.kind, t.id: t.kind}):  # the single and the batch query
         got = inputs.load_grades(session, ids, runtime.policy, rule)
-        assert got[s.id] == ("较差", rule.class_of("较差").code) == ("较差", "D")
+        assert got[s.id] == ("较差", rule.class_of("较差").code, "m") == ("较差", "D", "m")
     got = inputs.load_grades(session, {s.id: s.kind, t.id: t.kind}, runtime.policy, rule)
-    assert got[t.id] == ("优秀", "A")
+    assert got[t.id] == ("优秀", "A", "m")
     # a kind the rule does not cover has a grade but no class
-    assert inputs.load_grades(session, {s.id: "自然人"}, runtime.policy, rule)[s.id] == ("较差", None)
+    assert inputs.load_grades(session, {s.id: "自然人"}, runtime.policy, rule)[s.id] == ("较差", None, "m")
 
 
 def test_department_rule_overrides_default(session: Session, runtime: Runtime) -> None:

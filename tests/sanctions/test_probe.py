@@ -93,7 +93,7 @@ def test_gather_equals_the_general_loaders(session: Session, runtime: Runtime) -
         )
     found = probe(session, [str(s.uscc) for s in (clean, penalised, breached)])
     assert {(p.grade, p.has_records, p.has_commitments) for p in found.values()} == {
-        ("良好", False, False),
+        (("m", "良好"), False, False),
         (None, True, False),
-        ("较差", True, True),  # the breach also created a negative record
+        (("m", "较差"), True, True),  # the breach also created a negative record
     }

@@ -72,3 +72,69 @@ def test_minor_severity_cannot_be_a_trigger(tmp_path: Path) -> None:
     )
     with pytest.raises(PolicyError):
         measures_of(load_policy(root))
+
+
+ORG_MODELS = "[tz-enterprise, tz-individual-business, tz-social-organisation, tz-public-institution]"
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        # a grade means nothing without its model's scale
+        ("national-2024", f"models: {ORG_MODELS}, grades: [较差]", "grades: [较差]", "models"),
+        (
+            "national-2024",
+            f"models: {ORG_MODELS}, grades: [较差]",
+            "models: [tz-nope], grades: [较差]",
+            "tz-nope",
+        ),
+        (
+            "national-2024",
+            f"models: {ORG_MODELS}, grades: [较差]",
+            "models: [tz-natural-person], grades: [较差]",
+            "不在评价模型 tz-natural-person 的等级表中",
+        ),
+        (
+            "national-2024",
+            f"models: {ORG_MODELS}, grades: [较差]",
+            "models: [tz-natural-person], grades: [信用待提高]",
+            "不得以仅用于正向激励的评价模型 tz-natural-person",
+        ),
+        (
+            "taizhou-rewards",
+            "{kind: grade, models: *org, grades: [优秀]}",
+            "{kind: grade, models: [tz-natural-person], grades: [优秀]}",
+            "等级 优秀 不在评价模型 tz-natural-person 的等级表中",
+        ),
+        # a punishment rests on negative records only; an honour is positive information
+        (
+            "national-2024",
+            "{kind: list, catalog_items: [yzsxmd, sxbzxr], label",
+            "{kind: record, polarity: positive, catalog_items: [sxjl], label",
+            "惩戒措施 nat.1.procurement 只能由不良记录触发",
+        ),
+        (
+            "taizhou-rewards",
+            "{kind: record, polarity: positive, catalog_items: [sxjl], label",
+            "{kind: record, catalog_items: [sxjl], label",
+            "是正面信息，不能作为不良记录触发条件",
+        ),
+        (
+            "taizhou-rewards",
+            "{kind: record, polarity: positive, catalog_items: [sxjl], label",
+            "{kind: record, polarity: positive, catalog_items: [xycn], label",
+            "不是正面信息",
+        ),
+    ],
+)
+def test_triggers_the_law_does_not_allow_are_refused(
+    tmp_path: Path, file: str, old: str, new: str, message: str
+) -> None:
+    root = _copy(tmp_path)
+    path = root / "measures" / "lists" / f"{file}.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    with pytest.raises(PolicyError) as err:
+        measures_of(load_policy(root))
+    assert message in err.value.message

@@ -192,7 +192,8 @@ def load_duckdb(raw: RawInputs, *, threads: int | None = None) -> duckdb.DuckDBP
         "CAST(catalog_item AS VARCHAR) AS catalog_item, NULLIF(CAST(severity AS VARCHAR), '') AS severity, "
         f"CAST(polarity AS VARCHAR) AS polarity, {_date(records, 'decision_on')}, {_date(records, 'valid_to')}, "
         f"CAST(amount AS BIGINT) AS amount, {_date(records, 'retention_start')}, "
-        f"NULLIF(CAST(supersedes_id AS BIGINT), 0) AS supersedes_id, {_date(records, 'list_end')} FROM raw_record"
+        f"NULLIF(CAST(supersedes_id AS BIGINT), 0) AS supersedes_id, {_date(records, 'list_end')}, "
+        "COALESCE(CAST(tag AS VARCHAR), '') AS tag FROM raw_record"
     )
     con.execute(
         "CREATE VIEW ev_event AS SELECT CAST(record_id AS BIGINT) AS record_id, CAST(kind AS VARCHAR) AS kind, "
@@ -236,6 +237,8 @@ def distribution(con: duckdb.DuckDBPyConnection, county_of: dict[str, str]) -> d
         "by_model": {},
         "by_county": {},
         "by_industry": {},
+        "by_model_county": {},  # model -> county -> grade: a grade is a name on its model's scale
+        "by_model_industry": {},
         "score_bins": {},
     }
     for model_id, grade, county, industry, bin_, n in rows:
@@ -243,6 +246,9 @@ def distribution(con: duckdb.DuckDBPyConnection, county_of: dict[str, str]) -> d
         out["overall"][grade] = out["overall"].get(grade, 0) + n
         for key, group in (("by_model", model_id), ("by_county", county), ("by_industry", industry)):
             bucket = out[key].setdefault(group, {})
+            bucket[grade] = bucket.get(grade, 0) + n
+        for key, group in (("by_model_county", county), ("by_model_industry", industry)):
+            bucket = out[key].setdefault(model_id, {}).setdefault(group, {})
             bucket[grade] = bucket.get(grade, 0) + n
         bins = out["score_bins"].setdefault(model_id, {})
         bins[str(int(bin_) * 50)] = bins.get(str(int(bin_) * 50), 0) + n

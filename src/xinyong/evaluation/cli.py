@@ -12,6 +12,7 @@ from xinyong.errors import XinyongError
 
 if TYPE_CHECKING:
     from xinyong.evaluation.models import EvaluationRun
+    from xinyong.evaluation.spec import ModelSet
     from xinyong.runtime import Runtime
 
 evaluate_app = typer.Typer(help="公共信用评价（批量）", invoke_without_command=True)
@@ -52,18 +53,31 @@ def _table(title: str, groups: dict[str, dict[str, int]], grades: list[str]) -> 
     return lines
 
 
-def report_lines(run: EvaluationRun) -> list[str]:
-    """Return the printed report of a run: grade distribution by county and industry, and PSI."""
+def report_lines(run: EvaluationRun, models: ModelSet | None = None) -> list[str]:
+    """Return the printed report of a run: grade distribution by county and industry, and PSI.
+
+    With ``models`` the distribution is printed per grade scale (organisations, persons), grades by rank.
+    """
+    from xinyong.evaluation.calibration import by_scale
     from xinyong.evaluation.monitoring import stability
 
     dist: dict[str, Any] = run.distribution
-    grades = sorted(dist.get("overall", {}), key=lambda g: -dist["overall"][g])
     lines = [
-        f"评价批次 {run.id}：评价日 {run.as_of}，主体 {run.subjects} 个，用时 {run.timings.get('total')} 秒",
-        "等级分布：" + "，".join(f"{g} {n}" for g, n in dist.get("overall", {}).items()),
+        f"评价批次 {run.id}：评价日 {run.as_of}，主体 {run.subjects} 个，用时 {run.timings.get('total')} 秒"
     ]
-    lines += _table("按区县：", dist.get("by_county", {}), grades)
-    lines += _table("按行业：", dist.get("by_industry", {}), grades)
+    if models is None:
+        grades = sorted(dist.get("overall", {}), key=lambda g: -dist["overall"][g])
+        lines.append("等级分布：" + "，".join(f"{g} {n}" for g, n in dist.get("overall", {}).items()))
+        lines += _table("按区县：", dist.get("by_county", {}), grades)
+        lines += _table("按行业：", dist.get("by_industry", {}), grades)
+    else:
+        for scale in by_scale(dist, models):
+            ranked = list(reversed(scale.grades))  # from the highest
+            lines.append(
+                f"等级分布（{scale.label}）：" + "，".join(f"{g} {scale.overall.get(g, 0)}" for g in ranked)
+            )
+            lines += _table(f"按区县（{scale.label}）：", scale.by_county, ranked)
+            lines += _table(f"按行业（{scale.label}）：", scale.by_industry, ranked)
     if run.previous_run_id is None:
         lines.append("PSI：无上一批次可比较")
     else:
@@ -74,16 +88,55 @@ def report_lines(run: EvaluationRun) -> list[str]:
     return lines
 
 
-@evaluate_app.callback()
-def evaluate(
-    as_of: Annotated[str, typer.Option("--as-of", help="评价日期 YYYY-MM-DD")],
-    as_json: Annotated[bool, typer.Option("--json", help="最后一行输出 JSON")] = False,
-    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB 线程数（默认全部核）")] = None,
-) -> None:
-    """按生效的评价模型批量评价全部主体，保存结果并输出等级分布与 PSI。"""
+def calibration_lines(run: EvaluationRun, models: ModelSet) -> list[str]:
+    """Return the calibration report of a run: each model's distribution beside its reference."""
+    from xinyong.evaluation.calibration import calibrate
+    from xinyong.evaluation.calibration import report_lines as calibration_report
+
+    used = [m for m in models.models if (m.id, m.version) in _versions(run)]
+    head = f"校准报告：评价批次 {run.id}，评价日 {run.as_of}，政策版本 {run.policy_hash[:12]}"
+    return [head, *calibration_report(calibrate(run.distribution.get("by_model", {}), used))]
+
+
+def _versions(run: EvaluationRun) -> set[tuple[str, str]]:
+    return {(str(k), str(v)) for k, v in (run.model_versions or {}).items()}
+
+
+def _print_calibration(runtime: Runtime, run_id: int | None) -> None:
     from xinyong.db import session_scope
     from xinyong.evaluation import service
 
+    with session_scope(runtime.sessions) as session:
+        run = service.get_run(session, run_id)
+        for line in calibration_lines(run, service.models_of(runtime.policy)):
+            typer.echo(line)
+
+
+@evaluate_app.callback()
+def evaluate(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="评价日期 YYYY-MM-DD")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="最后一行输出 JSON")] = False,
+    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB 线程数（默认全部核）")] = None,
+    calibration: Annotated[
+        bool,
+        typer.Option(
+            "--calibration", help="输出各模型等级分布与参考分布的对照（不带 --as-of 时用最近一个批次）"
+        ),
+    ] = False,
+) -> None:
+    """按生效的评价模型批量评价全部主体，保存结果并输出等级分布与 PSI；--calibration 输出校准对照。"""
+    from xinyong.db import session_scope
+    from xinyong.evaluation import service
+
+    if as_of is None:
+        if not calibration:
+            typer.echo("错误：须给出 --as-of（或用 --calibration 查看最近一个批次的校准报告）", err=True)
+            raise typer.Exit(code=2)
+        try:
+            _print_calibration(_runtime(), None)
+        except XinyongError as exc:
+            _fail(exc)
+        return
     try:
         day = dt.date.fromisoformat(as_of)
     except ValueError:
@@ -103,8 +156,11 @@ def evaluate(
     except XinyongError as exc:
         _fail(exc)
         return
-    for line in report_lines(run):
+    for line in report_lines(run, service.models_of(runtime.policy)):
         typer.echo(line)
+    if calibration:
+        for line in calibration_lines(run, service.models_of(runtime.policy)):
+            typer.echo(line)
     if as_json:
         typer.echo(
             json.dumps(

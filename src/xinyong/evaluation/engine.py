@@ -19,7 +19,7 @@ from xinyong.evaluation.inputs import (
     model_counts,
     retention_rule,
 )
-from xinyong.evaluation.spec import EvaluationModel, Indicator
+from xinyong.evaluation.spec import EvaluationModel, Indicator, RecordSelector
 from xinyong.kit.dates import add_months, sub_months
 
 if TYPE_CHECKING:
@@ -91,11 +91,13 @@ class Evaluation:
         return {c.indicator_id: c.points for c in self.contributions}
 
 
-def matches(ind: Indicator, rec: EvaluatedRecord, assessment: Assessment, as_of: dt.date) -> bool:
-    """Tell whether a counted record falls under a records indicator."""
+def matches(ind: RecordSelector, rec: EvaluatedRecord, assessment: Assessment, as_of: dt.date) -> bool:
+    """Tell whether a counted record falls under a records indicator or a cap rule."""
     if rec.catalog_item not in ind.catalog_items:
         return False
     if ind.severities and rec.severity not in ind.severities:
+        return False
+    if ind.tags and rec.tag not in ind.tags:
         return False
     if ind.window_months is not None and (
         rec.decision_on is None or rec.decision_on <= sub_months(as_of, ind.window_months)
@@ -184,6 +186,14 @@ def evaluate(
         (Reason(c.indicator_id, c.name, c.cap - c.points) for c in contributions if c.points < c.cap),
         key=lambda r: (-r.points_lost, r.code),
     )
+    for cap in model.caps:
+        if any(matches(cap, r, a, as_of) for r, a in counted):
+            allowed = model.cap_score(cap)
+            if score > allowed:
+                reasons.insert(
+                    0, Reason(f"cap:{cap.id}", f"{cap.name}（一票否决，至多{cap.grade}）", score - allowed)
+                )
+                score = allowed
     objections = tuple(sorted(r.id for r, a in counted if a.under_objection))
     if objections:
         reasons.append(Reason("objection_pending", "存在异议处理中的记录（已标注）", 0))
@@ -241,6 +251,7 @@ def facts_from_rows(
             list_end=parse_day(r[10]),
             superseded=int(str(r[0])) in superseded,
             events=tuple((k, on) for on, _, k in sorted(events.get(int(str(r[0])), []))),
+            tag=str(r[11] or ""),
         )
         for r in record_rows
     ]

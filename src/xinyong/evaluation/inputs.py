@@ -70,6 +70,7 @@ class EvaluatedRecord:
     list_end: dt.date | None = None  # a serious-dishonesty list entry's end date, where it has one
     superseded: bool = False
     events: tuple[tuple[str, dt.date], ...] = field(default=())  # in the order they happened
+    tag: str = ""  # the model's tag fields of the payload joined by "/" (``spec.RecordSelector.tags``)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ catalog, the departments and the subject kinds, reporting every problem with its
 
 from __future__ import annotations
 
-from xinyong.evaluation.spec import EvaluationModel, ModelSet
+from xinyong.evaluation.spec import CapRule, EvaluationModel, Indicator, ModelSet
 from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet
 from xinyong.policy.loader import Policy, Problems, load_dir
 from xinyong.subjects.models import SubjectKind
@@ -22,10 +22,30 @@ def load_models(policy: Policy) -> ModelSet:
         for kind in m.subject_kinds:
             if kind not in kinds:
                 problems.add(path, f"主体类别 {kind} 不存在")
-        for ind in m.indicators:
-            for item in ind.catalog_items:
+        selectors: list[Indicator | CapRule] = [*m.indicators, *m.caps]
+        for sel in selectors:
+            for item in sel.catalog_items:
                 if item not in policy.catalog:
-                    problems.add(path, f"指标 {ind.id} 引用了不存在的目录项 {item}")
+                    problems.add(path, f"{sel.id} 引用了不存在的目录项 {item}")
+        for item, fields in m.tag_fields.items():
+            known = {f.name for f in policy.catalog[item].fields} if item in policy.catalog else set()
+            for name in fields:
+                if name not in known:
+                    problems.add(path, f"tag_fields：目录项 {item} 没有字段 {name}")
+    # a grade is a name on one scale: models on different scales (persons, organisations) share no name
+    for i, a in enumerate(models):
+        for b in models[i + 1 :]:
+            if a.ranked_grades != b.ranked_grades and set(a.ranked_grades) & set(b.ranked_grades):
+                shared_names = sorted(set(a.ranked_grades) & set(b.ranked_grades))
+                problems.add("models/", f"模型 {a.id} 与 {b.id} 的等级表不同，却共用等级名称 {shared_names}")
+    tagged: dict[str, tuple[str, list[str]]] = {}
+    for m in models:
+        for item, fields in m.tag_fields.items():
+            if item in tagged and tagged[item][1] != fields:
+                problems.add(
+                    "models/", f"模型 {m.id} 与 {tagged[item][0]} 对目录项 {item} 的 tag_fields 不同"
+                )
+            tagged.setdefault(item, (m.id, fields))
     for i, a in enumerate(models):
         for b in models[i + 1 :]:
             shared = set(a.subject_kinds) & set(b.subject_kinds)

@@ -8,10 +8,10 @@ because Arrow readers infer column types from the first rows; ``batch.py`` turns
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xinyong.evaluation.inputs import retention_rule
-from xinyong.evaluation.spec import EvaluationModel, ModelSet
+from xinyong.evaluation.spec import EvaluationModel, ModelSet, RecordSelector
 from xinyong.kit.dates import sub_months
 from xinyong.policy.loader import Policy
 
@@ -30,6 +30,7 @@ class PayloadFields:
     amounts: dict[str, tuple[str, ...]]
     sentence_end: dict[str, str]
     list_end: dict[str, str]
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # item -> payload fields of its tag
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class ReadFilter:
 
 def read_filter(policy: Policy, models: list[EvaluationModel], as_of: dt.date) -> ReadFilter:
     """Return the batch's read filter for the models in force on ``as_of``."""
-    indicators = [i for m in models for i in m.indicators if i.source == "records"]
+    indicators: list[RecordSelector] = [i for m in models for i in m.indicators if i.source == "records"]
+    indicators += [c for m in models for c in m.caps]
     always = {item for i in indicators if i.window_months is None for item in i.catalog_items}
     always |= retention_rule(policy).list_items
     longest = max((i.window_months or 0 for i in indicators), default=0)
@@ -77,12 +79,14 @@ def payload_fields(policy: Policy, models: ModelSet) -> PayloadFields:
     }
     lists = retention_rule(policy).list_items
     list_end = {item: policy.catalog[item].roles["list_end"] for item in sorted(lists)}
-    used = {item for m in models.models for i in m.indicators for item in i.catalog_items}
+    used = {item for m in models.models for i in [*m.indicators, *m.caps] for item in i.catalog_items}
+    tags = {item: tuple(f) for m in models.models for item, f in m.tag_fields.items()}
     return PayloadFields(
         items=tuple(sorted(used | lists)),
         amounts=amounts,
         sentence_end=dict(sorted(sentence.items())),
         list_end=list_end,
+        tags=dict(sorted(tags.items())),
     )
 
 
@@ -125,6 +129,16 @@ def _role_date_sql(dialect: str, fields: dict[str, str]) -> str:
                 f"CASE WHEN {raw} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' THEN substr({raw}, 1, 10) ELSE '' END"
             )
         whens.append(f"WHEN '{item}' THEN {value}")
+    return f"CASE catalog_item {' '.join(whens)} ELSE '' END"
+
+
+def _tag_sql(dialect: str, fields: dict[str, tuple[str, ...]]) -> str:
+    if not fields:
+        return "''"
+    whens = []
+    for item, names in fields.items():
+        parts = " || '/' || ".join(f"COALESCE(CAST({_json_text(dialect, n)} AS TEXT), '')" for n in names)
+        whens.append(f"WHEN '{item}' THEN {parts}")
     return f"CASE catalog_item {' '.join(whens)} ELSE '' END"
 
 
@@ -185,8 +199,8 @@ def _record_select(dialect: str, fields: PayloadFields) -> str:
         "SELECT id, subject_id, catalog_item, COALESCE(severity, '') AS severity, polarity, "
         f"{_date_text(dialect, 'decision_on')} AS decision_on, {_date_text(dialect, 'valid_to')} AS valid_to, "
         f"{_amount_sql(dialect, fields)} AS amount, {_role_date_sql(dialect, fields.sentence_end)} AS retention_start, "
-        f"COALESCE(supersedes_id, 0) AS supersedes_id, {_role_date_sql(dialect, fields.list_end)} AS list_end "
-        "FROM credit_record"
+        f"COALESCE(supersedes_id, 0) AS supersedes_id, {_role_date_sql(dialect, fields.list_end)} AS list_end, "
+        f"{_tag_sql(dialect, fields.tags)} AS tag FROM credit_record"
     )
 
 

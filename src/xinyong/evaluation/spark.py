@@ -20,7 +20,7 @@ SCHEMAS = {
     "ev_record": (
         "id BIGINT, subject_id BIGINT, catalog_item STRING, severity STRING, polarity STRING, "
         "decision_on DATE, valid_to DATE, amount BIGINT, retention_start DATE, supersedes_id BIGINT, "
-        "list_end DATE"
+        "list_end DATE, tag STRING"
     ),
     "ev_event": "record_id BIGINT, kind STRING, effective_on DATE, id BIGINT",
 }

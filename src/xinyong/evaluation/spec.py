@@ -30,7 +30,22 @@ class Step(Strict):
     points: int
 
 
-class Indicator(Strict):
+class RecordSelector(Strict):
+    """Which counted records an indicator or a cap rule looks at.
+
+    ``tags``: values of the record's tag (the catalog item's ``tag_fields`` of the payload joined by
+    ``/``, e.g. ``纳税信用等级评价/A`` for a 信用评价结果) — empty for any; the model's ``tag_fields``
+    names the fields per catalog item.
+    """
+
+    catalog_items: list[str] = []
+    severities: list[Severity] = []
+    window_months: int | None = Field(default=None, ge=1)
+    in_force_only: bool = False
+    tags: list[str] = []
+
+
+class Indicator(RecordSelector):
     """An indicator (指标): what is measured and how the measure maps to points."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -38,10 +53,6 @@ class Indicator(Strict):
     source: Literal["records", "attribute"]
     # records: what to count or add up among the subject's counted records
     measure: Literal["count", "sum_amount"] = "count"
-    catalog_items: list[str] = []
-    severities: list[Severity] = []
-    window_months: int | None = Field(default=None, ge=1)
-    in_force_only: bool = False
     # attribute: a fact about the subject itself
     attribute: Literal["years_in_operation"] | None = None
     missing_points: int = 0
@@ -111,11 +122,51 @@ class Band(Strict):
     min_score: int = Field(ge=0)
 
 
+class CapRule(RecordSelector):
+    """一票否决: while a subject has a counted record the selector matches, its grade is at most ``grade``.
+
+    The score is capped at the top of that grade's band (one below the next band's floor), so the grade
+    and the score agree; e.g. a subject on the 严重失信主体名单 or a 失信被执行人 in force is 较差 whatever
+    its other indicators earn.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    grade: str
+    basis: str
+
+    @model_validator(mode="after")
+    def _selects(self) -> CapRule:
+        if not self.catalog_items:
+            raise ValueError(f"封顶规则 {self.id} 没有 catalog_items")
+        return self
+
+
 class Inputs(Strict):
     """Which lawful records the model counts (beyond the retention and repair rules)."""
 
     count_minor_negative: bool = False
     objection: Literal["count", "exclude"] = "count"
+
+
+class Reference(Strict):
+    """A reference grade distribution for calibration, with where it comes from.
+
+    ``kind``: ``published`` — a distribution an authority published (source cited); ``target`` — a
+    target the city sets for this model where no published figure exists (basis stated).
+    """
+
+    kind: Literal["published", "target"]
+    source: str
+    basis: str
+    shares: dict[str, float]
+
+    @model_validator(mode="after")
+    def _sums(self) -> Reference:
+        total = sum(self.shares.values())
+        if any(v < 0 for v in self.shares.values()) or abs(total - 1.0) > 0.005:
+            raise ValueError(f"参考分布的比例须为非负且合计为 1（现为 {total:.3f}）")
+        return self
 
 
 class EvaluationModel(Versioned):
@@ -132,6 +183,10 @@ class EvaluationModel(Versioned):
     inputs: Inputs = Inputs()
     dimensions: list[Dimension] = Field(min_length=1)
     grades: list[Band] = Field(min_length=2)
+    caps: list[CapRule] = []
+    reference: Reference | None = None
+    # catalog item -> payload fields whose values, joined by "/", make a record's tag (``RecordSelector.tags``)
+    tag_fields: dict[str, list[str]] = {}
 
     @model_validator(mode="after")
     def _shape(self) -> EvaluationModel:
@@ -148,7 +203,32 @@ class EvaluationModel(Versioned):
             raise ValueError(f"模型 {self.id} 仅用于正向激励，评价等级不得向社会公示")
         if mins[-1] != 0 or mins[0] > self.scale:
             raise ValueError(f"模型 {self.id} 的等级必须覆盖 0–{self.scale} 全部分数")
+        names = [b.grade for b in self.grades]
+        if len(set(names)) != len(names):
+            raise ValueError(f"模型 {self.id} 的等级名称重复")
+        if self.reference is not None and set(self.reference.shares) != set(names):
+            raise ValueError(f"模型 {self.id} 的参考分布须逐一列出其等级 {names}")
+        for cap in self.caps:
+            if cap.grade not in names:
+                raise ValueError(f"模型 {self.id} 的封顶规则 {cap.id} 的等级 {cap.grade} 不在等级表中")
+        selectors: list[CapRule | Indicator] = [
+            *self.caps,
+            *(i for i in self.indicators if i.source == "records"),
+        ]
+        for sel in selectors:
+            if sel.tags and any(item not in self.tag_fields for item in sel.catalog_items):
+                raise ValueError(f"模型 {self.id}：{sel.id} 按标签筛选，须为其目录项在 tag_fields 中写明字段")
         return self
+
+    def cap_score(self, cap: CapRule) -> int:
+        """Return the highest score a cap rule allows: the top of its grade's band."""
+        i = next(n for n, b in enumerate(self.grades) if b.grade == cap.grade)
+        return self.scale if i == 0 else self.grades[i - 1].min_score - 1
+
+    @property
+    def ranked_grades(self) -> list[str]:
+        """Return the grade names from the lowest to the highest."""
+        return [b.grade for b in reversed(self.grades)]
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -186,3 +266,26 @@ class ModelSet:
     def in_force(self, on: dt.date) -> list[EvaluationModel]:
         """Return every model in force on ``on``."""
         return [m for m in self.models if m.in_force(on)]
+
+    def scales(self) -> list[GradeScale]:
+        """Return the grade scales: models with the same grade names (from the lowest) share one."""
+        found: dict[tuple[str, ...], list[EvaluationModel]] = {}
+        for m in self.models:
+            found.setdefault(tuple(m.ranked_grades), []).append(m)
+        return [
+            GradeScale(list(grades), [m.id for m in ms], [m.name for m in ms]) for grades, ms in found.items()
+        ]
+
+
+@dataclass(frozen=True)
+class GradeScale:
+    """A grade scale: its grade names from the lowest to the highest, and the models that use it."""
+
+    grades: list[str]
+    model_ids: list[str]
+    model_names: list[str]
+
+    @property
+    def key(self) -> str:
+        """Return a stable key for the scale (the first model's id)."""
+        return self.model_ids[0]

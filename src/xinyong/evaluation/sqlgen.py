@@ -7,7 +7,7 @@ arithmetic as the pure engine, so both executors compare plain dates.
 
 Input tables (see ``batch.py``): ``ev_subject(subject_id, kind, established_on, region_code, industry)``,
 ``ev_record(id, subject_id, catalog_item, severity, polarity, decision_on, valid_to, amount,
-retention_start, supersedes_id, list_end)`` and ``ev_event(record_id, kind, effective_on, id)``. The one
+retention_start, supersedes_id, list_end, tag)`` and ``ev_event(record_id, kind, effective_on, id)``. The one
 construct the two engines spell differently, adding months to a date column, is ``months_after``. Output columns:
 ``subject_id, model_id, model_version, score, grade, points, objections``.
 """
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from xinyong.evaluation.engine import threshold_units
 from xinyong.evaluation.inputs import GONE_EVENTS, LISTING_ENDS, RetentionRule, retention_cutoff
-from xinyong.evaluation.spec import EvaluationModel, Indicator
+from xinyong.evaluation.spec import EvaluationModel, Indicator, RecordSelector
 from xinyong.kit.dates import sub_months
 
 OUTPUT_COLUMNS = ("subject_id", "model_id", "model_version", "score", "grade", "points", "objections")
@@ -54,11 +54,13 @@ def model_filter(model: EvaluationModel) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
-def indicator_condition(model: EvaluationModel, ind: Indicator, as_of: dt.date) -> str:
-    """Return the condition selecting the records behind a records indicator."""
+def indicator_condition(model: EvaluationModel, ind: RecordSelector, as_of: dt.date) -> str:
+    """Return the condition selecting the records behind a records indicator or a cap rule."""
     parts = [in_list("catalog_item", ind.catalog_items)]
     if ind.severities:
         parts.append(in_list("severity", ind.severities))
+    if ind.tags:
+        parts.append(in_list("tag", ind.tags))
     if ind.window_months is not None:
         parts.append(f"decision_on > {day(sub_months(as_of, ind.window_months))}")
     if ind.in_force_only:
@@ -172,12 +174,20 @@ def compile_plan(
         objection_column[model.id] = column_for(
             f"SUM(CASE WHEN under_objection AND {model_filter(model)} THEN 1 ELSE 0 END)"
         )
+        for cap in model.caps:
+            expr = f"SUM(CASE WHEN {indicator_condition(model, cap, as_of)} THEN 1 ELSE 0 END)"
+            indicator_column[(model.id, f"cap:{cap.id}")] = column_for(expr)
     aggregates = ",\n    ".join(f"CAST({expr} AS BIGINT) AS {name}" for expr, name in columns.items())
     selects: list[str] = []
     for model in models:
         pts = [points_expr(ind, indicator_column.get((model.id, ind.id)), as_of) for ind in model.indicators]
         inner_cols = ", ".join(f"{p} AS p{i}" for i, p in enumerate(pts))
         score = " + ".join(f"p{i}" for i in range(len(pts)))
+        # 一票否决: each cap rule with a matching record limits the score to the top of its grade's band
+        for j, cap in enumerate(model.caps):
+            inner_cols += f", COALESCE(a.{indicator_column[(model.id, f'cap:{cap.id}')]}, 0) AS k{j}"
+            allowed = model.cap_score(cap)
+            score = f"CASE WHEN k{j} > 0 AND ({score}) > {allowed} THEN {allowed} ELSE ({score}) END"
         grade = (
             "CASE "
             + " ".join(f"WHEN ({score}) >= {b.min_score} THEN {lit(b.grade)}" for b in model.grades)
@@ -235,7 +245,7 @@ ev AS (
 ),
 {listing}
 flagged AS (
-  SELECT r.id, r.subject_id, r.catalog_item, r.severity, r.polarity, r.decision_on, r.amount,
+  SELECT r.id, r.subject_id, r.catalog_item, r.severity, r.polarity, r.decision_on, r.amount, r.tag,
     CASE WHEN r.retention_start > r.decision_on THEN r.retention_start ELSE r.decision_on END AS start,
     (COALESCE(ev.removed, 0) = 0 AND (r.valid_to IS NULL OR r.valid_to >= {d})) AS in_force,
     (COALESCE(ev.objection, 0) = 1) AS under_objection

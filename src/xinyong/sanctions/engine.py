@@ -2,7 +2,10 @@
 
 No database, no framework: services load the facts (``sanctions.inputs``) and call :func:`match`.
 Proportionality (《浙江省公共信用信息管理条例》第二十八条): only measures whose scenario and triggers
-match apply; a 轻微 record, a repaired/deleted record or an expired/removed list entry never triggers;
+match apply; a punishment rests only on a negative record of a severity the measure names or a list entry
+in force — a neutral or positive record (a commitment being kept), a 轻微 record, a repaired/deleted
+record or an expired/removed list entry never triggers; a grade counts only on the scale of a model the
+measure names;
 a measure is applied only inside its effective dates and after its list was published.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -58,6 +62,8 @@ class SubjectFacts:
     facts: tuple[Fact, ...] = ()
     grade: str | None = None
     supervision_class: str | None = None
+    # the evaluation model whose scale ``grade`` is on: a grade means nothing without its model
+    grade_model: str | None = None
     breaches: tuple[Breach, ...] = ()
 
 
@@ -131,6 +137,21 @@ def fact_usable(fact: Fact, on: dt.date) -> str | None:
     return None
 
 
+_POLARITY = {"negative": "不良", "positive": "良好", "neutral": "中性"}
+
+
+def _polarity_mismatch(trigger: Trigger, fact: Fact) -> str | None:
+    """Return why a fact of the wrong polarity cannot fire ``trigger`` (``None`` when it may).
+
+    Only a negative record (不良信息) or a list entry can ground a punishment, and only a positive one an
+    honour's reward: a neutral record — a 信用承诺 being kept, a licence, an evaluation — triggers nothing.
+    """
+    wanted = "negative" if trigger.kind == "list" else trigger.polarity
+    if fact.polarity == wanted:
+        return None
+    return f"{_POLARITY.get(fact.polarity, fact.polarity)}信息，不是{_POLARITY[wanted]}信息"
+
+
 def _fact_evidence(fact: Fact, label: str) -> Evidence:
     return Evidence(
         kind=fact.catalog_item if fact.list_end is not None or fact.list_type else "record",
@@ -147,17 +168,24 @@ def _fact_evidence(fact: Fact, label: str) -> Evidence:
 
 
 def evaluate_trigger(
-    trigger: Trigger, subject: SubjectFacts, on: dt.date, is_list: set[str]
+    trigger: Trigger,
+    subject: SubjectFacts,
+    on: dt.date,
+    is_list: set[str],
+    model_names: Mapping[str, str] | None = None,
 ) -> tuple[list[Evidence], list[str]]:
     """Return the evidence that fires ``trigger`` and notes on facts that came close but did not."""
     found: list[Evidence] = []
     notes: list[str] = []
+    model_names = model_names or {}
     if trigger.kind in ("list", "record"):
         since = _months_before(on, trigger.within_months) if trigger.within_months else None
         for fact in subject.facts:
             if fact.catalog_item not in trigger.catalog_items:
                 continue
             why_not = fact_usable(fact, on)
+            if why_not is None:
+                why_not = _polarity_mismatch(trigger, fact)
             if why_not is None and trigger.kind == "record" and fact.polarity == "negative":
                 wanted = trigger.severities or ["一般", "严重"]
                 if fact.severity not in wanted:
@@ -180,7 +208,13 @@ def evaluate_trigger(
                 notes.append(f"{ref}：{why_not}")
     elif trigger.kind == "grade":
         if subject.grade is not None and subject.grade in trigger.grades:
-            found.append(Evidence(kind="grade", label=f"信用等级：{subject.grade}"))
+            if subject.grade_model in trigger.models:
+                name = model_names.get(str(subject.grade_model), str(subject.grade_model))
+                found.append(Evidence(kind="grade", label=f"信用等级：{subject.grade}（{name}）"))
+            else:
+                notes.append(
+                    f"信用等级{subject.grade}出自评价模型 {subject.grade_model or '未知'}，不是本措施所列模型"
+                )
     elif trigger.kind == "supervision_class":
         if subject.supervision_class is not None and subject.supervision_class in trigger.classes:
             found.append(Evidence(kind="supervision_class", label=f"监管分类：{subject.supervision_class}"))
@@ -202,7 +236,7 @@ def _describe(trigger: Trigger) -> str:
     if trigger.kind in ("list", "record"):
         return f"{'名单' if trigger.kind == 'list' else '记录'}（{'、'.join(trigger.catalog_items)}）"
     if trigger.kind == "grade":
-        return f"信用等级为{'/'.join(trigger.grades)}"
+        return f"{'/'.join(trigger.models)} 评价等级为{'/'.join(trigger.grades)}"
     if trigger.kind == "supervision_class":
         return f"监管分类为{'/'.join(trigger.classes)}"
     return "违反信用承诺且在暂停期内"
@@ -221,8 +255,10 @@ def eligibility(subject: SubjectFacts, on: dt.date) -> tuple[bool, dt.date | Non
 
 
 # Outcomes of subjects with neither facts nor breaches: a pure function of the measures (one policy
-# version), the scenario, the day, the grade and the class; shared read-only by the checks that ask.
-_PLAIN: dict[tuple[int, str, dt.date, str | None, str | None, bool], tuple[Measures, Outcome]] = {}
+# version), the scenario, the day, the grade (with its model) and the class; shared read-only.
+_PLAIN: dict[
+    tuple[int, str, dt.date, str | None, str | None, str | None, bool], tuple[Measures, Outcome]
+] = {}
 
 
 def match(
@@ -234,7 +270,7 @@ def match(
     """
     if subject.facts or subject.breaches:
         return _match(measures, scenario, subject, on, explain)
-    key = (id(measures), scenario, on, subject.grade, subject.supervision_class, explain)
+    key = (id(measures), scenario, on, subject.grade, subject.grade_model, subject.supervision_class, explain)
     cached = _PLAIN.get(key)
     if cached is None or cached[0] is not measures:
         if len(_PLAIN) > 10_000:
@@ -270,13 +306,13 @@ def _match(measures: Measures, scenario: str, subject: SubjectFacts, on: dt.date
         evidence: list[Evidence] = []
         notes: list[str] = []
         for t in m.triggers:
-            ev, nt = evaluate_trigger(t, subject, on, is_list)
+            ev, nt = evaluate_trigger(t, subject, on, is_list, measures.model_names)
             evidence.extend(ev)
             notes.extend(nt)
         blocking: list[Evidence] = []
         if evidence and m.exclusions:
             for t in m.exclusions:
-                blocking.extend(evaluate_trigger(t, subject, on, is_list)[0])
+                blocking.extend(evaluate_trigger(t, subject, on, is_list, measures.model_names)[0])
         applied = bool(evidence) and not blocking
         if applied:
             (out.hits if m.kind == "punish" else out.rewards).append(Hit(cm, tuple(evidence)))

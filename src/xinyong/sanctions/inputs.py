@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict, namedtuple
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, or_, select
 
@@ -201,9 +201,10 @@ _LATEST_RUN = (
 _OF_LATEST = or_(_RUN.c.id == _LATEST_RUN, _RUN.c.amends_run_id == _LATEST_RUN)
 
 
-def grade_of_subject(subject_id: Any) -> Any:
-    """Return a scalar subquery: the grade of ``subject_id`` (a column or parameter) in the latest batch.
+def grade_of_subject(subject_id: Any, column: str = "grade") -> Any:
+    """Return a scalar subquery: ``column`` of the newest result of ``subject_id`` in the latest batch.
 
+    ``grade`` or ``model_id`` (a grade is a name on its model's scale, so the two are read together).
     The newest result is found as ``max(id)`` over the subject's index entries, then read by primary key
     (an ``ORDER BY id DESC LIMIT 1`` made SQLite sort in a temporary tree for every subject).
     """
@@ -214,7 +215,15 @@ def grade_of_subject(subject_id: Any) -> Any:
         .correlate_except(_RES, _RUN)  # the subject column comes from the enclosing query, two levels up
         .scalar_subquery()
     )
-    return select(_RES.c.grade).where(_RES.c.id == newest).correlate_except(_RES).scalar_subquery()
+    return select(_RES.c[column]).where(_RES.c.id == newest).correlate_except(_RES).scalar_subquery()
+
+
+class Graded(NamedTuple):
+    """A subject's grade, the evaluation model whose scale it is on, and its supervision class."""
+
+    grade: str | None
+    supervision_class: str | None
+    model_id: str | None = None
 
 
 _NEWEST = (
@@ -224,12 +233,12 @@ _NEWEST = (
     .group_by(_RES.c.subject_id)
     .subquery()
 )
-_GRADES = select(_RES.c.subject_id, _RES.c.grade).join(_NEWEST, _RES.c.id == _NEWEST.c.rid)
+_GRADES = select(_RES.c.subject_id, _RES.c.model_id, _RES.c.grade).join(_NEWEST, _RES.c.id == _NEWEST.c.rid)
 
 
 _RULES: dict[tuple[str, str | None, dt.date], SupervisionRule | None] = {}
 # Per rule (kept alive with its entry, so its id cannot be reused): grade -> supervision class code.
-_CLASSES: dict[int, tuple[SupervisionRule, dict[str | None, str]]] = {}
+_CLASSES: dict[int, tuple[SupervisionRule, dict[tuple[str, str] | None, str]]] = {}
 
 
 def supervision_rule(policy: Policy, department: str | None, on: dt.date) -> SupervisionRule | None:
@@ -256,8 +265,8 @@ def load_grades(
     subjects: Mapping[int, str],
     policy: Policy,
     rule: SupervisionRule | None,
-) -> dict[int, tuple[str | None, str | None]]:
-    """Return each subject's (grade, supervision class) from the latest finished evaluation run.
+) -> dict[int, Graded]:
+    """Return each subject's grade, its model and supervision class from the latest finished evaluation run.
 
     ``subjects`` maps subject ids to their kinds. The class is the department's supervision rule applied
     to the grade (``SupervisionRule.class_of``, as ``evaluation.inspections`` does): a subject not
@@ -267,30 +276,30 @@ def load_grades(
         return {}
     conn = connection_of(db)
     ids = list(subjects)
-    grades: dict[int, str] = {}
+    grades: dict[int, tuple[str, str]] = {}
     for part in chunks(ids):
-        grades.update((sid, g) for sid, g in conn.execute(_GRADES, {"ids": list(part)}).all())
+        grades.update((sid, (m, g)) for sid, m, g in conn.execute(_GRADES, {"ids": list(part)}).all())
     return classify(subjects, grades, rule)
 
 
 def classify(
-    subjects: Mapping[int, str], grades: Mapping[int, str], rule: SupervisionRule | None
-) -> dict[int, tuple[str | None, str | None]]:
-    """Return each subject's (grade, supervision class) given its grade (absent: not graded)."""
-    classes: dict[str | None, str] = {}
+    subjects: Mapping[int, str], grades: Mapping[int, tuple[str, str]], rule: SupervisionRule | None
+) -> dict[int, Graded]:
+    """Return each subject's grade, model and class given its (model id, grade) (absent: not graded)."""
+    classes: dict[tuple[str, str] | None, str] = {}
     if rule is not None:
         if id(rule) not in _CLASSES:
             if len(_CLASSES) > 1_000:
                 _CLASSES.clear()
             _CLASSES[id(rule)] = (rule, classes)
         classes = _CLASSES[id(rule)][1]
-    out: dict[int, tuple[str | None, str | None]] = {}
+    out: dict[int, Graded] = {}
     for sid, kind in subjects.items():
-        grade = grades.get(sid)
+        graded = grades.get(sid)
         klass = None
         if rule is not None and kind in rule.subject_kinds:
-            if grade not in classes:
-                classes[grade] = rule.class_of(grade).code
-            klass = classes[grade]
-        out[sid] = (grade, klass)
+            if graded not in classes:
+                classes[graded] = rule.class_of(graded[1] if graded else None).code
+            klass = classes[graded]
+        out[sid] = Graded(graded[1], klass, graded[0]) if graded else Graded(None, klass)
     return out

@@ -26,7 +26,14 @@ from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.sanctions.engine import Fact
-from xinyong.sanctions.inputs import chunks, classify, grade_of_subject, load_grades, load_trigger_facts
+from xinyong.sanctions.inputs import (
+    Graded,
+    chunks,
+    classify,
+    grade_of_subject,
+    load_grades,
+    load_trigger_facts,
+)
 from xinyong.sanctions.resolve import SUBJECT_COLUMNS, Query, Resolution, SubjectRef, resolve, uscc_like
 from xinyong.subjects.models import Subject
 
@@ -35,6 +42,7 @@ _R = CreditRecord.__table__
 _C = Commitment.__table__
 _COLUMNS = (
     *SUBJECT_COLUMNS,
+    grade_of_subject(_S.c.id, "model_id").label("grade_model"),
     grade_of_subject(_S.c.id).label("grade"),
     exists().where(_R.c.subject_id == _S.c.id).label("has_records"),
     exists().where(_C.c.subject_id == _S.c.id).label("has_commitments"),
@@ -48,14 +56,15 @@ class Probe:
     """A subject found by its USCC, its grade, and whether it has records or commitments."""
 
     subject: SubjectRef
-    grade: str | None
+    grade: tuple[str, str] | None  # (model id, grade): a grade is a name on its model's scale
     has_records: bool
     has_commitments: bool
 
 
 def _probe_of(row: Sequence[Any]) -> Probe:
-    sid, name, kind, region, code, grade, has_records, has_commitments = row
-    return Probe(SubjectRef(sid, name, kind, region, code), grade, bool(has_records), bool(has_commitments))
+    sid, name, kind, region, code, model, grade, has_records, has_commitments = row
+    graded = (model, grade) if grade is not None else None
+    return Probe(SubjectRef(sid, name, kind, region, code), graded, bool(has_records), bool(has_commitments))
 
 
 def probe(db: Reader, usccs: Iterable[str]) -> dict[str, Probe]:
@@ -79,7 +88,7 @@ class Inputs:
     resolutions: list[Resolution]
     kinds: dict[int, str]
     facts: dict[int, list[Fact]]
-    grades: dict[int, tuple[str | None, str | None]]
+    grades: dict[int, Graded]
     breaches: dict[int, list[commitments_service.BreachInfo]]
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from xinyong.evaluation.loaders import load_models
 from xinyong.policy.base import Strict, Versioned
 from xinyong.policy.loader import Policy, Problems, load_dir, load_model
 
@@ -40,16 +41,21 @@ class Trigger(Strict):
     """A condition on the subject's facts that makes a measure applicable.
 
     ``list``: an entry in force on a list catalog item (optionally of given list types);
-    ``record``: a negative record of given catalog items and severities (never 轻微), optionally
-    decided within ``within_months``; ``grade`` / ``supervision_class``: the latest evaluation;
+    ``record``: a record of given catalog items and ``polarity`` — a negative one of the given
+    severities (never 轻微; 一般/严重 when none are named), or a positive one in force (honours, for
+    rewards only) — optionally decided within ``within_months``; neutral records (a 信用承诺 being kept,
+    a licence, an evaluation) never trigger anything; ``grade`` / ``supervision_class``: the latest
+    evaluation by one of the named ``models`` (grades are names on those models' scales);
     ``commitment_breach``: a breached commitment whose suspension of 告知承诺 has not ended.
     """
 
     kind: TriggerKind
+    polarity: Literal["negative", "positive"] = "negative"
     catalog_items: list[str] = []
     list_types: list[str] = []
     severities: list[ActiveSeverity] = []
     within_months: int | None = Field(default=None, gt=0)
+    models: list[str] = []
     grades: list[str] = []
     classes: list[str] = []
     label: str | None = None
@@ -58,8 +64,10 @@ class Trigger(Strict):
     def _complete(self) -> Trigger:
         if self.kind in ("list", "record") and not self.catalog_items:
             raise ValueError(f"{self.kind} 触发条件必须列出目录项 catalog_items")
-        if self.kind == "grade" and not self.grades:
-            raise ValueError("grade 触发条件必须列出 grades")
+        if self.kind == "grade" and not (self.grades and self.models):
+            raise ValueError("grade 触发条件必须列出评价模型 models 及其等级 grades")
+        if self.polarity == "positive" and (self.kind != "record" or self.severities):
+            raise ValueError("只有 record 触发条件可取正面记录（polarity: positive），且不得限定严重程度")
         if self.kind == "supervision_class" and not self.classes:
             raise ValueError("supervision_class 触发条件必须列出 classes")
         return self
@@ -155,6 +163,7 @@ class Measures:
     trigger_items: dict[str, set[str]] = field(default_factory=dict)  # filled lazily per scenario
     trigger_grades: set[str] = field(default_factory=set)  # grades and classes any trigger names
     trigger_classes: set[str] = field(default_factory=set)
+    model_names: dict[str, str] = field(default_factory=dict)  # evaluation model id -> its Chinese name
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -172,16 +181,39 @@ class Measures:
 
 
 def _check_trigger(
-    trigger: Trigger, where: str, policy: Policy, problems: Problems, grades: set[str]
+    trigger: Trigger,
+    where: str,
+    measure: Measure,
+    policy: Policy,
+    problems: Problems,
+    scales: dict[str, set[str]],
+    positive_only: set[str],
 ) -> None:
+    """Report a trigger's dangling references, and any trigger the law does not allow for its measure."""
     for item in trigger.catalog_items:
         if item not in policy.catalog:
             problems.add(where, f"触发条件引用了不存在的目录项 {item}")
-        elif trigger.kind == "list" and "list_end" not in policy.catalog[item].roles:
+            continue
+        polarity = policy.catalog[item].polarity
+        if trigger.kind == "list" and "list_end" not in policy.catalog[item].roles:
             problems.add(where, f"目录项 {item} 不是名单（没有 list_end），不能用作 list 触发条件")
-    for g in trigger.grades:
-        if g not in grades:
-            problems.add(where, f"未知信用等级 {g}")
+        elif trigger.kind == "record" and trigger.polarity == "positive" and polarity != "positive":
+            problems.add(where, f"措施 {measure.id}：目录项 {item} 不是正面信息，不能作为正面记录触发条件")
+        elif trigger.kind == "record" and trigger.polarity == "negative" and polarity == "positive":
+            problems.add(where, f"措施 {measure.id}：目录项 {item} 是正面信息，不能作为不良记录触发条件")
+    if measure.kind == "punish" and trigger.kind == "record" and trigger.polarity != "negative":
+        problems.add(where, f"惩戒措施 {measure.id} 只能由不良记录触发")
+    for model_id in trigger.models:
+        if model_id not in scales:
+            problems.add(where, f"措施 {measure.id} 引用了不存在的评价模型 {model_id}")
+            continue
+        if measure.kind == "punish" and model_id in positive_only:
+            problems.add(
+                where, f"惩戒措施 {measure.id} 不得以仅用于正向激励的评价模型 {model_id} 的等级为依据"
+            )
+        for g in trigger.grades:
+            if g not in scales[model_id]:
+                problems.add(where, f"措施 {measure.id}：等级 {g} 不在评价模型 {model_id} 的等级表中")
 
 
 def load(policy: Policy) -> Measures:
@@ -202,7 +234,12 @@ def load(policy: Policy) -> Measures:
             if spelling in codes and codes[spelling] != s.code:
                 problems.add("measures/check.yaml", f"场景名称 {spelling} 重复")
             codes[spelling] = s.code
-    grades = {v.label for v in policy.enums.enums.get("grade", [])}
+    # not policy.section(): its lock is not re-entrant and this loader may run under it
+    models = load_models(policy).models
+    scales: dict[str, set[str]] = {}
+    for model in models:
+        scales.setdefault(model.id, set()).update(b.grade for b in model.grades)
+    positive_only = {m.id for m in models if m.use == "positive_only"}  # persons' scores: rewards only
     by_id: dict[str, CompiledMeasure] = {}
     by_scenario: dict[str, list[CompiledMeasure]] = {s.code: [] for s in rules.scenarios}
     for doc in lists:
@@ -218,7 +255,7 @@ def load(policy: Policy) -> Measures:
             if m.kind == "punish" and m.measure_class is None:
                 problems.add(where, f"惩戒措施 {m.id} 必须标明类别 class（1/2/3）")
             for t in [*m.triggers, *m.exclusions]:
-                _check_trigger(t, where, policy, problems, grades)
+                _check_trigger(t, where, m, policy, problems, scales, positive_only)
             compiled = CompiledMeasure(m, doc.id, doc.name, doc.published_on, start, end)
             by_id[m.id] = compiled
             for sc in m.scenarios:
@@ -243,6 +280,7 @@ def load(policy: Policy) -> Measures:
         lists_,
         trigger_grades={g for t in triggers for g in t.grades},
         trigger_classes={k for t in triggers for k in t.classes},
+        model_names={m.id: m.name for m in models},
     )
 
 

@@ -228,12 +228,13 @@ def evaluate(
             ]
         if res.subject is not None:
             sid = res.subject.subject_id
-            grade, klass = grades.get(sid, (None, None))
+            grade, klass, grade_model = grades.get(sid, (None, None, None))
             facts_of = engine.SubjectFacts(
                 subject_id=sid,
                 facts=tuple(facts.get(sid, ())),
                 grade=grade,
                 supervision_class=klass,
+                grade_model=grade_model,
                 breaches=tuple(
                     engine.Breach(b.code, b.breached_on, b.suspended_until) for b in breaches.get(sid, ())
                 ),
@@ -254,6 +255,7 @@ def evaluate(
                 hits=hits,
                 rewards=[_hit_json(policy.hash, h) for h in outcome.rewards],
                 grade=grade,
+                grade_model=grade_model,
                 supervision_class=klass,
                 commitment={
                     "eligible": outcome.commitment_eligible,

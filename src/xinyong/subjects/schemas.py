@@ -87,7 +87,9 @@ class DisclosureRead(BaseModel):
     shared: bool
     counted: bool
     regime_id: str | None = None
-    other_channels: list[str] = []  # other publication channels' windows (e.g. 国家企业信用信息公示系统), for information
+    other_channels: list[
+        str
+    ] = []  # other publication channels' windows (e.g. 国家企业信用信息公示系统), for information
 
 
 class FileItem(BaseModel):

@@ -147,11 +147,47 @@ def line(title: str, pairs: list[tuple[str, int]]) -> dict[str, Any]:
     }
 
 
-def stacked(title: str, groups: dict[str, dict[str, int]], *, horizontal: bool = True) -> dict[str, Any]:
-    """Return an ECharts option for a stacked bar of grade counts per group (county, industry)."""
+# From the lowest grade (red) to the highest (green): a colour scale that reads low → high.
+GRADE_RAMP = ("#a4161a", "#d9622b", "#d9a520", "#7fa843", "#1b6b3a")
+
+
+def ramp(n: int) -> list[str]:
+    """Return ``n`` colours from the low end of ``GRADE_RAMP`` to its high end."""
+    if n <= 1:
+        return [GRADE_RAMP[-1]] * n
+    last = len(GRADE_RAMP) - 1
+    return [GRADE_RAMP[round(i * last / (n - 1))] for i in range(n)]
+
+
+def grade_bar(title: str, grades: list[str], counts: dict[str, int]) -> dict[str, Any]:
+    """Return an ECharts option for one scale's grade counts, grades by rank from the lowest, ramp-coloured."""
+    option = bar(title, [(g, counts.get(g, 0)) for g in grades])
+    option["series"][0]["data"] = [
+        {"value": counts.get(g, 0), "itemStyle": {"color": c}}
+        for g, c in zip(grades, ramp(len(grades)), strict=True)
+    ]
+    return option
+
+
+def stacked(
+    title: str,
+    groups: dict[str, dict[str, int]],
+    *,
+    horizontal: bool = True,
+    order: list[str] | None = None,
+) -> dict[str, Any]:
+    """Return an ECharts option for a stacked bar of grade counts per group (county, industry).
+
+    ``order``: the grades by rank from the lowest (one scale); the series follow it and take the colour
+    ramp, so the stack reads from low to high.
+    """
     names = list(groups)
-    series_names = sorted({g for counts in groups.values() for g in counts})
-    palette = ["#1b6b3a", "#0b4f9c", "#8a5a00", "#a4161a", "#5b5f97", "#4a5262"]
+    series_names = order or sorted({g for counts in groups.values() for g in counts})
+    palette = (
+        ramp(len(series_names))
+        if order
+        else ["#1b6b3a", "#0b4f9c", "#8a5a00", "#a4161a", "#5b5f97", "#4a5262"]
+    )
     cat_axis = {"type": "category", "data": names, "axisLabel": {"interval": 0}}
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},

@@ -13,6 +13,7 @@ from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import NotFound
 from xinyong.evaluation import service as evaluation_service
+from xinyong.evaluation.calibration import by_scale
 from xinyong.runtime import Runtime
 from xinyong.web import console_data
 from xinyong.web.templating import render
@@ -38,13 +39,19 @@ def evaluation_overview(
             "console/evaluation.html",
             {"title": "公共信用评价概览", "section": "evaluation", "run": None},
         )
-    dist: dict[str, Any] = run.distribution or {}
-    industries = dict(sorted(dist.get("by_industry", {}).items(), key=lambda kv: -sum(kv[1].values()))[:12])
-    charts = {
-        "chart-grade-county": console_data.stacked("各区县评价等级分布", dist.get("by_county", {})),
-        "chart-grade-industry": console_data.stacked("主要行业评价等级分布", industries),
-        "chart-grade-overall": console_data.bar("全市评价等级", list(dist.get("overall", {}).items())),
-    }
+    charts: dict[str, dict[str, Any]] = {}
+    # one set of charts per grade scale: persons' and organisations' grades are never added together
+    for scale in by_scale(run.distribution or {}, evaluation_service.models_of(runtime.policy)):
+        industries = dict(sorted(scale.by_industry.items(), key=lambda kv: -sum(kv[1].values()))[:12])
+        charts[f"chart-grade-overall-{scale.key}"] = console_data.grade_bar(
+            f"全市评价等级（{scale.label}）", scale.grades, scale.overall
+        )
+        charts[f"chart-grade-county-{scale.key}"] = console_data.stacked(
+            f"各区县评价等级分布（{scale.label}）", scale.by_county, order=scale.grades
+        )
+        charts[f"chart-grade-industry-{scale.key}"] = console_data.stacked(
+            f"主要行业评价等级分布（{scale.label}）", industries, order=scale.grades
+        )
     psi: dict[str, float] = run.psi or {}
     return render(
         request,

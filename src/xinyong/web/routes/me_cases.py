@@ -70,9 +70,7 @@ def new_repair(
     error: str | None = None,
 ) -> HTMLResponse:
     """Explain whether the record may be repaired, and offer the application form."""
-    record, verdict = repair_service.eligibility_for(
-        session, runtime.policy, record_id, runtime.today()
-    )
+    record, verdict = repair_service.eligibility_for(session, runtime.policy, record_id, runtime.today())
     repair_service.check_record_access(principal, record)
     wf = workflows(runtime.policy).repair
     mode = wf.modes.get(verdict.mode) if verdict.mode else None
