@@ -10,6 +10,7 @@ from xinyong.ingest import models as ingest_models
 from xinyong.objections import models as objection_models
 from xinyong.outbox import models as outbox_models
 from xinyong.records import models as record_models
+from xinyong.registers import models as register_models
 from xinyong.repair import models as repair_models
 from xinyong.sanctions import models as sanction_models
 from xinyong.subjects import models as subject_models
@@ -25,6 +26,7 @@ __all__ = [
     "objection_models",
     "outbox_models",
     "record_models",
+    "register_models",
     "repair_models",
     "sanction_models",
     "subject_models",

@@ -74,11 +74,15 @@ class BatchResult:
         )
 
 
-def department_index(session: Session) -> tuple[dict[str, Department], dict[str, Department]]:
-    """Return departments by USCC and by code."""
+def department_index(
+    session: Session, on: dt.date | None = None
+) -> tuple[dict[str, Department], dict[str, Department]]:
+    """Return the departments registered on ``on`` (default: every one) by USCC and by code."""
     by_uscc: dict[str, Department] = {}
     by_code: dict[str, Department] = {}
     for row in session.scalars(select(DepartmentRow)):
+        if on is not None and row.valid_to is not None and row.valid_to < on:
+            continue  # retired: its old batches keep pointing at it, new feeds are refused
         dep = Department(row.id, row.code, row.region_code, row.domain)
         by_code[row.code] = dep
         if row.uscc:
@@ -116,13 +120,15 @@ def _result_of(batch: IngestBatch, *, already: bool) -> BatchResult:
 
 def _feeder(source: Source, by_code: dict[str, Department], code: str | None) -> Department | None:
     spec = source.spec
-    if spec.department_by:
-        if code and code not in by_code:
-            raise Invalid(f"部门 {code} 不存在", code="department.not_found")
-        return by_code[code] if code else None
     chosen = code or spec.department
-    if chosen not in by_code:
-        raise Invalid(f"部门 {chosen} 不存在（请先同步部门表）", code="department.not_found")
+    if chosen and chosen not in by_code:
+        raise Invalid(
+            f"部门 {chosen} 未在本平台部门名录中登记（或已撤销），不能报送数据；"
+            "部门名录见 policy/departments.yaml，修改后运行 xinyong policy sync",
+            code="department.not_found",
+        )
+    if spec.department_by:
+        return by_code[code] if code else None
     if not source.may_feed(chosen or ""):
         raise Forbidden(f"部门 {chosen} 不能报送数据源 {source.id}", code="ingest.department_forbidden")
     return by_code[chosen or ""]
@@ -164,12 +170,12 @@ def ingest_file(
     earlier = _previous(session, source_id, file_hash)
     if earlier is not None:
         return _result_of(earlier, already=True)
-    by_uscc, by_code = department_index(session)
+    now = received_at or utcnow()
+    by_uscc, by_code = department_index(session, now.astimezone(ZoneInfo("Asia/Shanghai")).date())
     feeder = _feeder(source, by_code, department_code)
     conn = session.connection()
     queries.tune_for_bulk(conn)
     mapping, unknown = map_columns(source, intake.headers)
-    now = received_at or utcnow()
     batch = IngestBatch(
         source_id=source.id,
         catalog_item=source.item.id,

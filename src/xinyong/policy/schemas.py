@@ -62,6 +62,8 @@ class DepartmentSpec(Strict):
     region: str
     domain: str
     uscc: str | None = None
+    # 撤销、合并的部门留在名录里并写明截止日：旧批次仍关联它，截止日后它的报送被拒收。
+    valid_to: dt.date | None = None
 
 
 class Departments(Versioned):

@@ -1,0 +1,90 @@
+"""registers from policy: department history and retirement, generic register entries and versions
+
+Revision ID: 0010_registers
+Revises: 0009_narrow_notices
+Create Date: 2026-12-07 06:40:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
+
+import xinyong.db
+
+revision = "0010_registers"
+down_revision = "0009_narrow_notices"
+branch_labels = None
+depends_on = None
+
+_ID = sa.BigInteger().with_variant(sa.INTEGER(), "sqlite")
+_JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("department", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("valid_from", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("valid_to", sa.Date(), nullable=True))
+    op.create_table(
+        "department_version",
+        sa.Column("id", _ID, nullable=False),
+        sa.Column("department_id", _ID, nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("short_name", sa.String(length=32), nullable=True),
+        sa.Column("region_code", sa.String(length=6), nullable=False),
+        sa.Column("uscc", sa.String(length=18), nullable=True),
+        sa.Column("domain", sa.String(length=32), nullable=True),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("valid_to", sa.Date(), nullable=True),
+        sa.Column("policy_version", sa.String(length=32), nullable=False),
+        sa.Column("policy_hash", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", xinyong.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["department.id"], name=op.f("fk_department_version_department_id_department")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_department_version")),
+    )
+    op.create_index(
+        op.f("ix_department_version_department_id"), "department_version", ["department_id"], unique=False
+    )
+    op.create_table(
+        "register_entry",
+        sa.Column("id", _ID, nullable=False),
+        sa.Column("register", sa.String(length=32), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("data", _JSON, nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=True),
+        sa.Column("valid_to", sa.Date(), nullable=True),
+        sa.Column("updated_at", xinyong.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_register_entry")),
+        sa.UniqueConstraint("register", "code", name=op.f("uq_register_entry_register_code")),
+    )
+    op.create_table(
+        "register_version",
+        sa.Column("id", _ID, nullable=False),
+        sa.Column("register", sa.String(length=32), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("data", _JSON, nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=True),
+        sa.Column("valid_to", sa.Date(), nullable=True),
+        sa.Column("policy_version", sa.String(length=32), nullable=False),
+        sa.Column("policy_hash", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", xinyong.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_register_version")),
+    )
+    op.create_index("ix_register_version_entry", "register_version", ["register", "code"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_register_version_entry", table_name="register_version")
+    op.drop_table("register_version")
+    op.drop_table("register_entry")
+    op.drop_index(op.f("ix_department_version_department_id"), table_name="department_version")
+    op.drop_table("department_version")
+    with op.batch_alter_table("department", schema=None) as batch_op:
+        batch_op.drop_column("valid_to")
+        batch_op.drop_column("valid_from")
