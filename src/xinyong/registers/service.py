@@ -26,7 +26,9 @@ class Entry:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _version(entry: RegisterEntry, policy_version: str, policy: Policy, start: dt.date | None) -> RegisterVersion:
+def _version(
+    entry: RegisterEntry, policy_version: str, policy: Policy, start: dt.date | None
+) -> RegisterVersion:
     return RegisterVersion(
         register=entry.register,
         code=entry.code,
@@ -54,11 +56,15 @@ def sync_register(
     A changed name or particulars close the current version the day before ``on`` and open a new one;
     an entry missing from the policy is retired (``valid_to`` = the day before ``on``), never deleted.
     """
-    rows = {e.code: e for e in session.scalars(select(RegisterEntry).where(RegisterEntry.register == register))}
+    rows = {
+        e.code: e for e in session.scalars(select(RegisterEntry).where(RegisterEntry.register == register))
+    }
     current = {
         v.code: v
         for v in session.scalars(
-            select(RegisterVersion).where(RegisterVersion.register == register, RegisterVersion.valid_to.is_(None))
+            select(RegisterVersion).where(
+                RegisterVersion.register == register, RegisterVersion.valid_to.is_(None)
+            )
         )
     }
     changes: dict[str, list[str]] = {"added": [], "changed": [], "retired": [], "restored": []}

@@ -25,7 +25,9 @@ def region_entries(policy: Policy) -> tuple[str, list[Entry]]:
     for r in policy.regions.regions:
         data = {"level": r.level, "parent": r.parent}
         out.append(Entry(r.code, r.name, None, None, data))
-        out.extend(Entry(f.code, f.name, None, f.until, {**data, "successor": r.code}) for f in r.former_codes)
+        out.extend(
+            Entry(f.code, f.name, None, f.until, {**data, "successor": r.code}) for f in r.former_codes
+        )
     return policy.regions.version, out
 
 
@@ -60,7 +62,9 @@ def sync_all(session: Session, policy: Policy, *, actor: str, on: dt.date | None
     counts = {"department": departments_service.sync_from_policy(session, policy, actor=actor, on=day)}
     for name, build in REGISTERS:
         version, found = build(policy)
-        counts[name] = sync_register(session, name, found, policy=policy, policy_version=version, actor=actor, on=day)
+        counts[name] = sync_register(
+            session, name, found, policy=policy, policy_version=version, actor=actor, on=day
+        )
     return counts
 
 
