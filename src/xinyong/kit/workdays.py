@@ -1,8 +1,10 @@
 """Working days (工作日) on the official calendar, including 调休 (weekend days worked in lieu).
 
 The ``chinesecalendar`` package knows the State Council's schedule for the years it ships; years it
-does not know come from ``policy/calendar/`` overrides. A date in a year neither knows is refused
-with a clear error — never guessed from weekends.
+does not know come from ``policy/calendar/`` overrides. A year neither knows gets a *provisional*
+calendar built from the statutory holidays (``policy/calendar/statutory/``, computed with the lunar
+calendar, no 调休): every deadline that reaches into such a year is 暂定 and is recomputed once the
+official schedule is added. Only a year with no statutory rules at all is refused — never guessed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import chinese_calendar
+
+from xinyong.kit.holidays import StatutoryHolidays, statutory_days
 
 
 class UnknownCalendarYear(ValueError):
@@ -34,6 +38,7 @@ class YearCalendar:
     year: int
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
     workdays: frozenset[dt.date] = field(default_factory=frozenset)
+    provisional: bool = False
 
     def is_workday(self, day: dt.date) -> bool:
         """Tell whether ``day`` (in this year) is a working day."""
@@ -47,33 +52,68 @@ class YearCalendar:
 class WorkdayCalendar:
     """The official working-day calendar with per-year overrides (overrides win)."""
 
-    def __init__(self, overrides: Mapping[int, YearCalendar] | None = None) -> None:
+    def __init__(
+        self,
+        overrides: Mapping[int, YearCalendar] | None = None,
+        statutory: Iterable[StatutoryHolidays] = (),
+    ) -> None:
         self._overrides = dict(overrides or {})
+        self._statutory = tuple(statutory)
+        self._provisional: dict[int, YearCalendar | None] = {}
 
     @classmethod
-    def of(cls, years: Iterable[YearCalendar]) -> WorkdayCalendar:
-        """Build a calendar from year overrides."""
-        return cls({y.year: y for y in years})
+    def of(
+        cls, years: Iterable[YearCalendar], statutory: Iterable[StatutoryHolidays] = ()
+    ) -> WorkdayCalendar:
+        """Build a calendar from year overrides and the statutory holiday rules."""
+        return cls({y.year: y for y in years}, statutory)
 
-    def knows(self, year: int) -> bool:
-        """Tell whether working days can be computed for ``year``."""
+    def official(self, year: int) -> bool:
+        """Tell whether the official schedule (with 调休) of ``year`` is known."""
         if year in self._overrides:
-            return True
+            return not self._overrides[year].provisional
         try:
             chinese_calendar.is_workday(dt.date(year, 6, 1))
         except NotImplementedError:
             return False
         return True
 
+    def _provisional_year(self, year: int) -> YearCalendar | None:
+        if year not in self._provisional:
+            days = statutory_days(year, self._statutory) if self._statutory else {}
+            self._provisional[year] = YearCalendar(year, frozenset(days), provisional=True) if days else None
+        return self._provisional[year]
+
+    def knows(self, year: int) -> bool:
+        """Tell whether working days can be computed for ``year`` (officially or provisionally)."""
+        return self.official(year) or self._provisional_year(year) is not None
+
+    def provisional(self, year: int) -> bool:
+        """Tell whether working days of ``year`` come from the provisional (statutory-only) calendar."""
+        return not self.official(year) and self._provisional_year(year) is not None
+
+    def provisional_through(self, start: dt.date, end: dt.date) -> bool:
+        """Tell whether any year from ``start`` to ``end`` is only provisionally known (a 暂定 deadline)."""
+        return any(self.provisional(y) for y in range(start.year, end.year + 1))
+
+    def holidays_of(self, year: int) -> dict[dt.date, str]:
+        """Return the provisional calendar's holidays of ``year`` by date (empty for an official year)."""
+        if self.official(year):
+            return {}
+        return statutory_days(year, self._statutory)
+
     def is_workday(self, day: dt.date) -> bool:
-        """Tell whether ``day`` is a working day; raise ``UnknownCalendarYear`` if unknown."""
+        """Tell whether ``day`` is a working day; raise ``UnknownCalendarYear`` if nothing is known."""
         override = self._overrides.get(day.year)
         if override is not None:
             return override.is_workday(day)
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError as exc:
-            raise UnknownCalendarYear(day.year) from exc
+            provisional = self._provisional_year(day.year)
+            if provisional is None:
+                raise UnknownCalendarYear(day.year) from exc
+            return provisional.is_workday(day)
 
     def add_workdays(self, start: dt.date, days: int) -> dt.date:
         """Return the date ``days`` working days after ``start`` (``start`` itself not counted).

@@ -18,6 +18,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from xinyong.errors import PolicyError
+from xinyong.kit.holidays import HolidayRule
+from xinyong.kit.holidays import StatutoryHolidays as StatutoryRules
 from xinyong.kit.workdays import WorkdayCalendar, YearCalendar
 from xinyong.policy.schemas import (
     SEVERITIES,
@@ -29,10 +31,25 @@ from xinyong.policy.schemas import (
     Regions,
     Retention,
     SeverityMap,
+    StatutoryHolidays,
 )
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+
+
+def statutory_rules(docs: list[StatutoryHolidays]) -> list[StatutoryRules]:
+    """Return the statutory holiday revisions as the working-day calendar takes them."""
+    return [
+        StatutoryRules(
+            effective_from=d.effective_from,
+            effective_to=d.effective_to,
+            rules=tuple(HolidayRule(h.name, h.kind, h.days, h.month, h.day, h.term) for h in d.holidays),
+            weekend_compensation=d.weekend_compensation,
+            basis=d.basis,
+        )
+        for d in docs
+    ]
 
 
 def policy_hash(policy_dir: Path) -> str:
@@ -242,6 +259,7 @@ def load_policy(root: Path) -> Policy:
     severity = load_model(root / "severity.yaml", SeverityMap, problems)
     retention = load_model(root / "retention.yaml", Retention, problems)
     years = load_dir(root / "calendar", CalendarYear, problems)
+    statutory = load_dir(root / "calendar" / "statutory", StatutoryHolidays, problems)
     if not catalog_docs:
         problems.add("catalog/", "目录为空")
     if regions is None or departments is None or enums is None or severity is None or retention is None:
@@ -252,7 +270,8 @@ def load_policy(root: Path) -> Policy:
     _cross_check(problems, regions, departments, enums, catalog, regimes, severity)
     problems.raise_if_any()
     calendar = WorkdayCalendar.of(
-        YearCalendar(y.year, frozenset(y.holidays), frozenset(y.workdays)) for y in years
+        (YearCalendar(y.year, frozenset(y.holidays), frozenset(y.workdays)) for y in years),
+        statutory_rules(statutory),
     )
     return Policy(
         root=root,
