@@ -39,7 +39,7 @@ def test_new_years_eve(year: int) -> None:
 @pytest.mark.parametrize("year", range(2020, 2027))
 def test_statutory_days_are_official_holidays(policy: Policy, year: int) -> None:
     """Every day the 办法 makes a holiday (2013 revision to 2024, 2024 revision from 2025) is one officially."""
-    statutory = policy.calendar._statutory  # the rules as loaded from policy/calendar/statutory/
+    statutory = policy.calendar.statutory
     days = {d: n for d, n in statutory_days(year, statutory).items() if "补假" not in n}
     # 11 days under the 2013 revision, 13 under the 2024 one; in 2020 中秋 fell on 国庆 (10-01).
     assert len(days) == (10 if year == 2020 else 11 if year <= 2024 else 13)
@@ -49,7 +49,8 @@ def test_statutory_days_are_official_holidays(policy: Policy, year: int) -> None
 
 def test_a_year_without_schedule_is_provisional_not_refused(policy: Policy) -> None:
     cal = policy.calendar
-    assert cal.official(2026) and not cal.provisional(2026)
+    assert cal.official(2026)
+    assert not cal.provisional(2026)
     assert cal.provisional(2027)
     holidays = cal.holidays_of(2027)
     assert holidays[dt.date(2027, 2, 5)] == "春节"  # 除夕
@@ -65,7 +66,7 @@ def test_a_year_without_schedule_is_provisional_not_refused(policy: Policy) -> N
 
 def test_the_official_schedule_replaces_the_provisional_one(policy: Policy) -> None:
     official = YearCalendar(2027, frozenset({dt.date(2027, 1, 1), dt.date(2027, 1, 4)}))
-    cal = WorkdayCalendar.of([official], policy.calendar._statutory)
+    cal = WorkdayCalendar.of([official], policy.calendar.statutory)
     assert not cal.provisional(2027)
     assert cal.add_workdays(dt.date(2026, 12, 28), 5) == dt.date(2027, 1, 6)
     assert not cal.provisional_through(dt.date(2026, 12, 28), dt.date(2027, 1, 6))

@@ -68,6 +68,11 @@ class WorkdayCalendar:
         """Build a calendar from year overrides and the statutory holiday rules."""
         return cls({y.year: y for y in years}, statutory)
 
+    @property
+    def statutory(self) -> tuple[StatutoryHolidays, ...]:
+        """Return the statutory holiday revisions the provisional years are built from."""
+        return self._statutory
+
     def official(self, year: int) -> bool:
         """Tell whether the official schedule (with 调休) of ``year`` is known."""
         if year in self._overrides:
