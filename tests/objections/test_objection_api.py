@@ -215,11 +215,36 @@ def test_rejection_then_review_on_its_own_clock(
     assert session.scalar(select(Objection).where(Objection.id == review["id"])).department_id is not None
 
 
-def test_unknown_calendar_year(client: TestClient, world: World, set_clock: Callable) -> None:
+def test_a_year_without_official_schedule_gives_provisional_deadlines(
+    client: TestClient, world: World, set_clock: Callable
+) -> None:
+    """2027's 调休 schedule is not published: the deadlines come from the statutory holidays, marked 暂定."""
     set_clock(at(dt.date(2027, 1, 4)))
     r = file(client, world.penalty.id)
-    assert r.status_code == 422
-    assert r.json()["code"] == "calendar.unknown_year"
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    assert body["accept_due_on"] == "2027-01-06"
+    assert body["due_on"] == "2027-01-06"
+    assert body["provisional_deadlines"] == ["accept_due_on", "due_on"]
+    assert "暂定" in body["deadline_note"]
+    assert "2027" in body["deadline_note"]
+
+
+def test_extending_past_the_year_end(client: TestClient, world: World, set_clock: Callable) -> None:
+    """An extension that reaches into a year without an official schedule is not refused (it was a 422)."""
+    set_clock(at(dt.date(2026, 12, 7)))
+    oid = file(client, world.penalty.id).json()["id"]
+    r = client.post(f"/api/v1/objections/{oid}/accept", headers=world.officer_h)
+    assert r.status_code == 200
+    assert r.json()["decide_due_on"] == "2026-12-14"
+    assert r.json()["provisional_deadlines"] == []
+    assert r.json()["deadline_note"] is None
+    extend = {"workdays": 15, "reason": "需外调核查", "approved_by": "张局长"}
+    r = client.post(f"/api/v1/objections/{oid}/extend", json=extend, headers=world.officer_h)
+    assert r.status_code == 200, r.json()
+    # 20 working days after 12-07: 12-08 … 12-31 (18), 01-01 元旦, 01-04, 01-05
+    assert r.json()["decide_due_on"] == "2027-01-05"
+    assert "decide_due_on" in r.json()["provisional_deadlines"]
 
 
 def test_public_cannot_object_to_hidden_records(

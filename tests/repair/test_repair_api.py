@@ -236,12 +236,15 @@ def test_rejection_and_list_removal(
     assert session.scalars(select(RecordEvent).where(RecordEvent.record_id == world.penalty.id)).all() == []
 
 
-def test_unknown_calendar_year_is_refused(client: TestClient, world: World, set_clock: Callable) -> None:
+def test_a_year_without_official_schedule_gives_provisional_deadlines(
+    client: TestClient, world: World, set_clock: Callable
+) -> None:
     set_clock(at(dt.date(2027, 3, 1)))
     body = apply(client, world, kinds="performance_proof")
-    assert body["status"] == 422
-    assert body["code"] == "calendar.unknown_year"
-    assert "2027" in body["message"]
+    assert body["status"] == 201, body
+    assert body["accept_due_on"] is not None
+    assert "accept_due_on" in body["provisional_deadlines"]
+    assert "2027" in body["deadline_note"]
 
 
 def test_work_queue_shows_overdue(client: TestClient, world: World, set_clock: Callable) -> None:

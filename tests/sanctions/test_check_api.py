@@ -234,3 +234,34 @@ def test_result_hash_covers_the_returned_results(
         body["checked_on"]
         == dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
     )
+
+
+def test_feedback_deadline_past_the_year_end_is_provisional_not_null(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
+    """A check in late December: its 10-working-day feedback deadline lands in 2027 (no official schedule)."""
+    s = enterprise(session, runtime.keys)
+    f.listed(session, s)
+    key, _ = f.api_key(session)
+    session.commit()
+    r = client.post(
+        "/api/v1/check", json={"code": s.uscc, "scenario": "政府采购", "on": "2026-12-24"}, headers=auth(key)
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    # 12-25, 12-28 … 12-31 (5), 01-01 元旦, 01-04 … 01-08 (5)
+    assert body["due_on"] == "2027-01-08"
+    assert body["due_on_provisional"] is True
+    assert "暂定" in body["due_on_note"]
+    rows = session.scalars(select(CheckHit).where(CheckHit.check_id == body["check_id"])).all()
+    assert rows
+    assert all(h.due_on == dt.date(2027, 1, 8) for h in rows)
+    clean = enterprise(session, runtime.keys)
+    session.commit()
+    r = client.post(
+        "/api/v1/check",
+        json={"code": clean.uscc, "scenario": "政府采购", "on": "2026-12-24"},
+        headers=auth(key),
+    )
+    assert r.json()["due_on"] is None
+    assert r.json()["due_on_note"]  # never null without a reason

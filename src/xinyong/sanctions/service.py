@@ -118,6 +118,21 @@ def _due_on(policy: Policy, on: dt.date, workdays: int) -> dt.date | None:
     return _DUE[key]
 
 
+def _due_marks(policy: Policy, due: dt.date | None, hits: bool) -> dict[str, Any]:
+    """Return whether the feedback deadline is 暂定 and, when it is absent or 暂定, why."""
+    if not hits:
+        return {"due_on_provisional": False, "due_on_note": "本次核查没有命中联合奖惩措施，无需反馈"}
+    if due is None:
+        return {"due_on_provisional": False, "due_on_note": "工作日历不包含该年份，无法计算反馈期限"}
+    if policy.calendar.provisional(due.year):
+        return {
+            "due_on_provisional": True,
+            "due_on_note": f"暂定：{due.year} 年的节假日和调休安排尚未公布，反馈期限按法定节假日推算，"
+            "官方安排录入后自动重算",
+        }
+    return {"due_on_provisional": False, "due_on_note": None}
+
+
 def _evidence_json(e: engine.Evidence) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": e.kind, "label": e.label}
     if e.record_id is not None:
@@ -319,6 +334,7 @@ def evaluate(
             "scenario_label": measures.label(scenario),
             "checked_on": ctx.on.isoformat(),
             "due_on": due.isoformat() if due else None,
+            **_due_marks(policy, due, bool(hit_rows)),
             "policy_hash": policy.hash,
             "result_hash": result_hash,
         },
