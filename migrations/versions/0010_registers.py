@@ -1,4 +1,4 @@
-"""registers from policy: department history and retirement, generic register entries and versions
+"""registers from policy (department history, register entries and versions); archived ingest rows
 
 Revision ID: 0010_registers
 Revises: 0009_narrow_notices
@@ -77,9 +77,48 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_register_version")),
     )
     op.create_index("ix_register_version_entry", "register_version", ["register", "code"], unique=False)
+    # rows already past the retention period when received: counted, archived, not credit records
+    for table in ("ingest_batch", "ingest_batch_stat"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("archived", sa.Integer(), nullable=False, server_default="0"))
+    op.create_table(
+        "ingest_archived_row",
+        sa.Column("id", _ID, nullable=False),
+        sa.Column("batch_id", _ID, nullable=False),
+        sa.Column("department_id", _ID, nullable=True),
+        sa.Column("subject_id", _ID, nullable=True),
+        sa.Column("line_no", sa.Integer(), nullable=True),
+        sa.Column("catalog_item", sa.String(length=32), nullable=False),
+        sa.Column("document_no", sa.String(length=200), nullable=True),
+        sa.Column("decision_on", sa.Date(), nullable=True),
+        sa.Column("retention_end", sa.Date(), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("payload_enc", sa.LargeBinary(), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("message", sa.String(length=500), nullable=False),
+        sa.Column("received_at", xinyong.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["ingest_batch.id"], name=op.f("fk_ingest_archived_row_batch_id_ingest_batch")
+        ),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["department.id"], name=op.f("fk_ingest_archived_row_department_id_department")
+        ),
+        sa.ForeignKeyConstraint(
+            ["subject_id"], ["subject.id"], name=op.f("fk_ingest_archived_row_subject_id_subject")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ingest_archived_row")),
+    )
+    op.create_index(
+        "ix_ingest_archived_row_batch", "ingest_archived_row", ["batch_id", "line_no"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ingest_archived_row_batch", table_name="ingest_archived_row")
+    op.drop_table("ingest_archived_row")
+    for table in ("ingest_batch_stat", "ingest_batch"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("archived")
     op.drop_index("ix_register_version_entry", table_name="register_version")
     op.drop_table("register_version")
     op.drop_table("register_entry")

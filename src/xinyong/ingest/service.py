@@ -29,6 +29,7 @@ from xinyong.ingest.models import IngestBatch, IngestBatchStat
 from xinyong.ingest.prepare import prepared_chunks
 from xinyong.ingest.readers import file_sha256, open_intake
 from xinyong.ingest.resolve import Resolver
+from xinyong.ingest.retention import CODE as RETENTION_CODE
 from xinyong.ingest.sources import Source, sources
 from xinyong.ingest.store import ChunkWriter
 from xinyong.ingest.validate import Context, Department, map_columns
@@ -37,7 +38,7 @@ from xinyong.policy.loader import Policy
 from xinyong.repair.notice_batch import issue_notices_for_new_penalties
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-BUCKETS = ("accepted", "updated", "duplicate", "rejected", "unresolved")
+BUCKETS = ("accepted", "updated", "duplicate", "rejected", "unresolved", "archived")
 
 
 @dataclass
@@ -52,6 +53,7 @@ class BatchResult:
     duplicate: int = 0
     rejected: int = 0
     unresolved: int = 0
+    archived: int = 0  # already past retention when received: audit archive only (record.retention_expired)
     subjects_created: int = 0
     notices: int = 0
     file_format: str = ""
@@ -70,6 +72,7 @@ class BatchResult:
         return (
             f"{head}批次 {self.batch_id}（{self.source}）：读取 {self.rows} 行，新增 {self.accepted}，"
             f"更新 {self.updated}，重复 {self.duplicate}，拒收 {self.rejected}，待关联 {self.unresolved}"
+            + (f"，超过保存期限仅存档 {self.archived}" if self.archived else "")
             + (f"；已生成信用修复告知书 {self.notices} 份" if self.notices else "")
         )
 
@@ -109,6 +112,7 @@ def _result_of(batch: IngestBatch, *, already: bool) -> BatchResult:
         duplicate=batch.duplicate,
         rejected=batch.rejected,
         unresolved=batch.unresolved,
+        archived=batch.archived,
         subjects_created=batch.subjects_created,
         file_format=batch.file_format,
         encoding=batch.encoding,
@@ -209,7 +213,9 @@ def ingest_file(
         if (restrict_to_department and feeder and source.spec.department_by)
         else None,
     )
-    writer = ChunkWriter(session, policy, source, batch, by_code, resolver, intake.headers, actor, now)
+    writer = ChunkWriter(
+        session, policy, source, batch, by_code, resolver, intake.headers, actor, now, today=ctx.today
+    )
     for prepared in prepared_chunks(ctx, intake.chunks, mapping, ahead=prepare_ahead):
         writer.write(prepared, mapping)
         if progress:
@@ -221,6 +227,12 @@ def ingest_file(
     if total != counts["rows"]:  # pragma: no cover - an invariant; never expected
         raise AssertionError(f"row accounting broken: {counts}")
     batch.warnings = _warnings(source, counts["rows"], unknown)
+    if counts["archived"]:
+        batch.warnings = [
+            *batch.warnings,
+            f"[{RETENTION_CODE}] {counts['archived']} 条记录在报送时已超过保存期限（{policy.retention.basis}），"
+            "仅存入审计档案，不进入信用档案",
+        ]
     batch.finished_at = utcnow()
     for dept_id, stat in writer.stats.items():
         session.add(IngestBatchStat(batch_id=batch.id, department_id=dept_id, **stat))
