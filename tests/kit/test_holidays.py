@@ -75,3 +75,15 @@ def test_the_official_schedule_replaces_the_provisional_one(policy: Policy) -> N
 def test_a_year_no_rule_covers_is_still_refused() -> None:
     with pytest.raises(UnknownCalendarYear):
         WorkdayCalendar().is_workday(dt.date(2040, 3, 1))
+
+
+def test_the_console_warning_starts_in_november(policy: Policy) -> None:
+    cal = policy.calendar
+    assert cal.schedule_warning(dt.date(2026, 10, 31)) is None
+    warning = cal.schedule_warning(dt.date(2026, 11, 1))
+    assert warning is not None
+    assert "2027 年" in warning
+    assert "2026 年" not in warning
+    assert "2027 年" in (cal.schedule_warning(dt.date(2027, 3, 1)) or "")  # the year itself is missing
+    official = WorkdayCalendar.of([YearCalendar(2027)], cal.statutory)
+    assert official.schedule_warning(dt.date(2026, 12, 1)) is None

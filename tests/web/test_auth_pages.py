@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,3 +113,19 @@ def test_logout_needs_csrf(client: TestClient, seeded: Seeded) -> None:
     resp = client.post("/logout", data={"csrf_token": form_token(page.text)}, follow_redirects=False)
     assert resp.status_code == 303
     assert client.get("/me", headers=HTML, follow_redirects=False).status_code == 303
+
+
+def test_dashboard_warns_when_next_years_schedule_is_missing(
+    client: TestClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from xinyong.web.routes import console
+
+    sign_in(client, "scjg-officer", PASSWORD)
+    monkeypatch.setattr(console, "business_today", lambda _runtime: dt.date(2026, 10, 30))
+    assert 'id="calendar-warning"' not in client.get("/console", headers=HTML).text
+    monkeypatch.setattr(console, "business_today", lambda _runtime: dt.date(2026, 11, 2))
+    page = client.get("/console", headers=HTML).text
+    assert 'id="calendar-warning"' in page
+    assert "2027 年的节假日和调休安排尚未录入" in page

@@ -107,6 +107,23 @@ class WorkdayCalendar:
             return {}
         return statutory_days(year, self._statutory)
 
+    def schedule_warning(self, today: dt.date, *, from_month: int = 11) -> str | None:
+        """Return a warning when this year's, or (from ``from_month``) next year's, schedule is missing.
+
+        The State Council publishes next year's 放假安排 late in the year; until it is added under
+        ``policy/calendar/`` deadlines reaching into that year are only 暂定.
+        """
+        missing = [y for y in (today.year, today.year + 1) if not self.official(y)]
+        if today.month < from_month:
+            missing = [y for y in missing if y == today.year]
+        if not missing:
+            return None
+        years = "、".join(f"{y} 年" for y in missing)
+        return (
+            f"{years}的节假日和调休安排尚未录入 policy/calendar/：跨入该年的工作日期限按法定节假日暂定计算"
+            "并标注“暂定”。国务院办公厅公布安排后，请新增 policy/calendar/<年份>.yaml 并运行 xinyong policy sync。"
+        )
+
     def is_workday(self, day: dt.date) -> bool:
         """Tell whether ``day`` is a working day; raise ``UnknownCalendarYear`` if nothing is known."""
         override = self._overrides.get(day.year)
