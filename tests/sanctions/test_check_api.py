@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import sanctions as f
+from tests.factories.calendar import with_official_year
 from tests.factories.subjects import enterprise, next_ric, person
 from xinyong.audit.models import AuditEvent
 from xinyong.auth.principal import Role
 from xinyong.records.models import RecordEventKind
+from xinyong.registers.sync import sync_all
 from xinyong.runtime import Runtime
 from xinyong.sanctions.models import CheckHit, CheckLog
 
@@ -265,3 +268,22 @@ def test_feedback_deadline_past_the_year_end_is_provisional_not_null(
     )
     assert r.json()["due_on"] is None
     assert r.json()["due_on_note"]  # never null without a reason
+
+
+def test_feedback_deadline_moves_when_the_official_schedule_arrives(
+    client: TestClient, session: Session, runtime: Runtime, tmp_path: Path
+) -> None:
+    s = enterprise(session, runtime.keys)
+    f.listed(session, s)
+    key, _ = f.api_key(session)
+    session.commit()
+    body = client.post(
+        "/api/v1/check", json={"code": s.uscc, "scenario": "政府采购", "on": "2026-12-24"}, headers=auth(key)
+    ).json()
+    assert body["due_on"] == "2027-01-08"
+    official = with_official_year(tmp_path, 2027, [dt.date(2027, 1, 1), dt.date(2027, 1, 4)])
+    sync_all(session, official, actor="test", on=dt.date(2026, 12, 25))
+    session.expire_all()
+    rows = session.scalars(select(CheckHit).where(CheckHit.check_id == body["check_id"])).all()
+    assert rows
+    assert {h.due_on for h in rows} == {dt.date(2027, 1, 11)}

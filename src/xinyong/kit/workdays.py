@@ -161,3 +161,18 @@ class WorkdayCalendar:
             if self.is_workday(current):
                 count += 1
         return count
+
+
+def recomputed(
+    calendar: WorkdayCalendar, start: dt.date, workdays: int, stored: dt.date | None
+) -> dt.date | None:
+    """Return the deadline ``workdays`` after ``start`` on ``calendar`` if it differs from ``stored``.
+
+    A deadline computed on the provisional calendar moves when the official schedule (with 调休) of its
+    year is added; ``None`` when nothing changes or the year is still unknown.
+    """
+    try:
+        fresh = calendar.add_workdays(start, workdays)
+    except UnknownCalendarYear:
+        return None
+    return fresh if fresh != stored else None

@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session
 
 from xinyong.departments import service as departments_service
 from xinyong.ingest.sources import sources
+from xinyong.objections import service as objections_service
 from xinyong.policy.loader import Policy
 from xinyong.registers.service import Entry, sync_register
+from xinyong.repair import service as repair_service
+from xinyong.sanctions import service as sanctions_service
 
 
 def region_entries(policy: Policy) -> tuple[str, list[Entry]]:
@@ -57,7 +60,11 @@ REGISTERS: tuple[tuple[str, Callable[[Policy], tuple[str, list[Entry]]]], ...] =
 
 
 def sync_all(session: Session, policy: Policy, *, actor: str, on: dt.date | None = None) -> dict[str, int]:
-    """Bring every register in step with ``policy`` on ``on`` (default today); return changes per register."""
+    """Bring every register in step with ``policy`` on ``on`` (default today); return changes per register.
+
+    The running working-day clocks are recomputed too (``deadline``): a policy change may add a year's
+    official holiday schedule, which moves deadlines first computed on the provisional calendar.
+    """
     day = on or departments_service.business_today()
     counts = {"department": departments_service.sync_from_policy(session, policy, actor=actor, on=day)}
     for name, build in REGISTERS:
@@ -65,6 +72,14 @@ def sync_all(session: Session, policy: Policy, *, actor: str, on: dt.date | None
         counts[name] = sync_register(
             session, name, found, policy=policy, policy_version=version, actor=actor, on=day
         )
+    counts["deadline"] = sum(
+        refresh(session, policy, actor=actor, today=day)
+        for refresh in (
+            repair_service.refresh_deadlines,
+            objections_service.refresh_deadlines,
+            sanctions_service.refresh_feedback_deadlines,
+        )
+    )
     return counts
 
 

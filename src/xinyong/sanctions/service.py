@@ -16,7 +16,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import orjson
-from sqlalchemy import Table, bindparam, case, func, select
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -26,7 +26,7 @@ from xinyong.db_prepared import Prepared, PreparedInsert, Reader, connection_of
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid
 from xinyong.kit.crypto import KeyRing
-from xinyong.kit.workdays import UnknownCalendarYear
+from xinyong.kit.workdays import UnknownCalendarYear, recomputed
 from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
@@ -401,3 +401,41 @@ def compliance(session: Session, on: dt.date, *, department_id: int | None = Non
         }
         for code, name, hits, fb, ex, od, mo in session.execute(stmt)
     ]
+
+
+def refresh_feedback_deadlines(session: Session, policy: Policy, *, actor: str, today: dt.date) -> int:
+    """Recompute unanswered hits' feedback deadlines on the current calendar; return how many moved.
+
+    Run by ``xinyong policy sync``: a deadline computed on the provisional calendar (or left empty by
+    an older release that knew no calendar for its year) is set right once the official schedule is
+    in ``policy/calendar/``. Deadlines already passed stay as they were.
+    """
+    workdays = measures_of(policy).rules.feedback_deadline_workdays
+    pending = session.execute(
+        select(CheckHit.check_id, CheckLog.checked_on, CheckHit.due_on)
+        .join(CheckLog, CheckLog.check_id == CheckHit.check_id)
+        .where(CheckHit.feedback.is_(None), (CheckHit.due_on.is_(None)) | (CheckHit.due_on >= today))
+        .distinct()
+    ).all()
+    moved = 0
+    for check_id, checked_on, stored in pending:
+        new = recomputed(policy.calendar, checked_on, workdays, stored)
+        if new is None:
+            continue
+        where = (CheckHit.check_id == check_id) & CheckHit.feedback.is_(None)
+        where &= CheckHit.due_on.is_(None) if stored is None else CheckHit.due_on == stored
+        moved += session.execute(update(CheckHit).where(where).values(due_on=new)).rowcount or 0  # type: ignore[attr-defined]
+        audit.append(
+            session,
+            actor=actor,
+            action="check.deadline_recomputed",
+            object_type="check",
+            object_id=check_id,
+            detail={
+                "from": stored.isoformat() if stored else None,
+                "to": new.isoformat(),
+                "policy_hash": policy.hash,
+            },
+        )
+    session.flush()
+    return moved
