@@ -245,6 +245,9 @@ def test_a_year_without_official_schedule_gives_provisional_deadlines(
     assert body["accept_due_on"] is not None
     assert "accept_due_on" in body["provisional_deadlines"]
     assert "2027" in body["deadline_note"]
+    q = client.get("/api/v1/workqueue", headers=world.officer_h).json()
+    (item,) = [i for i in q["items"] if i["id"] == body["id"]]
+    assert item["due_provisional"] is True
 
 
 def test_work_queue_shows_overdue(client: TestClient, world: World, set_clock: Callable) -> None:
@@ -258,6 +261,7 @@ def test_work_queue_shows_overdue(client: TestClient, world: World, set_clock: C
     assert q["items"][0]["id"] == case["id"]
     assert q["items"][0]["overdue"] is True
     assert q["items"][0]["overdue_workdays"] == 1
+    assert q["items"][0]["due_provisional"] is False
     r = client.get("/api/v1/workqueue", headers=world.other_officer_h)
     assert r.json()["open"] == 0
     r = client.get("/api/v1/repairs?overdue=true", headers=world.officer_h)
