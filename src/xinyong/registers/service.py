@@ -135,6 +135,6 @@ def history(session: Session, register: str, code: str) -> list[RegisterVersion]
         session.scalars(
             select(RegisterVersion)
             .where(RegisterVersion.register == register, RegisterVersion.code == code)
-            .order_by(RegisterVersion.valid_from, RegisterVersion.id)
+            .order_by(RegisterVersion.id)  # appended in time order (valid_from may be unknown: NULL)
         )
     )
