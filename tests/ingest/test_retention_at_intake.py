@@ -88,3 +88,30 @@ def test_expired_rows_go_to_the_archive_only(
         today=TODAY,
     )
     assert (again.rows, again.archived, again.accepted) == (1, 1, 0)
+
+
+def test_an_unresolved_row_past_retention_is_archived_when_linked(
+    runtime: Runtime, session: Session, tmp_path: Path
+) -> None:
+    from xinyong.ingest import queue
+    from xinyong.ingest.models import UnresolvedRow
+
+    target = enterprise(session, runtime.keys, "台州市保存期测试丙有限公司")
+    row = fx.penalty("台州市保存期测试丙有限公司（曾用名）", "", "温市监罚〔2020〕11号", CF_JDRQ="2020-05-06")
+    result = ingest_file(
+        session,
+        policy=runtime.policy,
+        keys=runtime.keys,
+        path=fx.write_csv(tmp_path / "unresolved.csv", [row]),
+        source_id="xzcf",
+        actor="test",
+        today=TODAY,
+    )
+    assert result.unresolved == 1
+    pending = session.scalars(select(UnresolvedRow).where(UnresolvedRow.batch_id == result.batch_id)).one()
+    out = queue.decide(
+        session, runtime.policy, pending.id, subject_id=target.id, same=True, actor="test", department_id=None
+    )
+    assert out["status"] == "archived"
+    assert pending.record_id is None
+    assert subject_records(session, target.id) == []
