@@ -233,3 +233,34 @@ def test_a_department_gone_from_policy_is_retired_not_deleted_and_refused(
     sync_all(session, runtime.policy, actor="test", on=dt.date(2027, 4, 1))
     session.expire_all()
     assert departments_service.by_code(session, "TZ-GJJ").valid_to is None
+
+
+def test_an_older_installation_gets_its_departments_history_started(
+    runtime: Runtime, session: Session, tmp_path: Path
+) -> None:
+    """Departments filled by an older release (no versions yet) keep their old name when renamed."""
+    from sqlalchemy import delete
+
+    wl = departments_service.by_code(session, "WL-SCJG")
+    session.execute(delete(DepartmentVersion).where(DepartmentVersion.department_id == wl.id))
+    wl.valid_from = None
+    session.flush()
+    root = _policy_copy(tmp_path)
+
+    def rename(data: dict[str, list[dict[str, object]]]) -> None:
+        for d in data["departments"]:
+            if d["code"] == "WL-SCJG":
+                d["name"] = "温岭市市场监管局（新名）"
+
+    _edit(root / "departments.yaml", rename)
+    day = dt.date(2027, 3, 1)
+    sync_all(session, load_policy(root), actor="test", on=day)
+    versions = session.scalars(
+        select(DepartmentVersion)
+        .where(DepartmentVersion.department_id == wl.id)
+        .order_by(DepartmentVersion.id)
+    ).all()
+    assert [(v.name, v.valid_from, v.valid_to) for v in versions] == [
+        ("温岭市市场监督管理局", runtime.policy.departments.effective_from, day - dt.timedelta(days=1)),
+        ("温岭市市场监管局（新名）", day, None),
+    ]

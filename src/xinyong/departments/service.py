@@ -38,17 +38,17 @@ def _values(spec: DepartmentSpec) -> dict[str, str | None]:
     }
 
 
-def _open_version(session: Session, dept: Department, policy: Policy, start: dt.date) -> None:
-    session.add(
-        DepartmentVersion(
-            department_id=dept.id,
-            **{k: getattr(dept, k) for k in FIELDS},
-            valid_from=start,
-            valid_to=None,
-            policy_version=policy.departments.version,
-            policy_hash=policy.hash,
-        )
+def _open_version(session: Session, dept: Department, policy: Policy, start: dt.date) -> DepartmentVersion:
+    version = DepartmentVersion(
+        department_id=dept.id,
+        **{k: getattr(dept, k) for k in FIELDS},
+        valid_from=start,
+        valid_to=None,
+        policy_version=policy.departments.version,
+        policy_hash=policy.hash,
     )
+    session.add(version)
+    return version
 
 
 def _current_versions(session: Session) -> dict[int, DepartmentVersion]:
@@ -75,21 +75,19 @@ def sync_from_policy(session: Session, policy: Policy, *, actor: str, on: dt.dat
             _open_version(session, row, policy, start)
             changes["added"].append(spec.code)
             continue
+        if row.valid_from is None:
+            row.valid_from = start
+        if row.id not in current:  # a row from before versions were kept: its particulars so far
+            current[row.id] = _open_version(session, row, policy, row.valid_from)
         if any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
-            version = current.get(row.id)
-            if version is not None:
-                version.valid_to = day - dt.timedelta(days=1)
-            _open_version(session, row, policy, day if version is not None else start)
+            current[row.id].valid_to = day - dt.timedelta(days=1)
+            current[row.id] = _open_version(session, row, policy, day)
             changes["changed"].append(spec.code)
         if row.valid_to != spec.valid_to:
             changes["restored" if spec.valid_to is None else "retired"].append(spec.code)
             row.valid_to = spec.valid_to
-        if row.valid_from is None:
-            row.valid_from = start
-        if row.id not in current and spec.code not in changes["changed"]:
-            _open_version(session, row, policy, row.valid_from or start)
     for code, row in existing.items():
         if code not in in_policy and row.valid_to is None:
             row.valid_to = day - dt.timedelta(days=1)
