@@ -60,6 +60,7 @@ class WorkdayCalendar:
         self._overrides = dict(overrides or {})
         self._statutory = tuple(statutory)
         self._provisional: dict[int, YearCalendar | None] = {}
+        self._official: dict[int, bool] = {}
 
     @classmethod
     def of(
@@ -74,14 +75,19 @@ class WorkdayCalendar:
         return self._statutory
 
     def official(self, year: int) -> bool:
-        """Tell whether the official schedule (with 调休) of ``year`` is known."""
-        if year in self._overrides:
-            return not self._overrides[year].provisional
-        try:
-            chinese_calendar.is_workday(dt.date(year, 6, 1))
-        except NotImplementedError:
-            return False
-        return True
+        """Tell whether the official schedule (with 调休) of ``year`` is known (memoised: hot paths ask)."""
+        known = self._official.get(year)
+        if known is None:
+            if year in self._overrides:
+                known = not self._overrides[year].provisional
+            else:
+                try:
+                    chinese_calendar.is_workday(dt.date(year, 6, 1))
+                    known = True
+                except NotImplementedError:
+                    known = False
+            self._official[year] = known
+        return known
 
     def _provisional_year(self, year: int) -> YearCalendar | None:
         if year not in self._provisional:
