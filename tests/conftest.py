@@ -20,9 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinyong.app import create_app
-from xinyong.db import make_engine
+from xinyong.db import make_engine, utcnow
+from xinyong.kit.dates import business_date
 from xinyong.migrate import upgrade
 from xinyong.policy.loader import Policy, load_policy
+from xinyong.registers.sync import sync_database
 from xinyong.runtime import Runtime
 from xinyong.settings import ROOT, Settings
 
@@ -60,6 +62,14 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id_str: str) -
     """Return the URL of a freshly migrated test database for this worker."""
     url = _postgres_url(worker_id_str) or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     upgrade(url)
+    # as `xinyong db upgrade` does: the registers of policy/ (departments, regions, sources) are loaded
+    engine = create_engine(url)
+    try:
+        sync_database(
+            engine, load_policy(POLICY_DIR), actor="system:test", on=business_date(utcnow(), "Asia/Shanghai")
+        )
+    finally:
+        engine.dispose()
     return url
 
 

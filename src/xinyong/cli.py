@@ -6,12 +6,15 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from xinyong.cli_support import _runtime, fail
 from xinyong.errors import XinyongError
+
+if TYPE_CHECKING:
+    from xinyong.runtime import Runtime
 
 app = typer.Typer(help="信用 Xinyong —— 城市公共信用信息平台命令行", no_args_is_help=True)
 db_app = typer.Typer(help="数据库", no_args_is_help=True)
@@ -40,13 +43,33 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """把数据库迁移到最新版本。"""
+    """把数据库迁移到最新版本，并按 policy/ 同步部门、行政区划、数据源等名录。"""
     from xinyong.migrate import upgrade
-    from xinyong.settings import Settings
 
-    settings = Settings()
-    upgrade(settings.database_url)
+    runtime = _runtime()
+    upgrade(runtime.settings.database_url)
     typer.echo("数据库已迁移到最新版本。")
+    _sync_registers(runtime)
+
+
+def _sync_registers(runtime: Runtime) -> None:
+    from xinyong.registers.sync import sync_database
+
+    try:
+        counts = sync_database(runtime.engine, runtime.policy, actor="system:policy-sync", on=runtime.today())
+    except XinyongError as exc:
+        fail(exc)
+        return
+    names = {"department": "部门", "region": "行政区划", "source": "数据源", "deadline": "按新日历重算的期限"}
+    typer.echo(
+        "名录已按 policy/ 同步：" + "，".join(f"{names.get(k, k)}变更 {v} 项" for k, v in counts.items())
+    )
+
+
+@policy_app.command("sync")
+def policy_sync() -> None:
+    """按 policy/ 同步数据库中的名录（部门、行政区划、数据源），保留历史；db upgrade 也会执行。"""
+    _sync_registers(_runtime())
 
 
 @policy_app.command("check")

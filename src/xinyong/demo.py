@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from xinyong.db import session_scope
-from xinyong.departments import service as departments_service
 from xinyong.migrate import upgrade
+from xinyong.registers.sync import sync_all
 from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 from xinyong.subjects.register import load_register
@@ -37,7 +37,7 @@ def load_demo(runtime: Runtime, *, seed: int = 1) -> list[str]:
     lines = [f"数据库：{settings.database_url}", f"政策版本：{policy.short_hash}"]
     synth_dir = settings.var_dir / f"synth-small-{seed}"
     with session_scope(runtime.sessions) as session:
-        departments_service.sync_from_policy(session, policy, actor="system:demo")
+        sync_all(session, policy, actor="system:demo", on=runtime.today())
         loaded = session.scalar(select(func.count()).select_from(Subject)) or 0
     if loaded:
         lines.append(f"演示数据已存在（{loaded} 个信用主体），跳过装载。")

@@ -11,6 +11,7 @@ from xinyong.monitoring import models as monitoring_models
 from xinyong.objections import models as objection_models
 from xinyong.outbox import models as outbox_models
 from xinyong.records import models as record_models
+from xinyong.registers import models as register_models
 from xinyong.repair import models as repair_models
 from xinyong.reports import models as report_models
 from xinyong.sanctions import models as sanction_models
@@ -28,6 +29,7 @@ __all__ = [
     "objection_models",
     "outbox_models",
     "record_models",
+    "register_models",
     "repair_models",
     "report_models",
     "sanction_models",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from xinyong.runtime import Runtime
 def test_demo_accounts_written_and_usable(
     client: TestClient, session: Session, runtime: Runtime, tmp_path: Path
 ) -> None:
-    departments_service.sync_from_policy(session, runtime.policy, actor="test")
+    departments_service.sync_from_policy(session, runtime.policy, actor="test", on=dt.date(2026, 1, 1))
     fs.enterprise(session, runtime.keys)
     fs.person(session, runtime.keys)
     session.commit()

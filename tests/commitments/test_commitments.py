@@ -30,7 +30,7 @@ def _input(
 
 @pytest.fixture
 def synced(session: Session, runtime: Runtime) -> None:
-    sync_from_policy(session, runtime.policy, actor="test")
+    sync_from_policy(session, runtime.policy, actor="test", on=dt.date(2026, 1, 1))
 
 
 @pytest.mark.usefixtures("synced")
@@ -73,7 +73,7 @@ def test_breach_creates_negative_record_and_suspends_eligibility(session: Sessio
 def test_api_register_publish_breach_and_check(
     client: TestClient, session: Session, runtime: Runtime
 ) -> None:
-    sync_from_policy(session, runtime.policy, actor="test")
+    sync_from_policy(session, runtime.policy, actor="test", on=dt.date(2026, 1, 1))
     s = enterprise(session, runtime.keys)
     p = person(session, runtime.keys)
     key, _ = f.api_key(session, dept="WL-SCJG")
@@ -148,7 +148,7 @@ def test_cli_load(tmp_path, session: Session, runtime: Runtime, monkeypatch) -> 
 
     from xinyong import cli, cli_support
 
-    sync_from_policy(session, runtime.policy, actor="test")
+    sync_from_policy(session, runtime.policy, actor="test", on=dt.date(2026, 1, 1))
     s = enterprise(session, runtime.keys)
     session.commit()
     monkeypatch.setattr(cli_support, "_runtime", lambda: runtime)

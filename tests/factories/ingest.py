@@ -46,7 +46,7 @@ CF_HEADERS = (
 
 def sync_departments(session: Session, policy: Policy) -> None:
     """Load the departments of the policy."""
-    departments_service.sync_from_policy(session, policy, actor="test")
+    departments_service.sync_from_policy(session, policy, actor="test", on=dt.date(2026, 1, 1))
 
 
 def penalty(

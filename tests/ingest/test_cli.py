@@ -4,6 +4,7 @@ under SIGKILL."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import signal
@@ -38,7 +39,7 @@ def cli_db(tmp_path: Path, policy: Policy) -> tuple[str, dict[str, str], list[st
     engine = create_engine(url)
     usccs = [make_uscc("9", "1", "331081", f"CL{i:06d}") for i in range(500)]
     with Session(engine) as session:
-        departments_service.sync_from_policy(session, policy, actor="test")
+        departments_service.sync_from_policy(session, policy, actor="test", on=dt.date(2026, 1, 1))
         session.add_all(
             build_subject(keys, SubjectInput(name=f"温岭市测试{i}有限公司", uscc=u))
             for i, u in enumerate(usccs)

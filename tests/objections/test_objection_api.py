@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import repair as f
+from tests.factories.calendar import with_official_year
 from tests.objections.conftest import World, at
+from xinyong.audit.models import AuditEvent
 from xinyong.objections.models import Objection
 from xinyong.outbox import service as outbox_service
 from xinyong.outbox.models import OutboxMessage
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.registers.sync import sync_all
 from xinyong.runtime import Runtime
 
 
@@ -215,11 +219,36 @@ def test_rejection_then_review_on_its_own_clock(
     assert session.scalar(select(Objection).where(Objection.id == review["id"])).department_id is not None
 
 
-def test_unknown_calendar_year(client: TestClient, world: World, set_clock: Callable) -> None:
+def test_a_year_without_official_schedule_gives_provisional_deadlines(
+    client: TestClient, world: World, set_clock: Callable
+) -> None:
+    """2027's 调休 schedule is not published: the deadlines come from the statutory holidays, marked 暂定."""
     set_clock(at(dt.date(2027, 1, 4)))
     r = file(client, world.penalty.id)
-    assert r.status_code == 422
-    assert r.json()["code"] == "calendar.unknown_year"
+    assert r.status_code == 201, r.json()
+    body = r.json()
+    assert body["accept_due_on"] == "2027-01-06"
+    assert body["due_on"] == "2027-01-06"
+    assert body["provisional_deadlines"] == ["accept_due_on", "due_on"]
+    assert "暂定" in body["deadline_note"]
+    assert "2027" in body["deadline_note"]
+
+
+def test_extending_past_the_year_end(client: TestClient, world: World, set_clock: Callable) -> None:
+    """An extension that reaches into a year without an official schedule is not refused (it was a 422)."""
+    set_clock(at(dt.date(2026, 12, 7)))
+    oid = file(client, world.penalty.id).json()["id"]
+    r = client.post(f"/api/v1/objections/{oid}/accept", headers=world.officer_h)
+    assert r.status_code == 200
+    assert r.json()["decide_due_on"] == "2026-12-14"
+    assert r.json()["provisional_deadlines"] == []
+    assert r.json()["deadline_note"] is None
+    extend = {"workdays": 15, "reason": "需外调核查", "approved_by": "张局长"}
+    r = client.post(f"/api/v1/objections/{oid}/extend", json=extend, headers=world.officer_h)
+    assert r.status_code == 200, r.json()
+    # 20 working days after 12-07: 12-08 … 12-31 (18), 01-01 元旦, 01-04, 01-05
+    assert r.json()["decide_due_on"] == "2027-01-05"
+    assert "decide_due_on" in r.json()["provisional_deadlines"]
 
 
 def test_public_cannot_object_to_hidden_records(
@@ -252,3 +281,37 @@ def test_odd_input_is_handled(client: TestClient, world: World, set_clock: Calla
     assert r.json()["description"] == "错误信息"
     assert client.get("/api/v1/objections/99999999999999999999999").status_code == 422
     assert file(client, 2**63).status_code == 422
+
+
+def test_provisional_deadline_is_recomputed_when_the_official_schedule_arrives(
+    client: TestClient, world: World, set_clock: Callable, session: Session, tmp_path: Path
+) -> None:
+    set_clock(at(dt.date(2026, 12, 7)))
+    oid = file(client, world.penalty.id).json()["id"]
+    client.post(f"/api/v1/objections/{oid}/accept", headers=world.officer_h)
+    extend = {"workdays": 15, "reason": "需外调核查", "approved_by": "张局长"}
+    assert (
+        client.post(f"/api/v1/objections/{oid}/extend", json=extend, headers=world.officer_h).json()[
+            "decide_due_on"
+        ]
+        == "2027-01-05"
+    )
+    # The State Council's 2027 schedule: 元旦 01-01 to 01-03, and (for the test) 01-04 off as well.
+    official = with_official_year(
+        tmp_path, 2027, [dt.date(2027, 1, 1), dt.date(2027, 1, 2), dt.date(2027, 1, 3), dt.date(2027, 1, 4)]
+    )
+    counts = sync_all(session, official, actor="test", on=dt.date(2026, 12, 8))
+    assert counts["deadline"] >= 1
+    obj = session.get(Objection, oid)
+    assert obj is not None
+    session.refresh(obj)
+    assert obj.decide_due_on == dt.date(2027, 1, 6)
+    assert not official.calendar.provisional(2027)
+    moved = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "objection.deadline_recomputed", AuditEvent.object_id == str(oid)
+        )
+    ).all()
+    assert [e.detail["decide_due_on"] for e in moved] == ["2027-01-06"]
+    # Syncing again moves nothing.
+    assert sync_all(session, official, actor="test", on=dt.date(2026, 12, 8))["deadline"] == 0

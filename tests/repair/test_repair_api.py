@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -236,12 +237,18 @@ def test_rejection_and_list_removal(
     assert session.scalars(select(RecordEvent).where(RecordEvent.record_id == world.penalty.id)).all() == []
 
 
-def test_unknown_calendar_year_is_refused(client: TestClient, world: World, set_clock: Callable) -> None:
+def test_a_year_without_official_schedule_gives_provisional_deadlines(
+    client: TestClient, world: World, set_clock: Callable
+) -> None:
     set_clock(at(dt.date(2027, 3, 1)))
     body = apply(client, world, kinds="performance_proof")
-    assert body["status"] == 422
-    assert body["code"] == "calendar.unknown_year"
-    assert "2027" in body["message"]
+    assert body["status"] == 201, body
+    assert body["accept_due_on"] is not None
+    assert "accept_due_on" in body["provisional_deadlines"]
+    assert "2027" in body["deadline_note"]
+    q = client.get("/api/v1/workqueue", headers=world.officer_h).json()
+    (item,) = [i for i in q["items"] if i["id"] == body["id"]]
+    assert item["due_provisional"] is True
 
 
 def test_work_queue_shows_overdue(client: TestClient, world: World, set_clock: Callable) -> None:
@@ -255,8 +262,38 @@ def test_work_queue_shows_overdue(client: TestClient, world: World, set_clock: C
     assert q["items"][0]["id"] == case["id"]
     assert q["items"][0]["overdue"] is True
     assert q["items"][0]["overdue_workdays"] == 1
+    assert q["items"][0]["due_provisional"] is False
     r = client.get("/api/v1/workqueue", headers=world.other_officer_h)
     assert r.json()["open"] == 0
     r = client.get("/api/v1/repairs?overdue=true", headers=world.officer_h)
     assert [c["id"] for c in r.json()] == [case["id"]]
     assert client.get("/api/v1/workqueue", headers=world.subject_h).status_code == 403
+
+
+def test_provisional_clocks_move_when_the_official_schedule_arrives(
+    client: TestClient, world: World, set_clock: Callable, session: Session, runtime: Runtime, tmp_path: Path
+) -> None:
+    from tests.factories.calendar import with_official_year
+    from xinyong.registers.sync import sync_all
+    from xinyong.repair.models import RepairCase
+    from xinyong.repair.workflows import workflows
+
+    set_clock(at(dt.date(2026, 12, 31)))
+    case = apply(client, world, kinds="performance_proof")
+    assert case["status"] == 201, case
+    assert "accept_due_on" in case["provisional_deadlines"]
+    days = workflows(runtime.policy).repair.accept_workdays
+    official = with_official_year(tmp_path, 2027, [dt.date(2027, 1, d) for d in range(1, 8)])
+    expected = official.calendar.add_workdays(dt.date(2026, 12, 31), days)
+    assert expected.isoformat() != case["accept_due_on"]
+    sync_all(session, official, actor="test", on=dt.date(2026, 12, 31))
+    row = session.get(RepairCase, case["id"])
+    assert row is not None
+    session.refresh(row)
+    assert row.accept_due_on == expected
+    moved = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "repair.deadline_recomputed", AuditEvent.object_id == str(case["id"])
+        )
+    ).all()
+    assert [e.detail["accept_due_on"] for e in moved] == [expected.isoformat()]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import sanctions as f
+from tests.factories.calendar import with_official_year
 from tests.factories.subjects import enterprise, next_ric, person
 from xinyong.audit.models import AuditEvent
 from xinyong.auth.principal import Role
 from xinyong.records.models import RecordEventKind
+from xinyong.registers.sync import sync_all
 from xinyong.runtime import Runtime
 from xinyong.sanctions.models import CheckHit, CheckLog
 
@@ -234,3 +237,53 @@ def test_result_hash_covers_the_returned_results(
         body["checked_on"]
         == dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
     )
+
+
+def test_feedback_deadline_past_the_year_end_is_provisional_not_null(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
+    """A check in late December: its 10-working-day feedback deadline lands in 2027 (no official schedule)."""
+    s = enterprise(session, runtime.keys)
+    f.listed(session, s)
+    key, _ = f.api_key(session)
+    session.commit()
+    r = client.post(
+        "/api/v1/check", json={"code": s.uscc, "scenario": "政府采购", "on": "2026-12-24"}, headers=auth(key)
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    # 12-25, 12-28 … 12-31 (5), 01-01 元旦, 01-04 … 01-08 (5)
+    assert body["due_on"] == "2027-01-08"
+    assert body["due_on_provisional"] is True
+    assert "暂定" in body["due_on_note"]
+    rows = session.scalars(select(CheckHit).where(CheckHit.check_id == body["check_id"])).all()
+    assert rows
+    assert all(h.due_on == dt.date(2027, 1, 8) for h in rows)
+    clean = enterprise(session, runtime.keys)
+    session.commit()
+    r = client.post(
+        "/api/v1/check",
+        json={"code": clean.uscc, "scenario": "政府采购", "on": "2026-12-24"},
+        headers=auth(key),
+    )
+    assert r.json()["due_on"] is None
+    assert r.json()["due_on_note"]  # never null without a reason
+
+
+def test_feedback_deadline_moves_when_the_official_schedule_arrives(
+    client: TestClient, session: Session, runtime: Runtime, tmp_path: Path
+) -> None:
+    s = enterprise(session, runtime.keys)
+    f.listed(session, s)
+    key, _ = f.api_key(session)
+    session.commit()
+    body = client.post(
+        "/api/v1/check", json={"code": s.uscc, "scenario": "政府采购", "on": "2026-12-24"}, headers=auth(key)
+    ).json()
+    assert body["due_on"] == "2027-01-08"
+    official = with_official_year(tmp_path, 2027, [dt.date(2027, 1, 1), dt.date(2027, 1, 4)])
+    sync_all(session, official, actor="test", on=dt.date(2026, 12, 25))
+    session.expire_all()
+    rows = session.scalars(select(CheckHit).where(CheckHit.check_id == body["check_id"])).all()
+    assert rows
+    assert {h.due_on for h in rows} == {dt.date(2027, 1, 11)}

@@ -42,7 +42,7 @@ def _same(a: Any, b: Any) -> None:
 
 
 def test_gather_equals_the_general_loaders(session: Session, runtime: Runtime) -> None:
-    sync_from_policy(session, runtime.policy, actor="test")
+    sync_from_policy(session, runtime.policy, actor="test", on=dt.date(2026, 1, 1))
     clean, penalised, listed, graded, breached, named = (enterprise(session, runtime.keys) for _ in range(6))
     f.record(session, penalised)
     f.record(session, graded, severity="严重")

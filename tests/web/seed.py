@@ -80,7 +80,7 @@ def record(
 
 def seed(session: Session, keys: KeyRing, policy: Policy) -> Seeded:
     """Load a small, varied data set."""
-    departments_service.sync_from_policy(session, policy, actor="system:test")
+    departments_service.sync_from_policy(session, policy, actor="system:test", on=dt.date(2026, 1, 1))
     dept = session.scalar(select(Department).where(Department.code == "TZ-SCJG"))
     assert dept is not None
     firm = subject_factory.enterprise(

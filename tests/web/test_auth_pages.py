@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from tests.web.conftest import HTML, form_token, sign_in
 from tests.web.seed import PASSWORD, Seeded
 from xinyong.auth.models import QueryLog
+from xinyong.runtime import Runtime
 
 
 def test_login_without_csrf_token_is_refused(client: TestClient, seeded: Seeded) -> None:
@@ -112,3 +114,17 @@ def test_logout_needs_csrf(client: TestClient, seeded: Seeded) -> None:
     resp = client.post("/logout", data={"csrf_token": form_token(page.text)}, follow_redirects=False)
     assert resp.status_code == 303
     assert client.get("/me", headers=HTML, follow_redirects=False).status_code == 303
+
+
+def test_dashboard_warns_when_next_years_schedule_is_missing(
+    client: TestClient, seeded: Seeded, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    sign_in(client, "scjg-officer", PASSWORD)
+    monkeypatch.setattr(runtime.settings, "today", dt.date(2026, 10, 30))
+    assert 'id="calendar-warning"' not in client.get("/console", headers=HTML).text
+    monkeypatch.setattr(runtime.settings, "today", dt.date(2026, 11, 2))
+    page = client.get("/console", headers=HTML).text
+    assert 'id="calendar-warning"' in page
+    assert "2027 年的节假日和调休安排尚未录入" in page

@@ -47,6 +47,7 @@ class IngestBatch(Base):
     duplicate: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     unresolved: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[int] = mapped_column(Integer, default=0)  # past retention on arrival: archive only
     subjects_created: Mapped[int] = mapped_column(Integer, default=0)
     headers: Mapped[list[str]] = mapped_column(JSONType, default=list)
     unknown_columns: Mapped[list[str]] = mapped_column(JSONType, default=list)
@@ -72,6 +73,7 @@ class IngestBatchStat(Base):
     duplicate: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     unresolved: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[int] = mapped_column(Integer, default=0)
     fields_expected: Mapped[int] = mapped_column(BigInteger, default=0)
     fields_filled: Mapped[int] = mapped_column(BigInteger, default=0)
     code_errors: Mapped[int] = mapped_column(Integer, default=0)
@@ -92,6 +94,31 @@ class IngestRowReject(Base):
     raw_enc: Mapped[bytes] = mapped_column(LargeBinary)
     raw_masked: Mapped[dict[str, Any]] = mapped_column(JSONType)
     errors: Mapped[list[dict[str, str]]] = mapped_column(JSONType)
+
+
+class ArchivedRow(Base):
+    """A valid row already past the retention period when received: kept for audit, not a credit record.
+
+    The content is encrypted (it may hold ID numbers) and never read by files, evaluation or checks.
+    """
+
+    __tablename__ = "ingest_archived_row"
+    __table_args__ = (Index("ix_ingest_archived_row_batch", "batch_id", "line_no"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("ingest_batch.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"))
+    line_no: Mapped[int | None] = mapped_column(Integer)
+    catalog_item: Mapped[str] = mapped_column(String(32))
+    document_no: Mapped[str | None] = mapped_column(String(200))
+    decision_on: Mapped[dt.date | None] = mapped_column(Date)
+    retention_end: Mapped[dt.date] = mapped_column(Date)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    code: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(String(500))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class UnresolvedRow(Base):

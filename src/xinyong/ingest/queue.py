@@ -7,8 +7,10 @@ for later batches. A "not same" decision drops that candidate now and for later 
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from xinyong.audit import service as audit
 from xinyong.db import utcnow
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Forbidden, NotFound
+from xinyong.ingest import retention
 from xinyong.ingest.models import MatchDecision, UnresolvedRow
 from xinyong.ingest.payload import digest
 from xinyong.policy.loader import Policy
@@ -82,6 +85,13 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
     row.subject_id = subject_id
     row.decided_by = actor
     row.decided_at = utcnow()
+    today = row.decided_at.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    intake = retention.IntakeRow(
+        0, subject_id, row.decision_on, row.valid_to, row.severity, json.dumps(row.payload)
+    )
+    if retention.expired_at_intake(session, policy, row.catalog_item, row.polarity, [intake], today):
+        row.status = "archived"  # past retention: stays in this archive row, never a credit record
+        return
     if prev is not None and prev.content_hash == chash:
         row.record_id = prev.id
         return

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from xinyong.errors import Invalid
@@ -114,8 +115,13 @@ def _open_csv(path: Path, chunk_rows: int) -> Intake:
     if not any(headers):
         raise Invalid("文件没有表头行", code="ingest.no_header")
     malformed: list[Malformed] = []
+    skipped: list[int] = []  # physical lines not read as rows: malformed ones and blank ones
 
     def on_invalid(row: Any) -> str:
+        if row.number is not None:
+            skipped.append(row.number)
+        if not row.text.strip():
+            return "skip"  # a blank or whitespace-only line is no row (not a reject, not counted)
         malformed.append(
             Malformed(
                 row.number,
@@ -140,7 +146,10 @@ def _open_csv(path: Path, chunk_rows: int) -> Intake:
                 use_threads=False,
                 block_size=CSV_BLOCK_BYTES,
             ),
-            parse_options=pcsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
+            # Empty lines reach ``on_invalid`` (instead of vanishing unseen) so line numbers stay right.
+            parse_options=pcsv.ParseOptions(
+                invalid_row_handler=on_invalid, newlines_in_values=True, ignore_empty_lines=False
+            ),
             convert_options=pcsv.ConvertOptions(
                 column_types={h: pa.string() for h in headers}, strings_can_be_null=False
             ),
@@ -153,11 +162,15 @@ def _open_csv(path: Path, chunk_rows: int) -> Intake:
             n = batch.num_rows
             # Physical line numbers: data starts on line 2; each malformed line met shifts the rest.
             lines = np.arange(line, line + n, dtype=np.int64)
-            for bad in sorted(m.line_no for m in malformed if m.line_no is not None and m.line_no >= line):
+            for bad in sorted(no for no in skipped if no >= line):
                 lines[lines >= bad] += 1
-            line = int(lines[-1]) + 1 if n else line + len(malformed)
+            line = int(lines[-1]) + 1 if n else line + len(skipped)
             found += malformed
             malformed.clear()
+            skipped.clear()
+            keep = _not_blank(batch)
+            if keep is not None:
+                batch, lines = batch.filter(keep), lines[np.asarray(keep)]
             batches.append(batch)
             lines_of += lines.tolist()
             if len(lines_of) >= chunk_rows:
@@ -170,6 +183,19 @@ def _open_csv(path: Path, chunk_rows: int) -> Intake:
             malformed.clear()
 
     return Intake("csv", encoding.replace("-sig", "-bom"), headers, chunks())
+
+
+def _not_blank(batch: pa.RecordBatch) -> pa.BooleanArray | None:
+    """Return the mask of rows with any non-blank cell, or ``None`` when no row is blank."""
+    if batch.num_rows == 0 or batch.num_columns == 0:
+        return None
+    blank: Any = None
+    for col in batch.columns:
+        empty = pc.equal(pc.utf8_trim_whitespace(col), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    if not pc.any(blank).as_py():
+        return None
+    return pc.invert(blank)
 
 
 def _cell_text(value: Any) -> str | None:
@@ -195,8 +221,8 @@ def _rows_to_chunks(
         cells = [_cell_text(v) for v in values]
         while cells and (cells[-1] is None or cells[-1] == "") and len(cells) > width:
             cells.pop()
-        if not any(c not in (None, "") for c in cells):
-            continue
+        if all(c is None or not c.strip() for c in cells):
+            continue  # an empty or whitespace-only row is no row
         if len(cells) > width:
             bad.append(
                 Malformed(

@@ -29,6 +29,7 @@ from xinyong.ingest.models import IngestBatch, IngestBatchStat
 from xinyong.ingest.prepare import prepared_chunks
 from xinyong.ingest.readers import file_sha256, open_intake
 from xinyong.ingest.resolve import Resolver
+from xinyong.ingest.retention import CODE as RETENTION_CODE
 from xinyong.ingest.sources import Source, sources
 from xinyong.ingest.store import ChunkWriter
 from xinyong.ingest.validate import Context, Department, map_columns
@@ -37,7 +38,7 @@ from xinyong.policy.loader import Policy
 from xinyong.repair.notice_batch import issue_notices_for_new_penalties
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-BUCKETS = ("accepted", "updated", "duplicate", "rejected", "unresolved")
+BUCKETS = ("accepted", "updated", "duplicate", "rejected", "unresolved", "archived")
 
 
 @dataclass
@@ -52,6 +53,7 @@ class BatchResult:
     duplicate: int = 0
     rejected: int = 0
     unresolved: int = 0
+    archived: int = 0  # already past retention when received: audit archive only (record.retention_expired)
     subjects_created: int = 0
     notices: int = 0
     file_format: str = ""
@@ -70,15 +72,20 @@ class BatchResult:
         return (
             f"{head}批次 {self.batch_id}（{self.source}）：读取 {self.rows} 行，新增 {self.accepted}，"
             f"更新 {self.updated}，重复 {self.duplicate}，拒收 {self.rejected}，待关联 {self.unresolved}"
+            + (f"，超过保存期限仅存档 {self.archived}" if self.archived else "")
             + (f"；已生成信用修复告知书 {self.notices} 份" if self.notices else "")
         )
 
 
-def department_index(session: Session) -> tuple[dict[str, Department], dict[str, Department]]:
-    """Return departments by USCC and by code."""
+def department_index(
+    session: Session, on: dt.date | None = None
+) -> tuple[dict[str, Department], dict[str, Department]]:
+    """Return the departments registered on ``on`` (default: every one) by USCC and by code."""
     by_uscc: dict[str, Department] = {}
     by_code: dict[str, Department] = {}
     for row in session.scalars(select(DepartmentRow)):
+        if on is not None and row.valid_to is not None and row.valid_to < on:
+            continue  # retired: its old batches keep pointing at it, new feeds are refused
         dep = Department(row.id, row.code, row.region_code, row.domain)
         by_code[row.code] = dep
         if row.uscc:
@@ -105,6 +112,7 @@ def _result_of(batch: IngestBatch, *, already: bool) -> BatchResult:
         duplicate=batch.duplicate,
         rejected=batch.rejected,
         unresolved=batch.unresolved,
+        archived=batch.archived,
         subjects_created=batch.subjects_created,
         file_format=batch.file_format,
         encoding=batch.encoding,
@@ -116,13 +124,15 @@ def _result_of(batch: IngestBatch, *, already: bool) -> BatchResult:
 
 def _feeder(source: Source, by_code: dict[str, Department], code: str | None) -> Department | None:
     spec = source.spec
-    if spec.department_by:
-        if code and code not in by_code:
-            raise Invalid(f"部门 {code} 不存在", code="department.not_found")
-        return by_code[code] if code else None
     chosen = code or spec.department
-    if chosen not in by_code:
-        raise Invalid(f"部门 {chosen} 不存在（请先同步部门表）", code="department.not_found")
+    if chosen and chosen not in by_code:
+        raise Invalid(
+            f"部门 {chosen} 未在本平台部门名录中登记（或已撤销），不能报送数据；"
+            "部门名录见 policy/departments.yaml，修改后运行 xinyong policy sync",
+            code="department.not_found",
+        )
+    if spec.department_by:
+        return by_code[code] if code else None
     if not source.may_feed(chosen or ""):
         raise Forbidden(f"部门 {chosen} 不能报送数据源 {source.id}", code="ingest.department_forbidden")
     return by_code[chosen or ""]
@@ -164,12 +174,12 @@ def ingest_file(
     earlier = _previous(session, source_id, file_hash)
     if earlier is not None:
         return _result_of(earlier, already=True)
-    by_uscc, by_code = department_index(session)
+    now = received_at or utcnow()
+    by_uscc, by_code = department_index(session, now.astimezone(ZoneInfo("Asia/Shanghai")).date())
     feeder = _feeder(source, by_code, department_code)
     conn = session.connection()
     queries.tune_for_bulk(conn)
     mapping, unknown = map_columns(source, intake.headers)
-    now = received_at or utcnow()
     batch = IngestBatch(
         source_id=source.id,
         catalog_item=source.item.id,
@@ -203,7 +213,9 @@ def ingest_file(
         if (restrict_to_department and feeder and source.spec.department_by)
         else None,
     )
-    writer = ChunkWriter(session, policy, source, batch, by_code, resolver, intake.headers, actor, now)
+    writer = ChunkWriter(
+        session, policy, source, batch, by_code, resolver, intake.headers, actor, now, today=ctx.today
+    )
     for prepared in prepared_chunks(ctx, intake.chunks, mapping, ahead=prepare_ahead):
         writer.write(prepared, mapping)
         if progress:
@@ -215,6 +227,12 @@ def ingest_file(
     if total != counts["rows"]:  # pragma: no cover - an invariant; never expected
         raise AssertionError(f"row accounting broken: {counts}")
     batch.warnings = _warnings(source, counts["rows"], unknown)
+    if counts["archived"]:
+        batch.warnings = [
+            *batch.warnings,
+            f"[{RETENTION_CODE}] {counts['archived']} 条记录在报送时已超过保存期限（{policy.retention.basis}），"
+            "仅存入审计档案，不进入信用档案",
+        ]
     batch.finished_at = utcnow()
     for dept_id, stat in writer.stats.items():
         session.add(IngestBatchStat(batch_id=batch.id, department_id=dept_id, **stat))

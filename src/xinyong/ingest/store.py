@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from itertools import repeat
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
@@ -17,9 +18,9 @@ import pyarrow.compute as pc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.ingest import candidates, queries
+from xinyong.ingest import candidates, queries, retention
 from xinyong.ingest.fields import mask_of
-from xinyong.ingest.models import IngestBatch, MatchDecision, UnresolvedRow
+from xinyong.ingest.models import ArchivedRow, IngestBatch, MatchDecision, UnresolvedRow
 from xinyong.ingest.payload import digest, record_keys
 from xinyong.ingest.prepare import Prepared
 from xinyong.ingest.readers import Chunk
@@ -37,11 +38,13 @@ STAT_KEYS = (
     "duplicate",
     "rejected",
     "unresolved",
+    "archived",
     "fields_expected",
     "fields_filled",
     "code_errors",
     "code_conflicts",
 )
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 REJECT_COLUMNS = ("batch_id", "department_id", "line_no", "raw_enc", "raw_masked", "errors")
 
 
@@ -59,6 +62,7 @@ class ChunkWriter:
         headers: list[str],
         actor: str,
         now: dt.datetime,
+        today: dt.date | None = None,
     ) -> None:
         self.session = session
         self.policy = policy
@@ -70,8 +74,20 @@ class ChunkWriter:
         self.actor = actor
         self.now = now
         self.totals: dict[str, int] = dict.fromkeys(
-            ("rows", "accepted", "updated", "duplicate", "rejected", "unresolved", "subjects_created"), 0
+            (
+                "rows",
+                "accepted",
+                "updated",
+                "duplicate",
+                "rejected",
+                "unresolved",
+                "archived",
+                "subjects_created",
+            ),
+            0,
         )
+        self.today = today or now.astimezone(SHANGHAI).date()
+        self.archived_ends: list[dt.date] = []
         self.stats: dict[int | None, dict[str, int]] = {}
         self.methods: dict[str, int] = {}
         self.region_names = [r.name for r in policy.regions.regions]
@@ -123,7 +139,67 @@ class ChunkWriter:
             self._count("unresolved", dept_ids, res.unresolved)
         linked = np.flatnonzero(ok & mask_of(pc.is_valid(res.subject_ids)))
         if len(linked):
+            linked = self._archive_expired(p, linked, res.subject_ids, dept_ids)
+        if len(linked):
             self._records(p, linked, res.subject_ids, dept_ids)
+
+    def _archive_expired(
+        self, p: Prepared, rows: np.ndarray, sids: pa.Array, dept_ids: np.ndarray
+    ) -> np.ndarray:
+        """Archive the rows already past retention on the day received; return the other rows."""
+        item = self.source.item
+        if item.polarity != "negative":
+            return rows
+        v, roles = p.v, item.roles
+        decided = v.dates.get(roles.get("decision_on", ""))
+        if decided is None:
+            return rows
+        ends = v.dates.get(roles.get("valid_to", ""))
+        take = pa.array(rows)
+        decision = pc.take(decided, take).to_pylist()
+        valid_to = pc.take(ends, take).to_pylist() if ends is not None else [None] * len(rows)
+        subject_ids = pc.take(sids, take).to_pylist()
+        severity = pc.take(v.severity, take).to_pylist()
+        intake = [
+            retention.IntakeRow(
+                int(i), subject_ids[j], decision[j], valid_to[j], severity[j], p.texts[int(i)]
+            )
+            for j, i in enumerate(rows)
+        ]
+        expired = retention.expired_at_intake(
+            self.session, self.policy, item.id, item.polarity, intake, self.today
+        )
+        if not expired:
+            return rows
+        docs = v.text.get(roles["document_no"], pa.nulls(v.n, pa.string())).to_pylist()
+        keys = self.resolver.keys
+        line_nos = p.chunk.line_nos
+        for j, i in enumerate(rows):
+            end = expired.get(int(i))
+            if end is None:
+                continue
+            self.session.add(
+                ArchivedRow(
+                    batch_id=self.batch.id,
+                    department_id=None if dept_ids[i] < 0 else int(dept_ids[i]),
+                    subject_id=subject_ids[j],
+                    line_no=line_nos[i] if i < len(line_nos) else None,
+                    catalog_item=item.id,
+                    document_no=docs[i],
+                    decision_on=decision[j],
+                    retention_end=end,
+                    content_hash=p.hashes[int(i)] or "",
+                    payload_enc=keys.encrypt(p.texts[int(i)] or "{}"),
+                    code=retention.CODE,
+                    message=retention.message(end, self.policy),
+                    received_at=self.now,
+                )
+            )
+            self.archived_ends.append(end)
+        self.session.flush()
+        gone = np.array(sorted(expired), dtype=np.int64)
+        self._count("archived", dept_ids, gone)
+        return rows[~np.isin(rows, gone)]
 
     def _completeness(
         self, v: Validated, chunk: Chunk, mapping: Mapping[str, str], dept_ids: np.ndarray

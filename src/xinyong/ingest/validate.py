@@ -316,7 +316,7 @@ def _departments(
         F.mask_of(pc.is_null(resolved)),
         "department.unknown",
         first,
-        "数据来源单位（或决定机关）的统一社会信用代码不属于本平台登记的任何部门",
+        "数据来源单位（或决定机关）的统一社会信用代码不属于本平台部门名录中登记的任何在册部门",
     )
     if ctx.only_department:
         other = F.mask_of(pc.and_(pc.is_valid(resolved), pc.not_equal(resolved, ctx.only_department)))

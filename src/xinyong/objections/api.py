@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal, Role
+from xinyong.kit.workdays import WorkdayCalendar
 from xinyong.objections import service
 from xinyong.objections.models import Objection
+from xinyong.repair.clock import deadline_marks
 from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.states import OBJECTION
 from xinyong.runtime import Runtime
@@ -32,10 +34,24 @@ def _d(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def objection_out(obj: Objection, today: dt.date, *, contacts: bool) -> dict[str, Any]:
-    """Return an objection as the API shows it (contact details only to handlers)."""
+def objection_out(
+    obj: Objection, today: dt.date, calendar: WorkdayCalendar | None = None, *, contacts: bool
+) -> dict[str, Any]:
+    """Return an objection as the API shows it (暂定 deadlines marked; contact details only to handlers)."""
     due = service.due_on(obj)
+    marks = (
+        deadline_marks(
+            calendar,
+            accept_due_on=obj.accept_due_on,
+            decide_due_on=obj.decide_due_on,
+            review_due_on=obj.review_due_on,
+            due_on=due,
+        )
+        if calendar is not None
+        else {}
+    )
     out: dict[str, Any] = {
+        **marks,
         "id": obj.id,
         "stage": obj.stage,
         "review_of_id": obj.review_of_id,
@@ -119,7 +135,7 @@ def submit(
         now=clock.now,
         today=clock.today,
     )
-    return {**objection_out(obj, clock.today, contacts=True), "tracking_code": code}
+    return {**objection_out(obj, clock.today, clock.calendar, contacts=True), "tracking_code": code}
 
 
 @router.get("", summary="异议列表（部门看本部门）")
@@ -136,7 +152,7 @@ def list_(
     rows = service.list_objections(
         session, department_id=dept, subject_id=subject, open_only=open_only, limit=limit
     )
-    return [objection_out(o, clock.today, contacts=principal.role in HANDLERS) for o in rows]
+    return [objection_out(o, clock.today, clock.calendar, contacts=principal.role in HANDLERS) for o in rows]
 
 
 @router.get("/{objection_id}", summary="查看异议（公众凭查询码）")
@@ -150,7 +166,7 @@ def get(
     """Return one objection."""
     obj = service.get_objection(session, objection_id)
     service.check_read(principal, obj, code)
-    return objection_out(obj, clock.today, contacts=principal.role in HANDLERS)
+    return objection_out(obj, clock.today, clock.calendar, contacts=principal.role in HANDLERS)
 
 
 @router.post("/{objection_id}/accept", summary="受理异议（信息提供部门）")
@@ -165,7 +181,7 @@ def accept(
     obj = service.accept_objection(
         session, runtime.policy, principal, objection_id, now=clock.now, today=clock.today
     )
-    return objection_out(obj, clock.today, contacts=True)
+    return objection_out(obj, clock.today, clock.calendar, contacts=True)
 
 
 class Extension(Clean):
@@ -195,7 +211,7 @@ def extend(
         reason=body.reason,
         approved_by=body.approved_by,
     )
-    return objection_out(obj, clock.today, contacts=True)
+    return objection_out(obj, clock.today, clock.calendar, contacts=True)
 
 
 class ObjectionDecision(Clean):
@@ -229,7 +245,7 @@ def decide(
         now=clock.now,
         today=clock.today,
     )
-    return objection_out(obj, clock.today, contacts=True)
+    return objection_out(obj, clock.today, clock.calendar, contacts=True)
 
 
 class ReviewRequest(Clean):
@@ -259,4 +275,4 @@ def review(
         now=clock.now,
         today=clock.today,
     )
-    return {**objection_out(obj, clock.today, contacts=True), "tracking_code": code}
+    return {**objection_out(obj, clock.today, clock.calendar, contacts=True), "tracking_code": code}

@@ -22,6 +22,7 @@ from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
+from xinyong.kit.workdays import recomputed
 from xinyong.objections.models import Objection
 from xinyong.objections.queries import decided_between, due_on, filed_between, list_objections
 from xinyong.objections.versions import new_version
@@ -446,3 +447,47 @@ def request_review(
         detail={"review_of_id": first.id},
     )
     return review, new_code
+
+
+def refresh_deadlines(session: Session, policy: Policy, *, actor: str, today: dt.date) -> int:
+    """Recompute the running clocks of objections on the current calendar; return how many moved.
+
+    Run by ``xinyong policy sync``: a deadline first computed on the provisional calendar is set right
+    once the official schedule of its year is in ``policy/calendar/``. Passed deadlines stay as they were.
+    """
+    rules = _rules(policy)
+    moved = 0
+    rows = session.scalars(
+        select(Objection).where(
+            Objection.state.in_(OBJECTION.pending) | (Objection.review_due_on >= today),
+        )
+    ).all()
+    for obj in rows:
+        changes: dict[str, str] = {}
+        if obj.state == "submitted" and obj.accept_due_on and obj.accept_due_on >= today:
+            new = recomputed(policy.calendar, obj.submitted_on, rules.accept_workdays, obj.accept_due_on)
+            if new is not None:
+                obj.accept_due_on, changes["accept_due_on"] = new, new.isoformat()
+        if obj.state == "accepted" and obj.accepted_on and obj.decide_due_on and obj.decide_due_on >= today:
+            days, _cap = _limits(rules, obj)
+            new = recomputed(
+                policy.calendar, obj.accepted_on, days + obj.extended_workdays, obj.decide_due_on
+            )
+            if new is not None:
+                obj.decide_due_on, changes["decide_due_on"] = new, new.isoformat()
+        if obj.decided_on and obj.review_due_on and obj.review_due_on >= today:
+            new = recomputed(policy.calendar, obj.decided_on, rules.review_window_workdays, obj.review_due_on)
+            if new is not None:
+                obj.review_due_on, changes["review_due_on"] = new, new.isoformat()
+        if changes:
+            moved += 1
+            audit.append(
+                session,
+                actor=actor,
+                action="objection.deadline_recomputed",
+                object_type="objection",
+                object_id=obj.id,
+                detail={**changes, "policy_hash": policy.hash},
+            )
+    session.flush()
+    return moved

@@ -18,6 +18,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from xinyong.errors import PolicyError
+from xinyong.kit.holidays import HolidayRule
+from xinyong.kit.holidays import StatutoryHolidays as StatutoryRules
 from xinyong.kit.workdays import WorkdayCalendar, YearCalendar
 from xinyong.policy.schemas import (
     SEVERITIES,
@@ -30,10 +32,25 @@ from xinyong.policy.schemas import (
     Regions,
     Retention,
     SeverityMap,
+    StatutoryHolidays,
 )
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+
+
+def statutory_rules(docs: list[StatutoryHolidays]) -> list[StatutoryRules]:
+    """Return the statutory holiday revisions as the working-day calendar takes them."""
+    return [
+        StatutoryRules(
+            effective_from=d.effective_from,
+            effective_to=d.effective_to,
+            rules=tuple(HolidayRule(h.name, h.kind, h.days, h.month, h.day, h.term) for h in d.holidays),
+            weekend_compensation=d.weekend_compensation,
+            basis=d.basis,
+        )
+        for d in docs
+    ]
 
 
 def policy_hash(policy_dir: Path) -> str:
@@ -263,6 +280,7 @@ def load_policy(root: Path) -> Policy:
     retention = load_model(root / "retention.yaml", Retention, problems)
     channels = load_model(root / "channels.yaml", Channels, problems)
     years = load_dir(root / "calendar", CalendarYear, problems)
+    statutory = load_dir(root / "calendar" / "statutory", StatutoryHolidays, problems)
     if not catalog_docs:
         problems.add("catalog/", "目录为空")
     if regions is None or departments is None or enums is None or severity is None or retention is None:
@@ -277,7 +295,8 @@ def load_policy(root: Path) -> Policy:
     _check_channels(problems, channels, regimes)
     problems.raise_if_any()
     calendar = WorkdayCalendar.of(
-        YearCalendar(y.year, frozenset(y.holidays), frozenset(y.workdays)) for y in years
+        (YearCalendar(y.year, frozenset(y.holidays), frozenset(y.workdays)) for y in years),
+        statutory_rules(statutory),
     )
     return Policy(
         root=root,

@@ -63,6 +63,8 @@ class DepartmentSpec(Strict):
     region: str
     domain: str
     uscc: str | None = None
+    # 撤销、合并的部门留在名录里并写明截止日：旧批次仍关联它，截止日后它的报送被拒收。
+    valid_to: dt.date | None = None
 
 
 class Departments(Versioned):
@@ -317,6 +319,34 @@ class Retention(Versioned):
     extend_while_listed: bool
     natural_person_public: bool
     query_log_retention_years: int
+
+
+class StatutoryHoliday(Strict):
+    """A holiday of the 全国年节及纪念日放假办法: how its first day is found, and how many days."""
+
+    name: str
+    kind: Literal["solar", "lunar", "lunar_new_year_eve", "solar_term"]
+    days: int = Field(ge=1, le=7)
+    month: int = Field(default=0, ge=0, le=12)
+    day: int = Field(default=0, ge=0, le=31)
+    term: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> StatutoryHoliday:
+        if self.kind in ("solar", "lunar") and not (self.month and self.day):
+            raise ValueError(f"{self.name}: {self.kind} 需要 month 和 day")
+        if self.kind == "solar_term" and not self.term:
+            raise ValueError(f"{self.name}: solar_term 需要 term（节气名）")
+        return self
+
+
+class StatutoryHolidays(Versioned):
+    """A revision of the statutory holidays, for years without an official schedule (暂定日历)."""
+
+    name: str
+    basis: str
+    weekend_compensation: bool
+    holidays: list[StatutoryHoliday]
 
 
 class CalendarYear(Versioned):

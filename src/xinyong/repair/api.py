@@ -16,7 +16,9 @@ from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Forbidden, Invalid, NotFound
+from xinyong.kit.workdays import WorkdayCalendar
 from xinyong.repair import monitoring, notices, queries, service, storage
+from xinyong.repair.clock import deadline_marks
 from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.models import RepairCase, RepairMaterial
 from xinyong.repair.states import REPAIR
@@ -38,10 +40,24 @@ def _d(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def case_out(session: Session, case: RepairCase, today: dt.date) -> dict[str, Any]:
-    """Return a case as the API shows it, with its deadlines and whether it is overdue."""
+def case_out(
+    session: Session, case: RepairCase, today: dt.date, calendar: WorkdayCalendar | None = None
+) -> dict[str, Any]:
+    """Return a case as the API shows it, with its deadlines (暂定 ones marked) and whether it is overdue."""
     due, waiting = monitoring.repair_due_on(case)
+    marks = (
+        deadline_marks(
+            calendar,
+            accept_due_on=case.accept_due_on,
+            decide_due_on=case.decide_due_on,
+            supplement_due_on=case.supplement_due_on,
+            due_on=due,
+        )
+        if calendar is not None
+        else {}
+    )
     return {
+        **marks,
         "id": case.id,
         "record_id": case.record_id,
         "subject_id": case.subject_id,
@@ -149,7 +165,7 @@ async def submit(
         agent_name=agent_name,
         contact_phone=contact_phone,
     )
-    return case_out(session, case, clock.today)
+    return case_out(session, case, clock.today, clock.calendar)
 
 
 @router.get("/repairs", summary="修复申请列表（主体看本主体，部门看本部门）")
@@ -170,7 +186,7 @@ def list_cases(
     if state:
         q = q.where(RepairCase.state == state)
     out = [
-        case_out(session, c, clock.today)
+        case_out(session, c, clock.today, clock.calendar)
         for c in session.scalars(q.order_by(RepairCase.id.desc()).limit(limit))
     ]
     return [c for c in out if c["overdue"]] if overdue else out
@@ -183,7 +199,7 @@ def get(
     """Return one case."""
     case = service.get_case(session, case_id)
     service.check_case_read(principal, case)
-    return case_out(session, case, clock.today)
+    return case_out(session, case, clock.today, clock.calendar)
 
 
 @router.get("/repairs/{case_id}/materials/{material_id}", summary="下载材料（校验哈希）")
@@ -220,7 +236,7 @@ def accept(
     case = service.accept_repair(
         session, runtime.policy, principal, case_id, now=clock.now, today=clock.today
     )
-    return case_out(session, case, clock.today)
+    return case_out(session, case, clock.today, clock.calendar)
 
 
 class MaterialsRequest(BaseModel):
@@ -242,7 +258,7 @@ def request_materials(
     case = service.request_materials(
         session, runtime.policy, principal, case_id, note=body.note, today=clock.today
     )
-    return case_out(session, case, clock.today)
+    return case_out(session, case, clock.today, clock.calendar)
 
 
 @router.post("/repairs/{case_id}/materials", summary="补充上传材料")
@@ -266,7 +282,7 @@ async def add_materials(
         var_dir=runtime.settings.var_dir,
         max_bytes=runtime.settings.upload_max_bytes,
     )
-    return case_out(session, case, clock.today)
+    return case_out(session, case, clock.today, clock.calendar)
 
 
 class Decision(BaseModel):
@@ -296,7 +312,7 @@ def decide(
         now=clock.now,
         today=clock.today,
     )
-    return case_out(session, case, clock.today)
+    return case_out(session, case, clock.today, clock.calendar)
 
 
 @router.post("/repairs/{case_id}/withdraw", summary="撤回申请")
@@ -305,7 +321,7 @@ def withdraw(
 ) -> dict[str, Any]:
     """Withdraw one's own application."""
     case = service.withdraw(session, principal, case_id, today=clock.today)
-    return case_out(session, case, clock.today)
+    return case_out(session, case, clock.today, clock.calendar)
 
 
 @router.get("/records/{record_id}/repair-notice", summary="信用修复告知书（两书同达）")

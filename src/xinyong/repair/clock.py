@@ -29,3 +29,20 @@ def workdays_between(calendar: WorkdayCalendar, start: dt.date, end: dt.date) ->
         return calendar.workdays_between(start, end)
     except UnknownCalendarYear as exc:
         raise CalendarUnknown(str(exc), year=exc.year) from exc
+
+
+def deadline_marks(calendar: WorkdayCalendar, **deadlines: dt.date | None) -> dict[str, object]:
+    """Return which deadlines are 暂定 (reach a year with only the provisional calendar) and why.
+
+    Derived on every read: once the official schedule of that year is in ``policy/calendar/`` the mark
+    goes, and ``xinyong policy sync`` recomputes the stored dates (see ``refresh`` of each workflow).
+    """
+    marked = [name for name, day in deadlines.items() if day is not None and calendar.provisional(day.year)]
+    years = sorted({d.year for n, d in deadlines.items() if n in marked and d is not None})
+    note = (
+        f"暂定：{'、'.join(str(y) for y in years)} 年的节假日和调休安排尚未公布，期限按《全国年节及纪念日放假办法》"
+        "规定的法定节假日推算，官方安排录入后自动重算"
+        if marked
+        else None
+    )
+    return {"provisional_deadlines": marked, "deadline_note": note}

@@ -9,6 +9,7 @@ from fastapi import Depends
 
 from xinyong.app_deps import get_runtime
 from xinyong.db import utcnow
+from xinyong.kit.workdays import WorkdayCalendar
 from xinyong.runtime import Runtime
 
 
@@ -18,6 +19,7 @@ class Clock:
 
     now: dt.datetime
     today: dt.date
+    calendar: WorkdayCalendar | None = None  # the policy's working days, to mark 暂定 deadlines
 
 
 def request_now() -> dt.datetime:
@@ -27,4 +29,4 @@ def request_now() -> dt.datetime:
 
 def get_clock(runtime: Runtime = Depends(get_runtime), now: dt.datetime = Depends(request_now)) -> Clock:
     """Return the request's clock."""
-    return Clock(now=now, today=runtime.today(now))
+    return Clock(now=now, today=runtime.today(now), calendar=runtime.policy.calendar)

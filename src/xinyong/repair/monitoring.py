@@ -46,6 +46,7 @@ def _entry(
         "state": state,
         "state_label": label,
         "due_on": due.isoformat() if due else None,
+        "due_provisional": due is not None and policy.calendar.provisional(due.year),
         "waiting_for": waiting,
         "overdue": overdue,
         "overdue_workdays": workdays_between(policy.calendar, due, today) if overdue and due else 0,

@@ -12,12 +12,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
+from xinyong.kit.dates import business_date
+from xinyong.kit.workdays import recomputed
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord, RecordEventKind
 from xinyong.repair import effects, storage
@@ -393,3 +395,59 @@ def withdraw(session: Session, principal: Principal, case_id: int, *, today: dt.
     case.decided_on = today
     _transition(session, case, "withdraw", principal.actor, {})
     return case
+
+
+def refresh_deadlines(session: Session, policy: Policy, *, actor: str, today: dt.date) -> int:
+    """Recompute the running clocks of open cases on the current calendar; return how many moved.
+
+    Run by ``xinyong policy sync`` (and ``db upgrade``): once the official schedule of a year is added
+    under ``policy/calendar/``, a deadline first computed on the provisional calendar is set right.
+    """
+    wf = workflows(policy).repair
+    moved = 0
+    cases = session.scalars(select(RepairCase).where(RepairCase.state.in_(REPAIR.pending))).all()
+    for case in cases:
+        changes: dict[str, str] = {}
+        if case.state == "submitted" and case.accept_due_on and case.accept_due_on >= today:
+            start = case.submitted_on
+            if case.materials_requested_on is not None:  # resubmitted after 补正: the clock restarted
+                last = session.scalar(
+                    select(func.max(RepairMaterial.uploaded_at)).where(RepairMaterial.repair_id == case.id)
+                )
+                start = business_date(last, "Asia/Shanghai") if last else start
+            if (
+                new := recomputed(policy.calendar, start, wf.accept_workdays, case.accept_due_on)
+            ) is not None:
+                case.accept_due_on, changes["accept_due_on"] = new, new.isoformat()
+        if (
+            case.state == "accepted"
+            and case.accepted_on
+            and case.decide_due_on
+            and case.decide_due_on >= today
+        ):
+            new = recomputed(policy.calendar, case.accepted_on, wf.decide_workdays, case.decide_due_on)
+            if new is not None:
+                case.decide_due_on, changes["decide_due_on"] = new, new.isoformat()
+        if (
+            case.state == "materials_requested"
+            and case.materials_requested_on
+            and case.supplement_due_on
+            and case.supplement_due_on >= today
+        ):
+            new = recomputed(
+                policy.calendar, case.materials_requested_on, wf.supplement_workdays, case.supplement_due_on
+            )
+            if new is not None:
+                case.supplement_due_on, changes["supplement_due_on"] = new, new.isoformat()
+        if changes:
+            moved += 1
+            audit.append(
+                session,
+                actor=actor,
+                action="repair.deadline_recomputed",
+                object_type="repair_case",
+                object_id=case.id,
+                detail={**changes, "policy_hash": policy.hash},
+            )
+    session.flush()
+    return moved

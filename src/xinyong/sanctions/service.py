@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, bindparam, case, func, select
+from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -25,7 +25,7 @@ from xinyong.db_prepared import Prepared, PreparedInsert, Reader, connection_of
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid
 from xinyong.kit.crypto import KeyRing
-from xinyong.kit.workdays import UnknownCalendarYear
+from xinyong.kit.workdays import UnknownCalendarYear, recomputed
 from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
@@ -110,6 +110,21 @@ def _due_on(policy: Policy, on: dt.date, workdays: int) -> dt.date | None:
         except UnknownCalendarYear:
             _DUE[key] = None  # reported as unknown rather than guessed
     return _DUE[key]
+
+
+def _due_marks(policy: Policy, due: dt.date | None, hits: bool) -> dict[str, Any]:
+    """Return whether the feedback deadline is 暂定 and, when it is absent or 暂定, why."""
+    if not hits:
+        return {"due_on_provisional": False, "due_on_note": "本次核查没有命中联合奖惩措施，无需反馈"}
+    if due is None:
+        return {"due_on_provisional": False, "due_on_note": "工作日历不包含该年份，无法计算反馈期限"}
+    if policy.calendar.provisional(due.year):
+        return {
+            "due_on_provisional": True,
+            "due_on_note": f"暂定：{due.year} 年的节假日和调休安排尚未公布，反馈期限按法定节假日推算，"
+            "官方安排录入后自动重算",
+        }
+    return {"due_on_provisional": False, "due_on_note": None}
 
 
 def _evidence_json(e: engine.Evidence) -> dict[str, Any]:
@@ -315,6 +330,7 @@ def evaluate(
             "scenario_label": measures.label(scenario),
             "checked_on": ctx.on.isoformat(),
             "due_on": due.isoformat() if due else None,
+            **_due_marks(policy, due, bool(hit_rows)),
             "policy_hash": policy.hash,
             "result_hash": result_hash,
         },
@@ -381,3 +397,41 @@ def compliance(session: Session, on: dt.date, *, department_id: int | None = Non
         }
         for code, name, hits, fb, ex, od, mo in session.execute(stmt)
     ]
+
+
+def refresh_feedback_deadlines(session: Session, policy: Policy, *, actor: str, today: dt.date) -> int:
+    """Recompute unanswered hits' feedback deadlines on the current calendar; return how many moved.
+
+    Run by ``xinyong policy sync``: a deadline computed on the provisional calendar (or left empty by
+    an older release that knew no calendar for its year) is set right once the official schedule is
+    in ``policy/calendar/``. Deadlines already passed stay as they were.
+    """
+    workdays = measures_of(policy).rules.feedback_deadline_workdays
+    pending = session.execute(
+        select(CheckHit.check_id, CheckLog.checked_on, CheckHit.due_on)
+        .join(CheckLog, CheckLog.check_id == CheckHit.check_id)
+        .where(CheckHit.feedback.is_(None), (CheckHit.due_on.is_(None)) | (CheckHit.due_on >= today))
+        .distinct()
+    ).all()
+    moved = 0
+    for check_id, checked_on, stored in pending:
+        new = recomputed(policy.calendar, checked_on, workdays, stored)
+        if new is None:
+            continue
+        where = (CheckHit.check_id == check_id) & CheckHit.feedback.is_(None)
+        where &= CheckHit.due_on.is_(None) if stored is None else CheckHit.due_on == stored
+        moved += session.execute(update(CheckHit).where(where).values(due_on=new)).rowcount or 0  # type: ignore[attr-defined]
+        audit.append(
+            session,
+            actor=actor,
+            action="check.deadline_recomputed",
+            object_type="check",
+            object_id=check_id,
+            detail={
+                "from": stored.isoformat() if stored else None,
+                "to": new.isoformat(),
+                "policy_hash": policy.hash,
+            },
+        )
+    session.flush()
+    return moved

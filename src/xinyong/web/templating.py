@@ -110,6 +110,8 @@ def render(
         "csrf_token": csrf.csrf_token(request),
         "region_name": runtime.policy.region_name,
         "today": runtime.today(),
+        # a deadline in a year whose official holiday schedule is not in policy/calendar/ yet is 暂定
+        "tentative": lambda day: day is not None and runtime.policy.calendar.provisional(day.year),
     }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, template, ctx, status_code=status)

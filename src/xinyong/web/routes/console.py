@@ -50,6 +50,7 @@ def dashboard(
             "summary": summary,
             "charts": charts,
             "department": department,
+            "calendar_warning": runtime.policy.calendar.schedule_warning(runtime.today()),
         },
     )
 
