@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from xinyong.db import writer_session
 from xinyong.runtime import Runtime
 
 
@@ -16,6 +17,17 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
+def may_write(request: Request) -> bool:
+    """Tell whether a request may write: any but an anonymous GET/HEAD (signed-in reads are audited).
+
+    Its transaction then takes SQLite's write lock when it begins (``db.writer_session``), so the audit
+    append's read of the chain head and its insert never meet another writer in between.
+    """
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    return bool(request.headers.get("authorization") or request.headers.get("cookie"))
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """Yield a session for one request; commit on success, roll back on error.
 
@@ -23,7 +35,8 @@ def get_session(request: Request) -> Iterator[Session]:
     response is sent, so a client that follows a redirect at once reads what the request wrote, and a
     failed commit becomes an error response instead of a lost write after a 200/303.
     """
-    session = get_runtime(request).sessions()
+    runtime = get_runtime(request)
+    session = writer_session(runtime.sessions) if may_write(request) else runtime.sessions()
     try:
         yield session
         session.commit()

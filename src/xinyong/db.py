@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,9 +91,46 @@ def _sqlite_pragmas(busy_timeout_ms: int, mmap_mib: int = 0) -> Any:
     return on_connect
 
 
+# The execution option that makes a SQLite transaction take the write lock at its start (``BEGIN IMMEDIATE``).
+SQLITE_BEGIN = "xinyong_sqlite_begin"
+IMMEDIATE = "IMMEDIATE"
+
+
 def _sqlite_begin(conn: Any) -> None:
+    """Open the transaction: ``BEGIN IMMEDIATE`` for writers, a deferred ``BEGIN`` for readers.
+
+    A deferred transaction that has read and then writes cannot wait for the write lock: SQLite calls
+    the busy handler only for a connection with no transaction open, so the upgrade fails at once with
+    "database is locked" whenever another connection writes (finding 3 of issue 16). A writer therefore
+    takes the lock first and waits for it (``busy_timeout``); its reads then see the latest data.
+    """
+    mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(SQLITE_BEGIN) == IMMEDIATE else "BEGIN"
     # Straight to the driver: through ``exec_driver_sql`` this costs ~0.1 ms, a tenth of a search.
-    conn.connection.driver_connection.execute("BEGIN")
+    conn.connection.driver_connection.execute(mode)
+
+
+_writers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def writing_engine(engine: Engine) -> Engine:
+    """Return ``engine`` for writing transactions: on SQLite they begin ``IMMEDIATE`` (same pool)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    found = _writers.get(engine)
+    if found is None:
+        found = _writers[engine] = engine.execution_options(**{SQLITE_BEGIN: IMMEDIATE})
+    return found
+
+
+def writer_session(factory: sessionmaker[Session]) -> Session:
+    """Open a session whose transaction will write: on SQLite it takes the write lock when it begins.
+
+    A factory bound to a connection (the tests' shared transaction) is used as it is.
+    """
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        return factory(bind=writing_engine(bind))
+    return factory()
 
 
 # The held read connection of the hot paths (``Runtime.read_connection``): a larger page cache and a memory
@@ -221,9 +259,12 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Open a session that commits on success and rolls back on error (for CLI commands)."""
-    session = factory()
+def session_scope(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
+    """Open a session that commits on success and rolls back on error (for CLI commands).
+
+    ``write`` (the default: batch commands write) begins the transaction holding the write lock on SQLite.
+    """
+    session = writer_session(factory) if write else factory()
     try:
         yield session
         session.commit()

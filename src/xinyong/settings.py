@@ -36,7 +36,11 @@ class Settings(BaseSettings):
     index_key: str = Field(
         default=PLACEHOLDER, description="证件号盲索引（HMAC）密钥；生产环境必须设置，且与加密密钥不同"
     )
-    sqlite_busy_timeout_ms: int = Field(default=5000, description="SQLite busy_timeout（毫秒）")
+    sqlite_busy_timeout_ms: int = Field(
+        default=30_000,
+        ge=0,
+        description="SQLite 写事务等待写锁的上限（毫秒）：须长于最长一次归集批次持有写锁的时间",
+    )
     opentelemetry: bool = Field(
         default=False,
         description="启用 FastAPI 内置的 OpenTelemetry 请求追踪与指标（须另行配置导出器）；关闭时每个请求省去探测开销",

@@ -21,7 +21,7 @@ def verify(
     from xinyong.settings import Settings
 
     runtime = Runtime.build(Settings())
-    with session_scope(runtime.sessions) as session:
+    with session_scope(runtime.sessions, write=False) as session:
         check = service.verify(session)
     if as_json:
         typer.echo(

@@ -13,6 +13,20 @@ from xinyong.audit.models import AuditEvent
 from xinyong.db import utcnow
 from xinyong.db_prepared import Prepared, PreparedInsert, connection_of
 
+# The key of the PostgreSQL advisory lock that serialises appends to the chain (any constant; "XYAUDIT").
+HEAD_LOCK_KEY = 0x5859_4155_4449_54
+
+
+def lock_head(conn: Connection) -> None:
+    """Serialise appends to the chain head until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock, so two transactions never read the same head and
+    collide on ``seq``. SQLite: writers already hold the database's write lock from ``BEGIN IMMEDIATE``
+    (``db.writer_session``), so nothing more is needed there.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({HEAD_LOCK_KEY})")
+
 
 def append(
     session: Session,
@@ -24,6 +38,7 @@ def append(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit entry chained to the last one; the caller commits."""
+    lock_head(session.connection())
     last = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
@@ -129,6 +144,7 @@ def append_many(session: Session | Connection, entries: list[AuditEntry]) -> Non
     if not entries:
         return
     conn = connection_of(session)
+    lock_head(conn)
     found = _LAST_PREPARED.all(conn, {})
     seq, prev = (found[0][0] + 1, found[0][1]) if found else (1, GENESIS)
     rows: list[tuple[Any, ...]] = []

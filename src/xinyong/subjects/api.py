@@ -11,6 +11,7 @@ from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.api import today
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.db import writer_session
 from xinyong.errors import Forbidden
 from xinyong.runtime import Runtime
 from xinyong.subjects import search as search_service
@@ -39,7 +40,7 @@ async def search_subjects(
     """Search subjects; natural persons appear only to government callers."""
     runtime = get_runtime(request)
     if has_credentials(request):
-        with runtime.sessions() as session:
+        with writer_session(runtime.sessions) as session:
             principal = resolve_principal(request, session)
             result = search_service.search(
                 session, runtime.keys, runtime.policy, principal, q, page=page, size=size
