@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
@@ -13,6 +11,7 @@ from xinyong.auth.deps import current_principal, has_credentials, resolve_princi
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
 from xinyong.db import writer_session
 from xinyong.errors import Forbidden
+from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 from xinyong.subjects import search as search_service
 from xinyong.subjects.credit_file import build_credit_file
@@ -62,7 +61,7 @@ def credit_file(
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（如 licensing）"
     ),
-    on: dt.date | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
+    on: InputDate | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
