@@ -106,3 +106,49 @@ def test_every_date_a_request_carries_is_bounded(client: TestClient) -> None:
     assert not unbounded, (
         f"dates without the schema's bound (use kit.dates.InputDate): {sorted(set(unbounded))}"
     )
+
+
+def _ingest_key(session: Session, runtime: Runtime) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from tests.factories import ingest as fx
+    from xinyong.auth import service as auth_service
+    from xinyong.departments.models import Department
+
+    fx.sync_departments(session, runtime.policy)
+    dept = session.scalar(select(Department).where(Department.code == "WL-SCJG"))
+    assert dept is not None
+    _, key = auth_service.create_api_key(
+        session, actor="test", name="WL 系统", role=Role.SYSTEM, department_id=dept.id
+    )
+    session.flush()
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_hostile_ingest_files_answer_clear_errors(
+    client: TestClient, session: Session, runtime: Runtime
+) -> None:
+    headers = _ingest_key(session, runtime)
+    cases = {
+        "gbk-broken.csv": "CF_XDR_MC,CF_XDR_SHXYM\n台州某公司,x\n".encode("gbk") + b"\xff\xfe\x81\x00\xc0",
+        "binary.csv": bytes(range(256)) * 8,
+        "broken.xlsx": b"PK\x03\x04" + b"\x00" * 64,
+        "notzip.xlsx": b"this is no workbook",
+        "deep.json": b"[" * 100_000 + b"]" * 100_000,
+        "deep-rows.json": b'{"rows": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+        "object.json": b'{"rows": {"a": 1}}',
+        "broken.json": b'[{"CF_XDR_MC": ',
+        "notes.txt": "台州某公司 罚款".encode(),
+        "empty.csv": b"",
+    }
+    for name, content in cases.items():
+        resp = client.post("/api/v1/sources/xzcf/batches", files={"file": (name, content)}, headers=headers)
+        assert 400 <= resp.status_code < 500, (name, resp.status_code, resp.text)
+        body = resp.json()
+        assert body["code"].startswith("ingest."), (name, body)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), (name, body)
+    # nested values in an otherwise good row: the row is kept as rejected, with its reason
+    nested = b'[{"CF_XDR_MC": {"a": [1, {"b": 2}]}, "CF_XDR_SHXYM": ["x"]}]'
+    resp = client.post("/api/v1/sources/xzcf/batches", files={"file": ("n.json", nested)}, headers=headers)
+    assert resp.status_code == 200, resp.text
+    assert (resp.json()["rows"], resp.json()["rejected"]) == (1, 1)
