@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -152,3 +153,34 @@ def test_hostile_ingest_files_answer_clear_errors(
     resp = client.post("/api/v1/sources/xzcf/batches", files={"file": ("n.json", nested)}, headers=headers)
     assert resp.status_code == 200, resp.text
     assert (resp.json()["rows"], resp.json()["rejected"]) == (1, 1)
+
+
+def test_new_uscc_sharing_an_existing_org_code_does_not_abort_the_batch(
+    client: TestClient, session: Session, runtime: Runtime, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from tests.factories import ingest as fx
+    from xinyong.kit.ids import make_uscc, org_code_of_uscc
+    from xinyong.subjects.models import Subject
+
+    headers = _ingest_key(session, runtime)
+    old = fs.enterprise(session, runtime.keys, name="台州老字号有限公司")
+    assert old.uscc is not None
+    body = old.uscc[8:16]
+    twin = make_uscc("9", "3", "331082", body)  # another USCC, the same embedded 组织机构代码
+    assert org_code_of_uscc(twin) == org_code_of_uscc(old.uscc)
+    third = make_uscc("5", "1", "331083", body)  # and a third in the same file
+    rows = [
+        fx.penalty("台州新主体有限公司", twin, "温市监罚〔2026〕11号"),
+        fx.penalty("台州另一主体", third, "温市监罚〔2026〕12号"),
+        fx.penalty("台州老字号有限公司", old.uscc, "温市监罚〔2026〕13号"),
+    ]
+    path = fx.write_csv(tmp_path / "twin.csv", rows)
+    with path.open("rb") as fh:
+        resp = client.post("/api/v1/sources/xzcf/batches", files={"file": ("twin.csv", fh)}, headers=headers)
+    assert resp.status_code == 200, resp.text
+    result = resp.json()
+    assert (result["rows"], result["accepted"], result["subjects_created"]) == (3, 3, 2)
+    created = session.scalars(select(Subject).where(Subject.uscc.in_([twin, third]))).all()
+    assert len(created) == 2
