@@ -119,6 +119,9 @@ def writing_engine(engine: Engine) -> Engine:
     found = _writers.get(engine)
     if found is None:
         found = _writers[engine] = engine.execution_options(**{SQLITE_BEGIN: IMMEDIATE})
+        from xinyong.audit.keys import same_keys
+
+        same_keys(found, engine)
     return found
 
 
@@ -249,8 +252,14 @@ def make_engine(settings: Settings) -> Engine:
             engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms, settings.sqlite_mmap_mib)
         )
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=dumps_json, json_deserializer=loads_json)
+    else:
+        engine = create_engine(
+            url, pool_pre_ping=True, json_serializer=dumps_json, json_deserializer=loads_json
+        )
+    from xinyong.audit.keys import register  # the audit chain's keys follow the engine's settings
+
+    register(engine, settings)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

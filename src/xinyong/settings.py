@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +36,18 @@ class Settings(BaseSettings):
     index_key: str = Field(
         default=PLACEHOLDER, description="证件号盲索引（HMAC）密钥；生产环境必须设置，且与加密密钥不同"
     )
+    audit_key: str = Field(
+        default=PLACEHOLDER,
+        description="审计哈希链的 HMAC-SHA256 密钥（32 字节的 base64url）；生产环境必须设置",
+    )
+    audit_signing_key: str = Field(
+        default=PLACEHOLDER,
+        description="审计检查点的 Ed25519 签名私钥（32 字节种子的 base64url）；生产环境必须设置",
+    )
+    audit_anchor_dir: Path | None = Field(
+        default=None,
+        description="审计检查点（链头哈希、条数、时间，带签名）写入的目录，应在数据库之外；默认 var/audit-anchors",
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=30_000,
         ge=0,
@@ -60,14 +72,25 @@ class Settings(BaseSettings):
         default=25_000, ge=100, description="归集每次处理的行数（内存上限随之变化；两块同时在处理）"
     )
 
+    @field_validator("audit_anchor_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        """An empty setting means the default directory."""
+        return None if value == "" else value
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         """Refuse placeholder secrets outside development and test."""
         if self.env == "production":
-            for name in ("secret_key", "data_key", "index_key"):
+            for name in ("secret_key", "data_key", "index_key", "audit_key", "audit_signing_key"):
                 if getattr(self, name) == PLACEHOLDER:
                     raise ValueError(f"生产环境必须设置 XINYONG_{name.upper()}（不能使用占位值）")
         return self
+
+    @property
+    def anchor_dir(self) -> Path:
+        """Return the directory of the audit checkpoints."""
+        return self.audit_anchor_dir or self.var_dir / "audit-anchors"
 
     @property
     def is_sqlite(self) -> bool:
