@@ -3,7 +3,8 @@
 Configured keys come from settings (``XINYONG_AUDIT_KEY``, ``XINYONG_AUDIT_SIGNING_KEY``; production
 refuses the placeholders); elsewhere development keys are generated once under ``var/`` like the
 personal-data keys. Every engine built by ``db.make_engine`` is registered with its settings, so an
-append finds the key from the session or connection it writes on, whoever the caller is.
+append finds the key from the session or connection it writes on, whoever the caller is; any other
+engine uses the settings of the environment, as the command line does.
 """
 
 from __future__ import annotations
@@ -116,8 +117,7 @@ def keys_for(db: Session | Connection | Engine) -> AuditKeys:
     if found is not None:
         return found
     with _lock:
-        settings = _settings_of.get(engine)
-        if settings is None:
-            raise RuntimeError("这个数据库引擎没有登记审计密钥（请用 xinyong.db.make_engine 建立引擎）")
+        # An engine not built by ``make_engine`` (a script's own) uses the keys of the environment's settings.
+        settings = _settings_of.get(engine) or Settings()
         found = _keys_of[engine] = audit_keys(settings)
         return found

@@ -108,6 +108,8 @@ CSV_BLOCK_BYTES = 2 << 20
 def _open_csv(path: Path, chunk_rows: int) -> Intake:
     with path.open("rb") as fh:
         sample = fh.read(SNIFF_BYTES)
+    if b"\x00" in sample:  # UTF-16 or a binary file: PostgreSQL cannot even store its header line
+        raise Invalid("文件含有 NUL 字符，不是 UTF-8 或 GB18030 编码的 CSV 文本文件", code="ingest.encoding")
     encoding = detect_encoding(sample)
     text = sample.decode("gb18030" if encoding == "gb18030" else "utf-8-sig", errors="replace")
     first = next(iter(text.splitlines()), "")
