@@ -29,6 +29,7 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("evaluate", "xinyong.evaluation.cli:evaluate_app"),
     ("inspections", "xinyong.evaluation.cli:inspections_app"),
     ("commitments", "xinyong.commitments.cli:app"),
+    ("retention", "xinyong.records.cli:retention_app"),
 )
 # Top-level commands of the capabilities, as (name, "module:function").
 COMMANDS: tuple[tuple[str, str], ...] = (("check", "xinyong.sanctions.cli:check"),)

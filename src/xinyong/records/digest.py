@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.records.models import CreditRecord
 
-_COLUMNS = (
+COLUMNS = (
     CreditRecord.id,
     CreditRecord.record_key,
     CreditRecord.version,
@@ -42,7 +42,7 @@ def line_hash(line: str) -> str:
 def batch_lines(session: Session, batch_id: int) -> dict[int, str]:
     """Return id → line hash of the record versions stored by ``batch_id``."""
     rows = session.execute(
-        select(*_COLUMNS).where(CreditRecord.batch_id == batch_id).order_by(CreditRecord.id)
+        select(*COLUMNS).where(CreditRecord.batch_id == batch_id).order_by(CreditRecord.id)
     )
     return {int(r[0]): line_hash(row_line(r)) for r in rows}
 
