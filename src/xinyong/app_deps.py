@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from xinyong.db import writer_session
+from xinyong.db import reading_session, writer_session
 from xinyong.runtime import Runtime
 
 
@@ -17,15 +17,14 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-def may_write(request: Request) -> bool:
-    """Tell whether a request may write: any but an anonymous GET/HEAD (signed-in reads are audited).
+def is_write(request: Request) -> bool:
+    """Tell whether a request changes state: anything but GET/HEAD/OPTIONS.
 
-    Its transaction then takes SQLite's write lock when it begins (``db.writer_session``), so the audit
-    append's read of the chain head and its insert never meet another writer in between.
+    Its transaction takes SQLite's write lock when it begins (``db.writer_session``): what it reads
+    (an account, a workflow's state, the audit chain's head) cannot change before it writes. A GET
+    reads without the lock and takes it only if it appends a log (``db.reading_session``).
     """
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        return True
-    return bool(request.headers.get("authorization") or request.headers.get("cookie"))
+    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -36,7 +35,7 @@ def get_session(request: Request) -> Iterator[Session]:
     failed commit becomes an error response instead of a lost write after a 200/303.
     """
     runtime = get_runtime(request)
-    session = writer_session(runtime.sessions) if may_write(request) else runtime.sessions()
+    session = writer_session(runtime.sessions) if is_write(request) else reading_session(runtime.sessions)
     try:
         yield session
         session.commit()

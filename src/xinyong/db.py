@@ -76,9 +76,11 @@ def utcnow() -> dt.datetime:
 def _sqlite_pragmas(busy_timeout_ms: int, mmap_mib: int = 0) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
+        # First: the pragmas below wait for a writer only once a busy timeout is set (a new pool
+        # connection opened while an ingest held the write lock failed on journal_mode otherwise).
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Reads through a memory map skip a copy and a system call per page: a name search over a
         # million subjects touches ~100 scattered rows, and runs ~40% faster so.
@@ -265,6 +267,57 @@ def make_engine(settings: Settings) -> Engine:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """Return a session factory bound to ``engine``."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+# ``Session.info`` flags of a reading session that may write logs (``reading_session``).
+UPGRADE_ON_WRITE = "xinyong_upgrade_on_write"
+UPGRADED = "xinyong_upgraded"
+
+
+def reading_session(factory: sessionmaker[Session]) -> Session:
+    """Open a session for a read that may append logs (a signed-in GET: the audit and query log).
+
+    On SQLite it reads without the write lock; at its first write (:func:`begin_writing`, called by the
+    audit append and before any flush) the read transaction is ended and a ``BEGIN IMMEDIATE`` one
+    started, waiting for the lock. What it read before stays valid for what it writes: logs of the read.
+    A factory bound to a connection (the tests' shared transaction) is used as it is.
+    """
+    session = factory()
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        session.info[UPGRADE_ON_WRITE] = True
+    return session
+
+
+def begin_writing(session: Session) -> None:
+    """Make a :func:`reading_session` hold the write lock from here on (SQLite; nothing elsewhere)."""
+    if not session.info.get(UPGRADE_ON_WRITE) or session.info.get(UPGRADED):
+        return
+    session.info[UPGRADED] = True
+    raw = session.connection().connection.driver_connection
+    if raw is None:  # pragma: no cover - a live connection always has its driver connection
+        return
+    if raw.in_transaction:
+        raw.execute("COMMIT")  # only reads so far: nothing is lost, the snapshot is let go
+    raw.execute("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Session, "before_flush")
+def _upgrade_before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(UPGRADE_ON_WRITE) and (session.new or session.dirty or session.deleted):
+        begin_writing(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _upgrade_before_dml(state: Any) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and state.session.info.get(UPGRADE_ON_WRITE):
+        begin_writing(state.session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _reset_upgrade(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(UPGRADED, None)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from xinyong.audit.chain import GENESIS, entry_hash
 from xinyong.audit.keys import AuditKeys, keys_for
 from xinyong.audit.models import AuditEvent
-from xinyong.db import utcnow
+from xinyong.db import begin_writing, utcnow
 from xinyong.db_prepared import Prepared, PreparedInsert, connection_of
 
 # The key of the PostgreSQL advisory lock that serialises appends to the chain (any constant; "XYAUDIT").
@@ -112,6 +112,7 @@ def append(
 ) -> AuditEvent:
     """Append one audit entry chained to the last one; the caller commits."""
     oid = None if object_id is None else str(object_id)
+    begin_writing(session)  # a signed-in read's session takes the write lock before it reads the head
     rows = _rows(
         session.connection(), keys_for(session), [AuditEntry(actor, action, object_type, oid, detail or {})]
     )
@@ -128,6 +129,8 @@ def append_many(session: Session | Connection, entries: list[AuditEntry]) -> Non
     """Append several entries chained in order with one insert (group commit of hot paths)."""
     if not entries:
         return
+    if isinstance(session, Session):
+        begin_writing(session)
     conn = connection_of(session)
     _APPEND.many(conn, _rows(conn, keys_for(conn), entries))
 

@@ -9,7 +9,7 @@ from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.api import today
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
-from xinyong.db import writer_session
+from xinyong.db import reading_session
 from xinyong.errors import Forbidden
 from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
@@ -39,7 +39,7 @@ async def search_subjects(
     """Search subjects; natural persons appear only to government callers."""
     runtime = get_runtime(request)
     if has_credentials(request):
-        with writer_session(runtime.sessions) as session:
+        with reading_session(runtime.sessions) as session:
             principal = resolve_principal(request, session)
             result = search_service.search(
                 session, runtime.keys, runtime.policy, principal, q, page=page, size=size
