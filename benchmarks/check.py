@@ -298,7 +298,9 @@ def main() -> None:
     settings = Settings(database_url=url, var_dir=tmp, env="test")
     engine = make_engine(settings)
     with session_scope(make_sessionmaker(engine)) as session:
-        departments_service.sync_from_policy(session, load_policy(ROOT / "policy"), actor="bench")
+        departments_service.sync_from_policy(
+            session, load_policy(ROOT / "policy"), actor="bench", on=dt.date(2026, 1, 1)
+        )
     codes, listed = load(db, args.subjects)
     with session_scope(make_sessionmaker(engine)) as session:
         dept = departments_service.by_code(session, "TZ-SCJG")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import random
@@ -263,7 +264,9 @@ def main() -> None:
     from sqlalchemy.orm import Session
 
     with Session(engine) as session:
-        departments_service.sync_from_policy(session, load_policy(settings.policy_dir), actor="bench")
+        departments_service.sync_from_policy(
+            session, load_policy(settings.policy_dir), actor="bench", on=dt.date(2026, 1, 1)
+        )
         session.commit()
     engine.dispose()
     usccs = [make_uscc("9", "1", "331081", f"BM{i:06d}") for i in range(SUBJECTS)]

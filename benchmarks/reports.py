@@ -90,7 +90,7 @@ def build(settings: Settings, subjects: int, records: int) -> list[str]:
     keys = keyring(settings)
     codes = []
     with session_scope(make_sessionmaker(make_engine(settings))) as session:
-        departments_service.sync_from_policy(session, policy, actor="bench")
+        departments_service.sync_from_policy(session, policy, actor="bench", on=dt.date(2026, 1, 1))
         session.flush()
         depts = [session.query(Department).filter_by(code=c).one().id for c in DEPTS]
         items = ["xzcf", "xzxk", "xzcf", "xzxk", "xzqz", "xzcf", "xycn", "xzxk"]

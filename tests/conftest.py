@@ -62,14 +62,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id_str: str) -
     """Return the URL of a freshly migrated test database for this worker."""
     url = _postgres_url(worker_id_str) or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     upgrade(url)
-    # as `xinyong db upgrade` does: the registers of policy/ (departments, regions, sources) are loaded
-    engine = create_engine(url)
-    try:
-        sync_database(
-            engine, load_policy(POLICY_DIR), actor="system:test", on=business_date(utcnow(), "Asia/Shanghai")
-        )
-    finally:
-        engine.dispose()
     return url
 
 
@@ -91,6 +83,11 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
 def engine(settings: Settings) -> Iterator[Engine]:
     """Return the engine of the test database."""
     eng = make_engine(settings)
+    # as `xinyong db upgrade` does: the registers of policy/ (departments, regions, sources) are loaded,
+    # audited under the test settings' keys
+    sync_database(
+        eng, load_policy(POLICY_DIR), actor="system:test", on=business_date(utcnow(), settings.timezone)
+    )
     yield eng
     eng.dispose()
 

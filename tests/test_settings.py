@@ -52,6 +52,8 @@ def test_one_today_from_the_runtime(tmp_path: Path) -> None:
             secret_key="s",
             data_key="d",
             index_key="i",
+            audit_key="a",
+            audit_signing_key="b",
             report_signing_key="k",
             report_signing_cert="c",
             today=dt.date(2026, 4, 1),

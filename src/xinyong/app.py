@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -18,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from xinyong import __version__
 from xinyong.app_deps import get_runtime
 from xinyong.errors import XinyongError
+from xinyong.guards import StrictJSON, validation_error
 from xinyong.migrate import at_head
 from xinyong.runtime import Runtime
 from xinyong.settings import Settings
@@ -150,6 +152,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_exception_handler(XinyongError, _error_handler)
     app.add_exception_handler(OverflowError, _out_of_range_handler)
     app.add_exception_handler(DataError, _out_of_range_handler)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_middleware(StrictJSON)
     app.include_router(health)
     from xinyong.web.templating import STATIC_DIR
 

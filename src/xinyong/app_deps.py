@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from xinyong.db import reading_session, writer_session
 from xinyong.runtime import Runtime
 
 
@@ -16,6 +17,16 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
+def is_write(request: Request) -> bool:
+    """Tell whether a request changes state: anything but GET/HEAD/OPTIONS.
+
+    Its transaction takes SQLite's write lock when it begins (``db.writer_session``): what it reads
+    (an account, a workflow's state, the audit chain's head) cannot change before it writes. A GET
+    reads without the lock and takes it only if it appends a log (``db.reading_session``).
+    """
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """Yield a session for one request; commit on success, roll back on error.
 
@@ -23,7 +34,8 @@ def get_session(request: Request) -> Iterator[Session]:
     response is sent, so a client that follows a redirect at once reads what the request wrote, and a
     failed commit becomes an error response instead of a lost write after a 200/303.
     """
-    session = get_runtime(request).sessions()
+    runtime = get_runtime(request)
+    session = writer_session(runtime.sessions) if is_write(request) else reading_session(runtime.sessions)
     try:
         yield session
         session.commit()

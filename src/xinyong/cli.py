@@ -33,6 +33,7 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("inspections", "xinyong.evaluation.cli:inspections_app"),
     ("commitments", "xinyong.commitments.cli:app"),
     ("monitor", "xinyong.monitoring.cli:app"),
+    ("retention", "xinyong.records.cli:retention_app"),
 )
 # Top-level commands of the capabilities, as (name, "module:function").
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -161,6 +162,60 @@ def serve(
 
     web = serve_app()
     uvicorn.run(web, host=host, port=port, log_level=log_level, access_log=access_log, http=hot_protocol(web))
+
+
+@app.command("backup")
+def backup_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="备份文件（SQLite 为数据库文件，PostgreSQL 为 pg_dump 自定义格式）")
+    ],
+) -> None:
+    """校验审计链并写签名检查点，然后在线备份数据库到 FILE（服务无需停止）。"""
+    from xinyong import backup
+    from xinyong.audit import anchors
+    from xinyong.audit.keys import audit_keys
+    from xinyong.db import session_scope
+    from xinyong.runtime import Runtime
+    from xinyong.settings import Settings
+
+    settings = Settings()
+    runtime = Runtime.build(settings)
+    try:
+        with session_scope(runtime.sessions, write=False) as session:
+            point = anchors.write(session, audit_keys(settings), settings.anchor_dir)
+        backup.backup(settings, file)
+    except ValueError as exc:
+        fail(XinyongError(str(exc), code="backup.chain_invalid"))
+        return
+    except XinyongError as exc:
+        fail(exc)
+        return
+    typer.echo(f"已备份到 {file}（审计链头：第 {point.seq} 条，已写检查点）")
+
+
+@app.command("restore")
+def restore_cmd(file: Annotated[Path, typer.Argument(help="xinyong backup 写出的备份文件")]) -> None:
+    """检查备份文件后用它替换数据库内容，再校验审计哈希链（恢复前请停止服务）。"""
+    from xinyong import backup
+    from xinyong.audit import service as audit_service
+    from xinyong.audit.keys import audit_keys
+    from xinyong.db import session_scope
+    from xinyong.runtime import Runtime
+    from xinyong.settings import Settings
+
+    settings = Settings()
+    try:
+        backup.restore(settings, file)
+    except XinyongError as exc:
+        fail(exc)
+        return
+    runtime = Runtime.build(settings)
+    with session_scope(runtime.sessions, write=False) as session:
+        check = audit_service.verify(session, keys=audit_keys(settings))
+    if not check.ok:
+        message = f"已恢复，但审计哈希链校验未通过：第 {check.first_bad_seq} 条：{check.reason}"
+        fail(XinyongError(message, code="backup.chain_invalid"))
+    typer.echo(f"已从 {file} 恢复；审计日志 {check.entries} 条，哈希链校验通过")
 
 
 for _name, _spec in SUBCOMMANDS:

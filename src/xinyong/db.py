@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,9 +76,11 @@ def utcnow() -> dt.datetime:
 def _sqlite_pragmas(busy_timeout_ms: int, mmap_mib: int = 0) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
+        # First: the pragmas below wait for a writer only once a busy timeout is set (a new pool
+        # connection opened while an ingest held the write lock failed on journal_mode otherwise).
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Reads through a memory map skip a copy and a system call per page: a name search over a
         # million subjects touches ~100 scattered rows, and runs ~40% faster so.
@@ -90,9 +93,49 @@ def _sqlite_pragmas(busy_timeout_ms: int, mmap_mib: int = 0) -> Any:
     return on_connect
 
 
+# The execution option that makes a SQLite transaction take the write lock at its start (``BEGIN IMMEDIATE``).
+SQLITE_BEGIN = "xinyong_sqlite_begin"
+IMMEDIATE = "IMMEDIATE"
+
+
 def _sqlite_begin(conn: Any) -> None:
+    """Open the transaction: ``BEGIN IMMEDIATE`` for writers, a deferred ``BEGIN`` for readers.
+
+    A deferred transaction that has read and then writes cannot wait for the write lock: SQLite calls
+    the busy handler only for a connection with no transaction open, so the upgrade fails at once with
+    "database is locked" whenever another connection writes (finding 3 of issue 16). A writer therefore
+    takes the lock first and waits for it (``busy_timeout``); its reads then see the latest data.
+    """
+    mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get(SQLITE_BEGIN) == IMMEDIATE else "BEGIN"
     # Straight to the driver: through ``exec_driver_sql`` this costs ~0.1 ms, a tenth of a search.
-    conn.connection.driver_connection.execute("BEGIN")
+    conn.connection.driver_connection.execute(mode)
+
+
+_writers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def writing_engine(engine: Engine) -> Engine:
+    """Return ``engine`` for writing transactions: on SQLite they begin ``IMMEDIATE`` (same pool)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    found = _writers.get(engine)
+    if found is None:
+        found = _writers[engine] = engine.execution_options(**{SQLITE_BEGIN: IMMEDIATE})
+        from xinyong.audit.keys import same_keys
+
+        same_keys(found, engine)
+    return found
+
+
+def writer_session(factory: sessionmaker[Session]) -> Session:
+    """Open a session whose transaction will write: on SQLite it takes the write lock when it begins.
+
+    A factory bound to a connection (the tests' shared transaction) is used as it is.
+    """
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        return factory(bind=writing_engine(bind))
+    return factory()
 
 
 # The held read connection of the hot paths (``Runtime.read_connection``): a larger page cache and a memory
@@ -211,8 +254,14 @@ def make_engine(settings: Settings) -> Engine:
             engine, "connect", _sqlite_pragmas(settings.sqlite_busy_timeout_ms, settings.sqlite_mmap_mib)
         )
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=dumps_json, json_deserializer=loads_json)
+    else:
+        engine = create_engine(
+            url, pool_pre_ping=True, json_serializer=dumps_json, json_deserializer=loads_json
+        )
+    from xinyong.audit.keys import register  # the audit chain's keys follow the engine's settings
+
+    register(engine, settings)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -220,10 +269,64 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-@contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Open a session that commits on success and rolls back on error (for CLI commands)."""
+# ``Session.info`` flags of a reading session that may write logs (``reading_session``).
+UPGRADE_ON_WRITE = "xinyong_upgrade_on_write"
+UPGRADED = "xinyong_upgraded"
+
+
+def reading_session(factory: sessionmaker[Session]) -> Session:
+    """Open a session for a read that may append logs (a signed-in GET: the audit and query log).
+
+    On SQLite it reads without the write lock; at its first write (:func:`begin_writing`, called by the
+    audit append and before any flush) the read transaction is ended and a ``BEGIN IMMEDIATE`` one
+    started, waiting for the lock. What it read before stays valid for what it writes: logs of the read.
+    A factory bound to a connection (the tests' shared transaction) is used as it is.
+    """
     session = factory()
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        session.info[UPGRADE_ON_WRITE] = True
+    return session
+
+
+def begin_writing(session: Session) -> None:
+    """Make a :func:`reading_session` hold the write lock from here on (SQLite; nothing elsewhere)."""
+    if not session.info.get(UPGRADE_ON_WRITE) or session.info.get(UPGRADED):
+        return
+    session.info[UPGRADED] = True
+    raw = session.connection().connection.driver_connection
+    if raw is None:  # pragma: no cover - a live connection always has its driver connection
+        return
+    if raw.in_transaction:
+        raw.execute("COMMIT")  # only reads so far: nothing is lost, the snapshot is let go
+    raw.execute("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Session, "before_flush")
+def _upgrade_before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(UPGRADE_ON_WRITE) and (session.new or session.dirty or session.deleted):
+        begin_writing(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _upgrade_before_dml(state: Any) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and state.session.info.get(UPGRADE_ON_WRITE):
+        begin_writing(state.session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _reset_upgrade(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(UPGRADED, None)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
+    """Open a session that commits on success and rolls back on error (for CLI commands).
+
+    ``write`` (the default: batch commands write) begins the transaction holding the write lock on SQLite.
+    """
+    session = writer_session(factory) if write else factory()
     try:
         yield session
         session.commit()

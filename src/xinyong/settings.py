@@ -47,7 +47,23 @@ class Settings(BaseSettings):
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="平台对外地址：信用报告的二维码指向其下的核验页面"
     )
-    sqlite_busy_timeout_ms: int = Field(default=5000, description="SQLite busy_timeout（毫秒）")
+    audit_key: str = Field(
+        default=PLACEHOLDER,
+        description="审计哈希链的 HMAC-SHA256 密钥（32 字节的 base64url）；生产环境必须设置",
+    )
+    audit_signing_key: str = Field(
+        default=PLACEHOLDER,
+        description="审计检查点的 Ed25519 签名私钥（32 字节种子的 base64url）；生产环境必须设置",
+    )
+    audit_anchor_dir: Path | None = Field(
+        default=None,
+        description="审计检查点（链头哈希、条数、时间，带签名）写入的目录，应在数据库之外；默认 var/audit-anchors",
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=30_000,
+        ge=0,
+        description="SQLite 写事务等待写锁的上限（毫秒）：须长于最长一次归集批次持有写锁的时间",
+    )
     opentelemetry: bool = Field(
         default=False,
         description="启用 FastAPI 内置的 OpenTelemetry 请求追踪与指标（须另行配置导出器）；关闭时每个请求省去探测开销",
@@ -77,16 +93,35 @@ class Settings(BaseSettings):
         """An empty ``XINYONG_TODAY=`` (as in ``.env.example``) means no fixed day."""
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("audit_anchor_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        """An empty setting means the default directory."""
+        return None if value == "" else value
+
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
         """Refuse placeholder secrets outside development and test."""
         if self.env == "production":
-            for name in ("secret_key", "data_key", "index_key", "report_signing_key", "report_signing_cert"):
+            for name in (
+                "secret_key",
+                "data_key",
+                "index_key",
+                "audit_key",
+                "audit_signing_key",
+                "report_signing_key",
+                "report_signing_cert",
+            ):
                 if getattr(self, name) == PLACEHOLDER:
                     raise ValueError(f"生产环境必须设置 XINYONG_{name.upper()}（不能使用占位值）")
             if self.today is not None:
                 raise ValueError("生产环境不得固定业务日期（XINYONG_TODAY）")
         return self
+
+    @property
+    def anchor_dir(self) -> Path:
+        """Return the directory of the audit checkpoints."""
+        return self.audit_anchor_dir or self.var_dir / "audit-anchors"
 
     @property
     def is_sqlite(self) -> bool:

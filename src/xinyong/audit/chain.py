@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -62,8 +63,15 @@ def entry_hash(
     object_id: str | None,
     detail: dict[str, Any],
     prev_hash: str,
+    key: bytes | None = None,
+    key_id: str | None = None,
 ) -> str:
-    """Return the SHA-256 of an entry's canonical form chained to ``prev_hash``."""
+    """Return the HMAC-SHA256 (with ``key``) of an entry's canonical form chained to ``prev_hash``.
+
+    Without a key it is the plain SHA-256 of the entries written before the chain was keyed (epoch of
+    ``key_id`` None): anyone could recompute those, which is why the keyed epoch begins with a marker
+    entry and checkpoints signed outside the database pin the head (see ``audit/anchors.py``).
+    """
     form = {
         "seq": seq,
         "at": occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
@@ -74,4 +82,8 @@ def entry_hash(
         "detail": detail,
         "prev": prev_hash,
     }
-    return hashlib.sha256(canonical(form)).hexdigest()
+    if key_id is not None:
+        form["key"] = key_id
+    if key is None:
+        return hashlib.sha256(canonical(form)).hexdigest()
+    return hmac.new(key, canonical(form), hashlib.sha256).hexdigest()

@@ -12,7 +12,7 @@ from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 
 
 class AuditEvent(Base):
-    """One audit entry; ``hash`` covers the entry and ``prev_hash``, forming a chain."""
+    """One audit entry; ``hash`` (an HMAC) covers the entry, its key id and ``prev_hash``, forming a chain."""
 
     __tablename__ = "audit_event"
 
@@ -26,3 +26,5 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The id of the HMAC key of the entry's epoch; None for the unkeyed SHA-256 entries written before.
+    key_id: Mapped[str | None] = mapped_column(String(16))

@@ -16,6 +16,7 @@ from xinyong.auth.deps import current_principal, end_session, session_data, star
 from xinyong.auth.models import Authorisation
 from xinyong.auth.principal import ROLE_LABELS, Principal, Role
 from xinyong.errors import Unauthorized
+from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["账号与授权"])
@@ -94,8 +95,8 @@ class AuthorisationIn(BaseModel):
 
     grantee_organisation: str = Field(min_length=1, max_length=100, description="被授权方（机构名称）")
     purpose: str = Field(min_length=1, max_length=200, description="查询用途")
-    valid_from: dt.date
-    valid_to: dt.date
+    valid_from: InputDate
+    valid_to: InputDate
 
 
 class AuthorisationRead(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,6 +14,7 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.commitments import service
 from xinyong.commitments.models import Commitment
 from xinyong.departments.models import Department
+from xinyong.kit.dates import InputDate
 
 router = APIRouter(prefix="/api/v1", tags=["信用承诺"])
 WRITE_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
@@ -33,8 +33,8 @@ class CommitmentIn(BaseModel):
     )
     matter: str = Field(min_length=1, max_length=200)
     content: str = Field(min_length=1, max_length=5000)
-    committed_on: dt.date
-    due_on: dt.date | None = None
+    committed_on: InputDate
+    due_on: InputDate | None = None
 
 
 class StatusIn(BaseModel):
@@ -43,7 +43,7 @@ class StatusIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: str = Field(max_length=8)
-    effective_on: dt.date
+    effective_on: InputDate
     reason: str | None = Field(default=None, max_length=500)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -15,6 +14,7 @@ from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Forbidden, Invalid, Unauthorized
 from xinyong.evaluation import inspections, service
+from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 from xinyong.subjects import service as subjects_service
 
@@ -27,7 +27,7 @@ MONITORS = (*GOVERNMENT, Role.AUDITOR)
 @router.get("/subjects/{code}/evaluation", summary="主体公共信用评价：得分、等级、指标贡献、原因与提升建议")
 def subject_evaluation(
     code: str,
-    as_of: dt.date | None = Query(None, description="评价日期（默认最近一次批量评价的日期）"),
+    as_of: InputDate | None = Query(None, description="评价日期（默认最近一次批量评价的日期）"),
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),

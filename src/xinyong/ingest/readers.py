@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,7 @@ def detect_format(path: Path) -> str:
         return "xlsx"
     if suffix in (".json", ".jsonl", ".ndjson"):
         return "json"
-    if suffix in (".csv", ".txt", ""):
+    if suffix in (".csv", ""):
         return "csv"
     raise Invalid(f"不支持的文件类型 {suffix}（支持 CSV、XLSX、JSON）", code="ingest.format")
 
@@ -108,6 +109,8 @@ CSV_BLOCK_BYTES = 2 << 20
 def _open_csv(path: Path, chunk_rows: int) -> Intake:
     with path.open("rb") as fh:
         sample = fh.read(SNIFF_BYTES)
+    if b"\x00" in sample:  # UTF-16 or a binary file: PostgreSQL cannot even store its header line
+        raise Invalid("文件含有 NUL 字符，不是 UTF-8 或 GB18030 编码的 CSV 文本文件", code="ingest.encoding")
     encoding = detect_encoding(sample)
     text = sample.decode("gb18030" if encoding == "gb18030" else "utf-8-sig", errors="replace")
     first = next(iter(text.splitlines()), "")
@@ -311,11 +314,50 @@ def _json_cell(value: Any) -> Any:
     return value
 
 
+def unreadable(exc: BaseException, file_format: str) -> Invalid | None:
+    """Return the Chinese error for a file the readers cannot decode (None: not a file error).
+
+    Decoding happens where the file is opened and, lazily, while its chunks are read (in the prepare
+    thread); both places ask here, so a bad file always ends as a 422 with a stable code, never a 500.
+    """
+    if isinstance(exc, UnicodeError):
+        return Invalid(
+            "文件编码无法识别：既不是 UTF-8 也不是 GB18030（GBK），请以 UTF-8 编码另存后重新报送",
+            code="ingest.encoding",
+        )
+    if file_format == "xlsx" and isinstance(
+        exc, (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError)
+    ):
+        return Invalid("Excel 文件已损坏或不是 XLSX 格式，无法读取", code="ingest.xlsx")
+    if isinstance(exc, RecursionError):
+        return Invalid("JSON 嵌套层数过深", code="ingest.json")
+    if isinstance(exc, (pa.ArrowInvalid, csv.Error)):
+        return Invalid(f"CSV 文件无法解析：{str(exc)[:200]}", code="ingest.csv")
+    return None
+
+
+def _guarded(chunks: Iterator[Chunk], file_format: str) -> Iterator[Chunk]:
+    try:
+        yield from chunks
+    except Exception as exc:
+        err = unreadable(exc, file_format)
+        if err is None:
+            raise
+        raise err from exc
+
+
 def open_intake(path: Path, *, chunk_rows: int = 25_000) -> Intake:
-    """Open a department file of any supported format."""
+    """Open a department file of any supported format; an undecodable file raises ``Invalid``."""
     fmt = detect_format(path)
-    if fmt == "xlsx":
-        return _open_xlsx(path, chunk_rows)
-    if fmt == "json":
-        return _open_json(path, chunk_rows)
-    return _open_csv(path, chunk_rows)
+    opener = {"xlsx": _open_xlsx, "json": _open_json}.get(fmt, _open_csv)
+    try:
+        intake = opener(path, chunk_rows)
+    except Invalid:
+        raise
+    except Exception as exc:
+        err = unreadable(exc, fmt)
+        if err is None:
+            raise
+        raise err from exc
+    intake.chunks = _guarded(intake.chunks, fmt)
+    return intake

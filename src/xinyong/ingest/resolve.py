@@ -29,7 +29,7 @@ from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import name_core, normalize_name
 from xinyong.policy.schemas import CatalogItem
 from xinyong.subjects import service as subjects_service
-from xinyong.subjects.models import SubjectKind
+from xinyong.subjects.models import IdentifierScheme, Subject, SubjectIdentifier, SubjectKind
 
 REG_NO = re.compile(r"^\d{15}$")
 PERSON = SubjectKind.NATURAL_PERSON.value
@@ -57,6 +57,7 @@ class Resolver:
         self.usccs, self.uscc_ids, self.uscc_names = queries.uscc_index(conn)
         self.created_by_uscc: dict[str, int] = {}
         self.created_by_person: dict[str, int] = {}
+        self.org_code_shared = 0
 
     def resolve(
         self,
@@ -99,8 +100,11 @@ class Resolver:
             code = usccs[i]
             if code is not None and code not in self.created_by_uscc and code not in fresh:
                 fresh[code] = subjects_service.SubjectInput(name=names[i] or code, uscc=code)
+        shared_before = self.org_code_shared
         self.created_by_uscc.update(self._create_many(fresh))
         created += len(fresh)
+        if self.org_code_shared > shared_before:
+            methods["org_code_shared"] = self.org_code_shared - shared_before
         for i in todo:
             code = usccs[i]
             if code is not None:
@@ -192,12 +196,43 @@ class Resolver:
 
     def _create_many(self, inputs: Mapping[str, subjects_service.SubjectInput]) -> dict[str, int]:
         built = {key: subjects_service.build_subject(self.keys, data) for key, data in inputs.items()}
+        self._drop_shared_org_codes(list(built.values()))
         self.session.add_all(built.values())
         self.session.flush()
         out = {key: subject.id for key, subject in built.items()}
         for subject in built.values():
             self.session.expunge(subject)
         return out
+
+    def _drop_shared_org_codes(self, subjects: list[Subject]) -> None:
+        """Leave out the legacy 组织机构代码 a new subject's USCC embeds when another subject holds it.
+
+        A code is held by one subject (``subject_identifier`` is unique per scheme and lookup). A new USCC
+        whose embedded code another subject already carries (or an earlier new subject of the batch) is
+        still created under its own USCC, which is checksummed and legally unique; the shared legacy code
+        stays with its first holder, so old records keyed by it are not re-attributed by a guess. The
+        count is kept on the batch's resolution detail (``org_code_shared``), which the batch audit holds.
+        """
+        org = IdentifierScheme.ORG_CODE.value
+        wanted = {i.lookup for s in subjects for i in s.identifiers if i.scheme == org}
+        if not wanted:
+            return
+        held = set(
+            self.session.scalars(
+                select(SubjectIdentifier.lookup).where(
+                    SubjectIdentifier.scheme == org, SubjectIdentifier.lookup.in_(sorted(wanted))
+                )
+            )
+        )
+        for subject in subjects:
+            for ident in list(subject.identifiers):
+                if ident.scheme != org:
+                    continue
+                if ident.lookup in held:
+                    subject.identifiers.remove(ident)
+                    self.org_code_shared += 1
+                else:
+                    held.add(ident.lookup)
 
     def _create(self, data: subjects_service.SubjectInput, actor: str) -> int:
         subject = subjects_service.build_subject(self.keys, data)

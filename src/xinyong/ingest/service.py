@@ -35,6 +35,7 @@ from xinyong.ingest.store import ChunkWriter
 from xinyong.ingest.validate import Context, Department, map_columns
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
+from xinyong.records.digest import batch_digest
 from xinyong.repair.notice_batch import issue_notices_for_new_penalties
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -237,6 +238,7 @@ def ingest_file(
     for dept_id, stat in writer.stats.items():
         session.add(IngestBatchStat(batch_id=batch.id, department_id=dept_id, **stat))
     session.flush()
+    stored, records_digest = batch_digest(session, batch.id)
     audit.append(
         session,
         actor=actor,
@@ -249,6 +251,8 @@ def ingest_file(
             **{k: counts[k] for k in ("rows", *BUCKETS, "subjects_created")},
             "resolution": writer.methods,
             "policy_hash": policy.hash,
+            "records": stored,
+            "records_digest": records_digest,
         },
     )
     result = _result_of(batch, already=False)

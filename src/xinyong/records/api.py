@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
+from xinyong.kit.dates import InputDate
 from xinyong.records import publication
 from xinyong.records.publication import Filters, Published
 from xinyong.records.service import display_fields
@@ -81,8 +82,8 @@ def _entry(p: Published, runtime: Runtime, on: dt.date) -> PublicEntry:
 def _filters(
     county: str | None = Query(None, pattern=r"^\d{6}$", description="区县行政区划代码"),
     department: str | None = Query(None, max_length=32, description="部门编码，如 TZ-SCJG"),
-    date_from: dt.date | None = Query(None, description="决定日期起"),
-    date_to: dt.date | None = Query(None, description="决定日期止"),
+    date_from: InputDate | None = Query(None, description="决定日期起"),
+    date_to: InputDate | None = Query(None, description="决定日期止"),
 ) -> Filters:
     return Filters(county=county, department=department, date_from=date_from, date_to=date_to)
 

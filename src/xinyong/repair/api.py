@@ -16,6 +16,7 @@ from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Forbidden, Invalid, NotFound
+from xinyong.kit.dates import InputDate
 from xinyong.kit.workdays import WorkdayCalendar
 from xinyong.repair import monitoring, notices, queries, service, storage
 from xinyong.repair.clock import deadline_marks
@@ -120,7 +121,7 @@ def repair_eligibility(
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
-    on: dt.date | None = Query(default=None, description="按该日期判断（默认今天）"),
+    on: InputDate | None = Query(default=None, description="按该日期判断（默认今天）"),
 ) -> dict[str, Any]:
     """Explain whether a record may be repaired, and from when."""
     record, verdict = service.eligibility_for(session, runtime.policy, record_id, on or clock.today)
@@ -373,8 +374,8 @@ def kpis(
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR, Role.OFFICER)),
-    start: dt.date | None = Query(default=None, alias="from"),
-    end: dt.date | None = Query(default=None, alias="to"),
+    start: InputDate | None = Query(default=None, alias="from"),
+    end: InputDate | None = Query(default=None, alias="to"),
 ) -> dict[str, Any]:
     """Return the KPIs for a period (default: the current year up to today)."""
     end = end or clock.today

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xinyong.kit.dates import InputDate
 from xinyong.subjects.schemas import SubjectBasics
 
 FORMAT = "xinyong.credit-report/1"
@@ -33,8 +34,8 @@ class Period(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    start: dt.date = Field(alias="from", description="开始日期")
-    end: dt.date = Field(alias="to", description="结束日期")
+    start: InputDate = Field(alias="from", description="开始日期")
+    end: InputDate = Field(alias="to", description="结束日期")
 
 
 class ReportRequest(BaseModel):

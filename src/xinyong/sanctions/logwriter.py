@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from xinyong.db import writing_engine
 from xinyong.runtime import Runtime
 from xinyong.sanctions.service import LogEntry, persist
 
@@ -54,7 +55,9 @@ class CheckLogWriter:
             with shared.begin_nested():
                 persist(shared, entries)
             return
-        with self._runtime.read_connection() as conn, conn.begin():
+        # Its own connection, taking the write lock at BEGIN (IMMEDIATE) and waiting for it in a worker
+        # thread: a writer elsewhere (an ingest, a request) delays the commit, never the event loop.
+        with writing_engine(self._runtime.engine).begin() as conn:
             persist(conn, entries)
 
     async def _drain(self) -> None:
@@ -72,7 +75,10 @@ class CheckLogWriter:
             batch, self._pending = self._pending, []
             entries = [entry for entry, _ in batch]
             try:
-                self._write(entries)
+                if self._runtime.session_bind() is not None:
+                    self._write(entries)
+                else:
+                    await asyncio.to_thread(self._write, entries)
             except Exception as exc:  # every waiting request sees the failure
                 for _, fut in batch:
                     if not fut.done():

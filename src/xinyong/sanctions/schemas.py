@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from xinyong.kit.dates import InputDate
 
 
 class SubjectQueryIn(BaseModel):
@@ -28,7 +28,7 @@ class CheckIn(BaseModel):
     region: str | None = Field(default=None, max_length=20)
     subjects: list[SubjectQueryIn] | None = Field(default=None, max_length=10_000)
     explain: bool = False
-    on: dt.date | None = Field(default=None, description="核查日期（默认今天；用于复核历史核查）")
+    on: InputDate | None = Field(default=None, description="核查日期（默认今天；用于复核历史核查）")
 
     @model_validator(mode="after")
     def _one_form(self) -> CheckIn:

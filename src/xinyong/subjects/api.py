@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.db import reading_session
 from xinyong.errors import Forbidden
+from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 from xinyong.subjects import search as search_service
 from xinyong.subjects.credit_file import build_credit_file
@@ -38,7 +38,7 @@ async def search_subjects(
     """Search subjects; natural persons appear only to government callers."""
     runtime = get_runtime(request)
     if has_credentials(request):
-        with runtime.sessions() as session:
+        with reading_session(runtime.sessions) as session:
             principal = resolve_principal(request, session)
             result = search_service.search(
                 session, runtime.keys, runtime.policy, principal, q, page=page, size=size, on=runtime.today()
@@ -60,7 +60,7 @@ def credit_file(
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（如 licensing）"
     ),
-    on: dt.date | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
+    on: InputDate | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),

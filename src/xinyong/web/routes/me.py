@@ -14,6 +14,7 @@ from xinyong.auth import consent
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Invalid, NotFound
+from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 from xinyong.subjects.service import reveal_id_card
@@ -96,8 +97,8 @@ def grant(
     request: Request,
     grantee: Annotated[str, Form(max_length=100)],
     purpose: Annotated[str, Form(max_length=200)],
-    valid_from: Annotated[dt.date, Form()],
-    valid_to: Annotated[dt.date, Form()],
+    valid_from: Annotated[InputDate, Form()],
+    valid_to: Annotated[InputDate, Form()],
     principal: Principal = Depends(subject_user),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
