@@ -219,6 +219,7 @@ def material(
     data = storage.read(runtime.settings.var_dir, row.stored_path, row.sha256)
     wf = workflows(runtime.policy).repair
     kind = wf.material_type(storage.sniff(data))
+    media_type: str
     if kind is not None:
         media_type = kind.media_type
     elif row.content_type == storage.GENERATED_TEXT:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth import limits
 from xinyong.auth.api import today
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
@@ -37,6 +38,7 @@ async def search_subjects(
     size: int = Query(20, ge=1, le=search_service.MAX_PAGE_SIZE),
 ) -> Response:
     """Search subjects; natural persons appear only to government callers."""
+    limits.take(limits.limits_of(request).search, limits.client_address(request), "检索")
     runtime = get_runtime(request)
     if has_credentials(request):
         with runtime.sessions() as session:
