@@ -234,3 +234,27 @@ def test_result_hash_covers_the_returned_results(
         body["checked_on"]
         == dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
     )
+
+
+def test_check_log_keeps_no_plain_id_number(client: TestClient, session: Session, runtime: Runtime) -> None:
+    """Issue 16 finding 6: the log holds the masked number and its blind index, never the number."""
+    from xinyong.kit.ids import mask_ric
+    from xinyong.subjects import service as subjects_service
+    from xinyong.subjects.models import IdentifierScheme
+
+    a = enterprise(session, runtime.keys)
+    ric = next_ric()
+    person(session, runtime.keys, id_card=ric)
+    key, _ = f.api_key(session, Role.SYSTEM)
+    session.commit()
+    r = client.post(
+        "/api/v1/check",
+        json={"subjects": [{"code": a.uscc}, {"code": ric}], "scenario": "行政许可", "on": ON},
+        headers=auth(key),
+    )
+    assert r.status_code == 200, r.text
+    log = session.scalar(select(CheckLog).where(CheckLog.check_id == r.json()["check_id"]))
+    assert log is not None
+    index = subjects_service.identifier_lookup(runtime.keys, IdentifierScheme.ID_CARD, ric)
+    assert log.subjects == [a.uscc, f"{mask_ric(ric)}#{index}"]
+    assert ric not in str(log.subjects)

@@ -25,6 +25,7 @@ from xinyong.db import utcnow
 from xinyong.db_prepared import Prepared, PreparedInsert, Reader, connection_of
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid
+from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.workdays import UnknownCalendarYear
 from xinyong.outbox import service as outbox_service
@@ -35,6 +36,8 @@ from xinyong.sanctions.models import CheckHit, CheckLog
 from xinyong.sanctions.probe import gather
 from xinyong.sanctions.resolve import Query, Resolution
 from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import IdentifierScheme
 
 _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
 _DUE: dict[tuple[str, str, str], dt.date | None] = {}
@@ -158,6 +161,19 @@ def _trigger_items(measures: Measures, scenario: str) -> set[str]:
             items.update(t.catalog_items)
     measures.trigger_items[scenario] = items
     return items
+
+
+def logged_code(keys: KeyRing, code: str) -> str:
+    """Return a code as the check log keeps it: an ID number masked with its blind index, others as given.
+
+    The log must show which person was checked without holding the number (``330102********4568#<index>``;
+    the index is the same keyed HMAC as the subject's identifier row, so an auditor holding the number
+    can find the entries). The cheap shape test first: most codes are USCCs, which carry letters.
+    """
+    if not code[:15].isdigit() or len(code) not in (15, 18) or not ids.is_valid_ric(code):
+        return code
+    index = subjects_service.identifier_lookup(keys, IdentifierScheme.ID_CARD, code)
+    return f"{ids.mask_ric(ids.validate_ric(code))}#{index}"
 
 
 def _subject_json(res: Resolution) -> dict[str, Any] | None:
@@ -291,7 +307,7 @@ def evaluate(
             "subject_count": len(queries),
             "hit_count": len(hit_rows),
             "reward_count": n_rewards,
-            "subjects": [q.code or q.name for q in queries],
+            "subjects": [logged_code(keys, q.code) if q.code else q.name for q in queries],
             "explain": ctx.explain,
             "result_hash": result_hash,
             "policy_hash": policy.hash,
