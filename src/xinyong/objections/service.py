@@ -215,6 +215,17 @@ def check_read(principal: Principal, obj: Objection, code: str | None) -> None:
     raise Forbidden("无权查看该异议（公众请提供查询码）", code="objection.forbidden")
 
 
+def may_see_contacts(principal: Principal, obj: Objection) -> bool:
+    """Tell whether the caller may see the objector's contact details: the handling department or the centre."""
+    if principal.role == Role.ADMIN:
+        return True
+    return (
+        principal.role in (Role.OFFICER, Role.SYSTEM)
+        and obj.department_id is not None
+        and principal.department_id == obj.department_id
+    )
+
+
 def check_handler(principal: Principal, obj: Objection) -> None:
     """Let only the handling department (the source department; the credit centre for 复核) act."""
     if principal.role == Role.ADMIN:

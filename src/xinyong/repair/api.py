@@ -23,6 +23,7 @@ from xinyong.repair.models import RepairCase, RepairMaterial
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
+from xinyong.subjects import scope
 
 DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
@@ -86,6 +87,27 @@ def case_out(session: Session, case: RepairCase, today: dt.date) -> dict[str, An
     }
 
 
+def _read_scope(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    subject_id: int,
+    department_id: int | None,
+    what: str,
+    clock: Clock,
+) -> None:
+    """Check the caller's scope for a non-public read about a subject and log it (谁查询了我)."""
+    scope.authorise_read(
+        session,
+        runtime.policy,
+        principal,
+        subject_id,
+        what=what,
+        on=clock.today,
+        owner_department_id=department_id,
+    )
+
+
 async def bounded_read(upload: UploadFile, cap: int) -> bytes:
     """Read an uploaded file, stopping one byte past ``cap`` (the size check then refuses it)."""
     return await upload.read(cap + 1)
@@ -118,7 +140,9 @@ def repair_eligibility(
 ) -> dict[str, Any]:
     """Explain whether a record may be repaired, and from when."""
     record, verdict = service.eligibility_for(session, runtime.policy, record_id, on or clock.today)
-    service.check_record_access(principal, record)
+    _read_scope(
+        session, runtime, principal, record.subject_id, record.department_id, "repair_eligibility", clock
+    )
     return {"record_id": record.id, **service.eligibility_dict(verdict)}
 
 
@@ -188,11 +212,16 @@ def list_cases(
 
 @router.get("/repairs/{case_id}", summary="查看修复申请及办理进度")
 def get(
-    case_id: DbId, session: SessionDep, clock: ClockDep, principal: Principal = Depends(require(*READERS))
+    case_id: DbId,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    clock: ClockDep,
+    principal: Principal = Depends(require(*READERS)),
 ) -> dict[str, Any]:
     """Return one case."""
     case = service.get_case(session, case_id)
     service.check_case_read(principal, case)
+    _read_scope(session, runtime, principal, case.subject_id, case.department_id, "repair_case", clock)
     return case_out(session, case, clock.today)
 
 
@@ -202,6 +231,7 @@ def material(
     material_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
+    clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
     preview: bool = Query(default=False, description="图片材料的内嵌预览（仅 JPEG/PNG）"),
 ) -> Response:
@@ -216,6 +246,7 @@ def material(
     row = session.get(RepairMaterial, material_id)
     if row is None or row.repair_id != case.id:
         raise NotFound("材料不存在", code="repair.material_not_found")
+    _read_scope(session, runtime, principal, case.subject_id, case.department_id, "repair_material", clock)
     data = storage.read(runtime.settings.var_dir, row.stored_path, row.sha256)
     wf = workflows(runtime.policy).repair
     kind = wf.material_type(storage.sniff(data))
@@ -347,12 +378,13 @@ def repair_notice(
     record_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
+    clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
     format: Literal["json", "text", "html"] = "json",
 ) -> Any:
     """Return the repair notice of a penalty or listing record."""
     record = queries.current_version(session, queries.get_record(session, record_id))
-    service.check_record_access(principal, record)
+    _read_scope(session, runtime, principal, record.subject_id, record.department_id, "repair_notice", clock)
     notice = notices.notice_for(session, runtime.policy, record_id, actor=principal.actor)
     if format == "text":
         return PlainTextResponse(notice.text)
