@@ -10,11 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth.api import today
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.commitments import service
 from xinyong.commitments.models import Commitment
 from xinyong.departments.models import Department
+from xinyong.subjects import scope
 
 router = APIRouter(prefix="/api/v1", tags=["信用承诺"])
 WRITE_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
@@ -107,11 +109,23 @@ def register(
 @router.get("/commitments/{code}", summary="查看信用承诺及履约历史")
 def read(
     code: str,
+    request: Request,
     session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*READ_ROLES)),
 ) -> dict[str, Any]:
-    """Return a commitment with its fulfilment history."""
-    return _read(session, service.get(session, code), with_history=True)
+    """Return a commitment with its fulfilment history (in scope, and listed in the subject's 谁查询了我)."""
+    row = service.get(session, code)
+    runtime = get_runtime(request)
+    scope.authorise_read(
+        session,
+        runtime.policy,
+        principal,
+        row.subject_id,
+        what="commitment",
+        on=today(runtime),
+        owner_department_id=row.department_id,
+    )
+    return _read(session, row, with_history=True)
 
 
 @router.post("/commitments/{code}/status", summary="登记履约状态（违诺生成失信记录）")

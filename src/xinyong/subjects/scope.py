@@ -44,6 +44,7 @@ WHAT_LABELS = {
     "repair_material": "信用修复材料",
     "unresolved_row": "待关联的报送数据",
     "objection_contact": "异议联系人信息",
+    "commitment": "信用承诺及履约情况",
 }
 # A department reading what it owns itself (its finding, its case) reads for that duty.
 OWN_DUTY = "own_matter"
