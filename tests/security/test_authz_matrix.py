@@ -1,4 +1,4 @@
-"""The authorisation matrix: every OpenAPI route × every kind of caller, expected answers in one table.
+"""The authorisation matrix: every route (API and pages) × every kind of caller, answers in one table.
 
 ``authz_matrix.yaml`` holds, per ``METHOD /path``, the status each role gets. Writes are sent with an
 empty body: a caller the route admits gets 422 (or the route's own answer), one it refuses gets
@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
@@ -58,8 +60,21 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 WENLING, LINHAI = "331081", "331082"
 
 
+def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for r in routes:
+        included = getattr(r, "original_router", None)
+        if included is not None:
+            yield from _walk(included.routes, prefix + r.include_context.prefix)
+        elif isinstance(r, APIRoute):
+            for m in sorted(r.methods):
+                yield m, prefix + r.path
+
+
 def _routes(app: FastAPI) -> list[tuple[str, str]]:
-    return [(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops]
+    """Return every OpenAPI operation, then every page and other route outside the schema."""
+    api = [(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops]
+    seen = set(api)
+    return api + sorted({r for r in _walk(app.router.routes) if r not in seen})
 
 
 @pytest.fixture
@@ -157,6 +172,9 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "row_id": "999999",
         "run_id": str(run.id),
         "check_id": check.json()["check_id"],
+        "kind": "penalties",
+        "action": "accept",
+        "name": "nothing.js",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 
@@ -174,11 +192,13 @@ def _url(path: str, world: dict[str, Any]) -> str:
 def _call(client: TestClient, method: str, path: str, world: dict[str, Any], role: str) -> int:
     url = _url(path, world)
     headers = world["headers"][role]
+    if not path.startswith("/api/"):
+        headers = {**headers, "Accept": "text/html"}
     if f"{method} {path}" in MULTIPART:
-        return client.request(method, url, data={}, headers=headers).status_code
+        return client.request(method, url, data={}, headers=headers, follow_redirects=False).status_code
     if method in ("POST", "PUT", "PATCH"):
-        return client.request(method, url, json={}, headers=headers).status_code
-    return client.request(method, url, headers=headers).status_code
+        return client.request(method, url, json={}, headers=headers, follow_redirects=False).status_code
+    return client.request(method, url, headers=headers, follow_redirects=False).status_code
 
 
 def test_every_route_has_a_row(app: FastAPI) -> None:
