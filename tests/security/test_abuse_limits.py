@@ -144,3 +144,29 @@ def test_access_log_masks_id_numbers(caplog: pytest.LogCaptureFixture) -> None:
         )
     assert "33108119850601123X" not in caplog.text
     assert "331081************" in caplog.text
+
+
+def test_login_page_shares_the_lockout(client: TestClient, session: Session, runtime: Runtime) -> None:
+    from tests.web.conftest import HTML, form_token
+
+    acct = fa.account(session, Role.OFFICER)
+    session.commit()
+    rules = access_policy(runtime.policy).login_throttle
+
+    def post(password: str):  # type: ignore[no-untyped-def]
+        page = client.get("/login", headers=HTML)
+        return client.post(
+            "/login",
+            data={"username": acct.username, "password": password, "csrf_token": form_token(page.text)},
+            headers=HTML,
+            follow_redirects=False,
+        )
+
+    codes = [post("wrong").status_code for _ in range(rules.account_failures)]
+    assert codes == [401] * (rules.account_failures - 1) + [429]
+    locked = post(fa.PASSWORD)
+    assert locked.status_code == 429
+    assert int(locked.headers["retry-after"]) > 0
+    assert "锁定" in locked.text
+    failed = session.scalars(select(AuditEvent.action).where(AuditEvent.action == "web.login_failed")).all()
+    assert len(failed) == rules.account_failures + 1
