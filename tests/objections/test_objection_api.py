@@ -298,3 +298,16 @@ def test_signed_in_callers_cannot_object_to_what_they_cannot_see(
     session.commit()
     assert file(client, arrears.id, headers=world.bank_h).status_code == 201
     assert file(client, arrears.id, headers=other_h).status_code == 201
+
+
+def test_an_officer_without_a_department_lists_nothing(
+    client: TestClient, world: World, set_clock: Callable, session: Session
+) -> None:
+    from xinyong.auth.principal import Role
+
+    set_clock(at(dt.date(2026, 9, 30)))
+    assert file(client, world.penalty.id).status_code == 201
+    _, loose = f.api_key(session, Role.OFFICER)
+    session.commit()
+    assert client.get("/api/v1/objections", headers=loose).json() == []
+    assert len(client.get("/api/v1/objections", headers=world.officer_h).json()) == 1

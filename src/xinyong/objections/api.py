@@ -133,6 +133,8 @@ def list_(
 ) -> list[dict[str, Any]]:
     """List objections the caller may see."""
     dept = principal.department_id if principal.role in (Role.OFFICER, Role.SYSTEM) else None
+    if principal.role in (Role.OFFICER, Role.SYSTEM) and dept is None:
+        return []  # a department caller bound to no department handles nothing (not: sees everything)
     subject = principal.subject_id if principal.role == Role.SUBJECT else None
     rows = service.list_objections(
         session, department_id=dept, subject_id=subject, open_only=open_only, limit=limit
