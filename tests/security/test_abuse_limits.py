@@ -170,3 +170,21 @@ def test_login_page_shares_the_lockout(client: TestClient, session: Session, run
     assert "锁定" in locked.text
     failed = session.scalars(select(AuditEvent.action).where(AuditEvent.action == "web.login_failed")).all()
     assert len(failed) == rules.account_failures + 1
+
+
+def test_web_logout_ends_the_session_on_the_server(client: TestClient, session: Session) -> None:
+    from tests.web.conftest import HTML, form_token, sign_in
+
+    acct = fa.account(session, Role.ADMIN)
+    session.commit()
+    sign_in(client, acct.username, fa.PASSWORD)
+    copied = str(client.cookies.get("xy_session"))
+    page = client.get("/console", headers=HTML)
+    assert page.status_code == 200
+    out = client.post(
+        "/logout", data={"csrf_token": form_token(page.text)}, headers=HTML, follow_redirects=False
+    )
+    assert out.status_code == 303
+    client.cookies.clear()
+    client.cookies.set("xy_session", copied)
+    assert client.get("/console", headers=HTML, follow_redirects=False).status_code == 303
