@@ -16,12 +16,13 @@ from sqlalchemy.exc import DataError
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from xinyong import __version__
+from xinyong import __version__, access_log, security_headers
 from xinyong.app_deps import get_runtime
-from xinyong.errors import XinyongError
+from xinyong.errors import TooManyRequests, XinyongError
 from xinyong.guards import StrictJSON, validation_error
 from xinyong.migrate import at_head
 from xinyong.runtime import Runtime
+from xinyong.security_headers import SecurityHeaders
 from xinyong.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,12 @@ class XinyongAPI(FastAPI):
 
     hot_endpoints: dict[tuple[str, str], ASGIApp]
 
+    secure_headers: bool = False
+
     def build_middleware_stack(self) -> ASGIApp:
-        """Wrap FastAPI's stack so the hot endpoints skip it."""
-        return HotEndpoints(super().build_middleware_stack(), self.hot_endpoints)
+        """Wrap FastAPI's stack so the hot endpoints skip it (and, in production, add security headers)."""
+        stack: ASGIApp = HotEndpoints(super().build_middleware_stack(), self.hot_endpoints)
+        return SecurityHeaders(stack) if self.secure_headers else stack
 
 
 health = APIRouter(tags=["运行状态"])
@@ -119,9 +123,12 @@ def _error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, XinyongError)  # noqa: S101 - registered for this type only
     from xinyong.web.templating import error_page, wants_html
 
-    if wants_html(request):
-        return error_page(request, exc)
-    return JSONResponse(exc.to_dict(), status_code=exc.status)
+    response = error_page(request, exc) if wants_html(request) else None
+    if response is None:
+        response = JSONResponse(exc.to_dict(), status_code=exc.status)
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _out_of_range_handler(_request: Request, exc: Exception) -> JSONResponse:
@@ -149,6 +156,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         endpoint = getattr(importlib.import_module(module_name), attr)
         hot[(endpoint.method, endpoint.path)] = endpoint
     app.hot_endpoints = hot
+    app.secure_headers = security_headers.wanted(rt.settings)
     app.add_exception_handler(XinyongError, _error_handler)
     app.add_exception_handler(OverflowError, _out_of_range_handler)
     app.add_exception_handler(DataError, _out_of_range_handler)
@@ -175,6 +183,7 @@ def serve_app(settings: Settings | None = None) -> FastAPI:
     build many short-lived apps.
     """
     app = create_app(settings)
+    access_log.install()
     app.state.runtime.policy  # noqa: B018 - load and validate the policy before the first request
     gc.collect()
     gc.freeze()

@@ -159,9 +159,21 @@ def serve(
 
     from xinyong.app import serve_app
     from xinyong.hotproto import hot_protocol
+    from xinyong.security_headers import HEADERS
 
     web = serve_app()
-    uvicorn.run(web, host=host, port=port, log_level=log_level, access_log=access_log, http=hot_protocol(web))
+    # in production uvicorn adds the security headers to every response, the hot protocol's included
+    headers = [(n.decode(), v.decode()) for n, v in HEADERS] if getattr(web, "secure_headers", False) else []
+    web.secure_headers = False  # type: ignore[attr-defined]  # XinyongAPI's; the server adds them instead
+    uvicorn.run(
+        web,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=access_log,
+        http=hot_protocol(web),
+        headers=headers,
+    )
 
 
 @app.command("backup")

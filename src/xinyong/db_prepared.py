@@ -9,6 +9,7 @@ This is the one place that touches the driver directly; batches keep using ordin
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -119,14 +120,28 @@ def _processed(rows: Sequence[Sequence[Any]], procs: Sequence[Processor]) -> lis
     if not active:
         return [tuple(r) for r in rows]
     out = []
+    # a batch repeats the same instants and dates in every row (a check's query-log rows): process each once
+    seen: dict[tuple[int, Any], Any] = {}
     for row in rows:
         values = list(row)
         for i, p in active:
             v = values[i]
-            if v is not None:
+            if v is None:
+                continue
+            if type(v) in _REPEATED:
+                key = (i, v)
+                cooked = seen.get(key, _MISSING)
+                if cooked is _MISSING:
+                    cooked = seen[key] = p(v)
+                values[i] = cooked
+            else:
                 values[i] = p(v)
         out.append(tuple(values))
     return out
+
+
+_REPEATED = frozenset({dt.datetime, dt.date})
+_MISSING = object()
 
 
 def _executemany(conn: Connection, sql: str, params: list[Any]) -> None:

@@ -73,3 +73,14 @@ class PolicyError(XinyongError):
 
     status = 500
     code = "policy_invalid"
+
+
+class TooManyRequests(XinyongError):
+    """The caller must wait ``retry_after`` seconds (429, with ``Retry-After``)."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None, **detail: Any) -> None:
+        super().__init__(message, code=code, retry_after=retry_after, **detail)
+        self.retry_after = max(1, retry_after)

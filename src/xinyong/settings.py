@@ -83,6 +83,16 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(
         default=20 * 1024 * 1024, description="单个上传材料（信用修复证明材料等）的最大字节数"
     )
+    rate_limit_search_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description="公开检索每个地址每分钟的请求上限（超出答 429 与 Retry-After；0 为不限）",
+    )
+    rate_limit_screen_per_minute: int = Field(
+        default=120,
+        ge=0,
+        description="名称筛查每个地址每分钟的请求上限（超出答 429 与 Retry-After；0 为不限）",
+    )
     ingest_chunk_rows: int = Field(
         default=25_000, ge=100, description="归集每次处理的行数（内存上限随之变化；两块同时在处理）"
     )

@@ -162,3 +162,48 @@ def test_cli_load(tmp_path, session: Session, runtime: Runtime, monkeypatch) -> 
     result = CliRunner().invoke(cli.app, ["commitments", "load", str(path)])
     assert result.exit_code == 0, result.output
     assert "已登记 1 条信用承诺，拒收 1 行" in result.output
+
+
+def test_a_department_cannot_act_as_another(client: TestClient, session: Session, runtime: Runtime) -> None:
+    """Issue 16 finding 2: department comes from the caller, never the body; status only by the receiver."""
+    from xinyong.audit.models import AuditEvent
+    from xinyong.auth.principal import Role
+
+    sync_from_policy(session, runtime.policy, actor="test", on=dt.date(2026, 1, 1))
+    s = enterprise(session, runtime.keys)
+    scjg, _ = f.api_key(session, dept="TZ-SCJG")
+    sw, _ = f.api_key(session, dept="TZ-SW")
+    admin, _ = f.api_key(session, role=Role.ADMIN, dept=None)
+    session.commit()
+    as_scjg = {"Authorization": f"Bearer {scjg}"}
+    as_sw = {"Authorization": f"Bearer {sw}"}
+    base = {
+        "subject_code": s.uscc,
+        "type": "证明事项告知承诺型",
+        "matter": "纳税信用",
+        "content": "本单位承诺按期申报纳税。",
+        "committed_on": "2026-03-02",
+    }
+    r = client.post("/api/v1/commitments", json={**base, "department": "TZ-SW"}, headers=as_scjg)
+    assert r.status_code == 403
+    assert r.json()["code"] == "commitment.wrong_department"
+    tax = client.post("/api/v1/commitments", json=base, headers=as_sw)
+    assert tax.status_code == 201
+    assert tax.json()["department"] == "TZ-SW"
+    code = tax.json()["code"]
+    breach = {"status": "未履行", "effective_on": "2026-06-01", "reason": "未按期申报"}
+    r = client.post(f"/api/v1/commitments/{code}/status", json=breach, headers=as_scjg)
+    assert r.status_code == 403
+    assert client.get(f"/api/v1/commitments/{code}", headers=as_sw).json()["status"] == "履约中"
+    # the credit centre may act on a department's behalf, and the audit says so
+    as_admin = {"Authorization": f"Bearer {admin}"}
+    r = client.post("/api/v1/commitments", json={**base, "department": "TZ-SCJG"}, headers=as_admin)
+    assert r.status_code == 201
+    assert r.json()["department"] == "TZ-SCJG"
+    r = client.post(f"/api/v1/commitments/{code}/status", json=breach, headers=as_admin)
+    assert r.status_code == 200
+    details = session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.object_type == "commitment").order_by(AuditEvent.id)
+    ).all()
+    assert details[-2]["on_behalf_of"] == "TZ-SCJG"
+    assert "on_behalf_of_department_id" in details[-1]

@@ -90,6 +90,16 @@ def test_queue_decisions_link_and_are_reused(
     assert queue[0]["candidates"][0]["subject_id"] == s.id
     row_id = queue[0]["id"]
     assert client.get("/api/v1/unresolved", headers=system).status_code == 403
+    assert client.get(f"/api/v1/unresolved/{row_id}", headers=officer).status_code == 200
+    from xinyong.audit.models import AuditEvent
+
+    reads = session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "ingest.unresolved_read")
+    ).all()
+    assert [r["rows"] for r in reads] == [
+        [row_id],
+        [row_id],
+    ]  # issue 16 finding 5: the rows' reads are audited
     no = client.post(
         f"/api/v1/unresolved/{row_id}/decisions",
         json={"subject_id": other.id, "same": False},

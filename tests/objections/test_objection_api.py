@@ -315,3 +315,62 @@ def test_provisional_deadline_is_recomputed_when_the_official_schedule_arrives(
     assert [e.detail["decide_due_on"] for e in moved] == ["2027-01-06"]
     # Syncing again moves nothing.
     assert sync_all(session, official, actor="test", on=dt.date(2026, 12, 8))["deadline"] == 0
+
+
+def test_signed_in_callers_cannot_object_to_what_they_cannot_see(
+    client: TestClient, world: World, set_clock: Callable, session: Session, runtime: Runtime
+) -> None:
+    """Issue 16 finding 4: a bank or another subject gets the same 404 as for a record that does not exist."""
+    from tests.factories.subjects import enterprise, person
+    from xinyong.auth import consent
+    from xinyong.auth.principal import Role
+
+    somebody = person(session, runtime.keys, name="李四")
+    hidden = f.record(session, subject_id=somebody.id, department_id=world.department_id)
+    firm = enterprise(session, runtime.keys, name="台州市另一家有限公司")
+    arrears = f.record(
+        session,
+        subject_id=firm.id,
+        department_id=world.department_id,
+        catalog_item="qs",
+        payload={"QS_WSH": "欠税2"},
+    )
+    other_p, other_h = f.api_key(
+        session, Role.SUBJECT, subject_id=firm.id, organisation="台州市另一家有限公司"
+    )
+    session.commit()
+    set_clock(at(dt.date(2026, 9, 30)))
+    missing = file(client, 10**12, headers=world.bank_h)
+    assert missing.status_code == 404
+    for headers in (world.bank_h, world.subject_h, world.officer_h):
+        for record_id in (hidden.id, arrears.id):
+            r = file(client, record_id, headers=headers)
+            assert r.status_code == 404, (headers, record_id, r.json())
+            assert r.json() == {**missing.json(), "message": f"信用记录 {record_id} 不存在"}
+    assert [k for k, _ in events(session, arrears.id)] == []
+    # the subject itself may; so may a party it authorised (its agent)
+    consent.grant(
+        session,
+        other_p,
+        grantee_organisation="台州银行",
+        purpose="贷款审批",
+        valid_from=dt.date(2026, 9, 1),
+        valid_to=dt.date(2027, 3, 1),
+        policy=runtime.policy,
+    )
+    session.commit()
+    assert file(client, arrears.id, headers=world.bank_h).status_code == 201
+    assert file(client, arrears.id, headers=other_h).status_code == 201
+
+
+def test_an_officer_without_a_department_lists_nothing(
+    client: TestClient, world: World, set_clock: Callable, session: Session
+) -> None:
+    from xinyong.auth.principal import Role
+
+    set_clock(at(dt.date(2026, 9, 30)))
+    assert file(client, world.penalty.id).status_code == 201
+    _, loose = f.api_key(session, Role.OFFICER)
+    session.commit()
+    assert client.get("/api/v1/objections", headers=loose).json() == []
+    assert len(client.get("/api/v1/objections", headers=world.officer_h).json()) == 1

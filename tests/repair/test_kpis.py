@@ -21,7 +21,7 @@ def test_kpis(client: TestClient, world: World, set_clock: Callable) -> None:
     case = client.post(
         "/api/v1/repairs",
         data=data,
-        files=[("files", ("p.pdf", b"p", "application/pdf"))],
+        files=[("files", ("p.pdf", b"%PDF-1.4 p", "application/pdf"))],
         headers=world.subject_h,
     ).json()
     obj = client.post(

@@ -105,7 +105,7 @@ def test_full_flow_with_supplement_and_approval(
         r = client.post(
             f"/api/v1/repairs/{cid}/materials",
             data={"kinds": "other"},
-            files=[("files", ("整改报告.pdf", b"report", "application/pdf"))],
+            files=[("files", ("整改报告.pdf", b"%PDF-1.4 report", "application/pdf"))],
             headers=world.subject_h,
         )
         assert r.status_code == 200, r.json()
@@ -176,7 +176,7 @@ def test_required_materials_and_agent(client: TestClient, world: World, set_cloc
             "commitment_accepted": "true",
             "kinds": "performance_proof",
         },
-        files=[("files", ("a.pdf", b"x", "application/pdf"))],
+        files=[("files", ("a.pdf", b"%PDF-1.4 x", "application/pdf"))],
         headers=world.subject_h,
     )
     assert r.status_code == 422
@@ -209,7 +209,7 @@ def test_rejection_and_list_removal(
             "commitment_accepted": "true",
             "kinds": "performance_proof",
         },
-        files=[("files", ("证明.pdf", b"proof", "application/pdf"))],
+        files=[("files", ("证明.pdf", b"%PDF-1.4 proof", "application/pdf"))],
         headers=world.subject_h,
     )
     assert r.status_code == 201, r.json()

@@ -88,7 +88,16 @@ def test_verify_page_and_revocation(client: TestClient, world: World, session: S
     assert page.status_code == 200
     assert "真实有效" in page.text
     assert world.company.name in page.text
-    assert client.post(f"/api/v1/reports/{number}/revoke", json={"reason": "异议查实"}).status_code == 403
+    assert client.post(f"/api/v1/reports/{number}/revoke", json={"reason": "异议查实"}).status_code == 401
+    # an officer whose department reported nothing on the subject may not revoke its report
+    stranger = fa.api_key(session, Role.OFFICER, department_id=fs.department(session, "TZ-SWJ").id)
+    refused = client.post(
+        f"/api/v1/reports/{number}/revoke",
+        json={"reason": "异议查实"},
+        headers={"Authorization": f"Bearer {stranger}"},
+    )
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "report.revoke_forbidden"
     admin = fa.api_key(session, Role.ADMIN)
     resp = client.post(
         f"/api/v1/reports/{number}/revoke",
@@ -109,6 +118,15 @@ def test_verify_page_and_revocation(client: TestClient, world: World, session: S
     assert again.status_code == 409
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "report.revoke")) is not None
     assert client.get("/verify/20000101000000000000099").status_code == 404
+    # the department that reported the penalty may revoke a report carrying it
+    other, _, _ = _issue_public(client, world)
+    provider = fa.api_key(session, Role.OFFICER, department_id=world.penalty.department_id)
+    done = client.post(
+        f"/api/v1/reports/{other}/revoke",
+        json={"reason": "处罚决定已撤销"},
+        headers={"Authorization": f"Bearer {provider}"},
+    )
+    assert done.status_code == 200, done.text
 
 
 def test_full_needs_consent_and_natural_persons_are_never_public(

@@ -287,3 +287,27 @@ def test_feedback_deadline_moves_when_the_official_schedule_arrives(
     rows = session.scalars(select(CheckHit).where(CheckHit.check_id == body["check_id"])).all()
     assert rows
     assert {h.due_on for h in rows} == {dt.date(2027, 1, 11)}
+
+
+def test_check_log_keeps_no_plain_id_number(client: TestClient, session: Session, runtime: Runtime) -> None:
+    """Issue 16 finding 6: the log holds the masked number and its blind index, never the number."""
+    from xinyong.kit.ids import mask_ric
+    from xinyong.subjects import service as subjects_service
+    from xinyong.subjects.models import IdentifierScheme
+
+    a = enterprise(session, runtime.keys)
+    ric = next_ric()
+    person(session, runtime.keys, id_card=ric)
+    key, _ = f.api_key(session, Role.SYSTEM)
+    session.commit()
+    r = client.post(
+        "/api/v1/check",
+        json={"subjects": [{"code": a.uscc}, {"code": ric}], "scenario": "行政许可", "on": ON},
+        headers=auth(key),
+    )
+    assert r.status_code == 200, r.text
+    log = session.scalar(select(CheckLog).where(CheckLog.check_id == r.json()["check_id"]))
+    assert log is not None
+    index = subjects_service.identifier_lookup(runtime.keys, IdentifierScheme.ID_CARD, ric)
+    assert log.subjects == [a.uscc, f"{mask_ric(ric)}#{index}"]
+    assert ric not in str(log.subjects)

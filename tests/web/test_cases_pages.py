@@ -169,3 +169,36 @@ def test_overdue_cases_are_highlighted_first(client: TestClient, seeded: Seeded,
     assert row
     assert row.group(1) == "overdue"
     assert "超期" in row.group(0)
+
+
+def test_console_previews_images_and_links_pdfs_as_downloads(client: TestClient, seeded: Seeded) -> None:
+    """Issue 16 finding 1: the console shows an image through the inert preview, a PDF only as a download."""
+    sign_in(client, "hongda", PASSWORD)
+    form = client.get("/me/repairs/new", params={"record_id": seeded.penalty.id}, headers=HTML)
+    resp = client.post(
+        "/me/repairs",
+        data={
+            "csrf_token": form_token(form.text),
+            "record_id": str(seeded.penalty.id),
+            "obligations_fulfilled": "true",
+            "commitment_accepted": "true",
+        },
+        files={
+            "performance_proof": ("缴款凭证.pdf", b"%PDF-1.4 receipt", "application/pdf"),
+            "other": ("现场照片", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "text/html"),
+        },
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303, resp.text
+    case_id = int(resp.headers["location"].rsplit("/", 1)[1])
+    client.cookies.clear()
+    sign_in(client, "scjg-officer", PASSWORD)
+    page = client.get(f"/console/repairs/{case_id}", headers=HTML).text
+    previews = re.findall(r'<img src="(/api/v1/repairs/\d+/materials/\d+)\?preview=true"', page)
+    assert len(previews) == 1
+    downloads = re.findall(r'<a href="(/api/v1/repairs/\d+/materials/\d+)" download>', page)
+    assert len(downloads) == 3  # the proof, the photo and the signed commitment
+    image = client.get(previews[0] + "?preview=true")
+    assert image.headers["content-type"] == "image/png"
+    assert image.headers["content-security-policy"] == "default-src 'none'; sandbox"

@@ -29,6 +29,15 @@ class DutyScenario(Strict):
     label: str
 
 
+class LoginThrottle(Strict):
+    """Failed sign-ins tolerated before a lockout (等保 2.0 登录失败处理), per account and per address."""
+
+    account_failures: int = Field(gt=0)
+    address_failures: int = Field(gt=0)
+    window_seconds: int = Field(gt=0)
+    lockout_seconds: int = Field(gt=0)
+
+
 class AccessPolicy(Versioned):
     """Bases for reading non-public information."""
 
@@ -36,6 +45,7 @@ class AccessPolicy(Versioned):
     duty_scenarios: list[DutyScenario]
     authorisation_max_months: int = Field(gt=0)
     city_region: str = Field(pattern=r"^\d{6}$")
+    login_throttle: LoginThrottle
 
     def __len__(self) -> int:
         return len(self.duty_scenarios)

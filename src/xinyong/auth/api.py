@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.audit import service as audit
-from xinyong.auth import consent, service
+from xinyong.auth import consent, limits, service
 from xinyong.auth.access import Capability, ensure
 from xinyong.auth.deps import current_principal, end_session, session_data, start_session
 from xinyong.auth.models import Authorisation
 from xinyong.auth.principal import ROLE_LABELS, Principal, Role
-from xinyong.errors import Unauthorized
 from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 
@@ -63,10 +62,17 @@ def login(
     response: Response,
     session: Session = Depends(get_session, scope="function"),
 ) -> Me:
-    """Check the password and start a web session."""
-    account = service.authenticate_password(session, body.username, body.password)
-    if account is None:
-        raise Unauthorized("用户名或密码错误", code="auth.bad_credentials")
+    """Check the password and start a web session; too many failures lock the account or address out."""
+    runtime = get_runtime(request)
+    account = service.sign_in(
+        runtime.sessions,
+        session,
+        body.username,
+        body.password,
+        limits.client_address(request),
+        limits.limits_of(request).sign_in,
+        channel="api",
+    )
     token = start_session(request, response, account)
     principal = service.principal_for_account(account)
     audit.append(
@@ -75,10 +81,22 @@ def login(
     return _me(principal, token)
 
 
-@router.post("/auth/logout", summary="退出登录", status_code=204)
-def logout(response: Response, principal: Principal = Depends(current_principal)) -> Response:
-    """End the web session."""
-    end_session(response)
+@router.post("/auth/logout", summary="退出登录（服务端同时作废该账号的会话）", status_code=204)
+def logout(
+    response: Response,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session, scope="function"),
+) -> Response:
+    """End the web session, on the server as well as in the browser."""
+    end_session(response, session, principal.account_id)
+    if principal.account_id is not None:
+        audit.append(
+            session,
+            actor=principal.actor,
+            action="auth.logout",
+            object_type="account",
+            object_id=principal.account_id,
+        )
     response.status_code = 204
     return response
 

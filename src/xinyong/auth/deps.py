@@ -51,7 +51,9 @@ def session_data(request: Request) -> dict[str, Any] | None:
 def start_session(request: Request, response: Response, account: Account) -> str:
     """Set the session and CSRF cookies for ``account``; return the CSRF token."""
     token = secrets.token_urlsafe(24)
-    value = session_serializer(request).dumps({"account_id": account.id, "csrf": token})
+    value = session_serializer(request).dumps(
+        {"account_id": account.id, "csrf": token, "epoch": account.session_epoch or 0}
+    )
     secure = get_runtime(request).settings.env == "production"
     response.set_cookie(
         SESSION_COOKIE,
@@ -68,8 +70,17 @@ def start_session(request: Request, response: Response, account: Account) -> str
     return token
 
 
-def end_session(response: Response) -> None:
-    """Clear the session and CSRF cookies."""
+def end_session(response: Response, session: Session | None = None, account_id: int | None = None) -> None:
+    """Clear the session and CSRF cookies; with an account, end its web sessions on the server too.
+
+    Moving the account's ``session_epoch`` on makes every cookie issued before it worthless, so a copied
+    cookie stops working when its owner signs out (not 8 hours later).
+    """
+    if session is not None and account_id is not None:
+        account = session.get(Account, account_id)
+        if account is not None:
+            account.session_epoch = (account.session_epoch or 0) + 1
+            session.flush()
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
 
@@ -103,7 +114,7 @@ def resolve_principal(request: Request, session: Session) -> Principal:
         principal = found
     elif (data := session_data(request)) is not None:
         account = session.get(Account, int(data["account_id"]))
-        if account is not None and account.active:
+        if account is not None and account.active and data.get("epoch") == (account.session_epoch or 0):
             principal = service.principal_for_account(account)
             if request.method not in SAFE_METHODS and not _form_checked(request):
                 check_csrf(request, request.headers.get(CSRF_HEADER))

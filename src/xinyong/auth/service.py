@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
+from xinyong.auth.limits import SignInThrottle
 from xinyong.auth.models import Account, ApiKey
 from xinyong.auth.principal import Principal, Role
-from xinyong.errors import Conflict
+from xinyong.errors import Conflict, TooManyRequests, Unauthorized
 
 _hasher = PasswordHasher()
 
@@ -72,6 +74,66 @@ def authenticate_password(session: Session, username: str, password: str) -> Acc
         _hasher.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
+    return account
+
+
+def _audit_failure(
+    sessions: Callable[[], Session],
+    username: str,
+    address: str,
+    *,
+    reason: str,
+    channel: str,
+    locked_for: int,
+) -> None:
+    """Write the audit row of a refused sign-in in its own transaction (the request's is rolled back)."""
+    with sessions() as own:
+        audit.append(
+            own,
+            actor="public:anonymous",
+            action=f"{channel}.login_failed",
+            object_type="account",
+            detail={
+                "username": username.strip()[:64],
+                "address": address[:64],
+                "reason": reason,
+                "locked_for_s": locked_for,
+            },
+        )
+        own.commit()
+
+
+def sign_in(
+    sessions: Callable[[], Session],
+    session: Session,
+    username: str,
+    password: str,
+    address: str,
+    throttle: SignInThrottle,
+    *,
+    channel: str,
+) -> Account:
+    """Check a password under the sign-in throttle; audit every refusal; raise 401, or 429 while locked out."""
+    username = username.strip()
+    wait = throttle.wait(username, address)
+    if wait:
+        _audit_failure(sessions, username, address, reason="locked", channel=channel, locked_for=wait)
+        raise TooManyRequests(
+            f"登录失败次数过多，已暂时锁定，请 {wait} 秒后再试", code="auth.locked", retry_after=wait
+        )
+    account = authenticate_password(session, username, password)
+    if account is None:
+        locked = throttle.failed(username, address)
+        session.rollback()  # the request's transaction ends here (it only read); the audit row is kept
+        _audit_failure(
+            sessions, username, address, reason="bad_credentials", channel=channel, locked_for=locked
+        )
+        if locked:
+            raise TooManyRequests(
+                f"登录失败次数过多，已暂时锁定，请 {locked} 秒后再试", code="auth.locked", retry_after=locked
+            )
+        raise Unauthorized("用户名或密码错误", code="auth.bad_credentials")
+    throttle.succeeded(username)
     return account
 
 

@@ -15,6 +15,7 @@ from xinyong.commitments import service
 from xinyong.commitments.models import Commitment
 from xinyong.departments.models import Department
 from xinyong.kit.dates import InputDate
+from xinyong.subjects import scope
 
 router = APIRouter(prefix="/api/v1", tags=["信用承诺"])
 WRITE_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
@@ -29,7 +30,9 @@ class CommitmentIn(BaseModel):
     subject_code: str = Field(max_length=32)
     type: str = Field(max_length=16)
     department: str | None = Field(
-        default=None, max_length=32, description="受理单位编码；默认为调用者所在部门"
+        default=None,
+        max_length=32,
+        description="受理单位编码：部门只能是本部门（默认）；信用中心管理员可代为登记（记入审计）",
     )
     matter: str = Field(min_length=1, max_length=200)
     content: str = Field(min_length=1, max_length=5000)
@@ -77,18 +80,6 @@ def _read(session: Session, row: Commitment, *, with_history: bool) -> dict[str,
     return out
 
 
-def _department_code(session: Session, principal: Principal, given: str | None) -> str:
-    if given:
-        return given
-    if principal.department_id is not None:
-        dept = session.get(Department, principal.department_id)
-        if dept is not None:
-            return dept.code
-    from xinyong.errors import Invalid
-
-    raise Invalid("须指定受理单位", code="commitment.no_department")
-
-
 @router.post("/commitments", summary="登记信用承诺", status_code=201)
 def register(
     body: CommitmentIn,
@@ -98,27 +89,42 @@ def register(
 ) -> dict[str, Any]:
     """Register a commitment and return it with its code."""
     runtime = get_runtime(request)
+    department_code, on_behalf = service.acting_department(session, principal, body.department)
     data = service.CommitmentInput(
         subject_code=body.subject_code,
         type=body.type,
-        department_code=_department_code(session, principal, body.department),
+        department_code=department_code,
         matter=body.matter,
         content=body.content,
         committed_on=body.committed_on,
         due_on=body.due_on,
     )
-    row = service.register(session, runtime.policy, runtime.keys, data, actor=principal.actor)
+    row = service.register(
+        session, runtime.policy, runtime.keys, data, actor=principal.actor, on_behalf=on_behalf
+    )
     return _read(session, row, with_history=True)
 
 
 @router.get("/commitments/{code}", summary="查看信用承诺及履约历史")
 def read(
     code: str,
+    request: Request,
     session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*READ_ROLES)),
 ) -> dict[str, Any]:
-    """Return a commitment with its fulfilment history."""
-    return _read(session, service.get(session, code), with_history=True)
+    """Return a commitment with its fulfilment history (in scope, and listed in the subject's 谁查询了我)."""
+    row = service.get(session, code)
+    runtime = get_runtime(request)
+    scope.authorise_read(
+        session,
+        runtime.policy,
+        principal,
+        row.subject_id,
+        what="commitment",
+        on=runtime.today(),
+        owner_department_id=row.department_id,
+    )
+    return _read(session, row, with_history=True)
 
 
 @router.post("/commitments/{code}/status", summary="登记履约状态（违诺生成失信记录）")
@@ -139,6 +145,7 @@ def set_status(
         body.effective_on,
         actor=principal.actor,
         reason=body.reason,
+        principal=principal,
     )
     return _read(session, row, with_history=True)
 

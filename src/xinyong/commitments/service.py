@@ -14,12 +14,13 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
+from xinyong.auth.principal import Principal, Role
 from xinyong.commitments.models import Commitment, CommitmentEvent
 from xinyong.commitments.rules import CommitmentRules, rules_of
 from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
-from xinyong.errors import Conflict, Invalid, NotFound
+from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
@@ -67,8 +68,40 @@ def next_code(session: Session, region_code: str, on: dt.date) -> str:
     return f"{prefix}{seq:06d}"
 
 
+def acting_department(session: Session, principal: Principal, given: str | None) -> tuple[str, bool]:
+    """Return the department a caller registers for, and whether it acts on another's behalf.
+
+    A department (officer or system key) acts only as itself, whatever the body names; only the credit
+    centre's administrator may register for a named department (代为登记), which the audit row records.
+    """
+    own = session.get(Department, principal.department_id) if principal.department_id is not None else None
+    if principal.role == Role.ADMIN and given:
+        return given, own is None or own.code != given
+    if own is None:
+        raise Forbidden("当前身份不属于任何部门，不能登记信用承诺", code="commitment.no_department")
+    if given and given != own.code:
+        raise Forbidden("只能以本部门名义登记信用承诺", code="commitment.wrong_department")
+    return own.code, False
+
+
+def check_handles(principal: Principal, row: Commitment) -> bool:
+    """Raise ``Forbidden`` unless the caller's department received the commitment; tell if on behalf (admin)."""
+    if principal.role == Role.ADMIN:
+        return principal.department_id != row.department_id
+    if principal.department_id is None or principal.department_id != row.department_id:
+        raise Forbidden("只有受理该承诺的部门可以登记履约状态", code="commitment.wrong_department")
+    return False
+
+
 def register(
-    session: Session, policy: Policy, keys: KeyRing, data: CommitmentInput, *, actor: str, source: str = "api"
+    session: Session,
+    policy: Policy,
+    keys: KeyRing,
+    data: CommitmentInput,
+    *,
+    actor: str,
+    source: str = "api",
+    on_behalf: bool = False,
 ) -> Commitment:
     """Register a commitment with a fresh code, status 履约中 and its first history entry."""
     rules = rules_of(policy)
@@ -113,7 +146,13 @@ def register(
         action="commitment.register",
         object_type="commitment",
         object_id=code,
-        detail={"type": ctype.label, "subject_id": subject.id, "department": dept.code, "source": source},
+        detail={
+            "type": ctype.label,
+            "subject_id": subject.id,
+            "department": dept.code,
+            "source": source,
+            **({"on_behalf_of": dept.code} if on_behalf else {}),
+        },
     )
     return row
 
@@ -205,10 +244,16 @@ def set_status(
     *,
     actor: str,
     reason: str | None = None,
+    principal: Principal | None = None,
 ) -> Commitment:
-    """Record a fulfilment status; a breach writes a negative record linked to the commitment."""
+    """Record a fulfilment status; a breach writes a negative record linked to the commitment.
+
+    ``principal``: the caller of a request, who must belong to the receiving department (or be the credit
+    centre acting on its behalf, audited); ``None`` only for trusted batch callers.
+    """
     rules = rules_of(policy)
     row = get(session, code)
+    on_behalf = check_handles(principal, row) if principal is not None else False
     if status not in rules.statuses:
         raise Invalid(f"未知履约状态：{status}", code="commitment.bad_status")
     if status not in TRANSITIONS.get(row.status, set()):
@@ -229,6 +274,8 @@ def set_status(
     )
     previous, row.status, row.status_on = row.status, status, on
     detail: dict[str, object] = {"from": previous, "to": status, "on": on.isoformat()}
+    if on_behalf:
+        detail["on_behalf_of_department_id"] = row.department_id
     if status in rules.breach_statuses:
         record = _breach_record(session, policy, rules, row, on, reason)
         row.breach_record_id = record.id

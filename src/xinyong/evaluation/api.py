@@ -16,6 +16,7 @@ from xinyong.errors import Forbidden, Invalid, Unauthorized
 from xinyong.evaluation import inspections, service
 from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
+from xinyong.subjects import scope
 from xinyong.subjects import service as subjects_service
 
 router = APIRouter(prefix="/api/v1", tags=["公共信用评价"])
@@ -28,6 +29,9 @@ MONITORS = (*GOVERNMENT, Role.AUDITOR)
 def subject_evaluation(
     code: str,
     as_of: InputDate | None = Query(None, description="评价日期（默认最近一次批量评价的日期）"),
+    purpose: str | None = Query(
+        None, max_length=64, description="部门依职责查询时的查询情形（默认 daily_supervision）"
+    ),
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
@@ -36,13 +40,18 @@ def subject_evaluation(
     if principal.role == Role.PUBLIC:
         raise Unauthorized("请先登录", code="auth.required")
     subject = subjects_service.get_by_code(session, runtime.keys, code)
-    return service.explain(session, runtime.policy, subject, principal, as_of, today=runtime.today())
+    return service.explain(
+        session, runtime.policy, subject, principal, as_of, today=runtime.today(), purpose=purpose
+    )
 
 
 @router.get("/subjects/{code}/supervision", summary="主体的分级分类监管类别（部门查询）")
 def subject_supervision(
     code: str,
     department: str | None = Query(None, description="部门编码（默认调用者所在部门）"),
+    purpose: str | None = Query(
+        None, max_length=64, description="依职责查询的查询情形（默认 daily_supervision）"
+    ),
     principal: Principal = Depends(require(*GOVERNMENT)),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
@@ -50,6 +59,15 @@ def subject_supervision(
     """Return the subject's supervision class under a department's rule."""
     dept = _department(session, principal, department)
     subject = subjects_service.get_by_code(session, runtime.keys, code)
+    scope.authorise_read(
+        session,
+        runtime.policy,
+        principal,
+        subject.id,
+        what="supervision_class",
+        on=runtime.today(),
+        purpose=purpose,
+    )
     return inspections.subject_class(
         session, runtime.policy, subject, dept, actor=principal.actor, today=runtime.today()
     )

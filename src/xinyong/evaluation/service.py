@@ -24,6 +24,7 @@ from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
 from xinyong.evaluation.spec import ModelSet
 from xinyong.policy.loader import Policy
+from xinyong.subjects import scope
 from xinyong.subjects.models import Subject, SubjectKind
 
 
@@ -236,10 +237,24 @@ def explain(
     as_of: dt.date | None,
     *,
     today: dt.date,
+    purpose: str | None = None,
 ) -> dict[str, Any]:
-    """Return one subject's evaluation with contributions, records, reasons and advice (audited read)."""
+    """Return one subject's evaluation with contributions, records, reasons and advice (audited read).
+
+    The score is not public: besides the role rule of :func:`can_read`, the caller must be in scope
+    (a department within its region) and the read goes to the subject's 谁查询了我.
+    """
     if not can_read(principal, subject):
         raise Forbidden("无权查看该主体的信用评价", code="evaluation.forbidden")
+    scope.authorise_read(
+        session,
+        policy,
+        principal,
+        subject.id,
+        what="evaluation",
+        on=today,
+        purpose=purpose,
+    )
     current = current_result(session, subject.id)
     run = current[0] if current else latest_run(session)
     on = as_of or (run.as_of if run else today)

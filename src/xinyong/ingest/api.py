@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
+from xinyong.audit import service as audit
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
@@ -34,6 +35,19 @@ def _scope(principal: Principal) -> int | None:
     if principal.department_id is None:
         raise Forbidden("当前账号未绑定部门", code="ingest.no_department")
     return principal.department_id
+
+
+def _audit_read(session: Session, principal: Principal, row_ids: list[int]) -> None:
+    """Audit a read of 未关联 rows: they hold names and numbers as departments sent them."""
+    if row_ids:
+        audit.append(
+            session,
+            actor=principal.actor,
+            action="ingest.unresolved_read",
+            object_type="unresolved_row",
+            object_id=row_ids[0] if len(row_ids) == 1 else None,
+            detail={"rows": row_ids[:500], "count": len(row_ids)},
+        )
 
 
 @router.post("/sources/{source_id}/batches", summary="部门业务系统报送一批数据（CSV、XLSX 或 JSON 文件）")
@@ -98,10 +112,11 @@ def get_unresolved_list(
     principal: Principal = Depends(require(*REVIEWERS)),
     session: Session = Depends(get_session, scope="function"),
 ) -> list[dict[str, Any]]:
-    """List queue rows with their ranked candidates."""
+    """List queue rows with their ranked candidates (rows as the feed sent them: every read audited)."""
     rows = queue.list_unresolved(
         session, department_id=_scope(principal), status=status, limit=limit, offset=offset
     )
+    _audit_read(session, principal, [r.id for r in rows])
     return [queue.unresolved_dict(r) for r in rows]
 
 
@@ -112,7 +127,9 @@ def get_unresolved(
     session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return one queue row."""
-    return queue.unresolved_dict(queue.get_unresolved(session, row_id, department_id=_scope(principal)))
+    row = queue.get_unresolved(session, row_id, department_id=_scope(principal))
+    _audit_read(session, principal, [row.id])
+    return queue.unresolved_dict(row)
 
 
 class DecisionIn(BaseModel):

@@ -20,6 +20,7 @@ from xinyong.repair.clock import deadline_marks
 from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.states import OBJECTION
 from xinyong.runtime import Runtime
+from xinyong.subjects import scope
 
 DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
@@ -148,17 +149,23 @@ def list_(
 ) -> list[dict[str, Any]]:
     """List objections the caller may see."""
     dept = principal.department_id if principal.role in (Role.OFFICER, Role.SYSTEM) else None
+    if principal.role in (Role.OFFICER, Role.SYSTEM) and dept is None:
+        return []  # a department caller bound to no department handles nothing (not: sees everything)
     subject = principal.subject_id if principal.role == Role.SUBJECT else None
     rows = service.list_objections(
         session, department_id=dept, subject_id=subject, open_only=open_only, limit=limit
     )
-    return [objection_out(o, clock.today, clock.calendar, contacts=principal.role in HANDLERS) for o in rows]
+    return [
+        objection_out(o, clock.today, clock.calendar, contacts=service.may_see_contacts(principal, o))
+        for o in rows
+    ]
 
 
 @router.get("/{objection_id}", summary="查看异议（公众凭查询码）")
 def get(
     objection_id: DbId,
     session: SessionDep,
+    runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(current_principal),
     code: str | None = Query(default=None, max_length=64, description="提交时获得的查询码"),
@@ -166,7 +173,18 @@ def get(
     """Return one objection."""
     obj = service.get_objection(session, objection_id)
     service.check_read(principal, obj, code)
-    return objection_out(obj, clock.today, clock.calendar, contacts=principal.role in HANDLERS)
+    contacts = service.may_see_contacts(principal, obj)
+    if contacts:
+        scope.authorise_read(
+            session,
+            runtime.policy,
+            principal,
+            obj.subject_id,
+            what="objection_contact",
+            on=clock.today,
+            owner_department_id=obj.department_id,
+        )
+    return objection_out(obj, clock.today, clock.calendar, contacts=contacts)
 
 
 @router.post("/{objection_id}/accept", summary="受理异议（信息提供部门）")

@@ -1,6 +1,7 @@
 """Objection use cases (异议处理, 《浙江省公共信用信息管理条例》第三十、三十一条); the caller commits.
 
-Anyone may object (the public with contact details). The record is marked 异议中 at once by an
+Anyone may object to what the public can see (with contact details); the subject, its authorised agent and
+the credit centre to any of its records. The record is marked 异议中 at once by an
 ``objection_opened`` event; the source department verifies within 5 working days of acceptance,
 extendable with a director's approval to 20 in total. Outcomes change the record only by events or a new
 version: delete → ``deleted``; correct / supplement → a new ``credit_record`` version superseding the old;
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
+from xinyong.auth import consent
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
@@ -111,8 +113,8 @@ def submit_objection(
     if not contact_name.strip() or not (contact_phone or contact_email):
         raise Invalid("请留下联系人姓名及电话或电子邮箱，以便告知处理结果", code="objection.contact_required")
     record = current_version(session, get_record(session, record_id))
-    if principal.role == Role.PUBLIC and not _public_record(session, policy, record):
-        # the public may object only to what it can see; do not reveal that other records exist
+    if not _may_object(session, policy, principal, record, today):
+        # one may object only to what one can see; the same answer as a record that does not exist
         raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
     if ground == "wrongly_listed" and record.catalog_item not in workflows(policy).repair.serious_list_items:
         raise Invalid("该记录不是严重失信名单信息", code="objection.not_a_list")
@@ -159,6 +161,26 @@ def submit_objection(
     return obj, code
 
 
+def _may_object(
+    session: Session, policy: Policy, principal: Principal, record: CreditRecord, today: dt.date
+) -> bool:
+    """Tell whether ``principal`` may object to ``record`` (and so learn that it exists).
+
+    The subject itself, a party holding the subject's valid authorisation (its agent) and the credit
+    centre may object to any of the subject's records; everyone else, signed in or not, only to what
+    the public can see.
+    """
+    if principal.role == Role.ADMIN:
+        return True
+    if principal.role == Role.SUBJECT and principal.subject_id == record.subject_id:
+        return True
+    if principal.role in (Role.SUBJECT, Role.BANK) and (
+        consent.valid_for(session, record.subject_id, principal.organisation, today) is not None
+    ):
+        return True
+    return _public_record(session, policy, record)
+
+
 def _public_record(session: Session, policy: Policy, record: CreditRecord) -> bool:
     """Tell whether a record is of a publicly disclosed item and not a natural person's (Zhejiang Art. 16)."""
     item = policy.catalog.get(record.catalog_item)
@@ -192,6 +214,17 @@ def check_read(principal: Principal, obj: Objection, code: str | None) -> None:
     if principal.role != Role.PUBLIC and principal.actor == obj.objector_actor:
         return
     raise Forbidden("无权查看该异议（公众请提供查询码）", code="objection.forbidden")
+
+
+def may_see_contacts(principal: Principal, obj: Objection) -> bool:
+    """Tell whether the caller may see the objector's contact details: the handling department or the centre."""
+    if principal.role == Role.ADMIN:
+        return True
+    return (
+        principal.role in (Role.OFFICER, Role.SYSTEM)
+        and obj.department_id is not None
+        and principal.department_id == obj.department_id
+    )
 
 
 def check_handler(principal: Principal, obj: Objection) -> None:

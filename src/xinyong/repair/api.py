@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi import Path as FastAPIPath
@@ -23,7 +24,9 @@ from xinyong.repair.clock import deadline_marks
 from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.models import RepairCase, RepairMaterial
 from xinyong.repair.states import REPAIR
+from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
+from xinyong.subjects import scope
 
 DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
@@ -101,14 +104,43 @@ def case_out(
     }
 
 
-async def _uploads(files: list[UploadFile], kinds: list[str]) -> list[storage.Upload]:
+def _read_scope(
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    subject_id: int,
+    department_id: int | None,
+    what: str,
+    clock: Clock,
+) -> None:
+    """Check the caller's scope for a non-public read about a subject and log it (谁查询了我)."""
+    scope.authorise_read(
+        session,
+        runtime.policy,
+        principal,
+        subject_id,
+        what=what,
+        on=clock.today,
+        owner_department_id=department_id,
+    )
+
+
+async def bounded_read(upload: UploadFile, cap: int) -> bytes:
+    """Read an uploaded file, stopping one byte past ``cap`` (the size check then refuses it)."""
+    return await upload.read(cap + 1)
+
+
+async def _uploads(files: list[UploadFile], kinds: list[str], cap: int) -> list[storage.Upload]:
     if len(kinds) != len(files):
         raise Invalid(
             "每个上传文件都须对应一个材料类型（kinds 与 files 一一对应）", code="repair.kinds_mismatch"
         )
     return [
         storage.Upload(
-            kind=k, filename=f.filename or "material", content_type=f.content_type, data=await f.read()
+            kind=k,
+            filename=f.filename or "material",
+            content_type=f.content_type,
+            data=await bounded_read(f, cap),
         )
         for f, k in zip(files, kinds, strict=True)
     ]
@@ -125,7 +157,9 @@ def repair_eligibility(
 ) -> dict[str, Any]:
     """Explain whether a record may be repaired, and from when."""
     record, verdict = service.eligibility_for(session, runtime.policy, record_id, on or clock.today)
-    service.check_record_access(principal, record)
+    _read_scope(
+        session, runtime, principal, record.subject_id, record.department_id, "repair_eligibility", clock
+    )
     return {"record_id": record.id, **service.eligibility_dict(verdict)}
 
 
@@ -156,7 +190,7 @@ async def submit(
         record_id=record_id,
         obligations_fulfilled=obligations_fulfilled,
         commitment_accepted=commitment_accepted,
-        uploads=await _uploads(files, kinds),
+        uploads=await _uploads(files, kinds, runtime.settings.upload_max_bytes),
         now=clock.now,
         today=clock.today,
         var_dir=runtime.settings.var_dir,
@@ -195,33 +229,64 @@ def list_cases(
 
 @router.get("/repairs/{case_id}", summary="查看修复申请及办理进度")
 def get(
-    case_id: DbId, session: SessionDep, clock: ClockDep, principal: Principal = Depends(require(*READERS))
+    case_id: DbId,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    clock: ClockDep,
+    principal: Principal = Depends(require(*READERS)),
 ) -> dict[str, Any]:
     """Return one case."""
     case = service.get_case(session, case_id)
     service.check_case_read(principal, case)
+    _read_scope(session, runtime, principal, case.subject_id, case.department_id, "repair_case", clock)
     return case_out(session, case, clock.today, clock.calendar)
 
 
-@router.get("/repairs/{case_id}/materials/{material_id}", summary="下载材料（校验哈希）")
+@router.get("/repairs/{case_id}/materials/{material_id}", summary="下载材料（校验哈希；以附件下发）")
 def material(
     case_id: DbId,
     material_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
+    clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
+    preview: bool = Query(default=False, description="图片材料的内嵌预览（仅 JPEG/PNG）"),
 ) -> Response:
-    """Return a stored material after checking its hash."""
+    """Return a stored material as an attachment (or an image preview), after checking its hash.
+
+    The served type is judged again from the stored bytes: a row written before formats were checked
+    cannot make the browser render HTML or SVG. ``nosniff``, a CSP that allows nothing and runs in a
+    sandbox, and ``Content-Disposition: attachment`` keep a hostile file inert even if opened directly.
+    """
     case = service.get_case(session, case_id)
     service.check_case_read(principal, case)
     row = session.get(RepairMaterial, material_id)
     if row is None or row.repair_id != case.id:
         raise NotFound("材料不存在", code="repair.material_not_found")
+    _read_scope(session, runtime, principal, case.subject_id, case.department_id, "repair_material", clock)
     data = storage.read(runtime.settings.var_dir, row.stored_path, row.sha256)
+    wf = workflows(runtime.policy).repair
+    kind = wf.material_type(storage.sniff(data))
+    media_type: str
+    if kind is not None:
+        media_type = kind.media_type
+    elif row.content_type == storage.GENERATED_TEXT:
+        media_type = storage.GENERATED_TEXT
+    else:
+        media_type = "application/octet-stream"
+    inline = preview and kind is not None and kind.preview
+    if preview and not inline:
+        raise NotFound("该材料没有可预览的图片", code="repair.no_preview")
+    name = storage.download_name(row.filename, kind.extension if kind else None)
+    disposition = "inline" if inline else "attachment"
     return Response(
         data,
-        media_type=row.content_type or "application/octet-stream",
-        headers={"X-Content-SHA256": row.sha256, "X-Content-Type-Options": "nosniff"},
+        media_type=media_type,
+        headers={
+            "X-Content-SHA256": row.sha256,
+            "Content-Disposition": f"{disposition}; filename=\"material-{row.id}\"; filename*=UTF-8''{quote(name)}",
+            **storage.INERT_HEADERS,
+        },
     )
 
 
@@ -278,7 +343,7 @@ async def add_materials(
         runtime.policy,
         principal,
         case_id,
-        uploads=await _uploads(files, kinds),
+        uploads=await _uploads(files, kinds, runtime.settings.upload_max_bytes),
         today=clock.today,
         var_dir=runtime.settings.var_dir,
         max_bytes=runtime.settings.upload_max_bytes,
@@ -330,12 +395,13 @@ def repair_notice(
     record_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
+    clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
     format: Literal["json", "text", "html"] = "json",
 ) -> Any:
     """Return the repair notice of a penalty or listing record."""
     record = queries.current_version(session, queries.get_record(session, record_id))
-    service.check_record_access(principal, record)
+    _read_scope(session, runtime, principal, record.subject_id, record.department_id, "repair_notice", clock)
     notice = notices.notice_for(session, runtime.policy, record_id, actor=principal.actor)
     if format == "text":
         return PlainTextResponse(notice.text)

@@ -29,7 +29,7 @@ from xinyong.repair.facts import Declaration
 from xinyong.repair.models import RepairCase, RepairMaterial
 from xinyong.repair.queries import current_version, get_record, record_facts
 from xinyong.repair.states import REPAIR
-from xinyong.repair.workflows import workflows
+from xinyong.repair.workflows import RepairWorkflow, workflows
 
 DEPARTMENT_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
 
@@ -88,18 +88,23 @@ def _store_uploads(
     max_bytes: int,
     actor: str,
 ) -> list[RepairMaterial]:
-    rules = workflows(policy).repair.modes[case.mode]  # type: ignore[index]
+    wf = workflows(policy).repair
+    rules = wf.modes[case.mode]  # type: ignore[index]
+    if sum(not u.generated for u in uploads) > wf.material_max_files:
+        raise Invalid(f"一次最多上传 {wf.material_max_files} 个材料", code="repair.too_many_materials")
+    limit = min(max_bytes, wf.material_max_bytes)
     out = []
     for up in uploads:
         if rules.material(up.kind) is None:
             known = "、".join(m.code for m in rules.materials)
             raise Invalid(f"未知的材料类型 {up.kind}（可选：{known}）", code="repair.bad_material_kind")
-        stored = storage.store(var_dir, up.data, max_bytes=max_bytes)
+        media_type = storage.GENERATED_TEXT if up.generated else _material_type(wf, up)
+        stored = storage.store(var_dir, up.data, max_bytes=limit)
         row = RepairMaterial(
             repair_id=case.id,
             kind=up.kind,
             filename=storage.safe_name(up.filename),
-            content_type=(up.content_type or "")[:100] or None,
+            content_type=media_type,
             size=stored.size,
             sha256=stored.sha256,
             stored_path=stored.relpath,
@@ -109,6 +114,18 @@ def _store_uploads(
         out.append(row)
     session.flush()
     return out
+
+
+def _material_type(wf: RepairWorkflow, up: storage.Upload) -> str:
+    """Return the media type of an uploaded file judged by its content; refuse formats the workflow does not allow."""
+    found = wf.material_type(storage.sniff(up.data))
+    if found is None:
+        allowed = "、".join(t.label for t in wf.material_types)
+        raise Invalid(
+            f"材料“{storage.safe_name(up.filename)}”的格式不被接受（按文件内容判定），仅接受：{allowed}",
+            code="repair.material_type",
+        )
+    return found.media_type
 
 
 def materials(session: Session, case_id: int) -> list[RepairMaterial]:
@@ -177,7 +194,9 @@ def submit_repair(
             f"签署：{principal.actor}（{now.isoformat()}）\n"
         )
         all_uploads.append(
-            storage.Upload("commitment", "在线签署的信用修复承诺书.txt", "text/plain", text.encode())
+            storage.Upload(
+                "commitment", "在线签署的信用修复承诺书.txt", "text/plain", text.encode(), generated=True
+            )
         )
     missing = missing_materials(policy, verdict.mode, {u.kind for u in all_uploads}, agent=bool(agent_name))
     if missing:

@@ -14,12 +14,46 @@ from xinyong.errors import Invalid
 
 @dataclass(frozen=True)
 class Upload:
-    """One uploaded file as received."""
+    """One uploaded file as received (``generated``: written by the platform itself, not a client)."""
 
     kind: str
     filename: str
     content_type: str | None
     data: bytes
+    generated: bool = False
+
+
+# File signatures ("magic bytes") of the formats a workflow may allow; which are allowed is policy.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+GENERATED_TEXT = "text/plain; charset=utf-8"
+
+
+# Headers of every material served: never sniffed, never scripted, never framed or given a live origin.
+INERT_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "private, no-store",
+}
+
+
+def sniff(data: bytes) -> str | None:
+    """Return the media type ``data`` is, judged by its first bytes only (never the client's header)."""
+    for magic, media_type in _SIGNATURES:
+        if data.startswith(magic):
+            return media_type
+    return None
+
+
+def download_name(filename: str, extension: str | None) -> str:
+    """Return ``filename`` made safe, ending in ``.extension`` (the format the content was judged to be)."""
+    name = safe_name(filename)
+    if extension and not name.lower().endswith("." + extension):
+        name = f"{name}.{extension}"
+    return name
 
 
 @dataclass(frozen=True)

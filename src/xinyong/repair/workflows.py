@@ -36,6 +36,18 @@ class ModeRules(Strict):
         return next((m for m in self.materials if m.code == code), None)
 
 
+MaterialMediaType = Literal["application/pdf", "image/jpeg", "image/png"]
+
+
+class MaterialType(Strict):
+    """A file format applicants may upload, recognised by its content (see ``storage.sniff``)."""
+
+    media_type: MaterialMediaType
+    label: str
+    extension: str = Field(pattern=r"^[a-z0-9]+$")
+    preview: bool = False  # an image the console may show inline (from the attachment endpoint)
+
+
 class RepairWorkflow(Versioned):
     """The repair workflow (信用修复)."""
 
@@ -50,6 +62,13 @@ class RepairWorkflow(Versioned):
     violation_fields: dict[str, str] = {}
     notice_items: list[str] = []
     commitment_text: str
+    material_types: list[MaterialType] = Field(min_length=1)
+    material_max_bytes: int = Field(gt=0)
+    material_max_files: int = Field(gt=0)
+
+    def material_type(self, media_type: str | None) -> MaterialType | None:
+        """Return the allowed material format ``media_type``, if the workflow accepts it."""
+        return next((t for t in self.material_types if t.media_type == media_type), None)
 
     @model_validator(mode="after")
     def _items_once(self) -> RepairWorkflow:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
-from xinyong.auth.deps import current_principal
+from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.errors import Invalid
@@ -121,7 +121,7 @@ def verify_report(
 def revoke_report(
     number: str,
     body: RevokeRequest,
-    principal: Principal = Depends(current_principal),
+    principal: Principal = Depends(require(*service.REVOKERS)),
     session: Session = Depends(get_session, scope="function"),
 ) -> VerifyResult:
     """Revoke a report; the verify page then says so."""

@@ -355,11 +355,26 @@ def status_of(evs: list[CreditReportEvent], changes: list[str]) -> VerifyStatus:
     return VerifyStatus.GENUINE
 
 
+def _provides_for(session: Session, department_id: int | None, subject_id: int) -> bool:
+    """Tell whether the department reported any record on the subject."""
+    if department_id is None:
+        return False
+    found = session.scalar(
+        select(CreditRecord.id)
+        .where(CreditRecord.subject_id == subject_id, CreditRecord.department_id == department_id)
+        .limit(1)
+    )
+    return found is not None
+
+
 def revoke(session: Session, principal: Principal, number: str, reason: str) -> CreditReportEvent:
     """Revoke a report (e.g. an objection found an error in it); audited."""
     if principal.role not in REVOKERS:
         raise Forbidden("只有信用中心或部门工作人员可以撤销信用报告", code="report.revoke_forbidden")
     row = get(session, number)
+    if principal.role == Role.OFFICER and not _provides_for(session, principal.department_id, row.subject_id):
+        # a department answers for its own records only: it may not revoke a report on a subject it never reported
+        raise Forbidden("本部门未报送该主体的信用信息，不能撤销该报告", code="report.revoke_forbidden")
     if any(e.kind == ReportEventKind.REVOKED for e in events(session, row.id)):
         raise Conflict("该报告已撤销", code="report.already_revoked")
     ev = CreditReportEvent(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth import limits
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Forbidden
@@ -95,6 +96,7 @@ def screen(
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Screen a name against the lists and the subjects, with per-feature explanations."""
+    limits.take(limits.limits_of(request).screen, principal.actor, "筛查")
     runtime = get_runtime(request)
     return screening.screen_and_log(
         session,

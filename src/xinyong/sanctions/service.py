@@ -19,11 +19,14 @@ from sqlalchemy import Table, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
+from xinyong.auth.access import query_log_keep_until
+from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.db_prepared import Prepared, PreparedInsert, Reader, connection_of
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid
+from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.workdays import UnknownCalendarYear, recomputed
 from xinyong.outbox import service as outbox_service
@@ -34,6 +37,8 @@ from xinyong.sanctions.models import CheckHit, CheckLog
 from xinyong.sanctions.probe import gather
 from xinyong.sanctions.resolve import Query, Resolution
 from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
+from xinyong.subjects import service as subjects_service
+from xinyong.subjects.models import IdentifierScheme
 
 _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
 _DUE: dict[tuple[str, str, str], dt.date | None] = {}
@@ -58,6 +63,21 @@ _LOG_COLUMNS = (
 _HIT_COLUMNS = ("check_id", "hit_no", "subject_id", "measure_id", "mandatory", "department_id", "due_on")
 _LOG_INSERT = PreparedInsert(_LOG, _LOG_COLUMNS)
 _HIT_INSERT = PreparedInsert(_HIT, _HIT_COLUMNS)
+# 谁查询了我: a check reads each found subject's non-public grade, class and records (one row per subject)
+_READ_COLUMNS = (
+    "occurred_at",
+    "actor",
+    "role",
+    "organisation",
+    "subject_id",
+    "what",
+    "purpose",
+    "basis",
+    "basis_ref",
+    "items",
+    "keep_until",
+)
+_READ_INSERT = PreparedInsert(cast(Table, QueryLog.__table__), _READ_COLUMNS)
 
 
 def new_check_id() -> str:
@@ -169,6 +189,38 @@ def _trigger_items(measures: Measures, scenario: str) -> set[str]:
     return items
 
 
+def logged_code(keys: KeyRing, code: str) -> str:
+    """Return a code as the check log keeps it: an ID number masked with its blind index, others as given.
+
+    The log must show which person was checked without holding the number (``330102********4568#<index>``;
+    the index is the same keyed HMAC as the subject's identifier row, so an auditor holding the number
+    can find the entries). The cheap shape test first: most codes are USCCs, which carry letters.
+    """
+    if not code[:15].isdigit() or len(code) not in (15, 18) or not ids.is_valid_ric(code):
+        return code
+    index = subjects_service.identifier_lookup(keys, IdentifierScheme.ID_CARD, code)
+    return f"{ids.mask_ric(ids.validate_ric(code))}#{index}"
+
+
+def _reads(
+    policy: Policy,
+    p: Principal,
+    resolutions: Sequence[Resolution],
+    scenario: str,
+    label: str,
+    at: dt.datetime,
+) -> list[tuple[Any, ...]]:
+    """Return the query-log rows of a check: one per subject found, so it appears in 谁查询了我."""
+    seen = {r.subject.subject_id for r in resolutions if r.subject is not None}
+    if not seen:
+        return []
+    keep = query_log_keep_until(policy, at.date())  # kept from the day of the query (第二十条)
+    return [
+        (at, p.actor, p.role.value, p.organisation, sid, "check", label, "duty", scenario[:64], 1, keep)
+        for sid in sorted(seen)
+    ]
+
+
 def _subject_json(res: Resolution) -> dict[str, Any] | None:
     s = res.subject
     return (
@@ -210,6 +262,7 @@ class LogEntry:
     hits: list[dict[str, Any]]
     audit: audit.AuditEntry
     delivered: list[tuple[int, str, str | None]] = field(default_factory=list)
+    reads: list[tuple[Any, ...]] = field(default_factory=list)  # query-log rows (``_READ_COLUMNS``)
 
 
 def evaluate(
@@ -291,6 +344,7 @@ def evaluate(
     due = _due_on(policy, ctx.on, measures.rules.feedback_deadline_workdays) if hit_rows else None
     for n, r in enumerate(hit_rows, start=1):
         r.update(check_id=check_id, hit_no=n, department_id=p.department_id, due_on=due)
+    created_at = utcnow()
     entry = LogEntry(
         log={
             "check_id": check_id,
@@ -302,14 +356,15 @@ def evaluate(
             "subject_count": len(queries),
             "hit_count": len(hit_rows),
             "reward_count": n_rewards,
-            "subjects": [q.code or q.name for q in queries],
+            "subjects": [logged_code(keys, q.code) if q.code else q.name for q in queries],
             "explain": ctx.explain,
             "result_hash": result_hash,
             "policy_hash": policy.hash,
-            "created_at": utcnow(),
+            "created_at": created_at,
         },
         hits=hit_rows,
         delivered=[(rid, outbox_service.recipient_of(p), check_id) for rid in sorted(delivered)],
+        reads=_reads(policy, p, resolutions, scenario, measures.label(scenario), created_at),
         audit=audit.AuditEntry(
             actor=actor,
             action="check.run",
@@ -350,6 +405,7 @@ def persist(db: Reader, entries: Sequence[LogEntry]) -> None:
     delivered = [d for e in entries for d in e.delivered]
     if delivered:
         outbox_service.log_deliveries(conn, delivered, channel="check", at=entries[0].log["created_at"])
+    _READ_INSERT.many(conn, [r for e in entries for r in e.reads])
     audit.append_many(conn, [e.audit for e in entries])
 
 

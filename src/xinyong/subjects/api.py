@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth import limits
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
 from xinyong.db import reading_session
-from xinyong.errors import Forbidden
+from xinyong.errors import Forbidden, Unauthorized
 from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 from xinyong.subjects import search as search_service
+from xinyong.subjects import service as subjects_service
 from xinyong.subjects.credit_file import build_credit_file
 from xinyong.subjects.queries import Reader
 from xinyong.subjects.schemas import CreditFile, SearchPage
@@ -36,6 +39,7 @@ async def search_subjects(
     size: int = Query(20, ge=1, le=search_service.MAX_PAGE_SIZE),
 ) -> Response:
     """Search subjects; natural persons appear only to government callers."""
+    limits.take(limits.limits_of(request).search, limits.client_address(request), "检索")
     runtime = get_runtime(request)
     if has_credentials(request):
         with reading_session(runtime.sessions) as session:
@@ -52,6 +56,36 @@ async def search_subjects(
             )
     # Serialised once here (hot path): returning a Response skips FastAPI's second validation pass.
     return Response(result.model_dump_json(), media_type="application/json")
+
+
+class CodeIn(BaseModel):
+    """A code to exchange for a URL-safe token."""
+
+    code: str = Field(min_length=1, max_length=32, description="统一社会信用代码或身份证号")
+
+
+class CodeToken(BaseModel):
+    """The token to use in URLs in place of the code."""
+
+    token: str
+
+
+@router.post(
+    "/subjects/code-token",
+    summary="换取可放入网址的主体代码令牌（身份证号不应出现在网址中）",
+    response_model=CodeToken,
+)
+def code_token(
+    body: CodeIn,
+    request: Request,
+    principal: Principal = Depends(current_principal),
+    runtime: Runtime = Depends(get_runtime),
+) -> CodeToken:
+    """Return the token for ``code``: use it in ``/subjects/{code}`` and the routes below it, and in ``?q=``."""
+    if principal.role == Role.PUBLIC:
+        raise Unauthorized("请先登录", code="auth.required")
+    limits.take(limits.limits_of(request).search, principal.actor, "代码令牌")
+    return CodeToken(token=subjects_service.code_token(runtime.keys, body.code))
 
 
 @router.get("/subjects/{code}", summary="信用档案（按查询者身份可见）", response_model=CreditFile)

@@ -38,6 +38,7 @@ from xinyong.subjects.schemas import (
     VersionRead,
     Viewer,
 )
+from xinyong.subjects.scope import region_of
 from xinyong.subjects.service import find_by_code
 
 DELIVERY_BASES = (Basis.DUTY, Basis.AUTHORISATION)  # reads that hand records to another party
@@ -109,7 +110,7 @@ def resolve_access(
     return read_access(
         principal,
         subject_id=subject.id,
-        subject_region=subject.region_code,
+        subject_region=region_of(subject),
         purpose=purpose,
         authorisation=authorisation,
         policy=access_policy(policy),

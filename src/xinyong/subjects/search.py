@@ -40,7 +40,9 @@ def persons_ok(principal: Principal) -> bool:
 
 
 def looks_like_code(q: str) -> bool:
-    """Tell whether ``q`` is a USCC, an ID number, an organisation code or a registration number."""
+    """Tell whether ``q`` is a USCC, an ID number (or its token), an organisation code or a registration number."""
+    if q.startswith(subjects_service.CODE_TOKEN_PREFIX):
+        return True
     cleaned = ids.normalize_uscc(q)
     if len(cleaned) == 18:
         return ids.is_valid_uscc(cleaned) or ids.is_valid_ric(cleaned)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -127,12 +128,31 @@ def find_by_identifier(
     )
 
 
+CODE_TOKEN_PREFIX = "bi_"  # noqa: S105 - a prefix, not a secret
+_TOKEN = re.compile(r"^bi_[0-9a-f]{64}$")
+
+
+def code_token(keys: KeyRing, code: str) -> str:
+    """Return the token that stands for ``code`` in URLs: an ID number's blind index, other codes as they are.
+
+    ID numbers must not travel in paths or query strings (they reach access logs and browser history);
+    a caller exchanges one for this token by POST and uses the token wherever a code is accepted. The
+    token is computed without a lookup, so it tells nothing about whether the person is known.
+    """
+    cleaned = ids.normalize_uscc(code)
+    if len(cleaned) in (15, 18) and ids.is_valid_ric(cleaned):
+        return CODE_TOKEN_PREFIX + identifier_lookup(keys, IdentifierScheme.ID_CARD, cleaned)
+    return cleaned
+
+
 def code_lookups(keys: KeyRing, code: str) -> list[tuple[IdentifierScheme, str]]:
     """Return (scheme, stored lookup key) for every scheme ``code`` is valid for, USCC first.
 
     An 18-digit ID number passes the USCC check by chance about once in 31, so every scheme the code
-    is valid for is tried.
+    is valid for is tried. A token from :func:`code_token` is an ID number's lookup key itself.
     """
+    if code.startswith(CODE_TOKEN_PREFIX):
+        return [(IdentifierScheme.ID_CARD, code[3:])] if _TOKEN.match(code) else []
     cleaned = ids.normalize_uscc(code)
     schemes: list[IdentifierScheme] = []
     if len(cleaned) == 18 and ids.is_valid_uscc(cleaned):

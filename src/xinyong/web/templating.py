@@ -16,6 +16,7 @@ from xinyong.app_deps import get_runtime
 from xinyong.auth.principal import ANONYMOUS, ROLE_LABELS, Principal, Role
 from xinyong.errors import XinyongError
 from xinyong.records.models import RecordEventKind
+from xinyong.subjects.scope import WHAT_LABELS
 from xinyong.web import csrf
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -75,6 +76,7 @@ templates.env.globals["basis_labels"] = {
     "audit": "审计检查",
     "public": "公开信息",
 }
+templates.env.globals["what_labels"] = WHAT_LABELS
 templates.env.globals["role_labels"] = {r.value: label for r, label in ROLE_LABELS.items()}
 
 

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_session
+from xinyong.app_deps import get_runtime, get_session
 from xinyong.audit import service as audit
+from xinyong.auth import limits
 from xinyong.auth import service as auth_service
 from xinyong.auth.deps import current_principal, end_session, start_session
 from xinyong.auth.principal import Principal, Role
+from xinyong.errors import TooManyRequests, Unauthorized
 from xinyong.web import csrf
 from xinyong.web.templating import CONSOLE_ROLES, render
 
@@ -52,26 +54,32 @@ def login(
     session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse | RedirectResponse:
     """Check the password, start a session and go on to where the person was heading."""
-    account = auth_service.authenticate_password(session, username.strip(), password)
-    if account is None:
-        audit.append(
+    runtime = get_runtime(request)
+    try:
+        account = auth_service.sign_in(
+            runtime.sessions,
             session,
-            actor="public:anonymous",
-            action="web.login_failed",
-            object_type="account",
-            detail={"username": username.strip()[:64]},
+            username,
+            password,
+            limits.client_address(request),
+            limits.limits_of(request).sign_in,
+            channel="web",
         )
-        return render(
+    except (Unauthorized, TooManyRequests) as exc:
+        page = render(
             request,
             "portal/login.html",
             {
                 "title": "登录",
                 "next": safe_next(next) or "",
-                "error": "用户名或密码不正确",
+                "error": exc.message if isinstance(exc, TooManyRequests) else "用户名或密码不正确",
                 "username": username,
             },
-            status=401,
+            status=exc.status,
         )
+        if isinstance(exc, TooManyRequests):
+            page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     principal = auth_service.principal_for_account(account)
     audit.append(
         session, actor=principal.actor, action="web.login", object_type="account", object_id=account.id
@@ -82,8 +90,19 @@ def login(
 
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
-def logout() -> RedirectResponse:
-    """End the session."""
+def logout(
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(get_session, scope="function"),
+) -> RedirectResponse:
+    """End the session, on the server as well as in the browser."""
     response = RedirectResponse("/", status_code=303)
-    end_session(response)
+    end_session(response, session, principal.account_id)
+    if principal.account_id is not None:
+        audit.append(
+            session,
+            actor=principal.actor,
+            action="web.logout",
+            object_type="account",
+            object_id=principal.account_id,
+        )
     return response

@@ -21,6 +21,7 @@ from xinyong.repair import service as repair_service
 from xinyong.repair.states import OBJECTION, REPAIR
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
+from xinyong.subjects import scope
 from xinyong.subjects.models import Subject
 from xinyong.web import csrf
 from xinyong.web.routes.me_cases import get_record
@@ -86,6 +87,15 @@ def repair_case(
     """Show a repair case with its eligibility, materials and the department's actions."""
     case = repair_service.get_case(session, case_id)
     repair_service.check_case_read(principal, case)
+    scope.authorise_read(
+        session,
+        get_runtime(request).policy,
+        principal,
+        case.subject_id,
+        what="repair_case",
+        on=get_runtime(request).today(),
+        owner_department_id=case.department_id,
+    )
     due, waiting = monitoring.repair_due_on(case)
     record = get_record(session, case.record_id)
     return render(
@@ -159,6 +169,15 @@ def objection_case(
     obj = objections_service.get_objection(session, objection_id)
     if principal.role == Role.OFFICER:
         objections_service.check_handler(principal, obj)
+    scope.authorise_read(
+        session,
+        runtime.policy,
+        principal,
+        obj.subject_id,
+        what="objection_contact",
+        on=runtime.today(),
+        owner_department_id=obj.department_id,
+    )
     rules = workflows(runtime.policy).objection
     return render(
         request,

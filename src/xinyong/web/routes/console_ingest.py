@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
+from xinyong.audit import service as audit
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
@@ -36,7 +37,12 @@ KPI_LABELS = {
 
 
 def _department(principal: Principal) -> int | None:
-    return principal.department_id if principal.role == Role.OFFICER else None
+    """Return the department an officer is limited to (an officer bound to none sees nothing)."""
+    if principal.role != Role.OFFICER:
+        return None
+    if principal.department_id is None:
+        raise Forbidden("当前账号未绑定部门", code="ingest.no_department")
+    return principal.department_id
 
 
 def _batches(session: Session, department_id: int | None, limit: int = 30) -> list[IngestBatch]:
@@ -102,6 +108,14 @@ def download_rejects(
     with tempfile.TemporaryDirectory() as tmp:
         count, path = export_rejects(session, runtime.keys, batch_id, Path(tmp) / f"rejects-{batch_id}.{fmt}")
         body = path.read_bytes()
+    audit.append(  # rejected rows carry the feed's personal data as sent: every download is audited
+        session,
+        actor=principal.actor,
+        action="ingest.rejects_read",
+        object_type="ingest_batch",
+        object_id=batch_id,
+        detail={"rows": count, "format": fmt},
+    )
     media = (
         "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

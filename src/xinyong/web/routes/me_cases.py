@@ -108,7 +108,7 @@ async def submit_repair(
     uploads = []
     for kind, up in (("performance_proof", performance_proof), ("other", other)):
         if up is not None and up.filename:
-            body = await up.read()
+            body = await up.read(runtime.settings.upload_max_bytes + 1)
             if body:
                 uploads.append(storage.Upload(kind, up.filename, up.content_type, body))
     try:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
+from xinyong.auth import limits
 from xinyong.auth.deps import current_principal
 from xinyong.auth.principal import ANONYMOUS, Principal
 from xinyong.commitments import service as commitments_service
@@ -48,6 +49,8 @@ def search(
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the subjects the public may find by a name fragment or a code."""
+    if q:
+        limits.take(limits.limits_of(request).search, limits.client_address(request), "检索")
     error = None
     try:
         results = data.search(session, runtime.keys, runtime.policy, ANONYMOUS, q, page, on=runtime.today())
