@@ -61,7 +61,13 @@ def _sync_registers(runtime: Runtime) -> None:
     except XinyongError as exc:
         fail(exc)
         return
-    names = {"department": "部门", "region": "行政区划", "source": "数据源", "deadline": "按新日历重算的期限"}
+    names = {
+        "department": "部门",
+        "region": "行政区划",
+        "source": "数据源",
+        "institution": "金融与信用服务机构",
+        "deadline": "按新日历重算的期限",
+    }
     typer.echo(
         "名录已按 policy/ 同步：" + "，".join(f"{names.get(k, k)}变更 {v} 项" for k, v in counts.items())
     )

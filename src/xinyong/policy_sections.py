@@ -19,6 +19,7 @@ SECTIONS: dict[str, str] = {
     "commitments": "xinyong.commitments.rules:load",
     "signals": "xinyong.monitoring.signals:load",
     "special_reports": "xinyong.reports.special:load",
+    "institutions": "xinyong.registers.institutions:load",
 }
 
 

@@ -264,3 +264,39 @@ def test_an_older_installation_gets_its_departments_history_started(
         ("温岭市市场监督管理局", runtime.policy.departments.effective_from, day - dt.timedelta(days=1)),
         ("温岭市市场监管局（新名）", day, None),
     ]
+
+
+def test_institutions_are_a_register_with_history(runtime: Runtime, session: Session, tmp_path: Path) -> None:
+    """Banks, guarantors and credit agencies of policy/institutions.yaml are in the database after sync;
+    one that stops co-operating keeps its history; a bad entry is refused when policy is loaded."""
+    from xinyong.errors import PolicyError
+    from xinyong.registers.institutions import institutions_of
+
+    loaded = {e.code: e for e in registers.entries(session, "institution", on=dt.date(2026, 6, 1))}
+    assert {i.code for i in institutions_of(runtime.policy).institutions} == set(loaded)
+    assert loaded["BK-TZYH"].name == "台州银行"
+
+    root = _policy_copy(tmp_path)
+
+    def retire(data: dict[str, list[dict[str, object]]]) -> None:
+        for i in data["institutions"]:
+            if i["code"] == "GU-TZRD":
+                i["effective_to"] = dt.date(2026, 12, 31)
+
+    _edit(root / "institutions.yaml", retire)
+    counts = sync_all(session, load_policy(root), actor="test", on=dt.date(2027, 1, 15))
+    assert counts["institution"] == 1
+    assert "GU-TZRD" in {e.code for e in registers.entries(session, "institution", on=dt.date(2026, 12, 31))}
+    assert "GU-TZRD" not in {
+        e.code for e in registers.entries(session, "institution", on=dt.date(2027, 1, 1))
+    }
+    assert registers.history(session, "institution", "GU-TZRD")
+
+    def break_it(data: dict[str, list[dict[str, object]]]) -> None:
+        data["institutions"].append(dict(data["institutions"][0], uscc="913310007A1000018X"))
+
+    _edit(root / "institutions.yaml", break_it)
+    with pytest.raises(PolicyError) as err:
+        institutions_of(load_policy(root))
+    assert "BK-TZYH 重复" in str(err.value)
+    assert "校验不通过" in str(err.value)

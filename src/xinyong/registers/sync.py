@@ -1,8 +1,8 @@
 """Load every register in ``policy/`` into the database: run by ``xinyong db upgrade`` and the demo.
 
 Departments keep their own table (batches and records point at their ids); regions and sources are
-entries of the generic register tables. A register that ``policy/`` gains later (e.g. financial
-institutions for 信易贷) is one more ``(name, builder)`` pair in ``REGISTERS``.
+entries of the generic register tables, as are the financial and credit-service institutions (信易贷,
+授权查询). A register that ``policy/`` gains later is one more ``(name, builder)`` pair in ``REGISTERS``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from xinyong.departments import service as departments_service
 from xinyong.ingest.sources import sources
 from xinyong.objections import service as objections_service
 from xinyong.policy.loader import Policy
+from xinyong.registers.institutions import institutions_of
 from xinyong.registers.service import Entry, sync_register
 from xinyong.repair import service as repair_service
 from xinyong.sanctions import service as sanctions_service
@@ -51,11 +52,27 @@ def source_entries(policy: Policy) -> tuple[str, list[Entry]]:
     return policy.short_hash, out
 
 
-# (register name, builder returning (policy version, entries)); institutions will join here once
-# policy/ has a register of them.
+def institution_entries(policy: Policy) -> tuple[str, list[Entry]]:
+    """Return the financial and credit-service institutions of ``policy/institutions.yaml``."""
+    doc = institutions_of(policy)
+    out = [
+        Entry(
+            i.code,
+            i.name,
+            None,
+            i.effective_to,
+            {"kind": i.kind, "region": i.region, "uscc": i.uscc, "licence": i.licence},
+        )
+        for i in doc.institutions
+    ]
+    return doc.version, out
+
+
+# (register name, builder returning (policy version, entries))
 REGISTERS: tuple[tuple[str, Callable[[Policy], tuple[str, list[Entry]]]], ...] = (
     ("region", region_entries),
     ("source", source_entries),
+    ("institution", institution_entries),
 )
 
 
