@@ -116,6 +116,32 @@ def test_ingest_json_summary_and_errors_export(
     assert row["intake_rate"] == 0.5
 
 
+def test_rejected_rows_export_with_formulas_made_inert(
+    cli_db: tuple[str, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    """A hostile value in a feed (formula injection, issue 16) does not run when an officer opens the rejects."""
+    _url, env, usccs = cli_db
+    hostile = "=cmd|' /C calc'!A0"
+    rows = [fx.penalty(hostile, usccs[2], "@SUM(1+1)", CF_CFLB="罚金")]
+    path = fx.write_csv(tmp_path / "hostile.csv", rows)
+    done = fx.run_cli(["ingest", str(path), "--source", "xzcf", "--json"], env)
+    assert done.returncode == 0, done.stderr
+    batch = json.loads(done.stdout.strip().splitlines()[-1])["batch_id"]
+    out = tmp_path / "rejects.csv"
+    assert fx.run_cli(["ingest", "errors", str(batch), "--out", str(out)], env).returncode == 0
+    with out.open(encoding="utf-8-sig") as fh:
+        back = list(csv.DictReader(fh))
+    assert back[0]["CF_XDR_MC"] == "'" + hostile
+    assert back[0]["CF_WSH"] == "'@SUM(1+1)"
+    xlsx = tmp_path / "rejects.xlsx"
+    assert fx.run_cli(["ingest", "errors", str(batch), "--out", str(xlsx)], env).returncode == 0
+    wb = load_workbook(xlsx)
+    cells = [c for row in wb.active.iter_rows() for c in row]
+    wb.close()
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "no cell may be a formula"
+    assert "'" + hostile in [c.value for c in cells]
+
+
 def test_sigkill_mid_batch_leaves_nothing_and_rerun_completes(
     cli_db: tuple[str, dict[str, str], list[str]], tmp_path: Path
 ) -> None:

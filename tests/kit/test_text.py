@@ -94,3 +94,12 @@ def test_clean_text_and_decimals() -> None:
 
 def test_control_and_format_characters_are_dropped() -> None:
     assert normalize_name("宏达\x00阀门\u200b有限公司") == "宏达阀门有限公司"
+
+
+def test_inert_cell_defuses_formulas_and_leaves_data() -> None:
+    from xinyong.kit.text import inert_cell
+
+    for bad in ("=1+1", "+SUM(A1)", "-2+3", "@A1", "\t=1", "\r=1", "=cmd|' /C calc'!A0"):
+        assert inert_cell(bad) == "'" + bad
+    for fine in ("台州市宏达阀门有限公司", "-5", "+3.5", "12", "", "a=b", 7, None, -1.5):
+        assert inert_cell(fine) == fine

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong.errors import NotFound
 from xinyong.ingest.models import IngestBatch, IngestRowReject
 from xinyong.kit.crypto import KeyRing
+from xinyong.kit.text import inert_cell
 
 ERROR_COLUMN = "错误说明"
 LINE_COLUMN = "原行号"
@@ -38,7 +39,11 @@ def reject_rows(session: Session, keys: KeyRing, batch_id: int) -> tuple[IngestB
 
 
 def export_rejects(session: Session, keys: KeyRing, batch_id: int, out: Path) -> tuple[int, Path]:
-    """Write the rejects of a batch to ``out`` (CSV in the file's encoding, or XLSX); return the count."""
+    """Write the rejects of a batch to ``out`` (CSV in the file's encoding, or XLSX); return the count.
+
+    The rows are the department's own, but a hostile value in a feed must not run as a formula when an
+    officer opens the file: cells are made inert (``kit.text.inert_cell``).
+    """
     batch, rows = reject_rows(session, keys, batch_id)
     columns = [*batch.headers, LINE_COLUMN, ERROR_COLUMN]
     fmt = out.suffix.lower().lstrip(".") or ("xlsx" if batch.file_format == "xlsx" else "csv")
@@ -49,7 +54,7 @@ def export_rejects(session: Session, keys: KeyRing, batch_id: int, out: Path) ->
         ws = wb.create_sheet("拒收行")
         ws.append(columns)
         for row in rows:
-            ws.append([row.get(c) for c in columns])
+            ws.append([inert_cell(row.get(c)) for c in columns])
         wb.save(out)
     else:
         encoding = "gb18030" if batch.encoding == "gb18030" else "utf-8-sig"
@@ -57,5 +62,5 @@ def export_rejects(session: Session, keys: KeyRing, batch_id: int, out: Path) ->
             writer = csv.writer(fh)
             writer.writerow(columns)
             for row in rows:
-                writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+                writer.writerow(["" if row.get(c) is None else inert_cell(row.get(c)) for c in columns])
     return len(rows), out

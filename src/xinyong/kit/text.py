@@ -82,3 +82,19 @@ def _unbracket(text: str) -> str:
 def parse_decimal_text(value: str) -> str:
     """Return a number written with full-width digits, commas or spaces as a plain ASCII string."""
     return to_halfwidth(value).replace(",", "").replace("，", "").strip()
+
+
+# A cell that a spreadsheet would run as a formula (CSV/formula injection, OWASP): "=", "+", "-", "@", and a
+# leading tab or carriage return that some spreadsheets strip before looking.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def inert_cell(value: object) -> object:
+    """Return ``value`` safe to open in a spreadsheet: text that would start a formula gets a leading ``'``.
+
+    Numbers, and text that is just a signed number, are left as they are; nothing else is changed.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value

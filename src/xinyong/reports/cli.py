@@ -66,6 +66,7 @@ def report(
     """出具签名的信用报告（PDF 与签名 JSON 副本）；批量时从 CSV 第一列读取主体代码。"""
     from xinyong.auth.principal import Principal, Role
     from xinyong.db import utcnow
+    from xinyong.kit.text import inert_cell
     from xinyong.reports import service
     from xinyong.reports.schemas import ReportRequest
 
@@ -130,9 +131,9 @@ def report(
         with (out / "index.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["code", "number", "file"])
-            writer.writerows(index_rows)
+            writer.writerows([[inert_cell(v) for v in r] for r in index_rows])
             for code, why in failed:
-                writer.writerow([code, "", why])
+                writer.writerow([inert_cell(code), "", inert_cell(why)])
     for code, why in failed:
         typer.echo(f"未出具 {code}：{why}", err=True)
     if batch:
