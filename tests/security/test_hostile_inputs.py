@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +150,19 @@ def test_hostile_ingest_files_answer_clear_errors(
         body = resp.json()
         assert body["code"].startswith("ingest."), (name, body)
         assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), (name, body)
+    # a zip bomb dressed as a workbook: 200 MB of zeros in a sheet part, refused before anything expands
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as part:
+            for _ in range(200):
+                part.write(b"\x00" * 1024 * 1024)
+    resp = client.post(
+        "/api/v1/sources/xzcf/batches", files={"file": ("bomb.xlsx", bomb.getvalue())}, headers=headers
+    )
+    assert resp.status_code == 422, resp.text
+    assert resp.json()["code"] == "ingest.xlsx_bomb"
+    assert len(bomb.getvalue()) < 1024 * 1024
     # nested values in an otherwise good row: the row is kept as rejected, with its reason
     nested = b'[{"CF_XDR_MC": {"a": [1, {"b": 2}]}, "CF_XDR_SHXYM": ["x"]}]'
     resp = client.post("/api/v1/sources/xzcf/batches", files={"file": ("n.json", nested)}, headers=headers)

@@ -245,9 +245,32 @@ def _rows_to_chunks(
     )
 
 
+# A zip bomb (issue 16): an XLSX is a zip archive, and one a few KB large can expand to gigabytes. The
+# archive's own directory says how large each part would be, so it is refused before anything expands.
+XLSX_MAX_EXPANDED = 4 * 1024**3  # bytes, all parts together (a 5-million-row sheet is well below)
+XLSX_MAX_RATIO = 1000  # expanded / compressed, per part (real sheets stay under about 100)
+
+
+def check_not_a_bomb(path: Path) -> None:
+    """Refuse an XLSX whose parts would expand beyond the limits (``ingest.xlsx_bomb``)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise Invalid("Excel 文件已损坏或不是 XLSX 格式，无法读取", code="ingest.xlsx") from exc
+    total = sum(i.file_size for i in infos)
+    ratio = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0.0)
+    if total > XLSX_MAX_EXPANDED or ratio > XLSX_MAX_RATIO:
+        raise Invalid(
+            "Excel 文件解压后异常庞大（疑似压缩炸弹），已拒收；请导出为普通 XLSX 或 CSV 后重新报送",
+            code="ingest.xlsx_bomb",
+        )
+
+
 def _open_xlsx(path: Path, chunk_rows: int) -> Intake:
     from openpyxl import load_workbook
 
+    check_not_a_bomb(path)
     wb = load_workbook(path, read_only=True, data_only=True)
     ws = wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
