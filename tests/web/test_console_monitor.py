@@ -40,23 +40,33 @@ def test_an_officer_verifies_then_closes_an_alert(
     alert_id = re.search(r'id="alert-(\d+)"', page.text)
     assert alert_id is not None
     token = form_token(page.text)
+    hx = {**HTML, "HX-Request": "true"}  # htmx swaps the row in place
     row = client.post(
-        f"/console/alerts/{alert_id[1]}/status", data={"status": "已处置", "csrf_token": token}, headers=HTML
+        f"/console/alerts/{alert_id[1]}/status", data={"status": "已处置", "csrf_token": token}, headers=hx
     )
     assert "预警须先核实" in row.text  # the rule is the service's, shown in Chinese, nothing changed
     row = client.post(
         f"/console/alerts/{alert_id[1]}/status",
         data={"status": "已核实", "note": "现场核实", "csrf_token": token},
-        headers=HTML,
+        headers=hx,
     )
     assert "已核实" in row.text
     assert "现场核实" in row.text
     row = client.post(
-        f"/console/alerts/{alert_id[1]}/status", data={"status": "已处置", "csrf_token": token}, headers=HTML
+        f"/console/alerts/{alert_id[1]}/status", data={"status": "已处置", "csrf_token": token}, headers=hx
     )
     assert "badge-ok" in row.text
     forged = client.post(f"/console/alerts/{alert_id[1]}/status", data={"status": "误报"}, headers=HTML)
     assert forged.status_code == 403
+    # a form posted before htmx loads (or without JavaScript) lands back on the list, never on a bare row
+    plain = client.post(
+        f"/console/alerts/{alert_id[1]}/status",
+        data={"status": "误报", "csrf_token": token},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert plain.status_code == 303
+    assert plain.headers["location"] == "/console/alerts"
 
 
 def test_the_timeline_page_orders_the_story(

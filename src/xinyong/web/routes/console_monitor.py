@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -98,8 +98,8 @@ def alert_status(
     principal: Principal = Depends(handler),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
-) -> HTMLResponse:
-    """Handle one alert (已核实 / 已处置 / 误报) and return its row."""
+) -> Response:
+    """Handle one alert (已核实 / 已处置 / 误报): the row for htmx, else back to the list."""
     on = runtime.today()
     scope = service.scope_of(principal, runtime.settings.region_code)
     error = None
@@ -118,6 +118,9 @@ def alert_status(
         session.rollback()
         error = exc.message
         alert = service.get_alert(session, alert_id)
+    if "hx-request" not in request.headers:
+        # the form posted before htmx took over (or without JavaScript): back to the page, not a bare row
+        return RedirectResponse("/console/alerts", status_code=303)
     return render(
         request,
         "console/_alert_row.html",
