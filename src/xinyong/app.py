@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -137,6 +137,37 @@ def _out_of_range_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"code": "value.out_of_range", "message": "参数数值超出允许范围"}, status_code=422)
 
 
+# What the database said, mapped to a stable code and a Chinese message (the write was rolled back: nothing
+# half-written); the operator's log gets the driver's own words.
+_STORAGE_FAULTS = (
+    (
+        ("readonly database", "read-only", "read only"),
+        "storage.read_only",
+        "数据库当前为只读，本次操作未保存；请稍后重试或联系管理员",
+    ),
+    (
+        ("disk is full", "no space left", "disk full"),
+        "storage.full",
+        "服务器存储空间已满，本次操作未保存；请联系管理员",
+    ),
+    (("database is locked", "lock timeout"), "storage.busy", "系统繁忙，本次操作未保存；请稍后重试"),
+)
+
+
+def _storage_handler(request: Request, exc: Exception) -> Response:
+    """Answer a database that cannot write (read-only, full, locked past the wait) as 503, never a 500."""
+    text = str(exc).lower()
+    code, message = "storage.unavailable", "数据库暂时不可用，本次操作未保存；请稍后重试"
+    for needles, found_code, found_message in _STORAGE_FAULTS:
+        if any(n in text for n in needles):
+            code, message = found_code, found_message
+            break
+    log.error("database fault (%s): %s", code, str(exc).splitlines()[0][:300])
+    response = _error_handler(request, XinyongError(message, code=code, status=503))  # a page for browsers
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the application for ``settings`` (or an existing runtime)."""
     rt = runtime or Runtime.build(settings or Settings())
@@ -160,6 +191,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_exception_handler(XinyongError, _error_handler)
     app.add_exception_handler(OverflowError, _out_of_range_handler)
     app.add_exception_handler(DataError, _out_of_range_handler)
+    app.add_exception_handler(OperationalError, _storage_handler)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_middleware(StrictJSON)
     app.include_router(health)
