@@ -46,6 +46,18 @@ def test_one_today_from_the_runtime(tmp_path: Path) -> None:
     assert free.settings.today is None
     # 2026-03-31 16:30 UTC is already 2026-04-01 in Asia/Shanghai (Order 36 takes effect that day)
     assert free.today(dt.datetime(2026, 3, 31, 16, 30, tzinfo=dt.UTC)) == dt.date(2026, 4, 1)
+    with pytest.raises(ValidationError, match="XINYONG_REPORT_SM2_KEY"):
+        Settings(
+            env="production",
+            secret_key="s",
+            data_key="d",
+            index_key="i",
+            audit_key="a",
+            audit_signing_key="b",
+            report_signing_key="k",
+            report_signing_cert="c",
+            report_json_algorithm="SM2-SM3",
+        )
     with pytest.raises(ValidationError, match="XINYONG_TODAY"):
         Settings(
             env="production",

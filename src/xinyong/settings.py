@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     report_signing_cert: str = Field(
         default=PLACEHOLDER, description="信用报告签名证书（PEM 文件路径）；生产环境必须设置"
     )
+    report_json_algorithm: Literal["ES256", "SM2-SM3"] = Field(
+        default="ES256",
+        description="信用报告 JSON 副本的签名算法：ES256（默认）或 SM2-SM3（国密）；PDF 始终为 PAdES 签名",
+    )
+    report_sm2_key: str = Field(
+        default=PLACEHOLDER,
+        description="SM2 私钥文件路径（64 位十六进制）；选用 SM2-SM3 时生产环境必须设置，开发与演示自动生成于 var/",
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="平台对外地址：信用报告的二维码指向其下的核验页面"
     )
@@ -124,6 +132,8 @@ class Settings(BaseSettings):
             ):
                 if getattr(self, name) == PLACEHOLDER:
                     raise ValueError(f"生产环境必须设置 XINYONG_{name.upper()}（不能使用占位值）")
+            if self.report_json_algorithm == "SM2-SM3" and self.report_sm2_key == PLACEHOLDER:
+                raise ValueError("生产环境选用 SM2-SM3 时必须设置 XINYONG_REPORT_SM2_KEY（不能使用占位值）")
             if self.today is not None:
                 raise ValueError("生产环境不得固定业务日期（XINYONG_TODAY）")
         return self

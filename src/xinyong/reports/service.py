@@ -50,6 +50,7 @@ from xinyong.reports.schemas import (
     VerifyStatus,
 )
 from xinyong.reports.signing import ReportSigner
+from xinyong.reports.sm2 import SM2_ALG, Sm2Key
 from xinyong.rules.disclosure import Audience
 from xinyong.settings import PLACEHOLDER, Settings
 from xinyong.subjects import credit_file
@@ -65,15 +66,28 @@ _NUMBER_TEXT = re.compile(r"^\d{22,30}$")
 
 
 @functools.cache
-def _signer(key: str, cert: str, var_dir: str) -> ReportSigner:
+def _signer(key: str, cert: str, var_dir: str, json_alg: str, sm2_key: str) -> ReportSigner:
     if key != PLACEHOLDER and cert != PLACEHOLDER:
-        return ReportSigner.from_pem(Path(key).read_bytes(), Path(cert).read_bytes())
-    return ReportSigner.load_or_create(Path(var_dir))
+        signer = ReportSigner.from_pem(Path(key).read_bytes(), Path(cert).read_bytes())
+    else:
+        signer = ReportSigner.load_or_create(Path(var_dir))
+    if json_alg != SM2_ALG:
+        return signer
+    if sm2_key == PLACEHOLDER:
+        return signer.with_sm2(Sm2Key.load_or_create(Path(var_dir) / "report-sm2-key.txt"))
+    return signer.with_sm2(Sm2Key.from_private(Path(sm2_key).read_text("utf-8")))
 
 
 def signer_for(settings: Settings) -> ReportSigner:
-    """Return the signer: the configured key and certificate, or the development pair under ``var/``."""
-    return _signer(settings.report_signing_key, settings.report_signing_cert, str(settings.var_dir))
+    """Return the signer: the configured key and certificate, or the development pair under ``var/``;
+    with ``report_json_algorithm = SM2-SM3`` the JSON twin is signed with the SM2 key (国密 option)."""
+    return _signer(
+        settings.report_signing_key,
+        settings.report_signing_cert,
+        str(settings.var_dir),
+        settings.report_json_algorithm,
+        settings.report_sm2_key,
+    )
 
 
 @dataclass(frozen=True)

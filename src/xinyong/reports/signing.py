@@ -31,6 +31,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from xinyong.errors import XinyongError
+from xinyong.reports.sm2 import SM2_ALG, Sm2Key
 
 ALG = "ES256"
 FIELD_PREFIX = "XYReport-"
@@ -56,9 +57,12 @@ class PdfCheck:
 class ReportSigner:
     """The credit centre's signing key and certificate."""
 
-    def __init__(self, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate) -> None:
+    def __init__(
+        self, key: ec.EllipticCurvePrivateKey, cert: x509.Certificate, sm2_key: Sm2Key | None = None
+    ) -> None:
         self.key = key
         self.cert = cert
+        self.sm2 = sm2_key  # when set, the JSON twin is signed with SM2 (国密 option)
         der = cert.public_bytes(serialization.Encoding.DER)
         self.key_id = hashlib.sha256(der).hexdigest()
         self.cert_b64 = base64.b64encode(der).decode()
@@ -171,8 +175,19 @@ class ReportSigner:
 
     # -- JSON ------------------------------------------------------------------------------------
 
+    def with_sm2(self, sm2_key: Sm2Key) -> ReportSigner:
+        """Return this signer signing JSON twins with ``sm2_key`` (the PDF keeps its PAdES signature)."""
+        return ReportSigner(self.key, self.cert, sm2_key)
+
     def sign_json(self, report: dict[str, Any]) -> dict[str, Any]:
-        """Return the signature block over the canonical JSON of ``report``."""
+        """Return the signature block over the canonical JSON of ``report`` (ES256, or SM2-SM3 if chosen)."""
+        if self.sm2 is not None:
+            return {
+                "alg": SM2_ALG,
+                "key_id": self.sm2.key_id,
+                "public_key": self.sm2.public_hex,
+                "value": self.sm2.sign(canonical(report)),
+            }
         value = self.key.sign(canonical(report), ec.ECDSA(hashes.SHA256()))
         return {
             "alg": ALG,
@@ -182,7 +197,13 @@ class ReportSigner:
         }
 
     def check_json(self, report: dict[str, Any], signature: dict[str, Any]) -> bool:
-        """Tell whether ``signature`` is this key's valid signature over ``report``."""
+        """Tell whether ``signature`` is this platform's valid signature over ``report`` (either algorithm)."""
+        if signature.get("alg") == SM2_ALG:
+            return (
+                self.sm2 is not None
+                and signature.get("key_id") == self.sm2.key_id
+                and self.sm2.verify(str(signature.get("value", "")), canonical(report))
+            )
         if signature.get("alg") != ALG or signature.get("key_id") != self.key_id:
             return False
         try:
