@@ -26,7 +26,7 @@ from xinyong.outbox.models import OutboxMessage
 from xinyong.policy.loader import Policy
 from xinyong.records.models import RecordEventKind
 from xinyong.repair import effects
-from xinyong.reports import service
+from xinyong.reports import service, verification
 from xinyong.reports.schemas import ReportKind, ReportRequest
 from xinyong.subjects.service import reveal_id_card
 
@@ -176,7 +176,7 @@ def test_correction_reaches_recipients_and_supersedes(session: Session, world: W
     bank = Principal(role=Role.BANK, username="bank1", account_id=9, organisation="台州银行")
     req = ReportRequest(code=world.company.uscc or "", kind=ReportKind.FULL)
     row = service.issue(session, world.ctx, bank, req, on=TODAY, now=utcnow())
-    assert service.verify_number(session, row.number).status == "genuine"
+    assert verification.verify_number(session, row.number).status == "genuine"
     p = world.penalty
     change = effects.RecordChange(
         record_id=p.id,
@@ -193,7 +193,7 @@ def test_correction_reaches_recipients_and_supersedes(session: Session, world: W
     effects.record_changed(session, policy, change, now=utcnow())  # idempotent
     notices = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "report.correction")).all()
     assert [(n.recipient, n.payload["number"]) for n in notices] == [("org:台州银行", row.number)]
-    result = service.verify_number(session, row.number)
+    result = verification.verify_number(session, row.number)
     assert result.status == "superseded"
     assert [e.kind for e in result.events] == ["corrected"]
 
@@ -208,18 +208,18 @@ def test_department_correction_supersedes_and_is_notified_once(
     fixed = fr.record(
         session, policy, world.company, dept, decision_on=world.penalty.decision_on, supersedes=world.penalty
     )
-    result = service.verify_number(session, before.number)
+    result = verification.verify_number(session, before.number)
     assert result.status == "superseded"  # derived from the record's new version, before any notice
     assert any("更正" in r for r in result.reasons)
     after = service.issue(session, world.ctx, owner, req, on=TODAY, now=utcnow())
-    assert service.verify_number(session, after.number).status == "genuine"
+    assert verification.verify_number(session, after.number).status == "genuine"
     service.notify_new_versions(session, policy, now=utcnow(), actor="cli:test")
     service.notify_new_versions(session, policy, now=utcnow(), actor="cli:test")
     notices = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "report.correction")).all()
     assert [(n.recipient, n.payload["number"], n.payload["new_record_id"]) for n in notices] == [
         ("account:5", before.number, fixed.id)
     ]
-    assert service.verify_number(session, after.number).status == "genuine"
+    assert verification.verify_number(session, after.number).status == "genuine"
 
 
 @pytest.mark.parametrize(

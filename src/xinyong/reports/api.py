@@ -10,7 +10,7 @@ from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.errors import Invalid
-from xinyong.reports import service
+from xinyong.reports import service, verification
 from xinyong.reports.schemas import (
     ReportIssued,
     ReportKind,
@@ -107,11 +107,11 @@ def verify_report(
         data = file.file.read(MAX_UPLOAD + 1)  # a plain def: pyHanko validates with its own event loop
         if len(data) > MAX_UPLOAD:
             raise Invalid("文件过大", code="report.too_large")
-        return service.verify_file(session, service.signer_for(runtime.settings), data, number or None)
+        return verification.verify_file(session, service.signer_for(runtime.settings), data, number or None)
     if number and checksum:
-        return service.verify_checksum(session, number, checksum)
+        return verification.verify_checksum(session, number, checksum)
     if number:
-        return service.verify_number(session, number)
+        return verification.verify_number(session, number)
     raise Invalid("请上传报告文件，或提供报告编号（和校验值）", code="report.verify_nothing")
 
 
@@ -121,9 +121,9 @@ def verify_report(
 def revoke_report(
     number: str,
     body: RevokeRequest,
-    principal: Principal = Depends(require(*service.REVOKERS)),
+    principal: Principal = Depends(require(*verification.REVOKERS)),
     session: Session = Depends(get_session, scope="function"),
 ) -> VerifyResult:
     """Revoke a report; the verify page then says so."""
-    service.revoke(session, principal, number, body.reason)
-    return service.verify_number(session, number)
+    verification.revoke(session, principal, number, body.reason)
+    return verification.verify_number(session, number)

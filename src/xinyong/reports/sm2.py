@@ -8,7 +8,6 @@ checks; reports signed before the switch still verify under their own algorithm.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -66,5 +65,5 @@ class Sm2Key:
         crypt = sm2.CryptSM2(public_key=self.public_hex, private_key="")
         try:
             return bool(crypt.verify_with_sm3(signature_hex, data))
-        except (ValueError, TypeError, json.JSONDecodeError):
+        except (ValueError, TypeError):
             return False

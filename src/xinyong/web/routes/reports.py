@@ -16,7 +16,7 @@ from xinyong.auth.principal import ANONYMOUS, Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Invalid, XinyongError
 from xinyong.outbox import service as outbox
-from xinyong.reports import service
+from xinyong.reports import service, verification
 from xinyong.reports.schemas import ReportKind, ReportRequest
 from xinyong.reports.special import special_policy
 from xinyong.runtime import Runtime
@@ -41,7 +41,7 @@ def verify_page(
     request: Request, number: str, session: Session = Depends(get_session, scope="function")
 ) -> HTMLResponse:
     """Show whether a report is genuine, revoked or superseded (no login; the QR code leads here)."""
-    return render(request, "reports/verify.html", {"result": service.verify_number(session, number)})
+    return render(request, "reports/verify.html", {"result": verification.verify_number(session, number)})
 
 
 @router.post("/verify/{number}", response_class=HTMLResponse, dependencies=[Depends(csrf.verify)])
@@ -56,7 +56,7 @@ def verify_upload(
     data = file.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid("文件过大", code="report.too_large")
-    result = service.verify_file(session, service.signer_for(runtime.settings), data, number)
+    result = verification.verify_file(session, service.signer_for(runtime.settings), data, number)
     return render(request, "reports/verify.html", {"result": result, "checked": True})
 
 
@@ -165,5 +165,5 @@ def console_revoke(
     session: Session = Depends(get_session, scope="function"),
 ) -> RedirectResponse:
     """Revoke a report (credit centre, department)."""
-    service.revoke(session, principal, number, reason)
+    verification.revoke(session, principal, number, reason)
     return RedirectResponse(f"/verify/{number}", status_code=303)

@@ -1,0 +1,103 @@
+"""Intake figures for the console dashboard: records received by department, catalog item and month,
+and the latest batches — computed from the records themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xinyong.departments.models import Department
+from xinyong.policy.loader import Policy
+from xinyong.records.models import CreditRecord
+from xinyong.subjects.models import Subject
+
+
+@dataclass(frozen=True)
+class IntakeSummary:
+    """Records received, by department, catalog item and month (the dashboard's charts)."""
+
+    subjects: int
+    records: int
+    departments: int
+    last_30_days: int
+    by_department: list[tuple[str, int]]
+    by_item: list[tuple[str, int]]
+    by_month: list[tuple[str, int]]
+    batches: list[dict[str, Any]]
+
+
+def _month(value: dt.datetime) -> str:
+    return value.strftime("%Y-%m")
+
+
+def intake(session: Session, policy: Policy, *, department_id: int | None = None) -> IntakeSummary:
+    """Summarise what has been received, for one department or all."""
+    scope = [] if department_id is None else [CreditRecord.department_id == department_id]
+    records = session.scalar(select(func.count()).select_from(CreditRecord).where(*scope)) or 0
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    recent = (
+        session.scalar(
+            select(func.count())
+            .select_from(CreditRecord)
+            .where(*scope, CreditRecord.first_received_at >= since)
+        )
+        or 0
+    )
+    by_department = [
+        (name, n)
+        for name, n in session.execute(
+            select(Department.name, func.count(CreditRecord.id))
+            .join(CreditRecord, CreditRecord.department_id == Department.id)
+            .where(*scope)
+            .group_by(Department.name)
+            .order_by(func.count(CreditRecord.id).desc())
+            .limit(15)
+        )
+    ]
+    by_item = [
+        (policy.catalog[c].name if c in policy.catalog else c, n)
+        for c, n in session.execute(
+            select(CreditRecord.catalog_item, func.count())
+            .where(*scope)
+            .group_by(CreditRecord.catalog_item)
+            .order_by(func.count().desc())
+        )
+    ]
+    months: dict[str, int] = {}
+    for (received,) in session.execute(
+        select(CreditRecord.first_received_at).where(
+            *scope, CreditRecord.first_received_at >= since - dt.timedelta(days=335)
+        )
+    ):
+        months[_month(received)] = months.get(_month(received), 0) + 1
+    batches = [
+        {"batch_id": b, "department": d, "rows": n, "first": first, "last": last}
+        for b, d, n, first, last in session.execute(
+            select(
+                CreditRecord.batch_id,
+                Department.name,
+                func.count(),
+                func.min(CreditRecord.first_received_at),
+                func.max(CreditRecord.last_received_at),
+            )
+            .join(Department, Department.id == CreditRecord.department_id)
+            .where(*scope, CreditRecord.batch_id.is_not(None))
+            .group_by(CreditRecord.batch_id, Department.name)
+            .order_by(CreditRecord.batch_id.desc())
+            .limit(20)
+        )
+    ]
+    return IntakeSummary(
+        subjects=session.scalar(select(func.count()).select_from(Subject)) or 0,
+        records=records,
+        departments=session.scalar(select(func.count()).select_from(Department)) or 0,
+        last_30_days=recent,
+        by_department=by_department,
+        by_item=by_item,
+        by_month=sorted(months.items()),
+        batches=batches,
+    )
