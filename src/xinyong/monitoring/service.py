@@ -106,6 +106,17 @@ def _candidates(session: Session, signals: Sequence[Signal], on: dt.date) -> set
 
 def _changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Signal], on: dt.date) -> set[int]:
     """Subjects whose facts changed past the last run's marks, or that a date-driven signal reaches now."""
+    record_items, list_items = items_of(signals)
+    return (
+        _written_since(session, last)
+        | _dated_since(session, last, record_items | list_items, on)
+        | _windows_reached(session, last, signals, on)
+        | _linked_to_newly_listed(session, last, list_items)
+    )
+
+
+def _written_since(session: Session, last: MonitorRun) -> set[int]:
+    """Subjects with a record, a record event or a commitment event written after the last run."""
     found: set[int] = set(
         session.scalars(select(CreditRecord.subject_id).where(CreditRecord.id > last.max_record_id))
     )
@@ -123,18 +134,24 @@ def _changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Sign
             .where(CommitmentEvent.id > last.max_commitment_event_id)
         )
     )
-    found |= set(  # status events that take effect by date (a repair effective today) change what is usable
-        session.scalars(
-            select(CreditRecord.subject_id)
-            .join(RecordEvent, RecordEvent.record_id == CreditRecord.id)
-            .where(RecordEvent.effective_on > last.on, RecordEvent.effective_on <= on)
+    return found
+
+
+def _dated_since(session: Session, last: MonitorRun, items: set[str], on: dt.date) -> set[int]:
+    """Subjects whose dated facts (a repair effective, a decision dated ahead) take effect since the last run."""
+    found: set[int] = (
+        set(  # status events that take effect by date (a repair effective today) change what is usable
+            session.scalars(
+                select(CreditRecord.subject_id)
+                .join(RecordEvent, RecordEvent.record_id == CreditRecord.id)
+                .where(RecordEvent.effective_on > last.on, RecordEvent.effective_on <= on)
+            )
         )
     )
-    record_items, list_items = items_of(signals)
     found |= set(  # records dated ahead that take effect since the last day looked at
         session.scalars(
             select(CreditRecord.subject_id).where(
-                CreditRecord.catalog_item.in_(sorted(record_items | list_items)),
+                CreditRecord.catalog_item.in_(sorted(items)),
                 or_(
                     and_(CreditRecord.decision_on > last.on, CreditRecord.decision_on <= on),
                     and_(CreditRecord.valid_from > last.on, CreditRecord.valid_from <= on),
@@ -142,6 +159,12 @@ def _changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Sign
             )
         )
     )
+    return found
+
+
+def _windows_reached(session: Session, last: MonitorRun, signals: Sequence[Signal], on: dt.date) -> set[int]:
+    """Subjects a date-driven signal reaches since the last run (a licence ending, a commitment falling due)."""
+    found: set[int] = set()
     for s in signals:
         cond = s.condition
         if isinstance(cond, LicenceCondition):  # validity ends entering the window since the last run
@@ -163,19 +186,24 @@ def _changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Sign
                     )
                 )
             )
-    if list_items:  # a subject newly listed changes the linked signal of its representative's other subjects
-        listed = select(CreditRecord.subject_id).where(
-            CreditRecord.catalog_item.in_(sorted(list_items)),
-            or_(
-                CreditRecord.id > last.max_record_id,
-                CreditRecord.id.in_(
-                    select(RecordEvent.record_id).where(RecordEvent.id > last.max_record_event_id)
-                ),
-            ),
-        )
-        reps = select(Subject.legal_rep).where(Subject.id.in_(listed), Subject.legal_rep.is_not(None))
-        found |= set(session.scalars(select(Subject.id).where(Subject.legal_rep.in_(reps))))
     return found
+
+
+def _linked_to_newly_listed(session: Session, last: MonitorRun, list_items: set[str]) -> set[int]:
+    """Subjects sharing a legal representative with one newly listed (the linked signal may change)."""
+    if not list_items:
+        return set()
+    listed = select(CreditRecord.subject_id).where(
+        CreditRecord.catalog_item.in_(sorted(list_items)),
+        or_(
+            CreditRecord.id > last.max_record_id,
+            CreditRecord.id.in_(
+                select(RecordEvent.record_id).where(RecordEvent.id > last.max_record_event_id)
+            ),
+        ),
+    )
+    reps = select(Subject.legal_rep).where(Subject.id.in_(listed), Subject.legal_rep.is_not(None))
+    return set(session.scalars(select(Subject.id).where(Subject.legal_rep.in_(reps))))
 
 
 def _marks(session: Session) -> tuple[int, int, int]:
