@@ -66,7 +66,7 @@ def test_every_request_session_commits_before_the_response_is_sent(app: FastAPI)
     repair decision in CI)."""
     found: list[tuple[str, str | None]] = []
     for route in _api_routes(app.routes):
-        _session_scopes(route.dependant, f"{sorted(route.methods)} {route.path}", found)
+        _session_scopes(route.dependant, f"{sorted(route.methods or ())} {route.path}", found)
     assert len(found) > 50
     late = [r for r, scope in found if scope != "function"]
     assert late == []

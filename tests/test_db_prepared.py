@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, Table, bindparam, insert, select
 
 from xinyong.db_prepared import Prepared, PreparedInsert
 from xinyong.sanctions.models import CheckLog
 
-_T = CheckLog.__table__
+_T = cast(Table, CheckLog.__table__)
 AT = dt.datetime(2026, 11, 2, 8, 30, 15, 123456, tzinfo=dt.UTC)
 
 
@@ -34,7 +35,7 @@ def _row(check_id: str) -> dict[str, object]:
 
 
 def test_prepared_insert_stores_what_core_stores(connection: Connection) -> None:
-    columns = (
+    columns: tuple[str, ...] = (
         "subjects",
         "check_id",
         "created_at",

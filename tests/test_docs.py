@@ -63,10 +63,11 @@ def _cli_has(words: list[str]) -> bool:
 
 @cache
 def _routes() -> list[re.Pattern[str]]:
-    from xinyong.app import create_app
+    from xinyong.app import XinyongAPI, create_app
     from xinyong.settings import Settings
 
     app = create_app(Settings(database_url="sqlite://", environment="test"))
+    assert isinstance(app, XinyongAPI)
     paths = {path for _method, path in app.hot_endpoints} | set(_paths(app.routes, ""))
     return [re.compile("^" + re.sub(r"\{[^}]+\}", r"[^/]+", p) + "$") for p in paths]
 

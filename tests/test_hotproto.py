@@ -48,10 +48,12 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         clean = enterprise(session, runtime.keys)
         f.listed(session, listed)
         key, _ = f.api_key(session)
+        assert listed.uscc is not None
+        assert clean.uscc is not None
         codes = (listed.uscc, clean.uscc, clean.name)
     hot_app, plain_app = create_app(runtime=runtime), create_app(runtime=runtime)
     hot_port, plain_port = free_port(), free_port()
-    config = {"host": "127.0.0.1", "log_level": "warning"}
+    config: dict[str, Any] = {"host": "127.0.0.1", "log_level": "warning"}
     try:
         with (
             running(uvicorn.Config(hot_app, port=hot_port, http=hot_protocol(hot_app), **config)),

@@ -13,6 +13,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from sqlalchemy.orm import Session
 
 from tests.factories import auth as fa
@@ -30,6 +31,7 @@ def _run_all(app: FastAPI, headers: dict[str, str] | None) -> list[str]:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     labels = []
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result
         operation = result.ok()
         labels.append(operation.label)
 

@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from xinyong.kit.ids import make_uscc
 from xinyong.migrate import upgrade
@@ -27,7 +28,7 @@ def _load() -> ModuleType:
 
 
 def test_reference_inserts_every_row_of_the_file(tmp_path: Path) -> None:
-    bench = _load()
+    bench: Any = _load()  # the script's globals are set below
     db = tmp_path / "ref.sqlite3"
     upgrade(f"sqlite:///{db}")
     usccs = [make_uscc("9", "1", "331081", f"BM{i:06d}") for i in range(bench.SUBJECTS)][:50]

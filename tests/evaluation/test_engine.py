@@ -15,12 +15,11 @@ from xinyong.evaluation.inputs import (
     assess,
     listings,
     retention_cutoff,
-    sub_months,
 )
 from xinyong.evaluation.loaders import load_models
 from xinyong.evaluation.spec import EvaluationModel
+from xinyong.kit.dates import add_months, sub_months
 from xinyong.policy.loader import Policy
-from xinyong.rules import disclosure
 
 AS_OF = dt.date(2026, 10, 31)
 RULE = RetentionRule(months=60, extend_while_listed=True, list_items=frozenset({"yzsxmd", "sxbzxr"}))
@@ -194,5 +193,5 @@ def test_serious_list_drops_grade(enterprise: EvaluationModel, policy: Policy) -
     months=st.integers(1, 120),
 )
 def test_retention_cutoff_agrees_with_disclosure_end(start: dt.date, on: dt.date, months: int) -> None:
-    ended = on >= disclosure.add_months(start, months)
+    ended = on >= add_months(start, months)
     assert ended == (start <= retention_cutoff(on, months))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 from sqlalchemy.orm import Session
 
@@ -18,12 +19,23 @@ from tests.factories import evaluation as ev_factories
 from tests.factories.evaluation import event, record
 from tests.factories.subjects import department, enterprise
 from xinyong.evaluation import batch, queries, service
-from xinyong.evaluation.inputs import assess, listings, retention_cutoff, retention_rule
+from xinyong.evaluation.inputs import RetentionRule, assess, listings, retention_cutoff, retention_rule
+from xinyong.evaluation.sqlgen import lawful_ctes
 from xinyong.kit.dates import sub_months
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.rules.disclosure import Audience
 from xinyong.runtime import Runtime
+
+
+def _lawful_records(
+    con: duckdb.DuckDBPyConnection, as_of: dt.date, rule: RetentionRule
+) -> list[tuple[int, int, bool]]:
+    """Return (record id, subject id, under objection) of every record the plan counts (its ``lawful``)."""
+    rows = con.execute(
+        f"WITH {lawful_ctes(rule, as_of)} SELECT id, subject_id, under_objection FROM lawful ORDER BY id"  # noqa: S608 -- compiled from the validated policy, as the batch does
+    ).fetchall()
+    return [(int(a), int(b), bool(c)) for a, b, c in rows]
 
 
 @pytest.mark.parametrize(
@@ -49,7 +61,7 @@ def test_counted_records_equal_the_records_decision(
     items = set(queries.payload_fields(policy, models).items)
     con = batch.load_duckdb(batch.read_inputs(session.connection(), policy, models))
     plan: dict[int, set[tuple[int, bool]]] = {}
-    for rid, sid, objection in batch.lawful_records(con, as_of, rule):
+    for rid, sid, objection in _lawful_records(con, as_of, rule):
         plan.setdefault(sid, set()).add((rid, objection))
     mismatches = []
     reasons: set[str] = set()
@@ -97,7 +109,7 @@ def test_listing_keeps_other_negative_records_until_it_ends(
 
     def plan_ids() -> set[int]:
         con = batch.load_duckdb(batch.read_inputs(session.connection(), policy, service.models_of(policy)))
-        return {rid for rid, sid, _ in batch.lawful_records(con, as_of, rule) if sid == firm.id}
+        return {rid for rid, sid, _ in _lawful_records(con, as_of, rule) if sid == firm.id}
 
     def records_ids() -> set[int]:
         return {r.id for r in records_service.counted_records(session, firm.id, as_of, policy)}

@@ -6,13 +6,17 @@ import datetime as dt
 import hashlib
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.subjects.models import Subject, SubjectKind
+
+SUBJECT = cast(Table, Subject.__table__)
+RECORD = cast(Table, CreditRecord.__table__)
+EVENT = cast(Table, RecordEvent.__table__)
 
 ITEMS = [
     "xzcf",
@@ -153,11 +157,8 @@ def random_population(
             }
         )
     conn = session.connection()
-    ids = [
-        int(r[0])
-        for r in conn.execute(insert(Subject.__table__).returning(Subject.__table__.c.id), subject_rows).all()
-    ]
-    record_rows = []
+    ids = [int(r[0]) for r in conn.execute(insert(SUBJECT).returning(SUBJECT.c.id), subject_rows).all()]
+    record_rows: list[dict[str, Any]] = []
     for sid in ids:
         for _ in range(int(rng.expovariate(1 / records_per_subject))):
             item = rng.choice(ITEMS)
@@ -198,12 +199,7 @@ def random_population(
                 }
             )
     rec_ids = (
-        [
-            int(r[0])
-            for r in conn.execute(
-                insert(CreditRecord.__table__).returning(CreditRecord.__table__.c.id), record_rows
-            ).all()
-        ]
+        [int(r[0]) for r in conn.execute(insert(RECORD).returning(RECORD.c.id), record_rows).all()]
         if record_rows
         else []
     )
@@ -213,11 +209,7 @@ def random_population(
         by_subject.setdefault(int(row["subject_id"]), []).append(rid)
     for rids in by_subject.values():
         if len(rids) >= 2 and rng.random() < 0.1:
-            conn.execute(
-                CreditRecord.__table__.update()
-                .where(CreditRecord.__table__.c.id == rids[-1])
-                .values(supersedes_id=rids[0])
-            )
+            conn.execute(RECORD.update().where(RECORD.c.id == rids[-1]).values(supersedes_id=rids[0]))
     event_rows = []
     for rid in rec_ids:
         for _ in range(rng.choice([0, 0, 0, 1, 2])):
@@ -237,5 +229,5 @@ def random_population(
                     {"record_id": rid, "kind": kind, "effective_on": on, "detail": {}, "actor": "test"}
                 )
     if event_rows:
-        conn.execute(insert(RecordEvent.__table__), event_rows)
+        conn.execute(insert(EVENT), event_rows)
     return Population(ids, len(record_rows), len(event_rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,12 +29,12 @@ def next_ric(region: str = "331081", birth: dt.date = dt.date(1985, 6, 1)) -> st
     return make_ric(region, birth, next(_seq) % 1000)
 
 
-def enterprise(session: Session, keys: KeyRing, name: str | None = None, **kw: object) -> Subject:
+def enterprise(session: Session, keys: KeyRing, name: str | None = None, **kw: Any) -> Subject:
     """Create an enterprise subject."""
     uscc = str(kw.pop("uscc", next_uscc()))
     subject = build_subject(
         keys, SubjectInput(name=name or f"台州市测试{next(_seq)}有限公司", uscc=uscc, **kw)
-    )  # type: ignore[arg-type]
+    )
     session.add(subject)
     session.flush()
     return subject

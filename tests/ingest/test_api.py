@@ -112,12 +112,9 @@ def test_queue_decisions_link_and_are_reused(
     )
     assert yes.status_code == 200, yes.text
     assert yes.json()["status"] == "linked"
-    assert (
-        session.scalar(
-            select(CreditRecord).where(CreditRecord.document_no == "温市监罚〔2026〕5号")
-        ).subject_id
-        == s.id
-    )  # type: ignore[union-attr]
+    linked = session.scalar(select(CreditRecord).where(CreditRecord.document_no == "温市监罚〔2026〕5号"))
+    assert linked is not None
+    assert linked.subject_id == s.id
     assert len(session.scalars(select(MatchDecision)).all()) == 2
     # A later row with the same name resolves through the stored decision.
     path2 = fx.write_csv(

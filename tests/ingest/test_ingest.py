@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -22,7 +23,7 @@ from xinyong.subjects.models import Subject
 TODAY = dt.date(2026, 10, 31)
 
 
-def run(runtime: Runtime, session: Session, path: Path, source: str = "xzcf", **kw: object) -> BatchResult:
+def run(runtime: Runtime, session: Session, path: Path, source: str = "xzcf", **kw: Any) -> BatchResult:
     return ingest_file(
         session,
         policy=runtime.policy,
@@ -32,7 +33,7 @@ def run(runtime: Runtime, session: Session, path: Path, source: str = "xzcf", **
         actor="test",
         today=TODAY,
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 def assert_adds_up(result: BatchResult) -> None:

@@ -11,7 +11,6 @@ from xinyong.kit.text import (
     clean_text,
     name_core,
     normalize_name,
-    parse_decimal_text,
     to_halfwidth,
 )
 
@@ -86,10 +85,8 @@ def test_legal_forms_are_tried_longest_first() -> None:
     assert lengths == sorted(lengths, reverse=True)
 
 
-def test_clean_text_and_decimals() -> None:
+def test_clean_text() -> None:
     assert clean_text("  台州  市\t宏达 ") == "台州 市 宏达"
-    assert parse_decimal_text("１，２３４.５ ") == "1234.5"
-    assert parse_decimal_text("12,000") == "12000"
 
 
 def test_control_and_format_characters_are_dropped() -> None:

@@ -127,7 +127,9 @@ def test_clock_extension_and_correction(
     assert new.version == 2
     assert new.payload["CF_NR_FK"] == 0.5
     assert new.record_key == world.penalty.record_key
-    assert session.get(CreditRecord, world.penalty.id).payload["CF_NR_FK"] == 5  # history kept
+    kept = session.get(CreditRecord, world.penalty.id)
+    assert kept is not None
+    assert kept.payload["CF_NR_FK"] == 5  # history kept
     kinds = events(session, world.penalty.id)
     assert [k for k, _ in kinds] == ["objection_opened", "objection_closed"]
     assert kinds[1][1]["outcome"] == "correct"
@@ -216,7 +218,9 @@ def test_rejection_then_review_on_its_own_clock(
     assert r.status_code == 200
     r = client.post(f"/api/v1/objections/{oid}/review", json={"reason": "再次"}, headers=world.subject_h)
     assert r.status_code == 409
-    assert session.scalar(select(Objection).where(Objection.id == review["id"])).department_id is not None
+    reviewed = session.scalar(select(Objection).where(Objection.id == review["id"]))
+    assert reviewed is not None
+    assert reviewed.department_id is not None
 
 
 def test_a_year_without_official_schedule_gives_provisional_deadlines(

@@ -377,15 +377,3 @@ def test_publication_window_is_an_interval(
     early, late = sorted((d1, d2))
     if facts.decision_on is not None and early >= facts.decision_on and public(facts, late, policy):
         assert public(facts, early, policy)
-
-
-def test_mask_personal_fields(policy: Policy) -> None:
-    from xinyong.records.service import mask_personal_fields
-
-    masked = mask_personal_fields(
-        policy.catalog["xzcf"],
-        {"CF_XDR_ZJHM": "331002199001011238", "CF_FR_ZJHM": "x12", "CF_WSH": "台市监〔2026〕1号"},
-    )
-    assert masked["CF_XDR_ZJHM"] == "331002********1238"
-    assert masked["CF_FR_ZJHM"] == "***"
-    assert masked["CF_WSH"] == "台市监〔2026〕1号"

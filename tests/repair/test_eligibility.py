@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def penalty(
     domain: str = "environment",
     types: tuple[str, ...] = ("罚款",),
     fine: float | None = 5.0,
-    **kw: object,
+    **kw: Any,
 ) -> RecordFacts:
     return RecordFacts(
         catalog_item="xzcf",
@@ -34,7 +35,7 @@ def penalty(
         fine_wan=fine,
         record_id=1,
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 # (facts, asked on, eligible, codes, earliest) — spec §1.1–§1.5

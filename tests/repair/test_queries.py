@@ -41,9 +41,9 @@ def test_repeat_violations_match_the_one_record_rule(
     )
     session.flush()
     expected = {
-        r.id: on
+        r.id: found
         for r in records
-        if r.payload.get("CF_WFXW") and (on := _repeat_violation(session, policy, r))
+        if r.payload.get("CF_WFXW") and (found := _repeat_violation(session, policy, r))
     }
     assert len(expected) > 20  # the data has repeats to find
     assert alone.id not in expected

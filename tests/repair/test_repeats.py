@@ -64,10 +64,10 @@ def test_batch_repeats_match_the_one_record_rule(session: Session, policy: Polic
     rec("甲", "2026-06-10", "甲1", supersedes=v)
     rec("甲", "2026-06-20", "甲2")
     # a date shared by its own new version and another record, in both orders of their keys
-    for text, mine, theirs in (("乙", "乙1", "乙2"), ("丙", "丙2", "丙1")):
-        cases[f"shared date {text}"] = v = rec(text, "2026-07-01", mine)
-        rec(text, "2026-07-10", mine, supersedes=v)
-        rec(text, "2026-07-10", theirs)
+    for word, mine, theirs in (("乙", "乙1", "乙2"), ("丙", "丙2", "丙1")):
+        cases[f"shared date {word}"] = v = rec(word, "2026-07-01", mine)
+        rec(word, "2026-07-10", mine, supersedes=v)
+        rec(word, "2026-07-10", theirs)
     records.append(
         fr.record(session, policy, subjects[4], dept, item="xzxk", decision_on=dt.date(2026, 3, 1))
     )
@@ -83,11 +83,11 @@ def test_batch_repeats_match_the_one_record_rule(session: Session, policy: Polic
     session.flush()
     _batch(session, [later], 9)
     expected = {
-        r.id: on
+        r.id: found
         for r in new
         if r.catalog_item == "xzcf"
         and r.payload.get("CF_WFXW")
-        and (on := _repeat_violation(session, policy, r))
+        and (found := _repeat_violation(session, policy, r))
     }
     assert len(expected) > 40  # the data has repeats to find
     assert before.id in expected  # the two records on 2026-04-05 follow it

@@ -71,6 +71,8 @@ def test_repaired_minor_and_out_of_period_penalties_do_not_count(
     assert set(excluded) == {world.penalty.document_no, minor.document_no}
     assert excluded[world.penalty.document_no].startswith("已修复，不计入")
     assert excluded[minor.document_no].startswith("轻微失信，不计入")
+    assert old.document_no is not None
+    assert minor.document_no is not None
     assert old.document_no not in json.dumps(report, ensure_ascii=False)  # outside the period: not in it
     assert tax["statement"].endswith("期间未发现税务领域违法违规记录。")
     assert row.scope["domains"] == ["市场监管", "税务"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,7 +41,7 @@ def _issue_public(client: TestClient, world: World) -> tuple[str, bytes, bytes]:
     return number, pdf, twin
 
 
-def _verify(client: TestClient, data: bytes, name: str = "r.pdf") -> dict[str, object]:
+def _verify(client: TestClient, data: bytes, name: str = "r.pdf") -> dict[str, Any]:
     resp = client.post("/api/v1/reports/verify", files={"file": (name, data)})
     assert resp.status_code == 200, resp.text
     return dict(resp.json())
@@ -205,6 +206,7 @@ def test_department_correction_supersedes_and_is_notified_once(
     req = ReportRequest(code=world.company.uscc or "", kind=ReportKind.FULL)
     before = service.issue(session, world.ctx, owner, req, on=TODAY, now=utcnow())
     dept = fs.department(session, "TZ-SCJG")
+    assert world.penalty.decision_on is not None
     fixed = fr.record(
         session, policy, world.company, dept, decision_on=world.penalty.decision_on, supersedes=world.penalty
     )

@@ -15,6 +15,7 @@ from xinyong.db import utcnow
 from xinyong.outbox.models import OutboxMessage, RecordDisclosureLog
 from xinyong.repair.effects import RecordChange, record_changed
 from xinyong.runtime import Runtime
+from xinyong.subjects.models import Subject
 
 ON = "2026-11-02"
 
@@ -137,11 +138,12 @@ def test_answer_carries_grade_and_supervision_class(
     (single,) = r.json()["results"]
     assert (single["grade"], single["supervision_class"]) == ("优秀", "A")
     # each subject its own grade on the single-subject path (one probe statement), none for the ungraded
-    for subject, grade in ((poor, "较差"), (ungraded, None), (graded, "优秀")):
+    expected: list[tuple[Subject, str | None]] = [(poor, "较差"), (ungraded, None), (graded, "优秀")]
+    for subject, shown in expected:
         r = client.post(
             "/api/v1/check", json={"code": subject.uscc, "scenario": "行政许可", "on": ON}, headers=auth(key)
         )
-        assert r.json()["results"][0]["grade"] == grade
+        assert r.json()["results"][0]["grade"] == shown
 
 
 def test_fulfilled_commitment_triggers_no_punishment_in_a_licensing_check(

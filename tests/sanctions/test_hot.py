@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import sanctions as f
 from tests.factories.subjects import enterprise
-from xinyong.app import create_app
+from xinyong.app import XinyongAPI, create_app
 from xinyong.runtime import Runtime
 from xinyong.sanctions import hot
 from xinyong.sanctions import service as check_service
@@ -35,6 +35,7 @@ def test_hot_endpoint_and_documenting_route_answer_alike(session: Session, runti
     session.commit()
     fast_app = create_app(runtime=runtime)
     routed_app = create_app(runtime=runtime)
+    assert isinstance(routed_app, XinyongAPI)
     routed_app.hot_endpoints = {}  # served by the FastAPI route only
     calls = 0
     original = hot.CheckEndpoint.__call__

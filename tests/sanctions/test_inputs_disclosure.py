@@ -42,7 +42,7 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange((end - start).days))
 
 
-def _payload(rng: random.Random, roles: dict[str, str], decided: dt.date) -> dict[str, Any]:
+def _payload(rng: random.Random, roles: dict[Any, str], decided: dt.date) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for role in ("list_end", "publication_end", "sentence_end", "valid_to"):
         if role in roles and rng.random() < 0.6:

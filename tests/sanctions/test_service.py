@@ -8,7 +8,7 @@ from xinyong.sanctions.service import new_check_id
 
 
 def test_check_ids_sort_by_time_and_are_unique() -> None:
-    ids = []
+    ids: list[str] = []
     for _ in range(5):
         ids.extend(new_check_id() for _ in range(200))
         time.sleep(0.002)

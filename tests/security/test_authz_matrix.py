@@ -68,7 +68,7 @@ def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
         if included is not None:
             yield from _walk(included.routes, prefix + r.include_context.prefix)
         elif isinstance(r, APIRoute):
-            for m in sorted(r.methods):
+            for m in sorted(r.methods or ()):
                 yield m, prefix + r.path
 
 

@@ -4,6 +4,7 @@ again completes, nothing is lost or doubled, and the chain verifies."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,7 @@ def test_checkpoint_dying_before_its_rename_keeps_the_earlier_checkpoints(
     def dying(*_: Any) -> None:
         raise Killed
 
-    monkeypatch.setattr(anchors.os, "replace", dying)
+    monkeypatch.setattr(os, "replace", dying)  # the anchor is written by os.replace
     with pytest.raises(Killed), session_scope(factory, write=False) as session:
         anchors.write(session, keys, settings.anchor_dir)
     assert (settings.anchor_dir / anchors.FILE_NAME).read_bytes() == before

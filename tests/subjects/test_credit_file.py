@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
@@ -25,14 +26,14 @@ TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 RECENT = TODAY - dt.timedelta(days=30)
 
 
-def _items(body: dict[str, object], section: str) -> list[dict[str, object]]:
+def _items(body: dict[str, Any], section: str) -> list[dict[str, Any]]:
     for s in body["sections"]:  # type: ignore[attr-defined]
         if s["name"] == section:
             return list(s["items"])
     raise AssertionError(section)
 
 
-def _setup(session: Session, runtime: Runtime, policy: Policy) -> dict[str, object]:
+def _setup(session: Session, runtime: Runtime, policy: Policy) -> dict[str, Any]:
     company = fs.enterprise(session, runtime.keys, name="台州市宏达阀门有限公司", uscc=fs.next_uscc("331081"))
     dept = fs.department(session, "TZ-SW")
     dept.domain = "tax"

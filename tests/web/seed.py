@@ -175,7 +175,7 @@ def seed(session: Session, keys: KeyRing, policy: Policy) -> Seeded:
             username=username,
             password=PASSWORD,
             role=role,
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
         accounts[username] = PASSWORD
     session.flush()

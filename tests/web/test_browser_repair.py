@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.web.browser import LiveServer, browser, live_server, page, shot
 from tests.web.test_browser import sign_in
@@ -28,7 +28,7 @@ def test_repair_reaches_the_queue_and_approval_ends_publication(page: Page, live
     page.get_by_label("本主体已履行法定义务、纠正失信行为").check()
     page.get_by_label("我已阅读并在线签署上述承诺书").check()
     page.get_by_label(re.compile("证明材料")).set_input_files(
-        files=[{"name": "缴款凭证.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 receipt"}]
+        files=[FilePayload(name="缴款凭证.pdf", mimeType="application/pdf", buffer=b"%PDF-1.4 receipt")]
     )
     page.get_by_label("情况说明").fill("罚款已缴清，年度报告已补报。")
     shot(page, "repair-form")

@@ -96,9 +96,9 @@ def test_the_dashboard_maps_the_counties_and_refreshes(
     assert page.status_code == 200
     assert "/static/vendor/taizhou-map.js" in page.text
     assert 'hx-trigger="every 30s"' in page.text
-    option = json.loads(
-        re.search(r'<script type="application/json" id="chart-map">(.*?)</script>', page.text, re.S)[1]
-    )
+    found = re.search(r'<script type="application/json" id="chart-map">(.*?)</script>', page.text, re.S)
+    assert found, "page has no map data"
+    option = json.loads(found[1])
     names = [d["name"] for d in option["series"][0]["data"]]
     assert len(names) == 9
     assert "玉环市" in names

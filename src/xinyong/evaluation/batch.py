@@ -21,7 +21,7 @@ from sqlalchemy import Connection, text
 from xinyong.evaluation import queries
 from xinyong.evaluation.inputs import RetentionRule
 from xinyong.evaluation.spec import EvaluationModel, ModelSet
-from xinyong.evaluation.sqlgen import compile_plan, lawful_ctes, lit
+from xinyong.evaluation.sqlgen import compile_plan, lit
 from xinyong.policy.loader import Policy
 
 CHUNK = 200_000
@@ -210,16 +210,6 @@ def score(
     con.execute(f"CREATE OR REPLACE TABLE ev_result AS {plan}")
     rows = con.execute("SELECT COUNT(*) FROM ev_result").fetchall()
     return int(rows[0][0])
-
-
-def lawful_records(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, rule: RetentionRule
-) -> list[tuple[int, int, bool]]:
-    """Return (record id, subject id, under objection) of every counted record (the plan's ``lawful``)."""
-    rows = con.execute(
-        f"WITH {lawful_ctes(rule, as_of)} SELECT id, subject_id, under_objection FROM lawful ORDER BY id"
-    ).fetchall()
-    return [(int(a), int(b), bool(c)) for a, b, c in rows]
 
 
 def distribution(con: duckdb.DuckDBPyConnection, county_of: dict[str, str]) -> dict[str, Any]:

@@ -25,15 +25,25 @@ RESCORE = "rescore"
 
 
 class _Change(Protocol):
-    """What the hook reads of ``repair.effects.RecordChange`` (typed here: evaluation need not import repair)."""
+    """What the hook reads of ``repair.effects.RecordChange`` (typed here: evaluation need not import repair).
 
-    record_id: int
-    subject_id: int
-    kinds: tuple[str, ...]
-    effective_on: dt.date
-    source_type: str
-    source_id: int
-    actor: str
+    Read-only members, so the frozen dataclass matches.
+    """
+
+    @property
+    def record_id(self) -> int: ...
+    @property
+    def subject_id(self) -> int: ...
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+    @property
+    def effective_on(self) -> dt.date: ...
+    @property
+    def source_type(self) -> str: ...
+    @property
+    def source_id(self) -> int: ...
+    @property
+    def actor(self) -> str: ...
 
 
 def rescore_after_change(session: Session, change: _Change, *, policy: Policy, now: dt.datetime) -> None:

@@ -90,14 +90,6 @@ class Indicator(RecordSelector):
             raise ValueError(f"指标 {self.id} 的 missing_points 超出 [floor, cap]")
         return self
 
-    def points_for(self, value: float) -> int:
-        """Return the points a measured value earns (table lookup, then floor and cap)."""
-        earned = self.points[0].points
-        for step in self.points:
-            if value >= step.at_least:
-                earned = step.points
-        return max(self.floor, min(self.cap, earned))
-
 
 class Dimension(Strict):
     """A dimension (维度) of the model; its weight is the sum of its indicators' caps."""

@@ -85,11 +85,6 @@ def timestamp_value(conn: Connection, at: dt.datetime) -> Any:
     return at
 
 
-def json_value(conn: Connection, text: str) -> Any:
-    """Return JSON text as the driver binds it for a JSON column."""
-    return text
-
-
 def _chunks(values: list[str], size: int = MAX_PARAMS) -> Iterable[list[str]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from xinyong.audit import service as audit
 from xinyong.db import utcnow
 from xinyong.departments.models import Department
-from xinyong.errors import Conflict, Forbidden, NotFound
+from xinyong.errors import Conflict, NotFound
 from xinyong.ingest import retention
 from xinyong.ingest.models import MatchDecision, UnresolvedRow
 from xinyong.ingest.payload import digest
@@ -184,9 +184,3 @@ def decide(
         detail={"subject_id": subject_id, "same": same, "linked": linked},
     )
     return {"id": row.id, "same": same, "subject_id": subject_id, "linked": linked, "status": row.status}
-
-
-def ensure_scope(department_id: int | None, row: UnresolvedRow) -> None:
-    """Refuse a row of another department."""
-    if not _visible(row, department_id):
-        raise Forbidden("只能处理本部门的待关联记录", code="ingest.forbidden")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from xinyong.kit.text import to_halfwidth
 
@@ -106,23 +105,6 @@ def org_code_of_uscc(uscc: str) -> str | None:
         return validate_org_code(body)
     except (IdentifierError, ValueError):
         return None
-
-
-@dataclass(frozen=True)
-class UsccParts:
-    """The parts of a USCC."""
-
-    registry: str
-    category: str
-    region: str
-    org_code: str
-    check: str
-
-
-def parse_uscc(value: str) -> UsccParts:
-    """Split a valid USCC into its parts."""
-    code = validate_uscc(value)
-    return UsccParts(code[0], code[1], code[2:8], code[8:17], code[17])
 
 
 def ric_check_char(first17: str) -> str:

@@ -79,11 +79,6 @@ def _unbracket(text: str) -> str:
     return text.replace("（", "").replace("）", "")
 
 
-def parse_decimal_text(value: str) -> str:
-    """Return a number written with full-width digits, commas or spaces as a plain ASCII string."""
-    return to_halfwidth(value).replace(",", "").replace("，", "").strip()
-
-
 # A cell that a spreadsheet would run as a formula (CSV/formula injection, OWASP): "=", "+", "-", "@", and a
 # leading tab or carriage return that some spreadsheets strip before looking.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

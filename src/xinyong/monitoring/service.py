@@ -22,7 +22,7 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.commitments.models import Commitment, CommitmentEvent
 from xinyong.db import utcnow
 from xinyong.departments.models import Department
-from xinyong.errors import Forbidden, Invalid, NotFound, Unauthorized
+from xinyong.errors import Invalid, NotFound, Unauthorized
 from xinyong.kit.crypto import KeyRing
 from xinyong.monitoring import queries
 from xinyong.monitoring.engine import FULFILLED, Finding, evaluate_all
@@ -500,12 +500,6 @@ def set_status(
     )
     session.flush()
     return alert
-
-
-def ensure_city_wide_or_department(city_wide: bool, department_id: int | None) -> None:
-    """Refuse callers who act for no department and have no city-wide duty."""
-    if not city_wide and department_id is None:
-        raise Forbidden("只有部门工作人员和信用中心可以查看预警", code="alert.forbidden")
 
 
 def scope_of(principal: Principal, city_region: str) -> queries.AlertScope:

@@ -127,25 +127,6 @@ def display_fields(item: CatalogItem | None, payload: dict[str, Any]) -> list[tu
     return out
 
 
-def mask_personal_fields(item: CatalogItem, payload: dict[str, Any]) -> dict[str, Any]:
-    """Return the payload with every ``id_number`` field masked (payloads never hold clear ID numbers).
-
-    Writers of ``credit_record.payload`` (ingest) call this before storing; the clear number is only
-    kept encrypted on the subject's identifier (浙江条例第二十条, spec §11.3).
-    """
-    out = dict(payload)
-    for f in item.fields:
-        value = out.get(f.name)
-        if f.type == "id_number" and isinstance(value, str) and value.strip() and "*" not in value:
-            clean = value.strip().upper()
-            out[f.name] = (
-                clean[:6] + "*" * max(len(clean) - 10, 0) + clean[-4:]
-                if len(clean) > 10
-                else "*" * len(clean)
-            )
-    return out
-
-
 class FactSource(Protocol):
     """What a record's facts are read from: a ``CreditRecord`` or a selected row of its columns."""
 

@@ -64,16 +64,6 @@ def severity_of(facts: RecordFacts, sev: SeverityMap) -> str:
     )
 
 
-def amount_band(sev: SeverityMap, amount_wan: float | None) -> str:
-    """Return the threshold band of an amount (``none``, ``low``, ``mid``, ``high``): all that matters."""
-    if amount_wan is None:
-        return "none"
-    limits = sev.fine_thresholds_wan
-    if amount_wan >= limits.serious_from:
-        return "high"
-    return "low" if amount_wan < limits.minor_below else "mid"
-
-
 def band_representative(sev: SeverityMap, band: str) -> float | None:
     """Return an amount inside a band (to classify once per band)."""
     limits = sev.fine_thresholds_wan

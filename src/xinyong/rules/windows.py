@@ -50,15 +50,6 @@ class ChannelWindow:
     end: dt.date | None = None
     no_early_stop: tuple[str, ...] = ()
 
-    def publishing_on(self, on: dt.date) -> bool:
-        """Tell whether the record is inside this channel's window on ``on`` (events aside)."""
-        return (
-            self.published
-            and self.start is not None
-            and self.start <= on
-            and (self.end is None or on < self.end)
-        )
-
 
 def governing_regime(channel: Channel, facts: RecordFacts, policy: Policy) -> PublicityRegime | None:
     """Return the regime governing ``channel`` for a record decided on its decision date (``None``: none)."""

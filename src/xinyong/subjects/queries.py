@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from xinyong.kit.text import normalize_name
-from xinyong.subjects.models import IdentifierScheme, Subject, SubjectIdentifier, SubjectKind
+from xinyong.subjects.models import IdentifierScheme, SubjectIdentifier, SubjectKind
 
 MIN_QUERY_CHARS = 2
 # Each statement ranks the subjects whose name contains the query — 0 the exact name, 1 a name
@@ -216,9 +216,3 @@ def person_masks(session: Session, ids: list[int]) -> dict[int, str | None]:
         )
     )
     return {row[0]: row[1] for row in rows}
-
-
-def by_ids(session: Session, ids: list[int]) -> list[Subject]:
-    """Return subjects by id, in the given order."""
-    found = {s.id: s for s in session.scalars(select(Subject).where(Subject.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]

@@ -113,21 +113,6 @@ def build_subject(keys: KeyRing, data: SubjectInput) -> Subject:
     return subject
 
 
-def find_by_identifier(
-    session: Session, keys: KeyRing, scheme: IdentifierScheme, value: str
-) -> Subject | None:
-    """Return the subject holding an identifier, or ``None``."""
-    try:
-        lookup = identifier_lookup(keys, scheme, value)
-    except ids.IdentifierError:
-        return None
-    return session.scalar(
-        select(Subject)
-        .join(SubjectIdentifier, SubjectIdentifier.subject_id == Subject.id)
-        .where(SubjectIdentifier.scheme == scheme.value, SubjectIdentifier.lookup == lookup)
-    )
-
-
 CODE_TOKEN_PREFIX = "bi_"  # noqa: S105 - a prefix, not a secret
 _TOKEN = re.compile(r"^bi_[0-9a-f]{64}$")
 
