@@ -1,12 +1,15 @@
-"""Docs name only what exists: every path, command, make target and API route they cite.
+"""Docs name only what exists: every path, command, make target, API route and code name they cite.
 
 The README and the design notes are read by people who then type what they read. A renamed file, a
 removed command or a route that moved makes the docs lie; this test reads every inline code span of
-``README.md``, ``docs/*.md`` and the packages' READMEs and checks each one it recognises.
+``README.md``, ``docs/*.md`` and the packages' READMEs and checks each one it recognises: paths (and a
+test named as ``file.py::test_name``), ``xinyong`` subcommands, scripts run with Python, ``make`` targets,
+API routes, and dotted names of the code (``repair.repeats.batch_repeats``, ``xinyong.rules.windows``).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from functools import cache
 from pathlib import Path
@@ -22,6 +25,10 @@ GENERATED = ("var/",)  # made at run time (database, dev keys, demo accounts), n
 SPAN = re.compile(r"`([^`\n]+)`")
 ROUTE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE) (/\S*)")
 FILE_NAME = re.compile(r"^[\w./*<>-]+\.(py|md|ya?ml|json|toml|sql|csv|html|js|css)$")
+# a dotted name of the code: ``xinyong.`` and a package, or a package and at least two more parts (two
+# parts alone are also how codes and audit actions are written: ``ingest.batch``, ``audit.epoch``)
+DOTTED = re.compile(r"^(xinyong\.)?([a-z_][a-z0-9_]*)((?:\.[A-Za-z_]\w*)+)(\(\))?$")
+PACKAGES = {p.stem for p in (ROOT / "src" / "xinyong").iterdir() if not p.name.startswith(("_", "."))}
 
 
 def _spans() -> list[tuple[str, str]]:
@@ -33,7 +40,15 @@ def _spans() -> list[tuple[str, str]]:
 
 
 def _path_exists(token: str) -> bool:
-    token = token.split("::", 1)[0].rstrip("/")
+    token, _, test = token.partition("::")
+    token = token.rstrip("/")
+    if test:
+        name = re.split(r"[\[:]", test, maxsplit=1)[0]
+        found = [p for p in [ROOT / token, *ROOT.rglob(Path(token).name)] if p.is_file()]
+        return any(
+            re.search(rf"^\s*(async )?(def|class) {re.escape(name)}\b", p.read_text("utf-8"), re.M)
+            for p in found
+        )
     pattern = re.sub(r"<[^>]+>", "*", token)
     if any(ch in pattern for ch in "*?["):
         return any(ROOT.glob(pattern)) or any(ROOT.rglob(pattern))
@@ -92,6 +107,27 @@ def _route_exists(path: str) -> bool:
     return f'"{re.sub(r"/x$", "/{", path)}' in reference or f'"{path}"' in reference
 
 
+def _code_name_exists(token: str) -> bool | None:
+    """Resolve a dotted name of the code (``None``: not one)."""
+    found = DOTTED.match(token)
+    if not found or found.group(2) not in PACKAGES:
+        return None
+    parts = ["xinyong", found.group(2), *found.group(3).strip(".").split(".")]
+    if not found.group(1) and len(parts) < 4:
+        return None
+    for cut in range(len(parts), 1, -1):
+        try:
+            target: Any = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for name in parts[cut:]:
+            if not hasattr(target, name):
+                return False
+            target = getattr(target, name)
+        return True
+    return False
+
+
 def _problem(token: str) -> str | None:
     words = token.split()
     if token.startswith(GENERATED):
@@ -108,6 +144,8 @@ def _problem(token: str) -> str | None:
     route = ROUTE.match(token)
     if route and route.group(2).startswith("/"):
         return None if _route_exists(route.group(2)) else "没有这个接口"
+    if _code_name_exists(token) is False:
+        return "代码中没有这个名字"
     return None
 
 
@@ -122,5 +160,11 @@ def test_the_check_recognises_what_is_missing() -> None:
     assert _problem("xinyong no-such-command") == "命令行没有这个子命令"
     assert _problem("make no-such-target") == "Makefile 没有这个目标"
     assert _problem("GET /api/v1/no-such-route") == "没有这个接口"
+    assert _problem("records.disclosure.retention_end") == "代码中没有这个名字"
+    assert _problem("xinyong.rules.no_such_module") == "代码中没有这个名字"
+    assert _problem("tests/test_docs.py::test_no_such_test") == "文件或目录不存在"
+    assert _problem("rules.disclosure.retention_end") is None
+    assert _problem("tests/test_docs.py::test_the_check_recognises_what_is_missing") is None
+    assert _problem("ingest.batch") is None  # an audit action, not a name of the code
     assert _problem("xinyong ingest FILE --source xzcf") is None
     assert _problem("GET /api/v1/subjects/{code}/evaluation[?as_of=]") is None
