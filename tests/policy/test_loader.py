@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from xinyong.cli import app
 from xinyong.errors import PolicyError
 from xinyong.policy.loader import Policy, load_policy, policy_hash
+from xinyong.rules.facts import RecordFacts
+from xinyong.rules.windows import windows
 
 runner = CliRunner()
 
@@ -49,10 +51,21 @@ def test_regions_include_yuhuan_former_code(policy: Policy) -> None:
 
 
 def test_regime_in_force_by_date(policy: Policy) -> None:
-    assert [r.id for r in policy.regimes_for("xzcf", None, dt.date(2026, 4, 1))] == ["ndrc-order-36"]
-    assert [r.id for r in policy.regimes_for("xzcf", None, dt.date(2026, 3, 31))] == ["ndrc-order-58"]
-    assert [r.id for r in policy.regimes_for("xzcf", None, dt.date(2020, 1, 1))] == ["ndrc-2019-527"]
-    assert policy.regimes_for("xzcf", "market_regulation", dt.date(2026, 5, 1))[0].id == "samr-order-45"
+    def regime(decided: dt.date, domain: str | None = None, channel: str = "xytz") -> str | None:
+        facts = RecordFacts(
+            catalog_item="xzcf",
+            polarity="negative",
+            decision_on=decided,
+            domain=domain,
+            penalty_types=("罚款",),
+        )
+        return windows(facts, policy)[channel].regime_id
+
+    assert regime(dt.date(2026, 4, 1)) == "ndrc-order-36"
+    assert regime(dt.date(2026, 3, 31)) == "ndrc-order-58"
+    assert regime(dt.date(2020, 1, 1)) == "ndrc-2019-527"
+    assert regime(dt.date(2026, 5, 1), "market_regulation") == "ndrc-order-36"  # this platform
+    assert regime(dt.date(2026, 5, 1), "market_regulation", "gsxt") == "samr-order-45"
 
 
 def test_cli_policy_check_passes(repo_root: Path) -> None:

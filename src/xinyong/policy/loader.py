@@ -184,17 +184,6 @@ class Policy:
         """Return a publicity regime by id."""
         return next(r for r in self.regimes if r.id == regime_id)
 
-    def regimes_for(self, catalog_item: str, domain: str | None, on: dt.date) -> list[PublicityRegime]:
-        """Return the regimes in force on ``on`` for an item, the domain-specific ones first."""
-        found = [
-            r
-            for r in self.regimes
-            if catalog_item in r.scope.catalog_items
-            and r.in_force(on)
-            and (not r.scope.domains or domain in r.scope.domains)
-        ]
-        return sorted(found, key=lambda r: 0 if r.scope.domains else 1)
-
 
 def _cross_check(
     problems: Problems,
