@@ -22,19 +22,20 @@ from sqlalchemy.orm import Session
 from xinyong.audit import service as audit
 from xinyong.auth import consent
 from xinyong.auth.principal import Principal, Role
+from xinyong.clock import due
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.kit.workdays import recomputed
 from xinyong.objections.models import Objection
 from xinyong.objections.queries import decided_between, due_on, filed_between, list_objections
+from xinyong.objections.states import OBJECTION
 from xinyong.objections.versions import new_version
+from xinyong.objections.workflow import ObjectionWorkflow, objection_rules
+from xinyong.outbox import changes as effects
 from xinyong.policy.loader import Policy
+from xinyong.records.events import append_event, current_version, get_record
 from xinyong.records.models import CreditRecord, RecordEventKind
-from xinyong.repair import effects
-from xinyong.repair.clock import due
-from xinyong.repair.service import current_version, get_record
-from xinyong.repair.states import OBJECTION
-from xinyong.repair.workflows import ObjectionWorkflow, workflows
+from xinyong.records.service import serious_list_items
 from xinyong.subjects.models import Subject, SubjectKind
 
 __all__ = [
@@ -59,7 +60,7 @@ def tracking_hash(code: str) -> str:
 
 
 def _rules(policy: Policy) -> ObjectionWorkflow:
-    return workflows(policy).objection
+    return objection_rules(policy)
 
 
 def _open_on_record(session: Session, record_key: str, exclude: int | None = None) -> int:
@@ -76,7 +77,7 @@ def _open_on_record(session: Session, record_key: str, exclude: int | None = Non
 def _mark(
     session: Session, obj: Objection, kind: str, today: dt.date, actor: str, detail: dict[str, Any]
 ) -> None:
-    effects.append_event(
+    append_event(
         session,
         record_id=obj.record_id,
         kind=kind,
@@ -116,7 +117,7 @@ def submit_objection(
     if not _may_object(session, policy, principal, record, today):
         # one may object only to what one can see; the same answer as a record that does not exist
         raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
-    if ground == "wrongly_listed" and record.catalog_item not in workflows(policy).repair.serious_list_items:
+    if ground == "wrongly_listed" and record.catalog_item not in serious_list_items(policy):
         raise Invalid("该记录不是严重失信名单信息", code="objection.not_a_list")
     code = secrets.token_urlsafe(12)
     obj = Objection(
@@ -347,10 +348,7 @@ def decide_objection(
     action = "reject" if outcome == "reject" else "resolve"
     OBJECTION.next(obj.state, action)
     record = current_version(session, get_record(session, obj.record_id))
-    if (
-        outcome == "remove_from_list"
-        and record.catalog_item not in workflows(policy).repair.serious_list_items
-    ):
+    if outcome == "remove_from_list" and record.catalog_item not in serious_list_items(policy):
         raise Invalid("该记录不是严重失信名单信息，不能移出名单", code="objection.not_a_list")
     obj.outcome, obj.decision_reason = outcome, reason.strip()[:1000]
     obj.decided_on, obj.decided_at, obj.decided_by = today, now, principal.actor
@@ -362,7 +360,7 @@ def decide_objection(
         kinds.append("new_version")
     elif outcome in OUTCOME_EVENTS:
         kinds.append(OUTCOME_EVENTS[outcome])
-        effects.append_event(
+        append_event(
             session,
             record_id=record.id,
             kind=OUTCOME_EVENTS[outcome],

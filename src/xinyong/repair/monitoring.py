@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xinyong.clock import workdays_between
 from xinyong.objections import service as objections_service
+from xinyong.objections.states import OBJECTION
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
-from xinyong.repair.clock import workdays_between
 from xinyong.repair.models import RepairCase
-from xinyong.repair.states import OBJECTION, REPAIR
+from xinyong.repair.states import REPAIR
 
 
 def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:

@@ -17,24 +17,23 @@ from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
+from xinyong.clock import due
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.kit.dates import business_date
 from xinyong.kit.workdays import recomputed
+from xinyong.outbox import changes as effects
 from xinyong.policy.loader import Policy
+from xinyong.records.events import append_event, current_version, get_record
 from xinyong.records.models import CreditRecord, RecordEventKind
-from xinyong.repair import effects, storage
-from xinyong.repair.clock import due
+from xinyong.repair import storage
 from xinyong.repair.eligibility import Eligibility, assess
 from xinyong.repair.facts import Declaration
 from xinyong.repair.models import RepairCase, RepairMaterial
-from xinyong.repair.queries import current_version, get_record, record_facts
+from xinyong.repair.queries import record_facts
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import RepairWorkflow, workflows
 
 DEPARTMENT_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
-
-
-__all__ = ["current_version", "get_record"]  # record lookups other capabilities use through this service
 
 
 def eligibility_dict(e: Eligibility) -> dict[str, Any]:
@@ -373,7 +372,7 @@ def decide_repair(
         if case.mode == "list_removal":
             kinds.insert(0, RecordEventKind.LIST_REMOVED)
         for kind in kinds:
-            effects.append_event(
+            append_event(
                 session,
                 record_id=current.id,
                 kind=kind,
