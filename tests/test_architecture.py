@@ -51,7 +51,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("departments",),
     ("subjects",),
     ("records",),
-    ("outbox",),
+    ("outbox", "casework"),
     ("commitments", "evaluation", "ingest", "objections", "synth"),
     ("repair", "sanctions", "creditfile"),
     ("reports", "registers"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_model
+from xinyong.policy.loader import Policy, load_file
 
 
 class Labelled(Strict):
@@ -46,12 +46,7 @@ class ObjectionWorkflow(Versioned):
 
 def load(policy: Policy) -> ObjectionWorkflow:
     """Load and check ``policy/workflows/objection.yaml``."""
-    problems = Problems(policy.root)
-    rules = load_model(policy.root / "workflows" / "objection.yaml", ObjectionWorkflow, problems)
-    problems.raise_if_any()
-    if rules is None:
-        raise AssertionError("unreachable: problems were raised above")
-    return rules
+    return load_file(policy, "workflows/objection.yaml", ObjectionWorkflow)
 
 
 def objection_rules(policy: Policy) -> ObjectionWorkflow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from xinyong.policy.base import Versioned
-from xinyong.policy.loader import Policy, Problems, load_model
+from xinyong.policy.loader import Policy, load_file
 
 
 class NotificationWorkflow(Versioned):
@@ -21,12 +21,7 @@ class NotificationWorkflow(Versioned):
 
 def load(policy: Policy) -> NotificationWorkflow:
     """Load and check ``policy/workflows/notification.yaml``."""
-    problems = Problems(policy.root)
-    rules = load_model(policy.root / "workflows" / "notification.yaml", NotificationWorkflow, problems)
-    problems.raise_if_any()
-    if rules is None:
-        raise AssertionError("unreachable: problems were raised above")
-    return rules
+    return load_file(policy, "workflows/notification.yaml", NotificationWorkflow)
 
 
 def notification_rules(policy: Policy) -> NotificationWorkflow:
