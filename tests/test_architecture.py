@@ -77,6 +77,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     # events: record lookups and the status events workflows append; digest: the batch digest audit anchors sign
     "records": ("models", "events", "digest"),
     "outbox": ("changes", "workflow"),  # the record-change seam; the notification policy
+    "casework": ("models",),  # the columns every case table shares (repair, objections)
     "objections": ("states", "workflow"),  # the objection machine and workflow policy, for the case desk
     "repair": (
         "states",
