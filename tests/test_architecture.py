@@ -16,6 +16,7 @@ Every failure names the importing module, the imported module and the rule, e.g.
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -318,6 +319,16 @@ def test_a_back_import_is_reported() -> None:
         "xinyong.repair.eligibility imports sqlalchemy.orm: a pure core imports no framework"
     ]
     assert problems_of("xinyong.repair.service", {"xinyong.objections.service"}) == []
+
+
+def test_docs_state_the_same_layers() -> None:
+    """docs/architecture.md lists the layers of ``LAYERS`` in the same order (then the entry layer)."""
+    text = (SRC.parents[1] / "docs" / "architecture.md").read_text("utf-8")
+    section = text.split("## 依赖方向", 1)[1].split("\n## ", 1)[0]
+    items = [line.split("（", 1)[0] for line in section.splitlines() if re.match(r"\d+\. ", line)]
+    stated = [tuple(re.findall(r"`([a-z_]+)`", item)) for item in items]
+    assert stated[: len(LAYERS)] == list(LAYERS)
+    assert stated[len(LAYERS)][0] == "web"
 
 
 def test_every_package_is_checked() -> None:
