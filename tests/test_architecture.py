@@ -321,6 +321,36 @@ def test_a_back_import_is_reported() -> None:
     assert problems_of("xinyong.repair.service", {"xinyong.objections.service"}) == []
 
 
+# Registries of hooks named "module:function": a lower capability lets higher ones react without importing them.
+HOOK_REGISTRIES = {"ingest.hooks": "BATCH_STORED_HOOKS", "outbox.changes": "RECORD_CHANGE_HOOKS"}
+
+
+def _registry(module: str, name: str) -> tuple[str, ...]:
+    tree = ast.parse((SRC / f"{module.replace('.', '/')}.py").read_text("utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            assert node.value is not None
+            value: tuple[str, ...] = ast.literal_eval(node.value)
+            return value
+    raise AssertionError(f"{module} has no {name}")
+
+
+@pytest.mark.parametrize(("module", "name"), sorted(HOOK_REGISTRIES.items()))
+def test_hooks_point_up_and_exist(module: str, name: str) -> None:
+    """A registered hook is a function of a capability above the registry's (never a way round the order)."""
+    owner = module.split(".")[0]
+    for spec in _registry(module, name):
+        target, _, func = spec.partition(":")
+        path = SRC.parent / f"{target.replace('.', '/')}.py"
+        tree = ast.parse(path.read_text("utf-8"))
+        assert func in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}, (
+            f"{spec}: no such function"
+        )
+        cap = _capability(target)
+        assert cap is not None, f"{spec}: not a capability"
+        assert LAYER[cap] > LAYER[owner], f"{spec}: a hook of {owner} must be above it"
+
+
 def test_docs_state_the_same_layers() -> None:
     """docs/architecture.md lists the layers of ``LAYERS`` in the same order (then the entry layer)."""
     text = (SRC.parents[1] / "docs" / "architecture.md").read_text("utf-8")
