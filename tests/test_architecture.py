@@ -1,39 +1,178 @@
-"""The import direction of ARCHITECTURE.md §2, checked with ``ast``.
+"""The import rules of ARCHITECTURE.md §2 and docs/architecture.md, checked with ``ast``.
 
-web/api/cli → service → queries/models/pure cores → kit. Pure cores import no SQLAlchemy, FastAPI or
-Jinja2; kit and the policy loader are domain-free; nothing below the entry points imports them; another
-capability's private ``queries`` module is never imported.
+1. Capabilities depend one way, in the layer order below (the same order as docs/architecture.md): a
+   capability imports only capabilities of lower layers, so there is no cycle between them.
+2. Another capability is used only through its ``service``, its ``schemas`` or a module it declares public
+   in ``PUBLIC`` (with the reason); its ``models``, ``queries`` and other modules are its own.
+3. Entry points (web, each package's ``api``/``cli``, request dependencies, hot endpoints) are imported
+   only by entry points; pure cores import no framework; kit and the policy loader are domain-free; the
+   top-level runtime modules (db, settings, runtime, clock …) import no capability but kit and policy.
+
+Every failure names the importing module, the imported module and the rule, e.g.
+``xinyong.ingest.service imports xinyong.repair.notice_batch: internal module of another capability
+(public: service, schemas)``.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "xinyong"
-PURE_NAMES = {"engine", "states", "eligibility", "disclosure", "chain", "principal", "rules", "matching"}
+PURE_NAMES = {
+    "engine",
+    "states",
+    "eligibility",
+    "disclosure",
+    "chain",
+    "principal",
+    "rules",
+    "matching",
+    "machine",
+}
 FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "jinja2", "alembic")
 # Capabilities that are pure as a whole: the rule core (ARCHITECTURE §1 idea 6) imports no framework and
 # nothing of the platform but kit, the policy schemas and itself.
 PURE_PACKAGES = {"rules": ("xinyong.kit", "xinyong.policy", "xinyong.rules")}
-ENTRY_NAMES = {"api", "cli", "routes", "views", "jobs", "demo"}
-TOP_ENTRY = {"xinyong.app", "xinyong.cli", "xinyong.demo"}
+# api/cli/routes/views/jobs/demo: entry points; deps: request dependencies; hot: bare ASGI endpoints.
+ENTRY_NAMES = {"api", "cli", "routes", "views", "jobs", "demo", "deps", "hot"}
+TOP_ENTRY = {"app", "cli", "demo", "web", "app_deps", "apidocs", "hotproto", "cli_support"}
+
+# The layer order (lowest first), as in docs/architecture.md. A capability imports only lower layers.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("kit",),
+    ("policy",),
+    ("rules",),
+    ("audit",),
+    ("auth",),
+    ("departments",),
+    ("subjects",),
+    ("records",),
+    ("outbox", "casework"),
+    ("commitments", "evaluation", "ingest", "objections", "synth"),
+    ("repair", "sanctions", "creditfile"),
+    ("reports", "registers"),
+    ("monitoring",),
+)
+LAYER = {cap: n for n, layer in enumerate(LAYERS) for cap in layer}
+# Modules another capability may import besides ``service`` and ``schemas`` ("*": every module), and why.
+PUBLIC: dict[str, tuple[str, ...]] = {
+    "kit": ("*",),  # domain-free helpers, a library for everyone
+    "policy": ("*",),  # the typed policy loader and its schemas
+    "rules": ("*",),  # the rule core: one pure answer per rule, meant to be called by every consumer
+    "auth": (
+        "principal",  # the caller's identity (Principal, Role), passed to every service
+        "access",  # who may read what: the one home for visibility (ARCHITECTURE §1 idea 3)
+        "consent",  # a subject's authorisations, checked by every non-public read
+        "deps",  # request dependencies (current_principal, require) — for entry points only
+        "limits",  # request rate limits — for entry points only
+    ),
+    # The three core tables every capability joins to read (a record's subject and department); their
+    # writes belong to the owner's service. Every other capability's models are its own.
+    "departments": ("models",),
+    "subjects": ("models", "scope"),  # scope: which subjects a caller may see (one home for visibility)
+    # events: record lookups and the status events workflows append; digest: the batch digest audit anchors sign
+    "records": ("models", "events", "digest"),
+    "outbox": ("changes", "workflow"),  # the record-change seam; the notification policy
+    "casework": ("models",),  # the columns every case table shares (repair, objections)
+    "objections": ("states", "workflow"),  # the objection machine and workflow policy, for the case desk
+    "repair": (
+        "states",
+        "workflows",
+        "monitoring",
+    ),  # the repair machine, workflow policy, case desk and KPIs
+    "evaluation": ("supervision",),  # supervision rules (typed policy section) read by sanctions
+}
+DEFAULT_PUBLIC = ("service", "schemas")
+# Top-level runtime modules may import these capabilities' modules (and nothing else of a capability).
+INFRA_EXCEPTIONS = {
+    "xinyong.models": "every capability's models: the one metadata registry for Alembic and create_all",
+    "xinyong.db": "the audit chain's keys follow the engine (audit.keys)",
+}
+# Reach-ins still to be routed through a service, in other engineers' areas (issue 15): importer →
+# imported module. The list may only shrink: an entry that no longer occurs fails the test.
+PENDING: dict[str, tuple[str, ...]] = {
+    "xinyong.cli": (
+        "xinyong.audit.anchors",
+        "xinyong.audit.keys",
+        "xinyong.registers.sync",
+        "xinyong.synth.generate",
+    ),
+    "xinyong.demo": (
+        "xinyong.registers.sync",
+        "xinyong.subjects.register",
+        "xinyong.synth.generate",
+    ),
+    "xinyong.evaluation.inspections": ("xinyong.auth.models",),
+    "xinyong.monitoring.dashboard": ("xinyong.sanctions.models",),
+    "xinyong.monitoring.facts": ("xinyong.commitments.models",),
+    "xinyong.monitoring.service": ("xinyong.commitments.models",),
+    "xinyong.monitoring.timeline": (
+        "xinyong.commitments.models",
+        "xinyong.evaluation.models",
+        "xinyong.sanctions.models",
+    ),
+    "xinyong.records.retention": ("xinyong.auth.models",),
+    "xinyong.registers.sync": ("xinyong.ingest.sources",),
+    "xinyong.sanctions.inputs": (
+        "xinyong.evaluation.inspections",
+        "xinyong.evaluation.models",
+    ),
+    "xinyong.sanctions.probe": ("xinyong.commitments.models",),
+    "xinyong.sanctions.rules": ("xinyong.evaluation.loaders",),
+    "xinyong.sanctions.service": ("xinyong.auth.models",),
+    "xinyong.synth.bulk": ("xinyong.subjects.register",),
+    "xinyong.synth.generate": ("xinyong.subjects.register",),
+    "xinyong.web.data": (
+        "xinyong.records.publication",
+        "xinyong.subjects.search",
+    ),
+    "xinyong.web.routes.console": ("xinyong.ingest.dashboard",),
+    "xinyong.web.routes.console_checks": ("xinyong.sanctions.models",),
+    "xinyong.web.routes.console_evaluation": ("xinyong.evaluation.calibration",),
+    "xinyong.web.routes.console_ingest": (
+        "xinyong.ingest.export",
+        "xinyong.ingest.models",
+        "xinyong.ingest.quality",
+        "xinyong.ingest.queue",
+    ),
+    "xinyong.web.routes.console_monitor": (
+        "xinyong.monitoring.dashboard",
+        "xinyong.monitoring.signals",
+        "xinyong.monitoring.timeline",
+    ),
+    "xinyong.web.routes.me_cases": (
+        "xinyong.repair.models",
+        "xinyong.repair.storage",
+    ),
+    "xinyong.web.routes.portal": ("xinyong.records.publication",),
+    "xinyong.web.routes.reports": (
+        "xinyong.reports.special",
+        "xinyong.reports.verification",
+    ),
+}
 
 
 def _modules() -> list[tuple[str, Path]]:
     out = []
     for path in SRC.rglob("*.py"):
-        rel = path.relative_to(SRC.parent).with_suffix("")
-        parts = list(rel.parts)
+        parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
         if parts[-1] == "__init__":
             parts = parts[:-1]
         out.append((".".join(parts), path))
     return sorted(out)
 
 
+MODULES = _modules()
+KNOWN = {m for m, _ in MODULES}
+
+
 def _imports(path: Path, module: str) -> set[str]:
+    """Return the modules ``module`` imports (``from pkg import mod`` counts as ``pkg.mod``)."""
     tree = ast.parse(path.read_text("utf-8"))
     found: set[str] = set()
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
@@ -47,17 +186,18 @@ def _imports(path: Path, module: str) -> set[str]:
                 mod = ".".join([*base, node.module] if node.module else base)
             else:
                 mod = node.module or ""
-            found.add(mod)
-            found |= {f"{mod}.{alias.name}" for alias in node.names}
+            subs = {f"{mod}.{alias.name}" for alias in node.names} & KNOWN
+            found |= subs or {mod}
     return found
-
-
-MODULES = _modules()
 
 
 def _is_entry(module: str) -> bool:
     parts = module.split(".")
-    return module in TOP_ENTRY or parts[-1] in ENTRY_NAMES or (len(parts) > 1 and parts[1] == "web")
+    return (
+        (len(parts) == 2 and parts[1] in TOP_ENTRY)
+        or (len(parts) > 2 and parts[-1] in ENTRY_NAMES)
+        or (len(parts) > 1 and parts[1] == "web")
+    )
 
 
 def _imports_entry(imported: str) -> bool:
@@ -65,34 +205,160 @@ def _imports_entry(imported: str) -> bool:
     return any(_is_entry(".".join(parts[:n])) for n in range(2, len(parts) + 1))
 
 
-def _capability(module: str) -> str:
+def _capability(module: str) -> str | None:
+    """Return the capability (package) of a module, or ``None`` for a top-level module."""
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 else ""
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and (SRC / parts[1]).is_dir()) else None
+
+
+def _public(cap: str) -> tuple[str, ...]:
+    return DEFAULT_PUBLIC + PUBLIC.get(cap, ())
+
+
+def problems_of(module: str, imports: set[str]) -> list[str]:
+    """Return every rule ``module`` breaks with ``imports``, one message per import."""
+    ours = sorted(i for i in imports if i.startswith("xinyong."))
+    cap, entry = _capability(module), _is_entry(module)
+    name = module.rsplit(".", 1)[-1]
+    out: list[str] = []
+
+    def bad(target: str, rule: str) -> None:
+        out.append(f"{module} imports {target}: {rule}")
+
+    for i in sorted(imports):
+        if (name in PURE_NAMES or cap in PURE_PACKAGES) and i.split(".")[0] in FRAMEWORKS:
+            bad(i, "a pure core imports no framework")
+    for i in ours:
+        target = _capability(i)
+        if cap == "kit" and target != "kit":
+            bad(i, "kit is domain-free (imports only kit)")
+        if cap == "policy" and target not in ("kit", "policy") and i != "xinyong.errors":
+            bad(i, "the policy loader imports only kit, policy and errors")
+        if cap in PURE_PACKAGES and not i.startswith(PURE_PACKAGES[cap]):
+            bad(i, f"the pure package {cap} imports only {', '.join(PURE_PACKAGES[cap])}")
+        if not entry and _imports_entry(i):
+            bad(i, "entry point (web/api/cli/deps/hot) imported below the entry layer")
+        if (
+            cap is None
+            and not entry
+            and target not in (None, "kit", "policy")
+            and module not in INFRA_EXCEPTIONS
+        ):
+            bad(i, "a top-level runtime module imports no capability but kit and policy")
+        if target is None or target == cap or target == "web":
+            continue
+        if cap is not None and not entry and cap in LAYER and target in LAYER and LAYER[target] >= LAYER[cap]:
+            where = "the same layer" if LAYER[target] == LAYER[cap] else "a higher layer"
+            bad(i, f"{cap} may not depend on {target} ({where}; order in docs/architecture.md)")
+        parts = i.split(".")
+        public = _public(target)
+        reach_in = len(parts) > 2 and "*" not in public and parts[2] not in public
+        if reach_in and module not in INFRA_EXCEPTIONS and i not in PENDING.get(module, ()):
+            bad(i, f"internal module of another capability (public: {', '.join(public)})")
+    return out
 
 
 @pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
-def test_import_direction(module: str, path: Path) -> None:
-    imports = _imports(path, module)
-    ours = {i for i in imports if i.startswith("xinyong.") or i == "xinyong"}
-    name = module.rsplit(".", 1)[-1]
-    cap = _capability(module)
-    problems: list[str] = []
-    if cap == "kit":
-        problems += [i for i in ours if not i.startswith("xinyong.kit")]
-    if cap == "policy":
-        problems += [i for i in ours if not i.startswith(("xinyong.kit", "xinyong.policy", "xinyong.errors"))]
-    if cap in PURE_PACKAGES:
-        problems += [i for i in imports if i.split(".")[0] in FRAMEWORKS]
-        problems += [i for i in ours if not i.startswith(PURE_PACKAGES[cap])]
-    if name in PURE_NAMES:
-        problems += [i for i in imports if i.split(".")[0] in FRAMEWORKS]
-    if not _is_entry(module):
-        problems += [f"{i} (entry point imported below the entry layer)" for i in ours if _imports_entry(i)]
-    for i in ours:
-        parts = i.split(".")
-        if len(parts) >= 3 and parts[2] == "queries" and parts[1] != cap:
-            problems.append(f"{i} (another capability's private queries)")
-    assert not problems, f"{module} breaks the import direction: {sorted(set(problems))}"
+def test_import_rules(module: str, path: Path) -> None:
+    problems = problems_of(module, _imports(path, module))
+    assert not problems, "\n".join(problems)
+
+
+def test_every_capability_has_a_layer() -> None:
+    packages = {p.name for p in SRC.iterdir() if (p / "__init__.py").exists()} - {"web"}
+    assert packages - set(LAYER) == set(), "add the new capability to LAYERS and docs/architecture.md"
+    assert set(LAYER) - packages == set(), "a layer names a capability that does not exist"
+
+
+def test_no_cycle_between_capabilities() -> None:
+    """The capability graph (entry points left out) has no cycle, even through several capabilities."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for module, path in MODULES:
+        cap = _capability(module)
+        if cap is None or _is_entry(module):
+            continue
+        graph[cap] |= {t for i in _imports(path, module) if (t := _capability(i)) and t != cap and t != "web"}
+    seen: dict[str, int] = {}  # 1: on the path, 2: done
+
+    def visit(node: str, path: list[str]) -> None:
+        seen[node] = 1
+        for nxt in sorted(graph[node]):
+            if seen.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt]
+                pytest.fail("cycle between capabilities: " + " → ".join(cycle))
+            if nxt not in seen:
+                visit(nxt, [*path, nxt])
+        seen[node] = 2
+
+    for start in sorted(graph):
+        if start not in seen:
+            visit(start, [start])
+
+
+def test_pending_reach_ins_still_exist() -> None:
+    """An entry of ``PENDING`` that was fixed is removed from the list (it may only shrink)."""
+    found = {m: _imports(p, m) for m, p in MODULES}
+    stale = [f"{m} → {i}" for m, targets in PENDING.items() for i in targets if i not in found.get(m, set())]
+    assert not stale, "remove fixed reach-ins from PENDING: " + ", ".join(stale)
+
+
+def test_a_back_import_is_reported() -> None:
+    """The rules fail with a message that names the import and the rule it broke."""
+    msgs = problems_of("xinyong.subjects.service", {"xinyong.repair.notice_batch"})
+    assert msgs == [
+        "xinyong.subjects.service imports xinyong.repair.notice_batch: subjects may not depend on repair "
+        "(a higher layer; order in docs/architecture.md)",
+        "xinyong.subjects.service imports xinyong.repair.notice_batch: internal module of another capability "
+        "(public: service, schemas, states, workflows, monitoring)",
+    ]
+    assert problems_of("xinyong.objections.service", {"xinyong.repair.service"})[0].endswith(
+        "objections may not depend on repair (a higher layer; order in docs/architecture.md)"
+    )
+    assert problems_of("xinyong.repair.api", {"xinyong.monitoring.service"}) == []  # entry: above all layers
+    assert problems_of("xinyong.repair.eligibility", {"sqlalchemy.orm"}) == [
+        "xinyong.repair.eligibility imports sqlalchemy.orm: a pure core imports no framework"
+    ]
+    assert problems_of("xinyong.repair.service", {"xinyong.objections.service"}) == []
+
+
+# Registries of hooks named "module:function": a lower capability lets higher ones react without importing them.
+HOOK_REGISTRIES = {"ingest.hooks": "BATCH_STORED_HOOKS", "outbox.changes": "RECORD_CHANGE_HOOKS"}
+
+
+def _registry(module: str, name: str) -> tuple[str, ...]:
+    tree = ast.parse((SRC / f"{module.replace('.', '/')}.py").read_text("utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            assert node.value is not None
+            value: tuple[str, ...] = ast.literal_eval(node.value)
+            return value
+    raise AssertionError(f"{module} has no {name}")
+
+
+@pytest.mark.parametrize(("module", "name"), sorted(HOOK_REGISTRIES.items()))
+def test_hooks_point_up_and_exist(module: str, name: str) -> None:
+    """A registered hook is a function of a capability above the registry's (never a way round the order)."""
+    owner = module.split(".")[0]
+    for spec in _registry(module, name):
+        target, _, func = spec.partition(":")
+        path = SRC.parent / f"{target.replace('.', '/')}.py"
+        tree = ast.parse(path.read_text("utf-8"))
+        assert func in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}, (
+            f"{spec}: no such function"
+        )
+        cap = _capability(target)
+        assert cap is not None, f"{spec}: not a capability"
+        assert LAYER[cap] > LAYER[owner], f"{spec}: a hook of {owner} must be above it"
+
+
+def test_docs_state_the_same_layers() -> None:
+    """docs/architecture.md lists the layers of ``LAYERS`` in the same order (then the entry layer)."""
+    text = (SRC.parents[1] / "docs" / "architecture.md").read_text("utf-8")
+    section = text.split("## 依赖方向", 1)[1].split("\n## ", 1)[0]
+    items = [line.split("（", 1)[0] for line in section.splitlines() if re.match(r"\d+\. ", line)]
+    stated = [tuple(re.findall(r"`([a-z_]+)`", item)) for item in items]
+    assert stated[: len(LAYERS)] == list(LAYERS)
+    assert stated[len(LAYERS)][0] == "web"
 
 
 def test_every_package_is_checked() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from xinyong.db import reading_session, writer_session
+from xinyong.clock import Clock
+from xinyong.db import reading_session, utcnow, writer_session
 from xinyong.runtime import Runtime
 
 
@@ -44,3 +46,13 @@ def get_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def request_now() -> dt.datetime:
+    """Return the current instant (tests override this dependency with a fixed one)."""
+    return utcnow()
+
+
+def get_clock(runtime: Runtime = Depends(get_runtime), now: dt.datetime = Depends(request_now)) -> Clock:
+    """Return the request's clock: its instant, the runtime's business date and the policy's working days."""
+    return Clock(now=now, today=runtime.today(now), calendar=runtime.policy.calendar)

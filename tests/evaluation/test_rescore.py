@@ -105,7 +105,7 @@ def test_approved_repair_rescores_the_subject(session: Session, runtime: Runtime
 def test_no_batch_no_rescore(session: Session, runtime: Runtime) -> None:
     """Before any batch there is nothing stored to amend: the first batch reads the change."""
     from xinyong.evaluation.rescore import rescore_after_change
-    from xinyong.repair.effects import RecordChange
+    from xinyong.outbox.changes import RecordChange
 
     subject = enterprise(session, runtime.keys, name="台州市无批次测试有限公司")
     change = RecordChange(

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from xinyong.auth.principal import Role
 from xinyong.outbox import dispatch, service
 from xinyong.outbox.models import InboxMessage, OutboxMessage
+from xinyong.outbox.workflow import notification_rules
 from xinyong.policy.loader import Policy
-from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
 
 NOW = dt.datetime(2026, 10, 9, 2, 0, tzinfo=dt.UTC)
@@ -73,7 +73,7 @@ def test_enqueue_is_idempotent(session: Session) -> None:
 def test_webhook_delivery_with_signature(
     session: Session, runtime: Runtime, policy: Policy, server: str
 ) -> None:
-    rules = workflows(policy).notification
+    rules = notification_rules(policy)
     service.set_endpoint(
         session, actor="test", recipient="org:台州银行", transport="webhook", url=server, secret="s3cret"
     )
@@ -98,7 +98,7 @@ def test_webhook_delivery_with_signature(
 def test_retries_with_backoff_then_gives_up(
     session: Session, runtime: Runtime, policy: Policy, server: str
 ) -> None:
-    rules = workflows(policy).notification
+    rules = notification_rules(policy)
     service.set_endpoint(session, actor="test", recipient="org:台州银行", transport="webhook", url=server)
     msg = queue(session, "k2")
     assert msg is not None
@@ -137,7 +137,7 @@ def test_retries_with_backoff_then_gives_up(
 
 
 def test_backoff_is_capped(policy: Policy) -> None:
-    rules = workflows(policy).notification
+    rules = notification_rules(policy)
     assert dispatch.backoff(1, rules).total_seconds() == rules.backoff_base_seconds
     assert dispatch.backoff(30, rules).total_seconds() == rules.backoff_max_seconds
 
@@ -152,7 +152,7 @@ def test_inbox_transport_and_api(
     assert recipient == "org:台州银行"
     queue(session, "k4", recipient=recipient)
     session.commit()
-    rules = workflows(policy).notification
+    rules = notification_rules(policy)
     assert (
         dispatch.dispatch_due(runtime.sessions, rules, dispatch.default_transports(rules), now=NOW).delivered
         == 1

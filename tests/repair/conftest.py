@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from tests.factories import repair as f
 from tests.factories.subjects import enterprise
+from xinyong.app_deps import request_now
 from xinyong.auth.principal import Principal, Role
 from xinyong.records.models import CreditRecord
-from xinyong.repair.deps import request_now
 from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 

@@ -8,6 +8,8 @@ import sys
 PURE = [
     "xinyong.repair.eligibility",
     "xinyong.repair.states",
+    "xinyong.objections.states",
+    "xinyong.machine",
     "xinyong.repair.facts",
     "xinyong.rules.facts",
     "xinyong.rules.severity",

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from tests.repair.conftest import World, at
 from xinyong.audit.models import AuditEvent
+from xinyong.outbox import changes as effects
 from xinyong.records.models import RecordEvent
-from xinyong.repair import effects
 from xinyong.repair.models import RepairMaterial
 from xinyong.runtime import Runtime
 

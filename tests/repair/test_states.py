@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from xinyong.errors import Conflict
-from xinyong.repair.states import OBJECTION, REPAIR
+from xinyong.objections.states import OBJECTION
+from xinyong.repair.states import REPAIR
 
 
 @pytest.mark.parametrize(

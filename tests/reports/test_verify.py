@@ -23,10 +23,10 @@ from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Forbidden
+from xinyong.outbox import changes as effects
 from xinyong.outbox.models import OutboxMessage
 from xinyong.policy.loader import Policy
 from xinyong.records.models import RecordEventKind
-from xinyong.repair import effects
 from xinyong.reports import service, verification
 from xinyong.reports.schemas import ReportKind, ReportRequest
 from xinyong.subjects.service import reveal_id_card

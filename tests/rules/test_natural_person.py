@@ -19,6 +19,7 @@ from tests.factories import records as rf
 from tests.factories.subjects import department, enterprise, next_ric, person
 from tests.rules.conftest import penalty_row
 from xinyong.auth.principal import Principal, Role
+from xinyong.creditfile.service import build_credit_file
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.repair.models import RepairNotice
@@ -27,7 +28,6 @@ from xinyong.repair.notices import _compose, issue_notice
 from xinyong.repair.queries import notice_facts
 from xinyong.rules.disclosure import Audience, decide
 from xinyong.runtime import Runtime
-from xinyong.subjects.credit_file import build_credit_file
 
 LABELS = ("公示期内", "公示至", "公示截止")
 D = dt.date

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from tests.factories import sanctions as f
 from tests.factories.subjects import enterprise
 from xinyong.db import utcnow
+from xinyong.outbox.changes import RecordChange, record_changed
 from xinyong.outbox.models import OutboxMessage, RecordDisclosureLog
-from xinyong.repair.effects import RecordChange, record_changed
 from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from tests.factories import evaluation as ev_factories
 from tests.factories import repair as rf
 from tests.factories import subjects as sf
+from xinyong.app_deps import request_now
 from xinyong.auth import consent
 from xinyong.auth.principal import Role
 from xinyong.commitments import service as commitments_service
@@ -35,7 +36,6 @@ from xinyong.departments.service import sync_from_policy
 from xinyong.evaluation import service as evaluation_service
 from xinyong.monitoring.models import Alert
 from xinyong.monitoring.service import run_monitor
-from xinyong.repair.deps import request_now
 from xinyong.repair.models import RepairMaterial
 from xinyong.runtime import Runtime
 

@@ -17,9 +17,9 @@ from xinyong.audit import service as audit
 from xinyong.audit.models import AuditEvent
 from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Role
+from xinyong.outbox import changes as effects
 from xinyong.outbox.models import OutboxMessage, RecordDisclosureLog
 from xinyong.policy.loader import Policy
-from xinyong.repair import effects
 from xinyong.runtime import Runtime
 
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()

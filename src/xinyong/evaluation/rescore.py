@@ -2,7 +2,7 @@
 
 Order 36 (信用修复管理办法) Art. 4: once repaired, information stops being used — so the stored score
 must not wait for the next batch. ``rescore_after_change`` is registered in
-``repair.effects.RECORD_CHANGE_HOOKS`` and runs in the deciding transaction: it evaluates the subject with
+``outbox.changes.RECORD_CHANGE_HOOKS`` and runs in the deciding transaction: it evaluates the subject with
 the single-subject engine and stores the result as a ``rescore`` run that amends the latest batch (never
 mistaken for a batch: ``service.latest_run`` reads batches only). Readers take the subject's newest result
 among the latest batch and its amendments (``current_result``).
@@ -25,7 +25,7 @@ RESCORE = "rescore"
 
 
 class _Change(Protocol):
-    """What the hook reads of ``repair.effects.RecordChange`` (typed here: evaluation need not import repair).
+    """What the hook reads of ``outbox.changes.RecordChange`` (typed here: evaluation need not import outbox).
 
     Read-only members, so the frozen dataclass matches.
     """

@@ -24,7 +24,7 @@ from xinyong.audit import service as audit
 from xinyong.db import utcnow
 from xinyong.departments.models import Department as DepartmentRow
 from xinyong.errors import Forbidden, Invalid
-from xinyong.ingest import queries
+from xinyong.ingest import hooks, queries
 from xinyong.ingest.models import IngestBatch, IngestBatchStat
 from xinyong.ingest.prepare import prepared_chunks
 from xinyong.ingest.readers import file_sha256, open_intake
@@ -36,7 +36,6 @@ from xinyong.ingest.validate import Context, Department, map_columns
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
 from xinyong.records.digest import batch_digest
-from xinyong.repair.notice_batch import issue_notices_for_new_penalties
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUCKETS = ("accepted", "updated", "duplicate", "rejected", "unresolved", "archived")
@@ -257,9 +256,7 @@ def ingest_file(
     )
     result = _result_of(batch, already=False)
     if issue_notices and counts["accepted"] + counts["updated"]:
-        result.notices = issue_notices_for_new_penalties(
-            session, policy, actor=actor, limit=None, batch_id=batch.id
-        )
+        result.notices = hooks.batch_stored(session, policy, batch_id=batch.id, actor=actor)
     return result
 
 

@@ -20,6 +20,7 @@ from xinyong.audit import service as audit
 from xinyong.auth import consent
 from xinyong.auth.principal import Principal, Role
 from xinyong.commitments.models import Commitment, CommitmentEvent
+from xinyong.creditfile.service import resolve_access
 from xinyong.db import utcnow
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid, NotFound, Unauthorized
@@ -40,7 +41,6 @@ from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.rules.disclosure import Audience
-from xinyong.subjects.credit_file import resolve_access
 from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.subjects.service import find_by_code
 

@@ -10,15 +10,14 @@ from fastapi import Path as FastAPIPath
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import get_clock, get_runtime, get_session
 from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal, Role
+from xinyong.clock import Clock, deadline_marks
 from xinyong.kit.workdays import WorkdayCalendar
 from xinyong.objections import service
 from xinyong.objections.models import Objection
-from xinyong.repair.clock import deadline_marks
-from xinyong.repair.deps import Clock, get_clock
-from xinyong.repair.states import OBJECTION
+from xinyong.objections.states import OBJECTION
 from xinyong.runtime import Runtime
 from xinyong.subjects import scope
 

@@ -7,10 +7,11 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+from xinyong.casework.models import CaseColumns
+from xinyong.db import Base, BigIntPK, JSONType
 
 
-class Objection(Base):
+class Objection(CaseColumns, Base):
     """An objection to a record, or (``stage == "review"``) a request to review a rejected one."""
 
     __tablename__ = "objection"
@@ -22,35 +23,19 @@ class Objection(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     stage: Mapped[str] = mapped_column(String(8), default="first")
     review_of_id: Mapped[int | None] = mapped_column(ForeignKey("objection.id"))
-    record_id: Mapped[int] = mapped_column(ForeignKey("credit_record.id"))
-    record_key: Mapped[str] = mapped_column(String(64))
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     ground: Mapped[str] = mapped_column(String(24))
     description: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(24))
     objector_role: Mapped[str] = mapped_column(String(16))
     objector_actor: Mapped[str] = mapped_column(String(100))
     contact_name: Mapped[str] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(32))
     contact_email: Mapped[str | None] = mapped_column(String(200))
     tracking_hash: Mapped[str] = mapped_column(String(64))
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_on: Mapped[dt.date] = mapped_column(Date)
-    accept_due_on: Mapped[dt.date | None] = mapped_column(Date)
-    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    decide_due_on: Mapped[dt.date | None] = mapped_column(Date)
     extended_workdays: Mapped[int] = mapped_column(Integer, default=0)
     extension_reason: Mapped[str | None] = mapped_column(String(1000))
     extension_approved_by: Mapped[str | None] = mapped_column(String(100))
     outcome: Mapped[str | None] = mapped_column(String(24))
-    decision_reason: Mapped[str | None] = mapped_column(String(1000))
     decision_detail: Mapped[dict[str, object]] = mapped_column(JSONType, default=dict)
     new_record_id: Mapped[int | None] = mapped_column(ForeignKey("credit_record.id"))
-    decided_on: Mapped[dt.date | None] = mapped_column(Date)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    decided_by: Mapped[str | None] = mapped_column(String(100))
     review_due_on: Mapped[dt.date | None] = mapped_column(Date)
-    policy_hash: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.objections.models import Objection
-from xinyong.repair.states import OBJECTION
+from xinyong.objections.states import OBJECTION
 
 
 def list_objections(

@@ -11,13 +11,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import get_clock, get_runtime, get_session
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
+from xinyong.clock import Clock
 from xinyong.outbox import dispatch, service
 from xinyong.outbox.models import OutboxMessage
-from xinyong.repair.deps import Clock, get_clock
-from xinyong.repair.workflows import workflows
+from xinyong.outbox.workflow import notification_rules
 from xinyong.runtime import Runtime
 
 DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
@@ -131,6 +131,6 @@ def dispatch_now(
     runtime: Annotated[Runtime, Depends(get_runtime)], principal: Principal = Depends(require(Role.ADMIN))
 ) -> dict[str, int]:
     """Deliver due messages now (each in its own transaction)."""
-    rules = workflows(runtime.policy).notification
+    rules = notification_rules(runtime.policy)
     result = dispatch.dispatch_due(runtime.sessions, rules, dispatch.default_transports(rules))
     return {"delivered": result.delivered, "retried": result.retried, "dead": result.dead}

@@ -21,10 +21,10 @@ def dispatch_cmd(
 ) -> None:
     """投递到期的变更通知（失败按退避策略重试）。"""
     from xinyong.outbox.dispatch import default_transports, dispatch_due
-    from xinyong.repair.workflows import workflows
+    from xinyong.outbox.workflow import notification_rules
 
     runtime = _runtime()
-    rules = workflows(runtime.policy).notification
+    rules = notification_rules(runtime.policy)
     transports = default_transports(rules)
     while True:
         r = dispatch_due(runtime.sessions, rules, transports)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from xinyong.db import utcnow
 from xinyong.outbox.models import InboxMessage, OutboxEndpoint, OutboxMessage
-from xinyong.repair.workflows import NotificationWorkflow
+from xinyong.outbox.workflow import NotificationWorkflow
 
 
 class DeliveryError(Exception):

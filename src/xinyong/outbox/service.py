@@ -14,9 +14,9 @@ from xinyong.db import utcnow
 from xinyong.db_prepared import PreparedInsert, connection_of
 from xinyong.errors import Invalid, NotFound
 from xinyong.outbox.models import InboxMessage, OutboxEndpoint, OutboxMessage, RecordDisclosureLog
+from xinyong.outbox.workflow import notification_rules
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
-from xinyong.repair.workflows import workflows
 
 _LOG = cast(Table, RecordDisclosureLog.__table__)
 _DELIVERED = PreparedInsert(_LOG, ("record_id", "recipient", "channel", "at", "ref"))
@@ -116,7 +116,7 @@ def notify_record_change(
     now: dt.datetime,
 ) -> int:
     """Queue a notice to each party that received the record within the look-back window."""
-    days = workflows(policy).notification.lookback_days
+    days = notification_rules(policy).lookback_days
     count = 0
     for recipient in recipients_of_record(session, record_key, now - dt.timedelta(days=days)):
         key = f"{idempotency_base}:{record_key}:{recipient}"

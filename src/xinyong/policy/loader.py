@@ -112,6 +112,16 @@ def load_model(path: Path, model: type[M], problems: Problems) -> M | None:
         return None
 
 
+def load_file(policy: Policy, relative: str, model: type[M]) -> M:
+    """Load one file of a capability's section (``relative`` to the policy root); raise its problems."""
+    problems = Problems(policy.root)
+    doc = load_model(policy.root / relative, model, problems)
+    problems.raise_if_any()
+    if doc is None:
+        raise AssertionError("unreachable: problems were raised above")
+    return doc
+
+
 def load_dir(directory: Path, model: type[M], problems: Problems, *, pattern: str = "*.yaml") -> list[M]:
     """Validate every YAML file of a directory, refusing duplicate ids."""
     docs: list[M] = []

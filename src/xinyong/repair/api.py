@@ -13,15 +13,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import get_clock, get_runtime, get_session
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
+from xinyong.clock import Clock, deadline_marks
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.kit.dates import InputDate
 from xinyong.kit.workdays import WorkdayCalendar
 from xinyong.repair import monitoring, notices, queries, service, storage
-from xinyong.repair.clock import deadline_marks
-from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.models import RepairCase, RepairMaterial
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows

@@ -152,7 +152,16 @@ def _penalty_end(
                 win.min_end,
             )
         )
-    for regime_id in win.regime_ids:
+    out.extend(_regime_conditions(facts, wf, win.regime_ids, on))
+    return out, info
+
+
+def _regime_conditions(
+    facts: RecordFacts, wf: RepairWorkflow, regime_ids: tuple[str, ...], on: dt.date
+) -> list[Reason]:
+    """Return the reasons from the extra conditions some regimes set (no repeat, not on the abnormal list)."""
+    out: list[Reason] = []
+    for regime_id in regime_ids:
         for cond in wf.regime_conditions.get(regime_id, []):
             if cond == "no_repeat_same_violation" and facts.repeat_violation_on is not None:
                 out.append(
@@ -178,12 +187,57 @@ def _penalty_end(
                             end,
                         )
                     )
-    return out, info
+    return out
 
 
 def _min_months(facts: RecordFacts, mode: RepairMode, wf: RepairWorkflow) -> int:
     rules = wf.modes[mode]
     return rules.min_months_by_list_type.get(facts.list_type or "", rules.min_months)
+
+
+def _retention_reasons(facts: RecordFacts, policy: Policy, mode: RepairMode, on: dt.date) -> list[Reason]:
+    """Return the reason a record past its retention needs no repair (it is deleted: 自然修复)."""
+    retention = policy.retention.negative_retention_months
+    kept_until = retention_end(facts, policy)
+    if mode != "list_removal" and kept_until is not None and kept_until <= on:
+        return [
+            Reason(
+                "repair.retention_expired",
+                f"已超过 {retention // 12} 年保存期限，依《浙江省公共信用信息管理条例》第十六条删除（自然修复），无需申请",
+                "blocked",
+            )
+        ]
+    return []
+
+
+def _period_reasons(
+    facts: RecordFacts, wf: RepairWorkflow, mode: RepairMode, decision_on: dt.date, on: dt.date
+) -> tuple[list[Reason], dt.date]:
+    """Return the reasons of a list removal or other record (list ended, minimum period) and that period's end."""
+    out: list[Reason] = []
+    if mode == "list_removal" and facts.list_end is not None and facts.list_end <= on:
+        out.append(Reason("repair.list_ended", f"名单期限已于 {facts.list_end} 届满，已自动移出", "blocked"))
+    months = _min_months(facts, mode, wf)
+    min_end = add_months(decision_on, months)
+    if on < min_end:
+        what = "列入名单" if mode == "list_removal" else "认定"
+        out.append(
+            Reason(
+                "repair.min_period", f"自{what}之日起满 {months} 个月（{min_end}）后方可申请", "time", min_end
+            )
+        )
+    return out, min_end
+
+
+def _declaration_reasons(declaration: Declaration | None) -> list[Reason]:
+    """Return what the applicant still has to do: fulfil obligations, sign the commitment."""
+    out: list[Reason] = []
+    if declaration is not None:
+        if not declaration.obligations_fulfilled:
+            out.append(Reason("repair.obligations_unfulfilled", "尚未履行法定义务、纠正失信行为", "action"))
+        if not declaration.commitment_signed:
+            out.append(Reason("repair.commitment_missing", "未签署信用修复承诺书", "action"))
+    return out
 
 
 def assess(
@@ -202,48 +256,19 @@ def assess(
         return Eligibility(False, on, mode, None, tuple(reasons), None)
     rules = wf.modes[mode]
     reasons.extend(_status_reasons(facts, mode, on))
-    retention = policy.retention.negative_retention_months
-    kept_until = retention_end(facts, policy)
-    if mode != "list_removal" and kept_until is not None and kept_until <= on:
-        reasons.append(
-            Reason(
-                "repair.retention_expired",
-                f"已超过 {retention // 12} 年保存期限，依《浙江省公共信用信息管理条例》第十六条删除（自然修复），无需申请",
-                "blocked",
-            )
-        )
+    reasons.extend(_retention_reasons(facts, policy, mode, on))
     if facts.decision_on is None:
         reasons.append(Reason("repair.no_decision_date", "记录缺少认定（决定）日期，无法计算期限", "blocked"))
     elif mode == "penalty_end":
         found, info = _penalty_end(facts, policy, wf, on)
         reasons.extend(found)
     else:
-        if mode == "list_removal" and facts.list_end is not None and facts.list_end <= on:
-            reasons.append(
-                Reason("repair.list_ended", f"名单期限已于 {facts.list_end} 届满，已自动移出", "blocked")
-            )
-        months = _min_months(facts, mode, wf)
-        min_end = add_months(facts.decision_on, months)
+        found, min_end = _period_reasons(facts, wf, mode, facts.decision_on, on)
+        reasons.extend(found)
         info["min_period_end"] = min_end
-        if on < min_end:
-            what = "列入名单" if mode == "list_removal" else "认定"
-            reasons.append(
-                Reason(
-                    "repair.min_period",
-                    f"自{what}之日起满 {months} 个月（{min_end}）后方可申请",
-                    "time",
-                    min_end,
-                )
-            )
     if mode != "list_removal" and (serious := _serious_list(facts, wf, on)) is not None:
         reasons.append(serious)
-    if declaration is not None:
-        if not declaration.obligations_fulfilled:
-            reasons.append(
-                Reason("repair.obligations_unfulfilled", "尚未履行法定义务、纠正失信行为", "action")
-            )
-        if not declaration.commitment_signed:
-            reasons.append(Reason("repair.commitment_missing", "未签署信用修复承诺书", "action"))
+    reasons.extend(_declaration_reasons(declaration))
     notes = []
     if not reasons:
         notes.append("申请时须签署信用修复承诺书，并提供履行义务、纠正失信行为的证明材料")

@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xinyong.casework.models import CaseColumns
 from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 from xinyong.repair.notice_text import NoticeBody, NoticeContent, render_html, render_text, text_sha256
 
 
-class RepairCase(Base):
+class RepairCase(CaseColumns, Base):
     """A repair application (信用修复申请), routed to the department that made the finding."""
 
     __tablename__ = "repair_case"
@@ -22,12 +23,8 @@ class RepairCase(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("credit_record.id"))
-    record_key: Mapped[str] = mapped_column(String(64))
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     mode: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(24))
     applicant_actor: Mapped[str] = mapped_column(String(100))
     applicant_name: Mapped[str | None] = mapped_column(String(100))
     agent_name: Mapped[str | None] = mapped_column(String(100))
@@ -37,22 +34,10 @@ class RepairCase(Base):
     statement: Mapped[str | None] = mapped_column(Text)
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSONType)
     regime_id: Mapped[str | None] = mapped_column(String(32))
-    policy_hash: Mapped[str] = mapped_column(String(64))
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_on: Mapped[dt.date] = mapped_column(Date)
-    accept_due_on: Mapped[dt.date | None] = mapped_column(Date)
-    accepted_on: Mapped[dt.date | None] = mapped_column(Date)
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    decide_due_on: Mapped[dt.date | None] = mapped_column(Date)
     materials_requested_on: Mapped[dt.date | None] = mapped_column(Date)
     supplement_due_on: Mapped[dt.date | None] = mapped_column(Date)
     materials_note: Mapped[str | None] = mapped_column(String(1000))
-    decided_on: Mapped[dt.date | None] = mapped_column(Date)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    decided_by: Mapped[str | None] = mapped_column(String(100))
     outcome: Mapped[str | None] = mapped_column(String(16))
-    decision_reason: Mapped[str | None] = mapped_column(String(1000))
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class RepairMaterial(Base):

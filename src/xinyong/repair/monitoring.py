@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from statistics import mean
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xinyong.clock import workdays_between
+from xinyong.kit.workdays import WorkdayCalendar
 from xinyong.objections import service as objections_service
+from xinyong.objections.states import OBJECTION
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
-from xinyong.repair.clock import workdays_between
 from xinyong.repair.models import RepairCase
-from xinyong.repair.states import OBJECTION, REPAIR
+from xinyong.repair.states import REPAIR
 
 
 def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:
@@ -112,9 +115,20 @@ def _avg(values: list[float]) -> float | None:
     return round(mean(values), 2) if values else None
 
 
-def kpis(session: Session, policy: Policy, *, start: dt.date, end: dt.date, today: dt.date) -> dict[str, Any]:
-    """Return 信用修复效率 and 异议处理占比 for ``[start, end]`` (business dates)."""
-    cal = policy.calendar
+class _Decided(Protocol):
+    decided_on: dt.date | None
+    decide_due_on: dt.date | None
+
+
+def _on_time(cases: Sequence[_Decided], today: dt.date) -> float | None:
+    """Return the share of cases decided by their deadline (cases without one count as on time)."""
+    return _avg([float(c.decide_due_on is None or (c.decided_on or today) <= c.decide_due_on) for c in cases])
+
+
+def _repair_kpis(
+    session: Session, cal: WorkdayCalendar, start: dt.date, end: dt.date, today: dt.date
+) -> dict[str, Any]:
+    """Return 信用修复效率: applications, decisions, time to decide and what is overdue."""
     filed = session.scalar(
         select(func.count())
         .select_from(RepairCase)
@@ -134,9 +148,27 @@ def kpis(session: Session, policy: Policy, *, start: dt.date, end: dt.date, toda
         for c in open_repairs
         if (d := repair_due_on(c))[1] == "department" and d[0] is not None and d[0] < today
     )
-    obj_filed = objections_service.filed_between(session, start, end)
-    obj_decided = [o for o in objections_service.decided_between(session, start, end) if o.outcome]
-    published = (
+    return {
+        "label": "信用修复效率",
+        "submitted": int(filed or 0),
+        "decided": len(decided),
+        "approved": len(approved),
+        "rejected": len(decided) - len(approved),
+        "avg_repair_workdays": _avg(
+            [workdays_between(cal, c.submitted_on, c.decided_on) for c in approved if c.decided_on]
+        ),
+        "avg_repair_days": _avg(
+            [(c.decided_at - c.submitted_at).total_seconds() / 86400 for c in approved if c.decided_at]
+        ),
+        "on_time_share": _on_time(decided, today),
+        "open": len(open_repairs),
+        "overdue": overdue_repairs,
+    }
+
+
+def _published(session: Session, policy: Policy, end: dt.date) -> int:
+    """Count the public records received by ``end`` (the base of 异议处理占比)."""
+    return int(
         session.scalar(
             select(func.count())
             .select_from(CreditRecord)
@@ -151,50 +183,43 @@ def kpis(session: Session, policy: Policy, *, start: dt.date, end: dt.date, toda
         )
         or 0
     )
+
+
+def _objection_kpis(
+    session: Session, policy: Policy, start: dt.date, end: dt.date, today: dt.date
+) -> dict[str, Any]:
+    """Return 异议处理占比: objections against published records, outcomes, time to handle, overdue."""
+    obj_filed = objections_service.filed_between(session, start, end)
+    obj_decided = [o for o in objections_service.decided_between(session, start, end) if o.outcome]
+    published = _published(session, policy, end)
     open_obj = objections_service.list_objections(session, open_only=True, limit=100_000)
+    return {
+        "label": "异议处理占比",
+        "filed": len(obj_filed),
+        "published_records": published,
+        "ratio": round(len(obj_filed) / published, 6) if published else None,
+        "decided": len(obj_decided),
+        "upheld": sum(1 for o in obj_decided if o.outcome != "reject"),
+        "avg_handling_workdays": _avg(
+            [
+                workdays_between(policy.calendar, o.submitted_on, o.decided_on)
+                for o in obj_decided
+                if o.decided_on
+            ]
+        ),
+        "on_time_share": _on_time(obj_decided, today),
+        "open": len(open_obj),
+        "overdue": sum(
+            1 for o in open_obj if (od := objections_service.due_on(o)) is not None and od < today
+        ),
+    }
+
+
+def kpis(session: Session, policy: Policy, *, start: dt.date, end: dt.date, today: dt.date) -> dict[str, Any]:
+    """Return 信用修复效率 and 异议处理占比 for ``[start, end]`` (business dates)."""
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "policy_hash": policy.hash,
-        "repair": {
-            "label": "信用修复效率",
-            "submitted": int(filed or 0),
-            "decided": len(decided),
-            "approved": len(approved),
-            "rejected": len(decided) - len(approved),
-            "avg_repair_workdays": _avg(
-                [workdays_between(cal, c.submitted_on, c.decided_on) for c in approved if c.decided_on]
-            ),
-            "avg_repair_days": _avg(
-                [(c.decided_at - c.submitted_at).total_seconds() / 86400 for c in approved if c.decided_at]
-            ),
-            "on_time_share": _avg(
-                [
-                    float(c.decide_due_on is None or (c.decided_on or today) <= c.decide_due_on)
-                    for c in decided
-                ]
-            ),
-            "open": len(open_repairs),
-            "overdue": overdue_repairs,
-        },
-        "objection": {
-            "label": "异议处理占比",
-            "filed": len(obj_filed),
-            "published_records": int(published),
-            "ratio": round(len(obj_filed) / published, 6) if published else None,
-            "decided": len(obj_decided),
-            "upheld": sum(1 for o in obj_decided if o.outcome != "reject"),
-            "avg_handling_workdays": _avg(
-                [workdays_between(cal, o.submitted_on, o.decided_on) for o in obj_decided if o.decided_on]
-            ),
-            "on_time_share": _avg(
-                [
-                    float(o.decide_due_on is None or (o.decided_on or today) <= o.decide_due_on)
-                    for o in obj_decided
-                ]
-            ),
-            "open": len(open_obj),
-            "overdue": sum(
-                1 for o in open_obj if (od := objections_service.due_on(o)) is not None and od < today
-            ),
-        },
+        "repair": _repair_kpis(session, policy.calendar, start, end, today),
+        "objection": _objection_kpis(session, policy, start, end, today),
     }

@@ -12,9 +12,10 @@ from sqlalchemy import ColumnElement, Text, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from xinyong.departments.models import Department
-from xinyong.errors import NotFound
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
+from xinyong.records.events import current_version as current_version  # re-exported for repair.api
+from xinyong.records.events import get_record as get_record
 from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
 from xinyong.repair.workflows import workflows
 from xinyong.rules.facts import ListFact, RecordFacts, StatusEvent
@@ -40,25 +41,6 @@ class RecordLike(Protocol):
     def severity(self) -> str | None: ...
     @property
     def payload(self) -> dict[str, Any]: ...
-
-
-def get_record(session: Session, record_id: int) -> CreditRecord:
-    """Return a record or raise ``NotFound``."""
-    record = session.get(CreditRecord, record_id)
-    if record is None:
-        raise NotFound(f"信用记录 {record_id} 不存在", code="record.not_found")
-    return record
-
-
-def current_version(session: Session, record: CreditRecord) -> CreditRecord:
-    """Return the newest version of a record's fact (corrections supersede)."""
-    latest = session.scalar(
-        select(CreditRecord)
-        .where(CreditRecord.record_key == record.record_key)
-        .order_by(CreditRecord.version.desc())
-        .limit(1)
-    )
-    return latest or record
 
 
 def role_value(policy: Policy, record: RecordLike, role: str) -> Any:

@@ -12,29 +12,34 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
+from xinyong.casework import service as casework
+from xinyong.clock import due
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
-from xinyong.kit.dates import business_date
-from xinyong.kit.workdays import recomputed
+from xinyong.outbox import changes as effects
 from xinyong.policy.loader import Policy
+from xinyong.records.events import append_event, current_version, get_record
 from xinyong.records.models import CreditRecord, RecordEventKind
-from xinyong.repair import effects, storage
-from xinyong.repair.clock import due
+from xinyong.repair import storage
+from xinyong.repair.deadlines import refresh_deadlines as refresh_deadlines  # part of this service
 from xinyong.repair.eligibility import Eligibility, assess
 from xinyong.repair.facts import Declaration
-from xinyong.repair.models import RepairCase, RepairMaterial
-from xinyong.repair.queries import current_version, get_record, record_facts
+from xinyong.repair.materials import materials as materials  # part of this service
+from xinyong.repair.materials import missing_materials, online_commitment, store_uploads
+from xinyong.repair.models import RepairCase
+from xinyong.repair.queries import record_facts
 from xinyong.repair.states import REPAIR
-from xinyong.repair.workflows import RepairWorkflow, workflows
+from xinyong.repair.workflows import workflows
 
 DEPARTMENT_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
-
-
-__all__ = ["current_version", "get_record"]  # record lookups other capabilities use through this service
+__all__ = [
+    "materials",
+    "refresh_deadlines",
+]  # with the verbs below: materials and deadlines have modules of their own
 
 
 def eligibility_dict(e: Eligibility) -> dict[str, Any]:
@@ -78,70 +83,65 @@ def eligibility_for(
     return record, assess(record_facts(session, policy, record), on, policy, declaration)
 
 
-def _store_uploads(
-    session: Session,
-    policy: Policy,
-    case: RepairCase,
-    uploads: list[storage.Upload],
-    *,
-    var_dir: Path,
-    max_bytes: int,
-    actor: str,
-) -> list[RepairMaterial]:
-    wf = workflows(policy).repair
-    rules = wf.modes[case.mode]  # type: ignore[index]
-    if sum(not u.generated for u in uploads) > wf.material_max_files:
-        raise Invalid(f"一次最多上传 {wf.material_max_files} 个材料", code="repair.too_many_materials")
-    limit = min(max_bytes, wf.material_max_bytes)
-    out = []
-    for up in uploads:
-        if rules.material(up.kind) is None:
-            known = "、".join(m.code for m in rules.materials)
-            raise Invalid(f"未知的材料类型 {up.kind}（可选：{known}）", code="repair.bad_material_kind")
-        media_type = storage.GENERATED_TEXT if up.generated else _material_type(wf, up)
-        stored = storage.store(var_dir, up.data, max_bytes=limit)
-        row = RepairMaterial(
-            repair_id=case.id,
-            kind=up.kind,
-            filename=storage.safe_name(up.filename),
-            content_type=media_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            stored_path=stored.relpath,
-            uploaded_by=actor,
-        )
-        session.add(row)
-        out.append(row)
-    session.flush()
-    return out
-
-
-def _material_type(wf: RepairWorkflow, up: storage.Upload) -> str:
-    """Return the media type of an uploaded file judged by its content; refuse formats the workflow does not allow."""
-    found = wf.material_type(storage.sniff(up.data))
-    if found is None:
-        allowed = "、".join(t.label for t in wf.material_types)
+def _eligible_now(
+    session: Session, policy: Policy, record: CreditRecord, today: dt.date, decl: Declaration
+) -> Eligibility:
+    """Return the record's eligibility; refuse (422, with reasons and the earliest date) if it is not."""
+    verdict = assess(record_facts(session, policy, record), today, policy, decl)
+    if not verdict.eligible or verdict.mode is None:
         raise Invalid(
-            f"材料“{storage.safe_name(up.filename)}”的格式不被接受（按文件内容判定），仅接受：{allowed}",
-            code="repair.material_type",
+            "该记录目前不能申请信用修复：" + "；".join(r.message for r in verdict.reasons),
+            code="repair.not_eligible",
+            reasons=[{"code": r.code, "message": r.message} for r in verdict.reasons],
+            earliest_on=verdict.earliest_on.isoformat() if verdict.earliest_on else None,
         )
-    return found.media_type
+    return verdict
 
 
-def materials(session: Session, case_id: int) -> list[RepairMaterial]:
-    """Return a case's materials, oldest first."""
-    return list(
-        session.scalars(
-            select(RepairMaterial).where(RepairMaterial.repair_id == case_id).order_by(RepairMaterial.id)
+def _refuse_open_case(session: Session, record: CreditRecord) -> None:
+    """Refuse a second application while one on the same record is still open."""
+    open_case = session.scalar(
+        select(RepairCase.id).where(
+            RepairCase.record_key == record.record_key, RepairCase.state.in_(REPAIR.pending)
         )
     )
+    if open_case is not None:
+        raise Conflict(
+            f"该记录已有办理中的修复申请（编号 {open_case}）", code="repair.duplicate", case_id=open_case
+        )
 
 
-def missing_materials(policy: Policy, mode: str, have: set[str], *, agent: bool) -> list[str]:
-    """Return the labels of required materials not in ``have`` (an agent also needs a power of attorney)."""
-    rules = workflows(policy).repair.modes[mode]  # type: ignore[index]
-    need = [m for m in rules.materials if m.required or (agent and m.code == "power_of_attorney")]
-    return [m.label for m in need if m.code not in have]
+def _new_case(
+    session: Session,
+    policy: Policy,
+    principal: Principal,
+    record: CreditRecord,
+    verdict: Eligibility,
+    applicant: dict[str, Any],
+    *,
+    now: dt.datetime,
+    today: dt.date,
+) -> RepairCase:
+    """Open a case at the department that made the finding, its acceptance clock started."""
+    case = RepairCase(
+        record_id=record.id,
+        record_key=record.record_key,
+        subject_id=record.subject_id,
+        department_id=record.department_id,
+        mode=verdict.mode,
+        state="submitted",
+        applicant_actor=principal.actor,
+        **applicant,
+        eligibility=eligibility_dict(verdict),
+        regime_id=verdict.regime_id,
+        policy_hash=policy.hash,
+        submitted_at=now,
+        submitted_on=today,
+        accept_due_on=due(policy.calendar, today, workflows(policy).repair.accept_workdays),
+    )
+    session.add(case)
+    session.flush()
+    return case
 
 
 def submit_repair(
@@ -163,79 +163,44 @@ def submit_repair(
     contact_phone: str | None = None,
 ) -> RepairCase:
     """File a repair application; refuse it (422, with reasons and the earliest date) if not eligible."""
-    wf = workflows(policy).repair
     record = current_version(session, get_record(session, record_id))
     check_record_access(principal, record)
     if principal.role != Role.SUBJECT and not (applicant_name or agent_name):
         raise Invalid("代为申请时须填写申请主体或代理人姓名", code="repair.applicant_required")
     signed = commitment_accepted or any(u.kind == "commitment" for u in uploads)
     decl = Declaration(obligations_fulfilled=obligations_fulfilled, commitment_signed=signed)
-    verdict = assess(record_facts(session, policy, record), today, policy, decl)
-    if not verdict.eligible or verdict.mode is None:
-        raise Invalid(
-            "该记录目前不能申请信用修复：" + "；".join(r.message for r in verdict.reasons),
-            code="repair.not_eligible",
-            reasons=[{"code": r.code, "message": r.message} for r in verdict.reasons],
-            earliest_on=verdict.earliest_on.isoformat() if verdict.earliest_on else None,
-        )
-    open_case = session.scalar(
-        select(RepairCase.id).where(
-            RepairCase.record_key == record.record_key, RepairCase.state.in_(REPAIR.pending)
-        )
-    )
-    if open_case is not None:
-        raise Conflict(
-            f"该记录已有办理中的修复申请（编号 {open_case}）", code="repair.duplicate", case_id=open_case
-        )
+    verdict = _eligible_now(session, policy, record, today, decl)
+    _refuse_open_case(session, record)
     all_uploads = list(uploads)
     if commitment_accepted and not any(u.kind == "commitment" for u in uploads):
-        text = (
-            f"信用修复承诺书\n记录：{record.document_no or record.record_key}\n{wf.commitment_text}\n"
-            f"签署：{principal.actor}（{now.isoformat()}）\n"
-        )
-        all_uploads.append(
-            storage.Upload(
-                "commitment", "在线签署的信用修复承诺书.txt", "text/plain", text.encode(), generated=True
-            )
-        )
-    missing = missing_materials(policy, verdict.mode, {u.kind for u in all_uploads}, agent=bool(agent_name))
+        document = record.document_no or record.record_key
+        all_uploads.append(online_commitment(policy, document, principal.actor, now))
+    mode = verdict.mode or ""
+    missing = missing_materials(policy, mode, {u.kind for u in all_uploads}, agent=bool(agent_name))
     if missing:
         raise Invalid(
             "缺少必需的材料：" + "、".join(missing), code="repair.materials_missing", missing=missing
         )
-    case = RepairCase(
-        record_id=record.id,
-        record_key=record.record_key,
-        subject_id=record.subject_id,
-        department_id=record.department_id,
-        mode=verdict.mode,
-        state="submitted",
-        applicant_actor=principal.actor,
-        applicant_name=applicant_name,
-        agent_name=agent_name,
-        contact_phone=contact_phone,
-        obligations_fulfilled=obligations_fulfilled,
-        commitment_signed=signed,
-        statement=statement,
-        eligibility=eligibility_dict(verdict),
-        regime_id=verdict.regime_id,
-        policy_hash=policy.hash,
-        submitted_at=now,
-        submitted_on=today,
-        accept_due_on=due(policy.calendar, today, wf.accept_workdays),
-    )
-    session.add(case)
-    session.flush()
-    _store_uploads(
+    applicant = {
+        "applicant_name": applicant_name,
+        "agent_name": agent_name,
+        "contact_phone": contact_phone,
+        "obligations_fulfilled": obligations_fulfilled,
+        "commitment_signed": signed,
+        "statement": statement,
+    }
+    case = _new_case(session, policy, principal, record, verdict, applicant, now=now, today=today)
+    store_uploads(
         session, policy, case, all_uploads, var_dir=var_dir, max_bytes=max_bytes, actor=principal.actor
     )
+    detail = {"record_id": record.id, "mode": case.mode, "department_id": case.department_id}
     audit.append(
         session,
         actor=principal.actor,
         action="repair.submit",
         object_type="repair_case",
         object_id=case.id,
-        detail={"record_id": record.id, "mode": case.mode, "department_id": case.department_id},
+        detail=detail,
     )
     return case
 
@@ -262,17 +227,7 @@ def check_case_read(principal: Principal, case: RepairCase) -> None:
 
 
 def _transition(session: Session, case: RepairCase, action: str, actor: str, detail: dict[str, Any]) -> None:
-    before = case.state
-    case.state = REPAIR.next(case.state, action)
-    session.flush()
-    audit.append(
-        session,
-        actor=actor,
-        action=f"repair.{action}",
-        object_type="repair_case",
-        object_id=case.id,
-        detail={"from": before, "to": case.state, **detail},
-    )
+    casework.transition(session, REPAIR, case, action, actor=actor, object_type="repair_case", detail=detail)
 
 
 def accept_repair(
@@ -324,9 +279,7 @@ def supplement(
         raise Invalid("请上传材料", code="repair.no_material")
     if not REPAIR.is_open(case.state):
         raise Conflict("该申请已办结，不能再补充材料", code="repair.closed")
-    _store_uploads(
-        session, policy, case, uploads, var_dir=var_dir, max_bytes=max_bytes, actor=principal.actor
-    )
+    store_uploads(session, policy, case, uploads, var_dir=var_dir, max_bytes=max_bytes, actor=principal.actor)
     if case.state == "materials_requested":
         case.accept_due_on = due(policy.calendar, today, workflows(policy).repair.accept_workdays)
         case.accepted_on = None
@@ -367,40 +320,52 @@ def decide_repair(
     case.decided_on, case.decided_at, case.decided_by = today, now, principal.actor
     _transition(session, case, action, principal.actor, {"reason": case.decision_reason})
     if outcome == "approved":
-        # a correction may have superseded the record while the case ran: the current version is repaired
-        current = current_version(session, get_record(session, case.record_id))
-        kinds = [RecordEventKind.REPAIRED]
-        if case.mode == "list_removal":
-            kinds.insert(0, RecordEventKind.LIST_REMOVED)
-        for kind in kinds:
-            effects.append_event(
-                session,
-                record_id=current.id,
-                kind=kind,
-                effective_on=today,
-                source_type="repair",
-                source_id=case.id,
-                reason=case.decision_reason,
-                actor=principal.actor,
-                detail={"mode": case.mode, "regime_id": case.regime_id},
-            )
-        effects.record_changed(
-            session,
-            policy,
-            effects.RecordChange(
-                record_id=current.id,
-                record_key=case.record_key,
-                subject_id=case.subject_id,
-                kinds=tuple(kinds),
-                effective_on=today,
-                source_type="repair",
-                source_id=case.id,
-                reason=case.decision_reason,
-                actor=principal.actor,
-            ),
-            now=now,
+        _apply_approval(
+            session, policy, case, reason=case.decision_reason, actor=principal.actor, now=now, today=today
         )
     return case
+
+
+def _apply_approval(
+    session: Session,
+    policy: Policy,
+    case: RepairCase,
+    *,
+    reason: str,
+    actor: str,
+    now: dt.datetime,
+    today: dt.date,
+) -> None:
+    """Append the events that end publication, sharing and use (and the listing), then tell everyone."""
+    # a correction may have superseded the record while the case ran: the current version is repaired
+    current = current_version(session, get_record(session, case.record_id))
+    kinds = [RecordEventKind.REPAIRED]
+    if case.mode == "list_removal":
+        kinds.insert(0, RecordEventKind.LIST_REMOVED)
+    for kind in kinds:
+        append_event(
+            session,
+            record_id=current.id,
+            kind=kind,
+            effective_on=today,
+            source_type="repair",
+            source_id=case.id,
+            reason=reason,
+            actor=actor,
+            detail={"mode": case.mode, "regime_id": case.regime_id},
+        )
+    change = effects.RecordChange(
+        record_id=current.id,
+        record_key=case.record_key,
+        subject_id=case.subject_id,
+        kinds=tuple(kinds),
+        effective_on=today,
+        source_type="repair",
+        source_id=case.id,
+        reason=reason,
+        actor=actor,
+    )
+    effects.record_changed(session, policy, change, now=now)
 
 
 def withdraw(session: Session, principal: Principal, case_id: int, *, today: dt.date) -> RepairCase:
@@ -414,59 +379,3 @@ def withdraw(session: Session, principal: Principal, case_id: int, *, today: dt.
     case.decided_on = today
     _transition(session, case, "withdraw", principal.actor, {})
     return case
-
-
-def refresh_deadlines(session: Session, policy: Policy, *, actor: str, today: dt.date) -> int:
-    """Recompute the running clocks of open cases on the current calendar; return how many moved.
-
-    Run by ``xinyong policy sync`` (and ``db upgrade``): once the official schedule of a year is added
-    under ``policy/calendar/``, a deadline first computed on the provisional calendar is set right.
-    """
-    wf = workflows(policy).repair
-    moved = 0
-    cases = session.scalars(select(RepairCase).where(RepairCase.state.in_(REPAIR.pending))).all()
-    for case in cases:
-        changes: dict[str, str] = {}
-        if case.state == "submitted" and case.accept_due_on and case.accept_due_on >= today:
-            start = case.submitted_on
-            if case.materials_requested_on is not None:  # resubmitted after 补正: the clock restarted
-                last = session.scalar(
-                    select(func.max(RepairMaterial.uploaded_at)).where(RepairMaterial.repair_id == case.id)
-                )
-                start = business_date(last, "Asia/Shanghai") if last else start
-            if (
-                new := recomputed(policy.calendar, start, wf.accept_workdays, case.accept_due_on)
-            ) is not None:
-                case.accept_due_on, changes["accept_due_on"] = new, new.isoformat()
-        if (
-            case.state == "accepted"
-            and case.accepted_on
-            and case.decide_due_on
-            and case.decide_due_on >= today
-        ):
-            new = recomputed(policy.calendar, case.accepted_on, wf.decide_workdays, case.decide_due_on)
-            if new is not None:
-                case.decide_due_on, changes["decide_due_on"] = new, new.isoformat()
-        if (
-            case.state == "materials_requested"
-            and case.materials_requested_on
-            and case.supplement_due_on
-            and case.supplement_due_on >= today
-        ):
-            new = recomputed(
-                policy.calendar, case.materials_requested_on, wf.supplement_workdays, case.supplement_due_on
-            )
-            if new is not None:
-                case.supplement_due_on, changes["supplement_due_on"] = new, new.isoformat()
-        if changes:
-            moved += 1
-            audit.append(
-                session,
-                actor=actor,
-                action="repair.deadline_recomputed",
-                object_type="repair_case",
-                object_id=case.id,
-                detail={**changes, "policy_hash": policy.hash},
-            )
-    session.flush()
-    return moved

@@ -1,4 +1,8 @@
-"""Workflow policy (``policy/workflows/``): deadlines, materials and eligibility rules as data."""
+"""Workflow policy (``policy/workflows/``): deadlines, materials and eligibility rules as data.
+
+The repair rules are defined here; the objection rules belong to ``objections.workflow`` and the
+notification rules to ``outbox.workflow``. ``load`` checks the three files together for ``policy check``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from xinyong.objections.workflow import ObjectionWorkflow
+from xinyong.outbox.workflow import NotificationWorkflow
 from xinyong.policy.base import Strict, Versioned
 from xinyong.policy.loader import Policy, Problems, load_model
 
@@ -86,53 +92,6 @@ class RepairWorkflow(Versioned):
             if catalog_item in rules.catalog_items:
                 return mode
         return None
-
-
-class Labelled(Strict):
-    """A code with its Chinese label."""
-
-    code: str
-    label: str
-
-
-class ObjectionWorkflow(Versioned):
-    """The objection workflow (异议处理)."""
-
-    basis: str
-    accept_workdays: int = Field(ge=0)
-    decide_workdays: int = Field(ge=1)
-    max_workdays: int = Field(ge=1)
-    review_window_workdays: int = Field(ge=1)
-    review_decide_workdays: int = Field(ge=1)
-    review_max_workdays: int = Field(ge=1)
-    review_department: str | None = None
-    grounds: list[Labelled]
-    outcomes: list[Labelled]
-
-    @model_validator(mode="after")
-    def _limits(self) -> ObjectionWorkflow:
-        if self.max_workdays < self.decide_workdays or self.review_max_workdays < self.review_decide_workdays:
-            raise ValueError("延长后的总期限不能短于正常期限")
-        return self
-
-    def ground_label(self, code: str) -> str | None:
-        """Return the label of a ground code."""
-        return next((g.label for g in self.grounds if g.code == code), None)
-
-    def outcome_label(self, code: str) -> str | None:
-        """Return the label of an outcome code."""
-        return next((o.label for o in self.outcomes if o.code == code), None)
-
-
-class NotificationWorkflow(Versioned):
-    """Who is told when a record changes, and how the outbox retries."""
-
-    basis: str
-    lookback_days: int = Field(ge=1)
-    max_attempts: int = Field(ge=1)
-    backoff_base_seconds: int = Field(ge=1)
-    backoff_max_seconds: int = Field(ge=1)
-    webhook_timeout_seconds: float = Field(gt=0)
 
 
 @dataclass(frozen=True)

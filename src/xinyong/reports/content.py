@@ -1,6 +1,6 @@
 """What a report says: its lines from the credit file the rule core decided, and the special part.
 
-Pure. The credit file passed in holds only what the reader may see (``subjects.credit_file`` asks the
+Pure. The credit file passed in holds only what the reader may see (``creditfile.service`` asks the
 rule core); nothing is left out here or in the template.
 """
 

@@ -1,5 +1,5 @@
 """Report use cases: issue (public, full, special), download, and tell recipients of corrections
-(verification and revocation: ``reports.verification``). What a report holds comes from ``subjects.credit_file`` (the rule core decides what the
+(verification and revocation: ``reports.verification``). What a report holds comes from ``creditfile.service`` (the rule core decides what the
 reader may see); this module numbers, renders, signs, stores and audits it.
 """
 
@@ -21,13 +21,14 @@ from sqlalchemy.orm import Session, aliased
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.creditfile import service as credit_file
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import service as evaluation_service
 from xinyong.kit.crypto import KeyRing
+from xinyong.outbox import changes as effects
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
-from xinyong.repair import effects
 from xinyong.reports import content as content_mod
 from xinyong.reports import render, special
 from xinyong.reports.models import (
@@ -48,7 +49,6 @@ from xinyong.reports.signing import ReportSigner
 from xinyong.reports.sm2 import SM2_ALG, Sm2Key
 from xinyong.rules.disclosure import Audience
 from xinyong.settings import PLACEHOLDER, Settings
-from xinyong.subjects import credit_file
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject, SubjectKind
 
@@ -346,7 +346,7 @@ def notify_after_change(
 ) -> None:
     """Record-change hook: mark every report holding the record as corrected and tell its recipient.
 
-    Registered in ``repair.effects.RECORD_CHANGE_HOOKS``: a repair, an objection's correction or a
+    Registered in ``outbox.changes.RECORD_CHANGE_HOOKS``: a repair, an objection's correction or a
     deletion reaches every party that received a report with that record (a correction notice through
     the outbox), and the verify page then says the report is superseded.
     """

@@ -10,13 +10,13 @@ from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth import limits
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.creditfile.service import build_credit_file
 from xinyong.db import reading_session
 from xinyong.errors import Forbidden, Unauthorized
 from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 from xinyong.subjects import search as search_service
 from xinyong.subjects import service as subjects_service
-from xinyong.subjects.credit_file import build_credit_file
 from xinyong.subjects.queries import Reader
 from xinyong.subjects.schemas import CreditFile, SearchPage
 

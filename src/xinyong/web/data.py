@@ -1,6 +1,6 @@
 """Read models for the pages, built from the capabilities' services.
 
-Visibility is never decided here: the credit file (``subjects.credit_file``), search
+Visibility is never decided here: the credit file (``creditfile.service``), search
 (``subjects.search``) and publication (``records.publication``) apply the disclosure rules, and the
 pages only turn their answers into what a template displays.
 """
@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.auth.principal import ANONYMOUS, Principal
+from xinyong.creditfile import service as credit_file
 from xinyong.departments.models import Department
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
 from xinyong.records import publication
 from xinyong.records import service as records_service
-from xinyong.subjects import credit_file
 from xinyong.subjects import search as subject_search
 from xinyong.subjects.schemas import CreditFile, FileItem, SearchPage
 

@@ -16,9 +16,10 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.objections import service as objections_service
+from xinyong.objections.states import OBJECTION
 from xinyong.repair import monitoring
 from xinyong.repair import service as repair_service
-from xinyong.repair.states import OBJECTION, REPAIR
+from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
 from xinyong.subjects import scope

@@ -14,11 +14,12 @@ from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.objections import service as objections_service
+from xinyong.objections.states import OBJECTION
 from xinyong.records.models import CreditRecord
 from xinyong.repair import monitoring, storage
 from xinyong.repair import service as repair_service
 from xinyong.repair.models import RepairCase
-from xinyong.repair.states import OBJECTION, REPAIR
+from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
 from xinyong.web import csrf

@@ -1,8 +1,9 @@
-"""What happens when a workflow changes a record: status events, then the seam for everyone else.
+"""What happens after a workflow changed a record: the seam for everyone else.
 
-A repair or an objection changes a record only by appending ``record_event`` rows (or a new record
-version); every reader — disclosure, evaluation, checks — derives from them, so the change is in force
-everywhere at once. After appending, ``record_changed`` (in the same transaction):
+A repair or an objection changes a record only by appending ``record_event`` rows
+(``records.events.append_event``) or a new record version; every reader — disclosure, evaluation,
+checks — derives from them, so the change is in force everywhere at once. After appending, the workflow
+calls ``record_changed`` (in the same transaction), which:
 
 1. queues a notice to every party that received the record in the look-back window (outbox), and
 2. calls the hooks in ``RECORD_CHANGE_HOOKS`` ("module:function", like ``app.ROUTERS``) and those added
@@ -26,7 +27,6 @@ from sqlalchemy.orm import Session
 
 from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
-from xinyong.records.models import RecordEvent
 
 # Hooks of other capabilities, as "module:function" (add lines only).
 RECORD_CHANGE_HOOKS: tuple[str, ...] = (
@@ -67,34 +67,6 @@ def hooks() -> list[Hook]:
         module, _, name = spec.partition(":")
         found.append(getattr(importlib.import_module(module), name))
     return [*found, *_registered]
-
-
-def append_event(
-    session: Session,
-    *,
-    record_id: int,
-    kind: str,
-    effective_on: dt.date,
-    source_type: str,
-    source_id: int,
-    reason: str | None,
-    actor: str,
-    detail: dict[str, Any] | None = None,
-) -> RecordEvent:
-    """Append one status event to a record."""
-    event = RecordEvent(
-        record_id=record_id,
-        kind=kind,
-        effective_on=effective_on,
-        source_type=source_type,
-        source_id=source_id,
-        reason=(reason or "")[:500] or None,
-        detail=detail or {},
-        actor=actor,
-    )
-    session.add(event)
-    session.flush()
-    return event
 
 
 def record_changed(session: Session, policy: Policy, change: RecordChange, *, now: dt.datetime) -> int:

@@ -1,11 +1,23 @@
-"""Business dates and working-day deadlines; an unknown calendar year is refused, never guessed."""
+"""The working-day clock of the runtime: a request's instant and business date, and deadlines in working
+days (an unknown calendar year is refused, never guessed). Every workflow (repair, objections, outbox)
+counts its deadlines here; the request dependency that builds a ``Clock`` is ``app_deps.get_clock``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from xinyong.errors import XinyongError
 from xinyong.kit.workdays import UnknownCalendarYear, WorkdayCalendar
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The instant a request happens and its business date (Asia/Shanghai)."""
+
+    now: dt.datetime
+    today: dt.date
+    calendar: WorkdayCalendar | None = None  # the policy's working days, to mark 暂定 deadlines
 
 
 class CalendarUnknown(XinyongError):

@@ -1,0 +1,1 @@
+"""Steps every case workflow shares (repair, objections): a machine step and a moved deadline, each audited."""
