@@ -177,7 +177,7 @@ def serve(
         port=port,
         log_level=log_level,
         access_log=access_log,
-        http=hot_protocol(web),
+        http=hot_protocol(web) if web.state.runtime.settings.http_protocol == "hot" else "httptools",
         headers=headers,
     )
 
