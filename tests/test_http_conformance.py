@@ -24,8 +24,10 @@ from typing import Any
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from tests.servers import CheckServers, check_servers
+from xinyong.hotproto import HotHttpProtocol, server_protocol
 from xinyong.settings import ROOT
 
 ON = "2026-11-02"
@@ -168,6 +170,17 @@ def test_uvicorn_is_the_locked_version() -> None:
         f"uvicorn {uvicorn.__version__} is installed but {locked.group(1)} is locked: after an upgrade, re-run"
         " tests/test_http_conformance.py and tests/test_hotproto.py, then update the lock"
     )
+
+
+def test_serve_runs_uvicorns_protocol_unless_the_hot_one_is_selected(app: FastAPI) -> None:
+    assert server_protocol(app) == "httptools"
+    app.state.runtime.settings.http_protocol = "hot"
+    try:
+        protocol = server_protocol(app)
+        assert isinstance(protocol, type)
+        assert issubclass(protocol, HotHttpProtocol)
+    finally:
+        app.state.runtime.settings.http_protocol = "uvicorn"
 
 
 def test_pipelined_requests_in_one_write(servers: CheckServers) -> None:

@@ -164,7 +164,7 @@ def serve(
     import uvicorn
 
     from xinyong.app import serve_app
-    from xinyong.hotproto import hot_protocol
+    from xinyong.hotproto import server_protocol
     from xinyong.security_headers import HEADERS
 
     web = serve_app()
@@ -177,7 +177,7 @@ def serve(
         port=port,
         log_level=log_level,
         access_log=access_log,
-        http=hot_protocol(web) if web.state.runtime.settings.http_protocol == "hot" else "httptools",
+        http=server_protocol(web),
         headers=headers,
     )
 

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         description="启用 FastAPI 内置的 OpenTelemetry 请求追踪与指标（须另行配置导出器）；关闭时每个请求省去探测开销",
     )
     http_protocol: Literal["uvicorn", "hot"] = Field(
-        default="hot",
+        default="uvicorn",
         description="xinyong serve 的 HTTP 协议：uvicorn（uvicorn 自带的 httptools 协议）或 hot（核查在解析器内应答，见 docs/sanctions.md）",
     )
     sqlite_mmap_mib: int = Field(
