@@ -11,6 +11,7 @@ hypothesis strategy is run here directly; the checks are schemathesis' own.)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -28,7 +29,8 @@ from xinyong.policy.loader import Policy
 from xinyong.runtime import Runtime
 
 pytestmark = pytest.mark.schemathesis
-EXAMPLES = 5
+# cases per operation and role; raise it for a deeper run: XINYONG_FUZZ_EXAMPLES=50 pytest tests/test_openapi_fuzz.py
+EXAMPLES = int(os.environ.get("XINYONG_FUZZ_EXAMPLES", "5"))
 COUNTY = "331081"
 ROLES = (
     "public",
