@@ -34,6 +34,7 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("commitments", "xinyong.commitments.cli:app"),
     ("monitor", "xinyong.monitoring.cli:app"),
     ("retention", "xinyong.records.cli:retention_app"),
+    ("keys", "xinyong.keys_cli:app"),
 )
 # Top-level commands of the capabilities, as (name, "module:function").
 COMMANDS: tuple[tuple[str, str], ...] = (

@@ -34,6 +34,14 @@ class Settings(BaseSettings):
         default=PLACEHOLDER,
         description="个人证件号加密密钥（32 字节的 base64url）；生产环境必须设置",
     )
+    data_key_algorithm: Literal["AES-256-GCM", "SM4-GCM"] = Field(
+        default="AES-256-GCM",
+        description="个人证件号新加密所用算法：AES-256-GCM（默认，密钥 32 字节）或 SM4-GCM（国密，密钥 16 字节）；已有密文按自带的算法标识解密",
+    )
+    data_keys_previous: str = Field(
+        default="",
+        description="轮换中仍需解密的旧加密密钥（逗号分隔的 base64url）；xinyong keys rotate 完成后移除",
+    )
     index_key: str = Field(
         default=PLACEHOLDER, description="证件号盲索引（HMAC）密钥；生产环境必须设置，且与加密密钥不同"
     )
