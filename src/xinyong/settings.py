@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     secret_key: str = Field(default=PLACEHOLDER, description="会话签名与 CSRF 密钥")
     data_key: str = Field(
         default=PLACEHOLDER,
-        description="个人证件号加密密钥（32 字节的 base64url）；生产环境必须设置",
+        description="个人证件号加密密钥（base64url：AES-256-GCM 为 32 字节，SM4-GCM 为 16 字节）；生产环境必须设置",
     )
     data_key_algorithm: Literal["AES-256-GCM", "SM4-GCM"] = Field(
         default="AES-256-GCM",
