@@ -12,7 +12,7 @@ Blind indexes have their own key and are not touched: search works throughout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,23 +68,6 @@ def _stale_batch(
     return [(int(r[0]), bytes(r[1])) for r in rows]
 
 
-def _batches(
-    sessions: Callable[[], AbstractContextManager[Session]],
-    table: Table,
-    col: Column[Any],
-    keys: KeyRing,
-    size: int,
-) -> Iterator[tuple[Session, list[tuple[int, bytes]]]]:
-    after = 0
-    while True:
-        with sessions() as session:
-            rows = _stale_batch(session, table, col, keys, after, size)
-            if not rows:
-                return
-            after = rows[-1][0]
-            yield session, rows
-
-
 def _rotate_column(
     sessions: Callable[[], AbstractContextManager[Session]],
     keys: KeyRing,
@@ -103,31 +86,33 @@ def _rotate_column(
         .where(and_(pk == bindparam("row_id"), col == bindparam("old")))
         .values({col.name: bindparam("new")})
     )
-    for session, rows in _batches(sessions, table, col, keys, size):
-        changes = []
-        for row_id, blob in rows:
-            try:
-                changes.append({"row_id": row_id, "old": blob, "new": keys.encrypt(keys.decrypt(blob))})
-            except (ValueError, InvalidTag):  # an unknown key id, or a value that does not authenticate
-                report.unreadable.setdefault(name, []).append(row_id)
-        if changes:
-            session.connection().execute(swap, changes)
-        audit.append(
-            session,
-            actor=actor,
-            action=ACTION,
-            object_type=table.name,
-            detail={
-                "column": col.name,
-                "rows": len(changes),
-                "first_id": rows[0][0],
-                "last_id": rows[-1][0],
-                "key_id": report.key_id,
-                "algorithm": report.algorithm,
-            },
-        )
+    after = 0
+    while True:
+        with (
+            sessions() as session
+        ):  # one batch, one transaction: committed with its audit entry, or not at all
+            rows = _stale_batch(session, table, col, keys, after, size)
+            if not rows:
+                return
+            after = rows[-1][0]
+            changes = []
+            for row_id, blob in rows:
+                try:
+                    changes.append({"row_id": row_id, "old": blob, "new": keys.encrypt(keys.decrypt(blob))})
+                except (ValueError, InvalidTag):  # an unknown key id, or a value that does not authenticate
+                    report.unreadable.setdefault(name, []).append(row_id)
+            if changes:
+                session.connection().execute(swap, changes)
+            audit.append(
+                session,
+                actor=actor,
+                action=ACTION,
+                object_type=table.name,
+                detail={"column": col.name, "rows": len(changes), "first_id": rows[0][0], "last_id": after,
+                        "key_id": report.key_id, "algorithm": report.algorithm},
+            )  # fmt: skip
         report.rotated[name] = report.rotated.get(name, 0) + len(changes)
-        progress(f"{name}：已重新加密 {report.rotated[name]} 条（至 id {rows[-1][0]}）")
+        progress(f"{name}：已重新加密 {report.rotated[name]} 条（至 id {after}）")
 
 
 def rotate(
