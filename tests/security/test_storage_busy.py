@@ -30,6 +30,8 @@ def test_a_lock_held_past_the_wait_is_a_clear_503(tmp_path: Path) -> None:
     wrong = {"username": "nobody", "password": "wrong-password"}
     holder = sqlite3.connect(path, isolation_level=None)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        # a warm pool: the request's pooled connection waits at ``BEGIN IMMEDIATE`` (not at connecting)
+        assert client.post("/api/v1/auth/login", json=wrong).status_code == 401
         holder.execute("BEGIN IMMEDIATE")  # an ingest's publish step, holding the write lock
         try:
             resp = client.post("/api/v1/auth/login", json=wrong)
