@@ -24,6 +24,13 @@ batch <= 1 s (``targets_met``); the same scaled to this machine's lookup referen
 (``targets_met_scaled_to_lookup``), which is reported beside the absolute verdict, never instead of it.
 The last line is one JSON object.
 
+``--compare-protocols`` measures instead the same load against ``xinyong serve`` twice in one run, once
+with the hot protocol (``XINYONG_HTTP_PROTOCOL=hot``, :mod:`xinyong.hotproto`) and once with uvicorn's own
+httptools protocol (``uvicorn``), both servers up at once and measured in alternation (``--rounds``, median
+kept): closed-loop requests/s and p99, the latency at ``--rate``, and the server's CPU per request; it
+prints both and the ratios (hot over uvicorn). The hot protocol is worth keeping only with a real margin
+(``MARGIN``, 15 %) on throughput or CPU per request; ``keep_hot`` in the JSON line says whether it has one.
+
 Needs ``wrk`` (``apt-get install -y wrk``). Run: ``.venv/bin/python benchmarks/check.py [--subjects N]``.
 """
 
@@ -231,6 +238,8 @@ end
 
 
 QUIET = ["--log-level", "warning", "--no-access-log"]
+# The margin the hot protocol must buy over plain uvicorn to be worth its second HTTP implementation.
+MARGIN = 0.15
 
 
 def serve(argv: list[str], env: dict[str, str], ready: str = "/") -> tuple[subprocess.Popen[bytes], str]:
@@ -275,12 +284,82 @@ def measured(pid: int, url: str, seconds: int, script: Path | None = None) -> di
     return out
 
 
+def compare_protocols(env: dict[str, str], script: Path, paced: Path, args: argparse.Namespace) -> None:
+    """Measure the check served with the hot protocol and with plain uvicorn, alternately; print both."""
+    servers = {
+        proto: serve(
+            ["-m", "xinyong.cli", "serve", *QUIET], {**env, "XINYONG_HTTP_PROTOCOL": proto}, "/healthz"
+        )
+        for proto in ("hot", "uvicorn")
+    }
+    runs: dict[str, dict[str, list[dict[str, float]]]] = {p: {"closed": [], "paced": []} for p in servers}
+    try:
+        for _, base in servers.values():
+            wrk(f"{base}/api/v1/check", 2, script)  # warm-up
+        for _ in range(args.rounds):
+            for proto, (server, base) in servers.items():
+                runs[proto]["closed"].append(
+                    measured(server.pid, f"{base}/api/v1/check", args.seconds, script)
+                )
+                runs[proto]["paced"].append(measured(server.pid, f"{base}/api/v1/check", args.seconds, paced))
+    finally:
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
+
+    def median(proto: str, kind: str, key: str) -> float:
+        return statistics.median(m[key] for m in runs[proto][kind])
+
+    out: dict[str, object] = {"subjects": args.subjects, "rounds": args.rounds, "seconds": args.seconds}
+    for proto in servers:
+        for kind in ("closed", "paced"):
+            label = "closed loop" if kind == "closed" else f"at {args.rate:,}/s"
+            figures = {
+                k: median(proto, kind, k) for k in ("rps", "p50_ms", "p99_ms", "server_cpu_us_per_req")
+            }
+            print(
+                f"{proto:7s} {label:12s}: {figures['rps']:>8,.0f} req/s  p50 {figures['p50_ms']:.2f} ms"
+                f"  p99 {figures['p99_ms']:.2f} ms  server CPU {figures['server_cpu_us_per_req']:.0f} us/req"
+                f"  (median of {args.rounds})"
+            )
+            out |= {f"{proto}_{kind}_{k}": round(v, 2) for k, v in figures.items()}
+    rps_ratio = median("hot", "closed", "rps") / median("uvicorn", "closed", "rps")
+    cpu = {
+        k: median("uvicorn", k, "server_cpu_us_per_req") / median("hot", k, "server_cpu_us_per_req")
+        for k in runs["hot"]
+    }
+    load_avg = os.getloadavg()[0]
+    print(f"hot / uvicorn     : {rps_ratio:.3f} closed-loop req/s (follows the CPU share the server got)")
+    print(f"uvicorn / hot CPU : {cpu['closed']:.3f} per request saturated, {cpu['paced']:.3f} at the rate")
+    print(
+        f"load average      : {load_avg:.1f} on {os.cpu_count()} CPUs (a shared machine inflates both alike)"
+    )
+    # The server's CPU per request at saturation decides: it holds on a shared machine, where requests/s
+    # measure the share of the CPU the server happened to get as much as the server itself.
+    out |= {
+        "rate": args.rate,
+        "hot_over_uvicorn_rps": round(rps_ratio, 3),
+        "uvicorn_over_hot_cpu_closed": round(cpu["closed"], 3),
+        "uvicorn_over_hot_cpu_paced": round(cpu["paced"], 3),
+        "load_average": round(load_avg, 2),
+        "margin_required": MARGIN,
+        "keep_hot": cpu["closed"] >= 1 + MARGIN,
+    }
+    print(json.dumps(out))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subjects", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rate", type=int, default=2000, help="fixed rate (requests/s) for the latency run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    parser.add_argument(
+        "--compare-protocols",
+        action="store_true",
+        help="the check with the hot protocol and with plain uvicorn",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="alternations in --compare-protocols (median)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: run `apt-get install -y wrk` (or build it from source) and retry")
@@ -319,6 +398,13 @@ def main() -> None:
     script.write_text(LUA % (bodies, key))
     paced = tmp / "paced.lua"
     paced.write_text(LUA % (bodies, key) + PACED_LUA % args.rate)
+    if args.compare_protocols:
+        try:
+            compare_protocols(env, script, paced, args)
+        finally:
+            if not args.keep:
+                shutil.rmtree(tmp, ignore_errors=True)
+        return
     codes_file = tmp / "codes.txt"
     codes_file.write_text("\n".join(sample) + "\n")
     refs = references(db, codes_file, tmp, args.seconds)

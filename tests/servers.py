@@ -8,7 +8,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -55,3 +57,56 @@ def running(config: uvicorn.Config) -> Iterator[uvicorn.Server]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@dataclass
+class CheckServers:
+    """One app served twice: with the hot protocol (``xinyong serve``) and with plain uvicorn httptools."""
+
+    hot: str
+    plain: str
+    key: str
+    listed: str
+    clean: str
+    clean_name: str
+    port: int
+    plain_port: int
+
+
+@contextmanager
+def check_servers(tmp: Path) -> Iterator[CheckServers]:
+    """Seed a subject on the serious list, a clean one and an API key; serve the same app both ways."""
+    from tests.factories import sanctions as f
+    from tests.factories.subjects import enterprise
+    from xinyong.app import create_app
+    from xinyong.db import session_scope
+    from xinyong.hotproto import hot_protocol
+    from xinyong.runtime import Runtime
+
+    runtime = Runtime.build(live_settings(tmp, "checkservers"))
+    with session_scope(runtime.sessions) as session:
+        listed = enterprise(session, runtime.keys)
+        clean = enterprise(session, runtime.keys)
+        f.listed(session, listed)
+        key, _ = f.api_key(session)
+        assert listed.uscc is not None
+        assert clean.uscc is not None
+        codes = (listed.uscc, clean.uscc, clean.name)
+    hot_app, plain_app = create_app(runtime=runtime), create_app(runtime=runtime)
+    hot_port, plain_port = free_port(), free_port()
+    config: dict[str, Any] = {"host": "127.0.0.1", "log_level": "warning"}
+    try:
+        with (
+            running(uvicorn.Config(hot_app, port=hot_port, http=hot_protocol(hot_app), **config)),
+            running(uvicorn.Config(plain_app, port=plain_port, http="httptools", **config)),
+        ):
+            yield CheckServers(
+                f"http://127.0.0.1:{hot_port}",
+                f"http://127.0.0.1:{plain_port}",
+                key,
+                *codes,
+                port=hot_port,
+                plain_port=plain_port,
+            )
+    finally:
+        runtime.engine.dispose()

@@ -8,62 +8,22 @@ import json
 import socket
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from tests.factories import sanctions as f
-from tests.factories.subjects import enterprise
-from tests.servers import free_port, live_settings, running
-from xinyong.app import create_app
-from xinyong.db import session_scope
-from xinyong.hotproto import hot_protocol
-from xinyong.runtime import Runtime
+from tests.servers import CheckServers as Servers
+from tests.servers import check_servers
 from xinyong.sanctions import hot
 
 ON = "2026-11-02"
 
 
-@dataclass
-class Servers:
-    """The same app served twice: with the hot protocol and with uvicorn's own (the ASGI path)."""
-
-    hot: str
-    plain: str
-    key: str
-    listed: str
-    clean: str
-    clean_name: str
-    port: int
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    runtime = Runtime.build(live_settings(tmp_path_factory.mktemp("hotproto"), "hotproto"))
-    with session_scope(runtime.sessions) as session:
-        listed = enterprise(session, runtime.keys)
-        clean = enterprise(session, runtime.keys)
-        f.listed(session, listed)
-        key, _ = f.api_key(session)
-        assert listed.uscc is not None
-        assert clean.uscc is not None
-        codes = (listed.uscc, clean.uscc, clean.name)
-    hot_app, plain_app = create_app(runtime=runtime), create_app(runtime=runtime)
-    hot_port, plain_port = free_port(), free_port()
-    config: dict[str, Any] = {"host": "127.0.0.1", "log_level": "warning"}
-    try:
-        with (
-            running(uvicorn.Config(hot_app, port=hot_port, http=hot_protocol(hot_app), **config)),
-            running(uvicorn.Config(plain_app, port=plain_port, http="httptools", **config)),
-        ):
-            yield Servers(
-                f"http://127.0.0.1:{hot_port}", f"http://127.0.0.1:{plain_port}", key, *codes, port=hot_port
-            )
-    finally:
-        runtime.engine.dispose()
+    with check_servers(tmp_path_factory.mktemp("hotproto")) as both:
+        yield both
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("commitments", "xinyong.commitments.cli:app"),
     ("monitor", "xinyong.monitoring.cli:app"),
     ("retention", "xinyong.records.cli:retention_app"),
+    ("keys", "xinyong.keys_cli:app"),
 )
 # Top-level commands of the capabilities, as (name, "module:function").
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -164,7 +165,7 @@ def serve(
     import uvicorn
 
     from xinyong.app import serve_app
-    from xinyong.hotproto import hot_protocol
+    from xinyong.hotproto import server_protocol
     from xinyong.security_headers import HEADERS
 
     web = serve_app()
@@ -177,7 +178,7 @@ def serve(
         port=port,
         log_level=log_level,
         access_log=access_log,
-        http=hot_protocol(web),
+        http=server_protocol(web),
         headers=headers,
     )
 

@@ -32,7 +32,15 @@ class Settings(BaseSettings):
     secret_key: str = Field(default=PLACEHOLDER, description="会话签名与 CSRF 密钥")
     data_key: str = Field(
         default=PLACEHOLDER,
-        description="个人证件号加密密钥（32 字节的 base64url）；生产环境必须设置",
+        description="个人证件号加密密钥（base64url：AES-256-GCM 为 32 字节，SM4-GCM 为 16 字节）；生产环境必须设置",
+    )
+    data_key_algorithm: Literal["AES-256-GCM", "SM4-GCM"] = Field(
+        default="AES-256-GCM",
+        description="个人证件号新加密所用算法：AES-256-GCM（默认，密钥 32 字节）或 SM4-GCM（国密，密钥 16 字节）；已有密文按自带的算法标识解密",
+    )
+    data_keys_previous: str = Field(
+        default="",
+        description="轮换中仍需解密的旧加密密钥（逗号分隔的 base64url）；xinyong keys rotate 完成后移除",
     )
     index_key: str = Field(
         default=PLACEHOLDER, description="证件号盲索引（HMAC）密钥；生产环境必须设置，且与加密密钥不同"
@@ -75,6 +83,10 @@ class Settings(BaseSettings):
     opentelemetry: bool = Field(
         default=False,
         description="启用 FastAPI 内置的 OpenTelemetry 请求追踪与指标（须另行配置导出器）；关闭时每个请求省去探测开销",
+    )
+    http_protocol: Literal["uvicorn", "hot"] = Field(
+        default="uvicorn",
+        description="xinyong serve 的 HTTP 协议：uvicorn（uvicorn 自带的 httptools 协议）或 hot（核查在解析器内应答，见 docs/sanctions.md）",
     )
     sqlite_mmap_mib: int = Field(
         default=1024,
