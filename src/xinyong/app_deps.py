@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from xinyong.db import reading_session, writer_session
@@ -30,7 +31,7 @@ def is_write(request: Request) -> bool:
 def get_session(request: Request) -> Iterator[Session]:
     """Yield a session for one request; commit on success, roll back on error.
 
-    Always depend on it as ``Depends(get_session, scope="function")``: the commit then runs before the
+    Always depend on it through :data:`DbSession` (``scope="function"``): the commit then runs before the
     response is sent, so a client that follows a redirect at once reads what the request wrote, and a
     failed commit becomes an error response instead of a lost write after a 200/303.
     """
@@ -44,3 +45,7 @@ def get_session(request: Request) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+"""The request's session, committed before the response is sent (see :func:`get_session`)."""

@@ -8,9 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_session
+from xinyong.app_deps import DbSession
 from xinyong.audit import service
 from xinyong.audit.models import AuditEvent
 from xinyong.auth.access import Capability, ensure
@@ -45,11 +44,11 @@ class ChainRead(BaseModel):
 
 @router.get("/events", summary="审计日志（按序号分页）", response_model=list[AuditRead])
 def audit_events(
+    session: DbSession,
     after_seq: int = Query(0, ge=0, le=2**62),
     limit: int = Query(100, ge=1, le=1000),
     action: str | None = Query(None, max_length=64),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
 ) -> list[AuditRead]:
     """Return audit entries after ``after_seq``."""
     ensure(principal, Capability.READ_AUDIT)
@@ -74,8 +73,8 @@ def audit_events(
 
 @router.get("/verify", summary="校验审计哈希链", response_model=ChainRead)
 def audit_verify(
+    session: DbSession,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
 ) -> ChainRead:
     """Verify the whole chain."""
     ensure(principal, Capability.READ_AUDIT)

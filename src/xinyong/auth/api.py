@@ -6,9 +6,8 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.audit import service as audit
 from xinyong.auth import consent, limits, service
 from xinyong.auth.access import Capability, ensure
@@ -60,7 +59,7 @@ def login(
     body: LoginIn,
     request: Request,
     response: Response,
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
 ) -> Me:
     """Check the password and start a web session; too many failures lock the account or address out."""
     runtime = get_runtime(request)
@@ -83,9 +82,9 @@ def login(
 
 @router.post("/auth/logout", summary="退出登录（服务端同时作废该账号的会话）", status_code=204)
 def logout(
+    session: DbSession,
     response: Response,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
 ) -> Response:
     """End the web session, on the server as well as in the browser."""
     end_session(response, session, principal.account_id)
@@ -153,8 +152,8 @@ def _auth_read(row: Authorisation, today: dt.date) -> AuthorisationRead:
 
 @router.get("/me/authorisations", summary="我的授权书", response_model=list[AuthorisationRead])
 def my_authorisations(
+    session: DbSession,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> list[AuthorisationRead]:
     """List the subject's authorisations."""
@@ -168,9 +167,9 @@ def my_authorisations(
     "/me/authorisations", summary="授权查询（授权书）", response_model=AuthorisationRead, status_code=201
 )
 def grant_authorisation(
+    session: DbSession,
     body: AuthorisationIn,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> AuthorisationRead:
     """Authorise a named party to read the subject's non-public information."""
@@ -191,9 +190,9 @@ def grant_authorisation(
     "/me/authorisations/{authorisation_id}/revoke", summary="撤销授权", response_model=AuthorisationRead
 )
 def revoke_authorisation(
+    session: DbSession,
     authorisation_id: int,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> AuthorisationRead:
     """Revoke one of the subject's authorisations."""
@@ -223,10 +222,10 @@ class QueryPage(BaseModel):
 
 @router.get("/me/queries", summary="谁查询了我", response_model=QueryPage)
 def my_queries(
+    session: DbSession,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
 ) -> QueryPage:
     """List who read the subject's non-public information."""
     ensure(principal, Capability.VIEW_OWN_QUERIES)

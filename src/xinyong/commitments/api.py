@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.commitments import service
@@ -84,7 +84,7 @@ def _read(session: Session, row: Commitment, *, with_history: bool) -> dict[str,
 def register(
     body: CommitmentIn,
     request: Request,
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*WRITE_ROLES)),
 ) -> dict[str, Any]:
     """Register a commitment and return it with its code."""
@@ -109,7 +109,7 @@ def register(
 def read(
     code: str,
     request: Request,
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*READ_ROLES)),
 ) -> dict[str, Any]:
     """Return a commitment with its fulfilment history (in scope, and listed in the subject's 谁查询了我)."""
@@ -132,7 +132,7 @@ def set_status(
     code: str,
     body: StatusIn,
     request: Request,
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*WRITE_ROLES)),
 ) -> dict[str, Any]:
     """Record fulfilment; a breach creates a negative record and suspends 告知承诺 per policy."""
@@ -152,10 +152,10 @@ def set_status(
 
 @router.get("/public/commitments", summary="公示的主动型信用承诺")
 def public(
+    session: DbSession,
     request: Request,
     limit: int = Query(default=50, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """List published commitments (never natural persons)."""
     runtime = get_runtime(request)

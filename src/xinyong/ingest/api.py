@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.audit import service as audit
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
@@ -52,11 +52,11 @@ def _audit_read(session: Session, principal: Principal, row_ids: list[int]) -> N
 
 @router.post("/sources/{source_id}/batches", summary="部门业务系统报送一批数据（CSV、XLSX 或 JSON 文件）")
 def post_batch(
+    session: DbSession,
     source_id: str,
     file: UploadFile = File(..., description="报送文件"),
     principal: Principal = Depends(require(Role.SYSTEM)),
     runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Ingest a file sent by a department system with its API key (the key's department feeds)."""
     dept_id = _scope(principal)
@@ -89,9 +89,9 @@ def post_batch(
 
 @router.get("/batches/{batch_id}", summary="查询批次结果与分部门统计")
 def get_batch(
+    session: DbSession,
     batch_id: int,
     principal: Principal = Depends(require(Role.SYSTEM, Role.OFFICER, Role.ADMIN)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return a batch the caller's department sent (admins: any)."""
     dept_id = _scope(principal)
@@ -106,11 +106,11 @@ def get_batch(
 
 @router.get("/unresolved", summary="未关联队列")
 def get_unresolved_list(
+    session: DbSession,
     status: str = Query("pending", pattern="^(pending|linked)$"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     principal: Principal = Depends(require(*REVIEWERS)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> list[dict[str, Any]]:
     """List queue rows with their ranked candidates (rows as the feed sent them: every read audited)."""
     rows = queue.list_unresolved(
@@ -122,9 +122,9 @@ def get_unresolved_list(
 
 @router.get("/unresolved/{row_id}", summary="待关联记录详情")
 def get_unresolved(
+    session: DbSession,
     row_id: int,
     principal: Principal = Depends(require(*REVIEWERS)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return one queue row."""
     row = queue.get_unresolved(session, row_id, department_id=_scope(principal))
@@ -141,11 +141,11 @@ class DecisionIn(BaseModel):
 
 @router.post("/unresolved/{row_id}/decisions", summary="判定是否同一主体")
 def post_decision(
+    session: DbSession,
     row_id: int,
     body: DecisionIn,
     principal: Principal = Depends(require(*REVIEWERS)),
     runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Store a same / not-same decision and link the row(s) when same."""
     return queue.decide(
@@ -161,11 +161,11 @@ def post_decision(
 
 @router.get("/quality", summary="归集质量指标（入库率、关联率、及时率、完整率、重错码率）")
 def get_quality(
+    session: DbSession,
     period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
     department: str | None = Query(None),
     principal: Principal = Depends(require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)),
     runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return the KPIs per department and period."""
     if principal.role == Role.OFFICER:

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi import Path as FastAPIPath
 from pydantic import BaseModel, Field, model_validator
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth.deps import current_principal, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.kit.workdays import WorkdayCalendar
@@ -26,7 +25,6 @@ DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1/objections", tags=["异议处理"])
 HANDLERS = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
@@ -117,7 +115,7 @@ class ObjectionCreate(Clean):
 @router.post("", status_code=201, summary="提出异议（公众亦可，须留联系方式）")
 def submit(
     body: ObjectionCreate,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(current_principal),
@@ -141,7 +139,7 @@ def submit(
 
 @router.get("", summary="异议列表（部门看本部门）")
 def list_(
-    session: SessionDep,
+    session: DbSession,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS, Role.SUPERVISOR, Role.AUDITOR, Role.SUBJECT)),
     open_only: bool = False,
@@ -164,7 +162,7 @@ def list_(
 @router.get("/{objection_id}", summary="查看异议（公众凭查询码）")
 def get(
     objection_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(current_principal),
@@ -190,7 +188,7 @@ def get(
 @router.post("/{objection_id}/accept", summary="受理异议（信息提供部门）")
 def accept(
     objection_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS)),
@@ -214,7 +212,7 @@ class Extension(Clean):
 def extend(
     objection_id: DbId,
     body: Extension,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS)),
@@ -246,7 +244,7 @@ class ObjectionDecision(Clean):
 def decide(
     objection_id: DbId,
     body: ObjectionDecision,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS)),
@@ -277,7 +275,7 @@ class ReviewRequest(Clean):
 def review(
     objection_id: DbId,
     body: ReviewRequest,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(current_principal),

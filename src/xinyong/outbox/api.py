@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi import Path as FastAPIPath
 from pydantic import BaseModel, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.outbox import dispatch, service
@@ -23,7 +22,6 @@ from xinyong.runtime import Runtime
 DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/api/v1", tags=["变更通知"])
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RECIPIENTS = (Role.OFFICER, Role.SYSTEM, Role.BANK, Role.SUPERVISOR, Role.ADMIN)
 
 
@@ -33,7 +31,7 @@ def _d(value: dt.datetime | None) -> str | None:
 
 @router.get("/inbox", summary="本单位收到的记录变更通知")
 def inbox(
-    session: SessionDep, principal: Principal = Depends(require(*RECIPIENTS)), unread_only: bool = False
+    session: DbSession, principal: Principal = Depends(require(*RECIPIENTS)), unread_only: bool = False
 ) -> dict[str, Any]:
     """Return the caller's inbox."""
     recipient = service.recipient_of(principal)
@@ -56,7 +54,7 @@ def inbox(
 @router.post("/inbox/{message_id}/read", summary="标记已读")
 def read(
     message_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     clock: Annotated[Clock, Depends(get_clock)],
     principal: Principal = Depends(require(*RECIPIENTS)),
 ) -> dict[str, Any]:
@@ -77,7 +75,7 @@ class EndpointSet(BaseModel):
 
 @router.put("/outbox/endpoints", summary="配置接收方的推送地址（信用中心）")
 def set_endpoint(
-    body: EndpointSet, session: SessionDep, principal: Principal = Depends(require(Role.ADMIN))
+    body: EndpointSet, session: DbSession, principal: Principal = Depends(require(Role.ADMIN))
 ) -> dict[str, Any]:
     """Create or change a recipient's endpoint."""
     row = service.set_endpoint(
@@ -100,7 +98,7 @@ def set_endpoint(
 
 @router.get("/outbox/messages", summary="发件箱（信用中心）")
 def messages(
-    session: SessionDep,
+    session: DbSession,
     principal: Principal = Depends(require(Role.ADMIN, Role.AUDITOR)),
     pending_only: bool = False,
     limit: int = Query(default=100, ge=1, le=1000),

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.kit.dates import InputDate
 from xinyong.records import publication
 from xinyong.records.publication import Filters, Published
@@ -119,10 +119,10 @@ _SIZE = Query(20, ge=1, le=100)
 
 @router.get("/penalties", summary="行政处罚公示（双公示，当前公示期内）", response_model=PublicPage)
 def public_penalties(
+    session: DbSession,
     filters: Filters = Depends(_filters),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the penalties currently public."""
@@ -131,11 +131,11 @@ def public_penalties(
 
 @router.get("/licences", summary="行政许可公示（双公示）", response_model=PublicPage)
 def public_licences(
+    session: DbSession,
     filters: Filters = Depends(_filters),
     in_force: bool = Query(True, description="只列有效期内的许可"),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the licences currently public."""
@@ -144,13 +144,13 @@ def public_licences(
 
 @router.get("/lists/{list_type}", summary="红黑名单与经营异常名录（当前在列）", response_model=PublicPage)
 def public_list(
+    session: DbSession,
     list_type: str = Path(
         ..., description="red（红名单）、black（严重失信黑名单）、abnormal（经营异常名录）"
     ),
     filters: Filters = Depends(_filters),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the entries of a list currently in force."""

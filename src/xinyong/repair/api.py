@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Forbidden, Invalid, NotFound
@@ -35,7 +35,6 @@ router = APIRouter(prefix="/api/v1", tags=["信用修复"])
 APPLICANTS = (Role.SUBJECT, Role.OFFICER, Role.ADMIN)
 HANDLERS = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
 READERS = (Role.SUBJECT, Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR)
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
@@ -149,7 +148,7 @@ async def _uploads(files: list[UploadFile], kinds: list[str], cap: int) -> list[
 @router.get("/records/{record_id}/repair-eligibility", summary="查询记录能否申请信用修复（含最早可申请日期）")
 def repair_eligibility(
     record_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
@@ -165,7 +164,7 @@ def repair_eligibility(
 
 @router.post("/repairs", status_code=201, summary="提交信用修复申请（multipart，可附材料）")
 async def submit(
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     record_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
@@ -205,7 +204,7 @@ async def submit(
 
 @router.get("/repairs", summary="修复申请列表（主体看本主体，部门看本部门）")
 def list_cases(
-    session: SessionDep,
+    session: DbSession,
     clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
     state: str | None = None,
@@ -230,7 +229,7 @@ def list_cases(
 @router.get("/repairs/{case_id}", summary="查看修复申请及办理进度")
 def get(
     case_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
@@ -246,7 +245,7 @@ def get(
 def material(
     case_id: DbId,
     material_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
@@ -293,7 +292,7 @@ def material(
 @router.post("/repairs/{case_id}/accept", summary="受理（认定部门）")
 def accept(
     case_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS)),
@@ -315,7 +314,7 @@ class MaterialsRequest(BaseModel):
 def request_materials(
     case_id: DbId,
     body: MaterialsRequest,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS)),
@@ -330,7 +329,7 @@ def request_materials(
 @router.post("/repairs/{case_id}/materials", summary="补充上传材料")
 async def add_materials(
     case_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     files: Annotated[list[UploadFile], File()],
@@ -362,7 +361,7 @@ class Decision(BaseModel):
 def decide(
     case_id: DbId,
     body: Decision,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS)),
@@ -383,7 +382,7 @@ def decide(
 
 @router.post("/repairs/{case_id}/withdraw", summary="撤回申请")
 def withdraw(
-    case_id: DbId, session: SessionDep, clock: ClockDep, principal: Principal = Depends(require(*APPLICANTS))
+    case_id: DbId, session: DbSession, clock: ClockDep, principal: Principal = Depends(require(*APPLICANTS))
 ) -> dict[str, Any]:
     """Withdraw one's own application."""
     case = service.withdraw(session, principal, case_id, today=clock.today)
@@ -393,7 +392,7 @@ def withdraw(
 @router.get("/records/{record_id}/repair-notice", summary="信用修复告知书（两书同达）")
 def repair_notice(
     record_id: DbId,
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*READERS)),
@@ -420,7 +419,7 @@ def repair_notice(
 
 @router.get("/workqueue", summary="部门待办（修复与异议，含超期）")
 def workqueue(
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(*HANDLERS, Role.SUPERVISOR)),
@@ -436,7 +435,7 @@ def workqueue(
 
 @router.get("/kpis/repair-objection", summary="信用修复效率与异议处理占比")
 def kpis(
-    session: SessionDep,
+    session: DbSession,
     runtime: RuntimeDep,
     clock: ClockDep,
     principal: Principal = Depends(require(Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR, Role.OFFICER)),

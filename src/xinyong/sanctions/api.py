@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth import limits
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
@@ -57,7 +57,7 @@ async def ping() -> dict[str, str]:
 def feedback(
     check_id: str,
     body: FeedbackIn,
-    session: Any = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Record per hit whether the department executed the measure, or why not."""
@@ -67,9 +67,9 @@ def feedback(
 
 @router.get("/check/compliance", summary="各部门核查命中与反馈情况")
 def compliance(
+    session: DbSession,
     request: Request,
     department: str | None = Query(default=None, description="部门编码；部门工作人员只能看本部门"),
-    session: Any = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Summarise hits, feedback given and feedback overdue per department."""
@@ -92,7 +92,7 @@ def compliance(
 def screen(
     body: ScreenIn,
     request: Request,
-    session: Any = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Screen a name against the lists and the subjects, with per-feature explanations."""
@@ -111,7 +111,7 @@ def screen(
 @router.post("/screen/decisions", summary="标记筛查候选为同一主体或不同主体", status_code=201)
 def screen_decision(
     body: ScreenDecisionIn,
-    session: Any = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(Role.OFFICER, Role.ADMIN, Role.SUPERVISOR)),
 ) -> dict[str, Any]:
     """Store a reviewer's decision; pairs marked different are excluded from later screenings."""

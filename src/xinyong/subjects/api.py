@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth import limits
 from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
@@ -90,13 +89,13 @@ def code_token(
 
 @router.get("/subjects/{code}", summary="信用档案（按查询者身份可见）", response_model=CreditFile)
 def credit_file(
+    session: DbSession,
     code: str,
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（如 licensing）"
     ),
     on: InputDate | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> CreditFile:
     """Return the credit file of the subject with ``code`` (USCC or 身份证) as the caller may see it."""
