@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from xinyong.app_deps import DbSession
 from xinyong.audit import service
 from xinyong.audit.models import AuditEvent
+from xinyong.audit.schemas import AuditRead, ChainRead
 from xinyong.auth.access import Capability, ensure
 from xinyong.auth.deps import current_principal
 from xinyong.auth.principal import Principal
 
 router = APIRouter(prefix="/api/v1/audit", tags=["审计"])
-
-
-class AuditRead(BaseModel):
-    """One audit entry."""
-
-    seq: int
-    occurred_at: dt.datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: str | None = None
-    detail: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
-class ChainRead(BaseModel):
-    """Result of verifying the chain."""
-
-    ok: bool
-    entries: int
-    first_bad_seq: int | None = None
-    reason: str | None = None
 
 
 @router.get("/events", summary="审计日志（按序号分页）", response_model=list[AuditRead])

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi import Path as FastAPIPath
-from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from xinyong.app_deps import DbSession, get_runtime
@@ -15,6 +14,15 @@ from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.outbox import dispatch, service
 from xinyong.outbox.models import OutboxMessage
+from xinyong.outbox.schemas import (
+    DispatchResult,
+    EndpointRead,
+    EndpointSet,
+    Inbox,
+    InboxMessage,
+    MessageRead,
+    OutboxMessageRead,
+)
 from xinyong.repair.deps import Clock, get_clock
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
@@ -32,23 +40,23 @@ def _d(value: dt.datetime | None) -> str | None:
 @router.get("/inbox", summary="本单位收到的记录变更通知")
 def inbox(
     session: DbSession, principal: Principal = Depends(require(*RECIPIENTS)), unread_only: bool = False
-) -> dict[str, Any]:
+) -> Inbox:
     """Return the caller's inbox."""
     recipient = service.recipient_of(principal)
     rows = service.inbox(session, recipient, unread_only=unread_only)
-    return {
-        "recipient": recipient,
-        "messages": [
-            {
-                "id": m.id,
-                "topic": m.topic,
-                "payload": m.payload,
-                "received_at": _d(m.received_at),
-                "read_at": _d(m.read_at),
-            }
+    return Inbox(
+        recipient=recipient,
+        messages=[
+            InboxMessage(
+                id=m.id,
+                topic=m.topic,
+                payload=m.payload,
+                received_at=_d(m.received_at),
+                read_at=_d(m.read_at),
+            )
             for m in rows
         ],
-    }
+    )
 
 
 @router.post("/inbox/{message_id}/read", summary="标记已读")
@@ -57,26 +65,16 @@ def read(
     session: DbSession,
     clock: Annotated[Clock, Depends(get_clock)],
     principal: Principal = Depends(require(*RECIPIENTS)),
-) -> dict[str, Any]:
+) -> MessageRead:
     """Mark a message read."""
     msg = service.mark_read(session, service.recipient_of(principal), message_id, clock.now)
-    return {"id": msg.id, "read_at": _d(msg.read_at)}
-
-
-class EndpointSet(BaseModel):
-    """How a recipient is reached."""
-
-    recipient: str = Field(min_length=1, max_length=100, pattern=r"^[^\x00]*$")
-    transport: Literal["webhook", "inbox"]
-    url: str | None = Field(default=None, max_length=500, pattern=r"^[^\x00]*$")
-    secret: str | None = Field(default=None, max_length=200)
-    active: bool = True
+    return MessageRead(id=msg.id, read_at=_d(msg.read_at))
 
 
 @router.put("/outbox/endpoints", summary="配置接收方的推送地址（信用中心）")
 def set_endpoint(
     body: EndpointSet, session: DbSession, principal: Principal = Depends(require(Role.ADMIN))
-) -> dict[str, Any]:
+) -> EndpointRead:
     """Create or change a recipient's endpoint."""
     row = service.set_endpoint(
         session,
@@ -87,13 +85,9 @@ def set_endpoint(
         secret=body.secret,
         active=body.active,
     )
-    return {
-        "id": row.id,
-        "recipient": row.recipient,
-        "transport": row.transport,
-        "url": row.url,
-        "active": row.active,
-    }
+    return EndpointRead(
+        id=row.id, recipient=row.recipient, transport=row.transport, url=row.url, active=row.active
+    )
 
 
 @router.get("/outbox/messages", summary="发件箱（信用中心）")
@@ -102,24 +96,24 @@ def messages(
     principal: Principal = Depends(require(Role.ADMIN, Role.AUDITOR)),
     pending_only: bool = False,
     limit: int = Query(default=100, ge=1, le=1000),
-) -> list[dict[str, Any]]:
+) -> list[OutboxMessageRead]:
     """List outbox messages with their delivery state."""
     q = select(OutboxMessage)
     if pending_only:
         q = q.where(OutboxMessage.delivered_at.is_(None), OutboxMessage.dead_at.is_(None))
     return [
-        {
-            "id": m.id,
-            "recipient": m.recipient,
-            "topic": m.topic,
-            "idempotency_key": m.idempotency_key,
-            "attempts": m.attempts,
-            "next_attempt_at": _d(m.next_attempt_at),
-            "delivered_at": _d(m.delivered_at),
-            "dead_at": _d(m.dead_at),
-            "last_error": m.last_error,
-            "transport": m.transport,
-        }
+        OutboxMessageRead(
+            id=m.id,
+            recipient=m.recipient,
+            topic=m.topic,
+            idempotency_key=m.idempotency_key,
+            attempts=m.attempts,
+            next_attempt_at=_d(m.next_attempt_at),
+            delivered_at=_d(m.delivered_at),
+            dead_at=_d(m.dead_at),
+            last_error=m.last_error,
+            transport=m.transport,
+        )
         for m in session.scalars(q.order_by(OutboxMessage.id.desc()).limit(limit))
     ]
 
@@ -127,8 +121,8 @@ def messages(
 @router.post("/outbox/dispatch", summary="立即投递到期消息（信用中心）")
 def dispatch_now(
     runtime: Annotated[Runtime, Depends(get_runtime)], principal: Principal = Depends(require(Role.ADMIN))
-) -> dict[str, int]:
+) -> DispatchResult:
     """Deliver due messages now (each in its own transaction)."""
     rules = workflows(runtime.policy).notification
     result = dispatch.dispatch_due(runtime.sessions, rules, dispatch.default_transports(rules))
-    return {"delivered": result.delivered, "retried": result.retried, "dead": result.dead}
+    return DispatchResult(delivered=result.delivered, retried=result.retried, dead=result.dead)
