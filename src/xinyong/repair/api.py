@@ -15,8 +15,9 @@ from xinyong.auth.principal import Role
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.kit.dates import InputDate
 from xinyong.repair import monitoring, notices, queries, service, storage
+from xinyong.repair.deps import Act, acting
 from xinyong.repair.models import RepairCase, RepairMaterial
-from xinyong.repair.presenters import APPLICANTS, HANDLERS, READERS, Act, acting, iso, uploads
+from xinyong.repair.presenters import APPLICANTS, HANDLERS, READERS, iso, show, uploads
 from xinyong.repair.schemas import (
     Decision,
     Kpis,
@@ -86,7 +87,7 @@ async def submit(
         agent_name=agent_name,
         contact_phone=contact_phone,
     )
-    return act.show(case)
+    return show(act, case)
 
 
 @router.get("/repairs", summary="修复申请列表（主体看本主体，部门看本部门）")
@@ -104,7 +105,7 @@ def list_cases(
         q = q.where(RepairCase.department_id == act.principal.department_id)
     if state:
         q = q.where(RepairCase.state == state)
-    out = [act.show(c) for c in act.session.scalars(q.order_by(RepairCase.id.desc()).limit(limit))]
+    out = [show(act, c) for c in act.session.scalars(q.order_by(RepairCase.id.desc()).limit(limit))]
     return [c for c in out if c.overdue] if overdue else out
 
 
@@ -114,7 +115,7 @@ def get(case_id: DbId, act: Reader) -> RepairCaseRead:
     case = service.get_case(act.session, case_id)
     service.check_case_read(act.principal, case)
     act.authorise_read(case.subject_id, case.department_id, "repair_case")
-    return act.show(case)
+    return show(act, case)
 
 
 @router.get(
@@ -170,10 +171,11 @@ def material(
 def accept(case_id: DbId, act: Handler) -> RepairCaseRead:
     """Accept a case and start the decision clock."""
     clock = act.clock
-    return act.show(
+    return show(
+        act,
         service.accept_repair(
             act.session, act.policy, act.principal, case_id, now=clock.now, today=clock.today
-        )
+        ),
     )
 
 
@@ -181,10 +183,11 @@ def accept(case_id: DbId, act: Handler) -> RepairCaseRead:
 def request_materials(case_id: DbId, body: MaterialsRequest, act: Handler) -> RepairCaseRead:
     """Ask the applicant for more materials."""
     today = act.clock.today
-    return act.show(
+    return show(
+        act,
         service.request_materials(
             act.session, act.policy, act.principal, case_id, note=body.note, today=today
-        )
+        ),
     )
 
 
@@ -207,7 +210,7 @@ async def add_materials(
         var_dir=settings.var_dir,
         max_bytes=settings.upload_max_bytes,
     )
-    return act.show(case)
+    return show(act, case)
 
 
 @router.post("/repairs/{case_id}/decide", summary="作出修复决定（准予/不予）")
@@ -223,13 +226,13 @@ def decide(case_id: DbId, body: Decision, act: Handler) -> RepairCaseRead:
         now=act.clock.now,
         today=act.clock.today,
     )
-    return act.show(decided)
+    return show(act, decided)
 
 
 @router.post("/repairs/{case_id}/withdraw", summary="撤回申请")
 def withdraw(case_id: DbId, act: Applicant) -> RepairCaseRead:
     """Withdraw one's own application."""
-    return act.show(service.withdraw(act.session, act.principal, case_id, today=act.clock.today))
+    return show(act, service.withdraw(act.session, act.principal, case_id, today=act.clock.today))
 
 
 @router.get(

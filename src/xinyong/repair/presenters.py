@@ -1,28 +1,21 @@
-"""What the repair routes act with and how they show a case (kept out of ``api.py`` so routes stay thin)."""
+"""How the repair routes show a case and pair uploads (kept out of ``api.py`` so routes stay thin)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Depends, UploadFile
+from fastapi import UploadFile
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import DbSession, get_runtime
-from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Role
 from xinyong.errors import Invalid
-from xinyong.policy.loader import Policy
 from xinyong.repair import monitoring, service, storage
 from xinyong.repair.clock import deadline_marks
-from xinyong.repair.deps import Clock, get_clock
+from xinyong.repair.deps import Act, Clock
 from xinyong.repair.models import RepairCase
 from xinyong.repair.schemas import MaterialRead, RepairCaseRead
 from xinyong.repair.states import REPAIR
-from xinyong.runtime import Runtime
-from xinyong.subjects import scope
 
 APPLICANTS = (Role.SUBJECT, Role.OFFICER, Role.ADMIN)
 HANDLERS = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
@@ -92,49 +85,9 @@ def case_read(session: Session, case: RepairCase, clock: Clock) -> RepairCaseRea
     )
 
 
-@dataclass(frozen=True)
-class Act:
-    """One request on the repair workflow: its session, the runtime, the caller and the clock."""
-
-    session: Session
-    runtime: Runtime
-    principal: Principal
-    clock: Clock
-
-    @property
-    def policy(self) -> Policy:
-        """Return the policy in force."""
-        return self.runtime.policy
-
-    def show(self, case: RepairCase) -> RepairCaseRead:
-        """Return ``case`` as the API shows it today."""
-        return case_read(self.session, case, self.clock)
-
-    def authorise_read(self, subject_id: int, department_id: int | None, what: str) -> None:
-        """Check the caller's scope for a non-public read about a subject and log it (谁查询了我)."""
-        scope.authorise_read(
-            self.session,
-            self.policy,
-            self.principal,
-            subject_id,
-            what=what,
-            on=self.clock.today,
-            owner_department_id=department_id,
-        )
-
-
-def acting(*roles: Role) -> Callable[..., Act]:
-    """Return a dependency giving the request's :class:`Act` for a caller holding one of ``roles``."""
-
-    def dependency(
-        session: DbSession,
-        runtime: Runtime = Depends(get_runtime),
-        clock: Clock = Depends(get_clock),
-        principal: Principal = Depends(require(*roles)),
-    ) -> Act:
-        return Act(session=session, runtime=runtime, principal=principal, clock=clock)
-
-    return dependency
+def show(act: Act, case: RepairCase) -> RepairCaseRead:
+    """Return ``case`` as the API shows it on the request's day."""
+    return case_read(act.session, case, act.clock)
 
 
 async def bounded_read(upload: UploadFile, cap: int) -> bytes:
