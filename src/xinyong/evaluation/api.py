@@ -14,6 +14,7 @@ from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Forbidden, Invalid, Unauthorized
 from xinyong.evaluation import inspections, service
+from xinyong.evaluation.schemas import Distribution, RunSummary, SubjectEvaluation, SupervisionClass
 from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 from xinyong.subjects import scope
@@ -25,7 +26,11 @@ GOVERNMENT = (Role.OFFICER, Role.SYSTEM, Role.SUPERVISOR, Role.ADMIN)
 MONITORS = (*GOVERNMENT, Role.AUDITOR)
 
 
-@router.get("/subjects/{code}/evaluation", summary="主体公共信用评价：得分、等级、指标贡献、原因与提升建议")
+@router.get(
+    "/subjects/{code}/evaluation",
+    summary="主体公共信用评价：得分、等级、指标贡献、原因与提升建议",
+    response_model=SubjectEvaluation,
+)
 def subject_evaluation(
     session: DbSession,
     code: str,
@@ -45,7 +50,11 @@ def subject_evaluation(
     )
 
 
-@router.get("/subjects/{code}/supervision", summary="主体的分级分类监管类别（部门查询）")
+@router.get(
+    "/subjects/{code}/supervision",
+    summary="主体的分级分类监管类别（部门查询）",
+    response_model=SupervisionClass,
+)
 def subject_supervision(
     session: DbSession,
     code: str,
@@ -87,7 +96,7 @@ def _department(session: Session, principal: Principal, code: str | None) -> Dep
     return found
 
 
-@router.get("/evaluation/runs/latest", summary="最近一次批量评价")
+@router.get("/evaluation/runs/latest", summary="最近一次批量评价", response_model=RunSummary)
 def latest_run(
     session: DbSession,
     _principal: Principal = Depends(require(*MONITORS)),
@@ -96,7 +105,7 @@ def latest_run(
     return service.run_summary(service.get_run(session, None))
 
 
-@router.get("/evaluation/runs/{run_id}", summary="一次批量评价")
+@router.get("/evaluation/runs/{run_id}", summary="一次批量评价", response_model=RunSummary)
 def get_run(
     session: DbSession,
     run_id: int,
@@ -106,7 +115,12 @@ def get_run(
     return service.run_summary(service.get_run(session, run_id))
 
 
-@router.get("/evaluation/distribution", summary="评价等级分布（按区县、行业、模型）与 PSI")
+@router.get(
+    "/evaluation/distribution",
+    summary="评价等级分布（按区县、行业、模型）与 PSI",
+    response_model=Distribution,
+    response_model_exclude_unset=True,
+)
 def distribution(
     session: DbSession,
     run_id: int | None = Query(None, description="批次（默认最近一次）"),
