@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,14 @@ from xinyong.errors import Forbidden
 from xinyong.ingest import queue
 from xinyong.ingest.models import IngestBatch
 from xinyong.ingest.quality import quality_report
+from xinyong.ingest.schemas import (
+    BatchRead,
+    BatchResult,
+    DecisionIn,
+    DecisionResult,
+    QualityReport,
+    UnresolvedRead,
+)
 from xinyong.ingest.service import batch_dict, ingest_file
 from xinyong.runtime import Runtime
 
@@ -50,7 +57,11 @@ def _audit_read(session: Session, principal: Principal, row_ids: list[int]) -> N
         )
 
 
-@router.post("/sources/{source_id}/batches", summary="部门业务系统报送一批数据（CSV、XLSX 或 JSON 文件）")
+@router.post(
+    "/sources/{source_id}/batches",
+    summary="部门业务系统报送一批数据（CSV、XLSX 或 JSON 文件）",
+    response_model=BatchResult,
+)
 def post_batch(
     session: DbSession,
     source_id: str,
@@ -87,7 +98,7 @@ def post_batch(
     return result.to_dict()
 
 
-@router.get("/batches/{batch_id}", summary="查询批次结果与分部门统计")
+@router.get("/batches/{batch_id}", summary="查询批次结果与分部门统计", response_model=BatchRead)
 def get_batch(
     session: DbSession,
     batch_id: int,
@@ -104,7 +115,7 @@ def get_batch(
     return data
 
 
-@router.get("/unresolved", summary="未关联队列")
+@router.get("/unresolved", summary="未关联队列", response_model=list[UnresolvedRead])
 def get_unresolved_list(
     session: DbSession,
     status: str = Query("pending", pattern="^(pending|linked)$"),
@@ -120,7 +131,7 @@ def get_unresolved_list(
     return [queue.unresolved_dict(r) for r in rows]
 
 
-@router.get("/unresolved/{row_id}", summary="待关联记录详情")
+@router.get("/unresolved/{row_id}", summary="待关联记录详情", response_model=UnresolvedRead)
 def get_unresolved(
     session: DbSession,
     row_id: int,
@@ -132,14 +143,7 @@ def get_unresolved(
     return queue.unresolved_dict(row)
 
 
-class DecisionIn(BaseModel):
-    """A reviewer's decision on a candidate."""
-
-    subject_id: int
-    same: bool
-
-
-@router.post("/unresolved/{row_id}/decisions", summary="判定是否同一主体")
+@router.post("/unresolved/{row_id}/decisions", summary="判定是否同一主体", response_model=DecisionResult)
 def post_decision(
     session: DbSession,
     row_id: int,
@@ -159,7 +163,11 @@ def post_decision(
     )
 
 
-@router.get("/quality", summary="归集质量指标（入库率、关联率、及时率、完整率、重错码率）")
+@router.get(
+    "/quality",
+    summary="归集质量指标（入库率、关联率、及时率、完整率、重错码率）",
+    response_model=QualityReport,
+)
 def get_quality(
     session: DbSession,
     period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
