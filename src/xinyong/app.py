@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.responses import Response
@@ -118,13 +119,35 @@ class XinyongAPI(FastAPI):
 health = APIRouter(tags=["运行状态"])
 
 
+class Health(BaseModel):
+    """The process is alive."""
+
+    status: str
+    version: str
+
+
+class Readiness(BaseModel):
+    """Whether the app can serve: each check's state (a failed check leaves later ones out)."""
+
+    status: str = Field(description="ok 或 unavailable（HTTP 503）")
+    database: str
+    migrations: str | None = Field(default=None, description="at_head 或 behind")
+    policy_hash: str | None = None
+    policy: str | None = None
+
+
 @health.get("/healthz", summary="存活检查")
-def healthz() -> dict[str, str]:
+def healthz() -> Health:
     """Answer that the process is alive."""
-    return {"status": "ok", "version": __version__}
+    return Health(status="ok", version=__version__)
 
 
-@health.get("/readyz", summary="就绪检查：数据库可达、迁移到最新、政策已加载")
+@health.get(
+    "/readyz",
+    summary="就绪检查：数据库可达、迁移到最新、政策已加载",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "未就绪"}},
+)
 def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     """Check the database, the migrations and the policy."""
     checks: dict[str, Any] = {}

@@ -80,7 +80,9 @@ def login(
     return _me(principal, token)
 
 
-@router.post("/auth/logout", summary="退出登录（服务端同时作废该账号的会话）", status_code=204)
+@router.post(
+    "/auth/logout", summary="退出登录（服务端同时作废该账号的会话）", status_code=204, response_class=Response
+)
 def logout(
     session: DbSession,
     response: Response,
