@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
 
 from xinyong.app_deps import DbSession, get_runtime
 from xinyong.audit import service as audit
@@ -14,31 +13,11 @@ from xinyong.auth.access import Capability, ensure
 from xinyong.auth.deps import current_principal, end_session, session_data, start_session
 from xinyong.auth.models import Authorisation
 from xinyong.auth.principal import ROLE_LABELS, Principal, Role
-from xinyong.kit.dates import InputDate
+from xinyong.auth.schemas import AuthorisationIn, AuthorisationRead, LoginIn, Me, QueryPage, QueryRead
 from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["账号与授权"])
 _ROLE_VALUES = frozenset(r.value for r in Role)
-
-
-class LoginIn(BaseModel):
-    """Sign-in credentials."""
-
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=200)
-
-
-class Me(BaseModel):
-    """The caller."""
-
-    username: str
-    role: str
-    role_label: str
-    subject_id: int | None = None
-    department_id: int | None = None
-    region_code: str | None = None
-    organisation: str | None = None
-    csrf_token: str | None = None
 
 
 def _me(principal: Principal, csrf: str | None) -> Me:
@@ -107,28 +86,6 @@ def me(request: Request, principal: Principal = Depends(current_principal)) -> M
     """Return the caller and, for web sessions, the CSRF token."""
     data = session_data(request)
     return _me(principal, str(data["csrf"]) if data and "csrf" in data else None)
-
-
-class AuthorisationIn(BaseModel):
-    """A new authorisation (授权书)."""
-
-    grantee_organisation: str = Field(min_length=1, max_length=100, description="被授权方（机构名称）")
-    purpose: str = Field(min_length=1, max_length=200, description="查询用途")
-    valid_from: InputDate
-    valid_to: InputDate
-
-
-class AuthorisationRead(BaseModel):
-    """An authorisation."""
-
-    id: int
-    grantee_organisation: str
-    purpose: str
-    valid_from: dt.date
-    valid_to: dt.date
-    created_at: dt.datetime
-    revoked_at: dt.datetime | None = None
-    status: str
 
 
 def _auth_read(row: Authorisation, today: dt.date) -> AuthorisationRead:
@@ -200,26 +157,6 @@ def revoke_authorisation(
     """Revoke one of the subject's authorisations."""
     ensure(principal, Capability.MANAGE_CONSENT)
     return _auth_read(consent.revoke(session, principal, authorisation_id), runtime.today())
-
-
-class QueryRead(BaseModel):
-    """One entry of 谁查询了我."""
-
-    occurred_at: dt.datetime
-    who: str
-    role: str
-    organisation: str | None = None
-    what: str
-    purpose: str
-    basis: str
-    basis_ref: str | None = None
-
-
-class QueryPage(BaseModel):
-    """A page of the subject's query log."""
-
-    total: int
-    items: list[QueryRead]
 
 
 @router.get("/me/queries", summary="谁查询了我", response_model=QueryPage)

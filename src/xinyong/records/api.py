@@ -5,55 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import DbSession, get_runtime
 from xinyong.kit.dates import InputDate
 from xinyong.records import publication
 from xinyong.records.publication import Filters, Published
+from xinyong.records.schemas import PublicEntry, PublicField, PublicPage
 from xinyong.records.service import display_fields
 from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/public", tags=["信息公示"])
-
-
-class PublicField(BaseModel):
-    """A displayed field."""
-
-    label: str
-    value: str
-
-
-class PublicEntry(BaseModel):
-    """A published record."""
-
-    subject_name: str
-    uscc: str | None = None
-    region_code: str | None = None
-    region_name: str | None = None
-    department_code: str
-    department_name: str
-    catalog_item: str
-    catalog_name: str
-    document_no: str | None = None
-    decision_on: dt.date | None = None
-    valid_to: dt.date | None = None
-    public_until: dt.date | None = None
-    in_force: bool
-    marks: list[str] = []
-    fields: list[PublicField]
-
-
-class PublicPage(BaseModel):
-    """A page of published records."""
-
-    title: str
-    as_of: dt.date
-    page: int
-    size: int
-    has_more: bool
-    items: list[PublicEntry]
 
 
 def _entry(p: Published, runtime: Runtime, on: dt.date) -> PublicEntry:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
 
 from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth import limits
@@ -17,7 +16,7 @@ from xinyong.subjects import search as search_service
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.credit_file import build_credit_file
 from xinyong.subjects.queries import Reader
-from xinyong.subjects.schemas import CreditFile, SearchPage
+from xinyong.subjects.schemas import CodeIn, CodeToken, CreditFile, SearchPage
 
 router = APIRouter(prefix="/api/v1", tags=["信用档案"])
 # Search is the hottest public read: its own router, included first (``app.ROUTERS``), so a request
@@ -55,18 +54,6 @@ async def search_subjects(
             )
     # Serialised once here (hot path): returning a Response skips FastAPI's second validation pass.
     return Response(result.model_dump_json(), media_type="application/json")
-
-
-class CodeIn(BaseModel):
-    """A code to exchange for a URL-safe token."""
-
-    code: str = Field(min_length=1, max_length=32, description="统一社会信用代码或身份证号")
-
-
-class CodeToken(BaseModel):
-    """The token to use in URLs in place of the code."""
-
-    token: str
 
 
 @router.post(
