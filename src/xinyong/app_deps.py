@@ -49,3 +49,6 @@ def get_session(request: Request) -> Iterator[Session]:
 
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 """The request's session, committed before the response is sent (see :func:`get_session`)."""
+
+AppRuntime = Annotated[Runtime, Depends(get_runtime)]
+"""The runtime of the app serving the request."""

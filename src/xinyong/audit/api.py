@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from xinyong.app_deps import DbSession
@@ -10,8 +10,7 @@ from xinyong.audit import service
 from xinyong.audit.models import AuditEvent
 from xinyong.audit.schemas import AuditRead, ChainRead
 from xinyong.auth.access import Capability, ensure
-from xinyong.auth.deps import current_principal
-from xinyong.auth.principal import Principal
+from xinyong.auth.deps import Caller
 
 router = APIRouter(prefix="/api/v1/audit", tags=["审计"])
 
@@ -19,10 +18,10 @@ router = APIRouter(prefix="/api/v1/audit", tags=["审计"])
 @router.get("/events", summary="审计日志（按序号分页）", response_model=list[AuditRead])
 def audit_events(
     session: DbSession,
+    principal: Caller,
     after_seq: int = Query(0, ge=0, le=2**62),
     limit: int = Query(100, ge=1, le=1000),
     action: str | None = Query(None, max_length=64),
-    principal: Principal = Depends(current_principal),
 ) -> list[AuditRead]:
     """Return audit entries after ``after_seq``."""
     ensure(principal, Capability.READ_AUDIT)
@@ -48,7 +47,7 @@ def audit_events(
 @router.get("/verify", summary="校验审计哈希链", response_model=ChainRead)
 def audit_verify(
     session: DbSession,
-    principal: Principal = Depends(current_principal),
+    principal: Caller,
 ) -> ChainRead:
     """Verify the whole chain."""
     ensure(principal, Capability.READ_AUDIT)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from xinyong.app_deps import DbSession, get_runtime
+from xinyong.app_deps import AppRuntime, DbSession, get_runtime
 from xinyong.audit import service as audit
 from xinyong.auth import consent, limits, service
 from xinyong.auth.access import Capability, ensure
-from xinyong.auth.deps import current_principal, end_session, session_data, start_session
+from xinyong.auth.deps import Caller, end_session, session_data, start_session
 from xinyong.auth.models import Authorisation
 from xinyong.auth.principal import ROLE_LABELS, Principal, Role
 from xinyong.auth.schemas import AuthorisationIn, AuthorisationRead, LoginIn, Me, QueryPage, QueryRead
-from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["账号与授权"])
 _ROLE_VALUES = frozenset(r.value for r in Role)
@@ -65,7 +64,7 @@ def login(
 def logout(
     session: DbSession,
     response: Response,
-    principal: Principal = Depends(current_principal),
+    principal: Caller,
 ) -> Response:
     """End the web session, on the server as well as in the browser."""
     end_session(response, session, principal.account_id)
@@ -82,7 +81,7 @@ def logout(
 
 
 @router.get("/auth/me", summary="当前身份", response_model=Me)
-def me(request: Request, principal: Principal = Depends(current_principal)) -> Me:
+def me(request: Request, principal: Caller) -> Me:
     """Return the caller and, for web sessions, the CSRF token."""
     data = session_data(request)
     return _me(principal, str(data["csrf"]) if data and "csrf" in data else None)
@@ -112,8 +111,8 @@ def _auth_read(row: Authorisation, today: dt.date) -> AuthorisationRead:
 @router.get("/me/authorisations", summary="我的授权书", response_model=list[AuthorisationRead])
 def my_authorisations(
     session: DbSession,
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> list[AuthorisationRead]:
     """List the subject's authorisations."""
     ensure(principal, Capability.MANAGE_CONSENT)
@@ -128,8 +127,8 @@ def my_authorisations(
 def grant_authorisation(
     session: DbSession,
     body: AuthorisationIn,
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> AuthorisationRead:
     """Authorise a named party to read the subject's non-public information."""
     ensure(principal, Capability.MANAGE_CONSENT)
@@ -151,8 +150,8 @@ def grant_authorisation(
 def revoke_authorisation(
     session: DbSession,
     authorisation_id: int,
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> AuthorisationRead:
     """Revoke one of the subject's authorisations."""
     ensure(principal, Capability.MANAGE_CONSENT)
@@ -162,9 +161,9 @@ def revoke_authorisation(
 @router.get("/me/queries", summary="谁查询了我", response_model=QueryPage)
 def my_queries(
     session: DbSession,
+    principal: Caller,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
-    principal: Principal = Depends(current_principal),
 ) -> QueryPage:
     """List who read the subject's non-public information."""
     ensure(principal, Capability.VIEW_OWN_QUERIES)

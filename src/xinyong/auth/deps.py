@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -129,6 +129,10 @@ def _form_checked(request: Request) -> bool:
 def current_principal(request: Request, session: DbSession) -> Principal:
     """Dependency: the caller (see ``resolve_principal``)."""
     return resolve_principal(request, session)
+
+
+Caller = Annotated[Principal, Depends(current_principal)]
+"""The caller, whoever it is (the public included); use ``require(...)`` to admit only some roles."""
 
 
 def require(*roles: Role) -> Callable[..., Principal]:

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import DbSession, get_runtime
-from xinyong.auth.deps import current_principal, require
+from xinyong.app_deps import AppRuntime, DbSession
+from xinyong.auth.deps import Caller, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
@@ -16,7 +16,6 @@ from xinyong.errors import Forbidden, Invalid, Unauthorized
 from xinyong.evaluation import inspections, service
 from xinyong.evaluation.schemas import Distribution, RunSummary, SubjectEvaluation, SupervisionClass
 from xinyong.kit.dates import InputDate
-from xinyong.runtime import Runtime
 from xinyong.subjects import scope
 from xinyong.subjects import service as subjects_service
 
@@ -34,12 +33,12 @@ MONITORS = (*GOVERNMENT, Role.AUDITOR)
 def subject_evaluation(
     session: DbSession,
     code: str,
+    principal: Caller,
+    runtime: AppRuntime,
     as_of: InputDate | None = Query(None, description="评价日期（默认最近一次批量评价的日期）"),
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（默认 daily_supervision）"
     ),
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Return the subject's evaluation (the subject itself and government roles; persons only to self)."""
     if principal.role == Role.PUBLIC:
@@ -58,12 +57,12 @@ def subject_evaluation(
 def subject_supervision(
     session: DbSession,
     code: str,
+    runtime: AppRuntime,
     department: str | None = Query(None, description="部门编码（默认调用者所在部门）"),
     purpose: str | None = Query(
         None, max_length=64, description="依职责查询的查询情形（默认 daily_supervision）"
     ),
     principal: Principal = Depends(require(*GOVERNMENT)),
-    runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Return the subject's supervision class under a department's rule."""
     dept = _department(session, principal, department)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import DbSession, get_runtime
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.audit import service as audit
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
@@ -29,7 +29,6 @@ from xinyong.ingest.schemas import (
     UnresolvedRead,
 )
 from xinyong.ingest.service import batch_dict, ingest_file
-from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["归集"])
 REVIEWERS = (Role.OFFICER, Role.ADMIN)
@@ -65,9 +64,9 @@ def _audit_read(session: Session, principal: Principal, row_ids: list[int]) -> N
 def post_batch(
     session: DbSession,
     source_id: str,
+    runtime: AppRuntime,
     file: UploadFile = File(..., description="报送文件"),
     principal: Principal = Depends(require(Role.SYSTEM)),
-    runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Ingest a file sent by a department system with its API key (the key's department feeds)."""
     dept_id = _scope(principal)
@@ -148,8 +147,8 @@ def post_decision(
     session: DbSession,
     row_id: int,
     body: DecisionIn,
+    runtime: AppRuntime,
     principal: Principal = Depends(require(*REVIEWERS)),
-    runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Store a same / not-same decision and link the row(s) when same."""
     return queue.decide(
@@ -170,10 +169,10 @@ def post_decision(
 )
 def get_quality(
     session: DbSession,
+    runtime: AppRuntime,
     period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
     department: str | None = Query(None),
     principal: Principal = Depends(require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)),
-    runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Return the KPIs per department and period."""
     if principal.role == Role.OFFICER:

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import DbSession, get_runtime
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.audit import service as audit
-from xinyong.auth.deps import current_principal, require
+from xinyong.auth.deps import Caller, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import NotFound
 from xinyong.kit.dates import InputDate
@@ -25,7 +25,6 @@ from xinyong.monitoring.schemas import (
     SubscriptionRead,
     Timeline,
 )
-from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["信用大脑"])
 READ_ROLES = (Role.OFFICER, Role.SYSTEM, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
@@ -35,6 +34,7 @@ HANDLE_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 @router.get("/alerts", summary="风险预警列表（按职责范围）", response_model=AlertPage)
 def list_alerts(
     session: DbSession,
+    runtime: AppRuntime,
     signal: str | None = Query(None, max_length=64),
     severity: str | None = Query(None, max_length=8),
     region: str | None = Query(None, pattern=r"^\d{6}$"),
@@ -46,7 +46,6 @@ def list_alerts(
     page: int = Query(1, ge=1, le=10_000),
     size: int = Query(20, ge=1, le=200),
     principal: Principal = Depends(require(*READ_ROLES)),
-    runtime: Runtime = Depends(get_runtime),
 ) -> AlertPage:
     """Return the alerts the caller's duty covers, filtered, newest first."""
     on = runtime.today()
@@ -61,8 +60,8 @@ def alert_status(
     session: DbSession,
     alert_id: int,
     body: AlertStatusIn,
+    runtime: AppRuntime,
     principal: Principal = Depends(require(*HANDLE_ROLES)),
-    runtime: Runtime = Depends(get_runtime),
 ) -> AlertRead:
     """Mark an alert 已核实 / 已处置 / 误报 with a note (the caller's department must have been told)."""
     scope = service.scope_of(principal, runtime.settings.region_code)
@@ -87,9 +86,9 @@ def alert_status(
 def timeline(
     session: DbSession,
     code: str,
+    principal: Caller,
+    runtime: AppRuntime,
     purpose: str | None = Query(None, max_length=64, description="部门依职责查询时的查询情形"),
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
 ) -> Timeline:
     """Return the subject's lifecycle as the caller may see it; every non-public read is logged."""
     subject, entries = service.subject_timeline(
@@ -128,8 +127,8 @@ def _subscription(session: Session, row: Subscription) -> SubscriptionRead:
 def subscribe(
     session: DbSession,
     body: SubscriptionIn,
+    runtime: AppRuntime,
     principal: Principal = Depends(require(*FOLLOW_ROLES)),
-    runtime: Runtime = Depends(get_runtime),
 ) -> SubscriptionRead:
     """Subscribe the caller's department (by county, industry or codes) or bank (its consenting borrowers)."""
     row = feed.subscribe(
@@ -166,10 +165,10 @@ def my_subscriptions(
 @router.get("/changes", summary="订阅主体的变更（游标分页）", response_model=ChangePage)
 def changes(
     session: DbSession,
+    runtime: AppRuntime,
     since: str | None = Query(None, max_length=64, description="上一次返回的 next_cursor；不填则从头开始"),
     limit: int = Query(500, ge=1, le=5000),
     principal: Principal = Depends(require(*FOLLOW_ROLES)),
-    runtime: Runtime = Depends(get_runtime),
 ) -> ChangePage:
     """Return what changed about the subjects the caller follows and may see, past the cursor."""
     items, nxt = feed.changes(

@@ -7,7 +7,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import DbSession, get_runtime
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.kit.dates import InputDate
 from xinyong.records import publication
 from xinyong.records.publication import Filters, Published
@@ -82,10 +82,10 @@ _SIZE = Query(20, ge=1, le=100)
 @router.get("/penalties", summary="行政处罚公示（双公示，当前公示期内）", response_model=PublicPage)
 def public_penalties(
     session: DbSession,
+    runtime: AppRuntime,
     filters: Filters = Depends(_filters),
     page: int = _PAGE,
     size: int = _SIZE,
-    runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the penalties currently public."""
     return _page("行政处罚公示", ["xzcf"], filters, page, size, session, runtime)
@@ -94,11 +94,11 @@ def public_penalties(
 @router.get("/licences", summary="行政许可公示（双公示）", response_model=PublicPage)
 def public_licences(
     session: DbSession,
+    runtime: AppRuntime,
     filters: Filters = Depends(_filters),
     in_force: bool = Query(True, description="只列有效期内的许可"),
     page: int = _PAGE,
     size: int = _SIZE,
-    runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the licences currently public."""
     return _page("行政许可公示", ["xzxk"], filters, page, size, session, runtime, in_force_only=in_force)
@@ -107,13 +107,13 @@ def public_licences(
 @router.get("/lists/{list_type}", summary="红黑名单与经营异常名录（当前在列）", response_model=PublicPage)
 def public_list(
     session: DbSession,
+    runtime: AppRuntime,
     list_type: str = Path(
         ..., description="red（红名单）、black（严重失信黑名单）、abnormal（经营异常名录）"
     ),
     filters: Filters = Depends(_filters),
     page: int = _PAGE,
     size: int = _SIZE,
-    runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the entries of a list currently in force."""
     items = publication.items_of_list(runtime.policy, list_type)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
-from xinyong.app_deps import DbSession, get_runtime
-from xinyong.auth.deps import current_principal, require
+from xinyong.app_deps import AppRuntime, DbSession
+from xinyong.auth.deps import Caller, require
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.errors import Invalid
@@ -18,7 +18,6 @@ from xinyong.reports.schemas import (
     RevokeRequest,
     VerifyResult,
 )
-from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["信用报告"])
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -37,8 +36,8 @@ def links(number: str, verify_url: str) -> ReportLinks:
 def issue_report(
     session: DbSession,
     body: ReportRequest,
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> ReportIssued:
     """Issue a signed report; ``full`` and ``special`` only to the subject, its authorised parties and the credit centre."""
     ctx = service.Context.of(runtime.settings, runtime.keys, runtime.policy)
@@ -62,7 +61,7 @@ def issue_report(
 def report_pdf(
     session: DbSession,
     number: str,
-    principal: Principal = Depends(current_principal),
+    principal: Caller,
 ) -> Response:
     """Return the signed PDF exactly as issued."""
     data = service.download(session, principal, number, "pdf")
@@ -82,7 +81,7 @@ def report_pdf(
 def report_json(
     session: DbSession,
     number: str,
-    principal: Principal = Depends(current_principal),
+    principal: Caller,
 ) -> Response:
     """Return the signed JSON twin exactly as issued."""
     data = service.download(session, principal, number, "json")
@@ -96,10 +95,10 @@ def report_json(
 )
 def verify_report(
     session: DbSession,
+    runtime: AppRuntime,
     file: UploadFile | None = File(None, description="报告 PDF 或 JSON 副本"),
     number: str | None = Form(None, max_length=40, description="报告编号"),
     checksum: str | None = Form(None, max_length=64, description="PDF 或 JSON 的 SHA-256"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> VerifyResult:
     """Say whether a report is genuine, altered, revoked or superseded (no login)."""
     if file is not None:

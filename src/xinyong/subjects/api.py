@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from xinyong.app_deps import DbSession, get_runtime
+from xinyong.app_deps import AppRuntime, DbSession, get_runtime
 from xinyong.auth import limits
-from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
-from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.auth.deps import Caller, has_credentials, resolve_principal
+from xinyong.auth.principal import ANONYMOUS, Role
 from xinyong.db import reading_session
 from xinyong.errors import Forbidden, Unauthorized
 from xinyong.kit.dates import InputDate
-from xinyong.runtime import Runtime
 from xinyong.subjects import search as search_service
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.credit_file import build_credit_file
@@ -64,8 +63,8 @@ async def search_subjects(
 def code_token(
     body: CodeIn,
     request: Request,
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> CodeToken:
     """Return the token for ``code``: use it in ``/subjects/{code}`` and the routes below it, and in ``?q=``."""
     if principal.role == Role.PUBLIC:
@@ -78,12 +77,12 @@ def code_token(
 def credit_file(
     session: DbSession,
     code: str,
+    principal: Caller,
+    runtime: AppRuntime,
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（如 licensing）"
     ),
     on: InputDate | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
 ) -> CreditFile:
     """Return the credit file of the subject with ``code`` (USCC or 身份证) as the caller may see it."""
     if on is not None and principal.role not in _AS_OF_ROLES:
