@@ -55,19 +55,19 @@ _INIT = """window.onload = function () {
 """
 
 
-@router.get("/api/docs")
+@router.get("/api/docs", response_class=HTMLResponse)
 def docs_page() -> HTMLResponse:
     """Return the documentation page."""
     return HTMLResponse(_PAGE)
 
 
-@router.get("/api/docs/init.js")
+@router.get("/api/docs/init.js", response_class=HTMLResponse)
 def docs_init() -> HTMLResponse:
     """Return the page's start-up script (kept out of the HTML for a strict CSP)."""
     return HTMLResponse(_INIT, media_type="application/javascript")
 
 
-@router.get("/api/docs/assets/{name}")
+@router.get("/api/docs/assets/{name}", response_class=FileResponse)
 def docs_asset(name: str) -> FileResponse:
     """Return one Swagger UI asset from the installed package."""
     if name not in _ALLOWED:
@@ -75,7 +75,7 @@ def docs_asset(name: str) -> FileResponse:
     return FileResponse(_ASSETS / name, headers={"Cache-Control": "public, max-age=86400"})
 
 
-@router.get("/api/docs/openapi.json")
+@router.get("/api/docs/openapi.json", response_class=JSONResponse)  # the OpenAPI document itself
 def docs_schema(request: Request) -> JSONResponse:
     """Return the OpenAPI schema labelled 3.0.3 for the bundled Swagger UI."""
     schema: dict[str, Any] = dict(request.app.openapi())

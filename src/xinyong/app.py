@@ -3,54 +3,84 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from xinyong import __version__, access_log, security_headers
+from xinyong import __version__, access_log, apidocs, security_headers
 from xinyong.app_deps import get_runtime
+from xinyong.audit import api as audit_api
+from xinyong.auth import api as auth_api
+from xinyong.commitments import api as commitments_api
 from xinyong.errors import TooManyRequests, XinyongError
+from xinyong.evaluation import api as evaluation_api
 from xinyong.guards import StrictJSON, validation_error
+from xinyong.ingest import api as ingest_api
 from xinyong.migrate import at_head
+from xinyong.monitoring import api as monitoring_api
+from xinyong.objections import api as objections_api
+from xinyong.outbox import api as outbox_api
+from xinyong.records import api as records_api
+from xinyong.repair import api as repair_api
+from xinyong.reports import api as reports_api
 from xinyong.runtime import Runtime
+from xinyong.sanctions import api as sanctions_api
+from xinyong.sanctions import hot as sanctions_hot
 from xinyong.security_headers import SecurityHeaders
 from xinyong.settings import Settings
+from xinyong.subjects import api as subjects_api
+from xinyong.web import routes as web_routes
 
 log = logging.getLogger(__name__)
 
-# Routers of the capabilities, as "module:attribute"; each module is imported when the app is built.
-ROUTERS: tuple[str, ...] = (
-    "xinyong.sanctions.api:hot_router",  # first: the 核查 check's hot path (see its module)
-    "xinyong.subjects.api:search_router",  # first: the hottest public read matches without a long walk
-    "xinyong.repair.api:router",
-    "xinyong.objections.api:router",
-    "xinyong.outbox.api:router",
-    "xinyong.apidocs:router",
-    "xinyong.auth.api:router",
-    "xinyong.subjects.api:router",
-    "xinyong.records.api:router",
-    "xinyong.audit.api:router",
-    "xinyong.ingest.api:router",
-    "xinyong.evaluation.api:router",
-    "xinyong.sanctions.api:router",
-    "xinyong.commitments.api:router",
-    "xinyong.monitoring.api:router",
-    "xinyong.reports.api:router",
-    "xinyong.web.routes:router",
+# The routers of the capabilities, in the order they are matched.
+ROUTERS: tuple[APIRouter, ...] = (
+    sanctions_api.hot_router,  # first: the 核查 check's hot path (see its module)
+    subjects_api.search_router,  # first: the hottest public read matches without a long walk
+    repair_api.router,
+    objections_api.router,
+    outbox_api.router,
+    apidocs.router,
+    auth_api.router,
+    subjects_api.router,
+    records_api.router,
+    audit_api.router,
+    ingest_api.router,
+    evaluation_api.router,
+    sanctions_api.router,
+    commitments_api.router,
+    monitoring_api.router,
+    reports_api.router,
+    web_routes.router,
 )
 
-# Endpoints served as plain ASGI before FastAPI's routing, as "module:attribute" objects with ``method``,
-# ``path`` and an ASGI ``__call__``. Only for measured hot paths; each keeps a documenting FastAPI route.
-HOT_ENDPOINTS: tuple[str, ...] = ("xinyong.sanctions.hot:endpoint",)
+
+class HotEndpoint(Protocol):
+    """An endpoint served as plain ASGI before FastAPI's routing (see :class:`HotEndpoints`)."""
+
+    @property
+    def method(self) -> str:
+        """The HTTP method it answers."""
+
+    @property
+    def path(self) -> str:
+        """The exact path it answers."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one request."""
+
+
+# Only for measured hot paths; each keeps a documenting FastAPI route.
+HOT_ENDPOINTS: tuple[HotEndpoint, ...] = (sanctions_hot.endpoint,)
 
 
 class HotEndpoints:
@@ -60,7 +90,7 @@ class HotEndpoints:
     answers its own errors, an unexpected one included (uvicorn would otherwise answer a plain-text 500).
     """
 
-    def __init__(self, app: ASGIApp, endpoints: dict[tuple[str, str], ASGIApp]) -> None:
+    def __init__(self, app: ASGIApp, endpoints: dict[tuple[str, str], HotEndpoint]) -> None:
         self.app = app
         self.endpoints = endpoints
 
@@ -76,7 +106,7 @@ class HotEndpoints:
 class XinyongAPI(FastAPI):
     """FastAPI with :class:`HotEndpoints` in front of its middleware stack."""
 
-    hot_endpoints: dict[tuple[str, str], ASGIApp]
+    hot_endpoints: dict[tuple[str, str], HotEndpoint]
 
     secure_headers: bool = False
 
@@ -89,13 +119,35 @@ class XinyongAPI(FastAPI):
 health = APIRouter(tags=["运行状态"])
 
 
+class Health(BaseModel):
+    """The process is alive."""
+
+    status: str
+    version: str
+
+
+class Readiness(BaseModel):
+    """Whether the app can serve: each check's state (a failed check leaves later ones out)."""
+
+    status: str = Field(description="ok 或 unavailable（HTTP 503）")
+    database: str
+    migrations: str | None = Field(default=None, description="at_head 或 behind")
+    policy_hash: str | None = None
+    policy: str | None = None
+
+
 @health.get("/healthz", summary="存活检查")
-def healthz() -> dict[str, str]:
+def healthz() -> Health:
     """Answer that the process is alive."""
-    return {"status": "ok", "version": __version__}
+    return Health(status="ok", version=__version__)
 
 
-@health.get("/readyz", summary="就绪检查：数据库可达、迁移到最新、政策已加载")
+@health.get(
+    "/readyz",
+    summary="就绪检查：数据库可达、迁移到最新、政策已加载",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "未就绪"}},
+)
 def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
     """Check the database, the migrations and the policy."""
     checks: dict[str, Any] = {}
@@ -181,12 +233,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         telemetry=None if rt.settings.opentelemetry else {"tracing": False, "metrics": False, "logs": False},
     )
     app.state.runtime = rt
-    hot: dict[tuple[str, str], ASGIApp] = {}
-    for spec in HOT_ENDPOINTS:
-        module_name, _, attr = spec.partition(":")
-        endpoint = getattr(importlib.import_module(module_name), attr)
-        hot[(endpoint.method, endpoint.path)] = endpoint
-    app.hot_endpoints = hot
+    app.hot_endpoints = {(endpoint.method, endpoint.path): endpoint for endpoint in HOT_ENDPOINTS}
     app.secure_headers = security_headers.wanted(rt.settings)
     app.add_exception_handler(XinyongError, _error_handler)
     app.add_exception_handler(OverflowError, _out_of_range_handler)
@@ -198,9 +245,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from xinyong.web.templating import STATIC_DIR
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for spec in ROUTERS:
-        module_name, _, attr = spec.partition(":")
-        router = getattr(importlib.import_module(module_name), attr or "router")
+    for router in ROUTERS:
         app.include_router(router)
     return app
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ def is_write(request: Request) -> bool:
 def get_session(request: Request) -> Iterator[Session]:
     """Yield a session for one request; commit on success, roll back on error.
 
-    Always depend on it as ``Depends(get_session, scope="function")``: the commit then runs before the
+    Always depend on it through :data:`DbSession` (``scope="function"``): the commit then runs before the
     response is sent, so a client that follows a redirect at once reads what the request wrote, and a
     failed commit becomes an error response instead of a lost write after a 200/303.
     """
@@ -56,3 +57,10 @@ def request_now() -> dt.datetime:
 def get_clock(runtime: Runtime = Depends(get_runtime), now: dt.datetime = Depends(request_now)) -> Clock:
     """Return the request's clock: its instant, the runtime's business date and the policy's working days."""
     return Clock(now=now, today=runtime.today(now), calendar=runtime.policy.calendar)
+
+
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
+"""The request's session, committed before the response is sent (see :func:`get_session`)."""
+
+AppRuntime = Annotated[Runtime, Depends(get_runtime)]
+"""The runtime of the app serving the request."""

@@ -1,35 +1,52 @@
-"""Policy sections owned by capabilities (sources, measures, models …), checked by ``policy check``."""
+"""Policy sections owned by capabilities (sources, measures, models …), checked by ``policy check``.
+
+Each capability declares its section beside its loader (``SECTION = Section("workflows", load)``) and
+reads it typed with ``policy.section(SECTION)``; this module lists them all by reference, so a missing
+or misspelt section fails at import and mypy sees each loader's type.
+"""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Mapping, Sized
 
-from xinyong.policy.loader import Policy
+from xinyong.auth import access
+from xinyong.commitments import rules as commitment_rules
+from xinyong.evaluation import loaders as evaluation_loaders
+from xinyong.ingest import sources
+from xinyong.monitoring import signals
+from xinyong.policy.loader import Policy, Section
+from xinyong.registers import institutions
+from xinyong.repair import workflows
+from xinyong.reports import special
+from xinyong.sanctions import rules as sanction_rules
 
-# name -> "module:function"; the function takes the Policy and returns the loaded section (a sized object).
-SECTIONS: dict[str, str] = {
-    "access": "xinyong.auth.access:load",
-    "workflows": "xinyong.repair.workflows:load",
-    "sources": "xinyong.ingest.sources:load",
-    "models": "xinyong.evaluation.loaders:load_models",
-    "supervision": "xinyong.evaluation.loaders:load_supervision",
-    "measures": "xinyong.sanctions.rules:load",
-    "commitments": "xinyong.commitments.rules:load",
-    "signals": "xinyong.monitoring.signals:load",
-    "special_reports": "xinyong.reports.special:load",
-    "institutions": "xinyong.registers.institutions:load",
-}
+_DECLARED: tuple[Section[Sized], ...] = (
+    access.SECTION,
+    workflows.SECTION,
+    sources.SECTION,
+    evaluation_loaders.MODELS,
+    evaluation_loaders.SUPERVISION,
+    sanction_rules.SECTION,
+    commitment_rules.SECTION,
+    signals.SECTION,
+    special.SECTION,
+    institutions.SECTION,
+)
 
 
-def loader(name: str) -> Callable[[Policy], Any]:
-    """Return the loader function of a section."""
-    module, _, func = SECTIONS[name].partition(":")
-    fn: Callable[[Policy], Any] = getattr(importlib.import_module(module), func)
-    return fn
+def _by_name(declared: tuple[Section[Sized], ...]) -> dict[str, Section[Sized]]:
+    """Index sections by name, refusing a name declared twice (both would share one memo slot)."""
+    out: dict[str, Section[Sized]] = {}
+    for section in declared:
+        if section.name in out:
+            raise ValueError(f"policy section {section.name!r} declared twice")
+        out[section.name] = section
+    return out
+
+
+SECTIONS: Mapping[str, Section[Sized]] = _by_name(_DECLARED)
 
 
 def check_sections(policy: Policy) -> dict[str, int]:
     """Load every registered section (raising ``PolicyError`` on problems); return their sizes."""
-    return {name: len(policy.section(name, loader(name))) for name in SECTIONS}
+    return {name: len(policy.section(section)) for name, section in SECTIONS.items()}

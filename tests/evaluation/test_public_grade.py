@@ -13,7 +13,7 @@ from tests.conftest import POLICY_DIR
 from tests.factories.subjects import enterprise
 from xinyong.errors import PolicyError
 from xinyong.evaluation import service
-from xinyong.evaluation.loaders import load_models
+from xinyong.evaluation.loaders import MODELS
 from xinyong.policy.loader import load_policy
 from xinyong.runtime import Runtime
 
@@ -54,5 +54,5 @@ def test_grade_shared_by_default_public_when_the_model_says_so(
 def test_a_positive_only_model_cannot_publish_grades(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="不得向社会公示"):
         load_policy(_policy_with(tmp_path, "tz-natural-person.yaml", "grade_disclosure: public")).section(
-            "models", load_models
+            MODELS
         )

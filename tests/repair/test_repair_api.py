@@ -249,6 +249,10 @@ def test_a_year_without_official_schedule_gives_provisional_deadlines(
     q = client.get("/api/v1/workqueue", headers=world.officer_h).json()
     (item,) = [i for i in q["items"] if i["id"] == body["id"]]
     assert item["due_provisional"] is True
+    # a repair item carries its mode and none of an objection's fields (the typed answer adds no nulls)
+    assert item["mode"]
+    assert "stage" not in item
+    assert "ground" not in item
 
 
 def test_work_queue_shows_overdue(client: TestClient, world: World, set_clock: Callable) -> None:

@@ -2,54 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Query
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_session
+from xinyong.app_deps import DbSession
 from xinyong.audit import service
 from xinyong.audit.models import AuditEvent
+from xinyong.audit.schemas import AuditRead, ChainRead
 from xinyong.auth.access import Capability, ensure
-from xinyong.auth.deps import current_principal
-from xinyong.auth.principal import Principal
+from xinyong.auth.deps import Caller
 
 router = APIRouter(prefix="/api/v1/audit", tags=["审计"])
 
 
-class AuditRead(BaseModel):
-    """One audit entry."""
-
-    seq: int
-    occurred_at: dt.datetime
-    actor: str
-    action: str
-    object_type: str
-    object_id: str | None = None
-    detail: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
-class ChainRead(BaseModel):
-    """Result of verifying the chain."""
-
-    ok: bool
-    entries: int
-    first_bad_seq: int | None = None
-    reason: str | None = None
-
-
 @router.get("/events", summary="审计日志（按序号分页）", response_model=list[AuditRead])
 def audit_events(
+    session: DbSession,
+    principal: Caller,
     after_seq: int = Query(0, ge=0, le=2**62),
     limit: int = Query(100, ge=1, le=1000),
     action: str | None = Query(None, max_length=64),
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
 ) -> list[AuditRead]:
     """Return audit entries after ``after_seq``."""
     ensure(principal, Capability.READ_AUDIT)
@@ -74,8 +46,8 @@ def audit_events(
 
 @router.get("/verify", summary="校验审计哈希链", response_model=ChainRead)
 def audit_verify(
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
+    principal: Caller,
 ) -> ChainRead:
     """Verify the whole chain."""
     ensure(principal, Capability.READ_AUDIT)

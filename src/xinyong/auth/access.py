@@ -18,7 +18,7 @@ from pydantic import Field
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Forbidden, Invalid
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_model
+from xinyong.policy.loader import Policy, Problems, Section, load_model
 from xinyong.rules.disclosure import Audience
 
 
@@ -68,9 +68,12 @@ def load(policy: Policy) -> AccessPolicy:
     return doc
 
 
+SECTION = Section("access", load)
+
+
 def access_policy(policy: Policy) -> AccessPolicy:
     """Return the access policy section (loaded once)."""
-    return policy.section("access", load)
+    return policy.section(SECTION)
 
 
 class Capability(enum.StrEnum):

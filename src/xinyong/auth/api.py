@@ -4,42 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request, Response
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession, get_runtime
 from xinyong.audit import service as audit
 from xinyong.auth import consent, limits, service
 from xinyong.auth.access import Capability, ensure
-from xinyong.auth.deps import current_principal, end_session, session_data, start_session
+from xinyong.auth.deps import Caller, end_session, session_data, start_session
 from xinyong.auth.models import Authorisation
 from xinyong.auth.principal import ROLE_LABELS, Principal, Role
-from xinyong.kit.dates import InputDate
-from xinyong.runtime import Runtime
+from xinyong.auth.schemas import AuthorisationIn, AuthorisationRead, LoginIn, Me, QueryPage, QueryRead
 
 router = APIRouter(prefix="/api/v1", tags=["账号与授权"])
 _ROLE_VALUES = frozenset(r.value for r in Role)
-
-
-class LoginIn(BaseModel):
-    """Sign-in credentials."""
-
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=200)
-
-
-class Me(BaseModel):
-    """The caller."""
-
-    username: str
-    role: str
-    role_label: str
-    subject_id: int | None = None
-    department_id: int | None = None
-    region_code: str | None = None
-    organisation: str | None = None
-    csrf_token: str | None = None
 
 
 def _me(principal: Principal, csrf: str | None) -> Me:
@@ -60,7 +37,7 @@ def login(
     body: LoginIn,
     request: Request,
     response: Response,
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
 ) -> Me:
     """Check the password and start a web session; too many failures lock the account or address out."""
     runtime = get_runtime(request)
@@ -81,11 +58,13 @@ def login(
     return _me(principal, token)
 
 
-@router.post("/auth/logout", summary="退出登录（服务端同时作废该账号的会话）", status_code=204)
+@router.post(
+    "/auth/logout", summary="退出登录（服务端同时作废该账号的会话）", status_code=204, response_class=Response
+)
 def logout(
+    session: DbSession,
     response: Response,
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
+    principal: Caller,
 ) -> Response:
     """End the web session, on the server as well as in the browser."""
     end_session(response, session, principal.account_id)
@@ -102,32 +81,10 @@ def logout(
 
 
 @router.get("/auth/me", summary="当前身份", response_model=Me)
-def me(request: Request, principal: Principal = Depends(current_principal)) -> Me:
+def me(request: Request, principal: Caller) -> Me:
     """Return the caller and, for web sessions, the CSRF token."""
     data = session_data(request)
     return _me(principal, str(data["csrf"]) if data and "csrf" in data else None)
-
-
-class AuthorisationIn(BaseModel):
-    """A new authorisation (授权书)."""
-
-    grantee_organisation: str = Field(min_length=1, max_length=100, description="被授权方（机构名称）")
-    purpose: str = Field(min_length=1, max_length=200, description="查询用途")
-    valid_from: InputDate
-    valid_to: InputDate
-
-
-class AuthorisationRead(BaseModel):
-    """An authorisation."""
-
-    id: int
-    grantee_organisation: str
-    purpose: str
-    valid_from: dt.date
-    valid_to: dt.date
-    created_at: dt.datetime
-    revoked_at: dt.datetime | None = None
-    status: str
 
 
 def _auth_read(row: Authorisation, today: dt.date) -> AuthorisationRead:
@@ -153,9 +110,9 @@ def _auth_read(row: Authorisation, today: dt.date) -> AuthorisationRead:
 
 @router.get("/me/authorisations", summary="我的授权书", response_model=list[AuthorisationRead])
 def my_authorisations(
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
+    session: DbSession,
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> list[AuthorisationRead]:
     """List the subject's authorisations."""
     ensure(principal, Capability.MANAGE_CONSENT)
@@ -168,10 +125,10 @@ def my_authorisations(
     "/me/authorisations", summary="授权查询（授权书）", response_model=AuthorisationRead, status_code=201
 )
 def grant_authorisation(
+    session: DbSession,
     body: AuthorisationIn,
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> AuthorisationRead:
     """Authorise a named party to read the subject's non-public information."""
     ensure(principal, Capability.MANAGE_CONSENT)
@@ -191,42 +148,22 @@ def grant_authorisation(
     "/me/authorisations/{authorisation_id}/revoke", summary="撤销授权", response_model=AuthorisationRead
 )
 def revoke_authorisation(
+    session: DbSession,
     authorisation_id: int,
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> AuthorisationRead:
     """Revoke one of the subject's authorisations."""
     ensure(principal, Capability.MANAGE_CONSENT)
     return _auth_read(consent.revoke(session, principal, authorisation_id), runtime.today())
 
 
-class QueryRead(BaseModel):
-    """One entry of 谁查询了我."""
-
-    occurred_at: dt.datetime
-    who: str
-    role: str
-    organisation: str | None = None
-    what: str
-    purpose: str
-    basis: str
-    basis_ref: str | None = None
-
-
-class QueryPage(BaseModel):
-    """A page of the subject's query log."""
-
-    total: int
-    items: list[QueryRead]
-
-
 @router.get("/me/queries", summary="谁查询了我", response_model=QueryPage)
 def my_queries(
+    session: DbSession,
+    principal: Caller,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=1_000_000),
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
 ) -> QueryPage:
     """List who read the subject's non-public information."""
     ensure(principal, Capability.VIEW_OWN_QUERIES)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth import service
 from xinyong.auth.models import Account
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
@@ -126,11 +126,13 @@ def _form_checked(request: Request) -> bool:
     return bool(getattr(request.state, "csrf_checked", False))
 
 
-def current_principal(
-    request: Request, session: Session = Depends(get_session, scope="function")
-) -> Principal:
+def current_principal(request: Request, session: DbSession) -> Principal:
     """Dependency: the caller (see ``resolve_principal``)."""
     return resolve_principal(request, session)
+
+
+Caller = Annotated[Principal, Depends(current_principal)]
+"""The caller, whoever it is (the public included); use ``require(...)`` to admit only some roles."""
 
 
 def require(*roles: Role) -> Callable[..., Principal]:

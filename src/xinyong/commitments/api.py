@@ -5,49 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.commitments import service
 from xinyong.commitments.models import Commitment
+from xinyong.commitments.schemas import CommitmentIn, CommitmentRead, PublicCommitments, StatusIn
 from xinyong.departments.models import Department
-from xinyong.kit.dates import InputDate
 from xinyong.subjects import scope
 
 router = APIRouter(prefix="/api/v1", tags=["信用承诺"])
 WRITE_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
 READ_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR)
-
-
-class CommitmentIn(BaseModel):
-    """Body of ``POST /api/v1/commitments``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    subject_code: str = Field(max_length=32)
-    type: str = Field(max_length=16)
-    department: str | None = Field(
-        default=None,
-        max_length=32,
-        description="受理单位编码：部门只能是本部门（默认）；信用中心管理员可代为登记（记入审计）",
-    )
-    matter: str = Field(min_length=1, max_length=200)
-    content: str = Field(min_length=1, max_length=5000)
-    committed_on: InputDate
-    due_on: InputDate | None = None
-
-
-class StatusIn(BaseModel):
-    """Body of ``POST /api/v1/commitments/{code}/status``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    status: str = Field(max_length=8)
-    effective_on: InputDate
-    reason: str | None = Field(default=None, max_length=500)
 
 
 def _read(session: Session, row: Commitment, *, with_history: bool) -> dict[str, Any]:
@@ -80,11 +51,11 @@ def _read(session: Session, row: Commitment, *, with_history: bool) -> dict[str,
     return out
 
 
-@router.post("/commitments", summary="登记信用承诺", status_code=201)
+@router.post("/commitments", summary="登记信用承诺", status_code=201, response_model=CommitmentRead)
 def register(
     body: CommitmentIn,
     request: Request,
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*WRITE_ROLES)),
 ) -> dict[str, Any]:
     """Register a commitment and return it with its code."""
@@ -105,11 +76,11 @@ def register(
     return _read(session, row, with_history=True)
 
 
-@router.get("/commitments/{code}", summary="查看信用承诺及履约历史")
+@router.get("/commitments/{code}", summary="查看信用承诺及履约历史", response_model=CommitmentRead)
 def read(
     code: str,
     request: Request,
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*READ_ROLES)),
 ) -> dict[str, Any]:
     """Return a commitment with its fulfilment history (in scope, and listed in the subject's 谁查询了我)."""
@@ -127,12 +98,14 @@ def read(
     return _read(session, row, with_history=True)
 
 
-@router.post("/commitments/{code}/status", summary="登记履约状态（违诺生成失信记录）")
+@router.post(
+    "/commitments/{code}/status", summary="登记履约状态（违诺生成失信记录）", response_model=CommitmentRead
+)
 def set_status(
     code: str,
     body: StatusIn,
     request: Request,
-    session: Session = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*WRITE_ROLES)),
 ) -> dict[str, Any]:
     """Record fulfilment; a breach creates a negative record and suspends 告知承诺 per policy."""
@@ -150,12 +123,12 @@ def set_status(
     return _read(session, row, with_history=True)
 
 
-@router.get("/public/commitments", summary="公示的主动型信用承诺")
+@router.get("/public/commitments", summary="公示的主动型信用承诺", response_model=PublicCommitments)
 def public(
+    session: DbSession,
     request: Request,
     limit: int = Query(default=50, ge=1, le=200),
     offset: int = Query(default=0, ge=0),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """List published commitments (never natural persons)."""
     runtime = get_runtime(request)

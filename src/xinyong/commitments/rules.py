@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_model
+from xinyong.policy.loader import Policy, Problems, Section, load_model
 from xinyong.policy.schemas import Severity
 
 Status = Literal["履约中", "全部履行", "部分履行", "未履行"]
@@ -76,6 +76,9 @@ def load(policy: Policy) -> CommitmentRules:
     return rules
 
 
+SECTION = Section("commitments", load)
+
+
 def rules_of(policy: Policy) -> CommitmentRules:
     """Return the loaded commitment rules of a policy."""
-    return policy.section("commitments", load)
+    return policy.section(SECTION)

@@ -7,15 +7,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
-from xinyong.auth.deps import current_principal, require
+from xinyong.app_deps import AppRuntime, DbSession
+from xinyong.auth.deps import Caller, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Forbidden, Invalid, Unauthorized
 from xinyong.evaluation import inspections, service
+from xinyong.evaluation.schemas import Distribution, RunSummary, SubjectEvaluation, SupervisionClass
 from xinyong.kit.dates import InputDate
-from xinyong.runtime import Runtime
 from xinyong.subjects import scope
 from xinyong.subjects import service as subjects_service
 
@@ -25,16 +25,20 @@ GOVERNMENT = (Role.OFFICER, Role.SYSTEM, Role.SUPERVISOR, Role.ADMIN)
 MONITORS = (*GOVERNMENT, Role.AUDITOR)
 
 
-@router.get("/subjects/{code}/evaluation", summary="主体公共信用评价：得分、等级、指标贡献、原因与提升建议")
+@router.get(
+    "/subjects/{code}/evaluation",
+    summary="主体公共信用评价：得分、等级、指标贡献、原因与提升建议",
+    response_model=SubjectEvaluation,
+)
 def subject_evaluation(
+    session: DbSession,
     code: str,
+    principal: Caller,
+    runtime: AppRuntime,
     as_of: InputDate | None = Query(None, description="评价日期（默认最近一次批量评价的日期）"),
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（默认 daily_supervision）"
     ),
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Return the subject's evaluation (the subject itself and government roles; persons only to self)."""
     if principal.role == Role.PUBLIC:
@@ -45,16 +49,20 @@ def subject_evaluation(
     )
 
 
-@router.get("/subjects/{code}/supervision", summary="主体的分级分类监管类别（部门查询）")
+@router.get(
+    "/subjects/{code}/supervision",
+    summary="主体的分级分类监管类别（部门查询）",
+    response_model=SupervisionClass,
+)
 def subject_supervision(
+    session: DbSession,
     code: str,
+    runtime: AppRuntime,
     department: str | None = Query(None, description="部门编码（默认调用者所在部门）"),
     purpose: str | None = Query(
         None, max_length=64, description="依职责查询的查询情形（默认 daily_supervision）"
     ),
     principal: Principal = Depends(require(*GOVERNMENT)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Return the subject's supervision class under a department's rule."""
     dept = _department(session, principal, department)
@@ -87,30 +95,35 @@ def _department(session: Session, principal: Principal, code: str | None) -> Dep
     return found
 
 
-@router.get("/evaluation/runs/latest", summary="最近一次批量评价")
+@router.get("/evaluation/runs/latest", summary="最近一次批量评价", response_model=RunSummary)
 def latest_run(
+    session: DbSession,
     _principal: Principal = Depends(require(*MONITORS)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return the latest finished run with its PSI against the previous run."""
     return service.run_summary(service.get_run(session, None))
 
 
-@router.get("/evaluation/runs/{run_id}", summary="一次批量评价")
+@router.get("/evaluation/runs/{run_id}", summary="一次批量评价", response_model=RunSummary)
 def get_run(
+    session: DbSession,
     run_id: int,
     _principal: Principal = Depends(require(*MONITORS)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return one run."""
     return service.run_summary(service.get_run(session, run_id))
 
 
-@router.get("/evaluation/distribution", summary="评价等级分布（按区县、行业、模型）与 PSI")
+@router.get(
+    "/evaluation/distribution",
+    summary="评价等级分布（按区县、行业、模型）与 PSI",
+    response_model=Distribution,
+    response_model_exclude_unset=True,
+)
 def distribution(
+    session: DbSession,
     run_id: int | None = Query(None, description="批次（默认最近一次）"),
     _principal: Principal = Depends(require(*MONITORS)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return a run's grade distribution by county, industry and model, and its PSI."""
     run = service.get_run(session, run_id)

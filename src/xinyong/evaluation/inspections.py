@@ -15,7 +15,7 @@ from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import supervision
-from xinyong.evaluation.loaders import load_supervision
+from xinyong.evaluation.loaders import SUPERVISION
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun, InspectionDraw, InspectionDrawMember
 from xinyong.evaluation.service import amendments, current_result, latest_run
 from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet
@@ -27,7 +27,7 @@ CITY_LEVEL = "city"
 
 def rules_of(policy: Policy) -> SupervisionSet:
     """Return the supervision rules of the policy."""
-    return policy.section("supervision", load_supervision)
+    return policy.section(SUPERVISION)
 
 
 def rule_for(policy: Policy, department: Department, on: dt.date) -> SupervisionRule:

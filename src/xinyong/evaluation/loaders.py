@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xinyong.evaluation.spec import CapRule, EvaluationModel, Indicator, ModelSet
 from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet
-from xinyong.policy.loader import Policy, Problems, load_dir
+from xinyong.policy.loader import Policy, Problems, Section, load_dir
 from xinyong.subjects.models import SubjectKind
 
 
@@ -84,3 +84,7 @@ def load_supervision(policy: Policy) -> SupervisionSet:
         problems.add("supervision/", "缺少默认规则（department 为空）")
     problems.raise_if_any()
     return SupervisionSet(tuple(rules))
+
+
+MODELS = Section("models", load_models)
+SUPERVISION = Section("supervision", load_supervision)

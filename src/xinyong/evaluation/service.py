@@ -19,7 +19,7 @@ from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
 from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
 from xinyong.evaluation.inputs import EvaluatedRecord, retention_rule
-from xinyong.evaluation.loaders import load_models
+from xinyong.evaluation.loaders import MODELS
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
 from xinyong.evaluation.spec import ModelSet
@@ -30,7 +30,7 @@ from xinyong.subjects.models import Subject, SubjectKind
 
 def models_of(policy: Policy) -> ModelSet:
     """Return the evaluation models of the policy."""
-    return policy.section("models", load_models)
+    return policy.section(MODELS)
 
 
 def county_map(policy: Policy) -> dict[str, str]:

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.audit import service as audit
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
@@ -21,8 +20,15 @@ from xinyong.errors import Forbidden
 from xinyong.ingest import queue
 from xinyong.ingest.models import IngestBatch
 from xinyong.ingest.quality import quality_report
+from xinyong.ingest.schemas import (
+    BatchRead,
+    BatchResult,
+    DecisionIn,
+    DecisionResult,
+    QualityReport,
+    UnresolvedRead,
+)
 from xinyong.ingest.service import batch_dict, ingest_file
-from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["归集"])
 REVIEWERS = (Role.OFFICER, Role.ADMIN)
@@ -50,13 +56,17 @@ def _audit_read(session: Session, principal: Principal, row_ids: list[int]) -> N
         )
 
 
-@router.post("/sources/{source_id}/batches", summary="部门业务系统报送一批数据（CSV、XLSX 或 JSON 文件）")
+@router.post(
+    "/sources/{source_id}/batches",
+    summary="部门业务系统报送一批数据（CSV、XLSX 或 JSON 文件）",
+    response_model=BatchResult,
+)
 def post_batch(
+    session: DbSession,
     source_id: str,
+    runtime: AppRuntime,
     file: UploadFile = File(..., description="报送文件"),
     principal: Principal = Depends(require(Role.SYSTEM)),
-    runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Ingest a file sent by a department system with its API key (the key's department feeds)."""
     dept_id = _scope(principal)
@@ -87,11 +97,11 @@ def post_batch(
     return result.to_dict()
 
 
-@router.get("/batches/{batch_id}", summary="查询批次结果与分部门统计")
+@router.get("/batches/{batch_id}", summary="查询批次结果与分部门统计", response_model=BatchRead)
 def get_batch(
+    session: DbSession,
     batch_id: int,
     principal: Principal = Depends(require(Role.SYSTEM, Role.OFFICER, Role.ADMIN)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return a batch the caller's department sent (admins: any)."""
     dept_id = _scope(principal)
@@ -104,13 +114,13 @@ def get_batch(
     return data
 
 
-@router.get("/unresolved", summary="未关联队列")
+@router.get("/unresolved", summary="未关联队列", response_model=list[UnresolvedRead])
 def get_unresolved_list(
+    session: DbSession,
     status: str = Query("pending", pattern="^(pending|linked)$"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=1_000_000_000),
     principal: Principal = Depends(require(*REVIEWERS)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> list[dict[str, Any]]:
     """List queue rows with their ranked candidates (rows as the feed sent them: every read audited)."""
     rows = queue.list_unresolved(
@@ -120,11 +130,11 @@ def get_unresolved_list(
     return [queue.unresolved_dict(r) for r in rows]
 
 
-@router.get("/unresolved/{row_id}", summary="待关联记录详情")
+@router.get("/unresolved/{row_id}", summary="待关联记录详情", response_model=UnresolvedRead)
 def get_unresolved(
+    session: DbSession,
     row_id: int,
     principal: Principal = Depends(require(*REVIEWERS)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return one queue row."""
     row = queue.get_unresolved(session, row_id, department_id=_scope(principal))
@@ -132,20 +142,13 @@ def get_unresolved(
     return queue.unresolved_dict(row)
 
 
-class DecisionIn(BaseModel):
-    """A reviewer's decision on a candidate."""
-
-    subject_id: int
-    same: bool
-
-
-@router.post("/unresolved/{row_id}/decisions", summary="判定是否同一主体")
+@router.post("/unresolved/{row_id}/decisions", summary="判定是否同一主体", response_model=DecisionResult)
 def post_decision(
+    session: DbSession,
     row_id: int,
     body: DecisionIn,
+    runtime: AppRuntime,
     principal: Principal = Depends(require(*REVIEWERS)),
-    runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Store a same / not-same decision and link the row(s) when same."""
     return queue.decide(
@@ -159,13 +162,17 @@ def post_decision(
     )
 
 
-@router.get("/quality", summary="归集质量指标（入库率、关联率、及时率、完整率、重错码率）")
+@router.get(
+    "/quality",
+    summary="归集质量指标（入库率、关联率、及时率、完整率、重错码率）",
+    response_model=QualityReport,
+)
 def get_quality(
+    session: DbSession,
+    runtime: AppRuntime,
     period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
     department: str | None = Query(None),
     principal: Principal = Depends(require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)),
-    runtime: Runtime = Depends(get_runtime),
-    session: Session = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Return the KPIs per department and period."""
     if principal.role == Role.OFFICER:

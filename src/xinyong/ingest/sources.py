@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from xinyong.errors import NotFound
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_dir
+from xinyong.policy.loader import Policy, Problems, Section, load_dir
 from xinyong.policy.schemas import CatalogItem
 
 Format = Literal["csv", "xlsx", "json"]
@@ -169,6 +169,9 @@ def load(policy: Policy) -> Sources:
     return Sources(out)
 
 
+SECTION = Section("sources", load)
+
+
 def sources(policy: Policy) -> Sources:
     """Return the memoised sources of a policy."""
-    return policy.section("sources", load)
+    return policy.section(SECTION)

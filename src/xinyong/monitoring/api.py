@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.audit import service as audit
-from xinyong.auth.deps import current_principal, require
+from xinyong.auth.deps import Caller, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import NotFound
 from xinyong.kit.dates import InputDate
@@ -25,7 +25,6 @@ from xinyong.monitoring.schemas import (
     SubscriptionRead,
     Timeline,
 )
-from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["信用大脑"])
 READ_ROLES = (Role.OFFICER, Role.SYSTEM, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
@@ -34,6 +33,8 @@ HANDLE_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 
 @router.get("/alerts", summary="风险预警列表（按职责范围）", response_model=AlertPage)
 def list_alerts(
+    session: DbSession,
+    runtime: AppRuntime,
     signal: str | None = Query(None, max_length=64),
     severity: str | None = Query(None, max_length=8),
     region: str | None = Query(None, pattern=r"^\d{6}$"),
@@ -45,8 +46,6 @@ def list_alerts(
     page: int = Query(1, ge=1, le=10_000),
     size: int = Query(20, ge=1, le=200),
     principal: Principal = Depends(require(*READ_ROLES)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> AlertPage:
     """Return the alerts the caller's duty covers, filtered, newest first."""
     on = runtime.today()
@@ -58,11 +57,11 @@ def list_alerts(
 
 @router.post("/alerts/{alert_id}/status", summary="处置风险预警", response_model=AlertRead)
 def alert_status(
+    session: DbSession,
     alert_id: int,
     body: AlertStatusIn,
+    runtime: AppRuntime,
     principal: Principal = Depends(require(*HANDLE_ROLES)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> AlertRead:
     """Mark an alert 已核实 / 已处置 / 误报 with a note (the caller's department must have been told)."""
     scope = service.scope_of(principal, runtime.settings.region_code)
@@ -85,11 +84,11 @@ def alert_status(
 
 @router.get("/subjects/{code}/timeline", summary="主体信用生命周期时间轴", response_model=Timeline)
 def timeline(
+    session: DbSession,
     code: str,
+    principal: Caller,
+    runtime: AppRuntime,
     purpose: str | None = Query(None, max_length=64, description="部门依职责查询时的查询情形"),
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> Timeline:
     """Return the subject's lifecycle as the caller may see it; every non-public read is logged."""
     subject, entries = service.subject_timeline(
@@ -126,10 +125,10 @@ def _subscription(session: Session, row: Subscription) -> SubscriptionRead:
 
 @router.post("/subscriptions", summary="订阅主体变更", status_code=201, response_model=SubscriptionRead)
 def subscribe(
+    session: DbSession,
     body: SubscriptionIn,
+    runtime: AppRuntime,
     principal: Principal = Depends(require(*FOLLOW_ROLES)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> SubscriptionRead:
     """Subscribe the caller's department (by county, industry or codes) or bank (its consenting borrowers)."""
     row = feed.subscribe(
@@ -156,8 +155,8 @@ def subscribe(
 
 @router.get("/subscriptions", summary="我的订阅", response_model=list[SubscriptionRead])
 def my_subscriptions(
+    session: DbSession,
     principal: Principal = Depends(require(*FOLLOW_ROLES)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> list[SubscriptionRead]:
     """Return the caller's subscriptions in force."""
     return [_subscription(session, row) for row in feed.subscriptions_of(session, principal)]
@@ -165,11 +164,11 @@ def my_subscriptions(
 
 @router.get("/changes", summary="订阅主体的变更（游标分页）", response_model=ChangePage)
 def changes(
+    session: DbSession,
+    runtime: AppRuntime,
     since: str | None = Query(None, max_length=64, description="上一次返回的 next_cursor；不填则从头开始"),
     limit: int = Query(500, ge=1, le=5000),
     principal: Principal = Depends(require(*FOLLOW_ROLES)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> ChangePage:
     """Return what changed about the subjects the caller follows and may see, past the cursor."""
     items, nxt = feed.changes(

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_dir
+from xinyong.policy.loader import Policy, Problems, Section, load_dir
 from xinyong.policy.schemas import Severity
 from xinyong.subjects.models import SubjectKind
 
@@ -138,6 +138,9 @@ def load(policy: Policy) -> SignalSet:
     return SignalSet(tuple(signals))
 
 
+SECTION = Section("signals", load)
+
+
 def signals_of(policy: Policy) -> SignalSet:
     """Return the loaded signals of a policy."""
-    return policy.section("signals", load)
+    return policy.section(SECTION)

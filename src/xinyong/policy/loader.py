@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast, overload
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -37,6 +37,7 @@ from xinyong.policy.schemas import (
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 def statutory_rules(docs: list[StatutoryHolidays]) -> list[StatutoryRules]:
@@ -139,6 +140,19 @@ def load_dir(directory: Path, model: type[M], problems: Problems, *, pattern: st
     return docs
 
 
+@dataclass(frozen=True)
+class Section(Generic[T_co]):
+    """A capability's policy section: its name (memo key, ``policy check``) and its typed loader.
+
+    Declared once beside its loader (``SECTION = Section("workflows", load)``) and read with
+    ``policy.section(SECTION)``, which returns the loader's own type; ``xinyong.policy_sections``
+    lists every declared section by reference.
+    """
+
+    name: str
+    load: Callable[[Policy], T_co]
+
+
 @dataclass
 class Policy:
     """The loaded policy: core documents plus memoised capability sections."""
@@ -154,7 +168,7 @@ class Policy:
     retention: Retention
     calendar: WorkdayCalendar
     channels: Channels
-    _sections: dict[str, Any] = field(default_factory=dict, repr=False)
+    _sections: dict[str, object] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -162,12 +176,22 @@ class Policy:
         """Return the first 12 hex characters of the policy hash."""
         return self.hash[:12]
 
-    def section(self, name: str, load: Callable[[Policy], T]) -> T:
-        """Return a capability's own policy section, loading it once."""
+    @overload
+    def section(self, spec: Section[T], /) -> T: ...
+
+    @overload
+    def section(self, spec: str, load: Callable[[Policy], T], /) -> T: ...
+
+    def section(self, spec: Section[T] | str, load: Callable[[Policy], T] | None = None, /) -> T:
+        """Return a capability's own policy section (or a value derived from the policy), loading it once."""
+        name, loader = (spec.name, spec.load) if isinstance(spec, Section) else (spec, load)
+        if loader is None:
+            raise TypeError("a section named by string needs its loader")
         with self._lock:
             if name not in self._sections:
-                self._sections[name] = load(self)
-            return self._sections[name]  # type: ignore[no-any-return]
+                self._sections[name] = loader(self)
+            # the name is bound to one loader (checked by ``policy_sections``), so the value is its T
+            return cast(T, self._sections[name])
 
     def region_codes(self) -> set[str]:
         """Return current and former region codes."""

@@ -5,55 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.kit.dates import InputDate
 from xinyong.records import publication
 from xinyong.records.publication import Filters, Published
+from xinyong.records.schemas import PublicEntry, PublicField, PublicPage
 from xinyong.records.service import display_fields
 from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/public", tags=["信息公示"])
-
-
-class PublicField(BaseModel):
-    """A displayed field."""
-
-    label: str
-    value: str
-
-
-class PublicEntry(BaseModel):
-    """A published record."""
-
-    subject_name: str
-    uscc: str | None = None
-    region_code: str | None = None
-    region_name: str | None = None
-    department_code: str
-    department_name: str
-    catalog_item: str
-    catalog_name: str
-    document_no: str | None = None
-    decision_on: dt.date | None = None
-    valid_to: dt.date | None = None
-    public_until: dt.date | None = None
-    in_force: bool
-    marks: list[str] = []
-    fields: list[PublicField]
-
-
-class PublicPage(BaseModel):
-    """A page of published records."""
-
-    title: str
-    as_of: dt.date
-    page: int
-    size: int
-    has_more: bool
-    items: list[PublicEntry]
 
 
 def _entry(p: Published, runtime: Runtime, on: dt.date) -> PublicEntry:
@@ -119,11 +81,11 @@ _SIZE = Query(20, ge=1, le=100)
 
 @router.get("/penalties", summary="行政处罚公示（双公示，当前公示期内）", response_model=PublicPage)
 def public_penalties(
+    session: DbSession,
+    runtime: AppRuntime,
     filters: Filters = Depends(_filters),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the penalties currently public."""
     return _page("行政处罚公示", ["xzcf"], filters, page, size, session, runtime)
@@ -131,12 +93,12 @@ def public_penalties(
 
 @router.get("/licences", summary="行政许可公示（双公示）", response_model=PublicPage)
 def public_licences(
+    session: DbSession,
+    runtime: AppRuntime,
     filters: Filters = Depends(_filters),
     in_force: bool = Query(True, description="只列有效期内的许可"),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the licences currently public."""
     return _page("行政许可公示", ["xzxk"], filters, page, size, session, runtime, in_force_only=in_force)
@@ -144,14 +106,14 @@ def public_licences(
 
 @router.get("/lists/{list_type}", summary="红黑名单与经营异常名录（当前在列）", response_model=PublicPage)
 def public_list(
+    session: DbSession,
+    runtime: AppRuntime,
     list_type: str = Path(
         ..., description="red（红名单）、black（严重失信黑名单）、abnormal（经营异常名录）"
     ),
     filters: Filters = Depends(_filters),
     page: int = _PAGE,
     size: int = _SIZE,
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> PublicPage:
     """List the entries of a list currently in force."""
     items = publication.items_of_list(runtime.policy, list_type)

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from xinyong.kit.ids import is_valid_uscc
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_model
+from xinyong.policy.loader import Policy, Problems, Section, load_model
 
 KIND_LABELS = {
     "bank": "银行",
@@ -72,6 +72,9 @@ def load(policy: Policy) -> Institutions:
     return doc
 
 
+SECTION = Section("institutions", load)
+
+
 def institutions_of(policy: Policy) -> Institutions:
     """Return the loaded register (once per policy)."""
-    return policy.section("institutions", load)
+    return policy.section(SECTION)

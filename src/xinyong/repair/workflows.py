@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 from xinyong.objections.workflow import ObjectionWorkflow
 from xinyong.outbox.workflow import NotificationWorkflow
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_model
+from xinyong.policy.loader import Policy, Problems, Section, load_model
 
 RepairMode = Literal["penalty_end", "list_removal", "other"]
 RegimeCondition = Literal["no_repeat_same_violation", "not_on_abnormal_list", "not_on_serious_list"]
@@ -134,6 +134,9 @@ def load(policy: Policy) -> Workflows:
     return Workflows(repair=repair, objection=objection, notification=notification)
 
 
+SECTION = Section("workflows", load)
+
+
 def workflows(policy: Policy) -> Workflows:
     """Return the workflow section of ``policy`` (loaded once)."""
-    return policy.section("workflows", load)
+    return policy.section(SECTION)

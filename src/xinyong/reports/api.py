@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
-from xinyong.auth.deps import current_principal, require
+from xinyong.app_deps import AppRuntime, DbSession
+from xinyong.auth.deps import Caller, require
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.errors import Invalid
@@ -19,7 +18,6 @@ from xinyong.reports.schemas import (
     RevokeRequest,
     VerifyResult,
 )
-from xinyong.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["信用报告"])
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -36,10 +34,10 @@ def links(number: str, verify_url: str) -> ReportLinks:
     "/reports", summary="申请信用报告（公开版、完整版、专项）", response_model=ReportIssued, status_code=201
 )
 def issue_report(
+    session: DbSession,
     body: ReportRequest,
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> ReportIssued:
     """Issue a signed report; ``full`` and ``special`` only to the subject, its authorised parties and the credit centre."""
     ctx = service.Context.of(runtime.settings, runtime.keys, runtime.policy)
@@ -61,9 +59,9 @@ def issue_report(
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def report_pdf(
+    session: DbSession,
     number: str,
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
+    principal: Caller,
 ) -> Response:
     """Return the signed PDF exactly as issued."""
     data = service.download(session, principal, number, "pdf")
@@ -81,9 +79,9 @@ def report_pdf(
     responses={200: {"content": {"application/json": {}}}},
 )
 def report_json(
+    session: DbSession,
     number: str,
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
+    principal: Caller,
 ) -> Response:
     """Return the signed JSON twin exactly as issued."""
     data = service.download(session, principal, number, "json")
@@ -96,11 +94,11 @@ def report_json(
     response_model=VerifyResult,
 )
 def verify_report(
+    session: DbSession,
+    runtime: AppRuntime,
     file: UploadFile | None = File(None, description="报告 PDF 或 JSON 副本"),
     number: str | None = Form(None, max_length=40, description="报告编号"),
     checksum: str | None = Form(None, max_length=64, description="PDF 或 JSON 的 SHA-256"),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> VerifyResult:
     """Say whether a report is genuine, altered, revoked or superseded (no login)."""
     if file is not None:
@@ -119,10 +117,10 @@ def verify_report(
     "/reports/{number}/revoke", summary="撤销信用报告（信用中心、部门）", response_model=VerifyResult
 )
 def revoke_report(
+    session: DbSession,
     number: str,
     body: RevokeRequest,
     principal: Principal = Depends(require(*verification.REVOKERS)),
-    session: Session = Depends(get_session, scope="function"),
 ) -> VerifyResult:
     """Revoke a report; the verify page then says so."""
     verification.revoke(session, principal, number, body.reason)

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from xinyong.kit.dates import add_months
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_model
+from xinyong.policy.loader import Policy, Problems, Section, load_model
 
 REPAIRED_MARK = "已修复"
 
@@ -86,9 +86,12 @@ def load(policy: Policy) -> SpecialPolicy:
     return doc
 
 
+SECTION = Section("special_reports", load)
+
+
 def special_policy(policy: Policy) -> SpecialPolicy:
     """Return the special-report policy section (loaded once)."""
-    return policy.section("special_reports", load)
+    return policy.section(SECTION)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth import limits
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
@@ -16,7 +16,18 @@ from xinyong.sanctions import feedback as feedback_service
 from xinyong.sanctions import hot, screening
 from xinyong.sanctions import service as check_service
 from xinyong.sanctions.hot import CHECK_ROLES
-from xinyong.sanctions.schemas import CheckIn, FeedbackIn, ScreenDecisionIn, ScreenIn
+from xinyong.sanctions.schemas import (
+    CheckAnswer,
+    CheckIn,
+    Compliance,
+    FeedbackIn,
+    FeedbackResult,
+    Ping,
+    ScreenDecisionIn,
+    ScreenDecisionResult,
+    ScreenIn,
+    ScreenResult,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["联合奖惩核查"])
 # The check and its constant baseline are included first (app.ROUTERS): FastAPI matches a path against
@@ -35,7 +46,13 @@ _CHECK_BODY = {
 }
 
 
-@hot_router.post("/check", summary="联合奖惩核查：单个主体或最多 10,000 个主体", openapi_extra=_CHECK_BODY)
+@hot_router.post(
+    "/check",
+    summary="联合奖惩核查：单个主体或最多 10,000 个主体",
+    openapi_extra=_CHECK_BODY,
+    response_class=Response,  # pre-serialised bytes (no per-request validation on the hot path)
+    responses={200: {"model": CheckAnswer, "description": "核查结果"}},
+)
 async def check(request: Request) -> Response:
     """Answer the hits, rewards, grade, supervision class and 告知承诺 eligibility per subject.
 
@@ -48,16 +65,16 @@ async def check(request: Request) -> Response:
 
 
 @hot_router.get("/check/ping", summary="核查服务常量应答（压测基线）", include_in_schema=False)
-async def ping() -> dict[str, str]:
+async def ping() -> Ping:
     """Answer a constant: the framework's floor for the benchmark."""
-    return {"status": "ok"}
+    return Ping(status="ok")
 
 
-@router.post("/check/{check_id}/feedback", summary="反馈措施执行情况")
+@router.post("/check/{check_id}/feedback", summary="反馈措施执行情况", response_model=FeedbackResult)
 def feedback(
     check_id: str,
     body: FeedbackIn,
-    session: Any = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Record per hit whether the department executed the measure, or why not."""
@@ -65,11 +82,11 @@ def feedback(
     return feedback_service.record_feedback(session, check_id, items, principal)
 
 
-@router.get("/check/compliance", summary="各部门核查命中与反馈情况")
+@router.get("/check/compliance", summary="各部门核查命中与反馈情况", response_model=Compliance)
 def compliance(
+    session: DbSession,
     request: Request,
     department: str | None = Query(default=None, description="部门编码；部门工作人员只能看本部门"),
-    session: Any = Depends(get_session, scope="function"),
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Summarise hits, feedback given and feedback overdue per department."""
@@ -88,11 +105,16 @@ def compliance(
     return {"as_of": on.isoformat(), "departments": rows}
 
 
-@router.post("/screen", summary="无代码名称筛查（名单与主体）")
+@router.post(
+    "/screen",
+    summary="无代码名称筛查（名单与主体）",
+    response_model=ScreenResult,
+    response_model_exclude_unset=True,
+)
 def screen(
     body: ScreenIn,
     request: Request,
-    session: Any = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(*CHECK_ROLES)),
 ) -> dict[str, Any]:
     """Screen a name against the lists and the subjects, with per-feature explanations."""
@@ -108,10 +130,15 @@ def screen(
     )
 
 
-@router.post("/screen/decisions", summary="标记筛查候选为同一主体或不同主体", status_code=201)
+@router.post(
+    "/screen/decisions",
+    summary="标记筛查候选为同一主体或不同主体",
+    status_code=201,
+    response_model=ScreenDecisionResult,
+)
 def screen_decision(
     body: ScreenDecisionIn,
-    session: Any = Depends(get_session, scope="function"),
+    session: DbSession,
     principal: Principal = Depends(require(Role.OFFICER, Role.ADMIN, Role.SUPERVISOR)),
 ) -> dict[str, Any]:
     """Store a reviewer's decision; pairs marked different are excluded from later screenings."""

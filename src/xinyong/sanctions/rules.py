@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from xinyong.evaluation.loaders import load_models
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, load_dir, load_model
+from xinyong.policy.loader import Policy, Problems, Section, load_dir, load_model
 
 TriggerKind = Literal["list", "record", "grade", "supervision_class", "commitment_breach"]
 ActiveSeverity = Literal["一般", "严重"]
@@ -284,6 +284,9 @@ def load(policy: Policy) -> Measures:
     )
 
 
+SECTION = Section("measures", load)
+
+
 def measures_of(policy: Policy) -> Measures:
     """Return the compiled measures of a policy (compiled once per policy object)."""
-    return policy.section("measures", load)
+    return policy.section(SECTION)

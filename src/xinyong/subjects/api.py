@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request, Response
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession, get_runtime
 from xinyong.auth import limits
-from xinyong.auth.deps import current_principal, has_credentials, resolve_principal
-from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.auth.deps import Caller, has_credentials, resolve_principal
+from xinyong.auth.principal import ANONYMOUS, Role
 from xinyong.creditfile.service import build_credit_file
 from xinyong.db import reading_session
 from xinyong.errors import Forbidden, Unauthorized
 from xinyong.kit.dates import InputDate
-from xinyong.runtime import Runtime
 from xinyong.subjects import search as search_service
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.queries import Reader
-from xinyong.subjects.schemas import CreditFile, SearchPage
+from xinyong.subjects.schemas import CodeIn, CodeToken, CreditFile, SearchPage
 
 router = APIRouter(prefix="/api/v1", tags=["信用档案"])
 # Search is the hottest public read: its own router, included first (``app.ROUTERS``), so a request
@@ -58,18 +55,6 @@ async def search_subjects(
     return Response(result.model_dump_json(), media_type="application/json")
 
 
-class CodeIn(BaseModel):
-    """A code to exchange for a URL-safe token."""
-
-    code: str = Field(min_length=1, max_length=32, description="统一社会信用代码或身份证号")
-
-
-class CodeToken(BaseModel):
-    """The token to use in URLs in place of the code."""
-
-    token: str
-
-
 @router.post(
     "/subjects/code-token",
     summary="换取可放入网址的主体代码令牌（身份证号不应出现在网址中）",
@@ -78,8 +63,8 @@ class CodeToken(BaseModel):
 def code_token(
     body: CodeIn,
     request: Request,
-    principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
+    principal: Caller,
+    runtime: AppRuntime,
 ) -> CodeToken:
     """Return the token for ``code``: use it in ``/subjects/{code}`` and the routes below it, and in ``?q=``."""
     if principal.role == Role.PUBLIC:
@@ -90,14 +75,14 @@ def code_token(
 
 @router.get("/subjects/{code}", summary="信用档案（按查询者身份可见）", response_model=CreditFile)
 def credit_file(
+    session: DbSession,
     code: str,
+    principal: Caller,
+    runtime: AppRuntime,
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（如 licensing）"
     ),
     on: InputDate | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
-    principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> CreditFile:
     """Return the credit file of the subject with ``code`` (USCC or 身份证) as the caller may see it."""
     if on is not None and principal.role not in _AS_OF_ROLES:

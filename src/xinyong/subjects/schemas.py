@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 # Sections of the national public credit report (公共信用信息报告), in order.
 SECTIONS = (
@@ -161,3 +161,15 @@ class SearchPage(BaseModel):
     total: int
     capped: bool
     items: list[SearchHit]
+
+
+class CodeIn(BaseModel):
+    """A code to exchange for a URL-safe token."""
+
+    code: str = Field(min_length=1, max_length=32, description="统一社会信用代码或身份证号")
+
+
+class CodeToken(BaseModel):
+    """The token to use in URLs in place of the code."""
+
+    token: str
