@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -15,6 +15,7 @@ from xinyong.auth.access import Capability, ensure
 from xinyong.auth.deps import current_principal, end_session, session_data, start_session
 from xinyong.auth.models import Authorisation
 from xinyong.auth.principal import ROLE_LABELS, Principal, Role
+from xinyong.finance import consent as finance_consent
 from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 
@@ -109,10 +110,14 @@ def me(request: Request, principal: Principal = Depends(current_principal)) -> M
 
 
 class AuthorisationIn(BaseModel):
-    """A new authorisation (授权书)."""
+    """A new authorisation (授权书) of a registered institution (no free-text grantee is accepted)."""
 
-    grantee_organisation: str = Field(min_length=1, max_length=100, description="被授权方（机构名称）")
+    model_config = ConfigDict(extra="forbid")
+
+    institution_code: str = Field(min_length=1, max_length=32, description="被授权机构编码（机构名录）")
     purpose: str = Field(min_length=1, max_length=200, description="查询用途")
+    sections: list[str] = Field(default_factory=list, max_length=20, description="授权查询的档案栏目")
+    score: bool = Field(default=False, description="是否授权查询信用评分")
     valid_from: InputDate
     valid_to: InputDate
 
@@ -121,33 +126,33 @@ class AuthorisationRead(BaseModel):
     """An authorisation."""
 
     id: int
+    grantee_code: str | None = None
     grantee_organisation: str
     purpose: str
+    sections: list[str]
+    score: bool
     valid_from: dt.date
     valid_to: dt.date
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
     status: str
+    invalid_reason: str | None = None
 
 
 def _auth_read(row: Authorisation, today: dt.date) -> AuthorisationRead:
-    if row.revoked_at is not None:
-        status = "已撤销"
-    elif row.valid_to < today:
-        status = "已过期"
-    elif row.valid_from > today:
-        status = "未生效"
-    else:
-        status = "有效"
     return AuthorisationRead(
         id=row.id,
+        grantee_code=row.grantee_code,
         grantee_organisation=row.grantee_organisation,
         purpose=row.purpose,
+        sections=list(row.sections or ()),
+        score=row.score,
         valid_from=row.valid_from,
         valid_to=row.valid_to,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
-        status=status,
+        status=consent.status_of(row, today),
+        invalid_reason=row.invalid_reason,
     )
 
 
@@ -173,16 +178,19 @@ def grant_authorisation(
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> AuthorisationRead:
-    """Authorise a named party to read the subject's non-public information."""
+    """Authorise a registered institution to read the subject's non-public information."""
     ensure(principal, Capability.MANAGE_CONSENT)
-    row = consent.grant(
+    row = finance_consent.grant(
         session,
         principal,
-        grantee_organisation=body.grantee_organisation,
+        institution_code=body.institution_code,
         purpose=body.purpose,
+        sections=body.sections,
+        score=body.score,
         valid_from=body.valid_from,
         valid_to=body.valid_to,
         policy=runtime.policy,
+        on=runtime.today(),
     )
     return _auth_read(row, runtime.today())
 
