@@ -28,8 +28,8 @@ from xinyong.records.models import RecordEventKind
 from xinyong.repair import effects
 from xinyong.reports import service, verification
 from xinyong.reports.schemas import ReportKind, ReportRequest
-from xinyong.subjects.service import reveal_id_card
 from xinyong.subjects.schemas import SECTIONS
+from xinyong.subjects.service import reveal_id_card
 
 
 def _issue_public(client: TestClient, world: World) -> tuple[str, bytes, bytes]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.auth import consent
 from xinyong.auth.access import Basis, ReadAccess, access_policy, read_access
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
 from xinyong.kit.crypto import KeyRing
