@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -123,13 +123,8 @@ def of_subject(session: Session, subject_id: int) -> list[Authorisation]:
     )
 
 
-def valid_for(
-    session: Session, subject_id: int, grantee_code: str | None, on: dt.date
-) -> Authorisation | None:
-    """Return a valid, unrevoked authorisation of the institution ``grantee_code`` for the subject on ``on``."""
-    if not grantee_code:
-        return None
-    return session.scalar(
+def _in_force(subject_id: int, grantee_code: str, on: dt.date) -> Select[tuple[Authorisation]]:
+    return (
         select(Authorisation)
         .where(
             Authorisation.subject_id == subject_id,
@@ -139,9 +134,17 @@ def valid_for(
             Authorisation.valid_from <= on,
             Authorisation.valid_to >= on,
         )
-        .order_by(Authorisation.valid_to.desc())
-        .limit(1)
+        .order_by(Authorisation.id.desc())
     )
+
+
+def valid_for(
+    session: Session, subject_id: int, grantee_code: str | None, on: dt.date
+) -> Authorisation | None:
+    """Return the newest valid authorisation of the institution ``grantee_code`` for the subject on ``on``."""
+    if not grantee_code:
+        return None
+    return session.scalar(_in_force(subject_id, grantee_code, on).limit(1))
 
 
 def grant_of(row: Authorisation) -> Grant:
@@ -150,11 +153,22 @@ def grant_of(row: Authorisation) -> Grant:
 
 
 def grant_for(session: Session, subject_id: int, principal: Principal, on: dt.date) -> Grant | None:
-    """Return what the caller's institution holds from the subject on ``on`` (``None``: no valid consent)."""
-    if principal.subject_id == subject_id:
+    """Return what the caller's institution holds from the subject on ``on`` (``None``: no valid consent).
+
+    Several authorisations in force add up (each is the subject's written consent); the newest names the
+    purpose and is the reference the query log records.
+    """
+    if principal.subject_id == subject_id or not principal.institution_code:
         return None
-    found = valid_for(session, subject_id, principal.institution_code, on)
-    return grant_of(found) if found is not None else None
+    rows = session.scalars(_in_force(subject_id, principal.institution_code, on)).all()
+    if not rows:
+        return None
+    return Grant(
+        id=rows[0].id,
+        purpose=rows[0].purpose,
+        sections=frozenset(s for r in rows for s in (r.sections or ())),
+        score=any(r.score for r in rows),
+    )
 
 
 def log_read(
