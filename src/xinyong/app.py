@@ -45,6 +45,8 @@ ROUTERS: tuple[str, ...] = (
     "xinyong.commitments.api:router",
     "xinyong.monitoring.api:router",
     "xinyong.reports.api:router",
+    "xinyong.finance.api:router",
+    "xinyong.scenes.api:router",
     "xinyong.web.routes:router",
 )
 

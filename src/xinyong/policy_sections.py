@@ -20,6 +20,9 @@ SECTIONS: dict[str, str] = {
     "signals": "xinyong.monitoring.signals:load",
     "special_reports": "xinyong.reports.special:load",
     "institutions": "xinyong.registers.institutions:load",
+    "finance_products": "xinyong.finance.rules:load_products",
+    "finance_subsidies": "xinyong.finance.rules:load_subsidies",
+    "scenes": "xinyong.scenes.rules:load",
 }
 
 

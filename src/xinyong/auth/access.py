@@ -125,6 +125,7 @@ class Basis(enum.StrEnum):
     AUTHORISATION = "authorisation"  # 依授权查询（第十九条）
     CREDIT_CENTRE = "credit_centre"  # 公共信用工作机构
     AUDIT = "audit"  # 审计
+    INCENTIVE = "incentive"  # 守信激励核验（信易+ 服务机构，只用于给予激励）
 
 
 @dataclass(frozen=True)

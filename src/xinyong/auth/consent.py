@@ -123,7 +123,7 @@ def of_subject(session: Session, subject_id: int) -> list[Authorisation]:
     )
 
 
-def _in_force(subject_id: int, grantee_code: str, on: dt.date) -> Select[tuple[Authorisation]]:
+def _in_force(subject_id: int, grantee_code: str, on: dt.date) -> Select[Authorisation]:
     return (
         select(Authorisation)
         .where(

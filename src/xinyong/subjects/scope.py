@@ -46,6 +46,9 @@ WHAT_LABELS = {
     "unresolved_row": "待关联的报送数据",
     "objection_contact": "异议联系人信息",
     "commitment": "信用承诺及履约情况",
+    "finance_match": "信易贷产品匹配",
+    "finance_application": "信易贷申请",
+    "scene_eligibility": "信易+ 守信激励资格核验",
 }
 # What an authorisation covers only when the subject granted the score (授权范围：评分).
 SCORE_READS = frozenset({"evaluation", "supervision_class"})
