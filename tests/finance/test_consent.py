@@ -64,7 +64,7 @@ def _section(body: dict[str, object], name: str) -> list[dict[str, object]]:
 def test_free_text_unknown_and_too_long_grants_are_refused(
     client: TestClient, session: Session, runtime: Runtime, policy: Policy
 ) -> None:
-    uscc, subject_id, _, _ = _company(session, runtime, policy)
+    _, subject_id, _, _ = _company(session, runtime, policy)
     csrf = fa.login(client, fa.account(session, Role.SUBJECT, subject_id=subject_id))
     free = client.post(
         "/api/v1/me/authorisations",
