@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import auth as fa
+from tests.factories import evaluation as ev_factories
 from tests.factories import subjects as fs
 from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Role
@@ -89,8 +90,10 @@ def test_person_scene_only_with_the_persons_token(
 def test_organisation_scene_by_code_positive_use_only(
     client: TestClient, session: Session, runtime: Runtime
 ) -> None:
-    young = fs.enterprise(session, runtime.keys, established_on=TODAY - dt.timedelta(days=200))
-    old = fs.enterprise(session, runtime.keys, established_on=dt.date(2010, 1, 1))
+    young = fs.enterprise(session, runtime.keys, established_on=dt.date(2015, 1, 1))
+    dept = fs.department(session)
+    ev_factories.record(session, young, dept.id, "xzcf", TODAY - dt.timedelta(days=100))  # one penalty: 中等
+    old = fs.enterprise(session, runtime.keys, established_on=dt.date(2015, 1, 1))
     evaluation_service.run_evaluation(session, runtime.policy, TODAY, actor="test")
     leasing = _h(
         fa.api_key(session, Role.BANK, organisation="台州融资租赁有限公司", institution_code="SP-TZZL")
@@ -101,7 +104,7 @@ def test_organisation_scene_by_code_positive_use_only(
         assert resp.status_code == 200, resp.text
         answers[firm.id] = resp.json()
     assert answers[old.id]["eligible"] is True
-    refused = answers[young.id]  # a new firm is 中等: no benefit, served as usual, no grade disclosed
+    refused = answers[young.id]  # a penalised firm is 中等: no benefit, served as usual, no grade disclosed
     assert (refused["eligible"], refused["benefit"]) == (False, None)
     assert "照常办理" in refused["reason"]
     assert "中等" not in refused["reason"]
