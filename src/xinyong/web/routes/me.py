@@ -21,7 +21,7 @@ from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 from xinyong.subjects.schemas import SECTIONS
 from xinyong.subjects.service import reveal_id_card
-from xinyong.web import csrf, data
+from xinyong.web import credit_use, csrf, data
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/me")
@@ -61,10 +61,18 @@ def my_file(
         own_code(runtime, subject),
         on=runtime.today(),
     )
+    use = credit_use.of_subject(session, runtime, principal, subject)
     return render(
         request,
         "me/index.html",
-        {"title": "我的信用", "section": "file", "file": file, "sections": sections, "actions": True},
+        {
+            "title": "我的信用",
+            "section": "file",
+            "file": file,
+            "sections": sections,
+            "actions": True,
+            "use": use,
+        },
     )
 
 
