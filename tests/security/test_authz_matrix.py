@@ -116,10 +116,10 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         grantee_code="BK-TZYH",
         grantee_name="台州银行",
         sections=list(SECTIONS),
-        score=False,
+        score=True,
         purpose="贷款审批",
-        valid_from=dt.date(2026, 9, 1),
-        valid_to=dt.date(2026, 11, 29),
+        valid_from=runtime.today() - dt.timedelta(days=1),  # in force whatever day the suite runs
+        valid_to=runtime.today() + dt.timedelta(days=60),
         policy=runtime.policy,
     )
     commitment = commitments_service.register(
@@ -194,6 +194,8 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "name": "nothing.js",
         "number": report.json()["number"],
         "alert_id": str(alert),
+        "application_id": "999999",
+        "scene": "xinyizu",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 
@@ -205,6 +207,8 @@ def _url(path: str, world: dict[str, Any]) -> str:
     out = path.format(**params)
     if out == "/api/v1/subjects":
         out += "?q=测试"
+    if out in ("/api/v1/finance/products", "/bank/subjects"):
+        out += f"?code={params['code']}"
     return out
 
 
