@@ -51,7 +51,7 @@ def grade_of(session: Session, subject_id: int, *, visible: bool) -> GradeFact |
 def listed(session: Session, policy: Policy, subject_id: int, on: dt.date) -> bool:
     """Tell whether the subject is on a serious-dishonesty list in force on ``on`` (the rule core's periods)."""
     periods = records_service.listings_of(session, [subject_id], policy).get(subject_id, [])
-    return any(p.start <= on and (p.end is None or on < p.end) for p in periods)
+    return any(p.in_force_on(on) for p in periods)
 
 
 def facts_of(session: Session, policy: Policy, subject: Subject, *, on: dt.date, score: bool) -> Facts:

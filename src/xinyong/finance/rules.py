@@ -88,28 +88,28 @@ class Products(Versioned):
         return next((p for p in self.products if p.id == product_id), None)
 
 
-class InterestSubsidy(Dated):
-    """贴息: the city pays part of the interest of a credit loan to a trustworthy subject."""
+class SubsidyRule(Dated):
+    """What every subsidy rule states: its id, name, basis and who it is for."""
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
     basis: str
     subject_kinds: list[str] = Field(min_length=1)
     grade: GradeRule | None = None
+
+
+class InterestSubsidy(SubsidyRule):
+    """贴息: the city pays part of the interest of a credit loan to a trustworthy subject."""
+
     rate_points: Decimal = Field(gt=0, lt=1, description="贴息的年利率百分点（如 0.01 即 1 个百分点）")
     max_share_of_rate: Decimal = Field(gt=0, le=1, description="贴息不超过贷款利率的比例")
     max_term_months: int = Field(gt=0, description="贴息的最长月数")
     cap_yuan: int = Field(gt=0, description="每笔贴息上限（元）")
 
 
-class GuaranteeFund(Dated):
+class GuaranteeFund(SubsidyRule):
     """信保基金: a credit guarantee fund that guarantees part of a loan for a fee."""
 
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    name: str
-    basis: str
-    subject_kinds: list[str] = Field(min_length=1)
-    grade: GradeRule | None = None
     fee_rate: Decimal = Field(gt=0, lt=1, description="年担保费率")
     coverage: Decimal = Field(gt=0, le=1, description="基金承担的代偿比例")
     max_amount_yuan: int = Field(gt=0, description="单户担保贷款上限（元）")
@@ -177,7 +177,7 @@ def load_subsidies(policy: Policy) -> Subsidies:
     path = policy.root / "finance" / "subsidies.yaml"
     doc = load_model(path, Subsidies, problems)
     if doc is not None:
-        rules: list[InterestSubsidy | GuaranteeFund] = [*doc.interest_subsidies, *doc.guarantee_funds]
+        rules: list[SubsidyRule] = [*doc.interest_subsidies, *doc.guarantee_funds]
         ids = [r.id for r in rules]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             problems.add(path, f"规则 {dup} 重复")

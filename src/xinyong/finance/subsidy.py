@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from xinyong.finance.matching import GradeFact, GradeOrder, Verdict, grade_criterion
-from xinyong.finance.rules import GuaranteeFund, InterestSubsidy, Subsidies
+from xinyong.finance.rules import GuaranteeFund, InterestSubsidy, Subsidies, SubsidyRule
 
 YUAN = Decimal(1)
 
@@ -44,9 +44,7 @@ def _yuan(value: Decimal) -> int:
     return int(value.quantize(YUAN, rounding=ROUND_HALF_UP))
 
 
-def _common(
-    rule: InterestSubsidy | GuaranteeFund, loan: Loan, at_least: GradeOrder
-) -> tuple[bool, list[str]]:
+def _common(rule: SubsidyRule, loan: Loan, at_least: GradeOrder) -> tuple[bool, list[str]]:
     reasons: list[str] = []
     ok = True
     if loan.subject_kind not in rule.subject_kinds:
