@@ -173,7 +173,8 @@ def _client_loop(base: str, fx: Fixture, i: int, stop: threading.Event, stats: S
             call("read", 200, "GET", "/api/v1/me/queries")
             start = dt.date(2026, 1, 1) + dt.timedelta(days=(i * 1000 + n) % 300)
             body = {
-                "grantee_organisation": f"台州银行{i}",
+                "institution_code": ("BK-TZYH", "BK-TLYH", "BK-MTYH", "BK-WLNS")[i % 4],
+                "sections": ["行政管理"],
                 "purpose": "贷款审查",
                 "valid_from": start.isoformat(),
                 "valid_to": (start + dt.timedelta(days=90)).isoformat(),

@@ -56,7 +56,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("commitments", "evaluation", "ingest", "objections", "synth"),
     ("repair", "sanctions", "creditfile"),
     ("reports", "registers"),
-    ("monitoring",),
+    ("monitoring", "finance", "scenes"),
 )
 LAYER = {cap: n for n, layer in enumerate(LAYERS) for cap in layer}
 # Modules another capability may import besides ``service`` and ``schemas`` ("*": every module), and why.
@@ -78,7 +78,16 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     # events: record lookups and the status events workflows append; digest: the batch digest audit anchors sign
     "records": ("models", "events", "digest"),
     "outbox": ("changes", "workflow"),  # the record-change seam; the notification policy
-    "casework": ("models", "deps"),  # the columns every case table shares (repair, objections)
+    "casework": ("models", "deps"),
+    "registers": ("institutions",),  # the register of financial institutions and 信易+ providers
+    "monitoring": ("feed",),  # subscriptions and the change feed (the bank workspace subscribes borrowers)
+    "finance": (
+        "consent",  # consent by registered institution (the grant form lists the register)
+        "products",  # product matching for a subject, with reasons
+        "states",  # the application workflow's states and labels
+        "workspace",  # what the bank workspace shows of a consented subject
+    ),
+    "scenes": ("rules",),  # the scenes in force (the demo seeds usage per scene)  # the columns every case table shares (repair, objections)
     "objections": ("states", "workflow"),  # the objection machine and workflow policy, for the case desk
     "repair": (
         "states",

@@ -23,6 +23,7 @@ from xinyong.auth import api as auth_api
 from xinyong.commitments import api as commitments_api
 from xinyong.errors import TooManyRequests, XinyongError
 from xinyong.evaluation import api as evaluation_api
+from xinyong.finance import api as finance_api
 from xinyong.guards import StrictJSON, validation_error
 from xinyong.ingest import api as ingest_api
 from xinyong.migrate import at_head
@@ -35,6 +36,7 @@ from xinyong.reports import api as reports_api
 from xinyong.runtime import Runtime
 from xinyong.sanctions import api as sanctions_api
 from xinyong.sanctions import hot as sanctions_hot
+from xinyong.scenes import api as scenes_api
 from xinyong.security_headers import SecurityHeaders
 from xinyong.settings import Settings
 from xinyong.subjects import api as subjects_api
@@ -60,6 +62,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     commitments_api.router,
     monitoring_api.router,
     reports_api.router,
+    finance_api.router,
+    scenes_api.router,
     web_routes.router,
 )
 

@@ -21,6 +21,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "xinyong.ingest.demo:ingest_synth",
     "xinyong.auth.demo:create_demo_accounts",
     "xinyong.evaluation.demo:run_demo_evaluation",
+    "xinyong.finance.demo:seed_finance",
     "xinyong.monitoring.demo:run_demo_monitor",
     "xinyong.repair.demo:issue_notices",
 )

@@ -6,6 +6,7 @@ from xinyong.commitments import models as commitment_models
 from xinyong.db import Base
 from xinyong.departments import models as department_models
 from xinyong.evaluation import models as evaluation_models
+from xinyong.finance import models as finance_models
 from xinyong.ingest import models as ingest_models
 from xinyong.monitoring import models as monitoring_models
 from xinyong.objections import models as objection_models
@@ -15,6 +16,7 @@ from xinyong.registers import models as register_models
 from xinyong.repair import models as repair_models
 from xinyong.reports import models as report_models
 from xinyong.sanctions import models as sanction_models
+from xinyong.scenes import models as scene_models
 from xinyong.subjects import models as subject_models
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "commitment_models",
     "department_models",
     "evaluation_models",
+    "finance_models",
     "ingest_models",
     "monitoring_models",
     "objection_models",
@@ -33,5 +36,6 @@ __all__ = [
     "repair_models",
     "report_models",
     "sanction_models",
+    "scene_models",
     "subject_models",
 ]

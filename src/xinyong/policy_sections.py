@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sized
 from xinyong.auth import access
 from xinyong.commitments import rules as commitment_rules
 from xinyong.evaluation import loaders as evaluation_loaders
+from xinyong.finance import rules as finance_rules
 from xinyong.ingest import sources
 from xinyong.monitoring import signals
 from xinyong.policy.loader import Policy, Section
@@ -19,6 +20,7 @@ from xinyong.registers import institutions
 from xinyong.repair import workflows
 from xinyong.reports import special
 from xinyong.sanctions import rules as sanction_rules
+from xinyong.scenes import rules as scene_rules
 
 _DECLARED: tuple[Section[Sized], ...] = (
     access.SECTION,
@@ -31,6 +33,9 @@ _DECLARED: tuple[Section[Sized], ...] = (
     signals.SECTION,
     special.SECTION,
     institutions.SECTION,
+    finance_rules.PRODUCTS,
+    finance_rules.SUBSIDIES,
+    scene_rules.SECTION,
 )
 
 

@@ -36,10 +36,11 @@ def test_csrf_required_for_cookie_posts(client: TestClient, session: Session, ru
     acct = fa.account(session, Role.SUBJECT, subject_id=company.id)
     csrf = fa.login(client, acct)
     body = {
-        "grantee_organisation": "某银行",
+        "institution_code": "BK-TZYH",
+        "sections": ["行政管理"],
         "purpose": "贷款",
         "valid_from": "2026-01-01",
-        "valid_to": "2026-06-30",
+        "valid_to": "2026-03-31",
     }
     missing = client.post("/api/v1/me/authorisations", json=body)
     assert missing.status_code == 403
@@ -60,10 +61,11 @@ def test_api_keys_exempt_from_csrf_and_bad_key_refused(
     company = fs.enterprise(session, runtime.keys)
     key = fa.api_key(session, Role.SUBJECT, subject_id=company.id)
     body = {
-        "grantee_organisation": "某银行",
+        "institution_code": "BK-TZYH",
+        "sections": ["行政管理"],
         "purpose": "贷款",
         "valid_from": "2026-01-01",
-        "valid_to": "2026-06-30",
+        "valid_to": "2026-03-31",
     }
     resp = client.post("/api/v1/me/authorisations", json=body, headers={"Authorization": f"Bearer {key}"})
     assert resp.status_code == 201

@@ -18,6 +18,7 @@ from xinyong.departments.models import Department
 from xinyong.monitoring.service import run_monitor
 from xinyong.outbox.models import OutboxMessage
 from xinyong.runtime import Runtime
+from xinyong.subjects.schemas import SECTIONS
 
 
 def _county(session: Session) -> Department:
@@ -74,13 +75,16 @@ def test_a_bank_follows_only_while_the_borrower_consents(
     grant = consent.grant(
         session,
         Principal(role=Role.SUBJECT, subject_id=borrower.id, username="b"),
-        grantee_organisation="台州银行",
+        grantee_code="BK-TZYH",
+        grantee_name="台州银行",
+        sections=list(SECTIONS),
+        score=False,
         purpose="贷款审查",
         valid_from=on - dt.timedelta(days=1),
         valid_to=on + dt.timedelta(days=60),
         policy=runtime.policy,
     )
-    bank = fa.account(session, Role.BANK, organisation="台州银行")
+    bank = fa.account(session, Role.BANK, organisation="台州银行", institution_code="BK-TZYH")
     session.commit()
     csrf = fa.login(client, bank)
     headers = {"X-CSRF-Token": csrf}

@@ -20,6 +20,7 @@ from xinyong.outbox.models import OutboxMessage
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.registers.sync import sync_all
 from xinyong.runtime import Runtime
+from xinyong.subjects.schemas import SECTIONS
 
 
 def file(
@@ -356,10 +357,13 @@ def test_signed_in_callers_cannot_object_to_what_they_cannot_see(
     consent.grant(
         session,
         other_p,
-        grantee_organisation="台州银行",
+        grantee_code="BK-TZYH",
+        grantee_name="台州银行",
+        sections=list(SECTIONS),
+        score=False,
         purpose="贷款审批",
         valid_from=dt.date(2026, 9, 1),
-        valid_to=dt.date(2027, 3, 1),
+        valid_to=dt.date(2026, 11, 29),
         policy=runtime.policy,
     )
     session.commit()

@@ -147,7 +147,7 @@ def test_inbox_transport_and_api(
 ) -> None:
     from tests.factories import repair as f
 
-    principal, headers = f.api_key(session, Role.BANK, organisation="台州银行")
+    principal, headers = f.api_key(session, Role.BANK, organisation="台州银行", institution_code="BK-TZYH")
     recipient = service.recipient_of(principal)
     assert recipient == "org:台州银行"
     queue(session, "k4", recipient=recipient)

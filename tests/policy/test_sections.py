@@ -25,6 +25,9 @@ def test_every_declared_section_loads_and_is_checked(policy: Policy) -> None:
         "signals",
         "special_reports",
         "institutions",
+        "finance_products",
+        "finance_subsidies",
+        "scenes",
     }
     assert all(size > 0 for size in sizes.values()), sizes
 

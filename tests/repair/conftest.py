@@ -50,7 +50,7 @@ def world(session: Session, runtime: Runtime) -> World:
     op, oh = f.api_key(session, Role.OFFICER, department_id=dept.id)
     _, other_h = f.api_key(session, Role.OFFICER, department_id=other.id)
     ap, ah = f.api_key(session, Role.ADMIN)
-    _, bh = f.api_key(session, Role.BANK, organisation="台州银行")
+    _, bh = f.api_key(session, Role.BANK, organisation="台州银行", institution_code="BK-TZYH")
     session.commit()
     return World(subject, penalty, dept.id, other.id, sp, sh, op, oh, other_h, ap, ah, bh)
 

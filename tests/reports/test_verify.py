@@ -29,6 +29,7 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import RecordEventKind
 from xinyong.reports import service, verification
 from xinyong.reports.schemas import ReportKind, ReportRequest
+from xinyong.subjects.schemas import SECTIONS
 from xinyong.subjects.service import reveal_id_card
 
 
@@ -133,7 +134,9 @@ def test_verify_page_and_revocation(client: TestClient, world: World, session: S
 def test_full_needs_consent_and_natural_persons_are_never_public(
     session: Session, world: World, runtime: object, policy: Policy
 ) -> None:
-    bank = Principal(role=Role.BANK, username="bank1", account_id=9, organisation="台州银行")
+    bank = Principal(
+        role=Role.BANK, username="bank1", account_id=9, organisation="台州银行", institution_code="BK-TZYH"
+    )
     full = ReportRequest(code=world.company.uscc or "", kind=ReportKind.FULL, purpose="贷款审批")
     now = utcnow()
     with pytest.raises(Forbidden) as refused:
@@ -143,7 +146,10 @@ def test_full_needs_consent_and_natural_persons_are_never_public(
     consent.grant(
         session,
         owner,
-        grantee_organisation="台州银行",
+        grantee_code="BK-TZYH",
+        grantee_name="台州银行",
+        sections=list(SECTIONS),
+        score=False,
         purpose="贷款审批",
         valid_from=TODAY,
         valid_to=TODAY + dt.timedelta(days=30),
@@ -168,13 +174,18 @@ def test_correction_reaches_recipients_and_supersedes(session: Session, world: W
     consent.grant(
         session,
         owner,
-        grantee_organisation="台州银行",
+        grantee_code="BK-TZYH",
+        grantee_name="台州银行",
+        sections=list(SECTIONS),
+        score=False,
         purpose="贷款审批",
         valid_from=TODAY,
         valid_to=TODAY + dt.timedelta(days=30),
         policy=policy,
     )
-    bank = Principal(role=Role.BANK, username="bank1", account_id=9, organisation="台州银行")
+    bank = Principal(
+        role=Role.BANK, username="bank1", account_id=9, organisation="台州银行", institution_code="BK-TZYH"
+    )
     req = ReportRequest(code=world.company.uscc or "", kind=ReportKind.FULL)
     row = service.issue(session, world.ctx, bank, req, on=TODAY, now=utcnow())
     assert verification.verify_number(session, row.number).status == "genuine"

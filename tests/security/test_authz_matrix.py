@@ -38,6 +38,7 @@ from xinyong.monitoring.models import Alert
 from xinyong.monitoring.service import run_monitor
 from xinyong.repair.models import RepairMaterial
 from xinyong.runtime import Runtime
+from xinyong.subjects.schemas import SECTIONS
 
 TABLE = Path(__file__).with_name("authz_matrix.yaml")
 ROLES = (
@@ -98,7 +99,9 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "public": {},
         "self": self_h,
         "other_subject": rf.api_key(session, Role.SUBJECT, subject_id=rival.id, organisation=rival.name)[1],
-        "bank_consent": rf.api_key(session, Role.BANK, organisation="台州银行")[1],
+        "bank_consent": rf.api_key(session, Role.BANK, organisation="台州银行", institution_code="BK-TZYH")[
+            1
+        ],
         "bank": rf.api_key(session, Role.BANK, organisation="某某银行")[1],
         "officer_in": rf.api_key(session, Role.OFFICER, department_id=own.id, region_code=WENLING)[1],
         "officer_out": rf.api_key(session, Role.OFFICER, department_id=other.id, region_code=LINHAI)[1],
@@ -110,10 +113,13 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
     grant = consent.grant(
         session,
         self_p,
-        grantee_organisation="台州银行",
+        grantee_code="BK-TZYH",
+        grantee_name="台州银行",
+        sections=list(SECTIONS),
+        score=True,
         purpose="贷款审批",
-        valid_from=dt.date(2026, 9, 1),
-        valid_to=dt.date(2027, 3, 1),
+        valid_from=runtime.today() - dt.timedelta(days=1),  # in force whatever day the suite runs
+        valid_to=runtime.today() + dt.timedelta(days=60),
         policy=runtime.policy,
     )
     commitment = commitments_service.register(
@@ -188,6 +194,8 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "name": "nothing.js",
         "number": report.json()["number"],
         "alert_id": str(alert),
+        "application_id": "999999",
+        "scene": "xinyizu",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 
@@ -199,6 +207,8 @@ def _url(path: str, world: dict[str, Any]) -> str:
     out = path.format(**params)
     if out == "/api/v1/subjects":
         out += "?q=测试"
+    if out in ("/api/v1/finance/products", "/bank/subjects"):
+        out += f"?code={params['code']}"
     return out
 
 

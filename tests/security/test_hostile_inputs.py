@@ -51,7 +51,7 @@ def test_far_dates_are_refused_at_the_schema(client: TestClient, session: Sessio
         ("2026-01-01", "9999-12-31"),
         ("0001-01-01", "0001-06-01"),
     ):
-        body = {"grantee_organisation": "某银行", "purpose": "贷款", "valid_from": start, "valid_to": end}
+        body = {"institution_code": "BK-TZYH", "purpose": "贷款", "valid_from": start, "valid_to": end}
         resp = client.post("/api/v1/me/authorisations", json=body, headers={"X-CSRF-Token": csrf})
         assert resp.status_code == 422, resp.text
         assert resp.json()["code"] == "request.invalid"

@@ -67,7 +67,7 @@ def test_repair_notice_of_a_person_is_refused_to_another_county(
     )
     own_p, own = rf.api_key(session, Role.OFFICER, department_id=county_dept.id, region_code=WENLING)
     _, other = rf.api_key(session, Role.OFFICER, department_id=other_dept.id, region_code=LINHAI)
-    _, bank = rf.api_key(session, Role.BANK, organisation="台州银行")
+    _, bank = rf.api_key(session, Role.BANK, organisation="台州银行", institution_code="BK-TZYH")
     session.commit()
     for path in (
         f"/api/v1/records/{penalty.id}/repair-notice",

@@ -148,7 +148,7 @@ def test_bank_needs_authorisation_and_subject_sees_who_looked(
 ) -> None:
     data = _setup(session, runtime, policy)
     company = data["company"]
-    bank_key = fa.api_key(session, Role.BANK, organisation="台州银行")
+    bank_key = fa.api_key(session, Role.BANK, organisation="台州银行", institution_code="BK-TZYH")
     bank = {"Authorization": f"Bearer {bank_key}"}
     url = f"/api/v1/subjects/{company.uscc}"  # type: ignore[attr-defined]
     assert client.get(url, headers=bank).json()["viewer"]["audience"] == "public"
@@ -156,7 +156,8 @@ def test_bank_needs_authorisation_and_subject_sees_who_looked(
     owner = fa.account(session, Role.SUBJECT, subject_id=company.id)  # type: ignore[attr-defined]
     csrf = fa.login(client, owner)
     grant = {
-        "grantee_organisation": "台州银行",
+        "institution_code": "BK-TZYH",
+        "sections": ["行政管理", "其他"],
         "purpose": "流动资金贷款审批",
         "valid_from": str(TODAY),
         "valid_to": str(TODAY + dt.timedelta(days=90)),

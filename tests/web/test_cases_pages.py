@@ -121,11 +121,14 @@ def test_objection_marks_the_record_and_reaches_the_department(client: TestClien
 def test_authorisation_grant_revoke_and_who_looked(client: TestClient, seeded: Seeded) -> None:
     sign_in(client, "hongda", PASSWORD)
     page = client.get("/me/authorisations", headers=HTML)
+    assert '<option value="BK-TZYH">台州银行（银行）</option>' in page.text  # picked from the register
     resp = client.post(
         "/me/authorisations",
         data={
             "csrf_token": form_token(page.text),
-            "grantee": "台州银行",
+            "institution": "BK-TZYH",
+            "sections": ["行政管理", "严重失信"],
+            "score": "true",
             "purpose": "贷款审批",
             "valid_from": "2026-01-01",
             "valid_to": "2026-03-01",
@@ -133,11 +136,26 @@ def test_authorisation_grant_revoke_and_who_looked(client: TestClient, seeded: S
         headers=HTML,
     )
     assert "台州银行" in resp.text
+    assert "行政管理、严重失信、信用评分" in resp.text
+    free_text = client.post(
+        "/me/authorisations",
+        data={
+            "csrf_token": form_token(resp.text),
+            "institution": "台州银行",
+            "sections": ["行政管理"],
+            "purpose": "合作",
+            "valid_from": "2026-01-01",
+            "valid_to": "2026-02-01",
+        },
+        headers=HTML,
+    )
+    assert "须从已登记的金融机构名录中选择" in free_text.text
     too_long = client.post(
         "/me/authorisations",
         data={
             "csrf_token": form_token(resp.text),
-            "grantee": "某公司",
+            "institution": "BK-TZYH",
+            "sections": ["行政管理"],
             "purpose": "合作",
             "valid_from": "2026-01-01",
             "valid_to": "2028-01-01",

@@ -16,6 +16,7 @@ from xinyong.auth import service as auth_service
 from xinyong.auth.principal import Principal, Role
 from xinyong.policy.loader import Policy
 from xinyong.reports.signing import MARKER
+from xinyong.subjects.schemas import SECTIONS
 
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
@@ -82,6 +83,7 @@ def test_bank_needs_consent_for_a_full_report(
         password=PASSWORD,
         role=Role.BANK,
         organisation="台州银行",
+        institution_code="BK-TZYH",
     )
     session.flush()
     sign_in(client, "tzbank", PASSWORD)
@@ -100,7 +102,10 @@ def test_bank_needs_consent_for_a_full_report(
     consent.grant(
         session,
         owner,
-        grantee_organisation="台州银行",
+        grantee_code="BK-TZYH",
+        grantee_name="台州银行",
+        sections=list(SECTIONS),
+        score=False,
         purpose="贷款审批",
         valid_from=TODAY - dt.timedelta(days=1),
         valid_to=TODAY + dt.timedelta(days=30),

@@ -43,7 +43,7 @@ class AccessPolicy(Versioned):
 
     basis: str
     duty_scenarios: list[DutyScenario]
-    authorisation_max_months: int = Field(gt=0)
+    authorisation_max_days: int = Field(gt=0, description="授权书的最长期限（天）")
     city_region: str = Field(pattern=r"^\d{6}$")
     login_throttle: LoginThrottle
 
@@ -128,16 +128,31 @@ class Basis(enum.StrEnum):
     AUTHORISATION = "authorisation"  # 依授权查询（第十九条）
     CREDIT_CENTRE = "credit_centre"  # 公共信用工作机构
     AUDIT = "audit"  # 审计
+    INCENTIVE = "incentive"  # 守信激励核验（信易+ 服务机构，只用于给予激励）
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a valid authorisation (授权书) gives its institution: the file's sections, and the score or not."""
+
+    id: int
+    purpose: str
+    sections: frozenset[str]
+    score: bool
 
 
 @dataclass(frozen=True)
 class ReadAccess:
-    """How a caller reads one subject's file, and what the query log records."""
+    """How a caller reads one subject's file, and what the query log records.
+
+    ``grant`` is set when the read rests on an authorisation: the reader then sees only what it covers.
+    """
 
     audience: Audience
     basis: Basis
     purpose: str
     basis_ref: str | None = None
+    grant: Grant | None = None
 
     @property
     def logged(self) -> bool:
@@ -162,13 +177,13 @@ def read_access(
     subject_id: int,
     subject_region: str | None,
     purpose: str | None,
-    authorisation: tuple[int, str] | None,
+    authorisation: Grant | None,
     policy: AccessPolicy,
 ) -> ReadAccess:
     """Decide the audience and basis of ``principal`` reading one subject's credit file.
 
-    ``purpose`` is the duty scenario id a department gives; ``authorisation`` is the (id, purpose) of
-    a valid authorisation the subject gave the caller's organisation, if any.
+    ``purpose`` is the duty scenario id a department gives; ``authorisation`` is what a valid
+    authorisation the subject gave the caller's institution grants, if any.
     """
     role = principal.role
     if role == Role.SUBJECT and principal.subject_id == subject_id:
@@ -190,8 +205,13 @@ def read_access(
             raise Forbidden("该主体不在本部门所辖区域，无权依职责查询", code="access.out_of_scope")
         return ReadAccess(Audience.DEPARTMENT, Basis.DUTY, scenario.label, scenario.id)
     if authorisation is not None and role in (Role.BANK, Role.SUBJECT):
-        auth_id, auth_purpose = authorisation
-        return ReadAccess(Audience.AUTHORISED_PARTY, Basis.AUTHORISATION, auth_purpose, str(auth_id))
+        return ReadAccess(
+            Audience.AUTHORISED_PARTY,
+            Basis.AUTHORISATION,
+            authorisation.purpose,
+            str(authorisation.id),
+            grant=authorisation,
+        )
     return PUBLIC_READ
 
 

@@ -14,6 +14,7 @@ from xinyong.auth.deps import Caller, end_session, session_data, start_session
 from xinyong.auth.models import Authorisation
 from xinyong.auth.principal import ROLE_LABELS, Principal, Role
 from xinyong.auth.schemas import AuthorisationIn, AuthorisationRead, LoginIn, Me, QueryPage, QueryRead
+from xinyong.finance import consent as finance_consent
 
 router = APIRouter(prefix="/api/v1", tags=["账号与授权"])
 _ROLE_VALUES = frozenset(r.value for r in Role)
@@ -88,23 +89,19 @@ def me(request: Request, principal: Caller) -> Me:
 
 
 def _auth_read(row: Authorisation, today: dt.date) -> AuthorisationRead:
-    if row.revoked_at is not None:
-        status = "已撤销"
-    elif row.valid_to < today:
-        status = "已过期"
-    elif row.valid_from > today:
-        status = "未生效"
-    else:
-        status = "有效"
     return AuthorisationRead(
         id=row.id,
+        grantee_code=row.grantee_code,
         grantee_organisation=row.grantee_organisation,
         purpose=row.purpose,
+        sections=list(row.sections or ()),
+        score=row.score,
         valid_from=row.valid_from,
         valid_to=row.valid_to,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
-        status=status,
+        status=consent.status_of(row, today),
+        invalid_reason=row.invalid_reason,
     )
 
 
@@ -130,16 +127,19 @@ def grant_authorisation(
     principal: Caller,
     runtime: AppRuntime,
 ) -> AuthorisationRead:
-    """Authorise a named party to read the subject's non-public information."""
+    """Authorise a registered institution to read the subject's non-public information."""
     ensure(principal, Capability.MANAGE_CONSENT)
-    row = consent.grant(
+    row = finance_consent.grant(
         session,
         principal,
-        grantee_organisation=body.grantee_organisation,
+        institution_code=body.institution_code,
         purpose=body.purpose,
+        sections=body.sections,
+        score=body.score,
         valid_from=body.valid_from,
         valid_to=body.valid_to,
         policy=runtime.policy,
+        on=runtime.today(),
     )
     return _auth_read(row, runtime.today())
 

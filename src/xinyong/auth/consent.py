@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
-from xinyong.auth.access import ReadAccess, access_policy, query_log_keep_until
-from xinyong.auth.models import Authorisation, QueryLog
+from xinyong.auth.access import Grant, ReadAccess, access_policy, query_log_keep_until
+from xinyong.auth.models import Authorisation as Authorisation
+from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
-from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
 
 
@@ -21,26 +21,37 @@ def grant(
     session: Session,
     principal: Principal,
     *,
-    grantee_organisation: str,
+    grantee_code: str,
+    grantee_name: str,
     purpose: str,
+    sections: list[str],
+    score: bool,
     valid_from: dt.date,
     valid_to: dt.date,
     policy: Policy,
 ) -> Authorisation:
-    """Record the subject's authorisation of a named party, for a purpose and a period."""
+    """Record the subject's authorisation of a registered institution, for a purpose, a scope and a term.
+
+    The caller has resolved ``grantee_code`` in the institutions register (``finance.consent``); a
+    consent never names a party by free text (《征信业管理条例》第十四条：约定用途的书面同意).
+    """
     if principal.subject_id is None:
         raise Forbidden("只有信用主体本人可以授权", code="consent.not_subject")
-    grantee = grantee_organisation.strip()
-    if not grantee or not purpose.strip():
-        raise Invalid("须写明被授权方和查询用途", code="consent.incomplete")
+    if not grantee_code or not purpose.strip():
+        raise Invalid("须从名录中选择被授权机构并写明查询用途", code="consent.incomplete")
+    if not sections and not score:
+        raise Invalid("授权范围至少包括一个信用档案栏目或信用评分", code="consent.empty_scope")
     if valid_to < valid_from:
         raise Invalid("授权截止日期不能早于开始日期", code="consent.bad_period")
-    limit = access_policy(policy).authorisation_max_months
-    if valid_to > add_months(valid_from, limit):
-        raise Invalid(f"授权期限不得超过 {limit} 个月", code="consent.too_long")
+    limit = access_policy(policy).authorisation_max_days
+    if (valid_to - valid_from).days > limit:
+        raise Invalid(f"授权期限不得超过 {limit} 天", code="consent.too_long")
     row = Authorisation(
         subject_id=principal.subject_id,
-        grantee_organisation=grantee,
+        grantee_organisation=grantee_name,
+        grantee_code=grantee_code,
+        sections=list(sections),
+        score=score,
         purpose=purpose.strip(),
         valid_from=valid_from,
         valid_to=valid_to,
@@ -56,13 +67,29 @@ def grant(
         object_id=row.id,
         detail={
             "subject_id": row.subject_id,
-            "grantee": grantee,
+            "grantee": grantee_code,
+            "grantee_name": grantee_name,
+            "sections": list(sections),
+            "score": score,
             "purpose": row.purpose,
             "valid_from": valid_from.isoformat(),
             "valid_to": valid_to.isoformat(),
         },
     )
     return row
+
+
+def status_of(row: Authorisation, today: dt.date) -> str:
+    """Return an authorisation's state on ``today`` for people (无效、已撤销、已过期、未生效、有效)."""
+    if row.invalid_reason is not None or row.grantee_code is None:
+        return "无效"
+    if row.revoked_at is not None:
+        return "已撤销"
+    if row.valid_to < today:
+        return "已过期"
+    if row.valid_from > today:
+        return "未生效"
+    return "有效"
 
 
 def revoke(session: Session, principal: Principal, authorisation_id: int) -> Authorisation:
@@ -97,23 +124,51 @@ def of_subject(session: Session, subject_id: int) -> list[Authorisation]:
     )
 
 
-def valid_for(
-    session: Session, subject_id: int, organisation: str | None, on: dt.date
-) -> Authorisation | None:
-    """Return a valid, unrevoked authorisation of ``organisation`` for the subject on ``on``."""
-    if not organisation:
-        return None
-    return session.scalar(
+def _in_force(subject_id: int, grantee_code: str, on: dt.date) -> Select[Authorisation]:
+    return (
         select(Authorisation)
         .where(
             Authorisation.subject_id == subject_id,
-            Authorisation.grantee_organisation == organisation,
+            Authorisation.grantee_code == grantee_code,
+            Authorisation.invalid_reason.is_(None),
             Authorisation.revoked_at.is_(None),
             Authorisation.valid_from <= on,
             Authorisation.valid_to >= on,
         )
-        .order_by(Authorisation.valid_to.desc())
-        .limit(1)
+        .order_by(Authorisation.id.desc())
+    )
+
+
+def valid_for(
+    session: Session, subject_id: int, grantee_code: str | None, on: dt.date
+) -> Authorisation | None:
+    """Return the newest valid authorisation of the institution ``grantee_code`` for the subject on ``on``."""
+    if not grantee_code:
+        return None
+    return session.scalar(_in_force(subject_id, grantee_code, on).limit(1))
+
+
+def grant_of(row: Authorisation) -> Grant:
+    """Return what an authorisation gives its institution."""
+    return Grant(id=row.id, purpose=row.purpose, sections=frozenset(row.sections or ()), score=row.score)
+
+
+def grant_for(session: Session, subject_id: int, principal: Principal, on: dt.date) -> Grant | None:
+    """Return what the caller's institution holds from the subject on ``on`` (``None``: no valid consent).
+
+    Several authorisations in force add up (each is the subject's written consent); the newest names the
+    purpose and is the reference the query log records.
+    """
+    if principal.subject_id == subject_id or not principal.institution_code:
+        return None
+    rows = session.scalars(_in_force(subject_id, principal.institution_code, on)).all()
+    if not rows:
+        return None
+    return Grant(
+        id=rows[0].id,
+        purpose=rows[0].purpose,
+        sections=frozenset(s for r in rows for s in (r.sections or ())),
+        score=any(r.score for r in rows),
     )
 
 

@@ -21,7 +21,8 @@ from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject, SubjectKind
 
 ACTOR = "system:demo"
-DEMO_BANK = "台州银行股份有限公司"
+DEMO_BANK = "台州银行"  # the registered name in policy/institutions.yaml
+DEMO_BANK_CODE = "BK-TZYH"
 ACCOUNTS_FILE = "demo-accounts.json"
 COUNTY_DEPARTMENT = "JJ-FGJ"
 
@@ -67,7 +68,13 @@ def _create(session: Session) -> list[dict[str, Any]]:
             "display_name": "监管人员",
             "region_code": "331000",
         },
-        {"role": Role.BANK, "username": "bank", "display_name": "银行信贷员", "organisation": DEMO_BANK},
+        {
+            "role": Role.BANK,
+            "username": "bank",
+            "display_name": "台州银行信贷员",
+            "organisation": DEMO_BANK,
+            "institution_code": DEMO_BANK_CODE,
+        },
     ]
     if scjg is not None:
         people.append(
@@ -131,7 +138,12 @@ def _create(session: Session) -> list[dict[str, Any]]:
             {"role": Role.SYSTEM.value, "username": "system:TZ-SCJG", "password": None, "api_key": key}
         )
     _, bank_key = service.create_api_key(
-        session, actor=ACTOR, name="台州银行信贷系统", role=Role.BANK, organisation=DEMO_BANK
+        session,
+        actor=ACTOR,
+        name="台州银行信贷系统",
+        role=Role.BANK,
+        organisation=DEMO_BANK,
+        institution_code=DEMO_BANK_CODE,
     )
     entries.append(
         {"role": Role.BANK.value, "username": "system:bank", "password": None, "api_key": bank_key}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xinyong.db import Base, BigIntPK, UTCDateTime, utcnow
+from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 
 
 class Account(Base):
@@ -24,6 +25,8 @@ class Account(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     region_code: Mapped[str | None] = mapped_column(String(6))
     organisation: Mapped[str | None] = mapped_column(String(100))
+    # the registered institution (policy/institutions.yaml) a bank user works for; consents name it
+    institution_code: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # web sessions carry the epoch they started in; signing out moves it on, ending them all on the server
@@ -43,6 +46,7 @@ class ApiKey(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"))
     organisation: Mapped[str | None] = mapped_column(String(100))
+    institution_code: Mapped[str | None] = mapped_column(String(32))
     region_code: Mapped[str | None] = mapped_column(String(6))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -50,10 +54,13 @@ class ApiKey(Base):
 
 
 class Authorisation(Base):
-    """A subject's authorisation (授权书) for a named party to read its non-public information.
+    """A subject's authorisation (授权书) for a registered institution to read its non-public information.
 
-    Valid from ``valid_from`` to ``valid_to`` (inclusive) unless revoked; the party is matched by its
-    organisation name (banks and third parties carry one on their accounts and API keys).
+    Valid from ``valid_from`` to ``valid_to`` (inclusive) unless revoked or invalid; the institution is
+    named by its code in ``policy/institutions.yaml`` (bank users and keys carry the same code), and the
+    grant covers only ``sections`` of the file and the score when ``score`` is set. Rows from before
+    consents named institutions keep the free text in ``grantee_organisation``; those whose name matched
+    no registered institution carry ``invalid_reason`` and give nobody anything.
     """
 
     __tablename__ = "authorisation"
@@ -62,6 +69,10 @@ class Authorisation(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
     grantee_organisation: Mapped[str] = mapped_column(String(100))
+    grantee_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    sections: Mapped[list[str] | None] = mapped_column(JSONType, default=list)
+    score: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    invalid_reason: Mapped[str | None] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(String(200))
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date] = mapped_column(Date)

@@ -42,6 +42,7 @@ class Principal:
     department_id: int | None = None
     region_code: str | None = None
     organisation: str | None = None
+    institution_code: str | None = None  # a bank user's registered institution (consents name it)
 
     @property
     def actor(self) -> str:

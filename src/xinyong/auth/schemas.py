@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from xinyong.kit.dates import InputDate
 
@@ -30,10 +30,14 @@ class Me(BaseModel):
 
 
 class AuthorisationIn(BaseModel):
-    """A new authorisation (授权书)."""
+    """A new authorisation (授权书) of a registered institution (no free-text grantee is accepted)."""
 
-    grantee_organisation: str = Field(min_length=1, max_length=100, description="被授权方（机构名称）")
+    model_config = ConfigDict(extra="forbid")
+
+    institution_code: str = Field(min_length=1, max_length=32, description="被授权机构编码（机构名录）")
     purpose: str = Field(min_length=1, max_length=200, description="查询用途")
+    sections: list[str] = Field(default_factory=list, max_length=20, description="授权查询的档案栏目")
+    score: bool = Field(default=False, description="是否授权查询信用评分")
     valid_from: InputDate
     valid_to: InputDate
 
@@ -42,13 +46,17 @@ class AuthorisationRead(BaseModel):
     """An authorisation."""
 
     id: int
+    grantee_code: str | None = None
     grantee_organisation: str
     purpose: str
+    sections: list[str]
+    score: bool
     valid_from: dt.date
     valid_to: dt.date
     created_at: dt.datetime
     revoked_at: dt.datetime | None = None
     status: str
+    invalid_reason: str | None = None
 
 
 class QueryRead(BaseModel):

@@ -37,6 +37,7 @@ def create_account(
     department_id: int | None = None,
     region_code: str | None = None,
     organisation: str | None = None,
+    institution_code: str | None = None,
 ) -> Account:
     """Create an account with an argon2 password hash."""
     if session.scalar(select(Account.id).where(Account.username == username)) is not None:
@@ -50,6 +51,7 @@ def create_account(
         department_id=department_id,
         region_code=region_code,
         organisation=organisation,
+        institution_code=institution_code,
     )
     session.add(account)
     session.flush()
@@ -147,6 +149,7 @@ def create_api_key(
     subject_id: int | None = None,
     organisation: str | None = None,
     region_code: str | None = None,
+    institution_code: str | None = None,
 ) -> tuple[ApiKey, str]:
     """Create an API key; return the row and the clear key (shown once, never stored)."""
     key = "xy_" + secrets.token_urlsafe(32)
@@ -159,6 +162,7 @@ def create_api_key(
         subject_id=subject_id,
         organisation=organisation,
         region_code=region_code,
+        institution_code=institution_code,
     )
     session.add(row)
     session.flush()
@@ -185,6 +189,7 @@ def principal_for_key(session: Session, key: str) -> Principal | None:
         department_id=row.department_id,
         region_code=row.region_code,
         organisation=row.organisation or row.name,
+        institution_code=row.institution_code,
     )
 
 
@@ -198,4 +203,5 @@ def principal_for_account(account: Account) -> Principal:
         department_id=account.department_id,
         region_code=account.region_code,
         organisation=account.organisation,
+        institution_code=account.institution_code,
     )

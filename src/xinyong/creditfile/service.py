@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.auth import consent
 from xinyong.auth.access import Basis, ReadAccess, access_policy, read_access
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
 from xinyong.kit.crypto import KeyRing
@@ -103,10 +103,7 @@ def resolve_access(
     policy: Policy,
 ) -> ReadAccess:
     """Return how ``principal`` reads ``subject`` (checks authorisation and duty scope)."""
-    authorisation = None
-    if principal.role in (Role.BANK, Role.SUBJECT) and principal.subject_id != subject.id:
-        found = consent.valid_for(session, subject.id, principal.organisation, on)
-        authorisation = (found.id, found.purpose) if found is not None else None
+    authorisation = consent.grant_for(session, subject.id, principal, on)
     return read_access(
         principal,
         subject_id=subject.id,
@@ -115,6 +112,13 @@ def resolve_access(
         authorisation=authorisation,
         policy=access_policy(policy),
     )
+
+
+def _granted(access: ReadAccess, item: Any) -> bool:
+    """Tell whether an authorised party's grant covers the section of a record (others: no limit)."""
+    if access.grant is None:
+        return True
+    return (item.section if item else "其他") in access.grant.sections
 
 
 def build_credit_file(
@@ -139,7 +143,7 @@ def build_credit_file(
     decided = [
         v
         for v in records_service.decide_records(session, records, access.audience, on, policy)
-        if v.disclosure.shown
+        if v.disclosure.shown and _granted(access, policy.catalog.get(v.record.catalog_item))
     ]
     departments = {
         d.id: d

@@ -16,7 +16,7 @@ class Contribution(BaseModel):
     indicator: str
     name: str
     dimension: str
-    value: float
+    value: float | None
     points: int | float
     max_points: int | float | None
     records: list[int]

@@ -218,15 +218,16 @@ def evaluate_one(session: Session, policy: Policy, subject_id: int, as_of: dt.da
 def can_read(principal: Principal, subject: Subject) -> bool:
     """Tell whether ``principal`` may read ``subject``'s evaluation.
 
-    The subject itself always may; government roles may read organisations'. Natural persons' scores are
-    positive-use only and never public: only the person (or a party the person authorised, once the
-    authorisation capability records consents) may read them (《浙江省公共信用信息管理条例》第十五、十九条).
+    The subject itself always may; government roles may read organisations', and so may a bank whose
+    institution the organisation authorised with the score in scope (``scope.authorise_read`` checks the
+    grant). Natural persons' scores are positive-use only and never public: only the person, or a 信易+
+    provider through the person's consented token, reads them (《浙江省公共信用信息管理条例》第十五、十九条).
     """
     if principal.subject_id is not None and principal.subject_id == subject.id:
         return True
     if subject.kind == SubjectKind.NATURAL_PERSON.value:
         return False
-    return principal.is_government or principal.role == Role.AUDITOR
+    return principal.is_government or principal.role in (Role.AUDITOR, Role.BANK)
 
 
 def explain(

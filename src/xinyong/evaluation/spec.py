@@ -222,6 +222,11 @@ class EvaluationModel(Versioned):
         """Return the grade names from the lowest to the highest."""
         return [b.grade for b in reversed(self.grades)]
 
+    def at_least(self, grade: str, minimum: str) -> bool:
+        """Tell whether ``grade`` is ``minimum`` or better on this model's scale."""
+        ranked = self.ranked_grades
+        return grade in ranked and minimum in ranked and ranked.index(grade) >= ranked.index(minimum)
+
     @property
     def indicators(self) -> list[Indicator]:
         """Return every indicator, in dimension order."""

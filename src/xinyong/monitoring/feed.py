@@ -20,7 +20,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from xinyong.auth import consent
-from xinyong.auth.access import ReadAccess, access_policy, in_scope, read_access
+from xinyong.auth.access import Grant, ReadAccess, access_policy, in_scope, read_access
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Forbidden, Invalid
 from xinyong.monitoring.models import (
@@ -101,7 +101,7 @@ def subscribe(
         if regions or industries or not subjects:
             raise Invalid("金融机构只能按借款主体代码订阅", code="subscription.bank_codes_only")
         for s in subjects:
-            if consent.valid_for(session, s.id, principal.organisation, on) is None:
+            if consent.valid_for(session, s.id, principal.institution_code, on) is None:
                 raise Forbidden(f"主体 {s.name} 未授权贵机构查询，不能订阅", code="subscription.no_consent")
         row = Subscription(organisation=principal.organisation, created_by=principal.actor)
     elif principal.role in (Role.OFFICER, Role.SYSTEM) and principal.department_id is not None:
@@ -173,10 +173,9 @@ def _access(
 ) -> ReadAccess | None:
     """Return how the subscriber reads this subject today, or ``None`` when it may not."""
     if principal.role == Role.BANK:
-        found = consent.valid_for(session, subject.id, principal.organisation, on)
-        if found is None:
+        authorisation: Grant | None = consent.grant_for(session, subject.id, principal, on)
+        if authorisation is None:
             return None
-        authorisation: tuple[int, str] | None = (found.id, found.purpose)
         purpose = None
     else:
         if not in_scope(principal, subject.region_code, access_policy(policy)):

@@ -41,7 +41,7 @@ def may_object(
     if principal.role == Role.SUBJECT and principal.subject_id == record.subject_id:
         return True
     if principal.role in (Role.SUBJECT, Role.BANK) and (
-        consent.valid_for(session, record.subject_id, principal.organisation, today) is not None
+        consent.valid_for(session, record.subject_id, principal.institution_code, today) is not None
     ):
         return True
     return _public_record(session, policy, record)

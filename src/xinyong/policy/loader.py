@@ -169,7 +169,8 @@ class Policy:
     calendar: WorkdayCalendar
     channels: Channels
     _sections: dict[str, object] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # re-entrant: a section's loader may read other sections (products check the institutions and models)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def short_hash(self) -> str:

@@ -21,6 +21,7 @@ KIND_LABELS = {
     "guarantor": "融资担保机构",
     "credit_agency": "征信机构",
     "insurer": "保险机构",
+    "scene_provider": "信易+服务机构",
 }
 
 
@@ -29,7 +30,7 @@ class Institution(Strict):
 
     code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$")
     name: str = Field(min_length=2)
-    kind: Literal["bank", "rural_bank", "guarantor", "credit_agency", "insurer"]
+    kind: Literal["bank", "rural_bank", "guarantor", "credit_agency", "insurer", "scene_provider"]
     region: str = Field(pattern=r"^\d{6}$")
     uscc: str | None = None
     licence: str | None = None

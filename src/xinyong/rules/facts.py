@@ -37,6 +37,10 @@ class Listing:
     start: dt.date
     end: dt.date | None = None
 
+    def in_force_on(self, on: dt.date) -> bool:
+        """Tell whether the subject is on the list on ``on`` (the end day itself is off the list)."""
+        return self.start <= on and (self.end is None or on < self.end)
+
 
 @dataclass(frozen=True)
 class ListFact:

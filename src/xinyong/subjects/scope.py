@@ -12,7 +12,8 @@ such read in 谁查询了我. The scopes, in order:
 - **city / county**: otherwise a department reads for a duty scenario (浙江条例第二十一条) and only
   within its region (a county department its county; a city department the whole city) — the rule of
   ``auth.access.read_access``;
-- **consent**: a bank or another party holding the subject's valid authorisation (授权书).
+- **consent**: a bank holding the subject's valid authorisation (授权书) for its institution, within
+  what the authorisation grants (the score only when granted).
 
 Everyone else is refused. Pure decisions live in ``auth.access``; this module loads the facts.
 """
@@ -45,7 +46,12 @@ WHAT_LABELS = {
     "unresolved_row": "待关联的报送数据",
     "objection_contact": "异议联系人信息",
     "commitment": "信用承诺及履约情况",
+    "finance_match": "信易贷产品匹配",
+    "finance_application": "信易贷申请",
+    "scene_eligibility": "信易+ 守信激励资格核验",
 }
+# What an authorisation covers only when the subject granted the score (授权范围：评分).
+SCORE_READS = frozenset({"evaluation", "supervision_class"})
 # A department reading what it owns itself (its finding, its case) reads for that duty.
 OWN_DUTY = "own_matter"
 _OWN_LABEL = "办理本部门认定或受理的事项"
@@ -86,10 +92,7 @@ def decide_read(
         and principal.department_id == owner_department_id
     ):
         return ReadAccess(Audience.DEPARTMENT, Basis.DUTY, _OWN_LABEL, OWN_DUTY)
-    authorisation = None
-    if role in (Role.BANK, Role.SUBJECT) and principal.subject_id != subject.id:
-        found = consent.valid_for(session, subject.id, principal.organisation, on)
-        authorisation = (found.id, found.purpose) if found is not None else None
+    authorisation = consent.grant_for(session, subject.id, principal, on)
     if role in DEPARTMENT_ROLES and not purpose:
         purpose = (
             "daily_supervision"  # 日常监督管理, the duty a department reads for unless it says otherwise
@@ -126,6 +129,8 @@ def authorise_read(
     access = decide_read(
         session, policy, principal, subject, on=on, owner_department_id=owner_department_id, purpose=purpose
     )
+    if access.grant is not None and what in SCORE_READS and not access.grant.score:
+        raise Forbidden("主体的授权不包括信用评分，无权查看", code="consent.score_not_granted")
     consent.log_read(
         session, principal, subject_id=subject.id, access=access, what=what, items=items, policy=policy, on=on
     )

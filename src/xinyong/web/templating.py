@@ -55,7 +55,9 @@ ME_NAV: list[tuple[str, str, str]] = [
     ("authorisations", "/me/authorisations", "我的授权"),
     ("queries", "/me/queries", "谁查询了我"),
 ]
+BANK_NAV: list[tuple[str, str, str]] = []  # 信贷工作台 (bank users), filled by ``xinyong.web.routes``
 templates.env.globals["console_nav"] = CONSOLE_NAV
+templates.env.globals["bank_nav"] = BANK_NAV
 templates.env.globals["me_nav"] = ME_NAV
 templates.env.globals["portal_nav"] = PORTAL_NAV
 templates.env.globals["event_labels"] = {

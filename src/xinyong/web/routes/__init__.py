@@ -11,7 +11,7 @@ import importlib.util
 
 from fastapi import APIRouter
 
-from xinyong.web.templating import CONSOLE_NAV, ME_NAV, PORTAL_NAV
+from xinyong.web.templating import BANK_NAV, CONSOLE_NAV, ME_NAV, PORTAL_NAV
 
 # (page module, capability module it needs, navigation entry or None)
 SECTIONS: tuple[
@@ -65,6 +65,8 @@ SECTIONS: tuple[
     ),
     ("reports", "xinyong.reports.service", (CONSOLE_NAV, ("reports", "/console/reports", "信用报告"))),
     ("reports", "xinyong.reports.service", (ME_NAV, ("reports", "/me/reports", "信用报告"))),
+    ("bank", "xinyong.finance.service", (BANK_NAV, ("bank", "/bank", "信贷工作台"))),
+    ("reports", "xinyong.reports.service", (BANK_NAV, ("reports", "/console/reports", "信用报告"))),
 )
 
 

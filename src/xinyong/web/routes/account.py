@@ -27,6 +27,8 @@ def home_for(principal: Principal) -> str:
         return "/console"
     if principal.role == Role.SUBJECT:
         return "/me"
+    if principal.role == Role.BANK:
+        return "/bank"
     return "/"
 
 

@@ -11,14 +11,17 @@ from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.auth import consent
+from xinyong.auth.access import access_policy
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Invalid, NotFound
+from xinyong.finance import consent as finance_consent
 from xinyong.kit.dates import InputDate
 from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
+from xinyong.subjects.schemas import SECTIONS
 from xinyong.subjects.service import reveal_id_card
-from xinyong.web import csrf, data
+from xinyong.web import credit_use, csrf, data
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/me")
@@ -58,10 +61,18 @@ def my_file(
         own_code(runtime, subject),
         on=runtime.today(),
     )
+    use = credit_use.of_subject(session, runtime, principal, subject)
     return render(
         request,
         "me/index.html",
-        {"title": "我的信用", "section": "file", "file": file, "sections": sections, "actions": True},
+        {
+            "title": "我的信用",
+            "section": "file",
+            "file": file,
+            "sections": sections,
+            "actions": True,
+            "use": use,
+        },
     )
 
 
@@ -76,15 +87,19 @@ def authorisations(
     """List the subject's authorisations (授权书) with a form to grant a new one."""
     subject = own_subject(session, principal)
     today = runtime.today()
+    days = access_policy(runtime.policy).authorisation_max_days
     return render(
         request,
         "me/authorisations.html",
         {
             "title": "我的授权",
             "section": "authorisations",
-            "rows": consent.of_subject(session, subject.id),
+            "rows": [(r, consent.status_of(r, today)) for r in consent.of_subject(session, subject.id)],
+            "institutions": finance_consent.choices(runtime.policy, today),
+            "file_sections": SECTIONS,
+            "max_days": days,
             "today": today,
-            "default_to": today + dt.timedelta(days=90),
+            "default_to": today + dt.timedelta(days=days),
             "error": error,
         },
     )
@@ -95,24 +110,29 @@ def authorisations(
 )
 def grant(
     request: Request,
-    grantee: Annotated[str, Form(max_length=100)],
+    institution: Annotated[str, Form(max_length=32)],
     purpose: Annotated[str, Form(max_length=200)],
     valid_from: Annotated[InputDate, Form()],
     valid_to: Annotated[InputDate, Form()],
+    sections: Annotated[list[str] | None, Form(max_length=20)] = None,
+    score: Annotated[bool, Form()] = False,
     principal: Principal = Depends(subject_user),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
-    """Authorise a named party to read the non-public file for a purpose and a period."""
+    """Authorise an institution chosen from the register for a purpose, a scope and a term."""
     try:
-        consent.grant(
+        finance_consent.grant(
             session,
             principal,
-            grantee_organisation=grantee,
+            institution_code=institution,
             purpose=purpose,
+            sections=sections or [],
+            score=score,
             valid_from=valid_from,
             valid_to=valid_to,
             policy=runtime.policy,
+            on=runtime.today(),
         )
     except Invalid as exc:
         return authorisations(request, principal, session, runtime, error=exc.message)

@@ -1,0 +1,1 @@
+"""信易+ scenes: incentives for trustworthy subjects, eligibility from the right model's grade."""
