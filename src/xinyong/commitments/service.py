@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +23,9 @@ from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
 from xinyong.records.models import CreditRecord
+from xinyong.records.schemas import RecordVersionIn
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject, SubjectKind
 
@@ -213,9 +214,8 @@ def _breach_record(
         "commitment_code": row.code,
     }
     payload = {k: v for k, v in payload.items() if v is not None}
-    content = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     key = hashlib.sha256(f"{item.id}|{dept.code}|{row.code}|{subject.id}|breach".encode()).hexdigest()
-    record = CreditRecord(
+    version = RecordVersionIn(
         record_key=key,
         catalog_item=item.id,
         catalog_version=item.version,
@@ -224,14 +224,14 @@ def _breach_record(
         document_no=row.code,
         decision_on=on,
         valid_from=on,
+        valid_to=None,
         severity=spec.severity,
         polarity="negative",
         payload=payload,
-        content_hash=hashlib.sha256(content.encode()).hexdigest(),
+        content_hash=records_service.payload_hash(payload),
         policy_hash=policy.hash,
     )
-    session.add(record)
-    session.flush()
+    record = records_service.add_version(session, version)
     return record
 
 

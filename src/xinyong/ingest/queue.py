@@ -23,7 +23,8 @@ from xinyong.ingest import retention
 from xinyong.ingest.models import MatchDecision, UnresolvedRow
 from xinyong.ingest.payload import digest
 from xinyong.policy.loader import Policy
-from xinyong.records.models import CreditRecord
+from xinyong.records import service as records_service
+from xinyong.records.schemas import RecordVersionIn
 from xinyong.subjects.models import Subject
 
 
@@ -75,12 +76,7 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
     doc = "".join(unicodedata.normalize("NFKC", row.document_no or "").upper().split())
     key = digest([f"{row.catalog_item}\x1f{dept_code}\x1f{doc}\x1f{subject_id}"])[0] or ""
     chash = row.content_hash
-    prev = session.scalar(
-        select(CreditRecord)
-        .where(CreditRecord.record_key == key)
-        .order_by(CreditRecord.version.desc())
-        .limit(1)
-    )
+    prev = records_service.latest_version(session, key)
     row.status = "linked"
     row.subject_id = subject_id
     row.decided_by = actor
@@ -95,7 +91,7 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
     if prev is not None and prev.content_hash == chash:
         row.record_id = prev.id
         return
-    record = CreditRecord(
+    version = RecordVersionIn(
         record_key=key,
         catalog_item=row.catalog_item,
         catalog_version=row.catalog_version,
@@ -113,11 +109,8 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
         supersedes_id=prev.id if prev else None,
         batch_id=row.batch_id,
         policy_hash=policy.hash,
-        first_received_at=row.received_at,
-        last_received_at=row.received_at,
     )
-    session.add(record)
-    session.flush()
+    record = records_service.add_version(session, version, received_at=row.received_at)
     row.record_id = record.id
 
 

@@ -22,6 +22,11 @@ from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.policy.schemas import CatalogItem
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.records.writes import add_version as add_version
+from xinyong.records.writes import add_versions as add_versions
+from xinyong.records.writes import latest_version as latest_version
+from xinyong.records.writes import latest_versions as latest_versions
+from xinyong.records.writes import payload_hash as payload_hash
 from xinyong.rules.disclosure import Audience, Disclosure, decide, listing_period
 from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
 from xinyong.subjects.models import Subject
