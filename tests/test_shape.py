@@ -81,7 +81,8 @@ def report(long_functions: list[Length], long_modules: list[Length], root: Path 
 
 def test_functions_and_modules_fit_on_a_screen() -> None:
     long_functions, long_modules = offenders()
-    assert not long_functions and not long_modules, report(long_functions, long_modules)
+    offending = [*long_functions, *long_modules]
+    assert not offending, report(long_functions, long_modules)
 
 
 def test_the_measure_counts_nested_functions_and_methods(tmp_path: Path) -> None:
