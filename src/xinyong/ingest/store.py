@@ -15,13 +15,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.db import bulk_insert
-from xinyong.ingest import candidates, retention
+from xinyong.ingest import held, retention
 from xinyong.ingest.fields import mask_of
-from xinyong.ingest.models import ArchivedRow, IngestBatch, MatchDecision, UnresolvedRow
+from xinyong.ingest.models import ArchivedRow, IngestBatch
 from xinyong.ingest.payload import digest, record_keys
 from xinyong.ingest.prepare import Prepared
 from xinyong.ingest.readers import Chunk
@@ -29,7 +28,6 @@ from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.sources import Source
 from xinyong.ingest.validate import Department, Validated
 from xinyong.kit.ids import mask_ric
-from xinyong.kit.text import normalize_name
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.records.schemas import RecordVersionIn
@@ -138,7 +136,7 @@ class ChunkWriter:
             self.methods[k] = self.methods.get(k, 0) + c
         self._add_stat("code_conflicts", dept_ids, res.conflicts.astype(np.int64))
         if res.unresolved:
-            self._queue(p, res.unresolved, dept_ids, v.department.to_pylist())
+            held.queue_unresolved(self, p, res.unresolved, dept_ids, v.department.to_pylist())
             self._count("unresolved", dept_ids, res.unresolved)
         linked = np.flatnonzero(ok & mask_of(pc.is_valid(res.subject_ids)))
         if len(linked):
@@ -269,69 +267,6 @@ class ChunkWriter:
             st["rejected"] += 1
             st["rows"] += 1
         bulk_insert(self.session.connection(), "ingest_row_reject", REJECT_COLUMNS, rows)
-
-    def _queue(
-        self,
-        p: Prepared,
-        rows: list[int],
-        dept_ids: np.ndarray,
-        dept_codes: list[str | None],
-    ) -> None:
-        v, line_nos = p.v, p.chunk.line_nos
-        item = self.source.item
-        roles = item.roles
-        names = v.text.get(roles["subject_name"], pa.nulls(v.n, pa.string())).to_pylist()
-        docs = v.text.get(roles["document_no"], pa.nulls(v.n, pa.string())).to_pylist()
-        dates = {r: v.dates.get(roles.get(r, "")) for r in ("decision_on", "valid_from", "valid_to")}
-        date_lists = {r: (a.to_pylist() if a is not None else [None] * v.n) for r, a in dates.items()}
-        sev = v.severity.to_pylist()
-        cats = v.category.to_pylist()
-        texts, hashes = p.texts, p.hashes
-        city = self.resolver.city_region
-        cache: dict[tuple[str, str | None], list[dict[str, object]]] = {}
-        for i in rows:
-            chash = hashes[i]
-            name = names[i] or ""
-            region = self.dept_regions.get(dept_codes[i] or "")
-            region = None if region == city else region
-            norm = normalize_name(name)
-            if (norm, region) not in cache:
-                excluded = set(
-                    self.session.scalars(
-                        select(MatchDecision.subject_id).where(
-                            MatchDecision.name_norm == norm, MatchDecision.same.is_(False)
-                        )
-                    )
-                )
-                ranked = candidates.rank(
-                    self.session, name, region, region_names=self.region_names, exclude=excluded
-                )
-                cache[(norm, region)] = [c.to_dict() for c in ranked]
-            self.session.add(
-                UnresolvedRow(
-                    batch_id=self.batch.id,
-                    department_id=int(dept_ids[i]),
-                    source_id=self.source.id,
-                    catalog_item=item.id,
-                    catalog_version=item.version,
-                    line_no=line_nos[i] if i < len(line_nos) else None,
-                    subject_name=name,
-                    name_norm=norm,
-                    region_code=region,
-                    subject_category=cats[i],
-                    document_no=docs[i],
-                    decision_on=date_lists["decision_on"][i],
-                    valid_from=date_lists["valid_from"][i],
-                    valid_to=date_lists["valid_to"][i],
-                    severity=sev[i],
-                    polarity=item.polarity,
-                    payload=json.loads(texts[i] or "{}"),
-                    content_hash=chash,
-                    candidates=cache[(norm, region)],
-                    received_at=self.now,
-                )
-            )
-        self.session.flush()
 
     def _records(self, p: Prepared, rows: np.ndarray, sids: pa.Array, dept_ids: np.ndarray) -> None:
         """Write the linked rows as credit records: new, new versions; duplicates are counted only."""
