@@ -114,22 +114,8 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
     row.record_id = record.id
 
 
-def decide(
-    session: Session,
-    policy: Policy,
-    row_id: int,
-    *,
-    subject_id: int,
-    same: bool,
-    actor: str,
-    department_id: int | None,
-) -> dict[str, Any]:
-    """Store a reviewer's decision and apply it; return what changed."""
-    row = get_unresolved(session, row_id, department_id=department_id)
-    if row.status != "pending":
-        raise Conflict("该记录已处理", code="ingest.unresolved_decided")
-    if session.get(Subject, subject_id) is None:
-        raise NotFound(f"信用主体 {subject_id} 不存在", code="subject.not_found")
+def _remember(session: Session, row: UnresolvedRow, subject_id: int, same: bool, actor: str) -> None:
+    """Store the decision for the written name and county (reused for later batches); refuse a reversal."""
     region_key = row.region_code or ""
     existing = session.scalar(
         select(MatchDecision).where(
@@ -151,18 +137,42 @@ def decide(
                 actor=actor,
             )
         )
-    linked: list[int] = []
-    if same:
-        others = session.scalars(
+
+
+def _same_name_pending(session: Session, row: UnresolvedRow) -> list[UnresolvedRow]:
+    """Return the pending rows with the same normalised name and county (the row itself included)."""
+    region = UnresolvedRow.region_code
+    return list(
+        session.scalars(
             select(UnresolvedRow).where(
                 UnresolvedRow.status == "pending",
                 UnresolvedRow.name_norm == row.name_norm,
-                UnresolvedRow.region_code.is_(None)
-                if row.region_code is None
-                else UnresolvedRow.region_code == row.region_code,
+                region.is_(None) if row.region_code is None else region == row.region_code,
             )
-        ).all()
-        for other in others:
+        )
+    )
+
+
+def decide(
+    session: Session,
+    policy: Policy,
+    row_id: int,
+    *,
+    subject_id: int,
+    same: bool,
+    actor: str,
+    department_id: int | None,
+) -> dict[str, Any]:
+    """Store a reviewer's decision and apply it; return what changed."""
+    row = get_unresolved(session, row_id, department_id=department_id)
+    if row.status != "pending":
+        raise Conflict("该记录已处理", code="ingest.unresolved_decided")
+    if session.get(Subject, subject_id) is None:
+        raise NotFound(f"信用主体 {subject_id} 不存在", code="subject.not_found")
+    _remember(session, row, subject_id, same, actor)
+    linked: list[int] = []
+    if same:
+        for other in _same_name_pending(session, row):
             _link(session, policy, other, subject_id, actor)
             linked.append(other.id)
     else:
