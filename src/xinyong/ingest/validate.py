@@ -8,7 +8,6 @@ in 万元, text lengths, refused values and the department of the row.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,12 +16,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xinyong.ingest import derived
 from xinyong.ingest import fields as F  # noqa: N812 - short alias for the parser module
 from xinyong.ingest.sources import Source
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.schemas import CatalogField, SeverityMap
-from xinyong.rules.severity import band_representative, classify
 
 PERSON = "自然人"
 
@@ -131,7 +130,7 @@ def validate_chunk(ctx: Context, table: pa.Table, mapping: Mapping[str, str]) ->
         _required(w, f, ~present)
         if present.any():
             _PARSERS.get(f.type, _parse_text)(w, f, col)
-    _plausible_dates(ctx, w.dates, w.fail)
+    derived.plausible_dates(ctx, w.dates, w.fail)
     department = _departments(ctx, raw, w.codes, w.fail, n)
     return Validated(
         n=n,
@@ -145,7 +144,7 @@ def validate_chunk(ctx: Context, table: pa.Table, mapping: Mapping[str, str]) ->
         person_masked=w.person_masked,
         category=w.category if w.category is not None else w.empty(),
         department=department,
-        severity=_severity(ctx, w.enums, w.amounts, department),
+        severity=derived.severity(ctx, w.enums, w.amounts, department),
         failures=w.fail,
         code_errors=w.code_errors,
     )
@@ -292,42 +291,6 @@ def _person_ids(
     return pa.array(masked, pa.string()), pa.array(index, pa.string()), plain, bad
 
 
-def _plausible_dates(ctx: Context, dates: Mapping[str, pa.Array], fail: F.Failures) -> None:
-    roles = ctx.source.item.roles
-    labels = {f.name: f.label for f in ctx.source.item.fields}
-    decision = dates.get(roles.get("decision_on", ""))
-    if decision is None:
-        return
-    today = pa.scalar(ctx.today, pa.date32())
-    name = roles["decision_on"]
-    fail.add(
-        F.mask_of(pc.greater(decision, today)),
-        "date.future",
-        name,
-        f"“{labels[name]}”晚于今天，决定日期不能在未来",
-    )
-    for role in ("publication_end", "valid_to", "list_end"):
-        other_name = roles.get(role)
-        other = dates.get(other_name or "")
-        if other is None or other_name is None:
-            continue
-        fail.add(
-            F.mask_of(pc.less(other, decision)),
-            "date.order",
-            other_name,
-            f"“{labels[other_name]}”早于“{labels[name]}”",
-        )
-    start_name = roles.get("valid_from")
-    end_name = roles.get("valid_to")
-    if start_name and end_name and start_name in dates and end_name in dates:
-        fail.add(
-            F.mask_of(pc.less(dates[end_name], dates[start_name])),
-            "date.order",
-            end_name,
-            f"“{labels[end_name]}”早于“{labels[start_name]}”",
-        )
-
-
 def _departments(
     ctx: Context, raw: Mapping[str, pa.Array], codes: Mapping[str, pa.Array], fail: F.Failures, n: int
 ) -> pa.Array:
@@ -360,59 +323,3 @@ def _departments(
             f"本行属于其他部门，{ctx.only_department} 的密钥只能报送本部门的数据",
         )
     return resolved
-
-
-def _severity(
-    ctx: Context, enums: Mapping[str, pa.Array], amounts: Mapping[str, pa.Array], department: pa.Array
-) -> pa.Array:
-    """Return the severity of each row (null for positive and neutral items)."""
-    item = ctx.source.item
-    n = len(department)
-    if item.polarity != "negative":
-        return pa.nulls(n, pa.string())
-    roles = item.roles
-    types = enums.get(roles.get("penalty_types", ""), pa.nulls(n, pa.string()))
-    proc_field = next((f.name for f in item.fields if f.enum_ref == "procedure"), "")
-    proc = enums.get(proc_field, pa.nulls(n, pa.string()))
-    total: pa.Array | None = None
-    for role in ("fine_wan", "confiscation_wan", "amount_wan"):
-        col = amounts.get(roles.get(role, ""))
-        if col is not None:
-            total = col if total is None else pc.add(pc.fill_null(total, 0.0), pc.fill_null(col, 0.0))
-    sev = ctx.severity
-    domains = {d.code: d.domain for d in ctx.departments_by_uscc.values()}
-    if ctx.department:
-        domains[ctx.department.code] = ctx.department.domain
-    if total is None:
-        bands = pa.array(["none"] * n, pa.string())
-    else:
-        limits = sev.fine_thresholds_wan
-        bands = pc.if_else(
-            pc.is_null(total),
-            "none",
-            pc.if_else(
-                pc.greater_equal(total, limits.serious_from),
-                "high",
-                pc.if_else(pc.less(total, limits.minor_below), "low", "mid"),
-            ),
-        )
-    keys = pc.binary_join_element_wise(
-        pc.fill_null(types, "None"),
-        pc.fill_null(proc, "None"),
-        bands,
-        pc.fill_null(department, "None"),
-        "\x1f",
-    )
-
-    def fn(key: str) -> str:
-        t, p, b, d = key.split("\x1f")
-        return classify(
-            sev,
-            catalog_item=item.id,
-            penalty_types=json.loads(t) if t != "None" else [],
-            procedure=None if p == "None" else p,
-            amount_wan=band_representative(sev, b),
-            domain=domains.get(d),
-        )
-
-    return F.map_distinct(keys, fn)
