@@ -8,7 +8,7 @@ from typing import Any
 from xinyong.kit.workdays import UnknownCalendarYear
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
-from xinyong.sanctions.resolve import Resolution
+from xinyong.sanctions.resolve import Query, Resolution
 from xinyong.sanctions.rules import CompiledMeasure
 
 _STATIC: dict[tuple[str, str], dict[str, Any]] = {}
@@ -87,3 +87,15 @@ def subject_json(res: Resolution) -> dict[str, Any] | None:
     return (
         None if s is None else {"code": s.uscc, "name": s.name, "kind": s.kind, "region_code": s.region_code}
     )
+
+
+def query_json(q: Query, res: Resolution) -> dict[str, Any]:
+    """Return what a result says of its query: the input, how it resolved, and the candidates if ambiguous."""
+    item: dict[str, Any] = {"input": {k: v for k, v in vars(q).items() if v}, "status": res.status}
+    if res.message:
+        item["message"] = res.message
+    if res.candidates:
+        item["candidates"] = [
+            {"code": c.uscc, "name": c.name, "region_code": c.region_code} for c in res.candidates
+        ]
+    return item

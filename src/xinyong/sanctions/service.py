@@ -264,13 +264,7 @@ def _result(
     tally: _Tally,
 ) -> dict[str, Any]:
     """Return the result of one query: its subject, the measures it hits and the rewards it earns."""
-    item: dict[str, Any] = {"input": {k: v for k, v in vars(q).items() if v}, "status": res.status}
-    if res.message:
-        item["message"] = res.message
-    if res.candidates:
-        item["candidates"] = [
-            {"code": c.uscc, "name": c.name, "region_code": c.region_code} for c in res.candidates
-        ]
+    item = answer.query_json(q, res)
     if res.subject is None:
         return item
     sid = res.subject.subject_id
