@@ -41,6 +41,27 @@ def _version(
     )
 
 
+def _audit_sync(
+    session: Session,
+    register: str,
+    changes: dict[str, list[str]],
+    *,
+    policy: Policy,
+    version: str,
+    actor: str,
+) -> None:
+    detail: dict[str, object] = {"changed": sum(len(v) for v in changes.values())}
+    detail.update({k: v for k, v in changes.items() if v}, policy_version=version, policy_hash=policy.hash)
+    audit.append(
+        session,
+        actor=actor,
+        action=f"register.{register}.sync",
+        object_type="register",
+        object_id=register,
+        detail=detail,
+    )
+
+
 def _update(
     session: Session,
     row: RegisterEntry,
@@ -118,16 +139,7 @@ def sync_register(
     changed = sum(len(v) for v in changes.values())
     session.flush()
     if changed:
-        detail = {"changed": changed, **{k: v for k, v in changes.items() if v}}
-        detail.update(policy_version=policy_version, policy_hash=policy.hash)
-        audit.append(
-            session,
-            actor=actor,
-            action=f"register.{register}.sync",
-            object_type="register",
-            object_id=register,
-            detail=detail,
-        )
+        _audit_sync(session, register, changes, policy=policy, version=policy_version, actor=actor)
     return changed
 
 

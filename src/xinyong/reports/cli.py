@@ -97,15 +97,7 @@ def report(
     issued = len(index_rows)
     if batch:
         _write_index(out, index_rows, failed)
-    for code, why in failed:
-        typer.echo(f"未出具 {code}：{why}", err=True)
-    if batch:
-        rate = issued / seconds if seconds else 0.0
-        typer.echo(
-            f"已出具 {issued} 份，失败 {len(failed)} 份，用时 {seconds:.1f} 秒（{rate:.1f} 份/秒），输出目录 {out}"
-        )
-    else:
-        typer.echo(f"已出具报告 {index_rows[0][1]}：{out}（签名 JSON：{out.with_suffix('.json')}）")
+    _tell(out, index_rows, failed, seconds, batch=batch)
     if failed and not issued:
         raise typer.Exit(code=2)
 
@@ -161,3 +153,23 @@ def _write_index(out: Path, issued: list[tuple[str, str, str]], failed: list[tup
         writer.writerows([[inert_cell(v) for v in r] for r in issued])
         for code, why in failed:
             writer.writerow([inert_cell(code), "", inert_cell(why)])
+
+
+def _tell(
+    out: Path,
+    issued: list[tuple[str, str, str]],
+    failed: list[tuple[str, str]],
+    seconds: float,
+    *,
+    batch: bool,
+) -> None:
+    """Say what failed and what was issued (a batch: how many, how fast, where)."""
+    for code, why in failed:
+        typer.echo(f"未出具 {code}：{why}", err=True)
+    if batch:
+        rate = len(issued) / seconds if seconds else 0.0
+        typer.echo(
+            f"已出具 {len(issued)} 份，失败 {len(failed)} 份，用时 {seconds:.1f} 秒（{rate:.1f} 份/秒），输出目录 {out}"
+        )
+    elif issued:
+        typer.echo(f"已出具报告 {issued[0][1]}：{out}（签名 JSON：{out.with_suffix('.json')}）")

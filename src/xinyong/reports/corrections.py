@@ -80,23 +80,30 @@ def notify_after_change(
         )
         if row.recipient == PUBLIC_RECIPIENT:
             continue
-        outbox.enqueue(
-            session,
-            recipient=row.recipient,
-            topic="report.correction",
-            idempotency_key=key,
-            payload={
-                "number": row.number,
-                "record_id": change.record_id,
-                "new_record_id": change.new_record_id,
-                "record_key": change.record_key,
-                "changes": list(change.kinds),
-                "effective_on": change.effective_on.isoformat(),
-                "reason": change.reason,
-                "message": f"您收到的信用报告 {row.number} 所载的一条信息已被更正、修复或删除，请重新申请报告。",
-            },
-            now=now,
-        )
+        _notify_recipient(session, row, change, key, now=now)
+
+
+def _notify_recipient(
+    session: Session, row: CreditReport, change: Any, key: str, *, now: dt.datetime
+) -> None:
+    """Send the report's recipient a correction notice through the outbox (once per change: ``key``)."""
+    outbox.enqueue(
+        session,
+        recipient=row.recipient,
+        topic="report.correction",
+        idempotency_key=key,
+        payload={
+            "number": row.number,
+            "record_id": change.record_id,
+            "new_record_id": change.new_record_id,
+            "record_key": change.record_key,
+            "changes": list(change.kinds),
+            "effective_on": change.effective_on.isoformat(),
+            "reason": change.reason,
+            "message": f"您收到的信用报告 {row.number} 所载的一条信息已被更正、修复或删除，请重新申请报告。",
+        },
+        now=now,
+    )
 
 
 def notify_new_versions(session: Session, policy: Policy, *, now: dt.datetime, actor: str) -> int:

@@ -44,6 +44,7 @@ from xinyong.reports.schemas import (
     ReportContent,
     ReportKind,
     ReportRequest,
+    SpecialPart,
 )
 from xinyong.reports.signing import ReportSigner
 from xinyong.reports.sm2 import SM2_ALG, Sm2Key
@@ -52,6 +53,7 @@ from xinyong.settings import PLACEHOLDER, Settings
 from xinyong.subjects import credit_file
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject, SubjectKind
+from xinyong.subjects.schemas import CreditFile
 
 # Audiences a full or special report is issued to: the subject, a party it authorised, the credit centre.
 FULL_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.AUTHORISED_PARTY, Audience.CREDIT_CENTRE})
@@ -180,11 +182,7 @@ def issue(
     # issue time to the second (Beijing time) + the row id: unique by the primary key, so concurrent
     # issuers never collide; the unique constraint on ``number`` guards it again
     row.number = f"{now.astimezone(ZoneInfo(ctx.timezone)):%Y%m%d%H%M%S}{row.id:08d}"
-    part = None
-    if req.kind == ReportKind.SPECIAL:
-        part = content_mod.special_part(
-            file, special.special_policy(policy), chosen, start, end, special.department_domains(policy)
-        )
+    part = _special_part(policy, file, chosen, start, end) if req.kind == ReportKind.SPECIAL else None
     body = content_mod.build(
         file,
         number=row.number,
@@ -199,6 +197,14 @@ def issue(
     ids = _store(session, ctx, row, body)
     _log_issue(session, principal, row, subject.id, ids)
     return row
+
+
+def _special_part(
+    policy: Policy, file: CreditFile, chosen: list[special.Domain], start: dt.date, end: dt.date
+) -> SpecialPart:
+    """Return the 专项 part of a report: the chosen domains' records in the period."""
+    rules = special.special_policy(policy)
+    return content_mod.special_part(file, rules, chosen, start, end, special.department_domains(policy))
 
 
 def _scope(
