@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -62,18 +63,17 @@ def add_version(
 def add_versions(session: Session, rows: Sequence[RecordVersionIn], *, received_at: dt.datetime) -> None:
     """Write many versions received together; a version whose predecessor is among them waits for its id."""
     conn = session.connection()
-    encode = _encoder(conn, received_at)
-    ready = [encode(r) for r in rows if r.supersedes_id is not None or r.version == 1]
+    ready = [r for r in rows if r.supersedes_id is not None or r.version == 1]
     pending = [r for r in rows if r.supersedes_id is None and r.version > 1]
-    bulk_insert(conn, "credit_record", COLUMNS, ready)
+    bulk_insert(conn, "credit_record", COLUMNS, _params(conn, ready, received_at))
     while pending:
         ids = _ids_of_versions(conn, [(r.record_key, r.version - 1) for r in pending])
         found = [r for r in pending if (r.record_key, r.version - 1) in ids]
         if not found:  # pragma: no cover - an invariant
             raise AssertionError("a record version lost its predecessor")
         pending = [r for r in pending if (r.record_key, r.version - 1) not in ids]
-        ready = [encode(r._replace(supersedes_id=ids[r.record_key, r.version - 1])) for r in found]
-        bulk_insert(conn, "credit_record", COLUMNS, ready)
+        ready = [r._replace(supersedes_id=ids[r.record_key, r.version - 1]) for r in found]
+        bulk_insert(conn, "credit_record", COLUMNS, _params(conn, ready, received_at))
 
 
 def latest_versions(session: Session, keys: Iterable[str]) -> dict[str, tuple[int, int, str]]:
@@ -110,35 +110,21 @@ def _ids_of_versions(conn: Connection, pairs: Iterable[tuple[str, int]]) -> dict
     return out
 
 
-def _encoder(conn: Connection, at: dt.datetime) -> Callable[[RecordVersionIn], tuple[Any, ...]]:
-    """Return the function turning a row into the driver's parameters (SQLite: ISO text dates)."""
-    if conn.dialect.name != "sqlite":
-        return lambda r: (*r[:11], _json(r.payload), *r[12:], at, at)
-    stamp = at.astimezone(dt.UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # as UTCDateTime
-
-    def encode(r: RecordVersionIn) -> tuple[Any, ...]:
-        return (
-            *r[:6],
-            _iso(r.decision_on),
-            _iso(r.valid_from),
-            _iso(r.valid_to),
-            r.severity,
-            r.polarity,
-            _json(r.payload),
-            *r[12:],
-            stamp,
-            stamp,
-        )
-
-    return encode
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def _json(payload: dict[str, Any] | str) -> str:
-    return payload if isinstance(payload, str) else dumps_json(payload)
+def _params(conn: Connection, rows: list[RecordVersionIn], at: dt.datetime) -> list[tuple[Any, ...]]:
+    """Return the rows as the driver's parameters, converted column by column (SQLite: ISO text dates)."""
+    if not rows:
+        return []
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    payload = RecordVersionIn._fields.index("payload")
+    cols[payload] = [p if isinstance(p, str) else dumps_json(p) for p in cols[payload]]
+    stamp: Any = at
+    if conn.dialect.name == "sqlite":
+        for name in ("decision_on", "valid_from", "valid_to"):
+            i = RecordVersionIn._fields.index(name)
+            text = {d: d.isoformat() for d in set(cols[i]) if d is not None}  # few distinct days
+            cols[i] = [text.get(d) for d in cols[i]]
+        stamp = at.astimezone(dt.UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")  # as UTCDateTime
+    return list(zip(*cols, repeat(stamp), repeat(stamp)))
 
 
 def _chunks(values: list[str], size: int = MAX_PARAMS) -> Iterable[list[str]]:
