@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from xinyong.auth import consent
-from xinyong.auth.access import Basis, ReadAccess, access_policy, read_access
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.access import Basis, ReadAccess
+from xinyong.auth.principal import Principal
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
@@ -41,7 +41,7 @@ from xinyong.subjects.schemas import (
     VersionRead,
     Viewer,
 )
-from xinyong.subjects.scope import region_of
+from xinyong.subjects.scope import resolve_access as resolve_access
 from xinyong.subjects.service import find_by_code
 
 DELIVERY_BASES = (Basis.DUTY, Basis.AUTHORISATION)  # reads that hand records to another party
@@ -93,30 +93,6 @@ def _versions(versions: list[CreditRecord]) -> list[VersionRead]:
         )
         prev = payload
     return out
-
-
-def resolve_access(
-    session: Session,
-    principal: Principal,
-    subject: Subject,
-    *,
-    purpose: str | None,
-    on: dt.date,
-    policy: Policy,
-) -> ReadAccess:
-    """Return how ``principal`` reads ``subject`` (checks authorisation and duty scope)."""
-    authorisation = None
-    if principal.role in (Role.BANK, Role.SUBJECT) and principal.subject_id != subject.id:
-        found = consent.valid_for(session, subject.id, principal.organisation, on)
-        authorisation = (found.id, found.purpose) if found is not None else None
-    return read_access(
-        principal,
-        subject_id=subject.id,
-        subject_region=region_of(subject),
-        purpose=purpose,
-        authorisation=authorisation,
-        policy=access_policy(policy),
-    )
 
 
 @dataclass(frozen=True)

@@ -86,15 +86,31 @@ def decide_read(
         and principal.department_id == owner_department_id
     ):
         return ReadAccess(Audience.DEPARTMENT, Basis.DUTY, _OWN_LABEL, OWN_DUTY)
-    authorisation = None
-    if role in (Role.BANK, Role.SUBJECT) and principal.subject_id != subject.id:
-        found = consent.valid_for(session, subject.id, principal.organisation, on)
-        authorisation = (found.id, found.purpose) if found is not None else None
     if role in DEPARTMENT_ROLES and not purpose:
         purpose = (
             "daily_supervision"  # 日常监督管理, the duty a department reads for unless it says otherwise
         )
-    access = read_access(
+    access = resolve_access(session, principal, subject, purpose=purpose, on=on, policy=policy)
+    if access.basis == Basis.PUBLIC:
+        raise Forbidden("无权查看该主体的非公开信息（须本人、依职责或经授权）", code="access.forbidden")
+    return access
+
+
+def resolve_access(
+    session: Session,
+    principal: Principal,
+    subject: Subject,
+    *,
+    purpose: str | None,
+    on: dt.date,
+    policy: Policy,
+) -> ReadAccess:
+    """Return how ``principal`` reads ``subject`` (checks authorisation and duty scope)."""
+    authorisation = None
+    if principal.role in (Role.BANK, Role.SUBJECT) and principal.subject_id != subject.id:
+        found = consent.valid_for(session, subject.id, principal.organisation, on)
+        authorisation = (found.id, found.purpose) if found is not None else None
+    return read_access(
         principal,
         subject_id=subject.id,
         subject_region=region_of(subject),
@@ -102,9 +118,6 @@ def decide_read(
         authorisation=authorisation,
         policy=access_policy(policy),
     )
-    if access.basis == Basis.PUBLIC:
-        raise Forbidden("无权查看该主体的非公开信息（须本人、依职责或经授权）", code="access.forbidden")
-    return access
 
 
 def authorise_read(
