@@ -33,6 +33,17 @@ from xinyong.synth.writers import CsvFeed, XlsxFeed
 FLUSH_ROWS = 20_000
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How much to write and how: organisations and persons in the register, records, seed and mess."""
+
+    organisations: int
+    persons: int
+    rows: int
+    seed: int
+    mess: float
+
+
 @dataclass
 class _Feed:
     """The feed file being written and what is counted while writing it."""
@@ -83,7 +94,8 @@ def generate_bulk(
         else CsvFeed(out / rel, names, encoding)
     )
     feed = _Feed(entry_item, spec, writer, fmt == "xlsx", end, add_years(end, -YEARS) + dt.timedelta(days=1))
-    _write(out, feed, departments, organisations, persons, rows, seed, mess)
+    plan = _Plan(organisations, persons, rows, seed, mess)
+    _write(out, feed, departments, plan)
     writer.close()
     entry = {
         "path": rel,
@@ -98,7 +110,7 @@ def generate_bulk(
         "records": rows,
         "defects": dict(sorted(feed.defects.items())),
     }
-    _write_manifest(out, feed, entry, organisations, persons, rows, seed, mess)
+    _write_manifest(out, feed, entry, plan)
     return {
         "out": str(out),
         "register": str(out / "register" / "subjects.csv"),
@@ -113,17 +125,15 @@ def generate_bulk(
     }
 
 
-def _write(
-    out: Path,
-    feed: _Feed,
-    departments: Any,
-    organisations: int,
-    persons: int,
-    rows: int,
-    seed: int,
-    mess: float,
-) -> None:
+def _write(out: Path, feed: _Feed, departments: Any, plan: _Plan) -> None:
     """Write the register and, subject by subject, its share of the ``rows`` records."""
+    organisations, persons, rows, seed, mess = (
+        plan.organisations,
+        plan.persons,
+        plan.rows,
+        plan.seed,
+        plan.mess,
+    )
     spec, entry_item = feed.spec, feed.item
     fields = [f.name for f in entry_item.fields]
     item_fields = ItemFields.of(entry_item)
@@ -169,16 +179,14 @@ def _add(feed: _Feed, fields: list[str], row: dict[str, Value], columns: int) ->
     feed.written += 1
 
 
-def _write_manifest(
-    out: Path,
-    feed: _Feed,
-    entry: dict[str, Any],
-    organisations: int,
-    persons: int,
-    rows: int,
-    seed: int,
-    mess: float,
-) -> None:
+def _write_manifest(out: Path, feed: _Feed, entry: dict[str, Any], plan: _Plan) -> None:
+    organisations, persons, rows, seed, mess = (
+        plan.organisations,
+        plan.persons,
+        plan.rows,
+        plan.seed,
+        plan.mess,
+    )
     all_defects = Counter(dict.fromkeys(DEFECTS, 0)) + feed.defects
     manifest = {
         "generator": "xinyong synth bulk",
