@@ -87,7 +87,9 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "states",  # the application workflow's states and labels
         "workspace",  # what the bank workspace shows of a consented subject
     ),
-    "scenes": ("rules",),  # the scenes in force (the demo seeds usage per scene)  # the columns every case table shares (repair, objections)
+    "scenes": (
+        "rules",
+    ),  # the scenes in force (the demo seeds usage per scene)  # the columns every case table shares (repair, objections)
     "objections": ("states", "workflow"),  # the objection machine and workflow policy, for the case desk
     "repair": (
         "states",

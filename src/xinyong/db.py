@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -236,6 +236,24 @@ class WalCheckpointer:
                 self.rounds += 1
             except Exception:  # the database went away (tests, shutdown): try again next round
                 log.warning("WAL checkpoint failed", exc_info=True)
+
+
+def placeholders(conn: Connection, n: int) -> str:
+    """Return ``n`` bind markers in the driver's style (``?`` or ``%s``), comma-separated."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return ", ".join(mark for _ in range(n))
+
+
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows (tuples in ``columns`` order) with one ``executemany`` of the driver."""
+    if not rows:
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders(conn, len(columns))})"  # noqa: S608 - names are constants
+    cursor = conn.connection.cursor()
+    try:
+        cursor.executemany(sql, rows if isinstance(rows, list) else list(rows))
+    finally:
+        cursor.close()
 
 
 def dumps_json(value: Any) -> str:

@@ -25,7 +25,7 @@ from xinyong.audit.keys import audit_keys, keys_for
 from xinyong.audit.models import AuditEvent
 from xinyong.cli import app
 from xinyong.db import make_engine, make_sessionmaker, session_scope, utcnow
-from xinyong.ingest.service import ingest_file
+from xinyong.ingest.service import IngestRequest, ingest_file
 from xinyong.migrate import upgrade
 from xinyong.records.models import CreditRecord
 from xinyong.runtime import Runtime
@@ -186,7 +186,10 @@ def test_record_versions_are_covered_by_the_batch_digest(
         ],
     )
     result = ingest_file(
-        session, policy=runtime.policy, keys=runtime.keys, path=path, source_id="xzcf", actor="t"
+        session,
+        IngestRequest(path=path, source_id="xzcf", actor="t"),
+        policy=runtime.policy,
+        keys=runtime.keys,
     )
     assert result.accepted == 2
     assert record_problems(session) == (1, [])

@@ -12,13 +12,16 @@ from sqlalchemy.orm import Session
 from tests.factories import ingest as fx
 from tests.factories.subjects import enterprise
 from xinyong.ingest.models import IngestRowReject
-from xinyong.ingest.service import BUCKETS, ingest_file
+from xinyong.ingest.service import BUCKETS, IngestRequest, ingest_file
 from xinyong.runtime import Runtime
 
 
 def _run(runtime: Runtime, session: Session, path: Path):  # type: ignore[no-untyped-def]
     result = ingest_file(
-        session, policy=runtime.policy, keys=runtime.keys, path=path, source_id="xzcf", actor="test"
+        session,
+        IngestRequest(path=path, source_id="xzcf", actor="test"),
+        policy=runtime.policy,
+        keys=runtime.keys,
     )
     assert result.rows == sum(getattr(result, b) for b in BUCKETS)
     return result

@@ -15,7 +15,7 @@ from tests.factories import ingest as fx
 from tests.factories.subjects import enterprise, next_ric, next_uscc
 from xinyong.errors import Forbidden
 from xinyong.ingest.models import IngestBatch, IngestRowReject, UnresolvedRow
-from xinyong.ingest.service import BUCKETS, BatchResult, ingest_file
+from xinyong.ingest.service import BUCKETS, BatchResult, IngestRequest, ingest_file
 from xinyong.records.models import CreditRecord
 from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
@@ -26,13 +26,9 @@ TODAY = dt.date(2026, 10, 31)
 def run(runtime: Runtime, session: Session, path: Path, source: str = "xzcf", **kw: Any) -> BatchResult:
     return ingest_file(
         session,
+        IngestRequest(path=path, source_id=source, actor="test", today=TODAY, **kw),
         policy=runtime.policy,
         keys=runtime.keys,
-        path=path,
-        source_id=source,
-        actor="test",
-        today=TODAY,
-        **kw,
     )
 
 

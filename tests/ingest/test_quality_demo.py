@@ -14,7 +14,7 @@ from tests.factories.subjects import enterprise, next_uscc
 from xinyong.ingest.demo import ingest_synth
 from xinyong.ingest.models import IngestBatch
 from xinyong.ingest.quality import quality_report
-from xinyong.ingest.service import ingest_file
+from xinyong.ingest.service import IngestRequest, ingest_file
 from xinyong.runtime import Runtime
 
 LATER = {"CF_YXQ": "2026-12-31", "CF_GSJZQ": "2027-10-15"}
@@ -36,13 +36,15 @@ def test_kpis_per_department_and_period(runtime: Runtime, session: Session, tmp_
     rows.append(fx.penalty("丙", bad[:-1] + ("1" if bad[-1] != "1" else "2"), "温市监罚〔2026〕5号"))
     ingest_file(
         session,
+        IngestRequest(
+            path=fx.write_csv(tmp_path / "k.csv", rows),
+            source_id="xzcf",
+            actor="test",
+            today=RECEIVED.date(),
+            received_at=RECEIVED,
+        ),
         policy=runtime.policy,
         keys=runtime.keys,
-        path=fx.write_csv(tmp_path / "k.csv", rows),
-        source_id="xzcf",
-        actor="test",
-        today=RECEIVED.date(),
-        received_at=RECEIVED,
     )
     report = quality_report(session, runtime.policy, period="2026-10", department_code="WL-SCJG")
     (row,) = report["departments"]

@@ -15,7 +15,7 @@ from tests.factories import ingest as fx
 from tests.factories import sanctions as sf
 from tests.factories.subjects import enterprise
 from xinyong.ingest.models import ArchivedRow, IngestBatch
-from xinyong.ingest.service import BUCKETS, ingest_file
+from xinyong.ingest.service import BUCKETS, IngestRequest, ingest_file
 from xinyong.records.models import CreditRecord
 from xinyong.records.service import subject_records
 from xinyong.runtime import Runtime
@@ -47,12 +47,9 @@ def test_expired_rows_go_to_the_archive_only(
     path = fx.write_csv(tmp_path / "old.csv", rows)
     result = ingest_file(
         session,
+        IngestRequest(path=path, source_id="xzcf", actor="test", today=TODAY),
         policy=runtime.policy,
         keys=runtime.keys,
-        path=path,
-        source_id="xzcf",
-        actor="test",
-        today=TODAY,
     )
     assert result.rows == sum(getattr(result, b) for b in BUCKETS)
     assert (result.rows, result.accepted, result.archived, result.rejected) == (3, 2, 1, 0)
@@ -80,12 +77,11 @@ def test_expired_rows_go_to_the_archive_only(
     # Sent again: still archived (not counted as a duplicate of something in the credit file).
     again = ingest_file(
         session,
+        IngestRequest(
+            path=fx.write_csv(tmp_path / "again.csv", rows[:1]), source_id="xzcf", actor="test", today=TODAY
+        ),
         policy=runtime.policy,
         keys=runtime.keys,
-        path=fx.write_csv(tmp_path / "again.csv", rows[:1]),
-        source_id="xzcf",
-        actor="test",
-        today=TODAY,
     )
     assert (again.rows, again.archived, again.accepted) == (1, 1, 0)
 
@@ -100,12 +96,11 @@ def test_an_unresolved_row_past_retention_is_archived_when_linked(
     row = fx.penalty("台州市保存期测试丙有限公司（曾用名）", "", "温市监罚〔2020〕11号", CF_JDRQ="2020-05-06")
     result = ingest_file(
         session,
+        IngestRequest(
+            path=fx.write_csv(tmp_path / "unresolved.csv", [row]), source_id="xzcf", actor="test", today=TODAY
+        ),
         policy=runtime.policy,
         keys=runtime.keys,
-        path=fx.write_csv(tmp_path / "unresolved.csv", [row]),
-        source_id="xzcf",
-        actor="test",
-        today=TODAY,
     )
     assert result.unresolved == 1
     pending = session.scalars(select(UnresolvedRow).where(UnresolvedRow.batch_id == result.batch_id)).one()

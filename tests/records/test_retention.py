@@ -19,7 +19,7 @@ from xinyong.audit import service as audit
 from xinyong.audit.cli import record_problems
 from xinyong.auth.models import QueryLog
 from xinyong.db import utcnow
-from xinyong.ingest.service import ingest_file
+from xinyong.ingest.service import IngestRequest, ingest_file
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.records.retention import ACTION, purge
 from xinyong.runtime import Runtime
@@ -98,10 +98,10 @@ def test_purged_batch_rows_stay_accounted_for_by_their_tombstones(
     ]  # fmt: skip
     path = fx.write_csv(tmp_path / "old.csv", rows)
     # received while both were within retention (a row already past it at receipt is archived, never a record)
-    result = ingest_file(
-        session, policy=runtime.policy, keys=runtime.keys, path=path, source_id="xzcf", actor="t",
-        issue_notices=False, today=dt.date(2023, 6, 1),
-    )  # fmt: skip
+    request = IngestRequest(
+        path=path, source_id="xzcf", actor="t", issue_notices=False, today=dt.date(2023, 6, 1)
+    )
+    result = ingest_file(session, request, policy=runtime.policy, keys=runtime.keys)
     assert result.accepted == 2
     report = purge(_sessions(session), runtime.policy, on=ON)
     assert report.records == 1

@@ -20,7 +20,7 @@ from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department, DepartmentVersion
 from xinyong.errors import Invalid
 from xinyong.ingest.models import IngestBatch, IngestRowReject
-from xinyong.ingest.service import ingest_file
+from xinyong.ingest.service import IngestRequest, ingest_file
 from xinyong.policy.loader import load_policy
 from xinyong.registers import service as registers
 from xinyong.registers.sync import sync_all
@@ -126,7 +126,10 @@ def test_renaming_and_retiring_keep_history_and_old_batches(
         tmp_path / "a.csv", [fx.penalty("台州市名录测试有限公司", subject.uscc or "", "温市监罚〔2026〕9号")]
     )
     before = ingest_file(
-        session, policy=runtime.policy, keys=runtime.keys, path=path, source_id="xzcf", actor="test"
+        session,
+        IngestRequest(path=path, source_id="xzcf", actor="test"),
+        policy=runtime.policy,
+        keys=runtime.keys,
     )
     assert before.accepted == 1
     wl = departments_service.by_code(session, "WL-SCJG")
@@ -205,12 +208,11 @@ def test_a_department_gone_from_policy_is_retired_not_deleted_and_refused(
     path = fx.write_csv(tmp_path / "b.csv", [row])
     late = ingest_file(
         session,
+        IngestRequest(
+            path=path, source_id="xzcf", actor="test", received_at=dt.datetime(2027, 3, 2, 2, tzinfo=dt.UTC)
+        ),
         policy=runtime.policy,
         keys=runtime.keys,
-        path=path,
-        source_id="xzcf",
-        actor="test",
-        received_at=dt.datetime(2027, 3, 2, 2, tzinfo=dt.UTC),
     )
     assert late.rejected == 1
     errors = session.scalars(
@@ -220,13 +222,15 @@ def test_a_department_gone_from_policy_is_retired_not_deleted_and_refused(
     with pytest.raises(Invalid) as refused:
         ingest_file(
             session,
+            IngestRequest(
+                path=fx.write_csv(tmp_path / "c.csv", [{**row, "CF_WSH": "台公积金罚〔2027〕2号"}]),
+                source_id="xzcf",
+                department_code="TZ-GJJ",
+                actor="test",
+                received_at=dt.datetime(2027, 3, 2, 2, tzinfo=dt.UTC),
+            ),
             policy=runtime.policy,
             keys=runtime.keys,
-            path=fx.write_csv(tmp_path / "c.csv", [{**row, "CF_WSH": "台公积金罚〔2027〕2号"}]),
-            source_id="xzcf",
-            department_code="TZ-GJJ",
-            actor="test",
-            received_at=dt.datetime(2027, 3, 2, 2, tzinfo=dt.UTC),
         )
     assert refused.value.code == "department.not_found"
     # Restoring it in policy brings the same row back into service.

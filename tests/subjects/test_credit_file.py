@@ -276,3 +276,39 @@ def test_a_duty_read_makes_the_department_a_recipient_of_later_changes(
     assert queued == 1
     msg = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == recipient)).one()
     assert msg.payload["changes"] == ["repaired"]
+
+
+def _statements(session: Session, runtime: Runtime, policy: Policy, code: str) -> int:
+    """Return how many SELECTs building the credit file as the credit centre runs."""
+    from sqlalchemy import event
+
+    from xinyong.auth.principal import Principal
+    from xinyong.creditfile.service import build_credit_file
+
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        admin = Principal(role=Role.ADMIN, username="admin")
+        found = build_credit_file(session, runtime.keys, policy, admin, code, purpose="信用评价", on=TODAY)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert sum(s.count for s in found.sections) > 0
+    return len(seen)
+
+
+def test_the_file_reads_in_batches_not_once_per_record(
+    session: Session, runtime: Runtime, policy: Policy
+) -> None:
+    data = _setup(session, runtime, policy)
+    code = data["company"].uscc  # type: ignore[attr-defined]
+    few = _statements(session, runtime, policy, code)
+    for _ in range(6):
+        rec = fr.record(session, policy, data["company"], data["dept"], decision_on=RECENT)  # type: ignore[arg-type]
+        fr.event(session, rec, "objection_opened", RECENT)
+    assert _statements(session, runtime, policy, code) == few

@@ -17,7 +17,7 @@ from xinyong.runtime import Runtime
 pytest.importorskip("xinyong.ingest.service", reason="归集（issue 3）尚未合并")
 
 from tests.factories import ingest as ingest_fx
-from xinyong.ingest.service import ingest_file
+from xinyong.ingest.service import IngestRequest, ingest_file
 
 
 def _ingest(session: Session, runtime: Runtime, seeded: Seeded, tmp_path: Path) -> int:
@@ -29,12 +29,9 @@ def _ingest(session: Session, runtime: Runtime, seeded: Seeded, tmp_path: Path) 
     path = ingest_fx.write_csv(tmp_path / "xzcf.csv", rows)
     result = ingest_file(
         session,
+        IngestRequest(path=path, source_id="xzcf", actor="test", today=dt.date(2026, 5, 10)),
         policy=runtime.policy,
         keys=runtime.keys,
-        path=path,
-        source_id="xzcf",
-        actor="test",
-        today=dt.date(2026, 5, 10),
     )
     assert result.rejected == 1
     return result.batch_id

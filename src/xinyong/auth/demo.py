@@ -49,8 +49,8 @@ def create_demo_accounts(runtime: Runtime, _synth_dir: Path) -> list[str]:
     return [f"已创建演示账号 {len(entries)} 个（含密码与 API 密钥）：{out_path}"]
 
 
-def _create(session: Session) -> list[dict[str, Any]]:
-    scjg = session.scalar(select(Department).where(Department.code == "TZ-SCJG"))
+def _people(session: Session, scjg: Department | None) -> list[dict[str, Any]]:
+    """Return the demo accounts to create: one per role, and officers and subjects where the data has them."""
     county = session.scalar(select(Department).where(Department.code == COUNTY_DEPARTMENT))
     company = _first(session, SubjectKind.ENTERPRISE.value)
     person = _first(session, SubjectKind.NATURAL_PERSON.value)
@@ -111,8 +111,13 @@ def _create(session: Session) -> list[dict[str, Any]]:
         people.append(
             {"role": Role.SUBJECT, "username": "person", "display_name": person.name, "subject_id": person.id}
         )
+    return people
+
+
+def _create(session: Session) -> list[dict[str, Any]]:
+    scjg = session.scalar(select(Department).where(Department.code == "TZ-SCJG"))
     entries: list[dict[str, Any]] = []
-    for spec in people:
+    for spec in _people(session, scjg):
         password = _password()
         role = spec.pop("role")
         service.create_account(session, actor=ACTOR, password=password, role=role, **spec)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
 from xinyong.commitments.models import Commitment, CommitmentEvent
-from xinyong.commitments.rules import CommitmentRules, rules_of
+from xinyong.commitments.rules import CommitmentRules, CommitmentType, rules_of
 from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
@@ -24,7 +23,9 @@ from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.dates import add_months
 from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
 from xinyong.records.models import CreditRecord
+from xinyong.records.schemas import RecordVersionIn
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject, SubjectKind
 
@@ -93,6 +94,18 @@ def check_handles(principal: Principal, row: Commitment) -> bool:
     return False
 
 
+def _checked_type(rules: CommitmentRules, data: CommitmentInput) -> CommitmentType:
+    """Return the commitment's type, refusing an unknown type, an empty matter and a due date too early."""
+    ctype = rules.type_of(data.type)
+    if ctype is None:
+        raise Invalid(f"未知承诺类型：{data.type}", code="commitment.bad_type")
+    if not data.matter.strip() or not data.content.strip():
+        raise Invalid("承诺事项和承诺内容不能为空", code="commitment.empty")
+    if data.due_on is not None and data.due_on < data.committed_on:
+        raise Invalid("履约期限早于承诺日期", code="commitment.bad_due")
+    return ctype
+
+
 def register(
     session: Session,
     policy: Policy,
@@ -104,14 +117,7 @@ def register(
     on_behalf: bool = False,
 ) -> Commitment:
     """Register a commitment with a fresh code, status 履约中 and its first history entry."""
-    rules = rules_of(policy)
-    ctype = rules.type_of(data.type)
-    if ctype is None:
-        raise Invalid(f"未知承诺类型：{data.type}", code="commitment.bad_type")
-    if not data.matter.strip() or not data.content.strip():
-        raise Invalid("承诺事项和承诺内容不能为空", code="commitment.empty")
-    if data.due_on is not None and data.due_on < data.committed_on:
-        raise Invalid("履约期限早于承诺日期", code="commitment.bad_due")
+    ctype = _checked_type(rules_of(policy), data)
     subject = subjects_service.get_by_code(session, keys, data.subject_code)
     dept = departments_service.by_code(session, data.department_code)
     code = next_code(session, dept.region_code or policy.regions.regions[0].code, data.committed_on)
@@ -213,9 +219,8 @@ def _breach_record(
         "commitment_code": row.code,
     }
     payload = {k: v for k, v in payload.items() if v is not None}
-    content = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     key = hashlib.sha256(f"{item.id}|{dept.code}|{row.code}|{subject.id}|breach".encode()).hexdigest()
-    record = CreditRecord(
+    version = RecordVersionIn(
         record_key=key,
         catalog_item=item.id,
         catalog_version=item.version,
@@ -224,14 +229,14 @@ def _breach_record(
         document_no=row.code,
         decision_on=on,
         valid_from=on,
+        valid_to=None,
         severity=spec.severity,
         polarity="negative",
         payload=payload,
-        content_hash=hashlib.sha256(content.encode()).hexdigest(),
+        content_hash=records_service.payload_hash(payload),
         policy_hash=policy.hash,
     )
-    session.add(record)
-    session.flush()
+    record = records_service.add_version(session, version)
     return record
 
 

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.auth import consent
-from xinyong.auth.access import Basis, ReadAccess, access_policy, read_access
+from xinyong.auth.access import Basis, ReadAccess
 from xinyong.auth.principal import Principal
+from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import NotFound
 from xinyong.kit.crypto import KeyRing
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
+from xinyong.policy.schemas import CatalogItem
 from xinyong.records import service as records_service
-from xinyong.records.models import CreditRecord
+from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.records.service import VisibleRecord
 from xinyong.rules.disclosure import AUDIENCE_LABELS, Audience
 from xinyong.subjects.models import IdentifierScheme, Subject, SubjectKind
 from xinyong.subjects.schemas import (
@@ -38,7 +41,7 @@ from xinyong.subjects.schemas import (
     VersionRead,
     Viewer,
 )
-from xinyong.subjects.scope import region_of
+from xinyong.subjects.scope import resolve_access as resolve_access
 from xinyong.subjects.service import find_by_code
 
 DELIVERY_BASES = (Basis.DUTY, Basis.AUTHORISATION)  # reads that hand records to another party
@@ -68,8 +71,7 @@ def basics(subject: Subject, policy: Policy) -> SubjectBasics:
     )
 
 
-def _versions(session: Session, record: CreditRecord) -> list[VersionRead]:
-    versions = records_service.versions_of(session, record)
+def _versions(versions: list[CreditRecord]) -> list[VersionRead]:
     out = []
     prev: dict[str, Any] | None = None
     for v in versions:
@@ -93,25 +95,13 @@ def _versions(session: Session, record: CreditRecord) -> list[VersionRead]:
     return out
 
 
-def resolve_access(
-    session: Session,
-    principal: Principal,
-    subject: Subject,
-    *,
-    purpose: str | None,
-    on: dt.date,
-    policy: Policy,
-) -> ReadAccess:
-    """Return how ``principal`` reads ``subject`` (checks authorisation and duty scope)."""
-    authorisation = consent.grant_for(session, subject.id, principal, on)
-    return read_access(
-        principal,
-        subject_id=subject.id,
-        subject_region=region_of(subject),
-        purpose=purpose,
-        authorisation=authorisation,
-        policy=access_policy(policy),
-    )
+@dataclass(frozen=True)
+class _Reads:
+    """What the items of a file need besides their records, each read once for all of them."""
+
+    departments: dict[int, Department]
+    versions: dict[str, list[CreditRecord]]
+    events: dict[int, list[RecordEvent]]
 
 
 def _granted(access: ReadAccess, item: Any) -> bool:
@@ -139,92 +129,12 @@ def build_credit_file(
     if access.audience == Audience.PUBLIC and subject.kind == SubjectKind.NATURAL_PERSON.value:
         # 浙江条例第十五条: natural persons are not public; do not even confirm that the file exists.
         raise NotFound("未找到该信用主体", code="subject.not_found")
-    records = records_service.subject_records(session, subject.id)
-    decided = [
-        v
-        for v in records_service.decide_records(session, records, access.audience, on, policy)
-        if v.disclosure.shown and _granted(access, policy.catalog.get(v.record.catalog_item))
-    ]
-    departments = {
-        d.id: d
-        for d in session.scalars(
-            select(Department).where(Department.id.in_({v.record.department_id for v in decided}))
-        )
-    }
+    shown = _disclose(session, subject, access, on, policy)
     authorised_view = access.audience != Audience.PUBLIC
-    by_section: dict[str, list[FileItem]] = defaultdict(list)
-    for v in decided:
-        r, d = v.record, v.disclosure
-        item = policy.catalog.get(r.catalog_item)
-        dept = departments.get(r.department_id)
-        payload = r.payload or {}
-        authority = records_service.role_value(item, payload, "authority")
-        file_item = FileItem(
-            record_id=r.id,
-            catalog_item=r.catalog_item,
-            catalog_name=item.name if item else r.catalog_item,
-            polarity=r.polarity,
-            severity=r.severity,
-            version=r.version,
-            provenance=Provenance(
-                department_code=dept.code if dept else None,
-                department_name=dept.name if dept else None,
-                authority=str(authority) if authority else None,
-                document_no=r.document_no,
-                decision_on=r.decision_on,
-                valid_from=r.valid_from,
-                valid_to=r.valid_to,
-                first_received_at=r.first_received_at,
-                last_received_at=r.last_received_at,
-                batch_id=r.batch_id,
-            ),
-            fields=[
-                FieldValue(name=n, label=lbl, value=v)
-                for n, lbl, v in records_service.display_fields(item, payload)
-            ],
-            disclosure=DisclosureRead(
-                reason_code=d.reason_code,
-                reason=d.reason,
-                public_until=d.public_until,
-                marks=d.marks,
-                shared=d.shared,
-                counted=d.counted,
-                regime_id=d.regime_id,
-                other_channels=list(d.other_channels),
-            ),
-            versions=_versions(session, r) if authorised_view else None,
-            events=[
-                EventRead(kind=e.kind, effective_on=e.effective_on, reason=e.reason)
-                for e in records_service.events_of(session, r.id)
-                if e.effective_on <= on
-            ]
-            if authorised_view
-            else None,
-        )
-        by_section[item.section if item else "其他"].append(file_item)
-    entry = consent.log_read(
-        session,
-        principal,
-        subject_id=subject.id,
-        access=access,
-        what="credit_file",
-        items=len(decided),
-        policy=policy,
-        on=on,
+    sections = _sections(
+        policy, shown, _read(session, shown, authorised=authorised_view), on, authorised_view
     )
-    if entry is not None and access.basis in DELIVERY_BASES and decided:
-        # a department or an authorised party now holds these records: a later repair or objection
-        # outcome must reach it (信用修复/异议结果告知, issue 7 point 4)
-        outbox.log_delivery(
-            session,
-            record_ids=[v.record.id for v in decided],
-            recipient=outbox.recipient_of(principal),
-            channel="api",
-            ref=f"query_log:{entry.id}",
-        )
-    sections = [
-        FileSection(name=name, count=len(by_section[name]), items=by_section[name]) for name in SECTIONS
-    ]
+    _log_and_deliver(session, principal, subject, access, shown, policy=policy, on=on)
     return CreditFile(
         code=subject.uscc or (masked_id(subject) or ""),
         as_of=on,
@@ -241,6 +151,129 @@ def build_credit_file(
         sections=sections,
         notice=_notice(access),
     )
+
+
+def _disclose(
+    session: Session, subject: Subject, access: ReadAccess, on: dt.date, policy: Policy
+) -> list[VisibleRecord]:
+    """Return the records the reader may see on ``on``, each with its decision (the rule core).
+
+    An authorised party sees only the sections the subject granted it.
+    """
+    records = records_service.subject_records(session, subject.id)
+    return [
+        v
+        for v in records_service.decide_records(session, records, access.audience, on, policy)
+        if v.disclosure.shown and _granted(access, policy.catalog.get(v.record.catalog_item))
+    ]
+
+
+def _read(session: Session, shown: list[VisibleRecord], *, authorised: bool) -> _Reads:
+    """Read the departments, and for authorised viewers the versions and events, of every shown record."""
+    records = [v.record for v in shown]
+    departments = departments_service.by_ids(session, {r.department_id for r in records})
+    if not authorised:
+        return _Reads(departments, {}, {})
+    versions = records_service.versions_by_key(session, {r.record_key for r in records})
+    return _Reads(departments, versions, records_service.events_by_record(session, [r.id for r in records]))
+
+
+def _sections(
+    policy: Policy, shown: list[VisibleRecord], reads: _Reads, on: dt.date, authorised: bool
+) -> list[FileSection]:
+    """Arrange the shown records in the national report's sections."""
+    by_section: dict[str, list[FileItem]] = defaultdict(list)
+    for v in shown:
+        item = policy.catalog.get(v.record.catalog_item)
+        by_section[item.section if item else "其他"].append(_file_item(item, v, reads, on, authorised))
+    return [FileSection(name=name, count=len(by_section[name]), items=by_section[name]) for name in SECTIONS]
+
+
+def _file_item(
+    item: CatalogItem | None, v: VisibleRecord, reads: _Reads, on: dt.date, authorised: bool
+) -> FileItem:
+    """Return one record as an item of the file, with its provenance and decision."""
+    r, d = v.record, v.disclosure
+    payload = r.payload or {}
+    return FileItem(
+        record_id=r.id,
+        catalog_item=r.catalog_item,
+        catalog_name=item.name if item else r.catalog_item,
+        polarity=r.polarity,
+        severity=r.severity,
+        version=r.version,
+        provenance=_provenance(r, reads.departments.get(r.department_id), item),
+        fields=[
+            FieldValue(name=n, label=lbl, value=text)
+            for n, lbl, text in records_service.display_fields(item, payload)
+        ],
+        disclosure=DisclosureRead(
+            reason_code=d.reason_code,
+            reason=d.reason,
+            public_until=d.public_until,
+            marks=d.marks,
+            shared=d.shared,
+            counted=d.counted,
+            regime_id=d.regime_id,
+            other_channels=list(d.other_channels),
+        ),
+        versions=_versions(reads.versions.get(r.record_key, [])) if authorised else None,
+        events=[
+            EventRead(kind=e.kind, effective_on=e.effective_on, reason=e.reason)
+            for e in reads.events.get(r.id, [])
+            if e.effective_on <= on
+        ]
+        if authorised
+        else None,
+    )
+
+
+def _provenance(r: CreditRecord, dept: Department | None, item: CatalogItem | None) -> Provenance:
+    authority = records_service.role_value(item, r.payload or {}, "authority")
+    return Provenance(
+        department_code=dept.code if dept else None,
+        department_name=dept.name if dept else None,
+        authority=str(authority) if authority else None,
+        document_no=r.document_no,
+        decision_on=r.decision_on,
+        valid_from=r.valid_from,
+        valid_to=r.valid_to,
+        first_received_at=r.first_received_at,
+        last_received_at=r.last_received_at,
+        batch_id=r.batch_id,
+    )
+
+
+def _log_and_deliver(
+    session: Session,
+    principal: Principal,
+    subject: Subject,
+    access: ReadAccess,
+    shown: list[VisibleRecord],
+    *,
+    policy: Policy,
+    on: dt.date,
+) -> None:
+    """Log the read (query log and audit); a department or an authorised party now holding records gets
+    later repair and objection outcomes (信用修复/异议结果告知, issue 7 point 4)."""
+    entry = consent.log_read(
+        session,
+        principal,
+        subject_id=subject.id,
+        access=access,
+        what="credit_file",
+        items=len(shown),
+        policy=policy,
+        on=on,
+    )
+    if entry is not None and access.basis in DELIVERY_BASES and shown:
+        outbox.log_delivery(
+            session,
+            record_ids=[v.record.id for v in shown],
+            recipient=outbox.recipient_of(principal),
+            channel="api",
+            ref=f"query_log:{entry.id}",
+        )
 
 
 def _notice(access: ReadAccess) -> str:

@@ -9,6 +9,7 @@ removed, and one that comes back is restored.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -130,3 +131,11 @@ def by_code(session: Session, code: str) -> Department:
     if dept is None:
         raise NotFound(f"部门 {code} 不存在", code="department.not_found")
     return dept
+
+
+def by_ids(session: Session, ids: Iterable[int]) -> dict[int, Department]:
+    """Return the departments with the given ids, by id (one read)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {d.id: d for d in session.scalars(select(Department).where(Department.id.in_(wanted)))}

@@ -162,22 +162,22 @@ def evaluate(
         for line in calibration_lines(run, service.models_of(runtime.policy)):
             typer.echo(line)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "run_id": run.id,
-                    "as_of": run.as_of.isoformat(),
-                    "subjects": run.subjects,
-                    "seconds": run.timings.get("total"),
-                    "timings": run.timings,
-                    "model_versions": run.model_versions,
-                    "policy_hash": run.policy_hash,
-                    "distribution": run.distribution.get("overall", {}),
-                    "psi": run.psi,
-                },
-                ensure_ascii=False,
-            )
-        )
+        typer.echo(json.dumps(_run_json(run), ensure_ascii=False))
+
+
+def _run_json(run: EvaluationRun) -> dict[str, Any]:
+    """Return the run's figures as the last JSON line prints them."""
+    return {
+        "run_id": run.id,
+        "as_of": run.as_of.isoformat(),
+        "subjects": run.subjects,
+        "seconds": run.timings.get("total"),
+        "timings": run.timings,
+        "model_versions": run.model_versions,
+        "policy_hash": run.policy_hash,
+        "distribution": run.distribution.get("overall", {}),
+        "psi": run.psi,
+    }
 
 
 @inspections_app.command("draw")

@@ -146,6 +146,29 @@ def _advice(ind: Indicator, contrib: Contribution, recs: list[EvaluatedRecord]) 
     return Advice(ind.id, ind.name, ind.advice, gain, earliest)
 
 
+def _contribution(
+    ind: Indicator,
+    dimension: str,
+    subject: SubjectFacts,
+    counted: list[tuple[EvaluatedRecord, Assessment]],
+    as_of: dt.date,
+) -> tuple[Contribution, list[EvaluatedRecord]]:
+    """Return an indicator's contribution and the records behind it (none for an attribute)."""
+    behind: list[EvaluatedRecord] = []
+    value: float | None
+    if ind.source == "attribute":
+        value, pts = attribute_points(ind, subject, as_of)
+    else:
+        behind = [r for r, a in counted if matches(ind, r, a, as_of)]
+        units = len(behind) if ind.measure == "count" else sum(r.amount or 0 for r in behind)
+        pts = records_points(ind, units)
+        value = units / AMOUNT_UNITS_PER_WAN if ind.measure == "sum_amount" else float(units)
+    contrib = Contribution(
+        ind.id, ind.name, dimension, value, pts, ind.cap, tuple(sorted(r.id for r in behind))
+    )
+    return contrib, behind
+
+
 def evaluate(
     subject: SubjectFacts,
     records: list[EvaluatedRecord],
@@ -165,18 +188,7 @@ def evaluate(
     advice: list[Advice] = []
     for dim in model.dimensions:
         for ind in dim.indicators:
-            behind: list[EvaluatedRecord] = []
-            value: float | None
-            if ind.source == "attribute":
-                value, pts = attribute_points(ind, subject, as_of)
-            else:
-                behind = [r for r, a in counted if matches(ind, r, a, as_of)]
-                units = len(behind) if ind.measure == "count" else sum(r.amount or 0 for r in behind)
-                pts = records_points(ind, units)
-                value = units / AMOUNT_UNITS_PER_WAN if ind.measure == "sum_amount" else float(units)
-            contrib = Contribution(
-                ind.id, ind.name, dim.name, value, pts, ind.cap, tuple(sorted(r.id for r in behind))
-            )
+            contrib, behind = _contribution(ind, dim.name, subject, counted, as_of)
             contributions.append(contrib)
             tip = _advice(ind, contrib, behind)
             if tip is not None:

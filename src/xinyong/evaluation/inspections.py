@@ -104,6 +104,38 @@ def _population(
     return members, scores
 
 
+def _inspectors(session: Session, department_id: int) -> list[str]:
+    """Return the active officers and supervisors of a department (who may be assigned an inspection)."""
+    return list(
+        session.scalars(
+            select(Account.username).where(
+                Account.department_id == department_id,
+                Account.role.in_([Role.OFFICER.value, Role.SUPERVISOR.value]),
+                Account.active.is_(True),
+            )
+        )
+    )
+
+
+def _audit_draw(session: Session, row: InspectionDraw, department_code: str, actor: str) -> None:
+    audit.append(
+        session,
+        actor=actor,
+        action="inspections.draw",
+        object_type="inspection_draw",
+        object_id=row.id,
+        detail={
+            "department": department_code,
+            "seed": row.seed,
+            "size": row.size,
+            "allocation": row.allocation,
+            "members_hash": row.members_hash,
+            "run_id": row.run_id,
+            "policy_hash": row.policy_hash,
+        },
+    )
+
+
 def draw(
     session: Session,
     policy: Policy,
@@ -125,15 +157,7 @@ def draw(
     population = {c: len(ids) for c, ids in members.items()}
     alloc = supervision.allocate(rule, population, size)
     drawn = supervision.draw_members(members, alloc, seed)
-    inspectors = list(
-        session.scalars(
-            select(Account.username).where(
-                Account.department_id == department.id,
-                Account.role.in_([Role.OFFICER.value, Role.SUPERVISOR.value]),
-                Account.active.is_(True),
-            )
-        )
-    )
+    inspectors = _inspectors(session, department.id)
     all_ids = [sid for ids in drawn.values() for sid in ids]
     assigned = supervision.assign_inspectors(all_ids, inspectors, seed)
     row = InspectionDraw(
@@ -158,22 +182,7 @@ def draw(
         for code, ids in drawn.items()
         for sid in ids
     )
-    audit.append(
-        session,
-        actor=actor,
-        action="inspections.draw",
-        object_type="inspection_draw",
-        object_id=row.id,
-        detail={
-            "department": department.code,
-            "seed": seed,
-            "size": size,
-            "allocation": row.allocation,
-            "members_hash": row.members_hash,
-            "run_id": row.run_id,
-            "policy_hash": policy.hash,
-        },
-    )
+    _audit_draw(session, row, department.code, actor)
     session.flush()
     return row
 

@@ -114,20 +114,15 @@ def rescore_subject(
             policy_hash=policy.hash,
         )
     )
+    detail = {"run_id": run.id, "amends_run_id": batch.id, "as_of": as_of.isoformat()}
+    detail.update(score=result.score, grade=result.grade, cause=cause)
     audit.append(
         session,
         actor=actor,
         action="evaluation.rescore",
         object_type="subject",
         object_id=subject_id,
-        detail={
-            "run_id": run.id,
-            "amends_run_id": batch.id,
-            "as_of": as_of.isoformat(),
-            "score": result.score,
-            "grade": result.grade,
-            "cause": cause,
-        },
+        detail=detail,
     )
     session.flush()
     return run

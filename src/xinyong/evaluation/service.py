@@ -9,7 +9,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy import Connection, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -95,6 +95,36 @@ def amendments(session: Session, batch: EvaluationRun) -> dict[int, EvaluationRe
     return {r.subject_id: r for r in rows}
 
 
+def _read(
+    session: Session, policy: Policy, models: ModelSet, as_of: dt.date, sqlite_path: str | None
+) -> tuple[Connection, batch.RawInputs]:
+    """Read the run's inputs: from the SQLite file directly when given, else through the session."""
+    if sqlite_path is not None:
+        # Two SQLite libraries in one process must never hold the same file open at once (closing one's
+        # descriptor drops the other's POSIX locks): release pooled connections, read, then connect.
+        session.get_bind().dispose()  # type: ignore[union-attr]
+        raw = batch.read_inputs_file(sqlite_path, policy, models, as_of)
+        return session.connection(), raw
+    conn = session.connection()
+    return conn, batch.read_inputs(conn, policy, models, as_of)
+
+
+def _audit_run(session: Session, run: EvaluationRun, actor: str) -> None:
+    audit.append(
+        session,
+        actor=actor,
+        action="evaluation.run",
+        object_type="evaluation_run",
+        object_id=run.id,
+        detail={
+            "as_of": run.as_of.isoformat(),
+            "subjects": run.subjects,
+            "models": run.model_versions,
+            "policy_hash": run.policy_hash,
+        },
+    )
+
+
 def run_evaluation(
     session: Session,
     policy: Policy,
@@ -112,15 +142,7 @@ def run_evaluation(
     if not in_force:
         raise Invalid(f"{as_of} 没有生效的评价模型", code="evaluation.no_model")
     rule = retention_rule(policy)
-    if sqlite_path is not None:
-        # Two SQLite libraries in one process must never hold the same file open at once (closing one's
-        # descriptor drops the other's POSIX locks): release pooled connections, read, then connect.
-        session.get_bind().dispose()  # type: ignore[union-attr]
-        raw = batch.read_inputs_file(sqlite_path, policy, models, as_of)
-        conn = session.connection()
-    else:
-        conn = session.connection()
-        raw = batch.read_inputs(conn, policy, models, as_of)
+    conn, raw = _read(session, policy, models, as_of, sqlite_path)
     t = timings.mark("read", started)
     con = batch.load_duckdb(raw, threads=threads)
     t = timings.mark("load", t)
@@ -160,19 +182,7 @@ def run_evaluation(
     run.finished_at = utcnow()
     timings.steps["total"] = round(time.perf_counter() - started, 3)
     run.timings = dict(timings.steps)
-    audit.append(
-        session,
-        actor=actor,
-        action="evaluation.run",
-        object_type="evaluation_run",
-        object_id=run.id,
-        detail={
-            "as_of": as_of.isoformat(),
-            "subjects": scored,
-            "models": run.model_versions,
-            "policy_hash": policy.hash,
-        },
-    )
+    _audit_run(session, run, actor)
     session.flush()
     return run
 
@@ -262,19 +272,7 @@ def explain(
     result = evaluate_one(session, policy, subject.id, on)
     if result is None:
         raise NotFound("该主体没有适用的评价模型", code="evaluation.no_model")
-    stored = None
-    if current is not None:
-        stored_run, row = current
-        stored = {
-            "run_id": stored_run.id,
-            "kind": stored_run.kind,
-            "amends_run_id": stored_run.amends_run_id,
-            "as_of": stored_run.as_of.isoformat(),
-            "score": row.score,
-            "grade": row.grade,
-            "cause": stored_run.cause,
-            "reason": cause_text(stored_run.cause),
-        }
+    stored = _stored(*current) if current is not None else None
     audit.append(
         session,
         actor=principal.actor,
@@ -294,6 +292,29 @@ def explain(
         "policy_hash": policy.hash,
         "score": result.score,
         "grade": result.grade,
+        **_explained(result),
+        "objection_records": list(result.objection_records),
+        "stored": stored,
+    }
+
+
+def _stored(run: EvaluationRun, row: EvaluationResult) -> dict[str, Any]:
+    """Return the stored result in force (its run, score, grade and why the run was made)."""
+    return {
+        "run_id": run.id,
+        "kind": run.kind,
+        "amends_run_id": run.amends_run_id,
+        "as_of": run.as_of.isoformat(),
+        "score": row.score,
+        "grade": row.grade,
+        "cause": run.cause,
+        "reason": cause_text(run.cause),
+    }
+
+
+def _explained(result: Evaluation) -> dict[str, Any]:
+    """Return the explanation of a score: each indicator's contribution, the reasons and the advice."""
+    return {
         "contributions": [
             {
                 "indicator": c.indicator_id,
@@ -319,8 +340,6 @@ def explain(
             }
             for a in result.advice
         ],
-        "objection_records": list(result.objection_records),
-        "stored": stored,
     }
 
 

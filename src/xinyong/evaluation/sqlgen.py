@@ -155,6 +155,25 @@ def compile_plan(
     models: list[EvaluationModel], as_of: dt.date, rule: RetentionRule, dialect: str = "duckdb"
 ) -> str:
     """Return one SQL statement that scores every subject whose kind has a model in ``models``."""
+    columns, indicator_column, objection_column = _aggregate_columns(models, as_of)
+    aggregates = ",\n    ".join(f"CAST({expr} AS BIGINT) AS {name}" for expr, name in columns.items())
+    selects = [
+        _model_select(model, as_of, indicator_column, objection_column[model.id], i)
+        for i, model in enumerate(models)
+    ]
+    return f"""WITH {lawful_ctes(rule, as_of, dialect)},
+agg AS (
+  SELECT subject_id,
+    {aggregates}
+  FROM lawful GROUP BY subject_id
+)
+{chr(10).join(("UNION ALL " if i else "") + s for i, s in enumerate(selects))}"""
+
+
+def _aggregate_columns(
+    models: list[EvaluationModel], as_of: dt.date
+) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, str]]:
+    """Return the aggregates over records (each computed once, shared between models), by what uses them."""
     columns: dict[str, str] = {}  # aggregate expression -> column name
     indicator_column: dict[tuple[str, str], str] = {}
     objection_column: dict[str, str] = {}
@@ -177,43 +196,44 @@ def compile_plan(
         for cap in model.caps:
             expr = f"SUM(CASE WHEN {indicator_condition(model, cap, as_of)} THEN 1 ELSE 0 END)"
             indicator_column[(model.id, f"cap:{cap.id}")] = column_for(expr)
-    aggregates = ",\n    ".join(f"CAST({expr} AS BIGINT) AS {name}" for expr, name in columns.items())
-    selects: list[str] = []
-    for model in models:
-        pts = [points_expr(ind, indicator_column.get((model.id, ind.id)), as_of) for ind in model.indicators]
-        inner_cols = ", ".join(f"{p} AS p{i}" for i, p in enumerate(pts))
-        score = " + ".join(f"p{i}" for i in range(len(pts)))
-        # 一票否决: each cap rule with a matching record limits the score to the top of its grade's band
-        for j, cap in enumerate(model.caps):
-            inner_cols += f", COALESCE(a.{indicator_column[(model.id, f'cap:{cap.id}')]}, 0) AS k{j}"
-            allowed = model.cap_score(cap)
-            score = f"CASE WHEN k{j} > 0 AND ({score}) > {allowed} THEN {allowed} ELSE ({score}) END"
-        grade = (
-            "CASE "
-            + " ".join(f"WHEN ({score}) >= {b.min_score} THEN {lit(b.grade)}" for b in model.grades)
-            + f" ELSE {lit(model.grades[-1].grade)} END"
-        )
-        pieces = []
-        for i, ind in enumerate(model.indicators):
-            key = json.dumps(ind.id) + ":"
-            pieces.append(lit(("{" if i == 0 else ",") + key) + f" || CAST(p{i} AS STRING)")
-        points_json = " || ".join(pieces) + " || '}'"
-        selects.append(
-            f"SELECT subject_id, {lit(model.id)} AS model_id, {lit(model.version)} AS model_version,\n"
-            f"  CAST({score} AS BIGINT) AS score, {grade} AS grade,\n  {points_json} AS points,\n"
-            f"  CAST(objections AS BIGINT) AS objections\n"
-            f"FROM (SELECT s.subject_id, {inner_cols},\n"
-            f"  COALESCE(a.{objection_column[model.id]}, 0) AS objections\n"
-            f"  FROM ev_subject s LEFT JOIN agg a ON a.subject_id = s.subject_id\n"
-            f"  WHERE {in_list('s.kind', model.subject_kinds)}) t{len(selects)}"
-        )
-    return f"""WITH {lawful_ctes(rule, as_of, dialect)},
-agg AS (
-  SELECT subject_id,
-    {aggregates}
-  FROM lawful GROUP BY subject_id
-)
-{chr(10).join(("UNION ALL " if i else "") + s for i, s in enumerate(selects))}"""
+    return columns, indicator_column, objection_column
+
+
+def _model_select(
+    model: EvaluationModel,
+    as_of: dt.date,
+    indicator_column: dict[tuple[str, str], str],
+    objections: str,
+    n: int,
+) -> str:
+    """Return the SELECT scoring the subjects of one model: points, caps, grade and the points as JSON."""
+    pts = [points_expr(ind, indicator_column.get((model.id, ind.id)), as_of) for ind in model.indicators]
+    inner_cols = ", ".join(f"{p} AS p{i}" for i, p in enumerate(pts))
+    score = " + ".join(f"p{i}" for i in range(len(pts)))
+    # 一票否决: each cap rule with a matching record limits the score to the top of its grade's band
+    for j, cap in enumerate(model.caps):
+        inner_cols += f", COALESCE(a.{indicator_column[(model.id, f'cap:{cap.id}')]}, 0) AS k{j}"
+        allowed = model.cap_score(cap)
+        score = f"CASE WHEN k{j} > 0 AND ({score}) > {allowed} THEN {allowed} ELSE ({score}) END"
+    grade = (
+        "CASE "
+        + " ".join(f"WHEN ({score}) >= {b.min_score} THEN {lit(b.grade)}" for b in model.grades)
+        + f" ELSE {lit(model.grades[-1].grade)} END"
+    )
+    pieces = []
+    for i, ind in enumerate(model.indicators):
+        key = json.dumps(ind.id) + ":"
+        pieces.append(lit(("{" if i == 0 else ",") + key) + f" || CAST(p{i} AS STRING)")
+    points_json = " || ".join(pieces) + " || '}'"
+    return (
+        f"SELECT subject_id, {lit(model.id)} AS model_id, {lit(model.version)} AS model_version,\n"
+        f"  CAST({score} AS BIGINT) AS score, {grade} AS grade,\n  {points_json} AS points,\n"
+        f"  CAST(objections AS BIGINT) AS objections\n"
+        f"FROM (SELECT s.subject_id, {inner_cols},\n"
+        f"  COALESCE(a.{objections}, 0) AS objections\n"
+        f"  FROM ev_subject s LEFT JOIN agg a ON a.subject_id = s.subject_id\n"
+        f"  WHERE {in_list('s.kind', model.subject_kinds)}) t{n}"
+    )
 
 
 def lawful_ctes(rule: RetentionRule, as_of: dt.date, dialect: str = "duckdb") -> str:

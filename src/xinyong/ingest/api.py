@@ -28,7 +28,7 @@ from xinyong.ingest.schemas import (
     QualityReport,
     UnresolvedRead,
 )
-from xinyong.ingest.service import batch_dict, ingest_file
+from xinyong.ingest.service import IngestRequest, batch_dict, ingest_file
 
 router = APIRouter(prefix="/api/v1", tags=["归集"])
 REVIEWERS = (Role.OFFICER, Role.ADMIN)
@@ -80,17 +80,19 @@ def post_batch(
     try:
         result = ingest_file(
             session,
+            IngestRequest(
+                path=path,
+                source_id=source_id,
+                actor=principal.actor,
+                department_code=code,
+                restrict_to_department=True,
+                channel="api",
+                file_name=file.filename or path.name,
+                chunk_rows=runtime.settings.ingest_chunk_rows,
+                city_region=runtime.settings.region_code,
+            ),
             policy=runtime.policy,
             keys=runtime.keys,
-            path=path,
-            source_id=source_id,
-            actor=principal.actor,
-            department_code=code,
-            restrict_to_department=True,
-            channel="api",
-            file_name=file.filename or path.name,
-            chunk_rows=runtime.settings.ingest_chunk_rows,
-            city_region=runtime.settings.region_code,
         )
     finally:
         path.unlink(missing_ok=True)

@@ -63,7 +63,7 @@ def ingest_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from xinyong.db import session_scope
-    from xinyong.ingest.service import ingest_file
+    from xinyong.ingest.service import IngestRequest, ingest_file
 
     runtime = _runtime()
     show = sys.stderr.isatty() and not as_json
@@ -81,16 +81,18 @@ def ingest_cmd(
             task = progress.add_task(file.name, total=None)
             result = ingest_file(
                 session,
+                IngestRequest(
+                    path=file,
+                    source_id=source,
+                    department_code=department,
+                    actor="cli:ingest",
+                    chunk_rows=runtime.settings.ingest_chunk_rows,
+                    city_region=runtime.settings.region_code,
+                    issue_notices=notices,
+                ),
                 policy=runtime.policy,
                 keys=runtime.keys,
-                path=file,
-                source_id=source,
-                department_code=department,
-                actor="cli:ingest",
-                chunk_rows=runtime.settings.ingest_chunk_rows,
-                city_region=runtime.settings.region_code,
                 progress=lambda k: _advance(progress, task, k, show),
-                issue_notices=notices,
             )
     except XinyongError as exc:
         typer.echo(f"错误 [{exc.code}]：{exc.message}", err=True)

@@ -47,7 +47,21 @@ def intake(session: Session, policy: Policy, *, department_id: int | None = None
         )
         or 0
     )
-    by_department = [
+    return IntakeSummary(
+        subjects=session.scalar(select(func.count()).select_from(Subject)) or 0,
+        records=records,
+        departments=session.scalar(select(func.count()).select_from(Department)) or 0,
+        last_30_days=recent,
+        by_department=_by_department(session, scope),
+        by_item=_by_item(session, policy, scope),
+        by_month=_by_month(session, scope, since),
+        batches=_batches(session, scope),
+    )
+
+
+def _by_department(session: Session, scope: list[Any]) -> list[tuple[str, int]]:
+    """Return the 15 departments that sent the most records, with their counts."""
+    return [
         (name, n)
         for name, n in session.execute(
             select(Department.name, func.count(CreditRecord.id))
@@ -58,7 +72,11 @@ def intake(session: Session, policy: Policy, *, department_id: int | None = None
             .limit(15)
         )
     ]
-    by_item = [
+
+
+def _by_item(session: Session, policy: Policy, scope: list[Any]) -> list[tuple[str, int]]:
+    """Return the records per catalog item, most first."""
+    return [
         (policy.catalog[c].name if c in policy.catalog else c, n)
         for c, n in session.execute(
             select(CreditRecord.catalog_item, func.count())
@@ -67,6 +85,10 @@ def intake(session: Session, policy: Policy, *, department_id: int | None = None
             .order_by(func.count().desc())
         )
     ]
+
+
+def _by_month(session: Session, scope: list[Any], since: dt.datetime) -> list[tuple[str, int]]:
+    """Return the records first received per month over the last year."""
     months: dict[str, int] = {}
     for (received,) in session.execute(
         select(CreditRecord.first_received_at).where(
@@ -74,7 +96,12 @@ def intake(session: Session, policy: Policy, *, department_id: int | None = None
         )
     ):
         months[_month(received)] = months.get(_month(received), 0) + 1
-    batches = [
+    return sorted(months.items())
+
+
+def _batches(session: Session, scope: list[Any]) -> list[dict[str, Any]]:
+    """Return the 20 latest batches with their department, record count and reception times."""
+    return [
         {"batch_id": b, "department": d, "rows": n, "first": first, "last": last}
         for b, d, n, first, last in session.execute(
             select(
@@ -91,13 +118,3 @@ def intake(session: Session, policy: Policy, *, department_id: int | None = None
             .limit(20)
         )
     ]
-    return IntakeSummary(
-        subjects=session.scalar(select(func.count()).select_from(Subject)) or 0,
-        records=records,
-        departments=session.scalar(select(func.count()).select_from(Department)) or 0,
-        last_30_days=recent,
-        by_department=by_department,
-        by_item=by_item,
-        by_month=sorted(months.items()),
-        batches=batches,
-    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from xinyong.db import session_scope
 from xinyong.errors import XinyongError
-from xinyong.ingest.service import BUCKETS, ingest_file
+from xinyong.ingest.service import BUCKETS, IngestRequest, ingest_file
 from xinyong.ingest.sources import sources
 from xinyong.runtime import Runtime
 
@@ -44,14 +44,16 @@ def ingest_synth(runtime: Runtime, synth_dir: Path) -> list[str]:
             with session_scope(runtime.sessions) as session:
                 result = ingest_file(
                     session,
+                    IngestRequest(
+                        path=path,
+                        source_id=source_id,
+                        actor="system:demo",
+                        department_code=None if known[source_id].spec.department_by else dept,
+                        chunk_rows=runtime.settings.ingest_chunk_rows,
+                        city_region=runtime.settings.region_code,
+                    ),
                     policy=runtime.policy,
                     keys=runtime.keys,
-                    path=path,
-                    source_id=source_id,
-                    actor="system:demo",
-                    department_code=None if known[source_id].spec.department_by else dept,
-                    chunk_rows=runtime.settings.ingest_chunk_rows,
-                    city_region=runtime.settings.region_code,
                 )
         except XinyongError as exc:
             failed += 1

@@ -1,41 +1,15 @@
-"""Set-based SQL of 归集: bulk inserts of tuples and keyed look-ups (dialect differences live here)."""
+"""Set-based SQL of 归集: keyed look-ups of subjects and names (dialect differences live here)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, select
 
-from xinyong.records.models import CreditRecord
 from xinyong.subjects.models import Subject, SubjectIdentifier
 
 MAX_PARAMS = 30_000
-
-RECORD_COLUMNS = (
-    "record_key",
-    "catalog_item",
-    "catalog_version",
-    "subject_id",
-    "department_id",
-    "document_no",
-    "decision_on",
-    "valid_from",
-    "valid_to",
-    "severity",
-    "polarity",
-    "payload",
-    "content_hash",
-    "version",
-    "supersedes_id",
-    "batch_id",
-    "policy_hash",
-    "first_received_at",
-    "last_received_at",
-)
 
 
 def is_sqlite(conn: Connection) -> bool:
@@ -55,77 +29,9 @@ def tune_for_bulk(conn: Connection) -> None:
         conn.exec_driver_sql("PRAGMA mmap_size=0")
 
 
-def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert rows (tuples in ``columns`` order) with one ``executemany`` of the driver."""
-    if not rows:
-        return
-    style = conn.dialect.paramstyle
-    marks = ", ".join("?" if style == "qmark" else "%s" for _ in columns)
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - names are constants
-    cursor = conn.connection.cursor()
-    try:
-        cursor.executemany(sql, rows if isinstance(rows, list) else list(rows))
-    finally:
-        cursor.close()
-
-
-def date_values(conn: Connection, arr: pa.Array | None, n: int) -> list[Any]:
-    """Return dates as the driver stores them (ISO text on SQLite, dates elsewhere)."""
-    if arr is None:
-        return [None] * n
-    if is_sqlite(conn):
-        return pc.cast(arr, pa.string()).to_pylist()  # type: ignore[no-any-return]
-    return arr.to_pylist()  # type: ignore[no-any-return]
-
-
-def timestamp_value(conn: Connection, at: dt.datetime) -> Any:
-    """Return a UTC timestamp as the driver stores it (what ``UTCDateTime`` writes)."""
-    if is_sqlite(conn):
-        return at.astimezone(dt.UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return at
-
-
 def _chunks(values: list[str], size: int = MAX_PARAMS) -> Iterable[list[str]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
-
-
-def _marks(conn: Connection, n: int) -> str:
-    return ", ".join(("?" if conn.dialect.paramstyle == "qmark" else "%s") for _ in range(n))
-
-
-def latest_versions(conn: Connection, keys: Iterable[str]) -> dict[str, tuple[int, int, str]]:
-    """Return record key → (id, version, content hash) of the newest version present."""
-    out: dict[str, tuple[int, int, str]] = {}
-    for part in _chunks(list(set(keys))):
-        sql = (
-            "SELECT record_key, id, version, content_hash FROM credit_record"  # noqa: S608 - placeholders only
-            f" WHERE record_key IN ({_marks(conn, len(part))}) ORDER BY version"
-        )
-        cursor = conn.connection.cursor()
-        try:
-            cursor.execute(sql, tuple(part))
-            for key, rid, version, chash in cursor.fetchall():
-                out[key] = (rid, version, chash)
-        finally:
-            cursor.close()
-    return out
-
-
-def ids_of_versions(conn: Connection, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], int]:
-    """Return (record key, version) → id for the given pairs."""
-    wanted = set(pairs)
-    out: dict[tuple[str, int], int] = {}
-    for part in _chunks(sorted({k for k, _ in wanted})):
-        rows = conn.execute(
-            select(CreditRecord.record_key, CreditRecord.version, CreditRecord.id).where(
-                CreditRecord.record_key.in_(part)
-            )
-        )
-        for key, version, rid in rows:
-            if (key, version) in wanted:
-                out[(key, version)] = rid
-    return out
 
 
 def uscc_index(conn: Connection) -> tuple[pa.Array, pa.Array, pa.Array]:

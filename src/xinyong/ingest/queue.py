@@ -23,7 +23,8 @@ from xinyong.ingest import retention
 from xinyong.ingest.models import MatchDecision, UnresolvedRow
 from xinyong.ingest.payload import digest
 from xinyong.policy.loader import Policy
-from xinyong.records.models import CreditRecord
+from xinyong.records import service as records_service
+from xinyong.records.schemas import RecordVersionIn
 from xinyong.subjects.models import Subject
 
 
@@ -75,12 +76,7 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
     doc = "".join(unicodedata.normalize("NFKC", row.document_no or "").upper().split())
     key = digest([f"{row.catalog_item}\x1f{dept_code}\x1f{doc}\x1f{subject_id}"])[0] or ""
     chash = row.content_hash
-    prev = session.scalar(
-        select(CreditRecord)
-        .where(CreditRecord.record_key == key)
-        .order_by(CreditRecord.version.desc())
-        .limit(1)
-    )
+    prev = records_service.latest_version(session, key)
     row.status = "linked"
     row.subject_id = subject_id
     row.decided_by = actor
@@ -95,7 +91,7 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
     if prev is not None and prev.content_hash == chash:
         row.record_id = prev.id
         return
-    record = CreditRecord(
+    version = RecordVersionIn(
         record_key=key,
         catalog_item=row.catalog_item,
         catalog_version=row.catalog_version,
@@ -113,30 +109,13 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
         supersedes_id=prev.id if prev else None,
         batch_id=row.batch_id,
         policy_hash=policy.hash,
-        first_received_at=row.received_at,
-        last_received_at=row.received_at,
     )
-    session.add(record)
-    session.flush()
+    record = records_service.add_version(session, version, received_at=row.received_at)
     row.record_id = record.id
 
 
-def decide(
-    session: Session,
-    policy: Policy,
-    row_id: int,
-    *,
-    subject_id: int,
-    same: bool,
-    actor: str,
-    department_id: int | None,
-) -> dict[str, Any]:
-    """Store a reviewer's decision and apply it; return what changed."""
-    row = get_unresolved(session, row_id, department_id=department_id)
-    if row.status != "pending":
-        raise Conflict("该记录已处理", code="ingest.unresolved_decided")
-    if session.get(Subject, subject_id) is None:
-        raise NotFound(f"信用主体 {subject_id} 不存在", code="subject.not_found")
+def _remember(session: Session, row: UnresolvedRow, subject_id: int, same: bool, actor: str) -> None:
+    """Store the decision for the written name and county (reused for later batches); refuse a reversal."""
     region_key = row.region_code or ""
     existing = session.scalar(
         select(MatchDecision).where(
@@ -158,18 +137,42 @@ def decide(
                 actor=actor,
             )
         )
-    linked: list[int] = []
-    if same:
-        others = session.scalars(
+
+
+def _same_name_pending(session: Session, row: UnresolvedRow) -> list[UnresolvedRow]:
+    """Return the pending rows with the same normalised name and county (the row itself included)."""
+    region = UnresolvedRow.region_code
+    return list(
+        session.scalars(
             select(UnresolvedRow).where(
                 UnresolvedRow.status == "pending",
                 UnresolvedRow.name_norm == row.name_norm,
-                UnresolvedRow.region_code.is_(None)
-                if row.region_code is None
-                else UnresolvedRow.region_code == row.region_code,
+                region.is_(None) if row.region_code is None else region == row.region_code,
             )
-        ).all()
-        for other in others:
+        )
+    )
+
+
+def decide(
+    session: Session,
+    policy: Policy,
+    row_id: int,
+    *,
+    subject_id: int,
+    same: bool,
+    actor: str,
+    department_id: int | None,
+) -> dict[str, Any]:
+    """Store a reviewer's decision and apply it; return what changed."""
+    row = get_unresolved(session, row_id, department_id=department_id)
+    if row.status != "pending":
+        raise Conflict("该记录已处理", code="ingest.unresolved_decided")
+    if session.get(Subject, subject_id) is None:
+        raise NotFound(f"信用主体 {subject_id} 不存在", code="subject.not_found")
+    _remember(session, row, subject_id, same, actor)
+    linked: list[int] = []
+    if same:
+        for other in _same_name_pending(session, row):
             _link(session, policy, other, subject_id, actor)
             linked.append(other.id)
     else:

@@ -1,4 +1,4 @@
-"""Intake adapters: CSV (UTF-8 with or without BOM, GBK/GB18030 detected), XLSX and JSON.
+"""Intake adapters: CSV (in `csv_reader`), XLSX and JSON, chosen by the file's suffix and magic bytes.
 
 Every adapter yields chunks as Arrow tables of text columns named by the file's own headers, plus the
 line number of each row and the malformed rows it met (a row with the wrong number of columns is one
@@ -7,54 +7,25 @@ rejected row, never a failed file). Memory stays bounded by the chunk size.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
 import json
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pcsv
 
 from xinyong.errors import Invalid
-
-SNIFF_BYTES = 1 << 20
-
-
-@dataclass
-class Malformed:
-    """A row that could not be split into the header's columns."""
-
-    line_no: int | None
-    text: str
-    reason: str
-
-
-@dataclass
-class Chunk:
-    """A slice of a file: text columns by header, their line numbers, and malformed rows met."""
-
-    table: pa.Table
-    line_nos: list[int]
-    malformed: list[Malformed] = field(default_factory=list)
-    bytes_read: int = 0
-
-
-@dataclass
-class Intake:
-    """An opened file: its format, encoding, headers and a chunk iterator."""
-
-    file_format: str
-    encoding: str | None
-    headers: list[str]
-    chunks: Iterator[Chunk]
+from xinyong.ingest.chunk import SNIFF_BYTES as SNIFF_BYTES
+from xinyong.ingest.chunk import Chunk as Chunk
+from xinyong.ingest.chunk import Intake as Intake
+from xinyong.ingest.chunk import Malformed as Malformed
+from xinyong.ingest.chunk import detect_encoding as detect_encoding
+from xinyong.ingest.chunk import unique_headers as unique_headers
+from xinyong.ingest.csv_reader import open_csv
 
 
 def file_sha256(path: Path) -> str:
@@ -78,127 +49,6 @@ def detect_format(path: Path) -> str:
     if suffix in (".csv", ""):
         return "csv"
     raise Invalid(f"不支持的文件类型 {suffix}（支持 CSV、XLSX、JSON）", code="ingest.format")
-
-
-def detect_encoding(sample: bytes) -> str:
-    """Return ``utf-8-sig``, ``utf-8`` or ``gb18030`` (a superset of GBK) for a CSV sample."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # not just a character cut at the end of the sample
-            return "gb18030"
-    return "utf-8"
-
-
-def unique_headers(raw: list[str]) -> list[str]:
-    """Return headers made unique (a repeated header gets ``#2``) and stripped."""
-    seen: dict[str, int] = {}
-    out = []
-    for h in raw:
-        name = (h or "").replace("\ufeff", "").strip() or "(空表头)"
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
-    return out
-
-
-CSV_BLOCK_BYTES = 2 << 20
-
-
-def _open_csv(path: Path, chunk_rows: int) -> Intake:
-    with path.open("rb") as fh:
-        sample = fh.read(SNIFF_BYTES)
-    if b"\x00" in sample:  # UTF-16 or a binary file: PostgreSQL cannot even store its header line
-        raise Invalid("文件含有 NUL 字符，不是 UTF-8 或 GB18030 编码的 CSV 文本文件", code="ingest.encoding")
-    encoding = detect_encoding(sample)
-    text = sample.decode("gb18030" if encoding == "gb18030" else "utf-8-sig", errors="replace")
-    first = next(iter(text.splitlines()), "")
-    headers = unique_headers(next(csv.reader([first]), []))
-    if not any(headers):
-        raise Invalid("文件没有表头行", code="ingest.no_header")
-    malformed: list[Malformed] = []
-    skipped: list[int] = []  # physical lines not read as rows: malformed ones and blank ones
-
-    def on_invalid(row: Any) -> str:
-        if row.number is not None:
-            skipped.append(row.number)
-        if not row.text.strip():
-            return "skip"  # a blank or whitespace-only line is no row (not a reject, not counted)
-        malformed.append(
-            Malformed(
-                row.number,
-                row.text,
-                f"本行有 {row.actual_columns} 列，表头有 {row.expected_columns} 列",
-            )
-        )
-        return "skip"
-
-    size = path.stat().st_size
-
-    def chunks() -> Iterator[Chunk]:
-        # Small blocks, gathered into chunks of ``chunk_rows``: Arrow's streaming reader reads ~32
-        # blocks ahead, so the block size bounds what it holds (10 MB blocks held 330 MB of a
-        # 1M-row file). The reader is opened when the chunks are first asked for.
-        reader = pcsv.open_csv(
-            path,
-            read_options=pcsv.ReadOptions(
-                column_names=headers,
-                skip_rows=1,
-                encoding="utf8" if encoding.startswith("utf-8") else "gb18030",
-                use_threads=False,
-                block_size=CSV_BLOCK_BYTES,
-            ),
-            # Empty lines reach ``on_invalid`` (instead of vanishing unseen) so line numbers stay right.
-            parse_options=pcsv.ParseOptions(
-                invalid_row_handler=on_invalid, newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=pcsv.ConvertOptions(
-                column_types={h: pa.string() for h in headers}, strings_can_be_null=False
-            ),
-        )
-        line = 2
-        batches: list[pa.RecordBatch] = []
-        lines_of: list[int] = []
-        found: list[Malformed] = []
-        for batch in reader:
-            n = batch.num_rows
-            # Physical line numbers: data starts on line 2; each malformed line met shifts the rest.
-            lines = np.arange(line, line + n, dtype=np.int64)
-            for bad in sorted(no for no in skipped if no >= line):
-                lines[lines >= bad] += 1
-            line = int(lines[-1]) + 1 if n else line + len(skipped)
-            found += malformed
-            malformed.clear()
-            skipped.clear()
-            keep = _not_blank(batch)
-            if keep is not None:
-                batch, lines = batch.filter(keep), lines[np.asarray(keep)]
-            batches.append(batch)
-            lines_of += lines.tolist()
-            if len(lines_of) >= chunk_rows:
-                yield Chunk(pa.Table.from_batches(batches), lines_of, found, bytes_read=size)
-                batches, lines_of, found = [], [], []
-        if batches:
-            yield Chunk(pa.Table.from_batches(batches), lines_of, found, bytes_read=size)
-        if malformed:
-            yield Chunk(pa.table({h: pa.array([], pa.string()) for h in headers}), [], list(malformed), size)
-            malformed.clear()
-
-    return Intake("csv", encoding.replace("-sig", "-bom"), headers, chunks())
-
-
-def _not_blank(batch: pa.RecordBatch) -> pa.BooleanArray | None:
-    """Return the mask of rows with any non-blank cell, or ``None`` when no row is blank."""
-    if batch.num_rows == 0 or batch.num_columns == 0:
-        return None
-    blank: Any = None
-    for col in batch.columns:
-        empty = pc.equal(pc.utf8_trim_whitespace(col), "")
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if not pc.any(blank).as_py():
-        return None
-    return pc.invert(blank)
 
 
 def _cell_text(value: Any) -> str | None:
@@ -372,7 +222,7 @@ def _guarded(chunks: Iterator[Chunk], file_format: str) -> Iterator[Chunk]:
 def open_intake(path: Path, *, chunk_rows: int = 25_000) -> Intake:
     """Open a department file of any supported format; an undecodable file raises ``Invalid``."""
     fmt = detect_format(path)
-    opener = {"xlsx": _open_xlsx, "json": _open_json}.get(fmt, _open_csv)
+    opener = {"xlsx": _open_xlsx, "json": _open_json}.get(fmt, open_csv)
     try:
         intake = opener(path, chunk_rows)
     except Invalid:

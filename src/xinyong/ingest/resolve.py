@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -46,6 +47,43 @@ class Resolution:
     methods: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class _Rows:
+    """The columns a chunk's resolution reads, the subject found for each row and how."""
+
+    names: list[Any]  # Arrow's to_pylist
+    cats: list[Any]  # Arrow's to_pylist
+    depts: list[Any]  # Arrow's to_pylist
+    usccs: list[Any]  # Arrow's to_pylist
+    orgs: list[Any]  # Arrow's to_pylist
+    regs: list[Any]  # Arrow's to_pylist
+    person_index: list[Any]  # Arrow's to_pylist
+    sids: list[int | None]
+    methods: dict[str, int]
+    created: int = 0
+
+    @classmethod
+    def of(
+        cls, item: CatalogItem, v: Validated, uscc: pa.Array, sids: list[int | None], methods: dict[str, int]
+    ) -> _Rows:
+        roles, nulls = item.roles, pa.nulls(v.n, pa.string())
+        return cls(
+            names=v.text.get(roles["subject_name"], nulls).to_pylist(),
+            cats=v.category.to_pylist(),
+            depts=v.department.to_pylist(),
+            usccs=uscc.to_pylist(),
+            orgs=v.codes.get(roles.get("org_code", ""), nulls).to_pylist(),
+            regs=v.text.get(roles.get("reg_no", ""), nulls).to_pylist(),
+            person_index=v.person_index.to_pylist(),
+            sids=sids,
+            methods=methods,
+        )
+
+    def found(self, i: int, subject_id: int, method: str) -> None:
+        self.sids[i] = subject_id
+        self.methods[method] = self.methods.get(method, 0) + 1
+
+
 class Resolver:
     """Resolves the subjects of a batch's chunks; holds the preloaded USCC index."""
 
@@ -69,74 +107,70 @@ class Resolver:
     ) -> Resolution:
         """Resolve the subject of every row where ``ok`` is true."""
         roles = item.roles
-        n = v.n
-        uscc = v.codes.get(roles.get("uscc", ""), pa.nulls(n, pa.string()))
+        uscc = v.codes.get(roles.get("uscc", ""), pa.nulls(v.n, pa.string()))
         idx = pc.index_in(uscc, value_set=self.usccs)
         sid_arr = pc.take(self.uscc_ids, idx)
         sids: list[int | None] = sid_arr.to_pylist()
-        methods: dict[str, int] = {
-            "uscc": int(np.count_nonzero(ok & ~pc.is_null(sid_arr).to_numpy(zero_copy_only=False)))
-        }
+        methods = {"uscc": int(np.count_nonzero(ok & ~pc.is_null(sid_arr).to_numpy(zero_copy_only=False)))}
         conflicts = self._conflicts(v, roles["subject_name"], idx, ok)
         todo = [int(i) for i in np.flatnonzero(ok) if sids[i] is None]
-        created = 0
         if not todo:
             return Resolution(sid_arr, [], 0, conflicts, methods)
-        names = v.text.get(roles["subject_name"], pa.nulls(n, pa.string())).to_pylist()
-        cats = v.category.to_pylist()
-        depts = v.department.to_pylist()
-        usccs = uscc.to_pylist()
-        orgs = v.codes.get(roles.get("org_code", ""), pa.nulls(n, pa.string())).to_pylist()
-        regs = v.text.get(roles.get("reg_no", ""), pa.nulls(n, pa.string())).to_pylist()
-        pidx = v.person_index.to_pylist()
-        conn = self.session.connection()
+        rows = _Rows.of(item, v, uscc, sids, methods)
+        todo = self._by_new_uscc(rows, todo)
+        todo = self._by_person(rows, v, todo, actor)
+        todo = self._by_codes(rows, todo)
+        unresolved = self._by_name(rows, todo, department_regions)
+        return Resolution(pa.array(sids, pa.int64()), unresolved, rows.created, conflicts, methods)
 
-        def bump(method: str) -> None:
-            methods[method] = methods.get(method, 0) + 1
-
-        # Valid USCC unknown to the register: create the subject from the row (one flush per chunk).
+    def _by_new_uscc(self, rows: _Rows, todo: list[int]) -> list[int]:
+        """Create the subjects of valid USCCs unknown to the register (one flush per chunk)."""
         fresh: dict[str, subjects_service.SubjectInput] = {}
         for i in todo:
-            code = usccs[i]
+            code = rows.usccs[i]
             if code is not None and code not in self.created_by_uscc and code not in fresh:
-                fresh[code] = subjects_service.SubjectInput(name=names[i] or code, uscc=code)
+                fresh[code] = subjects_service.SubjectInput(name=rows.names[i] or code, uscc=code)
         shared_before = self.org_code_shared
         self.created_by_uscc.update(self._create_many(fresh))
-        created += len(fresh)
+        rows.created += len(fresh)
         if self.org_code_shared > shared_before:
-            methods["org_code_shared"] = self.org_code_shared - shared_before
+            rows.methods["org_code_shared"] = self.org_code_shared - shared_before
         for i in todo:
-            code = usccs[i]
+            code = rows.usccs[i]
             if code is not None:
-                sids[i] = self.created_by_uscc[code]
-                bump("uscc_new")
-        todo = [i for i in todo if sids[i] is None]
-        # 身份证 (and other certificates) through the blind index.
+                rows.found(i, self.created_by_uscc[code], "uscc_new")
+        return [i for i in todo if rows.sids[i] is None]
+
+    def _by_person(self, rows: _Rows, v: Validated, todo: list[int], actor: str) -> list[int]:
+        """身份证 (and other certificates) through the blind index; a new natural person is created."""
+        conn = self.session.connection()
+        pidx = rows.person_index
         found = queries.subjects_by_identifier(conn, ("ID_CARD", "OTHER"), [pidx[i] for i in todo if pidx[i]])
         for i in todo:
             key = pidx[i]
             if key is None:
                 continue
             if key in found:
-                sids[i] = found[key]
-                bump("id_card")
+                rows.found(i, found[key], "id_card")
             elif key in self.created_by_person:
-                sids[i] = self.created_by_person[key]
-                bump("id_card")
-            elif cats[i] == PERSON and v.person_plain[i]:
+                rows.found(i, self.created_by_person[key], "id_card")
+            elif rows.cats[i] == PERSON and v.person_plain[i]:
                 self.created_by_person[key] = self._create(
                     subjects_service.SubjectInput(
-                        name=names[i] or "（未具名）",
+                        name=rows.names[i] or "（未具名）",
                         kind=SubjectKind.NATURAL_PERSON,
                         id_card=v.person_plain[i],
                     ),
                     actor,
                 )
-                sids[i] = self.created_by_person[key]
-                created += 1
-                bump("id_card_new")
-        todo = [i for i in todo if sids[i] is None]
-        for scheme, values, label in (("ORG_CODE", orgs, "org_code"), ("REG_NO", regs, "reg_no")):
+                rows.created += 1
+                rows.found(i, self.created_by_person[key], "id_card_new")
+        return [i for i in todo if rows.sids[i] is None]
+
+    def _by_codes(self, rows: _Rows, todo: list[int]) -> list[int]:
+        """Legacy 组织机构代码, then 工商注册号."""
+        conn = self.session.connection()
+        for scheme, values, label in (("ORG_CODE", rows.orgs, "org_code"), ("REG_NO", rows.regs, "reg_no")):
             wanted = [
                 values[i] for i in todo if values[i] and (scheme != "REG_NO" or REG_NO.match(values[i]))
             ]
@@ -145,25 +179,26 @@ class Resolver:
             found = queries.subjects_by_identifier(conn, (scheme,), wanted)
             for i in todo:
                 if values[i] in found:
-                    sids[i] = found[values[i]]
-                    bump(label)
-            todo = [i for i in todo if sids[i] is None]
-        # Names: a reviewer's decision first, then the exact normalised name within the county.
+                    rows.found(i, found[values[i]], label)
+            todo = [i for i in todo if rows.sids[i] is None]
+        return todo
+
+    def _by_name(self, rows: _Rows, todo: list[int], department_regions: Mapping[str, str]) -> list[int]:
+        """A reviewer's decision first, then the exact normalised name within the county; return the rest."""
         unresolved: list[int] = []
-        pending = [i for i in todo if names[i] and cats[i] != PERSON]
-        norms = {i: normalize_name(names[i] or "") for i in pending}
+        pending = [i for i in todo if rows.names[i] and rows.cats[i] != PERSON]
+        norms = {i: normalize_name(rows.names[i] or "") for i in pending}
         decided = self._decisions(set(norms.values()))
-        exact = queries.subjects_by_name(conn, set(norms.values()))
+        exact = queries.subjects_by_name(self.session.connection(), set(norms.values()))
         for i in todo:
             if i not in norms:
                 unresolved.append(i)
                 continue
-            region = department_regions.get(depts[i] or "")
+            region = department_regions.get(rows.depts[i] or "")
             region = None if region == self.city_region else region
             same = decided.get((norms[i], region or "")) or decided.get((norms[i], ""))
             if same is not None:
-                sids[i] = same
-                bump("decision")
+                rows.found(i, same, "decision")
                 continue
             matches = [
                 sid
@@ -171,11 +206,10 @@ class Resolver:
                 if kind != PERSON and (region is None or reg == region)
             ]
             if len(matches) == 1:
-                sids[i] = matches[0]
-                bump("name_region")
+                rows.found(i, matches[0], "name_region")
             else:
                 unresolved.append(i)
-        return Resolution(pa.array(sids, pa.int64()), unresolved, created, conflicts, methods)
+        return unresolved
 
     def _conflicts(self, v: Validated, name_field: str, idx: pa.Array, ok: np.ndarray) -> np.ndarray:
         """Flag rows whose USCC is registered under a different name core (重码: one code, two names)."""

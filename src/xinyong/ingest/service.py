@@ -27,7 +27,7 @@ from xinyong.errors import Forbidden, Invalid
 from xinyong.ingest import hooks, queries
 from xinyong.ingest.models import IngestBatch, IngestBatchStat
 from xinyong.ingest.prepare import prepared_chunks
-from xinyong.ingest.readers import file_sha256, open_intake
+from xinyong.ingest.readers import Intake, file_sha256, open_intake
 from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.retention import CODE as RETENTION_CODE
 from xinyong.ingest.sources import Source, sources
@@ -138,95 +138,157 @@ def _feeder(source: Source, by_code: dict[str, Department], code: str | None) ->
     return by_code[chosen or ""]
 
 
-def ingest_file(
-    session: Session,
-    *,
-    policy: Policy,
-    keys: KeyRing,
-    path: Path,
-    source_id: str,
-    actor: str,
-    department_code: str | None = None,
-    restrict_to_department: bool = False,
-    channel: str = "file",
-    file_name: str | None = None,
-    chunk_rows: int = 25_000,
-    city_region: str = "331000",
-    today: dt.date | None = None,
-    received_at: dt.datetime | None = None,
-    progress: Callable[[int], None] | None = None,
-    prepare_ahead: bool = True,
-    issue_notices: bool = True,
-) -> BatchResult:
-    """Ingest one file of a source in the caller's transaction; return the batch result.
+@dataclass(frozen=True)
+class IngestRequest:
+    """One file to ingest: what was sent, by whom, through which channel, and how to run the batch.
 
     ``received_at`` (default: now) is when the department delivered the file; it drives 及时率 and is
     given explicitly only when replaying an archive of earlier deliveries. With ``prepare_ahead`` the
     next chunk is validated in a worker thread while this one is written. With ``issue_notices`` the
     repair notices of the batch's new penalty and listing records are issued in the same transaction
-    (两书同达: the notice goes out with the decision).
+    (两书同达: the notice goes out with the decision). ``restrict_to_department``: a department system
+    sending a multi-department feed may only send its own rows.
     """
-    source = sources(policy).get(source_id)
-    intake = open_intake(path, chunk_rows=chunk_rows)
+
+    path: Path
+    source_id: str
+    actor: str
+    department_code: str | None = None
+    restrict_to_department: bool = False
+    channel: str = "file"
+    file_name: str | None = None
+    chunk_rows: int = 25_000
+    city_region: str = "331000"
+    today: dt.date | None = None
+    received_at: dt.datetime | None = None
+    prepare_ahead: bool = True
+    issue_notices: bool = True
+
+
+@dataclass
+class _Run:
+    """A batch being written: its row, source, departments and column mapping."""
+
+    batch: IngestBatch
+    source: Source
+    feeder: Department | None
+    by_uscc: dict[str, Department]
+    by_code: dict[str, Department]
+    mapping: dict[str, str]
+    unknown: list[str]
+    now: dt.datetime
+
+
+def ingest_file(
+    session: Session,
+    request: IngestRequest,
+    *,
+    policy: Policy,
+    keys: KeyRing,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """Ingest one file of a source in the caller's transaction; return the batch result."""
+    source = sources(policy).get(request.source_id)
+    intake = open_intake(request.path, chunk_rows=request.chunk_rows)
     if intake.file_format not in source.spec.formats:
-        raise Invalid(f"数据源 {source_id} 不接受 {intake.file_format} 格式", code="ingest.format")
-    file_hash = file_sha256(path)
-    earlier = _previous(session, source_id, file_hash)
+        raise Invalid(f"数据源 {request.source_id} 不接受 {intake.file_format} 格式", code="ingest.format")
+    file_hash = file_sha256(request.path)
+    earlier = _previous(session, request.source_id, file_hash)
     if earlier is not None:
         return _result_of(earlier, already=True)
-    now = received_at or utcnow()
-    by_uscc, by_code = department_index(session, now.astimezone(ZoneInfo("Asia/Shanghai")).date())
-    feeder = _feeder(source, by_code, department_code)
-    conn = session.connection()
-    queries.tune_for_bulk(conn)
+    run = _open_batch(session, policy, request, source, intake, file_hash)
+    writer = _write_chunks(session, policy, keys, request, run, intake, progress)
+    _close_batch(session, policy, request.actor, run, writer)
+    result = _result_of(run.batch, already=False)
+    counts = writer.totals
+    if request.issue_notices and counts["accepted"] + counts["updated"]:
+        result.notices = hooks.batch_stored(session, policy, batch_id=run.batch.id, actor=request.actor)
+    return result
+
+
+def _open_batch(
+    session: Session, policy: Policy, request: IngestRequest, source: Source, intake: Intake, file_hash: str
+) -> _Run:
+    """Check the feeding department and add the batch row (flushed)."""
+    now = request.received_at or utcnow()
+    by_uscc, by_code = department_index(session, now.astimezone(SHANGHAI).date())
+    feeder = _feeder(source, by_code, request.department_code)
+    queries.tune_for_bulk(session.connection())
     mapping, unknown = map_columns(source, intake.headers)
     batch = IngestBatch(
         source_id=source.id,
         catalog_item=source.item.id,
         department_id=feeder.id if feeder else None,
-        file_name=(file_name or path.name)[:300],
+        file_name=(request.file_name or request.path.name)[:300],
         file_hash=file_hash,
         file_format=intake.file_format,
         encoding=intake.encoding,
-        channel=channel,
+        channel=request.channel,
         status="committed",
         headers=intake.headers,
         unknown_columns=unknown,
         warnings=[],
         policy_hash=policy.hash,
-        actor=actor,
+        actor=request.actor,
         received_at=now,
     )
     session.add(batch)
     session.flush()
-    resolver = Resolver(session, keys, city_region=city_region)
+    return _Run(batch, source, feeder, by_uscc, by_code, mapping, unknown, now)
+
+
+def _write_chunks(
+    session: Session,
+    policy: Policy,
+    keys: KeyRing,
+    request: IngestRequest,
+    run: _Run,
+    intake: Intake,
+    progress: Callable[[int], None] | None,
+) -> ChunkWriter:
+    """Validate and write every chunk of the file; return the writer with the batch's counts."""
+    source, feeder, now = run.source, run.feeder, run.now
+    resolver = Resolver(session, keys, city_region=request.city_region)
+    restricted = request.restrict_to_department and feeder is not None and source.spec.department_by
     ctx = Context(
         source=source,
         enums={ref: policy.enum_labels(ref) for ref in policy.enums.enums},
         severity=policy.severity,
-        departments_by_uscc=by_uscc,
+        departments_by_uscc=run.by_uscc,
         department=feeder,
-        today=today or now.astimezone(SHANGHAI).date(),
+        today=request.today or now.astimezone(SHANGHAI).date(),
         keys=keys,
         known_usccs=resolver.usccs,
-        only_department=feeder.code
-        if (restrict_to_department and feeder and source.spec.department_by)
-        else None,
+        only_department=feeder.code if restricted and feeder is not None else None,
     )
     writer = ChunkWriter(
-        session, policy, source, batch, by_code, resolver, intake.headers, actor, now, today=ctx.today
+        session,
+        policy,
+        source,
+        run.batch,
+        run.by_code,
+        resolver,
+        intake.headers,
+        request.actor,
+        now,
+        today=ctx.today,
     )
-    for prepared in prepared_chunks(ctx, intake.chunks, mapping, ahead=prepare_ahead):
-        writer.write(prepared, mapping)
+    for prepared in prepared_chunks(ctx, intake.chunks, run.mapping, ahead=request.prepare_ahead):
+        writer.write(prepared, run.mapping)
         if progress:
             progress(prepared.chunk.table.num_rows + len(prepared.chunk.malformed))
-    counts = writer.totals
+    return writer
+
+
+def _close_batch(session: Session, policy: Policy, actor: str, run: _Run, writer: ChunkWriter) -> None:
+    """Store the batch's counts, warnings and per-department statistics, and audit it."""
+    batch, counts = run.batch, writer.totals
     for bucket in ("rows", *BUCKETS, "subjects_created"):
         setattr(batch, bucket, counts[bucket])
     total = sum(counts[b] for b in BUCKETS)
     if total != counts["rows"]:  # pragma: no cover - an invariant; never expected
         raise AssertionError(f"row accounting broken: {counts}")
-    batch.warnings = _warnings(source, counts["rows"], unknown)
+    batch.warnings = _warnings(run.source, counts["rows"], run.unknown)
     if counts["archived"]:
         batch.warnings = [
             *batch.warnings,
@@ -245,8 +307,8 @@ def ingest_file(
         object_type="ingest_batch",
         object_id=batch.id,
         detail={
-            "source": source.id,
-            "file_hash": file_hash,
+            "source": run.source.id,
+            "file_hash": batch.file_hash,
             **{k: counts[k] for k in ("rows", *BUCKETS, "subjects_created")},
             "resolution": writer.methods,
             "policy_hash": policy.hash,
@@ -254,10 +316,6 @@ def ingest_file(
             "records_digest": records_digest,
         },
     )
-    result = _result_of(batch, already=False)
-    if issue_notices and counts["accepted"] + counts["updated"]:
-        result.notices = hooks.batch_stored(session, policy, batch_id=batch.id, actor=actor)
-    return result
 
 
 def _warnings(source: Source, rows: int, unknown: list[str]) -> list[str]:

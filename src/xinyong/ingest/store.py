@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.ingest import candidates, queries, retention
+from xinyong.db import bulk_insert
+from xinyong.ingest import held, retention
 from xinyong.ingest.fields import mask_of
-from xinyong.ingest.models import ArchivedRow, IngestBatch, MatchDecision, UnresolvedRow
+from xinyong.ingest.models import ArchivedRow, IngestBatch
 from xinyong.ingest.payload import digest, record_keys
 from xinyong.ingest.prepare import Prepared
 from xinyong.ingest.readers import Chunk
@@ -28,8 +28,9 @@ from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.sources import Source
 from xinyong.ingest.validate import Department, Validated
 from xinyong.kit.ids import mask_ric
-from xinyong.kit.text import normalize_name
 from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
+from xinyong.records.schemas import RecordVersionIn
 
 STAT_KEYS = (
     "rows",
@@ -135,7 +136,7 @@ class ChunkWriter:
             self.methods[k] = self.methods.get(k, 0) + c
         self._add_stat("code_conflicts", dept_ids, res.conflicts.astype(np.int64))
         if res.unresolved:
-            self._queue(p, res.unresolved, dept_ids, v.department.to_pylist())
+            held.queue_unresolved(self, p, res.unresolved, dept_ids, v.department.to_pylist())
             self._count("unresolved", dept_ids, res.unresolved)
         linked = np.flatnonzero(ok & mask_of(pc.is_valid(res.subject_ids)))
         if len(linked):
@@ -265,113 +266,57 @@ class ChunkWriter:
             st = self.stats.setdefault(fallback, dict.fromkeys(STAT_KEYS, 0))
             st["rejected"] += 1
             st["rows"] += 1
-        queries.bulk_insert(self.session.connection(), "ingest_row_reject", REJECT_COLUMNS, rows)
-
-    def _queue(
-        self,
-        p: Prepared,
-        rows: list[int],
-        dept_ids: np.ndarray,
-        dept_codes: list[str | None],
-    ) -> None:
-        v, line_nos = p.v, p.chunk.line_nos
-        item = self.source.item
-        roles = item.roles
-        names = v.text.get(roles["subject_name"], pa.nulls(v.n, pa.string())).to_pylist()
-        docs = v.text.get(roles["document_no"], pa.nulls(v.n, pa.string())).to_pylist()
-        dates = {r: v.dates.get(roles.get(r, "")) for r in ("decision_on", "valid_from", "valid_to")}
-        date_lists = {r: (a.to_pylist() if a is not None else [None] * v.n) for r, a in dates.items()}
-        sev = v.severity.to_pylist()
-        cats = v.category.to_pylist()
-        texts, hashes = p.texts, p.hashes
-        city = self.resolver.city_region
-        cache: dict[tuple[str, str | None], list[dict[str, object]]] = {}
-        for i in rows:
-            chash = hashes[i]
-            name = names[i] or ""
-            region = self.dept_regions.get(dept_codes[i] or "")
-            region = None if region == city else region
-            norm = normalize_name(name)
-            if (norm, region) not in cache:
-                excluded = set(
-                    self.session.scalars(
-                        select(MatchDecision.subject_id).where(
-                            MatchDecision.name_norm == norm, MatchDecision.same.is_(False)
-                        )
-                    )
-                )
-                ranked = candidates.rank(
-                    self.session, name, region, region_names=self.region_names, exclude=excluded
-                )
-                cache[(norm, region)] = [c.to_dict() for c in ranked]
-            self.session.add(
-                UnresolvedRow(
-                    batch_id=self.batch.id,
-                    department_id=int(dept_ids[i]),
-                    source_id=self.source.id,
-                    catalog_item=item.id,
-                    catalog_version=item.version,
-                    line_no=line_nos[i] if i < len(line_nos) else None,
-                    subject_name=name,
-                    name_norm=norm,
-                    region_code=region,
-                    subject_category=cats[i],
-                    document_no=docs[i],
-                    decision_on=date_lists["decision_on"][i],
-                    valid_from=date_lists["valid_from"][i],
-                    valid_to=date_lists["valid_to"][i],
-                    severity=sev[i],
-                    polarity=item.polarity,
-                    payload=json.loads(texts[i] or "{}"),
-                    content_hash=chash,
-                    candidates=cache[(norm, region)],
-                    received_at=self.now,
-                )
-            )
-        self.session.flush()
+        bulk_insert(self.session.connection(), "ingest_row_reject", REJECT_COLUMNS, rows)
 
     def _records(self, p: Prepared, rows: np.ndarray, sids: pa.Array, dept_ids: np.ndarray) -> None:
-        v = p.v
-        item = self.source.item
-        roles = item.roles
-        conn = self.session.connection()
-        take = pa.array(rows)
-        docs = v.text.get(roles["document_no"], pa.nulls(v.n, pa.string()))
-        key_text = pc.take(record_keys(item.id, pc.fill_null(v.department, ""), docs, sids), take)
+        """Write the linked rows as credit records: new, new versions; duplicates are counted only."""
+        docs = p.v.text.get(self.source.item.roles["document_no"], pa.nulls(p.v.n, pa.string()))
+        key_text = pc.take(
+            record_keys(self.source.item.id, pc.fill_null(p.v.department, ""), docs, sids), rows
+        )
         keys = digest(key_text.to_pylist())
         del key_text
-        picked = rows.tolist()
-        texts = [p.texts[i] for i in picked]
-        hashes = [p.hashes[i] for i in picked]
+        hashes = [p.hashes[i] for i in rows.tolist()]
         # Idempotence through the database: earlier chunks of this batch are already inserted.
-        existing = queries.latest_versions(conn, keys)  # type: ignore[arg-type]
-        n = len(keys)
+        existing = records_service.latest_versions(self.session, keys)  # type: ignore[arg-type]
         versions: list[int]
         supersedes: list[int | None]
-        levels: list[int]
-        if not existing and len(set(keys)) == n:  # the common case: all new, no repeats in the chunk
+        if not existing and len(set(keys)) == len(keys):  # the common case: all new, no repeats in the chunk
             self._count("accepted", dept_ids, rows)
-            kept, versions, supersedes, levels = rows, [1] * n, [None] * n, [0] * n
+            kept, versions, supersedes = rows, [1] * len(keys), [None] * len(keys)
         else:
-            kept_j, versions, supersedes, levels = self._classify(keys, hashes, existing, rows, dept_ids)  # type: ignore[arg-type]
-            keys = [keys[j] for j in kept_j]
-            texts = [texts[j] for j in kept_j]
-            hashes = [hashes[j] for j in kept_j]
+            kept_j, versions, supersedes = self._classify(keys, hashes, existing, rows, dept_ids)  # type: ignore[arg-type]
+            keys, hashes = [keys[j] for j in kept_j], [hashes[j] for j in kept_j]
             kept = rows[np.asarray(kept_j, dtype=np.int64)]
-        if not len(kept):
-            return
-        sel = take if kept is rows else pa.array(kept)
+        if len(kept):
+            written = self._versions(p, kept, sids, docs, dept_ids, keys, hashes, versions, supersedes)  # type: ignore[arg-type]
+            records_service.add_versions(self.session, written, received_at=self.now)
+
+    def _versions(
+        self,
+        p: Prepared,
+        kept: np.ndarray,
+        sids: pa.Array,
+        docs: pa.Array,
+        dept_ids: np.ndarray,
+        keys: list[str],
+        hashes: list[str],
+        versions: list[int],
+        supersedes: list[int | None],
+    ) -> list[RecordVersionIn]:
+        """Return the typed record versions of the kept rows (columns taken at once from Arrow)."""
+        item, v = self.source.item, p.v
+        sel = pa.array(kept)
 
         def col(arr: pa.Array | None) -> list[Any] | repeat[None]:
             return repeat(None) if arr is None else pc.take(arr, sel).to_pylist()
 
         def dates(role: Literal["decision_on", "valid_from", "valid_to"]) -> list[Any] | repeat[None]:
-            arr = v.dates.get(roles.get(role, ""))
-            return repeat(None) if arr is None else queries.date_values(conn, pc.take(arr, sel), len(kept))
+            return col(v.dates.get(item.roles.get(role, "")))
 
-        at = queries.timestamp_value(conn, self.now)
-        tuples = list(
-            zip(
+        return list(
+            map(
+                RecordVersionIn,
                 keys,
                 repeat(item.id),
                 repeat(item.version),
@@ -383,18 +328,14 @@ class ChunkWriter:
                 dates("valid_to"),
                 col(v.severity),
                 repeat(item.polarity),
-                texts,
+                [p.texts[i] for i in kept.tolist()],
                 hashes,
                 versions,
                 supersedes,
                 repeat(self.batch.id),
                 repeat(self.policy.hash),
-                repeat(at),
-                repeat(at),
             )
         )
-        del texts, keys, hashes
-        self._insert_levels(tuples, levels)
 
     def _classify(
         self,
@@ -403,55 +344,26 @@ class ChunkWriter:
         existing: Mapping[str, tuple[int, int, str]],
         rows: np.ndarray,
         dept_ids: np.ndarray,
-    ) -> tuple[list[int], list[int], list[int | None], list[int]]:
-        """Sort rows into new / new version / duplicate against the stored and earlier rows."""
+    ) -> tuple[list[int], list[int], list[int | None]]:
+        """Sort rows into new / new version / duplicate against the stored and earlier rows.
+
+        A new version of a row earlier in this chunk supersedes ``None``: the records writer finds its id.
+        """
         local: dict[str, tuple[int | None, int, str]] = {}
         kept: list[int] = []
         versions: list[int] = []
         supersedes: list[int | None] = []
-        levels: list[int] = []
-        accepted: list[int] = []
-        updated: list[int] = []
-        duplicate: list[int] = []
+        counted: dict[str, list[int]] = {"accepted": [], "updated": [], "duplicate": []}
         for j, (key, h) in enumerate(zip(keys, hashes, strict=True)):
             prev = local.get(key) or existing.get(key)
-            if prev is None:
-                versions.append(1)
-                supersedes.append(None)
-                levels.append(0)
-                accepted.append(int(rows[j]))
-            elif prev[2] == h:
-                duplicate.append(int(rows[j]))
+            if prev is not None and prev[2] == h:
+                counted["duplicate"].append(int(rows[j]))
                 continue
-            else:
-                versions.append(prev[1] + 1)
-                supersedes.append(prev[0])
-                levels.append(0 if prev[0] is not None else 1)
-                updated.append(int(rows[j]))
+            versions.append(1 if prev is None else prev[1] + 1)
+            supersedes.append(None if prev is None else prev[0])
+            counted["accepted" if prev is None else "updated"].append(int(rows[j]))
             local[key] = (None, versions[-1], h)
             kept.append(j)
-        self._count("accepted", dept_ids, accepted)
-        self._count("updated", dept_ids, updated)
-        self._count("duplicate", dept_ids, duplicate)
-        return kept, versions, supersedes, levels
-
-    def _insert_levels(self, tuples: list[tuple[Any, ...]], levels: list[int]) -> None:
-        """Insert records; a new version whose predecessor is in this chunk waits for its id."""
-        conn = self.session.connection()
-        if not any(levels):
-            queries.bulk_insert(conn, "credit_record", queries.RECORD_COLUMNS, tuples)
-            return
-        pending = [t for t, lv in zip(tuples, levels, strict=True) if lv == 1]
-        queries.bulk_insert(
-            conn,
-            "credit_record",
-            queries.RECORD_COLUMNS,
-            [t for t, lv in zip(tuples, levels, strict=True) if lv == 0],
-        )
-        while pending:
-            ids = queries.ids_of_versions(conn, [(t[0], t[13] - 1) for t in pending])
-            ready = [(*t[:14], ids[t[0], t[13] - 1], *t[15:]) for t in pending if (t[0], t[13] - 1) in ids]
-            pending = [t for t in pending if (t[0], t[13] - 1) not in ids]
-            if not ready:  # pragma: no cover - an invariant
-                raise AssertionError("a record version lost its predecessor")
-            queries.bulk_insert(conn, "credit_record", queries.RECORD_COLUMNS, ready)
+        for bucket, picked in counted.items():
+            self._count(bucket, dept_ids, picked)
+        return kept, versions, supersedes

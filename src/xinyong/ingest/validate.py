@@ -8,8 +8,7 @@ in 万元, text lengths, refused values and the department of the row.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +16,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from xinyong.ingest import derived
 from xinyong.ingest import fields as F  # noqa: N812 - short alias for the parser module
 from xinyong.ingest.sources import Source
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
-from xinyong.policy.schemas import SeverityMap
-from xinyong.rules.severity import band_representative, classify
+from xinyong.policy.schemas import CatalogField, SeverityMap
 
 PERSON = "自然人"
 
@@ -85,140 +84,173 @@ def map_columns(source: Source, headers: list[str]) -> tuple[dict[str, str], lis
     return mapping, unknown
 
 
+@dataclass
+class _Work:
+    """A chunk being validated: its raw columns and what each field's parser has produced so far."""
+
+    ctx: Context
+    n: int
+    raw: dict[str, pa.Array]
+    refused: dict[str, dict[str, tuple[str, str]]]
+    fail: F.Failures = field(default_factory=F.Failures)
+    category: pa.Array | None = None
+    text: dict[str, pa.Array] = field(default_factory=dict)
+    dates: dict[str, pa.Array] = field(default_factory=dict)
+    amounts: dict[str, pa.Array] = field(default_factory=dict)
+    enums: dict[str, pa.Array] = field(default_factory=dict)
+    codes: dict[str, pa.Array] = field(default_factory=dict)
+    person_masked: dict[str, pa.Array] = field(default_factory=dict)
+    person_index: pa.Array | None = None
+    person_plain: list[str | None] = field(default_factory=list)
+    code_errors: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def empty(self) -> pa.Array:
+        return pa.nulls(self.n, pa.string())
+
+    def col(self, name: str) -> pa.Array:
+        found = self.raw.get(name)
+        return self.empty() if found is None else found
+
+
 def validate_chunk(ctx: Context, table: pa.Table, mapping: Mapping[str, str]) -> Validated:
     """Validate one chunk whose columns are the file's headers."""
-    item = ctx.source.item
-    spec = ctx.source.spec
     n = table.num_rows
-    fail = F.Failures()
     raw: dict[str, pa.Array] = {}
     for header, name in mapping.items():
         col = table.column(header)
         raw[name] = F.clean_text(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
-    empty = pa.nulls(n, pa.string())
-
-    def col_of(name: str) -> pa.Array:
-        return raw.get(name, empty)
-
-    roles = item.roles
     refused: dict[str, dict[str, tuple[str, str]]] = {}
-    for r in spec.refused_values:
+    for r in ctx.source.spec.refused_values:
         refused.setdefault(r.field, {})[r.value] = (r.code, r.message)
-
-    # Subject category first: several requirements depend on it.
-    category = empty
-    cat_field = roles.get("subject_category")
-    text: dict[str, pa.Array] = {}
-    dates: dict[str, pa.Array] = {}
-    amounts: dict[str, pa.Array] = {}
-    enums: dict[str, pa.Array] = {}
-    codes: dict[str, pa.Array] = {}
-    person_masked: dict[str, pa.Array] = {}
-    code_errors = np.zeros(n, dtype=bool)
-    person_plain: list[str | None] = [None] * n
-    for f in item.fields:
-        col = col_of(f.name)
-        if f.type in ("enum", "multi_enum"):
-            labels = F.enum_lookup(ctx.enums[f.enum_ref or ""])
-            mapped, problems = F.parse_enum(
-                col, labels, refused.get(f.name, {}), multi=f.type == "multi_enum"
-            )
-            for value, (code, message) in problems.items():
-                fail.add(F.mask_of(pc.equal(col, value)), code, f.name, f"{f.label}：{message}")
-            enums[f.name] = mapped
-            if f.name == cat_field:
-                category = mapped
-
-    for f in item.fields:
-        col = col_of(f.name)
+    w = _Work(ctx, n, raw, refused, person_plain=[None] * n, code_errors=np.zeros(n, dtype=bool))
+    _parse_enums(w)  # subject category first: several requirements depend on it
+    for f in ctx.source.item.fields:
+        col = w.col(f.name)
         present = F.mask_of(pc.is_valid(col))
-        missing = ~present
-        if f.required:
-            fail.add(missing, "required", f.name, f"缺少必填项“{f.label}”")
-        elif f.required_for and f.name != roles.get("uscc"):
-            # A missing USCC is not a rejection: legacy codes or the name + county identify the
-            # subject, or the row waits in the 未关联 queue; 完整率 shows the gap.
-            cats = pa.array(f.required_for, pa.string())
-            need = F.mask_of(pc.is_in(category, value_set=cats))
-            fail.add(
-                missing & need,
-                "required.category",
-                f.name,
-                f"缺少“{f.label}”（主体类别为{'、'.join(f.required_for)}时必填）",
-            )
-        if not present.any():
-            continue
-        if f.type == "date":
-            parsed, bad = F.parse_dates(col, spec.date_formats, excel_serials=spec.excel_serial_dates)
-            fail.add(
-                bad,
-                "date.format",
-                f.name,
-                f"“{f.label}”不是可识别的日期（如 2026-05-03、2026/5/3、2026年5月3日、20260503）",
-            )
-            too_old = F.mask_of(pc.less(parsed, pa.scalar(dt.date(1949, 10, 1), pa.date32())))
-            fail.add(too_old, "date.range", f.name, f"“{f.label}”早于 1949-10-01，不合理")
-            dates[f.name] = parsed
-        elif f.type in ("amount_wan", "decimal", "int"):
-            parsed, bad = F.parse_amounts(col)
-            fail.add(bad, "number.format", f.name, f"“{f.label}”不是数字")
-            negative = F.mask_of(pc.less(parsed, 0))
-            fail.add(negative, "number.negative", f.name, f"“{f.label}”不能为负数")
-            if f.type == "amount_wan":
-                huge = F.mask_of(pc.greater(parsed, spec.max_amount_wan))
-                fail.add(
-                    huge,
-                    "amount.range",
-                    f.name,
-                    f"“{f.label}”超过 {spec.max_amount_wan:g} 万元，请确认单位是否为万元",
-                )
-            amounts[f.name] = parsed
-        elif f.type in ("uscc", "org_code"):
-            cleaned = F.clean_code(col)
-            validator = ids.validate_uscc if f.type == "uscc" else ids.validate_org_code
-            known = ctx.known_usccs if f.name == roles.get("uscc") else None
-            fast = F.uscc_valid_mask if f.type == "uscc" else None
-            valid, errors = F.validate_codes(cleaned, validator, known, fast)
-            for value, exc in errors.items():
-                bad = F.mask_of(pc.equal(cleaned, value))
-                fail.add(bad, exc.code, f.name, f"{f.label}：{exc.message}")
-                code_errors |= bad
-            codes[f.name] = valid
-        elif f.type == "id_number":
-            masked, index, plain, bad_msgs = _person_ids(ctx, col, enums, f.name, item.roles)
-            for i, (code, message) in bad_msgs.items():
-                fail.add_one(i, code, f.name, f"{f.label}：{message}")
-                code_errors[i] = True
-            person_masked[f.name] = masked
-            if f.name == roles.get("person_id"):
-                text["__person_index"] = index
-                person_plain = plain
-        else:
-            if f.max_length:
-                long = F.mask_of(pc.greater(pc.utf8_length(col), f.max_length))
-                fail.add(long, "text.length", f.name, f"“{f.label}”超过 {f.max_length} 个字符")
-            text[f.name] = col
-
-    _plausible_dates(ctx, dates, fail)
-    department = _departments(ctx, raw, codes, fail, n)
-    severity = _severity(ctx, enums, amounts, department)
-    person_index = text.pop("__person_index", empty)
+        _required(w, f, ~present)
+        if present.any():
+            _PARSERS.get(f.type, _parse_text)(w, f, col)
+    derived.plausible_dates(ctx, w.dates, w.fail)
+    department = _departments(ctx, raw, w.codes, w.fail, n)
     return Validated(
         n=n,
-        text=text,
-        dates=dates,
-        amounts=amounts,
-        enums=enums,
-        codes=codes,
-        person_index=person_index,
-        person_plain=person_plain,
-        person_masked=person_masked,
-        category=category,
+        text=w.text,
+        dates=w.dates,
+        amounts=w.amounts,
+        enums=w.enums,
+        codes=w.codes,
+        person_index=w.person_index if w.person_index is not None else w.empty(),
+        person_plain=w.person_plain,
+        person_masked=w.person_masked,
+        category=w.category if w.category is not None else w.empty(),
         department=department,
-        severity=severity,
-        failures=fail,
-        code_errors=code_errors,
+        severity=derived.severity(ctx, w.enums, w.amounts, department),
+        failures=w.fail,
+        code_errors=w.code_errors,
     )
+
+
+def _parse_enums(w: _Work) -> None:
+    """Map every enumeration to its canonical labels; refused and unknown values fail."""
+    cat_field = w.ctx.source.item.roles.get("subject_category")
+    for f in w.ctx.source.item.fields:
+        if f.type not in ("enum", "multi_enum"):
+            continue
+        col = w.col(f.name)
+        labels = F.enum_lookup(w.ctx.enums[f.enum_ref or ""])
+        mapped, problems = F.parse_enum(col, labels, w.refused.get(f.name, {}), multi=f.type == "multi_enum")
+        for value, (code, message) in problems.items():
+            w.fail.add(F.mask_of(pc.equal(col, value)), code, f.name, f"{f.label}：{message}")
+        w.enums[f.name] = mapped
+        if f.name == cat_field:
+            w.category = mapped
+
+
+def _required(w: _Work, f: CatalogField, missing: np.ndarray) -> None:
+    """Fail the rows missing a required field (always, or for the subject categories that need it)."""
+    if f.required:
+        w.fail.add(missing, "required", f.name, f"缺少必填项“{f.label}”")
+    elif f.required_for and f.name != w.ctx.source.item.roles.get("uscc"):
+        # A missing USCC is not a rejection: legacy codes or the name + county identify the
+        # subject, or the row waits in the 未关联 queue; 完整率 shows the gap.
+        cats = pa.array(f.required_for, pa.string())
+        category = w.category if w.category is not None else w.empty()
+        need = F.mask_of(pc.is_in(category, value_set=cats))
+        w.fail.add(
+            missing & need,
+            "required.category",
+            f.name,
+            f"缺少“{f.label}”（主体类别为{'、'.join(f.required_for)}时必填）",
+        )
+
+
+def _parse_date(w: _Work, f: CatalogField, col: pa.Array) -> None:
+    spec = w.ctx.source.spec
+    parsed, bad = F.parse_dates(col, spec.date_formats, excel_serials=spec.excel_serial_dates)
+    w.fail.add(
+        bad,
+        "date.format",
+        f.name,
+        f"“{f.label}”不是可识别的日期（如 2026-05-03、2026/5/3、2026年5月3日、20260503）",
+    )
+    too_old = F.mask_of(pc.less(parsed, pa.scalar(dt.date(1949, 10, 1), pa.date32())))
+    w.fail.add(too_old, "date.range", f.name, f"“{f.label}”早于 1949-10-01，不合理")
+    w.dates[f.name] = parsed
+
+
+def _parse_number(w: _Work, f: CatalogField, col: pa.Array) -> None:
+    parsed, bad = F.parse_amounts(col)
+    w.fail.add(bad, "number.format", f.name, f"“{f.label}”不是数字")
+    negative = F.mask_of(pc.less(parsed, 0))
+    w.fail.add(negative, "number.negative", f.name, f"“{f.label}”不能为负数")
+    if f.type == "amount_wan":
+        limit = w.ctx.source.spec.max_amount_wan
+        huge = F.mask_of(pc.greater(parsed, limit))
+        w.fail.add(huge, "amount.range", f.name, f"“{f.label}”超过 {limit:g} 万元，请确认单位是否为万元")
+    w.amounts[f.name] = parsed
+
+
+def _parse_code(w: _Work, f: CatalogField, col: pa.Array) -> None:
+    cleaned = F.clean_code(col)
+    validator = ids.validate_uscc if f.type == "uscc" else ids.validate_org_code
+    known = w.ctx.known_usccs if f.name == w.ctx.source.item.roles.get("uscc") else None
+    fast = F.uscc_valid_mask if f.type == "uscc" else None
+    valid, errors = F.validate_codes(cleaned, validator, known, fast)
+    for value, exc in errors.items():
+        bad = F.mask_of(pc.equal(cleaned, value))
+        w.fail.add(bad, exc.code, f.name, f"{f.label}：{exc.message}")
+        w.code_errors |= bad
+    w.codes[f.name] = valid
+
+
+def _parse_person(w: _Work, f: CatalogField, col: pa.Array) -> None:
+    roles = w.ctx.source.item.roles
+    masked, index, plain, bad_msgs = _person_ids(w.ctx, col, w.enums, f.name, roles)
+    for i, (code, message) in bad_msgs.items():
+        w.fail.add_one(i, code, f.name, f"{f.label}：{message}")
+        w.code_errors[i] = True
+    w.person_masked[f.name] = masked
+    if f.name == roles.get("person_id"):
+        w.person_index = index
+        w.person_plain = plain
+
+
+def _parse_text(w: _Work, f: CatalogField, col: pa.Array) -> None:
+    if f.max_length:
+        long = F.mask_of(pc.greater(pc.utf8_length(col), f.max_length))
+        w.fail.add(long, "text.length", f.name, f"“{f.label}”超过 {f.max_length} 个字符")
+    w.text[f.name] = col
+
+
+_PARSERS: dict[str, Callable[[_Work, CatalogField, pa.Array], None]] = {
+    "date": _parse_date,
+    "amount_wan": _parse_number,
+    "decimal": _parse_number,
+    "int": _parse_number,
+    "uscc": _parse_code,
+    "org_code": _parse_code,
+    "id_number": _parse_person,
+}
 
 
 def _person_ids(
@@ -259,42 +291,6 @@ def _person_ids(
     return pa.array(masked, pa.string()), pa.array(index, pa.string()), plain, bad
 
 
-def _plausible_dates(ctx: Context, dates: Mapping[str, pa.Array], fail: F.Failures) -> None:
-    roles = ctx.source.item.roles
-    labels = {f.name: f.label for f in ctx.source.item.fields}
-    decision = dates.get(roles.get("decision_on", ""))
-    if decision is None:
-        return
-    today = pa.scalar(ctx.today, pa.date32())
-    name = roles["decision_on"]
-    fail.add(
-        F.mask_of(pc.greater(decision, today)),
-        "date.future",
-        name,
-        f"“{labels[name]}”晚于今天，决定日期不能在未来",
-    )
-    for role in ("publication_end", "valid_to", "list_end"):
-        other_name = roles.get(role)
-        other = dates.get(other_name or "")
-        if other is None or other_name is None:
-            continue
-        fail.add(
-            F.mask_of(pc.less(other, decision)),
-            "date.order",
-            other_name,
-            f"“{labels[other_name]}”早于“{labels[name]}”",
-        )
-    start_name = roles.get("valid_from")
-    end_name = roles.get("valid_to")
-    if start_name and end_name and start_name in dates and end_name in dates:
-        fail.add(
-            F.mask_of(pc.less(dates[end_name], dates[start_name])),
-            "date.order",
-            end_name,
-            f"“{labels[end_name]}”早于“{labels[start_name]}”",
-        )
-
-
 def _departments(
     ctx: Context, raw: Mapping[str, pa.Array], codes: Mapping[str, pa.Array], fail: F.Failures, n: int
 ) -> pa.Array:
@@ -327,59 +323,3 @@ def _departments(
             f"本行属于其他部门，{ctx.only_department} 的密钥只能报送本部门的数据",
         )
     return resolved
-
-
-def _severity(
-    ctx: Context, enums: Mapping[str, pa.Array], amounts: Mapping[str, pa.Array], department: pa.Array
-) -> pa.Array:
-    """Return the severity of each row (null for positive and neutral items)."""
-    item = ctx.source.item
-    n = len(department)
-    if item.polarity != "negative":
-        return pa.nulls(n, pa.string())
-    roles = item.roles
-    types = enums.get(roles.get("penalty_types", ""), pa.nulls(n, pa.string()))
-    proc_field = next((f.name for f in item.fields if f.enum_ref == "procedure"), "")
-    proc = enums.get(proc_field, pa.nulls(n, pa.string()))
-    total: pa.Array | None = None
-    for role in ("fine_wan", "confiscation_wan", "amount_wan"):
-        col = amounts.get(roles.get(role, ""))
-        if col is not None:
-            total = col if total is None else pc.add(pc.fill_null(total, 0.0), pc.fill_null(col, 0.0))
-    sev = ctx.severity
-    domains = {d.code: d.domain for d in ctx.departments_by_uscc.values()}
-    if ctx.department:
-        domains[ctx.department.code] = ctx.department.domain
-    if total is None:
-        bands = pa.array(["none"] * n, pa.string())
-    else:
-        limits = sev.fine_thresholds_wan
-        bands = pc.if_else(
-            pc.is_null(total),
-            "none",
-            pc.if_else(
-                pc.greater_equal(total, limits.serious_from),
-                "high",
-                pc.if_else(pc.less(total, limits.minor_below), "low", "mid"),
-            ),
-        )
-    keys = pc.binary_join_element_wise(
-        pc.fill_null(types, "None"),
-        pc.fill_null(proc, "None"),
-        bands,
-        pc.fill_null(department, "None"),
-        "\x1f",
-    )
-
-    def fn(key: str) -> str:
-        t, p, b, d = key.split("\x1f")
-        return classify(
-            sev,
-            catalog_item=item.id,
-            penalty_types=json.loads(t) if t != "None" else [],
-            procedure=None if p == "None" else p,
-            amount_wan=band_representative(sev, b),
-            domain=domains.get(d),
-        )
-
-    return F.map_distinct(keys, fn)

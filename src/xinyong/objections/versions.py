@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.errors import Invalid
 from xinyong.policy.loader import Policy
+from xinyong.records import service as records_service
 from xinyong.records.models import CreditRecord
-
-
-def _content_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()
-    ).hexdigest()
+from xinyong.records.schemas import RecordVersionIn
 
 
 def new_version(
@@ -34,15 +27,8 @@ def new_version(
             code="objection.bad_changes",
         )
     payload = {**record.payload, **changes}
-    version = (
-        int(
-            session.scalar(
-                select(func.max(CreditRecord.version)).where(CreditRecord.record_key == record.record_key)
-            )
-            or 0
-        )
-        + 1
-    )
+    latest = records_service.latest_version(session, record.record_key)
+    version = (latest.version if latest is not None else 0) + 1
 
     def col(role: str, current: Any) -> Any:
         field = item.roles.get(role)  # type: ignore[call-overload]
@@ -53,7 +39,7 @@ def new_version(
             return dt.date.fromisoformat(str(value)[:10])
         return value
 
-    row = CreditRecord(
+    row = RecordVersionIn(
         record_key=record.record_key,
         catalog_item=record.catalog_item,
         catalog_version=item.version,
@@ -66,14 +52,10 @@ def new_version(
         severity=record.severity,
         polarity=record.polarity,
         payload=payload,
-        content_hash=_content_hash(payload),
+        content_hash=records_service.payload_hash(payload),
         version=version,
         supersedes_id=record.id,
         batch_id=None,
         policy_hash=policy.hash,
-        first_received_at=now,
-        last_received_at=now,
     )
-    session.add(row)
-    session.flush()
-    return row
+    return records_service.add_version(session, row, received_at=now)

@@ -31,7 +31,7 @@ from xinyong.policy.loader import Policy
 # Hooks of other capabilities, as "module:function" (add lines only).
 RECORD_CHANGE_HOOKS: tuple[str, ...] = (
     "xinyong.evaluation.rescore:rescore_after_change",  # Order 36: the subject is re-evaluated at once
-    "xinyong.reports.service:notify_after_change",  # recipients of issued reports get a correction notice
+    "xinyong.reports.corrections:notify_after_change",  # recipients of issued reports get a correction notice
 )
 Hook = Callable[..., None]  # fn(session, change) or fn(session, change, *, policy, now)
 _registered: list[Hook] = []

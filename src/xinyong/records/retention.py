@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,32 +163,60 @@ def purge(
             report.record_versions += len(rows)
             if dry_run:
                 continue
-            tombstones: dict[str, dict[str, str]] = {}
-            for row in rows:
-                batch = "none" if row[0] is None else str(row[0])
-                tombstones.setdefault(batch, {})[str(row[1])] = line_hash(row_line(row[1:]))
-            before_dep, before_clr = Counter(report.dependents), Counter(report.cleared)
-            ids = [int(r[1]) for r in rows]
-            _delete_with_dependents(session, record_table, ids, report)
-            audit.append(
-                session,
-                actor=actor,
-                action=ACTION,
-                object_type="credit_record",
-                object_id=None,
-                detail={
-                    "on": on.isoformat(),
-                    "basis": policy.retention.basis,
-                    "policy_hash": policy.hash,
-                    "records": len(page),
-                    "record_versions": len(rows),
-                    "dependents": dict(report.dependents - before_dep),
-                    "cleared": dict(report.cleared - before_clr),
-                    "tombstones": {k: v for k, v in tombstones.items() if k != "none"},
-                    "unbatched": tombstones.get("none", {}),
-                },
-            )
-    # each query log carries its own end of retention, fixed when written (query_log_retention_years)
+            _purge_page(session, policy, record_table, page, rows, report, on=on, actor=actor)
+    _purge_query_logs(sessions, policy, report, on=on, dry_run=dry_run, actor=actor)
+    return report
+
+
+def _purge_page(
+    session: Session,
+    policy: Policy,
+    record_table: Table,
+    page: list[str],
+    rows: Sequence[Any],
+    report: PurgeReport,
+    *,
+    on: dt.date,
+    actor: str,
+) -> None:
+    """Delete one page of records (every version, with their dependents) and audit it with tombstones."""
+    tombstones: dict[str, dict[str, str]] = {}
+    for row in rows:
+        batch = "none" if row[0] is None else str(row[0])
+        tombstones.setdefault(batch, {})[str(row[1])] = line_hash(row_line(row[1:]))
+    before_dep, before_clr = Counter(report.dependents), Counter(report.cleared)
+    ids = [int(r[1]) for r in rows]
+    _delete_with_dependents(session, record_table, ids, report)
+    audit.append(
+        session,
+        actor=actor,
+        action=ACTION,
+        object_type="credit_record",
+        object_id=None,
+        detail={
+            "on": on.isoformat(),
+            "basis": policy.retention.basis,
+            "policy_hash": policy.hash,
+            "records": len(page),
+            "record_versions": len(rows),
+            "dependents": dict(report.dependents - before_dep),
+            "cleared": dict(report.cleared - before_clr),
+            "tombstones": {k: v for k, v in tombstones.items() if k != "none"},
+            "unbatched": tombstones.get("none", {}),
+        },
+    )
+
+
+def _purge_query_logs(
+    sessions: Callable[[], Any],
+    policy: Policy,
+    report: PurgeReport,
+    *,
+    on: dt.date,
+    dry_run: bool,
+    actor: str,
+) -> None:
+    """Delete the query logs past their own end of retention (fixed when written: query_log_retention_years)."""
     with sessions() as session:
         stale = QueryLog.keep_until < on
         count = len(list(session.scalars(select(QueryLog.id).where(stale))))
@@ -202,4 +230,3 @@ def purge(
                 object_type="query_log",
                 detail={"on": on.isoformat(), "basis": policy.retention.basis, "query_logs": count},
             )
-    return report

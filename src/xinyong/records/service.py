@@ -22,6 +22,11 @@ from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.policy.schemas import CatalogItem
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.records.writes import add_version as add_version
+from xinyong.records.writes import add_versions as add_versions
+from xinyong.records.writes import latest_version as latest_version
+from xinyong.records.writes import latest_versions as latest_versions
+from xinyong.records.writes import payload_hash as payload_hash
 from xinyong.rules.disclosure import Audience, Disclosure, decide, listing_period
 from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
 from xinyong.subjects.models import Subject
@@ -308,23 +313,22 @@ def counted_records(session: Session, subject_id: int, on: dt.date, policy: Poli
     return [v.record for v in decided if v.disclosure.counted]
 
 
-def versions_of(session: Session, record: CreditRecord) -> list[CreditRecord]:
-    """Return every version of a record (same ``record_key``), oldest first."""
-    return list(
-        session.scalars(
-            select(CreditRecord)
-            .where(CreditRecord.record_key == record.record_key)
-            .order_by(CreditRecord.version)
-        )
-    )
+def versions_by_key(session: Session, record_keys: Iterable[str]) -> dict[str, list[CreditRecord]]:
+    """Return every version of many records (by ``record_key``), oldest first, in one read per 500 keys."""
+    keys = sorted(set(record_keys))
+    out: dict[str, list[CreditRecord]] = defaultdict(list)
+    for start in range(0, len(keys), 500):
+        query = select(CreditRecord).where(CreditRecord.record_key.in_(keys[start : start + 500]))
+        for row in session.scalars(query.order_by(CreditRecord.record_key, CreditRecord.version)):
+            out[row.record_key].append(row)
+    return out
 
 
-def events_of(session: Session, record_id: int) -> list[RecordEvent]:
-    """Return a record's status events, oldest first."""
-    return list(
-        session.scalars(
-            select(RecordEvent)
-            .where(RecordEvent.record_id == record_id)
-            .order_by(RecordEvent.effective_on, RecordEvent.id)
-        )
-    )
+def events_by_record(session: Session, record_ids: Sequence[int]) -> dict[int, list[RecordEvent]]:
+    """Return the status events of many records, oldest first, in one read per 500 records."""
+    out: dict[int, list[RecordEvent]] = defaultdict(list)
+    for start in range(0, len(record_ids), 500):
+        query = select(RecordEvent).where(RecordEvent.record_id.in_(record_ids[start : start + 500]))
+        for row in session.scalars(query.order_by(RecordEvent.effective_on, RecordEvent.id)):
+            out[row.record_id].append(row)
+    return out

@@ -41,6 +41,50 @@ def _version(
     )
 
 
+def _audit_sync(
+    session: Session,
+    register: str,
+    changes: dict[str, list[str]],
+    *,
+    policy: Policy,
+    version: str,
+    actor: str,
+) -> None:
+    detail: dict[str, object] = {"changed": sum(len(v) for v in changes.values())}
+    detail.update({k: v for k, v in changes.items() if v}, policy_version=version, policy_hash=policy.hash)
+    audit.append(
+        session,
+        actor=actor,
+        action=f"register.{register}.sync",
+        object_type="register",
+        object_id=register,
+        detail=detail,
+    )
+
+
+def _update(
+    session: Session,
+    row: RegisterEntry,
+    spec: Entry,
+    current: RegisterVersion | None,
+    changes: dict[str, list[str]],
+    *,
+    policy: Policy,
+    version: str,
+    on: dt.date,
+) -> None:
+    """Apply an entry's new particulars (closing its current version) and its retirement or restoration."""
+    if row.name != spec.name or row.data != spec.data:
+        row.name, row.data = spec.name, dict(spec.data)
+        if current is not None:
+            current.valid_to = on - dt.timedelta(days=1)
+        session.add(_version(row, version, policy, on if current is not None else row.valid_from))
+        changes["changed"].append(spec.code)
+    if row.valid_to != spec.valid_to:
+        changes["restored" if spec.valid_to is None else "retired"].append(spec.code)
+        row.valid_to = spec.valid_to
+
+
 def sync_register(
     session: Session,
     register: str,
@@ -85,36 +129,17 @@ def sync_register(
             session.add(_version(row, policy_version, policy, spec.valid_from))
             changes["added"].append(spec.code)
             continue
-        if row.name != spec.name or row.data != spec.data:
-            row.name, row.data = spec.name, dict(spec.data)
-            old = current.get(spec.code)
-            if old is not None:
-                old.valid_to = on - dt.timedelta(days=1)
-            session.add(_version(row, policy_version, policy, on if old is not None else row.valid_from))
-            changes["changed"].append(spec.code)
-        if row.valid_to != spec.valid_to:
-            changes["restored" if spec.valid_to is None else "retired"].append(spec.code)
-            row.valid_to = spec.valid_to
+        _update(
+            session, row, spec, current.get(spec.code), changes, policy=policy, version=policy_version, on=on
+        )
     for code, row in rows.items():
-        if code not in seen and row.valid_to is None:
+        if code not in seen and row.valid_to is None:  # missing from the policy: retired, never deleted
             row.valid_to = on - dt.timedelta(days=1)
             changes["retired"].append(code)
     changed = sum(len(v) for v in changes.values())
     session.flush()
     if changed:
-        audit.append(
-            session,
-            actor=actor,
-            action=f"register.{register}.sync",
-            object_type="register",
-            object_id=register,
-            detail={
-                "changed": changed,
-                **{k: v for k, v in changes.items() if v},
-                "policy_version": policy_version,
-                "policy_hash": policy.hash,
-            },
-        )
+        _audit_sync(session, register, changes, policy=policy, version=policy_version, actor=actor)
     return changed
 
 

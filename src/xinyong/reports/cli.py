@@ -11,7 +11,7 @@ import datetime as dt
 import getpass
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -64,12 +64,6 @@ def report(
     ),
 ) -> None:
     """出具签名的信用报告（PDF 与签名 JSON 副本）；批量时从 CSV 第一列读取主体代码。"""
-    from xinyong.auth.principal import Principal, Role
-    from xinyong.db import utcnow
-    from xinyong.kit.text import inert_cell
-    from xinyong.reports import service
-    from xinyong.reports.schemas import ReportRequest
-
     if args == ["corrections"]:
         _corrections()
         return
@@ -91,20 +85,41 @@ def report(
         typer.echo("错误 [report.bad_period]：日期格式应为 YYYY-MM-DD", err=True)
         raise typer.Exit(code=2) from None
     codes = _codes(Path(args[1])) if batch else [args[0]]
+    requests = [
+        (code, {"code": code, "kind": kind, "domains": names, "period": period, "purpose": purpose})
+        for code in codes
+    ]
+    if batch:
+        out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    index_rows, failed = _issue_all(requests, out, batch=batch)
+    seconds = time.perf_counter() - t0
+    issued = len(index_rows)
+    if batch:
+        _write_index(out, index_rows, failed)
+    _tell(out, index_rows, failed, seconds, batch=batch)
+    if failed and not issued:
+        raise typer.Exit(code=2)
+
+
+def _issue_all(
+    requests: list[tuple[str, dict[str, Any]]], out: Path, *, batch: bool
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """Issue one report per code, committing each; return (code, number, file) issued and (code, why) failed."""
+    from xinyong.auth.principal import Principal, Role
+    from xinyong.db import utcnow
+    from xinyong.reports import service
+    from xinyong.reports.schemas import ReportRequest
+
     runtime = _runtime()
     ctx = service.Context.of(runtime.settings, runtime.keys, runtime.policy)
     on = runtime.today()
     principal = Principal(role=Role.ADMIN, username=f"cli:{getpass.getuser()}")
-    if batch:
-        out.mkdir(parents=True, exist_ok=True)
-    issued, failed = 0, []
-    t0 = time.perf_counter()
-    index_rows = []
-    for code in codes:
+    issued: list[tuple[str, str, str]] = []
+    failed: list[tuple[str, str]] = []
+    for code, data in requests:
         try:
-            req = ReportRequest.model_validate(
-                {"code": code, "kind": kind, "domains": names, "period": period, "purpose": purpose}
-            )
+            req = ReportRequest.model_validate(data)
         except ValidationError as exc:
             failed.append((code, f"参数有误：{exc.errors()[0]['msg']}"))
             continue
@@ -124,24 +139,37 @@ def report(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(pdf)
         target.with_suffix(".json").write_bytes(twin)
-        index_rows.append((code, row.number, target.name))
-        issued += 1
-    seconds = time.perf_counter() - t0
-    if batch:
-        with (out / "index.csv").open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["code", "number", "file"])
-            writer.writerows([[inert_cell(v) for v in r] for r in index_rows])
-            for code, why in failed:
-                writer.writerow([inert_cell(code), "", inert_cell(why)])
+        issued.append((code, row.number, target.name))
+    return issued, failed
+
+
+def _write_index(out: Path, issued: list[tuple[str, str, str]], failed: list[tuple[str, str]]) -> None:
+    """Write the batch's index.csv: every code with its report number and file, or why it failed."""
+    from xinyong.kit.text import inert_cell
+
+    with (out / "index.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["code", "number", "file"])
+        writer.writerows([[inert_cell(v) for v in r] for r in issued])
+        for code, why in failed:
+            writer.writerow([inert_cell(code), "", inert_cell(why)])
+
+
+def _tell(
+    out: Path,
+    issued: list[tuple[str, str, str]],
+    failed: list[tuple[str, str]],
+    seconds: float,
+    *,
+    batch: bool,
+) -> None:
+    """Say what failed and what was issued (a batch: how many, how fast, where)."""
     for code, why in failed:
         typer.echo(f"未出具 {code}：{why}", err=True)
     if batch:
-        rate = issued / seconds if seconds else 0.0
+        rate = len(issued) / seconds if seconds else 0.0
         typer.echo(
-            f"已出具 {issued} 份，失败 {len(failed)} 份，用时 {seconds:.1f} 秒（{rate:.1f} 份/秒），输出目录 {out}"
+            f"已出具 {len(issued)} 份，失败 {len(failed)} 份，用时 {seconds:.1f} 秒（{rate:.1f} 份/秒），输出目录 {out}"
         )
-    else:
-        typer.echo(f"已出具报告 {index_rows[0][1]}：{out}（签名 JSON：{out.with_suffix('.json')}）")
-    if failed and not issued:
-        raise typer.Exit(code=2)
+    elif issued:
+        typer.echo(f"已出具报告 {issued[0][1]}：{out}（签名 JSON：{out.with_suffix('.json')}）")

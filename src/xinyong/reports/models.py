@@ -14,6 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 
+PUBLIC_RECIPIENT = "public"  # the recipient of a report anyone may download (no delivery to log)
+
 
 class CreditReport(Base):
     """One issued report. ``number`` is the issue time (Asia/Shanghai, to the second) + the row id."""

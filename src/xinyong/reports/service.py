@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
@@ -25,18 +25,19 @@ from xinyong.creditfile import service as credit_file
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import service as evaluation_service
 from xinyong.kit.crypto import KeyRing
-from xinyong.outbox import changes as effects
 from xinyong.outbox import service as outbox
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.reports import content as content_mod
 from xinyong.reports import render, special
+from xinyong.reports.corrections import events as events
+from xinyong.reports.corrections import notify_after_change as notify_after_change
+from xinyong.reports.corrections import notify_new_versions as notify_new_versions
 from xinyong.reports.models import (
+    PUBLIC_RECIPIENT,
     CreditReport,
-    CreditReportEvent,
     CreditReportFile,
     CreditReportItem,
-    ReportEventKind,
 )
 from xinyong.reports.schemas import (
     FORMAT,
@@ -44,6 +45,7 @@ from xinyong.reports.schemas import (
     ReportContent,
     ReportKind,
     ReportRequest,
+    SpecialPart,
 )
 from xinyong.reports.signing import ReportSigner
 from xinyong.reports.sm2 import SM2_ALG, Sm2Key
@@ -51,8 +53,8 @@ from xinyong.rules.disclosure import Audience
 from xinyong.settings import PLACEHOLDER, Settings
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject, SubjectKind
+from xinyong.subjects.schemas import CreditFile
 
-PUBLIC_RECIPIENT = "public"
 # Audiences a full or special report is issued to: the subject, a party it authorised, the credit centre.
 FULL_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.AUTHORISED_PARTY, Audience.CREDIT_CENTRE})
 _NUMBER_TEXT = re.compile(r"^\d{22,30}$")
@@ -148,30 +150,9 @@ def issue(
 ) -> CreditReport:
     """Issue a signed report of ``req.kind`` for ``principal``; store it, log who received which records."""
     policy = ctx.policy
-    if req.kind != ReportKind.SPECIAL and (req.domains or req.period):
-        raise Invalid("只有专项信用报告可以选择领域和期间", code="report.scope_not_special")
-    scope: dict[str, Any] = {"kind": req.kind.value}
-    chosen: list[special.Domain] = []
-    start = end = on
-    if req.kind == ReportKind.SPECIAL:
-        rules = special.special_policy(policy)
-        chosen, start, end = _special_scope(req, rules, on)
-        scope.update(
-            domains=[d.name for d in chosen], period={"from": start.isoformat(), "to": end.isoformat()}
-        )
+    scope, chosen, start, end = _scope(policy, req, on)
     subject = subjects_service.get_by_code(session, ctx.keys, req.code)
-    reader = principal
-    if req.kind == ReportKind.PUBLIC:
-        if subject.kind == SubjectKind.NATURAL_PERSON.value:
-            raise Forbidden("自然人信用信息不向社会公开，不出具公开版报告", code="report.person_not_public")
-        reader = ANONYMOUS
-    else:
-        access = credit_file.resolve_access(session, principal, subject, purpose=None, on=on, policy=policy)
-        if access.audience not in FULL_AUDIENCES:
-            raise Forbidden(
-                "完整版和专项信用报告只向主体本人、经主体授权的机构和信用中心出具；请先取得主体的有效授权",
-                code="report.consent_required",
-            )
+    reader = _reader(session, policy, principal, subject, req.kind, on)
     purpose = req.purpose.strip() if req.purpose and req.purpose.strip() else None
     file = credit_file.build_credit_file(
         session,
@@ -201,11 +182,7 @@ def issue(
     # issue time to the second (Beijing time) + the row id: unique by the primary key, so concurrent
     # issuers never collide; the unique constraint on ``number`` guards it again
     row.number = f"{now.astimezone(ZoneInfo(ctx.timezone)):%Y%m%d%H%M%S}{row.id:08d}"
-    part = None
-    if req.kind == ReportKind.SPECIAL:
-        part = content_mod.special_part(
-            file, special.special_policy(policy), chosen, start, end, special.department_domains(policy)
-        )
+    part = _special_part(policy, file, chosen, start, end) if req.kind == ReportKind.SPECIAL else None
     body = content_mod.build(
         file,
         number=row.number,
@@ -217,6 +194,52 @@ def issue(
         special_part=part,
         grade=_grade(session, policy, subject.id),
     )
+    ids = _store(session, ctx, row, body)
+    _log_issue(session, principal, row, subject.id, ids)
+    return row
+
+
+def _special_part(
+    policy: Policy, file: CreditFile, chosen: list[special.Domain], start: dt.date, end: dt.date
+) -> SpecialPart:
+    """Return the 专项 part of a report: the chosen domains' records in the period."""
+    rules = special.special_policy(policy)
+    return content_mod.special_part(file, rules, chosen, start, end, special.department_domains(policy))
+
+
+def _scope(
+    policy: Policy, req: ReportRequest, on: dt.date
+) -> tuple[dict[str, Any], list[special.Domain], dt.date, dt.date]:
+    """Return the report's scope, and for a 专项 report its domains and period (refusing a bad one)."""
+    if req.kind != ReportKind.SPECIAL and (req.domains or req.period):
+        raise Invalid("只有专项信用报告可以选择领域和期间", code="report.scope_not_special")
+    scope: dict[str, Any] = {"kind": req.kind.value}
+    if req.kind != ReportKind.SPECIAL:
+        return scope, [], on, on
+    chosen, start, end = _special_scope(req, special.special_policy(policy), on)
+    scope.update(domains=[d.name for d in chosen], period={"from": start.isoformat(), "to": end.isoformat()})
+    return scope, chosen, start, end
+
+
+def _reader(
+    session: Session, policy: Policy, principal: Principal, subject: Subject, kind: ReportKind, on: dt.date
+) -> Principal:
+    """Return who the credit file is read as: the public for a public report, else the caller (if entitled)."""
+    if kind == ReportKind.PUBLIC:
+        if subject.kind == SubjectKind.NATURAL_PERSON.value:
+            raise Forbidden("自然人信用信息不向社会公开，不出具公开版报告", code="report.person_not_public")
+        return ANONYMOUS
+    access = credit_file.resolve_access(session, principal, subject, purpose=None, on=on, policy=policy)
+    if access.audience not in FULL_AUDIENCES:
+        raise Forbidden(
+            "完整版和专项信用报告只向主体本人、经主体授权的机构和信用中心出具；请先取得主体的有效授权",
+            code="report.consent_required",
+        )
+    return principal
+
+
+def _store(session: Session, ctx: Context, row: CreditReport, body: ReportContent) -> list[int]:
+    """Sign and store the report's files and the records it holds; return those records' ids."""
     pdf, twin = render_signed(ctx, body)
     row.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     row.json_sha256 = hashlib.sha256(twin).hexdigest()
@@ -229,9 +252,16 @@ def issue(
     )
     session.add_all(CreditReportItem(report_id=row.id, record_id=i, record_key=keys[i]) for i in ids)
     session.flush()
-    if recipient != PUBLIC_RECIPIENT and ids:
+    return ids
+
+
+def _log_issue(
+    session: Session, principal: Principal, row: CreditReport, subject_id: int, ids: list[int]
+) -> None:
+    """Log which records the recipient now holds (for later corrections) and audit the issue."""
+    if row.recipient != PUBLIC_RECIPIENT and ids:
         outbox.log_delivery(
-            session, record_ids=ids, recipient=recipient, channel="report", ref=f"report:{row.number}"
+            session, record_ids=ids, recipient=row.recipient, channel="report", ref=f"report:{row.number}"
         )
     audit.append(
         session,
@@ -242,15 +272,14 @@ def issue(
         detail={
             "number": row.number,
             "kind": row.kind,
-            "subject_id": subject.id,
-            "scope": scope,
-            "recipient": recipient,
+            "subject_id": subject_id,
+            "scope": row.scope,
+            "recipient": row.recipient,
             "records": len(ids),
             "pdf_sha256": row.pdf_sha256,
             "json_sha256": row.json_sha256,
         },
     )
-    return row
 
 
 def _grade(session: Session, policy: Policy, subject_id: int) -> GradeLine | None:
@@ -305,17 +334,6 @@ def download(session: Session, principal: Principal, number: str, fmt: str) -> b
     return files.pdf if fmt == "pdf" else files.json
 
 
-def events(session: Session, report_id: int) -> list[CreditReportEvent]:
-    """Return a report's events, oldest first."""
-    return list(
-        session.scalars(
-            select(CreditReportEvent)
-            .where(CreditReportEvent.report_id == report_id)
-            .order_by(CreditReportEvent.at, CreditReportEvent.id)
-        )
-    )
-
-
 # Record events after issue that make a report's content out of date (corrected, repaired, deleted).
 def of_subject(session: Session, subject_id: int, *, limit: int = 50) -> list[CreditReport]:
     """Return a subject's reports, newest first."""
@@ -339,103 +357,3 @@ def of_recipient(session: Session, recipient: str, *, limit: int = 50) -> list[C
             .limit(limit)
         )
     )
-
-
-def notify_after_change(
-    session: Session, change: Any, *, policy: Policy, now: dt.datetime, only_this_version: bool = False
-) -> None:
-    """Record-change hook: mark every report holding the record as corrected and tell its recipient.
-
-    Registered in ``outbox.changes.RECORD_CHANGE_HOOKS``: a repair, an objection's correction or a
-    deletion reaches every party that received a report with that record (a correction notice through
-    the outbox), and the verify page then says the report is superseded.
-    """
-    holding = (
-        CreditReportItem.record_id == change.record_id
-        if only_this_version
-        else CreditReportItem.record_key == change.record_key
-    )
-    rows = session.scalars(
-        select(CreditReport)
-        .where(CreditReport.id.in_(select(CreditReportItem.report_id).where(holding)))
-        .order_by(CreditReport.id)
-    ).all()
-    base = f"{change.source_type}:{change.source_id}:{'+'.join(change.kinds)}"
-    for row in rows:
-        key = f"report:{row.number}:{base}:{change.record_key}"
-        if any(e.detail.get("key") == key for e in events(session, row.id)):
-            continue
-        session.add(
-            CreditReportEvent(
-                report_id=row.id,
-                kind=ReportEventKind.CORRECTED,
-                at=now,
-                actor=change.actor,
-                reason=(change.reason or "")[:500] or None,
-                detail={"key": key, "record_key": change.record_key, "changes": list(change.kinds)},
-            )
-        )
-        session.flush()
-        audit.append(
-            session,
-            actor=change.actor,
-            action="report.corrected",
-            object_type="credit_report",
-            object_id=row.id,
-            detail={"number": row.number, "record_key": change.record_key, "changes": list(change.kinds)},
-        )
-        if row.recipient == PUBLIC_RECIPIENT:
-            continue
-        outbox.enqueue(
-            session,
-            recipient=row.recipient,
-            topic="report.correction",
-            idempotency_key=key,
-            payload={
-                "number": row.number,
-                "record_id": change.record_id,
-                "new_record_id": change.new_record_id,
-                "record_key": change.record_key,
-                "changes": list(change.kinds),
-                "effective_on": change.effective_on.isoformat(),
-                "reason": change.reason,
-                "message": f"您收到的信用报告 {row.number} 所载的一条信息已被更正、修复或删除，请重新申请报告。",
-            },
-            now=now,
-        )
-
-
-def notify_new_versions(session: Session, policy: Policy, *, now: dt.datetime, actor: str) -> int:
-    """Tell report recipients about records a department has since corrected (a new version by ingest).
-
-    Repairs and objections reach ``notify_after_change`` at once through the record-change hooks;
-    a department's corrected resubmission arrives in bulk through ingest, so this finds those after the
-    fact (run after ingest batches, ``xinyong report corrections``). Idempotent.
-    """
-    newer = aliased(CreditRecord)
-    rows = session.execute(
-        select(CreditReportItem.record_id, CreditReportItem.record_key, newer.id, newer.subject_id)
-        .join(newer, newer.supersedes_id == CreditReportItem.record_id)
-        .distinct()
-        .order_by(newer.id)
-    ).all()
-    for old_id, key, new_id, subject_id in rows:
-        notify_after_change(
-            session,
-            effects.RecordChange(
-                record_id=old_id,
-                record_key=key,
-                subject_id=subject_id,
-                kinds=("new_version",),
-                effective_on=now.date(),
-                source_type="record_version",
-                source_id=new_id,
-                reason="信息提供单位报送了更正后的新版本",
-                actor=actor,
-                new_record_id=new_id,
-            ),
-            policy=policy,
-            now=now,
-            only_this_version=True,  # reports issued after the correction hold the new version
-        )
-    return len(rows)

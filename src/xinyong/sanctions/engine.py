@@ -167,6 +167,26 @@ def _fact_evidence(fact: Fact, label: str) -> Evidence:
     )
 
 
+def _why_not(
+    trigger: Trigger, fact: Fact, on: dt.date, since: dt.date | None, is_list: set[str]
+) -> str | None:
+    """Return why a fact of a trigger's catalog items does not fire it, or ``None`` when it does."""
+    why_not = fact_usable(fact, on)
+    if why_not is None:
+        why_not = _polarity_mismatch(trigger, fact)
+    if why_not is None and trigger.kind == "record" and fact.polarity == "negative":
+        wanted = trigger.severities or ["一般", "严重"]
+        if fact.severity not in wanted:
+            why_not = f"严重程度为{fact.severity or '未定'}，不在{'/'.join(wanted)}之列"
+    if why_not is None and trigger.list_types and fact.list_type not in trigger.list_types:
+        why_not = f"名单类型“{fact.list_type}”不在适用范围内"
+    if why_not is None and since is not None and fact.decision_on is not None and fact.decision_on < since:
+        why_not = f"认定于 {fact.decision_on.isoformat()}，早于 {trigger.within_months} 个月的适用期"
+    if why_not is None and trigger.kind == "list" and fact.catalog_item not in is_list:
+        why_not = "不是名单信息"
+    return why_not
+
+
 def evaluate_trigger(
     trigger: Trigger,
     subject: SubjectFacts,
@@ -183,24 +203,7 @@ def evaluate_trigger(
         for fact in subject.facts:
             if fact.catalog_item not in trigger.catalog_items:
                 continue
-            why_not = fact_usable(fact, on)
-            if why_not is None:
-                why_not = _polarity_mismatch(trigger, fact)
-            if why_not is None and trigger.kind == "record" and fact.polarity == "negative":
-                wanted = trigger.severities or ["一般", "严重"]
-                if fact.severity not in wanted:
-                    why_not = f"严重程度为{fact.severity or '未定'}，不在{'/'.join(wanted)}之列"
-            if why_not is None and trigger.list_types and fact.list_type not in trigger.list_types:
-                why_not = f"名单类型“{fact.list_type}”不在适用范围内"
-            if (
-                why_not is None
-                and since is not None
-                and fact.decision_on is not None
-                and fact.decision_on < since
-            ):
-                why_not = f"认定于 {fact.decision_on.isoformat()}，早于 {trigger.within_months} 个月的适用期"
-            if why_not is None and trigger.kind == "list" and fact.catalog_item not in is_list:
-                why_not = "不是名单信息"
+            why_not = _why_not(trigger, fact, on, since, is_list)
             ref = f"{fact.catalog_item}#{fact.record_id}"
             if why_not is None:
                 found.append(_fact_evidence(fact, trigger.label or ref))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.kit import ids
@@ -110,6 +110,16 @@ def region_code_of(policy: Policy, value: str | None) -> str | None:
     return None
 
 
+@dataclass
+class _Lookups:
+    """A batch's queries sorted by how they are looked up, and the answer of each (by position)."""
+
+    out: list[Resolution]
+    by_uscc: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_ident: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
 def resolve(
     db: Reader, keys: KeyRing, policy: Policy, queries: Sequence[Query], absent_usccs: Collection[str] = ()
 ) -> list[Resolution]:
@@ -118,77 +128,99 @@ def resolve(
     ``absent_usccs`` are cleaned codes the caller already looked up as USCCs and did not find (the
     check's probe): they are not looked up as USCCs again, only as the other schemes they are valid for.
     """
-    out: list[Resolution] = [Resolution("not_found") for _ in queries]
-    by_uscc: dict[str, list[int]] = defaultdict(list)
-    by_ident: dict[tuple[str, str], list[int]] = defaultdict(list)
-    by_name: dict[str, list[int]] = defaultdict(list)
+    lk = _sort(keys, queries)
+    conn = connection_of(db)
+    _find_usccs(conn, lk, absent_usccs)
+    _other_schemes(keys, lk)
+    for part in chunks(list(lk.by_ident)):
+        lookups = [lookup for _, lookup in part]
+        for irow in conn.execute(_BY_LOOKUP, {"values": lookups}).all():
+            ref = SubjectRef(irow.id, irow.name, irow.kind, irow.region_code, irow.uscc)
+            for i in lk.by_ident.get((irow.scheme, irow.lookup), []):
+                lk.out[i] = Resolution("found", ref)
+    _find_names(conn, policy, queries, lk)
+    return lk.out
+
+
+def _sort(keys: KeyRing, queries: Sequence[Query]) -> _Lookups:
+    """Sort the queries by code scheme or name; a code valid for no scheme, or no code nor name, is invalid."""
+    lk = _Lookups([Resolution("not_found") for _ in queries])
     for i, q in enumerate(queries):
         if q.code:
             code = _clean_code(q.code)
             if uscc_like(code) is not None:
-                # looks like a USCC: looked up first, validated only when not found (see below)
-                by_uscc[code].append(i)
+                # looks like a USCC: looked up first, validated only when not found (see _other_schemes)
+                lk.by_uscc[code].append(i)
                 continue
             scheme = _scheme_of(code)
             if scheme is None:
-                out[i] = Resolution("invalid", message=_BAD_CODE)
+                lk.out[i] = Resolution("invalid", message=_BAD_CODE)
             elif scheme == IdentifierScheme.USCC:
-                by_uscc[code].append(i)
+                lk.by_uscc[code].append(i)
             else:
                 try:
-                    by_ident[(scheme.value, subjects_service.identifier_lookup(keys, scheme, code))].append(i)
+                    lk.by_ident[
+                        (scheme.value, subjects_service.identifier_lookup(keys, scheme, code))
+                    ].append(i)
                 except ids.IdentifierError as exc:
-                    out[i] = Resolution("invalid", message=exc.message)
+                    lk.out[i] = Resolution("invalid", message=exc.message)
         elif q.name and q.name.strip():
-            by_name[normalize_name(q.name)].append(i)
+            lk.by_name[normalize_name(q.name)].append(i)
         else:
-            out[i] = Resolution("invalid", message="须提供主体代码或名称")
-    conn = connection_of(db)
-    for part in chunks([c for c in by_uscc if c not in absent_usccs]):
+            lk.out[i] = Resolution("invalid", message="须提供主体代码或名称")
+    return lk
+
+
+def _find_usccs(conn: Connection, lk: _Lookups, absent_usccs: Collection[str]) -> None:
+    """Look the USCC-like codes up; the found ones leave ``by_uscc``."""
+    for part in chunks([c for c in lk.by_uscc if c not in absent_usccs]):
         if len(part) == 1:  # the common single check: prepared equality on the driver
             rows = _ONE_USCC.all(conn, {"value": part[0]})
         else:
             rows = [tuple(r) for r in conn.execute(_BY_USCC, {"values": list(part)}).all()]
         for sid, name, kind, region, uscc in rows:
             ref = SubjectRef(sid, name, kind, region, uscc)
-            for i in by_uscc.pop(uscc):
-                out[i] = Resolution("found", ref)
-    for code, waiting in by_uscc.items():
-        # not found as a USCC: try every other scheme the code is valid for (an 18-digit ID number passes
-        # the USCC check by chance about once in 31); a valid USCC found nowhere stays not_found, anything
-        # valid for no scheme is invalid
+            for i in lk.by_uscc.pop(uscc):
+                lk.out[i] = Resolution("found", ref)
+
+
+def _other_schemes(keys: KeyRing, lk: _Lookups) -> None:
+    """Queue the codes not found as USCCs under every other scheme they are valid for.
+
+    An 18-digit ID number passes the USCC check by chance about once in 31; a valid USCC found nowhere
+    stays not_found, anything valid for no scheme is invalid.
+    """
+    for code, waiting in lk.by_uscc.items():
         others = [
-            (sc, lk) for sc, lk in subjects_service.code_lookups(keys, code) if sc != IdentifierScheme.USCC
+            (sc, lookup)
+            for sc, lookup in subjects_service.code_lookups(keys, code)
+            if sc != IdentifierScheme.USCC
         ]
         for scheme, lookup in others:
-            by_ident[(scheme.value, lookup)].extend(waiting)
+            lk.by_ident[(scheme.value, lookup)].extend(waiting)
         if not others and not ids.is_valid_uscc(code):
             for i in waiting:
-                out[i] = Resolution("invalid", message=_BAD_CODE)
-    idents = list(by_ident)
-    for part in chunks(idents):
-        lookups = [lk for _, lk in part]
-        for irow in conn.execute(_BY_LOOKUP, {"values": lookups}).all():
-            ref = SubjectRef(irow.id, irow.name, irow.kind, irow.region_code, irow.uscc)
-            for i in by_ident.get((irow.scheme, irow.lookup), []):
-                out[i] = Resolution("found", ref)
-    for part in chunks(list(by_name)):
+                lk.out[i] = Resolution("invalid", message=_BAD_CODE)
+
+
+def _find_names(conn: Connection, policy: Policy, queries: Sequence[Query], lk: _Lookups) -> None:
+    """Look names up, narrowed by the query's region; several left is ambiguous."""
+    for part in chunks(list(lk.by_name)):
         found: dict[str, list[SubjectRef]] = defaultdict(list)
         for nrow in conn.execute(_BY_NAME, {"values": list(part)}).all():
             found[nrow.name_norm].append(
                 SubjectRef(nrow.id, nrow.name, nrow.kind, nrow.region_code, nrow.uscc)
             )
         for norm, refs in found.items():
-            for i in by_name[norm]:
+            for i in lk.by_name[norm]:
                 region = region_code_of(policy, queries[i].region)
                 if queries[i].region and region is None:
-                    out[i] = Resolution("invalid", message=f"未知行政区划：{queries[i].region}")
+                    lk.out[i] = Resolution("invalid", message=f"未知行政区划：{queries[i].region}")
                     continue
                 pick = [r for r in refs if region is None or r.region_code == region]
                 if len(pick) == 1:
-                    out[i] = Resolution("found", pick[0])
+                    lk.out[i] = Resolution("found", pick[0])
                 elif pick:
-                    out[i] = Resolution(
+                    lk.out[i] = Resolution(
                         "ambiguous", candidates=pick, message="同名主体不止一个，请提供代码或区划"
                     )
-    return out

@@ -216,30 +216,27 @@ def _check_trigger(
                 problems.add(where, f"措施 {measure.id}：等级 {g} 不在评价模型 {model_id} 的等级表中")
 
 
-def load(policy: Policy) -> Measures:
-    """Load, validate and compile the measures section (registered as ``measures``)."""
-    root = policy.root / "measures"
-    problems = Problems(policy.root)
-    lists = load_dir(root / "lists", MeasureList, problems)
-    rules = load_model(root / "check.yaml", CheckRules, problems)
-    screening = load_model(root / "screening.yaml", ScreeningRules, problems)
-    if not lists:
-        problems.add("measures/lists/", "没有任何措施清单")
-    problems.raise_if_any()
-    if rules is None or screening is None:
-        raise AssertionError("unreachable: problems were raised above")
+def _scenario_codes(rules: CheckRules, problems: Problems) -> dict[str, str]:
+    """Return every spelling of a scenario (code, label, aliases) → its code; a spelling used twice fails."""
     codes: dict[str, str] = {}
     for s in rules.scenarios:
         for spelling in (s.code, s.label, *s.aliases):
             if spelling in codes and codes[spelling] != s.code:
                 problems.add("measures/check.yaml", f"场景名称 {spelling} 重复")
             codes[spelling] = s.code
-    # not policy.section(): its lock is not re-entrant and this loader may run under it
-    models = load_models(policy).models
-    scales: dict[str, set[str]] = {}
-    for model in models:
-        scales.setdefault(model.id, set()).update(b.grade for b in model.grades)
-    positive_only = {m.id for m in models if m.use == "positive_only"}  # persons' scores: rewards only
+    return codes
+
+
+def _compile(
+    policy: Policy,
+    lists: list[MeasureList],
+    rules: CheckRules,
+    codes: dict[str, str],
+    scales: dict[str, set[str]],
+    positive_only: set[str],
+    problems: Problems,
+) -> tuple[dict[str, CompiledMeasure], dict[str, list[CompiledMeasure]]]:
+    """Compile every measure of every list, by id and by scenario, noting what is wrong with each."""
     by_id: dict[str, CompiledMeasure] = {}
     by_scenario: dict[str, list[CompiledMeasure]] = {s.code: [] for s in rules.scenarios}
     for doc in lists:
@@ -264,6 +261,29 @@ def load(policy: Policy) -> Measures:
                     problems.add(where, f"措施 {m.id} 的适用场景 {sc} 未在 check.yaml 中定义")
                 else:
                     by_scenario[code].append(compiled)
+    return by_id, by_scenario
+
+
+def load(policy: Policy) -> Measures:
+    """Load, validate and compile the measures section (registered as ``measures``)."""
+    root = policy.root / "measures"
+    problems = Problems(policy.root)
+    lists = load_dir(root / "lists", MeasureList, problems)
+    rules = load_model(root / "check.yaml", CheckRules, problems)
+    screening = load_model(root / "screening.yaml", ScreeningRules, problems)
+    if not lists:
+        problems.add("measures/lists/", "没有任何措施清单")
+    problems.raise_if_any()
+    if rules is None or screening is None:
+        raise AssertionError("unreachable: problems were raised above")
+    codes = _scenario_codes(rules, problems)
+    # not policy.section(): its lock is not re-entrant and this loader may run under it
+    models = load_models(policy).models
+    scales: dict[str, set[str]] = {}
+    for model in models:
+        scales.setdefault(model.id, set()).update(b.grade for b in model.grades)
+    positive_only = {m.id for m in models if m.use == "positive_only"}  # persons' scores: rewards only
+    by_id, by_scenario = _compile(policy, lists, rules, codes, scales, positive_only, problems)
     for item in screening.list_items:
         if item not in policy.catalog:
             problems.add("measures/screening.yaml", f"目录项 {item} 不存在")

@@ -63,20 +63,7 @@ def screen(
         raise Invalid("名称去掉地名和组织形式后为空", code="screen.empty_core")
     q_region_code = region_code_of(policy, query.region)
     q_region = policy.region_name(q_region_code) if q_region_code else query.region
-    excluded = {
-        (kind, cid)
-        for kind, cid in session.execute(
-            select(ScreenDecision.candidate_kind, ScreenDecision.candidate_id).where(
-                ScreenDecision.query_norm == parts.norm, ScreenDecision.decision == "different"
-            )
-        )
-    }
-    conds = [Subject.name_norm == parts.norm, *(Subject.name_norm.like(f"%{t}%") for t in _like_terms(parts))]
-    subjects = session.execute(
-        select(Subject.id, Subject.name, Subject.region_code, Subject.uscc, Subject.legal_rep, Subject.kind)
-        .where(or_(*conds))
-        .limit(rules.candidate_limit)
-    ).all()
+    excluded = _reviewed_different(session, parts.norm)
     out: list[dict[str, Any]] = []
 
     def consider(
@@ -92,24 +79,12 @@ def screen(
         if s >= threshold:
             out.append({"kind": kind, "id": cid, "name": name, "score": s, "features": feats, **extra})
 
-    for row in subjects:
-        consider(
-            "subject",
-            row.id,
-            row.name,
-            policy.region_name(row.region_code),
-            row.legal_rep,
-            {"code": row.uscc, "subject_kind": row.kind, "region_code": row.region_code},
-        )
+    for row in _subjects_like(session, parts, rules.candidate_limit):
+        extra = {"code": row.uscc, "subject_kind": row.kind, "region_code": row.region_code}
+        consider("subject", row.id, row.name, policy.region_name(row.region_code), row.legal_rep, extra)
     for rec_id, item, subject_id, name, rep, doc in _list_entries(session, policy, rules.list_items):
-        consider(
-            "list",
-            rec_id,
-            name,
-            None,
-            rep,
-            {"catalog_item": item, "subject_id": subject_id, "document_no": doc},
-        )
+        extra = {"catalog_item": item, "subject_id": subject_id, "document_no": doc}
+        consider("list", rec_id, name, None, rep, extra)
     out.sort(key=lambda c: (-c["score"], c["kind"], c["id"]))
     return {
         "query": {"name": query.name, "normalised": parts.norm, "core": parts.core, "region": q_region},
@@ -117,6 +92,27 @@ def screen(
         "excluded_by_review": len(excluded),
         "candidates": out[:top_k],
     }
+
+
+def _reviewed_different(session: Session, norm: str) -> set[tuple[str, int]]:
+    """Return the candidates a reviewer already found different from this name."""
+    return {
+        (kind, cid)
+        for kind, cid in session.execute(
+            select(ScreenDecision.candidate_kind, ScreenDecision.candidate_id).where(
+                ScreenDecision.query_norm == norm, ScreenDecision.decision == "different"
+            )
+        )
+    }
+
+
+def _subjects_like(session: Session, parts: NameParts, limit: int) -> list[Any]:
+    """Return the subjects whose normalised name equals the query's or contains one of its core terms."""
+    conds = [Subject.name_norm == parts.norm, *(Subject.name_norm.like(f"%{t}%") for t in _like_terms(parts))]
+    query = select(
+        Subject.id, Subject.name, Subject.region_code, Subject.uscc, Subject.legal_rep, Subject.kind
+    )
+    return list(session.execute(query.where(or_(*conds)).limit(limit)).all())
 
 
 def _list_entries(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -28,20 +28,19 @@ from xinyong.departments.models import Department
 from xinyong.errors import Invalid
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
-from xinyong.kit.workdays import UnknownCalendarYear, recomputed
 from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
-from xinyong.sanctions import engine
+from xinyong.sanctions import answer, engine
+from xinyong.sanctions.feedback import compliance as compliance
+from xinyong.sanctions.feedback import refresh_feedback_deadlines as refresh_feedback_deadlines
 from xinyong.sanctions.inputs import supervision_rule
 from xinyong.sanctions.models import CheckHit, CheckLog
-from xinyong.sanctions.probe import gather
+from xinyong.sanctions.probe import Inputs, gather
 from xinyong.sanctions.resolve import Query, Resolution
-from xinyong.sanctions.rules import CompiledMeasure, Measures, measures_of
+from xinyong.sanctions.rules import Measures, measures_of
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import IdentifierScheme
 
-_STATIC: dict[tuple[str, str], dict[str, Any]] = {}
-_DUE: dict[tuple[str, str, str], dt.date | None] = {}
 _LOG = cast(Table, CheckLog.__table__)
 _HIT = cast(Table, CheckHit.__table__)
 _LOG_COLUMNS = (
@@ -104,69 +103,6 @@ def _department_code(db: Reader, department_id: int | None) -> str | None:
     return _DEPT_CODES[key]
 
 
-def _measure_json(policy_hash: str, cm: CompiledMeasure) -> dict[str, Any]:
-    key = (policy_hash, cm.measure.id)
-    if key not in _STATIC:
-        m = cm.measure
-        _STATIC[key] = {
-            "measure_id": m.id,
-            "name": m.name,
-            "kind": m.kind,
-            "class": m.measure_class,
-            "mandatory": m.mandatory,
-            "list": cm.list_name,
-            "basis": [b.cite() for b in m.basis],
-            "implementing_bodies": list(m.implementing_bodies),
-        }
-    return _STATIC[key]
-
-
-def _due_on(policy: Policy, on: dt.date, workdays: int) -> dt.date | None:
-    """Return the feedback deadline (memoised per policy and day: the calendar lookup is slow)."""
-    key = (policy.hash, on.isoformat(), str(workdays))
-    if key not in _DUE:
-        try:
-            _DUE[key] = policy.calendar.add_workdays(on, workdays)
-        except UnknownCalendarYear:
-            _DUE[key] = None  # reported as unknown rather than guessed
-    return _DUE[key]
-
-
-def _due_marks(policy: Policy, due: dt.date | None, hits: bool) -> dict[str, Any]:
-    """Return whether the feedback deadline is 暂定 and, when it is absent or 暂定, why."""
-    if not hits:
-        return {"due_on_provisional": False, "due_on_note": "本次核查没有命中联合奖惩措施，无需反馈"}
-    if due is None:
-        return {"due_on_provisional": False, "due_on_note": "工作日历不包含该年份，无法计算反馈期限"}
-    if policy.calendar.provisional(due.year):
-        return {
-            "due_on_provisional": True,
-            "due_on_note": f"暂定：{due.year} 年的节假日和调休安排尚未公布，反馈期限按法定节假日推算，"
-            "官方安排录入后自动重算",
-        }
-    return {"due_on_provisional": False, "due_on_note": None}
-
-
-def _evidence_json(e: engine.Evidence) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": e.kind, "label": e.label}
-    if e.record_id is not None:
-        out.update(
-            record_id=e.record_id,
-            catalog_item=e.catalog_item,
-            document_no=e.document_no,
-            department=e.department,
-            decision_on=e.decision_on.isoformat() if e.decision_on else None,
-            severity=e.severity,
-            list_type=e.list_type,
-            under_objection=e.under_objection,
-        )
-    return out
-
-
-def _hit_json(policy_hash: str, hit: engine.Hit) -> dict[str, Any]:
-    return {**_measure_json(policy_hash, hit.measure), "evidence": [_evidence_json(e) for e in hit.evidence]}
-
-
 @dataclass(frozen=True)
 class CheckContext:
     """Who checks, in which scenario, on which day."""
@@ -221,13 +157,6 @@ def _reads(
     ]
 
 
-def _subject_json(res: Resolution) -> dict[str, Any] | None:
-    s = res.subject
-    return (
-        None if s is None else {"code": s.uscc, "name": s.name, "kind": s.kind, "region_code": s.region_code}
-    )
-
-
 @dataclass(frozen=True)
 class CheckAnswer:
     """The answer: header fields and per-subject results, serialised once (the hash covers those bytes).
@@ -265,11 +194,53 @@ class LogEntry:
     reads: list[tuple[Any, ...]] = field(default_factory=list)  # query-log rows (``_READ_COLUMNS``)
 
 
+@dataclass
+class _Tally:
+    """What the results of a check add up to: its numbered hits, rewards and the records shown."""
+
+    hit_rows: list[dict[str, Any]] = field(default_factory=list)
+    delivered: set[int] = field(default_factory=set)
+    rewards: int = 0
+
+
 def evaluate(
     db: Reader, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
 ) -> tuple[CheckAnswer, LogEntry]:
     """Check subjects in a scenario; return the answer and the log entry the caller must persist."""
     measures = measures_of(policy)
+    scenario = _scenario(measures, queries, ctx)
+    rule = supervision_rule(policy, _department_code(db, ctx.principal.department_id), ctx.on)
+    got = gather(db, keys, policy, queries, ctx.on, _trigger_items(measures, scenario), rule)
+    tally = _Tally()
+    results = [
+        _result(policy, measures, scenario, ctx, q, res, got, tally)
+        for q, res in zip(queries, got.resolutions, strict=True)
+    ]
+    results_json = orjson.dumps(results)
+    result_hash = hashlib.sha256(results_json).hexdigest()
+    check_id = new_check_id()
+    due = answer.due_on(policy, ctx.on, measures.rules.feedback_deadline_workdays) if tally.hit_rows else None
+    for n, r in enumerate(tally.hit_rows, start=1):
+        r.update(check_id=check_id, hit_no=n, department_id=ctx.principal.department_id, due_on=due)
+    label = measures.label(scenario)
+    entry = _log_entry(
+        policy, keys, queries, ctx, scenario, label, check_id, result_hash, tally, got.resolutions
+    )
+    header = {
+        "check_id": check_id,
+        "scenario": scenario,
+        "scenario_label": label,
+        "checked_on": ctx.on.isoformat(),
+        "due_on": due.isoformat() if due else None,
+        **answer.due_marks(policy, due, bool(tally.hit_rows)),
+        "policy_hash": policy.hash,
+        "result_hash": result_hash,
+    }
+    return CheckAnswer(header, results, results_json), entry
+
+
+def _scenario(measures: Measures, queries: Sequence[Query], ctx: CheckContext) -> str:
+    """Return the scenario checked, refusing an unknown one, an empty batch and an oversized one."""
     scenario = measures.scenario(ctx.scenario)
     if scenario is None:
         raise Invalid(
@@ -279,120 +250,114 @@ def evaluate(
         raise Invalid("须至少提供一个主体", code="check.empty")
     if len(queries) > measures.rules.max_batch:
         raise Invalid(f"一次最多核查 {measures.rules.max_batch} 个主体", code="check.too_many")
-    rule = supervision_rule(policy, _department_code(db, ctx.principal.department_id), ctx.on)
-    got = gather(db, keys, policy, queries, ctx.on, _trigger_items(measures, scenario), rule)
-    resolutions, facts, grades, breaches = got.resolutions, got.facts, got.grades, got.breaches
-    results: list[dict[str, Any]] = []
-    hit_rows: list[dict[str, Any]] = []
-    delivered: set[int] = set()
-    n_rewards = 0
-    for q, res in zip(queries, resolutions, strict=True):
-        item: dict[str, Any] = {"input": {k: v for k, v in vars(q).items() if v}, "status": res.status}
-        if res.message:
-            item["message"] = res.message
-        if res.candidates:
-            item["candidates"] = [
-                {"code": c.uscc, "name": c.name, "region_code": c.region_code} for c in res.candidates
-            ]
-        if res.subject is not None:
-            sid = res.subject.subject_id
-            grade, klass, grade_model = grades.get(sid, (None, None, None))
-            facts_of = engine.SubjectFacts(
-                subject_id=sid,
-                facts=tuple(facts.get(sid, ())),
-                grade=grade,
-                supervision_class=klass,
-                grade_model=grade_model,
-                breaches=tuple(
-                    engine.Breach(b.code, b.breached_on, b.suspended_until) for b in breaches.get(sid, ())
-                ),
-            )
-            outcome = engine.match(measures, scenario, facts_of, ctx.on, explain=ctx.explain)
-            hits = []
-            for h in outcome.hits:
-                hit_rows.append(
-                    {"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory}
-                )
-                hits.append({"hit_no": len(hit_rows), **_hit_json(policy.hash, h)})
-            n_rewards += len(outcome.rewards)
-            for h in (*outcome.hits, *outcome.rewards):
-                delivered.update(e.record_id for e in h.evidence if e.record_id is not None)
-            until = outcome.commitment_suspended_until
-            item.update(
-                subject=_subject_json(res),
-                hits=hits,
-                rewards=[_hit_json(policy.hash, h) for h in outcome.rewards],
-                grade=grade,
-                grade_model=grade_model,
-                supervision_class=klass,
-                commitment={
-                    "eligible": outcome.commitment_eligible,
-                    "suspended_until": until.isoformat() if until else None,
-                },
-            )
-            if ctx.explain:
-                item["explanations"] = [
-                    {"measure_id": e.measure_id, "applied": e.applied, "reason": e.reason}
-                    for e in outcome.explanations
-                ]
-        results.append(item)
-    results_json = orjson.dumps(results)
-    result_hash = hashlib.sha256(results_json).hexdigest()
-    check_id = new_check_id()
+    return scenario
+
+
+def _result(
+    policy: Policy,
+    measures: Measures,
+    scenario: str,
+    ctx: CheckContext,
+    q: Query,
+    res: Resolution,
+    got: Inputs,
+    tally: _Tally,
+) -> dict[str, Any]:
+    """Return the result of one query: its subject, the measures it hits and the rewards it earns."""
+    item = answer.query_json(q, res)
+    if res.subject is None:
+        return item
+    sid = res.subject.subject_id
+    grade, klass, grade_model = got.grades.get(sid, (None, None, None))
+    facts_of = engine.SubjectFacts(
+        subject_id=sid,
+        facts=tuple(got.facts.get(sid, ())),
+        grade=grade,
+        supervision_class=klass,
+        grade_model=grade_model,
+        breaches=tuple(
+            engine.Breach(b.code, b.breached_on, b.suspended_until) for b in got.breaches.get(sid, ())
+        ),
+    )
+    outcome = engine.match(measures, scenario, facts_of, ctx.on, explain=ctx.explain)
+    hits = []
+    for h in outcome.hits:
+        tally.hit_rows.append(
+            {"subject_id": sid, "measure_id": h.measure.measure.id, "mandatory": h.mandatory}
+        )
+        hits.append({"hit_no": len(tally.hit_rows), **answer.hit_json(policy.hash, h)})
+    tally.rewards += len(outcome.rewards)
+    for h in (*outcome.hits, *outcome.rewards):
+        tally.delivered.update(e.record_id for e in h.evidence if e.record_id is not None)
+    until = outcome.commitment_suspended_until
+    item.update(
+        subject=answer.subject_json(res),
+        hits=hits,
+        rewards=[answer.hit_json(policy.hash, h) for h in outcome.rewards],
+        grade=grade,
+        grade_model=grade_model,
+        supervision_class=klass,
+        commitment={
+            "eligible": outcome.commitment_eligible,
+            "suspended_until": until.isoformat() if until else None,
+        },
+    )
+    if ctx.explain:
+        item["explanations"] = [
+            {"measure_id": e.measure_id, "applied": e.applied, "reason": e.reason}
+            for e in outcome.explanations
+        ]
+    return item
+
+
+def _log_entry(
+    policy: Policy,
+    keys: KeyRing,
+    queries: Sequence[Query],
+    ctx: CheckContext,
+    scenario: str,
+    label: str,
+    check_id: str,
+    result_hash: str,
+    tally: _Tally,
+    resolutions: Sequence[Resolution],
+) -> LogEntry:
+    """Return what the check writes: its log row, hits, records handed out, query-log rows and audit entry."""
     p = ctx.principal
-    actor = p.actor
-    due = _due_on(policy, ctx.on, measures.rules.feedback_deadline_workdays) if hit_rows else None
-    for n, r in enumerate(hit_rows, start=1):
-        r.update(check_id=check_id, hit_no=n, department_id=p.department_id, due_on=due)
     created_at = utcnow()
-    entry = LogEntry(
+    return LogEntry(
         log={
             "check_id": check_id,
-            "actor": actor,
+            "actor": p.actor,
             "role": p.role.value,
             "department_id": p.department_id,
             "scenario": scenario,
             "checked_on": ctx.on,
             "subject_count": len(queries),
-            "hit_count": len(hit_rows),
-            "reward_count": n_rewards,
+            "hit_count": len(tally.hit_rows),
+            "reward_count": tally.rewards,
             "subjects": [logged_code(keys, q.code) if q.code else q.name for q in queries],
             "explain": ctx.explain,
             "result_hash": result_hash,
             "policy_hash": policy.hash,
             "created_at": created_at,
         },
-        hits=hit_rows,
-        delivered=[(rid, outbox_service.recipient_of(p), check_id) for rid in sorted(delivered)],
-        reads=_reads(policy, p, resolutions, scenario, measures.label(scenario), created_at),
+        hits=tally.hit_rows,
+        delivered=[(rid, outbox_service.recipient_of(p), check_id) for rid in sorted(tally.delivered)],
+        reads=_reads(policy, p, resolutions, scenario, label, created_at),
         audit=audit.AuditEntry(
-            actor=actor,
+            actor=p.actor,
             action="check.run",
             object_type="check",
             object_id=check_id,
             detail={
                 "scenario": scenario,
                 "subjects": len(queries),
-                "hits": len(hit_rows),
+                "hits": len(tally.hit_rows),
                 "result_hash": result_hash,
             },
         ),
     )
-    answer = CheckAnswer(
-        {
-            "check_id": check_id,
-            "scenario": scenario,
-            "scenario_label": measures.label(scenario),
-            "checked_on": ctx.on.isoformat(),
-            "due_on": due.isoformat() if due else None,
-            **_due_marks(policy, due, bool(hit_rows)),
-            "policy_hash": policy.hash,
-            "result_hash": result_hash,
-        },
-        results,
-        results_json,
-    )
-    return answer, entry
 
 
 def persist(db: Reader, entries: Sequence[LogEntry]) -> None:
@@ -416,78 +381,3 @@ def check(
     answer, entry = evaluate(session, policy, keys, queries, ctx)
     persist(session, [entry])
     return answer.to_dict()
-
-
-def compliance(session: Session, on: dt.date, *, department_id: int | None = None) -> list[dict[str, Any]]:
-    """Summarise hits, feedback given and feedback overdue per department."""
-    given = func.count(CheckHit.feedback)
-    executed = func.sum(case((CheckHit.feedback == "executed", 1), else_=0))
-    overdue = func.sum(case(((CheckHit.feedback.is_(None)) & (CheckHit.due_on < on), 1), else_=0))
-    mandatory_open = func.sum(case(((CheckHit.feedback.is_(None)) & CheckHit.mandatory, 1), else_=0))
-    stmt = (
-        select(
-            Department.code,
-            Department.name,
-            func.count(CheckHit.id),
-            given,
-            executed,
-            overdue,
-            mandatory_open,
-        )
-        .select_from(CheckHit)
-        .outerjoin(Department, Department.id == CheckHit.department_id)
-        .group_by(Department.code, Department.name)
-        .order_by(Department.code)
-    )
-    if department_id is not None:
-        stmt = stmt.where(CheckHit.department_id == department_id)
-    return [
-        {
-            "department": code,
-            "department_name": name,
-            "hits": hits,
-            "feedback_given": int(fb or 0),
-            "executed": int(ex or 0),
-            "overdue": int(od or 0),
-            "mandatory_without_feedback": int(mo or 0),
-        }
-        for code, name, hits, fb, ex, od, mo in session.execute(stmt)
-    ]
-
-
-def refresh_feedback_deadlines(session: Session, policy: Policy, *, actor: str, today: dt.date) -> int:
-    """Recompute unanswered hits' feedback deadlines on the current calendar; return how many moved.
-
-    Run by ``xinyong policy sync``: a deadline computed on the provisional calendar (or left empty by
-    an older release that knew no calendar for its year) is set right once the official schedule is
-    in ``policy/calendar/``. Deadlines already passed stay as they were.
-    """
-    workdays = measures_of(policy).rules.feedback_deadline_workdays
-    pending = session.execute(
-        select(CheckHit.check_id, CheckLog.checked_on, CheckHit.due_on)
-        .join(CheckLog, CheckLog.check_id == CheckHit.check_id)
-        .where(CheckHit.feedback.is_(None), (CheckHit.due_on.is_(None)) | (CheckHit.due_on >= today))
-        .distinct()
-    ).all()
-    moved = 0
-    for check_id, checked_on, stored in pending:
-        new = recomputed(policy.calendar, checked_on, workdays, stored)
-        if new is None:
-            continue
-        where = (CheckHit.check_id == check_id) & CheckHit.feedback.is_(None)
-        where &= CheckHit.due_on.is_(None) if stored is None else CheckHit.due_on == stored
-        moved += session.execute(update(CheckHit).where(where).values(due_on=new)).rowcount or 0  # type: ignore[attr-defined]
-        audit.append(
-            session,
-            actor=actor,
-            action="check.deadline_recomputed",
-            object_type="check",
-            object_id=check_id,
-            detail={
-                "from": stored.isoformat() if stored else None,
-                "to": new.isoformat(),
-                "policy_hash": policy.hash,
-            },
-        )
-    session.flush()
-    return moved

@@ -92,12 +92,28 @@ def decide_read(
         and principal.department_id == owner_department_id
     ):
         return ReadAccess(Audience.DEPARTMENT, Basis.DUTY, _OWN_LABEL, OWN_DUTY)
-    authorisation = consent.grant_for(session, subject.id, principal, on)
     if role in DEPARTMENT_ROLES and not purpose:
         purpose = (
             "daily_supervision"  # 日常监督管理, the duty a department reads for unless it says otherwise
         )
-    access = read_access(
+    access = resolve_access(session, principal, subject, purpose=purpose, on=on, policy=policy)
+    if access.basis == Basis.PUBLIC:
+        raise Forbidden("无权查看该主体的非公开信息（须本人、依职责或经授权）", code="access.forbidden")
+    return access
+
+
+def resolve_access(
+    session: Session,
+    principal: Principal,
+    subject: Subject,
+    *,
+    purpose: str | None,
+    on: dt.date,
+    policy: Policy,
+) -> ReadAccess:
+    """Return how ``principal`` reads ``subject`` (checks authorisation and duty scope)."""
+    authorisation = consent.grant_for(session, subject.id, principal, on)
+    return read_access(
         principal,
         subject_id=subject.id,
         subject_region=region_of(subject),
@@ -105,9 +121,6 @@ def decide_read(
         authorisation=authorisation,
         policy=access_policy(policy),
     )
-    if access.basis == Basis.PUBLIC:
-        raise Forbidden("无权查看该主体的非公开信息（须本人、依职责或经授权）", code="access.forbidden")
-    return access
 
 
 def authorise_read(
