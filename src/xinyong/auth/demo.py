@@ -54,7 +54,12 @@ def _people(session: Session, scjg: Department | None) -> list[dict[str, Any]]:
     county = session.scalar(select(Department).where(Department.code == COUNTY_DEPARTMENT))
     company = _first(session, SubjectKind.ENTERPRISE.value)
     person = _first(session, SubjectKind.NATURAL_PERSON.value)
-    people: list[dict[str, Any]] = [
+    return [*_fixed_roles(), *_officers(scjg, county), *_subjects(company, person)]
+
+
+def _fixed_roles() -> list[dict[str, Any]]:
+    """Return the accounts every demo has: the credit centre, the auditor, a supervisor and 台州银行."""
+    return [
         {
             "role": Role.ADMIN,
             "username": "admin",
@@ -76,42 +81,36 @@ def _people(session: Session, scjg: Department | None) -> list[dict[str, Any]]:
             "institution_code": DEMO_BANK_CODE,
         },
     ]
-    if scjg is not None:
-        people.append(
-            {
-                "role": Role.OFFICER,
-                "username": "officer",
-                "display_name": "市场监管局工作人员",
-                "department_id": scjg.id,
-                "region_code": scjg.region_code,
-                "organisation": scjg.name,
-            }
-        )
-    if county is not None:  # a county's credit department: told of its county's alerts (信用大脑)
-        people.append(
-            {
-                "role": Role.OFFICER,
-                "username": "county-officer",
-                "display_name": "椒江区发展和改革局工作人员",
-                "department_id": county.id,
-                "region_code": county.region_code,
-                "organisation": county.name,
-            }
-        )
-    if company is not None:
-        people.append(
-            {
-                "role": Role.SUBJECT,
-                "username": "company",
-                "display_name": company.name,
-                "subject_id": company.id,
-            }
-        )
-    if person is not None:
-        people.append(
-            {"role": Role.SUBJECT, "username": "person", "display_name": person.name, "subject_id": person.id}
-        )
-    return people
+
+
+def _officers(scjg: Department | None, county: Department | None) -> list[dict[str, Any]]:
+    """Return a city department's officer and a county credit department's (told of its county's alerts)."""
+    found = [
+        ("officer", "市场监管局工作人员", scjg),
+        ("county-officer", "椒江区发展和改革局工作人员", county),
+    ]
+    return [
+        {
+            "role": Role.OFFICER,
+            "username": username,
+            "display_name": display_name,
+            "department_id": dept.id,
+            "region_code": dept.region_code,
+            "organisation": dept.name,
+        }
+        for username, display_name, dept in found
+        if dept is not None
+    ]
+
+
+def _subjects(company: Subject | None, person: Subject | None) -> list[dict[str, Any]]:
+    """Return the demo company's and the demo person's own accounts."""
+    found = [("company", company), ("person", person)]
+    return [
+        {"role": Role.SUBJECT, "username": username, "display_name": s.name, "subject_id": s.id}
+        for username, s in found
+        if s is not None
+    ]
 
 
 def _create(session: Session) -> list[dict[str, Any]]:
