@@ -188,6 +188,7 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "name": "nothing.js",
         "number": report.json()["number"],
         "alert_id": str(alert),
+        "job_id": "no-such-upload-job-0000",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 

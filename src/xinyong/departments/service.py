@@ -130,3 +130,16 @@ def by_code(session: Session, code: str) -> Department:
     if dept is None:
         raise NotFound(f"部门 {code} 不存在", code="department.not_found")
     return dept
+
+
+def by_id(session: Session, department_id: int) -> Department:
+    """Return the department with ``department_id`` or raise ``NotFound``."""
+    dept = session.get(Department, department_id)
+    if dept is None:
+        raise NotFound(f"部门 {department_id} 不存在", code="department.not_found")
+    return dept
+
+
+def listed(session: Session) -> list[Department]:
+    """Return every department, ordered by region and code."""
+    return list(session.scalars(select(Department).order_by(Department.region_code, Department.code)))

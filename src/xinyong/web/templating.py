@@ -18,6 +18,7 @@ from xinyong.errors import XinyongError
 from xinyong.records.models import RecordEventKind
 from xinyong.subjects.scope import WHAT_LABELS
 from xinyong.web import csrf
+from xinyong.web.labels import labels
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -111,6 +112,7 @@ def render(
         "is_console": principal.role in CONSOLE_ROLES,
         "csrf_token": csrf.csrf_token(request),
         "region_name": runtime.policy.region_name,
+        "labels": labels(runtime.policy),
         "today": runtime.today(),
         # a deadline in a year whose official holiday schedule is not in policy/calendar/ yet is 暂定
         "tentative": lambda day: day is not None and runtime.policy.calendar.provisional(day.year),
