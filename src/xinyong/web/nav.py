@@ -55,7 +55,7 @@ def _page_routes(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str,
         included = getattr(r, "original_router", None)
         if included is not None:
             yield from _page_routes(included.routes, prefix + r.include_context.prefix)
-        elif isinstance(r, APIRoute) and "GET" in r.methods:
+        elif isinstance(r, APIRoute) and "GET" in (r.methods or ()):
             yield prefix + r.path, r
 
 

@@ -35,7 +35,8 @@ NOT_CONFIRMED = "请勾选确认：决定作出后不可撤销"
 
 
 def _mode_label(runtime: Runtime, mode: str | None) -> str:
-    rules = workflows(runtime.policy).repair.modes.get(mode) if mode else None
+    modes = workflows(runtime.policy).repair.modes
+    rules = next((r for code, r in modes.items() if code == mode), None)
     return rules.label if rules else "—"
 
 
