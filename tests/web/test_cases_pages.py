@@ -48,6 +48,8 @@ def test_repair_from_application_to_approval(client: TestClient, seeded: Seeded)
     queue = client.get("/console/queue", headers=HTML)
     assert f'data-case="repair-{case_id}"' in queue.text
     page = client.get(f"/console/repairs/{case_id}", headers=HTML)
+    assert "penalty_end" not in page.text  # the repair mode by its Chinese name
+    assert "终止公示" in page.text
     accept = client.post(
         f"/console/repairs/{case_id}/accept", data={"csrf_token": form_token(page.text)}, headers=HTML
     )

@@ -83,3 +83,52 @@ def test_menus_differ_by_role(client: TestClient, seeded: Seeded) -> None:
     assert 'href="/console/unresolved"' not in page  # officers' and admins' work, not the auditor's
     assert 'href="/console/ingest"' not in page
     assert 'href="/console/evaluation"' in page
+
+
+ALLOWED_WORDS = {
+    "API",
+    "PDF",
+    "CSV",
+    "XLSX",
+    "JSON",
+    "Excel",
+    "UTF",
+    "GBK",
+    "GB",
+    "BOM",
+    "SHA",
+    "PSI",
+    "SM",
+    "USCC",
+}
+WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
+
+
+def visible_text(html: str) -> str:
+    """Return the text a person reads: no scripts, styles, tags, attributes or code values."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r'<(span|dd|td)\b[^>]*class="code"[^>]*>.*?</\1>', " ", html, flags=re.S)
+    html = re.sub(r"<code>.*?</code>", " ", html, flags=re.S)  # commands for the operators
+    text = re.sub(r"<[^>]+>", " ", html)
+    # a policy file's path and the command that loads it are named as they are typed
+    return re.sub(r"policy/[\w/<>&;.*-]+|xinyong(?: [a-z-]+)+", " ", text)
+
+
+def english(html: str) -> set[str]:
+    """Return the Latin words of a page's visible text outside the allowed terms."""
+    return {w for w in WORD.findall(visible_text(html)) if w not in ALLOWED_WORDS}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_pages_speak_chinese(client: TestClient, seeded: Seeded, role: str) -> None:
+    username, starts = ROLES[role]
+    if username:
+        sign_in(client, username, PASSWORD)
+    seen, _ = crawl(client, starts)
+    found = {}
+    for url, status in seen.items():
+        if status == 200:
+            resp = client.get(url, headers=HTML)
+            if "text/html" in resp.headers.get("content-type", "") and (words := english(resp.text)):
+                found[url] = sorted(words)
+    assert not found, "\n".join(f"{u}: {w}" for u, w in found.items())
