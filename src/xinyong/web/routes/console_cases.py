@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -21,6 +20,7 @@ from xinyong.repair import service as repair_service
 from xinyong.repair.states import OBJECTION, REPAIR
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
+from xinyong.subjects import names as subject_names
 from xinyong.subjects import scope
 from xinyong.subjects.models import Subject
 from xinyong.web import csrf
@@ -53,11 +53,7 @@ def _decorate(session: Session, items: list[dict[str, Any]], today: dt.date) -> 
     """Add the record and subject names, and whether a case is due within a day."""
     records = {i["record_id"]: get_record(session, i["record_id"]) for i in items}
     subject_ids = {r.subject_id for r in records.values()}
-    names = (
-        dict(session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))).all())
-        if subject_ids
-        else {}
-    )
+    names = subject_names.names_of(session, subject_ids)
     out = []
     for i in items:
         r = records[i["record_id"]]
