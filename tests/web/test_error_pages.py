@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import HTML
@@ -37,3 +41,10 @@ def test_the_api_keeps_its_validation_body(client: TestClient) -> None:
     resp = client.get("/api/v1/subjects?limit=abc")
     assert resp.status_code == 422
     assert resp.json()["code"] == "request.invalid"
+
+
+@pytest.mark.parametrize("url", ["/publicity/penalties", "/lists/black"])
+def test_list_pages_headings_do_not_skip_a_level(client: TestClient, seeded: Seeded, url: str) -> None:
+    levels = [int(n) for n in re.findall(r"<h([1-6])\b", client.get(url, headers=HTML).text)]
+    assert levels[0] == 1
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
