@@ -132,3 +132,26 @@ def test_pages_speak_chinese(client: TestClient, seeded: Seeded, role: str) -> N
             if "text/html" in resp.headers.get("content-type", "") and (words := english(resp.text)):
                 found[url] = sorted(words)
     assert not found, "\n".join(f"{u}: {w}" for u, w in found.items())
+
+
+PAGE_BUDGET_SECONDS = 2.0  # generous on the tests' small data and a shared machine; the report is the point
+
+
+def test_slowest_console_pages_are_reported(
+    client: TestClient, seeded: Seeded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    sign_in(client, "centre-admin", PASSWORD)
+    seen, _ = crawl(client, ["/console"])
+    timings = []
+    for url in seen:
+        if url.startswith("/console"):
+            start = time.perf_counter()
+            client.get(url, headers=HTML)
+            timings.append((time.perf_counter() - start, url))
+    timings.sort(reverse=True)
+    with capsys.disabled():
+        print("\n最慢的后台页面：" + "；".join(f"{url} {s * 1000:.0f} ms" for s, url in timings[:5]))
+    slow = [f"{url} {s:.2f} s" for s, url in timings if s > PAGE_BUDGET_SECONDS]
+    assert not slow, slow
