@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 from typing import Any, Protocol
 
@@ -13,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -21,7 +23,7 @@ from xinyong.app_deps import get_runtime
 from xinyong.audit import api as audit_api
 from xinyong.auth import api as auth_api
 from xinyong.commitments import api as commitments_api
-from xinyong.errors import TooManyRequests, XinyongError
+from xinyong.errors import Invalid, TooManyRequests, XinyongError, from_http
 from xinyong.evaluation import api as evaluation_api
 from xinyong.finance import api as finance_api
 from xinyong.guards import StrictJSON, validation_error
@@ -187,6 +189,25 @@ def _error_handler(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _http_error_handler(request: Request, exc: Exception) -> Response:
+    """Answer the framework's own HTTP errors (unknown path, wrong method) in Chinese, as a page for browsers."""
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this type only
+    response = _error_handler(request, from_http(exc.status_code))
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def _page_validation_handler(request: Request, exc: Exception) -> Response:
+    """Answer a bad query or form on a page with a Chinese page; the API keeps its JSON answer."""
+    from xinyong.web.templating import wants_html
+
+    if not wants_html(request):
+        return validation_error(request, exc)
+    body = validation_error(request, exc).body
+    message = json.loads(bytes(body)).get("message", "请求参数不合法")
+    return _error_handler(request, Invalid(message, code="request.invalid"))
+
+
 def _out_of_range_handler(_request: Request, exc: Exception) -> JSONResponse:
     """Answer a number the database cannot hold (e.g. an id past 2^63) as bad input, not a server error."""
     log.info("out-of-range input: %s", type(exc).__name__)
@@ -243,7 +264,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_exception_handler(OverflowError, _out_of_range_handler)
     app.add_exception_handler(DataError, _out_of_range_handler)
     app.add_exception_handler(OperationalError, _storage_handler)
-    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(RequestValidationError, _page_validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error_handler)
     app.add_middleware(StrictJSON)
     app.include_router(health)
     from xinyong.web.templating import STATIC_DIR

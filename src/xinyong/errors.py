@@ -84,3 +84,21 @@ class TooManyRequests(XinyongError):
     def __init__(self, message: str, *, retry_after: int, code: str | None = None, **detail: Any) -> None:
         super().__init__(message, code=code, retry_after=retry_after, **detail)
         self.retry_after = max(1, retry_after)
+
+
+# Chinese messages for the HTTP errors the framework raises itself (an unknown path, a wrong method).
+HTTP_MESSAGES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "无权访问",
+    404: "您访问的页面或资源不存在，请检查地址是否正确",
+    405: "不支持该请求方式",
+    413: "上传的内容过大",
+    415: "不支持该内容类型",
+    429: "请求过于频繁，请稍后再试",
+}
+
+
+def from_http(status: int) -> XinyongError:
+    """Return the platform error for a bare HTTP status (code ``http.<status>``, Chinese message)."""
+    return XinyongError(HTTP_MESSAGES.get(status, "请求未能完成"), code=f"http.{status}", status=status)

@@ -196,6 +196,7 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "alert_id": str(alert),
         "application_id": "999999",
         "scene": "xinyizu",
+        "job_id": "no-such-upload-job-0000",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 

@@ -168,6 +168,14 @@ def seed(session: Session, keys: KeyRing, policy: Policy) -> Seeded:
             {"department_id": dept.id, "region_code": "331000", "organisation": dept.name},
         ),
         ("centre-admin", Role.ADMIN, {"organisation": "台州市信用中心"}),
+        (
+            "city-supervisor",
+            Role.SUPERVISOR,
+            {"region_code": "331000", "organisation": "台州市发展和改革委员会"},
+        ),
+        ("city-auditor", Role.AUDITOR, {"organisation": "台州市审计局"}),
+        ("city-bank", Role.BANK, {"organisation": "台州银行"}),
+        ("person-self", Role.SUBJECT, {"subject_id": person.id}),
     ):
         auth_service.create_account(
             session,

@@ -49,6 +49,7 @@ def test_repair_reaches_the_queue_and_approval_ends_publication(page: Page, live
     expect(page.locator("#case-state")).to_have_text("已受理待决定")
     page.get_by_label("准予修复").check()
     page.get_by_label("决定理由").fill("已履行法定义务并签署承诺书，准予修复。")
+    page.get_by_label("我已核对上述内容，确认作出该决定（决定作出后不可撤销）").check()
     page.get_by_role("button", name="作出决定").click()
     expect(page.locator("#case-state")).to_have_text("准予修复")
     shot(page, "repair-approved")

@@ -48,6 +48,8 @@ def test_repair_from_application_to_approval(client: TestClient, seeded: Seeded)
     queue = client.get("/console/queue", headers=HTML)
     assert f'data-case="repair-{case_id}"' in queue.text
     page = client.get(f"/console/repairs/{case_id}", headers=HTML)
+    assert "penalty_end" not in page.text  # the repair mode by its Chinese name
+    assert "终止公示" in page.text
     accept = client.post(
         f"/console/repairs/{case_id}/accept", data={"csrf_token": form_token(page.text)}, headers=HTML
     )
@@ -55,6 +57,18 @@ def test_repair_from_application_to_approval(client: TestClient, seeded: Seeded)
     decided = client.post(
         f"/console/repairs/{case_id}/decide",
         data={"csrf_token": form_token(accept.text), "outcome": "approved", "reason": "已履行义务，准予修复"},
+        headers=HTML,
+    )
+    assert "请勾选确认" in decided.text  # an irreversible decision is not taken without the confirmation
+    assert "已受理待决定" in decided.text
+    decided = client.post(
+        f"/console/repairs/{case_id}/decide",
+        data={
+            "csrf_token": form_token(accept.text),
+            "outcome": "approved",
+            "reason": "已履行义务，准予修复",
+            "confirmed": "true",
+        },
         headers=HTML,
     )
     assert "准予修复" in decided.text
@@ -220,3 +234,21 @@ def test_console_previews_images_and_links_pdfs_as_downloads(client: TestClient,
     image = client.get(previews[0] + "?preview=true")
     assert image.headers["content-type"] == "image/png"
     assert image.headers["content-security-policy"] == "default-src 'none'; sandbox"
+
+
+def test_repair_button_only_where_an_application_can_succeed(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+
+    def card() -> str:
+        own = client.get("/me", headers=HTML).text
+        found = re.search(rf'data-record-id="{seeded.penalty.id}".*?</article>', own, re.S)
+        assert found
+        return found.group(0)
+
+    assert f'href="/me/repairs/new?record_id={seeded.penalty.id}"' in card()
+    case_id = _file_repair(client, seeded)
+    after = card()
+    assert f'href="/me/repairs/new?record_id={seeded.penalty.id}"' not in after
+    assert f"已有办理中的修复申请（编号 {case_id}）" in after
+    form = client.get("/me/repairs/new", params={"record_id": seeded.penalty.id}, headers=HTML).text
+    assert 'action="/me/repairs"' not in form  # no second application form while one is pending

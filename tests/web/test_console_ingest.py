@@ -45,8 +45,11 @@ def test_ingest_dashboard_lists_batches_kpis_and_rejects(
     page = client.get("/console/ingest", headers=HTML)
     assert page.status_code == 200
     assert f'data-batch-id="{batch_id}"' in page.text
-    assert 'data-chart="chart-quality"' in page.text
-    assert "WL-SCJG" in page.text
+    assert 'hx-get="/console/ingest/quality"' in page.text  # the slow KPIs load after the page
+    assert 'hx-trigger="load"' in page.text
+    quality = client.get("/console/ingest/quality", headers={**HTML, "hx-request": "true"})
+    assert 'data-chart="chart-quality"' in quality.text
+    assert "温岭市市场监督管理局" in quality.text  # the department by name, not its code
     rejects = client.get(f"/console/ingest/batches/{batch_id}/rejects?fmt=csv")
     assert rejects.status_code == 200
     assert rejects.headers["x-reject-count"] == "1"

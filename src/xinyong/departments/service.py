@@ -139,3 +139,16 @@ def by_ids(session: Session, ids: Iterable[int]) -> dict[int, Department]:
     if not wanted:
         return {}
     return {d.id: d for d in session.scalars(select(Department).where(Department.id.in_(wanted)))}
+
+
+def by_id(session: Session, department_id: int) -> Department:
+    """Return the department with ``department_id`` or raise ``NotFound``."""
+    dept = session.get(Department, department_id)
+    if dept is None:
+        raise NotFound(f"部门 {department_id} 不存在", code="department.not_found")
+    return dept
+
+
+def listed(session: Session) -> list[Department]:
+    """Return every department, ordered by region and code."""
+    return list(session.scalars(select(Department).order_by(Department.region_code, Department.code)))

@@ -381,3 +381,11 @@ def check(
     answer, entry = evaluate(session, policy, keys, queries, ctx)
     persist(session, [entry])
     return answer.to_dict()
+
+
+def recent_checks(session: Session, *, department_id: int | None = None, limit: int = 50) -> list[CheckLog]:
+    """Return the latest checks, of one department or all."""
+    stmt = select(CheckLog).order_by(CheckLog.id.desc()).limit(limit)
+    if department_id is not None:
+        stmt = stmt.where(CheckLog.department_id == department_id)
+    return list(session.scalars(stmt))

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.auth.principal import ANONYMOUS, Principal
 from xinyong.creditfile import service as credit_file
+from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
@@ -173,4 +173,4 @@ def items_of_list(policy: Policy, list_type: str) -> list[str]:
 
 def departments(session: Session) -> list[Department]:
     """Return all departments ordered by region and code."""
-    return list(session.scalars(select(Department).order_by(Department.region_code, Department.code)))
+    return departments_service.listed(session)

@@ -17,7 +17,8 @@ from xinyong.auth.principal import ANONYMOUS, ROLE_LABELS, Principal, Role
 from xinyong.errors import XinyongError
 from xinyong.records.models import RecordEventKind
 from xinyong.subjects.scope import WHAT_LABELS
-from xinyong.web import csrf
+from xinyong.web import csrf, nav
+from xinyong.web.labels import labels
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -56,10 +57,6 @@ ME_NAV: list[tuple[str, str, str]] = [
     ("queries", "/me/queries", "谁查询了我"),
 ]
 BANK_NAV: list[tuple[str, str, str]] = []  # 信贷工作台 (bank users), filled by ``xinyong.web.routes``
-templates.env.globals["console_nav"] = CONSOLE_NAV
-templates.env.globals["bank_nav"] = BANK_NAV
-templates.env.globals["me_nav"] = ME_NAV
-templates.env.globals["portal_nav"] = PORTAL_NAV
 templates.env.globals["event_labels"] = {
     RecordEventKind.OBJECTION_OPENED: "提出异议（异议中）",
     RecordEventKind.OBJECTION_CLOSED: "异议处理完毕",
@@ -108,11 +105,18 @@ def render(
     """Render a page with the common context (principal, CSRF token, policy helpers)."""
     runtime = get_runtime(request)
     principal = principal_of(request)
+    header = nav.visible(request.app, principal.role, [*nav.HEADER_NAV, *PORTAL_NAV, *nav.HEADER_TAIL])
     ctx: dict[str, Any] = {
         "principal": principal,
         "is_console": principal.role in CONSOLE_ROLES,
         "csrf_token": csrf.csrf_token(request),
         "region_name": runtime.policy.region_name,
+        "labels": labels(runtime.policy),
+        "header_nav": header,
+        "header_current": nav.current(request.url.path, header),
+        "console_nav": nav.visible(request.app, principal.role, CONSOLE_NAV),
+        "me_nav": nav.visible(request.app, principal.role, ME_NAV),
+        "bank_nav": nav.visible(request.app, principal.role, BANK_NAV),
         "today": runtime.today(),
         # a deadline in a year whose official holiday schedule is not in policy/calendar/ yet is 暂定
         "tentative": lambda day: day is not None and runtime.policy.calendar.provisional(day.year),

@@ -37,6 +37,7 @@ SECTIONS: tuple[
         "xinyong.ingest.service",
         (CONSOLE_NAV, ("unresolved", "/console/unresolved", "未关联审核")),
     ),
+    ("console_upload", "xinyong.ingest.service", None),
     (
         "console_evaluation",
         "xinyong.evaluation.service",

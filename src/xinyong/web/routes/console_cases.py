@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -22,6 +21,7 @@ from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
+from xinyong.subjects import names as subject_names
 from xinyong.subjects import scope
 from xinyong.subjects.models import Subject
 from xinyong.web import csrf
@@ -30,7 +30,23 @@ from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
 queue_reader = require(Role.OFFICER, Role.ADMIN, Role.SUPERVISOR)
-handler = require(Role.OFFICER, Role.ADMIN)
+HANDLER_ROLES = (Role.OFFICER, Role.ADMIN)
+handler = require(*HANDLER_ROLES)
+NOT_CONFIRMED = "请勾选确认：决定作出后不可撤销"
+
+
+def _mode_label(runtime: Runtime, mode: str | None) -> str:
+    modes = workflows(runtime.policy).repair.modes
+    rules = next((r for code, r in modes.items() if code == mode), None)
+    return rules.label if rules else "—"
+
+
+def _confirmed(action: str, confirmed: bool) -> None:
+    """Refuse an irreversible decision the officer did not confirm on the page."""
+    if action == "decide" and not confirmed:
+        raise Invalid(NOT_CONFIRMED, code="decision.not_confirmed")
+
+
 DUE_SOON_DAYS = 1
 
 
@@ -38,11 +54,7 @@ def _decorate(session: Session, items: list[dict[str, Any]], today: dt.date) -> 
     """Add the record and subject names, and whether a case is due within a day."""
     records = {i["record_id"]: get_record(session, i["record_id"]) for i in items}
     subject_ids = {r.subject_id for r in records.values()}
-    names = (
-        dict(session.execute(select(Subject.id, Subject.name).where(Subject.id.in_(subject_ids))).all())
-        if subject_ids
-        else {}
-    )
+    names = subject_names.names_of(session, subject_ids)
     out = []
     for i in items:
         r = records[i["record_id"]]
@@ -111,7 +123,9 @@ def repair_case(
             "due": due,
             "waiting": waiting,
             "label": REPAIR.labels[case.state],
-            "allowed": REPAIR.allowed(case.state),
+            "allowed": REPAIR.allowed(case.state) if principal.role in HANDLER_ROLES else (),
+            "overdue": bool(due and waiting == "department" and due < get_runtime(request).today()),
+            "mode_label": _mode_label(get_runtime(request), case.mode),
             "materials": repair_service.materials(session, case.id),
             "error": error,
         },
@@ -125,13 +139,15 @@ def repair_action(
     action: Literal["accept", "request-materials", "decide"],
     outcome: Annotated[Literal["approved", "rejected"] | None, Form()] = None,
     reason: Annotated[str, Form(max_length=1000)] = "",
+    confirmed: Annotated[bool, Form()] = False,
     principal: Principal = Depends(handler),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
-    """Accept, ask for materials (补正) or decide a repair case."""
+    """Accept, ask for materials (补正) or decide a repair case (a decision must be confirmed)."""
     today, now = runtime.today(), utcnow()
     try:
+        _confirmed(action, confirmed)
         if action == "accept":
             repair_service.accept_repair(session, runtime.policy, principal, case_id, now=now, today=today)
         elif action == "request-materials":
@@ -180,6 +196,7 @@ def objection_case(
         owner_department_id=obj.department_id,
     )
     rules = workflows(runtime.policy).objection
+    due = objections_service.due_on(obj)
     return render(
         request,
         "console/objection_case.html",
@@ -189,9 +206,10 @@ def objection_case(
             "obj": obj,
             "record": get_record(session, obj.record_id),
             "subject": session.get(Subject, obj.subject_id),
-            "due": objections_service.due_on(obj),
+            "due": due,
             "label": OBJECTION.labels[obj.state],
-            "allowed": OBJECTION.allowed(obj.state),
+            "allowed": OBJECTION.allowed(obj.state) if principal.role in HANDLER_ROLES else (),
+            "overdue": bool(due and due < runtime.today() and obj.state in OBJECTION.pending),
             "ground": rules.ground_label(obj.ground),
             "outcomes": rules.outcomes,
             "error": error,
@@ -206,6 +224,7 @@ def objection_action(
     action: Literal["accept", "decide"],
     outcome: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=1000)] = "",
+    confirmed: Annotated[bool, Form()] = False,
     principal: Principal = Depends(handler),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
@@ -213,6 +232,7 @@ def objection_action(
     """Accept or decide an objection (outcomes that change the record need the API's changes)."""
     today, now = runtime.today(), utcnow()
     try:
+        _confirmed(action, confirmed)
         if action == "accept":
             objections_service.accept_objection(
                 session, runtime.policy, principal, objection_id, now=now, today=today

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -12,7 +11,6 @@ from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.runtime import Runtime
 from xinyong.sanctions import service as check_service
-from xinyong.sanctions.models import CheckLog
 from xinyong.web import console_data
 from xinyong.web.templating import render
 
@@ -31,9 +29,6 @@ def checks(
     dept_id = principal.department_id if principal.role == Role.OFFICER else None
     on = runtime.today()
     rows = check_service.compliance(session, on, department_id=dept_id)
-    stmt = select(CheckLog).order_by(CheckLog.id.desc()).limit(50)
-    if dept_id is not None:
-        stmt = stmt.where(CheckLog.department_id == dept_id)
     chart_rows = [(r["department_name"] or r["department"] or "—", r["hits"]) for r in rows]
     charts = (
         {"chart-check-hits": console_data.bar("各部门核查命中", chart_rows, horizontal=True)} if rows else {}
@@ -45,7 +40,7 @@ def checks(
             "title": "核查记录与反馈",
             "section": "checks",
             "rows": rows,
-            "logs": session.scalars(stmt).all(),
+            "logs": check_service.recent_checks(session, department_id=dept_id),
             "charts": charts,
             "as_of": on,
         },

@@ -8,18 +8,16 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
 from xinyong.audit import service as audit
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
-from xinyong.departments.models import Department
-from xinyong.errors import Forbidden, NotFound
-from xinyong.ingest import queue
+from xinyong.departments import service as departments_service
+from xinyong.errors import Forbidden
+from xinyong.ingest import queue, uploads
 from xinyong.ingest.export import export_rejects
-from xinyong.ingest.models import IngestBatch, IngestBatchStat
 from xinyong.ingest.quality import quality_report
 from xinyong.runtime import Runtime
 from xinyong.web import console_data, csrf
@@ -27,7 +25,8 @@ from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
 ingest_reader = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
-reviewer = require(Role.OFFICER, Role.ADMIN)
+REVIEWER_ROLES = (Role.OFFICER, Role.ADMIN)
+reviewer = require(*REVIEWER_ROLES)
 KPI_LABELS = {
     "intake_rate": "入库率",
     "link_rate": "关联率",
@@ -45,15 +44,10 @@ def _department(principal: Principal) -> int | None:
     return principal.department_id
 
 
-def _batches(session: Session, department_id: int | None, limit: int = 30) -> list[IngestBatch]:
-    stmt = select(IngestBatch).order_by(IngestBatch.id.desc()).limit(limit)
-    if department_id is not None:
-        stmt = stmt.where(
-            IngestBatch.id.in_(
-                select(IngestBatchStat.batch_id).where(IngestBatchStat.department_id == department_id)
-            )
-        )
-    return list(session.scalars(stmt))
+def department_code(session: Session, principal: Principal) -> str | None:
+    """Return the code of the department an officer is limited to (``None``: the credit centre)."""
+    dept_id = _department(principal)
+    return departments_service.by_id(session, dept_id).code if dept_id else None
 
 
 @router.get("/ingest", response_class=HTMLResponse)
@@ -62,26 +56,39 @@ def ingest_dashboard(
     period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
     principal: Principal = Depends(ingest_reader),
     session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
-    """Show batches with their counts, downloadable rejects, and the quality KPIs with charts."""
-    dept_id = _department(principal)
-    code = session.scalar(select(Department.code).where(Department.id == dept_id)) if dept_id else None
-    report = quality_report(session, runtime.policy, period=period or None, department_code=code)
-    rows = report["departments"][-20:]
-    charts = {"chart-quality": console_data.rates("归集质量指标", rows, KPI_LABELS)} if rows else {}
+    """Show the recent batches at once; the quality KPIs (the slow part) load after the page."""
     return render(
         request,
         "console/ingest.html",
         {
             "title": "归集批次与质量",
             "section": "ingest",
-            "batches": _batches(session, dept_id),
-            "report": report,
-            "charts": charts,
-            "kpi_labels": KPI_LABELS,
+            "batches": uploads.department_batches(session, _department(principal)),
+            "may_upload": principal.role == Role.OFFICER,
+            "may_review": principal.role in REVIEWER_ROLES,
             "period": period or "",
         },
+    )
+
+
+@router.get("/ingest/quality", response_class=HTMLResponse)
+def ingest_quality(
+    request: Request,
+    period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
+    principal: Principal = Depends(ingest_reader),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    """Render the quality KPIs with their chart (loaded by the ingest page after it shows)."""
+    code = department_code(session, principal)
+    report = quality_report(session, runtime.policy, period=period or None, department_code=code)
+    rows = report["departments"][-20:]
+    charts = {"chart-quality": console_data.rates("归集质量指标", rows, KPI_LABELS)} if rows else {}
+    return render(
+        request,
+        "console/_ingest_quality.html",
+        {"report": report, "charts": charts, "kpi_labels": KPI_LABELS},
     )
 
 
@@ -94,17 +101,7 @@ def download_rejects(
     runtime: Runtime = Depends(get_runtime),
 ) -> Response:
     """Hand a department its rejected rows back, in its own columns with an error column in Chinese."""
-    batch = session.get(IngestBatch, batch_id)
-    if batch is None:
-        raise NotFound(f"批次 {batch_id} 不存在", code="ingest.batch_not_found")
-    dept_id = _department(principal)
-    own = session.scalar(
-        select(IngestBatchStat.id).where(
-            IngestBatchStat.batch_id == batch_id, IngestBatchStat.department_id == dept_id
-        )
-    )
-    if dept_id is not None and batch.department_id != dept_id and own is None:
-        raise Forbidden("只能下载本部门批次的拒收行", code="ingest.forbidden")
+    uploads.batch_of_department(session, batch_id, _department(principal))
     with tempfile.TemporaryDirectory() as tmp:
         count, path = export_rejects(session, runtime.keys, batch_id, Path(tmp) / f"rejects-{batch_id}.{fmt}")
         body = path.read_bytes()

@@ -17,6 +17,7 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Invalid, NotFound
 from xinyong.finance import consent as finance_consent
 from xinyong.kit.dates import InputDate
+from xinyong.repair import offers as offers_of
 from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 from xinyong.subjects.schemas import SECTIONS
@@ -24,6 +25,7 @@ from xinyong.subjects.service import reveal_id_card
 from xinyong.web import credit_use, csrf, data
 from xinyong.web.templating import render
 
+UNDER_OBJECTION = "异议中"  # the disclosure's mark of a record with an open objection
 router = APIRouter(prefix="/me")
 subject_user = require(Role.SUBJECT)
 
@@ -61,7 +63,17 @@ def my_file(
         own_code(runtime, subject),
         on=runtime.today(),
     )
-    use = credit_use.of_subject(session, runtime, principal, subject)
+    today = runtime.today()
+    offers = {
+        item.id: (
+            offers_of.repair_offer(session, runtime.policy, item.id, today)
+            if item.polarity == "negative"
+            else None,
+            offers_of.objection_offer(item.id, under_objection=UNDER_OBJECTION in item.marks),
+        )
+        for items in sections.values()
+        for item in items
+    }
     return render(
         request,
         "me/index.html",
@@ -70,8 +82,8 @@ def my_file(
             "section": "file",
             "file": file,
             "sections": sections,
-            "actions": True,
-            "use": use,
+            "use": credit_use.of_subject(session, runtime, principal, subject),
+            "offers": offers,
         },
     )
 

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -16,9 +15,8 @@ from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
 from xinyong.records.models import CreditRecord
-from xinyong.repair import monitoring, storage
+from xinyong.repair import monitoring, offers, storage
 from xinyong.repair import service as repair_service
-from xinyong.repair.models import RepairCase
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
@@ -50,9 +48,7 @@ def my_repairs(
 ) -> HTMLResponse:
     """List the subject's repair applications with their state and deadlines."""
     subject = own_subject(session, principal)
-    cases = session.scalars(
-        select(RepairCase).where(RepairCase.subject_id == subject.id).order_by(RepairCase.id.desc())
-    ).all()
+    cases = offers.cases_of(session, subject.id)
     rows = [(c, *monitoring.repair_due_on(c), _record_title(session, c.record_id)) for c in cases]
     return render(
         request,
@@ -75,6 +71,7 @@ def new_repair(
     repair_service.check_record_access(principal, record)
     wf = workflows(runtime.policy).repair
     mode = wf.modes.get(verdict.mode) if verdict.mode else None
+    pending = offers.open_case_id(session, record.record_key)
     return render(
         request,
         "me/repair_new.html",
@@ -85,6 +82,9 @@ def new_repair(
             "item": runtime.policy.catalog.get(record.catalog_item),
             "verdict": verdict,
             "mode": mode,
+            "may_file": offers.may_file(verdict) and pending is None,
+            "pending": pending,
+            "proof_label": offers.proof_label(verdict),
             "commitment_text": wf.commitment_text,
             "error": error,
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import get_runtime, get_session
@@ -37,6 +37,12 @@ def _date_or_none(value: str | None) -> dt.date | None:
 def home(request: Request, principal: Principal = Depends(current_principal)) -> HTMLResponse:
     """Show the portal's home page with the search box."""
     return render(request, "portal/home.html", {"title": "首页", "lists": data.LIST_TYPES})
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> RedirectResponse:
+    """Send browsers that ask for the classic icon to the platform's SVG icon."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/search", response_class=HTMLResponse)
