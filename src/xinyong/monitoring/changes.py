@@ -1,0 +1,163 @@
+"""Which subjects a monitor run looks at: in a full run those with facts a signal could use; in an
+incremental run those whose facts changed past the last run's high-water marks, plus those date-driven
+signals reach on its day (a licence ending, a commitment falling due, a listed namesake)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from xinyong.commitments.models import Commitment, CommitmentEvent
+from xinyong.monitoring.engine import FULFILLED
+from xinyong.monitoring.facts import items_of, listed, relevant
+from xinyong.monitoring.models import Alert, MonitorRun
+from xinyong.monitoring.signals import (
+    CommitmentCondition,
+    LicenceCondition,
+    Signal,
+)
+from xinyong.records import service as records_service
+from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.subjects.models import Subject
+
+
+def watched_kinds(signals: Sequence[Signal]) -> list[str]:
+    return sorted({k for s in signals for k in s.subject_kinds})
+
+
+def candidates(session: Session, signals: Sequence[Signal], on: dt.date) -> set[int]:
+    """Subjects a full run must look at: those with facts a signal could use, and those with live alerts.
+
+    Every other subject has nothing a signal looks at, so no finding: looking at it would change nothing.
+    """
+    found = set(
+        session.scalars(
+            select(CreditRecord.subject_id).where(relevant(signals, on), records_service.latest_only())
+        )
+    )
+    found |= set(session.scalars(select(Commitment.subject_id).where(Commitment.status.not_in(FULFILLED))))
+    _, list_items = items_of(signals)
+    if list_items:
+        listed_ids = select(CreditRecord.subject_id).where(listed(list_items))
+        reps = select(Subject.legal_rep).where(Subject.id.in_(listed_ids), Subject.legal_rep.is_not(None))
+        found |= set(session.scalars(select(Subject.id).where(Subject.legal_rep.in_(reps))))
+    found |= set(
+        session.scalars(
+            select(Alert.subject_id).where(
+                Alert.ended_on.is_(None), or_(Alert.holds_until.is_(None), Alert.holds_until >= on)
+            )
+        )
+    )
+    return found
+
+
+def changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Signal], on: dt.date) -> set[int]:
+    """Subjects whose facts changed past the last run's marks, or that a date-driven signal reaches now."""
+    record_items, list_items = items_of(signals)
+    return (
+        _written_since(session, last)
+        | _dated_since(session, last, record_items | list_items, on)
+        | _windows_reached(session, last, signals, on)
+        | _linked_to_newly_listed(session, last, list_items)
+    )
+
+
+def _written_since(session: Session, last: MonitorRun) -> set[int]:
+    """Subjects with a record, a record event or a commitment event written after the last run."""
+    found: set[int] = set(
+        session.scalars(select(CreditRecord.subject_id).where(CreditRecord.id > last.max_record_id))
+    )
+    found |= set(
+        session.scalars(
+            select(CreditRecord.subject_id)
+            .join(RecordEvent, RecordEvent.record_id == CreditRecord.id)
+            .where(RecordEvent.id > last.max_record_event_id)
+        )
+    )
+    found |= set(
+        session.scalars(
+            select(Commitment.subject_id)
+            .join(CommitmentEvent, CommitmentEvent.commitment_id == Commitment.id)
+            .where(CommitmentEvent.id > last.max_commitment_event_id)
+        )
+    )
+    return found
+
+
+def _dated_since(session: Session, last: MonitorRun, items: set[str], on: dt.date) -> set[int]:
+    """Subjects whose dated facts (a repair effective, a decision dated ahead) take effect since the last run."""
+    found: set[int] = (
+        set(  # status events that take effect by date (a repair effective today) change what is usable
+            session.scalars(
+                select(CreditRecord.subject_id)
+                .join(RecordEvent, RecordEvent.record_id == CreditRecord.id)
+                .where(RecordEvent.effective_on > last.on, RecordEvent.effective_on <= on)
+            )
+        )
+    )
+    found |= set(  # records dated ahead that take effect since the last day looked at
+        session.scalars(
+            select(CreditRecord.subject_id).where(
+                CreditRecord.catalog_item.in_(sorted(items)),
+                or_(
+                    and_(CreditRecord.decision_on > last.on, CreditRecord.decision_on <= on),
+                    and_(CreditRecord.valid_from > last.on, CreditRecord.valid_from <= on),
+                ),
+            )
+        )
+    )
+    return found
+
+
+def _windows_reached(session: Session, last: MonitorRun, signals: Sequence[Signal], on: dt.date) -> set[int]:
+    """Subjects a date-driven signal reaches since the last run (a licence ending, a commitment falling due)."""
+    found: set[int] = set()
+    for s in signals:
+        cond = s.condition
+        if isinstance(cond, LicenceCondition):  # validity ends entering the window since the last run
+            found |= set(
+                session.scalars(
+                    select(CreditRecord.subject_id).where(
+                        CreditRecord.catalog_item.in_(cond.catalog_items),
+                        CreditRecord.valid_to > last.on + dt.timedelta(days=cond.days),
+                        CreditRecord.valid_to <= on + dt.timedelta(days=cond.days),
+                    )
+                )
+            )
+        elif isinstance(cond, CommitmentCondition):  # commitments falling due since the last run
+            lag = dt.timedelta(days=cond.overdue_after_days)
+            found |= set(
+                session.scalars(
+                    select(Commitment.subject_id).where(
+                        Commitment.due_on >= last.on - lag, Commitment.due_on < on - lag
+                    )
+                )
+            )
+    return found
+
+
+def _linked_to_newly_listed(session: Session, last: MonitorRun, list_items: set[str]) -> set[int]:
+    """Subjects sharing a legal representative with one newly listed (the linked signal may change)."""
+    if not list_items:
+        return set()
+    listed = select(CreditRecord.subject_id).where(
+        CreditRecord.catalog_item.in_(sorted(list_items)),
+        or_(
+            CreditRecord.id > last.max_record_id,
+            CreditRecord.id.in_(
+                select(RecordEvent.record_id).where(RecordEvent.id > last.max_record_event_id)
+            ),
+        ),
+    )
+    reps = select(Subject.legal_rep).where(Subject.id.in_(listed), Subject.legal_rep.is_not(None))
+    return set(session.scalars(select(Subject.id).where(Subject.legal_rep.in_(reps))))
+
+
+def set_marks(session: Session, run: MonitorRun) -> None:
+    """Record on ``run`` the high-water marks of the facts written so far (the next incremental run starts there)."""
+    run.max_record_id = session.scalar(select(func.max(CreditRecord.id))) or 0
+    run.max_record_event_id = session.scalar(select(func.max(RecordEvent.id))) or 0
+    run.max_commitment_event_id = session.scalar(select(func.max(CommitmentEvent.id))) or 0
