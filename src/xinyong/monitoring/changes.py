@@ -11,11 +11,13 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.commitments.models import Commitment, CommitmentEvent
+from xinyong.evaluation import history
 from xinyong.monitoring.engine import FULFILLED
 from xinyong.monitoring.facts import items_of, listed, relevant
 from xinyong.monitoring.models import Alert, MonitorRun
 from xinyong.monitoring.signals import (
     CommitmentCondition,
+    GradeDropCondition,
     LicenceCondition,
     Signal,
 )
@@ -25,7 +27,13 @@ from xinyong.subjects.models import Subject
 
 
 def watched_kinds(signals: Sequence[Signal]) -> list[str]:
+    """Return the subject kinds any signal watches."""
     return sorted({k for s in signals for k in s.subject_kinds})
+
+
+def _grade_window(signals: Sequence[Signal]) -> int:
+    """Return the widest window of the grade-drop signals (0: none in force)."""
+    return max((s.condition.window_days for s in signals if isinstance(s.condition, GradeDropCondition)), default=0)
 
 
 def candidates(session: Session, signals: Sequence[Signal], on: dt.date) -> set[int]:
@@ -39,6 +47,9 @@ def candidates(session: Session, signals: Sequence[Signal], on: dt.date) -> set[
         )
     )
     found |= set(session.scalars(select(Commitment.subject_id).where(Commitment.status.not_in(FULFILLED))))
+    window = _grade_window(signals)
+    if window:
+        found |= history.graded_between(session, on - dt.timedelta(days=window - 1), on)
     _, list_items = items_of(signals)
     if list_items:
         listed_ids = select(CreditRecord.subject_id).where(listed(list_items))
@@ -62,6 +73,16 @@ def changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Signa
         | _dated_since(session, last, record_items | list_items, on)
         | _windows_reached(session, last, signals, on)
         | _linked_to_newly_listed(session, last, list_items)
+        | _graded_since(session, last, signals, on)
+    )
+
+
+def _graded_since(session: Session, last: MonitorRun, signals: Sequence[Signal], on: dt.date) -> set[int]:
+    """Subjects graded by a run finished since the last run, or by a run dated since the last run's day."""
+    if not _grade_window(signals):
+        return set()
+    return history.graded_since(session, last.evaluation_finished_at) | history.graded_between(
+        session, last.on + dt.timedelta(days=1), on
     )
 
 
@@ -161,3 +182,4 @@ def set_marks(session: Session, run: MonitorRun) -> None:
     run.max_record_id = session.scalar(select(func.max(CreditRecord.id))) or 0
     run.max_record_event_id = session.scalar(select(func.max(RecordEvent.id))) or 0
     run.max_commitment_event_id = session.scalar(select(func.max(CommitmentEvent.id))) or 0
+    run.evaluation_finished_at = history.last_finished_at(session)

@@ -27,6 +27,7 @@ class MonitorRun(Base):
     max_record_id: Mapped[int] = mapped_column(BigInteger, default=0)
     max_record_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
     max_commitment_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    evaluation_finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # latest grades seen
     subjects: Mapped[int] = mapped_column(Integer, default=0)
     opened: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
