@@ -188,3 +188,15 @@ def test_frequent_changes_of_legal_representative_or_address_open_an_alert(
     )
     assert alert is not None
     assert alert.evidence == [f"record:{changes[i].id}" for i in (0, 2, 3)]  # not the change of scope
+
+
+def test_a_listing_taking_effect_by_date_reaches_the_namesakes_in_the_incremental_run(
+    session: Session, runtime: Runtime
+) -> None:
+    listed = enterprise(session, runtime.keys, region_code="331002", legal_rep="郑某某")
+    linked = enterprise(session, runtime.keys, region_code="331002", legal_rep="郑某某")
+    f.listed(session, listed, "sxbzxr", decided=ON + dt.timedelta(days=2))  # recorded now, in force later
+    run_monitor(session, runtime.policy, on=ON, actor="test", full=True)
+    assert (linked.id, "linked-listed") not in _active(session, ON)
+    run_monitor(session, runtime.policy, on=ON + dt.timedelta(days=3), actor="test")
+    assert (linked.id, "linked-listed") in _active(session, ON + dt.timedelta(days=3))

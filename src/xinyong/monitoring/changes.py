@@ -25,6 +25,8 @@ from xinyong.records import service as records_service
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.subjects.models import Subject
 
+DAY = dt.timedelta(days=1)
+
 
 def watched_kinds(signals: Sequence[Signal]) -> list[str]:
     """Return the subject kinds any signal watches."""
@@ -33,7 +35,9 @@ def watched_kinds(signals: Sequence[Signal]) -> list[str]:
 
 def _grade_window(signals: Sequence[Signal]) -> int:
     """Return the widest window of the grade-drop signals (0: none in force)."""
-    return max((s.condition.window_days for s in signals if isinstance(s.condition, GradeDropCondition)), default=0)
+    return max(
+        (s.condition.window_days for s in signals if isinstance(s.condition, GradeDropCondition)), default=0
+    )
 
 
 def candidates(session: Session, signals: Sequence[Signal], on: dt.date) -> set[int]:
@@ -72,7 +76,7 @@ def changed_subjects(session: Session, last: MonitorRun, signals: Sequence[Signa
         _written_since(session, last)
         | _dated_since(session, last, record_items | list_items, on)
         | _windows_reached(session, last, signals, on)
-        | _linked_to_newly_listed(session, last, list_items)
+        | _linked_to_newly_listed(session, last, list_items, on)
         | _graded_since(session, last, signals, on)
     )
 
@@ -160,17 +164,25 @@ def _windows_reached(session: Session, last: MonitorRun, signals: Sequence[Signa
     return found
 
 
-def _linked_to_newly_listed(session: Session, last: MonitorRun, list_items: set[str]) -> set[int]:
-    """Subjects sharing a legal representative with one newly listed (the linked signal may change)."""
+def _linked_to_newly_listed(
+    session: Session, last: MonitorRun, list_items: set[str], on: dt.date
+) -> set[int]:
+    """Subjects sharing a legal representative with one whose listing changed since the last run.
+
+    A listing changes when its record or a status event is written, and when it or an event takes effect
+    by date (a listing recorded ahead of its decision day).
+    """
     if not list_items:
         return set()
+    dated_events = select(RecordEvent.record_id).where(
+        or_(RecordEvent.id > last.max_record_event_id, RecordEvent.effective_on.between(last.on + DAY, on))
+    )
     listed = select(CreditRecord.subject_id).where(
         CreditRecord.catalog_item.in_(sorted(list_items)),
         or_(
             CreditRecord.id > last.max_record_id,
-            CreditRecord.id.in_(
-                select(RecordEvent.record_id).where(RecordEvent.id > last.max_record_event_id)
-            ),
+            CreditRecord.decision_on.between(last.on + DAY, on),
+            CreditRecord.id.in_(dated_events),
         ),
     )
     reps = select(Subject.legal_rep).where(Subject.id.in_(listed), Subject.legal_rep.is_not(None))

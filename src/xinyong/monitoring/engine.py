@@ -17,6 +17,7 @@ from xinyong.monitoring.signals import (
     GradeDropCondition,
     LicenceCondition,
     LinkedCondition,
+    ListedCondition,
     RecordsCondition,
     Signal,
 )
@@ -169,6 +170,8 @@ def evaluate(signal: Signal, facts: SubjectFacts, on: dt.date) -> Finding | None
         return _licences(signal, cond, facts, on)
     if isinstance(cond, GradeDropCondition):
         return _grade_drop(signal, cond, facts, on)
+    if isinstance(cond, ListedCondition):
+        return _listed(signal, cond, facts, on)
     return _linked(signal, cond, facts, on)
 
 
@@ -220,6 +223,20 @@ def _licences(signal: Signal, cond: LicenceCondition, facts: SubjectFacts, on: d
         tuple(f"record:{r.id}" for r in rows),
         frozenset(r.department for r in rows),
         f"{len(rows)} 项许可将于 {cond.days} 日内到期",
+    )
+
+
+def _listed(signal: Signal, cond: ListedCondition, facts: SubjectFacts, on: dt.date) -> Finding | None:
+    hit = _listed_until([x for x in facts.listings if x.catalog_item in cond.catalog_items], on)
+    if hit is None:
+        return None
+    until, current = hit
+    return Finding(
+        signal.id,
+        until,
+        tuple(f"record:{x.record_id}" for x in current),
+        frozenset(x.department for x in current),
+        f"名单在列 {len(current)} 项",
     )
 
 

@@ -30,6 +30,7 @@ from xinyong.monitoring.signals import (
     GradeDropCondition,
     LicenceCondition,
     LinkedCondition,
+    ListedCondition,
     RecordsCondition,
     Signal,
 )
@@ -100,6 +101,8 @@ def relevant(signals: Sequence[Signal], on: dt.date) -> ColumnElement[bool]:
                     CreditRecord.valid_to <= on + dt.timedelta(days=c.days),
                 )
             )
+        elif isinstance(c, ListedCondition):  # a list entry counts whenever it was decided
+            clauses.append(CreditRecord.catalog_item.in_(c.catalog_items))
         elif isinstance(c, CommitmentCondition):
             clauses.append(
                 and_(
@@ -186,14 +189,8 @@ def _links(
 
 
 def _record_facts(
-    session: Session,
-    subject_ids: Sequence[int],
-    signals: Sequence[Signal],
-    on: dt.date,
-    policy: Policy,
-    departments: dict[int, str],
+    records: Sequence[CreditRecord], signals: Sequence[Signal], departments: dict[int, str]
 ) -> dict[int, list[RecordFact]]:
-    records = _records(session, subject_ids, relevant(signals, on), on, policy)
     out: dict[int, list[RecordFact]] = defaultdict(list)
     statuses = status_fields(signals)
     wheres = where_fields(signals)
@@ -244,7 +241,12 @@ def load_facts(
     ids = [s.id for s in subjects]
     departments = _departments(session)
     _, list_items = items_of(signals)
-    records = _record_facts(session, ids, signals, on, policy, departments)
+    rows = _records(session, ids, relevant(signals, on), on, policy)
+    records = _record_facts(rows, signals, departments)
+    own_lists = {
+        i for s in signals if isinstance(s.condition, ListedCondition) for i in s.condition.catalog_items
+    }
+    listings = _listings(session, [r for r in rows if r.catalog_item in own_lists], policy, departments)
     commitments: dict[int, list[CommitmentFact]] = defaultdict(list)
     for c in session.scalars(select(Commitment).where(Commitment.subject_id.in_(ids))):
         commitments[c.subject_id].append(
@@ -261,6 +263,7 @@ def load_facts(
                 region_code=s.region_code,
                 status=s.status,
                 records=tuple(records.get(s.id, [])),
+                listings=tuple(listings.get(s.id, [])),
                 commitments=tuple(commitments.get(s.id, [])),
                 links=tuple(links.get(s.id, [])),
                 grades=tuple(grades.get(s.id, [])),

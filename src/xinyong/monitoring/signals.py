@@ -59,6 +59,13 @@ class LicenceCondition(Strict):
     operating_statuses: list[str] = Field(min_length=1)
 
 
+class ListedCondition(Strict):
+    """The subject has an entry of the list items (``catalog_items``) in force: listed and not yet removed."""
+
+    type: Literal["listed"]
+    catalog_items: list[str] = Field(min_length=1)
+
+
 class LinkedCondition(Strict):
     """The subject's legal representative also represents a subject with a list entry in force."""
 
@@ -78,7 +85,12 @@ class GradeDropCondition(Strict):
 
 
 AnyCondition = (
-    RecordsCondition | CommitmentCondition | LicenceCondition | LinkedCondition | GradeDropCondition
+    RecordsCondition
+    | CommitmentCondition
+    | LicenceCondition
+    | ListedCondition
+    | LinkedCondition
+    | GradeDropCondition
 )
 Condition = Annotated[AnyCondition, Field(discriminator="type")]
 Recipient = Literal["source", "jurisdiction", "credit_centre"]
