@@ -188,6 +188,8 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "name": "nothing.js",
         "number": report.json()["number"],
         "alert_id": str(alert),
+        "campaign_id": "999999",
+        "task_id": "999999",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 

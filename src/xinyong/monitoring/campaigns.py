@@ -11,6 +11,7 @@ its own department's targets, a county supervisor its county's. The caller commi
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -291,3 +292,25 @@ def set_task_status(
     )
     session.flush()
     return _task_read(session, task, target, _get(session, task.campaign_id).due_on, on)
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What the console's campaign form offers: lists, department domains and counties, with their names."""
+
+    list_items: list[tuple[str, str]]
+    domains: list[tuple[str, str]]
+    regions: list[tuple[str, str]]
+
+
+def form_choices(session: Session, policy: Policy, city_region: str) -> FormChoices:
+    """Return the lists (catalog items with a listing end), the domains (named by a department) and counties."""
+    lists = [(c.id, c.name) for c in policy.catalog.values() if "list_end" in c.roles]
+    names: dict[str, str] = {}
+    for domain, region, name in session.execute(
+        select(Department.domain, Department.region_code, Department.name).order_by(Department.id)
+    ):
+        if domain and (domain not in names or region == city_region):
+            names[domain] = name
+    regions = [(r.code, r.name) for r in policy.regions.regions if r.code != city_region]
+    return FormChoices(sorted(lists), sorted(names.items(), key=lambda x: x[1]), regions)
