@@ -27,6 +27,7 @@ import argparse
 import datetime as dt
 import importlib.util
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -181,7 +182,8 @@ WITH usable AS (
   SELECT r.* FROM rec r
   WHERE NOT EXISTS (SELECT 1 FROM ev e WHERE e.record_id = r.id AND e.effective_on <= $on
                     AND e.kind IN ('repaired', 'deleted', 'disclosure_stopped'))
-), org AS (SELECT u.* FROM usable u JOIN subj s ON s.id = u.subject_id WHERE s.kind <> '自然人'),
+), org AS (SELECT u.* FROM usable u JOIN subj s ON s.id = u.subject_id
+  WHERE s.kind IN ('企业法人', '个体工商户', '社会组织', '事业单位')),
 win AS (SELECT * FROM org WHERE decision_on > $on - INTERVAL 30 DAY AND decision_on <= $on)
 SELECT subject_id, 'serious-penalty' FROM win WHERE catalog_item = 'xzcf' AND severity = '严重' GROUP BY 1
 UNION ALL SELECT subject_id, 'listed-serious' FROM win WHERE catalog_item = 'yzsxmd' GROUP BY 1
@@ -196,7 +198,7 @@ UNION ALL SELECT o.subject_id, 'registration-churn' FROM org o JOIN subj s ON s.
   WHERE o.catalog_item = 'djbg' AND o.change IN ('法定代表人', '住所') AND s.kind IN ('企业法人', '个体工商户')
   AND o.decision_on > $on - INTERVAL 365 DAY AND o.decision_on <= $on GROUP BY 1 HAVING count(*) >= 3
 UNION ALL SELECT o.subject_id, 'licence-expiring' FROM org o JOIN subj s ON s.id = o.subject_id
-  WHERE o.catalog_item = 'xzxk' AND s.status = '存续' AND o.valid_to >= $on AND o.valid_to <= $on + INTERVAL 30 DAY
+  WHERE o.catalog_item = 'xzxk' AND s.status = '存续' AND o.decision_on <= $on AND o.valid_to >= $on AND o.valid_to <= $on + INTERVAL 30 DAY
   GROUP BY 1
 """
 COVERED = {
@@ -270,8 +272,8 @@ def main() -> None:
     parser.add_argument("--records-per-subject", type=int, default=20)
     parser.add_argument("--changed", type=float, default=0.01, help="share of subjects changed in a day")
     args = parser.parse_args()
-    tmp = tempfile.TemporaryDirectory(prefix="xinyong-monitor-bench-", dir="/tmp")
-    path = Path(tmp.name) / "bench.sqlite3"
+    root = Path(tempfile.mkdtemp(prefix="xinyong-monitor-bench-", dir="/tmp"))  # a file database, not memory
+    path = root / "bench.sqlite3"
     t0 = time.perf_counter()
     counts = _evaluate_bench().generate(path, args.subjects, args.records_per_subject)
     counts["registration_changes"] = enrich(path, args.subjects)
@@ -301,7 +303,7 @@ def main() -> None:
             f"  只在全量中：{sorted(covered - ref_alerts)[:10]}；只在参照中：{sorted(ref_alerts - covered)[:10]}"
         )
     changed = day_of_changes(path, args.changed)
-    twin = Path(tmp.name) / "twin.sqlite3"
+    twin = root / "twin.sqlite3"
     shutil.copy(path, twin)
     inc_s, inc_counts, inc_active = timed_run(url, policy, NEXT, full=False)
     print(f"一天变化 {changed} 个主体后增量运行：{inc_s:.2f} 秒，{inc_counts}", flush=True)
@@ -312,6 +314,8 @@ def main() -> None:
         print(
             f"  只在增量中：{sorted(inc_active - full_active)[:10]}；只在全量中：{sorted(full_active - inc_active)[:10]}"
         )
+    if "XINYONG_BENCH_KEEP" not in os.environ:
+        shutil.rmtree(root)
     print(
         json.dumps(
             {
@@ -336,6 +340,8 @@ def main() -> None:
             ensure_ascii=False,
         )
     )
+    if not (equal and agree):
+        sys.exit(1)  # the figures are printed, but a disagreement fails the run
 
 
 if __name__ == "__main__":
