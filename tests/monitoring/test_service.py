@@ -200,3 +200,18 @@ def test_a_listing_taking_effect_by_date_reaches_the_namesakes_in_the_incrementa
     assert (linked.id, "linked-listed") not in _active(session, ON)
     run_monitor(session, runtime.policy, on=ON + dt.timedelta(days=3), actor="test")
     assert (linked.id, "linked-listed") in _active(session, ON + dt.timedelta(days=3))
+
+
+def test_a_full_run_finds_the_namesakes_of_a_listed_subject_in_its_county_only(
+    session: Session, runtime: Runtime
+) -> None:
+    listed = enterprise(session, runtime.keys, region_code="331002", legal_rep="钱某某")
+    linked = enterprise(session, runtime.keys, region_code="331002", legal_rep="钱某某")
+    elsewhere = enterprise(session, runtime.keys, region_code="331003", legal_rep="钱某某")
+    f.listed(session, listed, "yzsxmd", decided=ON - dt.timedelta(days=400))  # out of every record window
+    run = run_monitor(session, runtime.policy, on=ON, actor="test", full=True)
+    active = _active(session, ON)
+    assert (linked.id, "linked-listed") in active
+    assert (elsewhere.id, "linked-listed") not in active
+    assert (listed.id, "linked-listed") not in active
+    assert run.subjects <= 2  # the listed subject's namesake (and nobody far away) is looked at

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from xinyong.commitments.models import Commitment, CommitmentEvent
 from xinyong.evaluation import history
@@ -56,9 +56,7 @@ def candidates(session: Session, signals: Sequence[Signal], on: dt.date) -> set[
         found |= history.graded_between(session, on - dt.timedelta(days=window - 1), on)
     _, list_items = items_of(signals)
     if list_items:
-        listed_ids = select(CreditRecord.subject_id).where(listed(list_items))
-        reps = select(Subject.legal_rep).where(Subject.id.in_(listed_ids), Subject.legal_rep.is_not(None))
-        found |= set(session.scalars(select(Subject.id).where(Subject.legal_rep.in_(reps))))
+        found |= namesakes(session, select(CreditRecord.subject_id).where(listed(list_items)))
     found |= set(
         session.scalars(
             select(Alert.subject_id).where(
@@ -185,8 +183,28 @@ def _linked_to_newly_listed(
             CreditRecord.id.in_(dated_events),
         ),
     )
-    reps = select(Subject.legal_rep).where(Subject.id.in_(listed), Subject.legal_rep.is_not(None))
-    return set(session.scalars(select(Subject.id).where(Subject.legal_rep.in_(reps))))
+    return namesakes(session, listed)
+
+
+def namesakes(session: Session, listed: Select[int]) -> set[int]:
+    """Return the subjects whose legal representative also represents another subject of ``listed`` in their
+    county (the link signal's reach: the listed subject itself is not its own link).
+    """
+    other = aliased(Subject)
+    return set(
+        session.scalars(
+            select(Subject.id)
+            .join(
+                other,
+                and_(
+                    other.legal_rep == Subject.legal_rep,
+                    other.region_code.is_not_distinct_from(Subject.region_code),
+                    other.id != Subject.id,
+                ),
+            )
+            .where(other.id.in_(listed))
+        )
+    )
 
 
 def set_marks(session: Session, run: MonitorRun) -> None:
