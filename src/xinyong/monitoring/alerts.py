@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -150,11 +150,14 @@ def reconcile(
             tally.ended += 1
 
 
-def _notify(session: Session, alert: Alert, event_kind: str, signal: Signal) -> None:
+def _notify(
+    session: Session, alert: Alert, event_kind: str, signal: Signal, departments: Iterable[int] | None = None
+) -> None:
     """Queue the alert to every department told of it (outbox: inbox or signed webhook), once per step."""
-    departments = session.scalars(
-        select(AlertRecipient.department_id).where(AlertRecipient.alert_id == alert.id)
-    )
+    if departments is None:
+        departments = session.scalars(
+            select(AlertRecipient.department_id).where(AlertRecipient.alert_id == alert.id)
+        )
     now = utcnow()
     for dept_id in departments:
         recipient = f"department:{dept_id}"
@@ -206,4 +209,4 @@ def _open(
     session.flush()
     session.add_all(AlertRecipient(alert_id=alert.id, department_id=d) for d in sorted(departments))
     record_event(session, alert, "opened", run.on, run, run.actor, evidence=list(finding.evidence))
-    _notify(session, alert, "opened", signal)
+    _notify(session, alert, "opened", signal, sorted(departments))
