@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from xinyong.kit.dates import InputDate
 from xinyong.monitoring.signals import Condition
 
 
@@ -150,9 +151,9 @@ class CampaignIn(BaseModel):
     domains: list[Annotated[str, Field(max_length=32)]] = Field(
         min_length=1, description="承办部门的领域，按辖区分派"
     )
-    starts_on: dt.date
-    ends_on: dt.date
-    due_on: dt.date = Field(description="整改期限：此后未办结的对象为逾期")
+    starts_on: InputDate
+    ends_on: InputDate
+    due_on: InputDate = Field(description="整改期限：此后未办结的对象为逾期")
 
 
 class ProgressRead(BaseModel):

@@ -187,9 +187,10 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
                     kinds[subject.kind.value] += 1
                     writer.writerow(subject.register_row())
                     for item_id, on, domain in plan_records(subject, rng, start, end, bulk):
-                        dept = index.find(domain, county, rng)
+                        own = registration.row_rng(subject, item_id, on)  # None: the county's main stream
+                        dept = index.find(domain, county, own or rng)
                         abbr = county.abbr if dept.region == county.code else "台"
-                        ctx = Ctx(rng, subject, on, dept, abbr, end, seq)
+                        ctx = Ctx(own or rng, subject, on, dept, abbr, end, seq)
                         row = subject_fields(catalog[item_id], subject)
                         row.update(ITEMS[item_id].build(ctx, domain))
                         feeds.add(item_id, dept, subject, row)

@@ -54,10 +54,16 @@ def changes(
         dates += [
             first + dt.timedelta(days=own.randrange(CHURN_DAYS)) for _ in range(own.randint(*CHURN_CHANGES))
         ]
-    for on in sorted(dates):
-        on = _working_day(on)
+    for on in sorted({_working_day(d) for d in dates}):  # one change a day: its row draws from that day
         if active_from <= on <= end:
             yield "djbg", on, "market_regulation"
+
+
+def row_rng(subject: SynthSubject, item_id: str, on: dt.date) -> random.Random | None:
+    """Return the generator of a registration change's row (its own, so the main stream is untouched)."""
+    if item_id != "djbg":
+        return None
+    return random.Random(f"djbg:{subject.uscc}:{on.isoformat()}")
 
 
 def _address(ctx: Ctx) -> str:
