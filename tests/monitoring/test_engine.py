@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
+from xinyong.evaluation.service import models_of
 from xinyong.monitoring.engine import (
     CommitmentFact,
+    GradeFact,
     LinkFact,
     ListingFact,
     RecordFact,
@@ -113,3 +115,71 @@ def test_a_link_to_a_listed_subject_holds_while_it_is_listed(signals: SignalSet)
     assert finding.holds_until == ON + dt.timedelta(days=9)
     removed = ListingFact(5, "yzsxmd", ON - dt.timedelta(days=50), ON, "TZ-SCJG")
     assert evaluate(signal, _facts(links=(LinkFact(2, "x", (removed,)),)), ON) is None
+
+
+def _grades(policy: Policy, *dated: tuple[int, str]) -> tuple[GradeFact, ...]:
+    """Grades of the enterprise model, ``(days before ON, grade)``; the order is the model's, from policy."""
+    model = models_of(policy).for_kind("企业法人", ON)
+    assert model is not None
+    scale = tuple(model.ranked_grades)
+    return tuple(
+        GradeFact(n, ON - dt.timedelta(days=days), grade, scale, scale.index(grade))
+        for n, (days, grade) in enumerate(dated, start=1)
+    )
+
+
+def test_a_grade_two_levels_below_the_best_of_the_year_before_holds_for_the_window(
+    signals: SignalSet, policy: Policy
+) -> None:
+    signal = signals.get("grade-drop")
+    assert signal is not None
+    grades = _grades(policy, (300, "良好"), (120, "中等"), (10, "较差"))
+    finding = evaluate(signal, _facts(grades=grades), ON)
+    assert finding is not None
+    assert finding.evidence == ("evaluation:1", "evaluation:3")  # from the best (良好) to the newest (较差)
+    assert finding.holds_until == ON - dt.timedelta(days=10) + dt.timedelta(days=89)
+    assert "良好" in finding.summary
+    assert "较差" in finding.summary
+    # one level down is not two
+    assert evaluate(signal, _facts(grades=_grades(policy, (120, "中等"), (10, "较差"))), ON) is None
+    # a grade better than the one before is no drop, whatever came first
+    assert evaluate(signal, _facts(grades=_grades(policy, (120, "较差"), (10, "优秀"))), ON) is None
+    # the best grade more than a year before the newest is out of the look-back
+    assert evaluate(signal, _facts(grades=_grades(policy, (400, "优秀"), (10, "较差"))), ON) is None
+    # a drop whose newest grade is older than the window no longer holds
+    assert evaluate(signal, _facts(grades=_grades(policy, (200, "优秀"), (90, "较差"))), ON) is None
+    # grades stored after the day looked at are not known yet
+    assert evaluate(signal, _facts(grades=grades), ON - dt.timedelta(days=11)) is None
+
+
+def test_grades_on_another_scale_are_not_compared(signals: SignalSet, policy: Policy) -> None:
+    signal = signals.get("grade-drop")
+    assert signal is not None
+    other = GradeFact(1, ON - dt.timedelta(days=100), "A", ("C", "B", "A"), 2)
+    newest = _grades(policy, (10, "较差"))[0]
+    assert (
+        evaluate(signal, _facts(grades=(other, GradeFact(2, newest.as_of, "较差", newest.scale, 0))), ON)
+        is None
+    )
+
+
+def _change(n: int, days: int, what: str) -> RecordFact:
+    return RecordFact(
+        n, "djbg", None, ON - dt.timedelta(days=days), None, "JJ-SCJG", values=(("BG_SX", what),)
+    )
+
+
+def test_three_changes_of_legal_representative_or_address_in_a_year(signals: SignalSet) -> None:
+    signal = signals.get("registration-churn")
+    assert signal is not None
+    churn = (_change(1, 300, "法定代表人"), _change(2, 200, "住所"), _change(3, 20, "法定代表人"))
+    finding = evaluate(signal, _facts(records=churn), ON)
+    assert finding is not None
+    assert finding.evidence == ("record:1", "record:2", "record:3")
+    assert finding.holds_until == ON - dt.timedelta(days=300) + dt.timedelta(days=364)
+    # changes of business scope or capital are not what the signal watches
+    other = (_change(1, 300, "经营范围"), _change(2, 200, "住所"), _change(3, 20, "注册资本"))
+    assert evaluate(signal, _facts(records=other), ON) is None
+    # three changes spread over more than a year are not frequent
+    slow = (_change(1, 400, "法定代表人"), _change(2, 200, "住所"), _change(3, 20, "法定代表人"))
+    assert evaluate(signal, _facts(records=slow), ON) is None

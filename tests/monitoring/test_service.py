@@ -9,7 +9,10 @@ from sqlalchemy.orm import Session
 
 from tests.factories import sanctions as f
 from tests.factories.subjects import department, enterprise
+from xinyong.db import utcnow
 from xinyong.departments.models import Department
+from xinyong.evaluation.models import EvaluationResult, EvaluationRun
+from xinyong.evaluation.service import models_of
 from xinyong.monitoring.engine import evaluate_all
 from xinyong.monitoring.facts import load_facts
 from xinyong.monitoring.models import Alert, AlertRecipient
@@ -18,6 +21,7 @@ from xinyong.monitoring.signals import signals_of
 from xinyong.policy.loader import Policy
 from xinyong.records.models import RecordEventKind
 from xinyong.runtime import Runtime
+from xinyong.subjects.models import Subject
 
 ON = dt.date(2026, 12, 7)
 
@@ -110,3 +114,104 @@ def test_a_licence_dated_ahead_reaches_the_incremental_run_the_day_it_takes_effe
     assert (firm.id, "licence-expiring") not in _active(session, ON)  # not yet in force on ON
     run_monitor(session, runtime.policy, on=ON + dt.timedelta(days=1), actor="test")
     assert (firm.id, "licence-expiring") in _active(session, ON + dt.timedelta(days=1))
+
+
+def _graded(session: Session, policy: Policy, firm: Subject, as_of: dt.date, grade: str) -> EvaluationResult:
+    """Store a finished evaluation run that gave ``firm`` ``grade`` as of ``as_of``."""
+    model = models_of(policy).for_kind(firm.kind, as_of)
+    assert model is not None
+    run = EvaluationRun(
+        as_of=as_of, status="finished", policy_hash=policy.hash, actor="test", finished_at=utcnow()
+    )
+    session.add(run)
+    session.flush()
+    result = EvaluationResult(
+        run_id=run.id,
+        subject_id=firm.id,
+        model_id=model.id,
+        model_version=model.version,
+        score=0,
+        grade=grade,
+        points={},
+        policy_hash=policy.hash,
+    )
+    session.add(result)
+    session.flush()
+    return result
+
+
+def test_a_grade_drop_reaches_the_next_incremental_run_and_ends_when_the_grade_recovers(
+    session: Session, runtime: Runtime
+) -> None:
+    policy = runtime.policy
+    firm = enterprise(session, runtime.keys, region_code="331002")
+    steady = enterprise(session, runtime.keys, region_code="331002")
+    run_monitor(session, policy, on=ON, actor="test", full=True)
+    before = _graded(session, policy, firm, ON - dt.timedelta(days=200), "良好")
+    _graded(session, policy, steady, ON - dt.timedelta(days=200), "良好")
+    after = _graded(session, policy, firm, ON - dt.timedelta(days=5), "较差")
+    _graded(session, policy, steady, ON - dt.timedelta(days=5), "中等")
+    # stored after the last run but dated before it: found by the run's mark, not by its date
+    run_monitor(session, policy, on=ON + dt.timedelta(days=1), actor="test")
+    active = _active(session, ON + dt.timedelta(days=1))
+    assert (firm.id, "grade-drop") in active
+    assert (steady.id, "grade-drop") not in active
+    alert = session.scalar(select(Alert).where(Alert.subject_id == firm.id, Alert.signal_id == "grade-drop"))
+    assert alert is not None
+    assert alert.evidence == [f"evaluation:{before.id}", f"evaluation:{after.id}"]
+    _graded(session, policy, firm, ON + dt.timedelta(days=2), "中等")
+    run_monitor(session, policy, on=ON + dt.timedelta(days=3), actor="test")
+    assert (firm.id, "grade-drop") not in _active(session, ON + dt.timedelta(days=3))
+
+
+def test_frequent_changes_of_legal_representative_or_address_open_an_alert(
+    session: Session, runtime: Runtime
+) -> None:
+    policy = runtime.policy
+    firm = enterprise(session, runtime.keys, region_code="331002")
+    run_monitor(session, policy, on=ON, actor="test", full=True)
+    changes = [
+        f.record(
+            session,
+            firm,
+            "djbg",
+            severity=None,
+            polarity="neutral",
+            decided=ON - dt.timedelta(days=days),
+            payload={"BG_SX": what, "BG_QNR": "甲", "BG_HNR": "乙"},
+        )
+        for days, what in ((200, "法定代表人"), (120, "经营范围"), (60, "住所"), (2, "法定代表人"))
+    ]
+    run_monitor(session, policy, on=ON + dt.timedelta(days=1), actor="test")
+    alert = session.scalar(
+        select(Alert).where(Alert.subject_id == firm.id, Alert.signal_id == "registration-churn")
+    )
+    assert alert is not None
+    assert alert.evidence == [f"record:{changes[i].id}" for i in (0, 2, 3)]  # not the change of scope
+
+
+def test_a_listing_taking_effect_by_date_reaches_the_namesakes_in_the_incremental_run(
+    session: Session, runtime: Runtime
+) -> None:
+    listed = enterprise(session, runtime.keys, region_code="331002", legal_rep="郑某某")
+    linked = enterprise(session, runtime.keys, region_code="331002", legal_rep="郑某某")
+    f.listed(session, listed, "sxbzxr", decided=ON + dt.timedelta(days=2))  # recorded now, in force later
+    run_monitor(session, runtime.policy, on=ON, actor="test", full=True)
+    assert (linked.id, "linked-listed") not in _active(session, ON)
+    run_monitor(session, runtime.policy, on=ON + dt.timedelta(days=3), actor="test")
+    assert (linked.id, "linked-listed") in _active(session, ON + dt.timedelta(days=3))
+
+
+def test_a_full_run_finds_the_namesakes_of_a_listed_subject_in_its_county_only(
+    session: Session, runtime: Runtime
+) -> None:
+    listed = enterprise(session, runtime.keys, region_code="331002", legal_rep="钱某某")
+    linked = enterprise(session, runtime.keys, region_code="331002", legal_rep="钱某某")
+    elsewhere = enterprise(session, runtime.keys, region_code="331003", legal_rep="钱某某")
+    f.listed(session, listed, "yzsxmd", decided=ON - dt.timedelta(days=400))  # out of every record window
+    run = run_monitor(session, runtime.policy, on=ON, actor="test", full=True)
+    active = _active(session, ON)
+    assert (linked.id, "linked-listed") in active
+    assert (elsewhere.id, "linked-listed") not in active
+    assert (listed.id, "linked-listed") not in active
+    assert run.subjects <= 2  # the listed subject's namesake (and nobody far away) is looked at

@@ -197,6 +197,8 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "application_id": "999999",
         "scene": "xinyizu",
         "job_id": "no-such-upload-job-0000",
+        "campaign_id": "999999",
+        "task_id": "999999",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,17 +14,23 @@ from xinyong.auth.deps import Caller, require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import NotFound
 from xinyong.kit.dates import InputDate
-from xinyong.monitoring import feed, service
+from xinyong.monitoring import campaigns, feed, service
 from xinyong.monitoring.models import Alert, Subscription, SubscriptionSubject
 from xinyong.monitoring.schemas import (
     AlertFilter,
     AlertPage,
     AlertRead,
     AlertStatusIn,
+    CampaignDetail,
+    CampaignIn,
+    CampaignRead,
     ChangePage,
     ChangeRead,
     SubscriptionIn,
     SubscriptionRead,
+    TaskPage,
+    TaskRead,
+    TaskStatusIn,
     Timeline,
 )
 
@@ -179,4 +187,112 @@ def changes(
             ChangeRead(kind=c.kind, subject_id=c.subject_id, on=c.on, ref=c.ref, title=c.title) for c in items
         ],
         next_cursor=str(nxt),
+    )
+
+
+CAMPAIGN_READERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
+
+
+@router.post("/campaigns", summary="部署专项治理（信用中心）", status_code=201, response_model=CampaignRead)
+def create_campaign(
+    body: CampaignIn,
+    principal: Principal = Depends(require(Role.ADMIN)),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> CampaignRead:
+    """Define a 专项治理 campaign: name, basis, target rule, period, deadline and the domains that handle it."""
+    row = campaigns.create_campaign(session, runtime.policy, body, principal=principal)
+    return campaigns.campaign_detail(
+        session,
+        runtime.policy,
+        principal,
+        row.id,
+        on=runtime.today(),
+        city_region=runtime.settings.region_code,
+    )
+
+
+@router.post(
+    "/campaigns/{campaign_id}/launch", summary="启动专项治理（固定对象清单）", response_model=CampaignRead
+)
+def launch_campaign(
+    campaign_id: int,
+    principal: Principal = Depends(require(Role.ADMIN)),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> CampaignRead:
+    """Derive the targets today, freeze them and assign them to the departments with jurisdiction."""
+    on, region = runtime.today(), runtime.settings.region_code
+    campaigns.launch(session, runtime.policy, campaign_id, principal=principal, on=on, city_region=region)
+    return campaigns.campaign_detail(
+        session, runtime.policy, principal, campaign_id, on=on, city_region=region
+    )
+
+
+@router.get("/campaigns", summary="专项治理列表（按职责范围的进度）", response_model=list[CampaignRead])
+def list_campaigns(
+    principal: Principal = Depends(require(*CAMPAIGN_READERS)),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> list[CampaignRead]:
+    """Return the campaigns the caller takes part in, with progress over the targets its duty covers."""
+    return campaigns.list_campaigns(
+        session, principal, on=runtime.today(), city_region=runtime.settings.region_code
+    )
+
+
+@router.get("/campaigns/{campaign_id}", summary="专项治理详情与进度", response_model=CampaignDetail)
+def campaign_detail(
+    campaign_id: int,
+    principal: Principal = Depends(require(*CAMPAIGN_READERS)),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> CampaignDetail:
+    """Return a campaign, its progress and the subjects its rule reaches since launch."""
+    return campaigns.campaign_detail(
+        session,
+        runtime.policy,
+        principal,
+        campaign_id,
+        on=runtime.today(),
+        city_region=runtime.settings.region_code,
+    )
+
+
+@router.get(
+    "/campaigns/{campaign_id}/targets", summary="专项治理对象清单（按职责范围）", response_model=TaskPage
+)
+def campaign_targets(
+    campaign_id: int,
+    status: Literal["待处置", "整改中", "已整改", "无法整改"] | None = Query(None),
+    page: int = Query(1, ge=1, le=10_000),
+    size: int = Query(50, ge=1, le=200),
+    principal: Principal = Depends(require(*CAMPAIGN_READERS)),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> TaskPage:
+    """Return the campaign's targets the caller's duty covers, with their handling."""
+    return campaigns.list_tasks(
+        session,
+        principal,
+        campaign_id,
+        status=status,
+        page=page,
+        size=size,
+        on=runtime.today(),
+        city_region=runtime.settings.region_code,
+    )
+
+
+@router.post("/campaigns/targets/{task_id}/status", summary="处置专项治理对象", response_model=TaskRead)
+def campaign_target_status(
+    task_id: int,
+    body: TaskStatusIn,
+    principal: Principal = Depends(require(Role.OFFICER, Role.ADMIN)),
+    session: Session = Depends(get_session, scope="function"),
+    runtime: Runtime = Depends(get_runtime),
+) -> TaskRead:
+    """Step a target's handling: 整改中, then 已整改 or 无法整改 (with a note); audited."""
+    return campaigns.set_task_status(
+        session, principal, task_id, body, on=runtime.today(), city_region=runtime.settings.region_code
     )

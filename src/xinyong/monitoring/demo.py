@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from xinyong.db import session_scope
 from xinyong.demo import DEMO_END
+from xinyong.evaluation import service as evaluation_service
+from xinyong.evaluation.cli import sqlite_file
 from xinyong.monitoring.models import Alert
 from xinyong.monitoring.service import run_monitor
 from xinyong.monitoring.signals import signals_of
@@ -17,6 +19,20 @@ from xinyong.runtime import Runtime
 
 REPLAY_FROM = dt.date(2026, 1, 4)
 REPLAY_STEP = dt.timedelta(days=7)
+QUARTER_ENDS = (dt.date(2026, 3, 31), dt.date(2026, 6, 30), dt.date(2026, 9, 30))
+
+
+def _quarterly_evaluations(runtime: Runtime) -> None:
+    """Evaluate as of each quarter's end before the demo end, as a city evaluating quarterly would have.
+
+    The demo's current grades stay those as of its end date (the latest batch); the earlier ones give the
+    grade-drop signal a history to compare with.
+    """
+    for as_of in QUARTER_ENDS:
+        with session_scope(runtime.sessions) as session:
+            evaluation_service.run_evaluation(
+                session, runtime.policy, as_of, actor="system:demo", sqlite_path=sqlite_file(runtime)
+            )
 
 
 def run_demo_monitor(runtime: Runtime, _synth_dir: Path) -> list[str]:
@@ -25,6 +41,7 @@ def run_demo_monitor(runtime: Runtime, _synth_dir: Path) -> list[str]:
     The synthetic feeds arrive at once, but their decisions are spread over the year: weekly runs show the
     alerts a city running the monitor every week would have seen, and their lifecycle.
     """
+    _quarterly_evaluations(runtime)
     days = [REPLAY_FROM + i * REPLAY_STEP for i in range((DEMO_END - REPLAY_FROM) // REPLAY_STEP + 1)]
     if days[-1] != DEMO_END:
         days.append(DEMO_END)

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from xinyong.monitoring.signals import (
     CommitmentCondition,
+    GradeDropCondition,
     LicenceCondition,
     LinkedCondition,
+    ListedCondition,
     RecordsCondition,
     Signal,
 )
@@ -34,6 +36,7 @@ class RecordFact:
     valid_to: dt.date | None
     department: str
     status: str | None = None  # a commitment record's fulfilment status (履约状态), from the feed
+    values: tuple[tuple[str, str], ...] = ()  # payload fields a signal's ``where`` reads
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,17 @@ class LinkFact:
 
 
 @dataclass(frozen=True)
+class GradeFact:
+    """A stored grade: its run's date, and its place on the model's scale (``rank`` 0 is the lowest)."""
+
+    result_id: int
+    as_of: dt.date
+    grade: str
+    scale: tuple[str, ...]
+    rank: int
+
+
+@dataclass(frozen=True)
 class SubjectFacts:
     """Everything the signals look at for one subject."""
 
@@ -79,6 +93,7 @@ class SubjectFacts:
     listings: tuple[ListingFact, ...] = ()
     commitments: tuple[CommitmentFact, ...] = ()
     links: tuple[LinkFact, ...] = ()
+    grades: tuple[GradeFact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,7 @@ def _records(
             for r in facts.records
             if r.catalog_item in cond.catalog_items
             and (not cond.severities or r.severity in cond.severities)
+            and all(dict(r.values).get(k) in v for k, v in cond.where.items())
             and first <= r.decision_on <= on
         ),
         key=lambda r: (r.decision_on, r.id),
@@ -152,6 +168,10 @@ def evaluate(signal: Signal, facts: SubjectFacts, on: dt.date) -> Finding | None
         return _commitments(signal, cond, facts, on)
     if isinstance(cond, LicenceCondition):
         return _licences(signal, cond, facts, on)
+    if isinstance(cond, GradeDropCondition):
+        return _grade_drop(signal, cond, facts, on)
+    if isinstance(cond, ListedCondition):
+        return _listed(signal, cond, facts, on)
     return _linked(signal, cond, facts, on)
 
 
@@ -206,6 +226,20 @@ def _licences(signal: Signal, cond: LicenceCondition, facts: SubjectFacts, on: d
     )
 
 
+def _listed(signal: Signal, cond: ListedCondition, facts: SubjectFacts, on: dt.date) -> Finding | None:
+    hit = _listed_until([x for x in facts.listings if x.catalog_item in cond.catalog_items], on)
+    if hit is None:
+        return None
+    until, current = hit
+    return Finding(
+        signal.id,
+        until,
+        tuple(f"record:{x.record_id}" for x in current),
+        frozenset(x.department for x in current),
+        f"名单在列 {len(current)} 项",
+    )
+
+
 def _linked(signal: Signal, cond: LinkedCondition, facts: SubjectFacts, on: dt.date) -> Finding | None:
     evidence: list[str] = []
     departments: set[str] = set()
@@ -229,6 +263,36 @@ def _linked(signal: Signal, cond: LinkedCondition, facts: SubjectFacts, on: dt.d
         tuple(evidence),
         frozenset(departments),
         "法定代表人同时担任列入名单主体的法定代表人：" + "、".join(names[:5]),
+    )
+
+
+def _grade_drop(signal: Signal, cond: GradeDropCondition, facts: SubjectFacts, on: dt.date) -> Finding | None:
+    """Compare the newest grade with the best of the ``lookback_days`` before it, on the same scale.
+
+    Holds for ``window_days`` from the newest grade's date, unless a newer grade (a new fact) replaces it.
+    """
+    known = sorted((g for g in facts.grades if g.as_of <= on), key=lambda g: (g.as_of, g.result_id))
+    if not known:
+        return None
+    newest = known[-1]
+    if newest.as_of <= on - cond.window_days * DAY:
+        return None
+    earlier = [
+        g
+        for g in known
+        if g.scale == newest.scale and newest.as_of - cond.lookback_days * DAY <= g.as_of < newest.as_of
+    ]
+    if not earlier:
+        return None
+    best = max(earlier, key=lambda g: (g.rank, g.as_of, g.result_id))
+    if best.rank - newest.rank < cond.levels:
+        return None
+    return Finding(
+        signal.id,
+        newest.as_of + (cond.window_days - 1) * DAY,
+        (f"evaluation:{best.result_id}", f"evaluation:{newest.result_id}"),
+        frozenset(),
+        f"信用等级由{best.grade}（{best.as_of}）降至{newest.grade}（{newest.as_of}），下降 {best.rank - newest.rank} 级",
     )
 
 

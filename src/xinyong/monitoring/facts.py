@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from xinyong.commitments.models import Commitment
 from xinyong.departments.models import Department
+from xinyong.evaluation import history
 from xinyong.monitoring.engine import (
     CommitmentFact,
+    GradeFact,
     LinkFact,
     ListingFact,
     RecordFact,
@@ -25,8 +27,10 @@ from xinyong.monitoring.engine import (
 )
 from xinyong.monitoring.signals import (
     CommitmentCondition,
+    GradeDropCondition,
     LicenceCondition,
     LinkedCondition,
+    ListedCondition,
     RecordsCondition,
     Signal,
 )
@@ -45,6 +49,16 @@ def status_fields(signals: Sequence[Signal]) -> dict[str, str]:
         if isinstance(s.condition, CommitmentCondition)
         for item in s.condition.catalog_items
     }
+
+
+def where_fields(signals: Sequence[Signal]) -> dict[str, set[str]]:
+    """Return the payload fields of each catalog item that the signals' ``where`` filters read."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for s in signals:
+        if isinstance(s.condition, RecordsCondition):
+            for item in s.condition.catalog_items:
+                out[item] |= set(s.condition.where)
+    return out
 
 
 def items_of(signals: Sequence[Signal]) -> tuple[set[str], set[str]]:
@@ -76,6 +90,7 @@ def relevant(signals: Sequence[Signal], on: dt.date) -> ColumnElement[bool]:
                     CreditRecord.catalog_item.in_(c.catalog_items),
                     CreditRecord.decision_on > on - dt.timedelta(days=c.window_days),
                     CreditRecord.decision_on <= on,
+                    *(CreditRecord.payload[k].as_string().in_(v) for k, v in c.where.items()),
                 )
             )
         elif isinstance(c, LicenceCondition):
@@ -86,6 +101,8 @@ def relevant(signals: Sequence[Signal], on: dt.date) -> ColumnElement[bool]:
                     CreditRecord.valid_to <= on + dt.timedelta(days=c.days),
                 )
             )
+        elif isinstance(c, ListedCondition):  # a list entry counts whenever it was decided
+            clauses.append(CreditRecord.catalog_item.in_(c.catalog_items))
         elif isinstance(c, CommitmentCondition):
             clauses.append(
                 and_(
@@ -171,36 +188,72 @@ def _links(
     return out
 
 
+def _record_facts(
+    records: Sequence[CreditRecord], signals: Sequence[Signal], departments: dict[int, str]
+) -> dict[int, list[RecordFact]]:
+    out: dict[int, list[RecordFact]] = defaultdict(list)
+    statuses = status_fields(signals)
+    wheres = where_fields(signals)
+    for r in records:
+        if r.decision_on is None:
+            continue
+        payload = r.payload or {}
+        status = payload.get(statuses[r.catalog_item]) if r.catalog_item in statuses else None
+        values = tuple((k, str(payload[k])) for k in sorted(wheres.get(r.catalog_item, ())) if k in payload)
+        out[r.subject_id].append(
+            RecordFact(
+                r.id,
+                r.catalog_item,
+                r.severity,
+                r.decision_on,
+                r.valid_to,
+                departments.get(r.department_id, ""),
+                None if status is None else str(status),
+                values,
+            )
+        )
+    return out
+
+
+def _grade_facts(
+    session: Session, subject_ids: Sequence[int], signals: Sequence[Signal], on: dt.date, policy: Policy
+) -> dict[int, list[GradeFact]]:
+    """Return the stored grades the grade-drop signals look at (the widest window and look-back)."""
+    spans = [
+        s.condition.window_days + s.condition.lookback_days
+        for s in signals
+        if isinstance(s.condition, GradeDropCondition)
+    ]
+    if not spans:
+        return {}
+    found = history.grade_history(session, policy, subject_ids, on - dt.timedelta(days=max(spans)), on)
+    return {
+        sid: [GradeFact(g.result_id, g.as_of, g.grade, g.scale, g.rank) for g in grades]
+        for sid, grades in found.items()
+    }
+
+
 def load_facts(
     session: Session, subject_ids: Sequence[int], signals: Sequence[Signal], on: dt.date, policy: Policy
 ) -> list[tuple[Subject, SubjectFacts]]:
     """Return each subject with the facts the signals look at on ``on``."""
     subjects = session.scalars(select(Subject).where(Subject.id.in_(subject_ids)).order_by(Subject.id)).all()
+    ids = [s.id for s in subjects]
     departments = _departments(session)
     _, list_items = items_of(signals)
-    records = _records(session, [s.id for s in subjects], relevant(signals, on), on, policy)
-    by_subject: dict[int, list[RecordFact]] = defaultdict(list)
-    fields = status_fields(signals)
-    for r in records:
-        if r.decision_on is not None:
-            status = (r.payload or {}).get(fields[r.catalog_item]) if r.catalog_item in fields else None
-            by_subject[r.subject_id].append(
-                RecordFact(
-                    r.id,
-                    r.catalog_item,
-                    r.severity,
-                    r.decision_on,
-                    r.valid_to,
-                    departments.get(r.department_id, ""),
-                    None if status is None else str(status),
-                )
-            )
+    rows = _records(session, ids, relevant(signals, on), on, policy)
+    records = _record_facts(rows, signals, departments)
+    own_lists = {
+        i for s in signals if isinstance(s.condition, ListedCondition) for i in s.condition.catalog_items
+    }
+    listings = _listings(session, [r for r in rows if r.catalog_item in own_lists], policy, departments)
     commitments: dict[int, list[CommitmentFact]] = defaultdict(list)
-    for c in session.scalars(select(Commitment).where(Commitment.subject_id.in_([s.id for s in subjects]))):
+    for c in session.scalars(select(Commitment).where(Commitment.subject_id.in_(ids))):
         commitments[c.subject_id].append(
             CommitmentFact(c.code, c.status, c.status_on, c.due_on, departments.get(c.department_id, ""))
         )
     links = _links(session, subjects, list_items, on, policy, departments)
+    grades = _grade_facts(session, ids, signals, on, policy)
     return [
         (
             s,
@@ -209,9 +262,11 @@ def load_facts(
                 kind=s.kind,
                 region_code=s.region_code,
                 status=s.status,
-                records=tuple(by_subject.get(s.id, [])),
+                records=tuple(records.get(s.id, [])),
+                listings=tuple(listings.get(s.id, [])),
                 commitments=tuple(commitments.get(s.id, [])),
                 links=tuple(links.get(s.id, [])),
+                grades=tuple(grades.get(s.id, [])),
             ),
         )
         for s in subjects

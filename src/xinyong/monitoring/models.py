@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
@@ -27,6 +27,7 @@ class MonitorRun(Base):
     max_record_id: Mapped[int] = mapped_column(BigInteger, default=0)
     max_record_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
     max_commitment_event_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    evaluation_finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # latest grades seen
     subjects: Mapped[int] = mapped_column(Integer, default=0)
     opened: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
@@ -123,3 +124,59 @@ class SubscriptionSubject(Base):
 
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscription.id"), primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), primary_key=True, index=True)
+
+
+class Campaign(Base):
+    """A 专项治理 campaign (诚信缺失突出问题专项治理): its target rule, period, deadline and assigned domains.
+
+    The rule (``rule``: a signal condition plus subject filters, ``schemas.TargetRule``) derives the targets;
+    launching freezes them (``CampaignTarget``). Whether it is running or over is derived from its dates.
+    """
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    basis: Mapped[str] = mapped_column(String(500))
+    rule: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    domains: Mapped[list[str]] = mapped_column(JSONType, default=list)  # department domains assigned
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)  # targets not closed by then are overdue
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    launched_on: Mapped[dt.date | None] = mapped_column(Date)
+    launched_by: Mapped[str | None] = mapped_column(String(100))
+    policy_hash: Mapped[str | None] = mapped_column(String(64))  # policy in force when the list was frozen
+
+
+class CampaignTarget(Base):
+    """A subject on a campaign's list, frozen at launch (with the evidence the rule found then)."""
+
+    __tablename__ = "campaign_target"
+    __table_args__ = (UniqueConstraint("campaign_id", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
+    region_code: Mapped[str | None] = mapped_column(String(6))
+    evidence: Mapped[list[str]] = mapped_column(JSONType, default=list)
+
+
+class CampaignTask(Base):
+    """A target's handling by one assigned department: 待处置 → 整改中 → 已整改 / 无法整改 (with a note)."""
+
+    __tablename__ = "campaign_task"
+    __table_args__ = (
+        UniqueConstraint("target_id", "department_id"),
+        Index("ix_campaign_task_department", "campaign_id", "department_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("campaign_target.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    status: Mapped[str] = mapped_column(String(8), default="待处置")
+    note: Mapped[str | None] = mapped_column(String(500))
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from xinyong.kit.dates import InputDate
+from xinyong.monitoring.signals import Condition
 
 
 class AlertRead(BaseModel):
@@ -120,3 +123,108 @@ class AlertFilter:
     status: str | None = None
     since: dt.date | None = None
     active: bool | None = None
+
+
+class TargetRule(BaseModel):
+    """Who a campaign targets: a condition in the signals' language, narrowed by kind, county and industry.
+
+    E.g. ``{"condition": {"type": "listed", "catalog_items": ["yzsxmd"]}, "industries": ["建筑业"]}``:
+    every subject of the building trade with a 严重失信主体名单 entry in force.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    condition: Condition
+    subject_kinds: list[str] = Field(default=["企业法人", "个体工商户"], min_length=1)
+    regions: list[Annotated[str, Field(pattern=r"^\d{6}$")]] = []  # county codes; empty: the whole city
+    industries: list[Annotated[str, Field(max_length=64)]] = []  # empty: every industry
+
+
+class CampaignIn(BaseModel):
+    """A campaign as the credit centre defines it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=200)
+    basis: str = Field(min_length=2, max_length=500)
+    rule: TargetRule
+    domains: list[Annotated[str, Field(max_length=32)]] = Field(
+        min_length=1, description="承办部门的领域，按辖区分派"
+    )
+    starts_on: InputDate
+    ends_on: InputDate
+    due_on: InputDate = Field(description="整改期限：此后未办结的对象为逾期")
+
+
+class ProgressRead(BaseModel):
+    """Progress to closure over the tasks the reader sees."""
+
+    total: int
+    by_status: dict[str, int]
+    closed: int
+    percent: float
+    overdue: int
+
+
+class CampaignRead(BaseModel):
+    """A campaign with its derived phase and the reader's progress."""
+
+    id: int
+    name: str
+    basis: str
+    rule: TargetRule
+    domains: list[str]
+    starts_on: dt.date
+    ends_on: dt.date
+    due_on: dt.date
+    phase: str
+    launched_on: dt.date | None
+    targets: int
+    progress: ProgressRead
+
+
+class AddedTarget(BaseModel):
+    """A subject the rule reaches now that was not on the list frozen at launch (shown, not assigned)."""
+
+    subject_id: int
+    subject_name: str
+    region_code: str | None
+
+
+class CampaignDetail(CampaignRead):
+    """A campaign with the subjects its rule reaches since launch."""
+
+    added_since_launch: list[AddedTarget]
+
+
+class TaskRead(BaseModel):
+    """A target's handling by one assigned department."""
+
+    id: int
+    campaign_id: int
+    subject_id: int
+    subject_name: str
+    subject_code: str | None
+    region_code: str | None
+    department: str
+    status: str
+    note: str | None
+    evidence: list[str]
+    overdue: bool
+    next_statuses: list[str]
+
+
+class TaskPage(BaseModel):
+    """A page of a campaign's targets as the reader's duty covers."""
+
+    total: int
+    items: list[TaskRead]
+
+
+class TaskStatusIn(BaseModel):
+    """A step in a target's handling."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["整改中", "已整改", "无法整改"]
+    note: str | None = Field(None, max_length=500)

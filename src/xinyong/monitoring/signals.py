@@ -33,6 +33,7 @@ class RecordsCondition(Strict):
     window_days: int = Field(ge=1, le=3650)
     min_count: int = Field(default=1, ge=1)
     min_departments: int = Field(default=1, ge=1)
+    where: dict[str, list[str]] = {}  # payload field → accepted values (e.g. 变更事项 in 法定代表人, 住所)
 
 
 class CommitmentCondition(Strict):
@@ -58,6 +59,13 @@ class LicenceCondition(Strict):
     operating_statuses: list[str] = Field(min_length=1)
 
 
+class ListedCondition(Strict):
+    """The subject has an entry of the list items (``catalog_items``) in force: listed and not yet removed."""
+
+    type: Literal["listed"]
+    catalog_items: list[str] = Field(min_length=1)
+
+
 class LinkedCondition(Strict):
     """The subject's legal representative also represents a subject with a list entry in force."""
 
@@ -65,9 +73,26 @@ class LinkedCondition(Strict):
     catalog_items: list[str] = Field(min_length=1)
 
 
-Condition = Annotated[
-    RecordsCondition | CommitmentCondition | LicenceCondition | LinkedCondition, Field(discriminator="type")
-]
+class GradeDropCondition(Strict):
+    """The newest grade, given within ``window_days``, is ``levels`` or more below the best grade of the
+    ``lookback_days`` before it on the same scale (the order of the model's grade bands, policy/models/).
+    """
+
+    type: Literal["grade_drop"]
+    levels: int = Field(ge=1, le=10)
+    window_days: int = Field(ge=1, le=3650)
+    lookback_days: int = Field(ge=1, le=3650)
+
+
+AnyCondition = (
+    RecordsCondition
+    | CommitmentCondition
+    | LicenceCondition
+    | ListedCondition
+    | LinkedCondition
+    | GradeDropCondition
+)
+Condition = Annotated[AnyCondition, Field(discriminator="type")]
 Recipient = Literal["source", "jurisdiction", "credit_centre"]
 
 
@@ -107,10 +132,16 @@ class SignalSet:
         return max(found, key=lambda s: s.effective_from) if found else None
 
 
-def _items_of(
-    condition: RecordsCondition | CommitmentCondition | LicenceCondition | LinkedCondition,
-) -> list[str]:
+def _items_of(condition: AnyCondition) -> list[str]:
     return list(getattr(condition, "catalog_items", []))
+
+
+def _fields_of(condition: AnyCondition) -> list[str]:
+    if isinstance(condition, CommitmentCondition):
+        return [condition.status_field]
+    if isinstance(condition, RecordsCondition):
+        return list(condition.where)
+    return []
 
 
 def load(policy: Policy) -> SignalSet:
@@ -127,10 +158,11 @@ def load(policy: Policy) -> SignalSet:
         for item in _items_of(s.condition):
             if item not in policy.catalog:
                 problems.add(path, f"条件引用了不存在的目录项 {item}")
-            elif isinstance(s.condition, CommitmentCondition) and s.condition.status_field not in {
-                f.name for f in policy.catalog[item].fields
-            }:
-                problems.add(path, f"目录项 {item} 没有字段 {s.condition.status_field}")
+                continue
+            names = {f.name for f in policy.catalog[item].fields}
+            for field in _fields_of(s.condition):
+                if field not in names:
+                    problems.add(path, f"目录项 {item} 没有字段 {field}")
         for code in s.departments:
             if code not in departments:
                 problems.add(path, f"部门 {code} 不存在")

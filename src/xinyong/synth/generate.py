@@ -24,6 +24,7 @@ from xinyong.policy.schemas import CatalogItem, Departments
 from xinyong.settings import ROOT
 from xinyong.subjects.models import SubjectKind
 from xinyong.subjects.register import REGISTER_COLUMNS
+from xinyong.synth import registration
 from xinyong.synth.context import Ctx, Row, add_years
 from xinyong.synth.feeds import DepartmentIndex, FeedSet
 from xinyong.synth.items import ITEMS, PLANS, group_of
@@ -108,6 +109,7 @@ def plan_records(
                     on += dt.timedelta(days=3)
             yield plan.item_id, min(on, end), plan.pick_domain(rng)
     yield from _burst(subject, active_from, days, end)
+    yield from registration.changes(subject, active_from, days, end)
 
 
 # A firm in trouble: penalised by several departments within weeks (what 信用大脑's burst signal looks for).
@@ -185,9 +187,10 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
                     kinds[subject.kind.value] += 1
                     writer.writerow(subject.register_row())
                     for item_id, on, domain in plan_records(subject, rng, start, end, bulk):
-                        dept = index.find(domain, county, rng)
+                        own = registration.row_rng(subject, item_id, on)  # None: the county's main stream
+                        dept = index.find(domain, county, own or rng)
                         abbr = county.abbr if dept.region == county.code else "台"
-                        ctx = Ctx(rng, subject, on, dept, abbr, end, seq)
+                        ctx = Ctx(own or rng, subject, on, dept, abbr, end, seq)
                         row = subject_fields(catalog[item_id], subject)
                         row.update(ITEMS[item_id].build(ctx, domain))
                         feeds.add(item_id, dept, subject, row)

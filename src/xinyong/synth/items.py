@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from xinyong.subjects.models import SubjectKind
-from xinyong.synth import licences, lists, penalties
+from xinyong.synth import licences, lists, penalties, registration
 from xinyong.synth.context import Ctx, Row
 from xinyong.synth.names import Picker
 
@@ -115,6 +115,8 @@ ITEMS: dict[str, ItemSpec] = {
         (("credit", 1.0),),
         {"ent": 0.003, "ind": 0.001, "org": 0.001, "person": 0.0002},
     ),
+    # drawn per firm by synth.registration.changes (its own generator), not at a rate of the main stream
+    "djbg": ItemSpec(registration.djbg, (("market_regulation", 1.0),), NONE, {}),
 }
 
 

@@ -114,6 +114,9 @@ def _established(rng: random.Random, kind: SubjectKind, end: dt.date) -> dt.date
 
 
 PICK_KIND = names.Picker(ORG_KINDS)
+# 一人多企: the share of enterprises whose legal representative already represents another firm of the county
+# (drawn from a generator of its own, so every other field of every subject is unchanged)
+SHARED_REP_RATE = 0.08
 
 
 class CountyGenerator:
@@ -125,6 +128,8 @@ class CountyGenerator:
         self.end = end
         self.reserved = reserved
         self.rng = random.Random(f"{seed}:subjects:{self.county.code}")
+        self._reps_rng = random.Random(f"{seed}:reps:{self.county.code}")
+        self._enterprise_reps: list[str] = []
         self._org_seq = 0
         self._id_counts: dict[tuple[str, dt.date], int] = {}
         self._industries = county_industries(self.county)
@@ -153,6 +158,8 @@ class CountyGenerator:
         region, old_name = self._region_at(max(established, USCC_START))
         industry = self._industries[int(self._pick_industry(rng))]
         legal_rep = names.person_name(rng)
+        if kind is SubjectKind.ENTERPRISE:
+            legal_rep = self._representative(legal_rep)
         self._org_seq += 1
         n = self.index * STRIDE + self._org_seq
         legacy = established < USCC_START and rng.random() < 0.85
@@ -190,6 +197,13 @@ class CountyGenerator:
             established_on=established,
             status=status,
         )
+
+    def _representative(self, drawn: str) -> str:
+        """Return the legal representative of a new enterprise: now and then one who runs another firm."""
+        shared = self._enterprise_reps and self._reps_rng.random() < SHARED_REP_RATE
+        rep = self._reps_rng.choice(self._enterprise_reps) if shared else drawn
+        self._enterprise_reps.append(rep)
+        return rep
 
     def _id_prefix(self, birth: dt.date) -> str:
         rng, c = self.rng, self.county

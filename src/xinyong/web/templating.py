@@ -46,6 +46,7 @@ templates.env.filters["percent"] = _percent
 CONSOLE_NAV: list[tuple[str, str, str]] = [
     ("dashboard", "/console", "归集概览"),
     ("subjects", "/console/subjects", "主体档案"),
+    ("campaigns", "/console/campaigns", "专项治理"),
 ]
 # Sections of capabilities that are installed add themselves (see ``xinyong.web.routes``).
 PORTAL_NAV: list[tuple[str, str, str]] = []

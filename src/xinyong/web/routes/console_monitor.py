@@ -19,6 +19,7 @@ from xinyong.monitoring.signals import SEVERITY_RANK, signals_of
 from xinyong.monitoring.timeline import KIND_LABELS
 from xinyong.runtime import Runtime
 from xinyong.web import console_data, csrf
+from xinyong.web.routes import console_campaigns
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
@@ -269,3 +270,7 @@ def screen_live(
 ) -> HTMLResponse:
     """Return the dashboard's figures as a fragment (polled by the page)."""
     return render(request, "console/_screen_live.html", _screen_context(session, runtime))
+
+
+# 专项治理 pages live in their own module, mounted with 信用大脑's pages
+router.include_router(console_campaigns.router)
