@@ -195,10 +195,10 @@ CAMPAIGN_READERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 
 @router.post("/campaigns", summary="部署专项治理（信用中心）", status_code=201, response_model=CampaignRead)
 def create_campaign(
+    session: DbSession,
+    runtime: AppRuntime,
     body: CampaignIn,
     principal: Principal = Depends(require(Role.ADMIN)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> CampaignRead:
     """Define a 专项治理 campaign: name, basis, target rule, period, deadline and the domains that handle it."""
     row = campaigns.create_campaign(session, runtime.policy, body, principal=principal)
@@ -216,10 +216,10 @@ def create_campaign(
     "/campaigns/{campaign_id}/launch", summary="启动专项治理（固定对象清单）", response_model=CampaignRead
 )
 def launch_campaign(
+    session: DbSession,
+    runtime: AppRuntime,
     campaign_id: int,
     principal: Principal = Depends(require(Role.ADMIN)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> CampaignRead:
     """Derive the targets today, freeze them and assign them to the departments with jurisdiction."""
     on, region = runtime.today(), runtime.settings.region_code
@@ -231,9 +231,9 @@ def launch_campaign(
 
 @router.get("/campaigns", summary="专项治理列表（按职责范围的进度）", response_model=list[CampaignRead])
 def list_campaigns(
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(require(*CAMPAIGN_READERS)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> list[CampaignRead]:
     """Return the campaigns the caller takes part in, with progress over the targets its duty covers."""
     return campaigns.list_campaigns(
@@ -243,10 +243,10 @@ def list_campaigns(
 
 @router.get("/campaigns/{campaign_id}", summary="专项治理详情与进度", response_model=CampaignDetail)
 def campaign_detail(
+    session: DbSession,
+    runtime: AppRuntime,
     campaign_id: int,
     principal: Principal = Depends(require(*CAMPAIGN_READERS)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> CampaignDetail:
     """Return a campaign, its progress and the subjects its rule reaches since launch."""
     return campaigns.campaign_detail(
@@ -263,13 +263,13 @@ def campaign_detail(
     "/campaigns/{campaign_id}/targets", summary="专项治理对象清单（按职责范围）", response_model=TaskPage
 )
 def campaign_targets(
+    session: DbSession,
+    runtime: AppRuntime,
     campaign_id: int,
     status: Literal["待处置", "整改中", "已整改", "无法整改"] | None = Query(None),
     page: int = Query(1, ge=1, le=10_000),
     size: int = Query(50, ge=1, le=200),
     principal: Principal = Depends(require(*CAMPAIGN_READERS)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> TaskPage:
     """Return the campaign's targets the caller's duty covers, with their handling."""
     return campaigns.list_tasks(
@@ -286,11 +286,11 @@ def campaign_targets(
 
 @router.post("/campaigns/targets/{task_id}/status", summary="处置专项治理对象", response_model=TaskRead)
 def campaign_target_status(
+    session: DbSession,
+    runtime: AppRuntime,
     task_id: int,
     body: TaskStatusIn,
     principal: Principal = Depends(require(Role.OFFICER, Role.ADMIN)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> TaskRead:
     """Step a target's handling: 整改中, then 已整改 or 无法整改 (with a note); audited."""
     return campaigns.set_task_status(
