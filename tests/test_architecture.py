@@ -88,7 +88,11 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "sources",
         "uploads",
     ),  # the feeds in force (labels); the console's background upload jobs  # the register of financial institutions and 信易+ providers
-    "monitoring": ("feed",),  # subscriptions and the change feed (the bank workspace subscribes borrowers)
+    "monitoring": (
+        "feed",
+        "campaigns",
+        "campaign_states",
+    ),  # campaigns: 专项治理 for the console pages  # subscriptions and the change feed (the bank workspace subscribes borrowers)
     "finance": (
         "consent",  # consent by registered institution (the grant form lists the register)
         "products",  # product matching for a subject, with reasons
@@ -105,7 +109,10 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "workflows",
         "monitoring",
     ),  # the repair machine, workflow policy, case desk and KPIs
-    "evaluation": ("supervision",),  # supervision rules (typed policy section) read by sanctions
+    "evaluation": (
+        "supervision",
+        "history",
+    ),  # supervision rules read by sanctions; history: grades over time (grade drops)
 }
 DEFAULT_PUBLIC = ("service", "schemas")
 # Top-level runtime modules may import these capabilities' modules (and nothing else of a capability).
@@ -138,7 +145,7 @@ PENDING: dict[str, tuple[str, ...]] = {
     "xinyong.evaluation.inspections": ("xinyong.auth.models",),
     "xinyong.monitoring.dashboard": ("xinyong.sanctions.models",),
     "xinyong.monitoring.facts": ("xinyong.commitments.models",),
-    "xinyong.monitoring.service": ("xinyong.commitments.models",),
+    "xinyong.monitoring.changes": ("xinyong.commitments.models",),
     "xinyong.monitoring.timeline": (
         "xinyong.commitments.models",
         "xinyong.evaluation.models",

@@ -141,3 +141,17 @@ class Runtime:
             yield raw
         finally:
             raw.close()
+
+
+def sqlite_file(runtime: Runtime) -> str | None:
+    """Return the SQLite file to read through ADBC, when the database is one and the driver is installed."""
+    if not runtime.settings.is_sqlite:
+        return None
+    path = runtime.settings.database_url.split("///", 1)[-1]
+    if not path or path == ":memory:":
+        return None
+    try:
+        import adbc_driver_sqlite  # noqa: F401
+    except ImportError:
+        return None
+    return path

@@ -31,20 +31,6 @@ def _fail(exc: XinyongError) -> None:
     raise typer.Exit(code=2)
 
 
-def sqlite_file(runtime: Runtime) -> str | None:
-    """Return the SQLite file to read through ADBC, when the database is one and the driver is installed."""
-    if not runtime.settings.is_sqlite:
-        return None
-    path = runtime.settings.database_url.split("///", 1)[-1]
-    if not path or path == ":memory:":
-        return None
-    try:
-        import adbc_driver_sqlite  # noqa: F401
-    except ImportError:
-        return None
-    return path
-
-
 def _table(title: str, groups: dict[str, dict[str, int]], grades: list[str]) -> list[str]:
     lines = [title, "  " + "\t".join(["分组", *grades, "合计"])]
     for name, counts in groups.items():
@@ -127,6 +113,7 @@ def evaluate(
     """按生效的评价模型批量评价全部主体，保存结果并输出等级分布与 PSI；--calibration 输出校准对照。"""
     from xinyong.db import session_scope
     from xinyong.evaluation import service
+    from xinyong.runtime import sqlite_file
 
     if as_of is None:
         if not calibration:

@@ -7,8 +7,8 @@ from pathlib import Path
 from xinyong.db import session_scope
 from xinyong.demo import DEMO_END
 from xinyong.evaluation import service
-from xinyong.evaluation.cli import report_lines, sqlite_file
-from xinyong.runtime import Runtime
+from xinyong.evaluation.cli import report_lines
+from xinyong.runtime import Runtime, sqlite_file
 
 
 def run_demo_evaluation(runtime: Runtime, _synth_dir: Path) -> list[str]:

@@ -11,11 +11,10 @@ from sqlalchemy import select
 from xinyong.db import session_scope
 from xinyong.demo import DEMO_END
 from xinyong.evaluation import service as evaluation_service
-from xinyong.evaluation.cli import sqlite_file
 from xinyong.monitoring.models import Alert
 from xinyong.monitoring.service import run_monitor
 from xinyong.monitoring.signals import signals_of
-from xinyong.runtime import Runtime
+from xinyong.runtime import Runtime, sqlite_file
 
 REPLAY_FROM = dt.date(2026, 1, 4)
 REPLAY_STEP = dt.timedelta(days=7)
