@@ -271,12 +271,20 @@ def run(store: JobStore, runner: Runner, job: UploadJob) -> UploadJob:
 _threads: dict[str, threading.Thread] = {}
 
 
-def start(store: JobStore, runner: Runner, job: UploadJob) -> None:
-    """Run a staged job in a background thread (a job already started is left alone)."""
+def claim(store: JobStore, job: UploadJob) -> None:
+    """Mark a staged job as running (a job already started is refused)."""
     if job.state != "staged":
         raise Invalid("该上传任务已提交", code="ingest.upload_started")
     job.state = "running"
     store.save(job)
+
+
+def launch(store: JobStore, runner: Runner, job: UploadJob) -> None:
+    """Run a claimed job in a background thread with its own session.
+
+    A request starts it after its response is sent (``BackgroundTasks``), so the request's own session
+    has committed and closed before the job's session begins.
+    """
     thread = threading.Thread(target=run, args=(store, runner, job), name=f"upload-{job.id}", daemon=True)
     _threads[job.id] = thread
     thread.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -98,6 +98,7 @@ def upload_stage(
 @router.post("/{job_id}/start", dependencies=[Depends(csrf.verify)])
 def upload_start(
     job_id: str,
+    background: BackgroundTasks,
     principal: Principal = Depends(officer),
     runtime: Runtime = Depends(get_runtime),
 ) -> RedirectResponse:
@@ -111,7 +112,8 @@ def upload_start(
         chunk_rows=min(runtime.settings.ingest_chunk_rows, 5_000),
         city_region=runtime.settings.region_code,
     )
-    uploads.start(store, runner, job)
+    uploads.claim(store, job)
+    background.add_task(uploads.launch, store, runner, job)  # after the request's session has closed
     return RedirectResponse(f"/console/ingest/upload/{job.id}", status_code=303)
 
 
