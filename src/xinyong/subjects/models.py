@@ -26,6 +26,11 @@ class SubjectKind(enum.StrEnum):
     FARMERS_COOPERATIVE = "农民专业合作社"  # 新型农业经营主体, registered with a USCC
 
 
+# Kinds whose credit is their members' (a household's natural persons): no evaluation model scores them;
+# the 信用户 rating (policy/rural) rates a household from its members' records.
+MEMBER_KINDS = frozenset({SubjectKind.HOUSEHOLD})
+
+
 class IdentifierScheme(enum.StrEnum):
     """Identifier schemes; personal schemes are stored encrypted with a blind index."""
 
