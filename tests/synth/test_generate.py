@@ -128,7 +128,11 @@ def test_register_loads_into_the_database(clean: dict[str, Any], runtime: Runtim
     assert count == clean["subjects"]
     kinds = dict(session.execute(select(Subject.kind, func.count()).group_by(Subject.kind)).all())
     # households and new agricultural operators (issue 19 point 6) are not synthesised yet: see docs/rural.md
-    rural = {SubjectKind.HOUSEHOLD.value, SubjectKind.FAMILY_FARM.value, SubjectKind.FARMERS_COOPERATIVE.value}
+    rural = {
+        SubjectKind.HOUSEHOLD.value,
+        SubjectKind.FAMILY_FARM.value,
+        SubjectKind.FARMERS_COOPERATIVE.value,
+    }
     assert set(kinds) == {k.value for k in SubjectKind} - rural
     assert kinds[SubjectKind.NATURAL_PERSON.value] == clean["persons"]
     assert kinds[SubjectKind.ENTERPRISE.value] > kinds[SubjectKind.INDIVIDUAL_BUSINESS.value]
