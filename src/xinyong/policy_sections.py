@@ -19,6 +19,7 @@ from xinyong.policy.loader import Policy, Section
 from xinyong.registers import institutions
 from xinyong.repair import workflows
 from xinyong.reports import special
+from xinyong.rural import rules as rural_rules
 from xinyong.sanctions import rules as sanction_rules
 from xinyong.scenes import rules as scene_rules
 
@@ -36,6 +37,7 @@ _DECLARED: tuple[Section[Sized], ...] = (
     finance_rules.PRODUCTS,
     finance_rules.SUBSIDIES,
     scene_rules.SECTION,
+    rural_rules.SECTION,
 )
 
 

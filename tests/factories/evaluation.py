@@ -12,7 +12,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from xinyong.records.models import CreditRecord, RecordEvent
-from xinyong.subjects.models import Subject, SubjectKind
+from xinyong.subjects.models import MEMBER_KINDS, Subject, SubjectKind
 
 SUBJECT = cast(Table, Subject.__table__)
 RECORD = cast(Table, CreditRecord.__table__)
@@ -140,7 +140,7 @@ def random_population(
             return rng.choice(near)
         return _day(rng, start, end)
 
-    kinds = [k.value for k in SubjectKind]
+    kinds = [k.value for k in SubjectKind if k not in MEMBER_KINDS]  # a household is rated, not scored
     subject_rows = []
     for i in range(subjects):
         kind = rng.choice(kinds)

@@ -28,6 +28,7 @@ def test_every_declared_section_loads_and_is_checked(policy: Policy) -> None:
         "finance_products",
         "finance_subsidies",
         "scenes",
+        "rural",
     }
     assert all(size > 0 for size in sizes.values()), sizes
 

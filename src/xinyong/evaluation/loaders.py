@@ -9,7 +9,7 @@ from __future__ import annotations
 from xinyong.evaluation.spec import CapRule, EvaluationModel, Indicator, ModelSet
 from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet
 from xinyong.policy.loader import Policy, Problems, Section, load_dir
-from xinyong.subjects.models import SubjectKind
+from xinyong.subjects.models import MEMBER_KINDS, SubjectKind
 
 
 def load_models(policy: Policy) -> ModelSet:
@@ -52,7 +52,7 @@ def load_models(policy: Policy) -> ModelSet:
             if shared and a.overlaps(b):
                 problems.add("models/", f"模型 {a.id} 与 {b.id} 对 {sorted(shared)} 的生效期重叠")
     covered = {k for m in models for k in m.subject_kinds}
-    for kind in sorted(kinds - covered):
+    for kind in sorted(kinds - covered - MEMBER_KINDS):
         problems.add("models/", f"主体类别 {kind} 没有评价模型")
     problems.raise_if_any()
     return ModelSet(tuple(models))

@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 NATURAL_PERSON = "自然人"
+HOUSEHOLD = "农户"
+# Kinds whose files are personal information: a household's file is its members' (浙江条例第十五条).
+PERSONAL_KINDS = frozenset({NATURAL_PERSON, HOUSEHOLD})
 NEGATIVE = "negative"
 
 
@@ -96,8 +99,8 @@ class RecordFacts:
 
     @property
     def natural_person(self) -> bool:
-        """Tell whether the subject is a natural person."""
-        return self.subject_kind == NATURAL_PERSON
+        """Tell whether the subject is a natural person (or a household of them: treated alike)."""
+        return self.subject_kind in PERSONAL_KINDS
 
     def last_event(self, kind: str, on: dt.date) -> StatusEvent | None:
         """Return the latest event of ``kind`` in effect on ``on``."""

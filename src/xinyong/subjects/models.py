@@ -21,6 +21,14 @@ class SubjectKind(enum.StrEnum):
     GOVERNMENT = "政府机构"
     NATURAL_PERSON = "自然人"
     VILLAGE_COLLECTIVE = "村集体经济组织"
+    HOUSEHOLD = "农户"  # members are natural persons; never public, like them (rules/facts.PERSONAL_KINDS)
+    FAMILY_FARM = "家庭农场"  # 新型农业经营主体, registered with a USCC
+    FARMERS_COOPERATIVE = "农民专业合作社"  # 新型农业经营主体, registered with a USCC
+
+
+# Kinds whose credit is their members' (a household's natural persons): no evaluation model scores them;
+# the 信用户 rating (policy/rural) rates a household from its members' records.
+MEMBER_KINDS = frozenset({SubjectKind.HOUSEHOLD})
 
 
 class IdentifierScheme(enum.StrEnum):
