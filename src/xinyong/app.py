@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong import __version__, access_log, apidocs, security_headers
+from xinyong import wiring
 from xinyong.app_deps import AppRuntime
 from xinyong.audit import api as audit_api
 from xinyong.auth import api as auth_api
@@ -247,6 +248,7 @@ def _storage_handler(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the application for ``settings`` (or an existing runtime)."""
+    wiring.install()
     rt = runtime or Runtime.build(settings or Settings())
     app = XinyongAPI(
         title="信用台州 · Xinyong 公共信用信息平台",
