@@ -18,8 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from xinyong import __version__, access_log, apidocs, security_headers
-from xinyong import wiring
+from xinyong import __version__, access_log, apidocs, security_headers, wiring
 from xinyong.app_deps import AppRuntime
 from xinyong.audit import api as audit_api
 from xinyong.auth import api as auth_api

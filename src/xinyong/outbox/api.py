@@ -118,9 +118,7 @@ def messages(
 
 
 @router.post("/outbox/dispatch", summary="立即投递到期消息（信用中心）")
-def dispatch_now(
-    runtime: AppRuntime, principal: Principal = Depends(require(Role.ADMIN))
-) -> DispatchResult:
+def dispatch_now(runtime: AppRuntime, principal: Principal = Depends(require(Role.ADMIN))) -> DispatchResult:
     """Deliver due messages now (each in its own transaction)."""
     rules = notification_rules(runtime.policy)
     result = dispatch.dispatch_due(runtime.sessions, rules, dispatch.default_transports(rules))
