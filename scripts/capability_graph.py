@@ -12,7 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "xinyong"
-TOP = {"app", "cli", "demo", "web", "app_deps", "apidocs", "hotproto", "cli_support", "policy_sections"}
+TOP = {"app", "cli", "demo", "web", "app_deps", "apidocs", "hotproto", "cli_support", "policy_sections", "wiring"}
 ENTRY_NAMES = {"api", "cli", "routes", "views", "jobs", "demo", "deps", "hot"}  # deps: request dependencies; hot: bare ASGI endpoints
 PACKAGES = {p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
 

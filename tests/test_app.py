@@ -97,20 +97,20 @@ def test_fastapi_telemetry_follows_the_setting(settings: Settings) -> None:
         a.state.runtime.engine.dispose()
 
 
-def test_api_modules_depend_on_the_session_through_one_alias() -> None:
+def test_routes_depend_on_the_session_and_runtime_through_one_alias() -> None:
     """``DbSession`` carries the function scope; a hand-written ``Depends(get_session …)`` could drop it.
 
-    The web pages (``xinyong/web``) still spell it out; their owner switches them over.
+    API modules and web pages alike take ``DbSession`` and ``AppRuntime`` (from ``xinyong.app_deps``).
     """
     src = Path(__file__).parents[1] / "src" / "xinyong"
     spelled = [
-        str(path.relative_to(src))
+        f"{path.relative_to(src)}: {dep}"
         for path in sorted(src.rglob("*.py"))
-        if "web" not in path.relative_to(src).parts
-        and path.name != "app_deps.py"
-        and "Depends(get_session" in path.read_text(encoding="utf-8")
+        if path.name != "app_deps.py"
+        for dep in ("Depends(get_session", "Depends(get_runtime")
+        if dep in path.read_text(encoding="utf-8")
     ]
-    assert spelled == [], f"use xinyong.app_deps.DbSession in {spelled}"
+    assert spelled == [], f"use xinyong.app_deps.DbSession / AppRuntime in {spelled}"
 
 
 def test_every_capability_router_is_registered_by_reference() -> None:

@@ -40,7 +40,18 @@ FRAMEWORKS = ("sqlalchemy", "fastapi", "starlette", "jinja2", "alembic")
 PURE_PACKAGES = {"rules": ("xinyong.kit", "xinyong.policy", "xinyong.rules")}
 # api/cli/routes/views/jobs/demo: entry points; deps: request dependencies; hot: bare ASGI endpoints.
 ENTRY_NAMES = {"api", "cli", "routes", "views", "jobs", "demo", "deps", "hot"}
-TOP_ENTRY = {"app", "cli", "demo", "web", "app_deps", "apidocs", "hotproto", "cli_support", "policy_sections"}
+TOP_ENTRY = {
+    "app",
+    "cli",
+    "demo",
+    "web",
+    "app_deps",
+    "apidocs",
+    "hotproto",
+    "cli_support",
+    "policy_sections",
+    "wiring",
+}
 
 # The layer order (lowest first), as in docs/architecture.md. A capability imports only lower layers.
 LAYERS: tuple[tuple[str, ...], ...] = (
@@ -126,7 +137,9 @@ INFRA_EXCEPTIONS = {
 COMPOSITION_ROOTS = {
     "xinyong.app": "includes every capability's router (app.ROUTERS) and bare ASGI endpoints",
     "xinyong.cli": "registers every capability's commands",
+    "xinyong.demo": "runs every capability's demo step, in order",
     "xinyong.policy_sections": "declares every typed policy section beside its loader",
+    "xinyong.wiring": "registers every capability's hooks with the lower capabilities they react to",
 }
 # Reach-ins still to be routed through a service, in other engineers' areas (issue 15): importer →
 # imported module. The list may only shrink: an entry that no longer occurs fails the test.
@@ -352,34 +365,40 @@ def test_a_back_import_is_reported() -> None:
     assert problems_of("xinyong.repair.service", {"xinyong.objections.service"}) == []
 
 
-# Registries of hooks named "module:function": a lower capability lets higher ones react without importing them.
-HOOK_REGISTRIES = {"ingest.hooks": "BATCH_STORED_HOOKS", "outbox.changes": "RECORD_CHANGE_HOOKS"}
+def test_hooks_point_up() -> None:
+    """A hook registered in ``xinyong.wiring`` belongs to a capability above the registry's (never a way
+    round the order)."""
+    from xinyong import wiring
+
+    registries = {"outbox": wiring.RECORD_CHANGE_HOOKS, "ingest": wiring.BATCH_STORED_HOOKS}
+    assert all(registries.values())
+    for owner, registered in registries.items():
+        for hook in registered:
+            cap = _capability(hook.__module__)
+            assert cap is not None, f"{hook.__module__}.{hook.__name__}: not a capability"
+            assert LAYER[cap] > LAYER[owner], (
+                f"{hook.__module__}.{hook.__name__}: a hook of {owner} must be above it"
+            )
 
 
-def _registry(module: str, name: str) -> tuple[str, ...]:
-    tree = ast.parse((SRC / f"{module.replace('.', '/')}.py").read_text("utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
-            assert node.value is not None
-            value: tuple[str, ...] = ast.literal_eval(node.value)
-            return value
-    raise AssertionError(f"{module} has no {name}")
+# Modules that load a module named by a string, with the reason (everything else imports by reference).
+DYNAMIC_IMPORTS: dict[str, str] = {}
 
 
-@pytest.mark.parametrize(("module", "name"), sorted(HOOK_REGISTRIES.items()))
-def test_hooks_point_up_and_exist(module: str, name: str) -> None:
-    """A registered hook is a function of a capability above the registry's (never a way round the order)."""
-    owner = module.split(".")[0]
-    for spec in _registry(module, name):
-        target, _, func = spec.partition(":")
-        path = SRC.parent / f"{target.replace('.', '/')}.py"
-        tree = ast.parse(path.read_text("utf-8"))
-        assert func in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}, (
-            f"{spec}: no such function"
-        )
-        cap = _capability(target)
-        assert cap is not None, f"{spec}: not a capability"
-        assert LAYER[cap] > LAYER[owner], f"{spec}: a hook of {owner} must be above it"
+def test_no_registry_loads_modules_by_name() -> None:
+    """Routers, sections, commands, demo steps and hooks are imported by reference: a typo fails at import
+    and mypy sees the types. ``importlib.import_module`` (or ``__import__``) is allowed only in
+    ``DYNAMIC_IMPORTS``."""
+    offenders = []
+    for module, path in MODULES:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if name in {"import_module", "__import__"} and module not in DYNAMIC_IMPORTS:
+                offenders.append(f"{module}:{node.lineno}")
+    assert offenders == [], "import by reference, or list the module with its reason: " + ", ".join(offenders)
 
 
 def test_docs_state_the_same_layers() -> None:

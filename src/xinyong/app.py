@@ -7,7 +7,7 @@ import json
 import logging
 from typing import Any, Protocol
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -18,8 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from xinyong import __version__, access_log, apidocs, security_headers
-from xinyong.app_deps import get_runtime
+from xinyong import __version__, access_log, apidocs, security_headers, wiring
+from xinyong.app_deps import AppRuntime
 from xinyong.audit import api as audit_api
 from xinyong.auth import api as auth_api
 from xinyong.commitments import api as commitments_api
@@ -154,7 +154,7 @@ def healthz() -> Health:
     response_model=Readiness,
     responses={503: {"model": Readiness, "description": "未就绪"}},
 )
-def readyz(runtime: Runtime = Depends(get_runtime)) -> JSONResponse:
+def readyz(runtime: AppRuntime) -> JSONResponse:
     """Check the database, the migrations and the policy."""
     checks: dict[str, Any] = {}
     ok = True
@@ -247,6 +247,7 @@ def _storage_handler(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the application for ``settings`` (or an existing runtime)."""
+    wiring.install()
     rt = runtime or Runtime.build(settings or Settings())
     app = XinyongAPI(
         title="信用台州 · Xinyong 公共信用信息平台",

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from xinyong import keys_cli, wiring
+from xinyong.audit import cli as audit_cli
 from xinyong.cli_support import _runtime, fail
+from xinyong.commitments import cli as commitments_cli
 from xinyong.errors import XinyongError
+from xinyong.evaluation import cli as evaluation_cli
+from xinyong.ingest import cli as ingest_cli
+from xinyong.monitoring import cli as monitoring_cli
+from xinyong.outbox import cli as outbox_cli
+from xinyong.records import cli as records_cli
+from xinyong.repair import cli as repair_cli
+from xinyong.reports import cli as reports_cli
+from xinyong.sanctions import cli as sanctions_cli
 
 if TYPE_CHECKING:
     from xinyong.runtime import Runtime
@@ -22,24 +33,24 @@ policy_app = typer.Typer(help="政策数据（policy/）", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(policy_app, name="policy")
 
-# Sub-commands of the capabilities, as (name, "module:attribute") of a Typer app.
-SUBCOMMANDS: tuple[tuple[str, str], ...] = (
-    ("audit", "xinyong.audit.cli:app"),
-    ("repair", "xinyong.repair.cli:app"),
-    ("outbox", "xinyong.outbox.cli:app"),
-    ("ingest", "xinyong.ingest.cli:app"),
-    ("quality", "xinyong.ingest.cli:quality_app"),
-    ("evaluate", "xinyong.evaluation.cli:evaluate_app"),
-    ("inspections", "xinyong.evaluation.cli:inspections_app"),
-    ("commitments", "xinyong.commitments.cli:app"),
-    ("monitor", "xinyong.monitoring.cli:app"),
-    ("retention", "xinyong.records.cli:retention_app"),
-    ("keys", "xinyong.keys_cli:app"),
+# Sub-commands of the capabilities, as (name, Typer app).
+SUBCOMMANDS: tuple[tuple[str, typer.Typer], ...] = (
+    ("audit", audit_cli.app),
+    ("repair", repair_cli.app),
+    ("outbox", outbox_cli.app),
+    ("ingest", ingest_cli.app),
+    ("quality", ingest_cli.quality_app),
+    ("evaluate", evaluation_cli.evaluate_app),
+    ("inspections", evaluation_cli.inspections_app),
+    ("commitments", commitments_cli.app),
+    ("monitor", monitoring_cli.app),
+    ("retention", records_cli.retention_app),
+    ("keys", keys_cli.app),
 )
-# Top-level commands of the capabilities, as (name, "module:function").
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("check", "xinyong.sanctions.cli:check"),
-    ("report", "xinyong.reports.cli:report"),
+# Top-level commands of the capabilities, as (name, function).
+COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
+    ("check", sanctions_cli.check),
+    ("report", reports_cli.report),
 )
 
 
@@ -237,12 +248,11 @@ def restore_cmd(file: Annotated[Path, typer.Argument(help="xinyong backup 写出
     typer.echo(f"已从 {file} 恢复；审计日志 {check.entries} 条，哈希链校验通过")
 
 
-for _name, _spec in SUBCOMMANDS:
-    _module, _, _attr = _spec.partition(":")
-    app.add_typer(getattr(importlib.import_module(_module), _attr or "app"), name=_name)
-for _name, _spec in COMMANDS:
-    _module, _, _attr = _spec.partition(":")
-    app.command(_name)(getattr(importlib.import_module(_module), _attr))
+for _name, _sub in SUBCOMMANDS:
+    app.add_typer(_sub, name=_name)
+for _name, _command in COMMANDS:
+    app.command(_name)(_command)
+wiring.install()  # every command's services react as the API's do (hooks of the capabilities)
 
 
 def main() -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from xinyong import wiring
 from xinyong.db import session_scope
 from xinyong.migrate import upgrade
 from xinyong.registers.sync import sync_all
@@ -16,22 +16,37 @@ from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject
 from xinyong.subjects.register import load_register
 
-# Later demo steps of the capabilities, as "module:function(runtime, synth_dir) -> list[str]" (in order).
-DEMO_STEPS: tuple[str, ...] = (
-    "xinyong.ingest.demo:ingest_synth",
-    "xinyong.auth.demo:create_demo_accounts",
-    "xinyong.evaluation.demo:run_demo_evaluation",
-    "xinyong.finance.demo:seed_finance",
-    "xinyong.monitoring.demo:run_demo_monitor",
-    "xinyong.repair.demo:issue_notices",
-)
 DEMO_END = dt.date(2026, 10, 31)
+DemoStep = Callable[[Runtime, Path], list[str]]
+
+
+def demo_steps() -> tuple[DemoStep, ...]:
+    """Return the later demo steps of the capabilities, in order: ``fn(runtime, synth_dir) -> lines``.
+
+    Imported here, not at the top: the steps read ``DEMO_END`` from this module.
+    """
+    from xinyong.auth.demo import create_demo_accounts
+    from xinyong.evaluation.demo import run_demo_evaluation
+    from xinyong.finance.demo import seed_finance
+    from xinyong.ingest.demo import ingest_synth
+    from xinyong.monitoring.demo import run_demo_monitor
+    from xinyong.repair.demo import issue_notices
+
+    return (
+        ingest_synth,
+        create_demo_accounts,
+        run_demo_evaluation,
+        seed_finance,
+        run_demo_monitor,
+        issue_notices,
+    )
 
 
 def load_demo(runtime: Runtime, *, seed: int = 1) -> list[str]:
     """Migrate, generate and load the demo data once; return lines to print."""
     from xinyong.synth.generate import generate
 
+    wiring.install()  # the loaded batches issue their notices, as ingest through the CLI or API does
     settings = runtime.settings
     upgrade(settings.database_url)
     policy = runtime.policy
@@ -47,8 +62,6 @@ def load_demo(runtime: Runtime, *, seed: int = 1) -> list[str]:
     with session_scope(runtime.sessions) as session:
         count = load_register(session, runtime.keys, Path(summary["register"]))
     lines.append(f"已装载合成台州：{count} 个信用主体（数据目录 {synth_dir}）")
-    for spec in DEMO_STEPS:
-        module, _, name = spec.partition(":")
-        step: Callable[[Runtime, Path], list[str]] = getattr(importlib.import_module(module), name)
+    for step in demo_steps():
         lines.extend(step(runtime, synth_dir))
     return lines

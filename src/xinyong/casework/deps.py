@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import DbSession, get_clock, get_runtime
+from xinyong.app_deps import AppRuntime, DbSession, get_clock
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.clock import Clock
@@ -49,7 +49,7 @@ def acting(*roles: Role) -> Callable[..., Act]:
 
     def dependency(
         session: DbSession,
-        runtime: Runtime = Depends(get_runtime),
+        runtime: AppRuntime,
         clock: Clock = Depends(get_clock),
         principal: Principal = Depends(require(*roles)),
     ) -> Act:

@@ -2,7 +2,7 @@
 
 Order 36 (信用修复管理办法) Art. 4: once repaired, information stops being used — so the stored score
 must not wait for the next batch. ``rescore_after_change`` is registered in
-``outbox.changes.RECORD_CHANGE_HOOKS`` and runs in the deciding transaction: it evaluates the subject with
+``xinyong.wiring.RECORD_CHANGE_HOOKS`` and runs in the deciding transaction: it evaluates the subject with
 the single-subject engine and stores the result as a ``rescore`` run that amends the latest batch (never
 mistaken for a batch: ``service.latest_run`` reads batches only). Readers take the subject's newest result
 among the latest batch and its amendments (``current_result``).

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi import Path as FastAPIPath
 from sqlalchemy import select
 
-from xinyong.app_deps import DbSession, get_clock, get_runtime
+from xinyong.app_deps import AppRuntime, DbSession, get_clock
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.clock import Clock
@@ -25,7 +25,6 @@ from xinyong.outbox.schemas import (
     OutboxMessageRead,
 )
 from xinyong.outbox.workflow import notification_rules
-from xinyong.runtime import Runtime
 
 DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 
@@ -119,9 +118,7 @@ def messages(
 
 
 @router.post("/outbox/dispatch", summary="立即投递到期消息（信用中心）")
-def dispatch_now(
-    runtime: Annotated[Runtime, Depends(get_runtime)], principal: Principal = Depends(require(Role.ADMIN))
-) -> DispatchResult:
+def dispatch_now(runtime: AppRuntime, principal: Principal = Depends(require(Role.ADMIN))) -> DispatchResult:
     """Deliver due messages now (each in its own transaction)."""
     rules = notification_rules(runtime.policy)
     result = dispatch.dispatch_due(runtime.sessions, rules, dispatch.default_transports(rules))

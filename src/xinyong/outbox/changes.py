@@ -6,18 +6,17 @@ checks — derives from them, so the change is in force everywhere at once. Afte
 calls ``record_changed`` (in the same transaction), which:
 
 1. queues a notice to every party that received the record in the look-back window (outbox), and
-2. calls the hooks in ``RECORD_CHANGE_HOOKS`` ("module:function", like ``app.ROUTERS``) and those added
-   with ``register`` — e.g. evaluation re-scores the subject (Order 36: evaluation results are updated).
+2. calls the hooks added with ``register`` (by ``xinyong.wiring`` at the entry layer, in order) — e.g.
+   evaluation re-scores the subject (Order 36: evaluation results are updated).
    A hook is ``fn(session, change) -> None`` or, when it needs the rules and the clock,
    ``fn(session, change, *, policy, now) -> None``; it runs inside the caller's transaction, so the
-   repair and its consequences commit or roll back together. The registry names hooks by string, so
-   this package imports no capability that reacts to it.
+   repair and its consequences commit or roll back together. The reacting capabilities register
+   themselves from above, so this package imports none of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,11 +27,6 @@ from sqlalchemy.orm import Session
 from xinyong.outbox import service as outbox_service
 from xinyong.policy.loader import Policy
 
-# Hooks of other capabilities, as "module:function" (add lines only).
-RECORD_CHANGE_HOOKS: tuple[str, ...] = (
-    "xinyong.evaluation.rescore:rescore_after_change",  # Order 36: the subject is re-evaluated at once
-    "xinyong.reports.corrections:notify_after_change",  # recipients of issued reports get a correction notice
-)
 Hook = Callable[..., None]  # fn(session, change) or fn(session, change, *, policy, now)
 _registered: list[Hook] = []
 
@@ -55,18 +49,15 @@ class RecordChange:
 
 
 def register(hook: Hook) -> Callable[[], None]:
-    """Add a hook for record changes; return a function that removes it."""
-    _registered.append(hook)
-    return lambda: _registered.remove(hook)
+    """Add a hook for record changes (once: adding it again changes nothing); return a function that removes it."""
+    if hook not in _registered:
+        _registered.append(hook)
+    return lambda: _registered.remove(hook) if hook in _registered else None
 
 
 def hooks() -> list[Hook]:
-    """Return every hook: the registry's, then the registered ones."""
-    found: list[Hook] = []
-    for spec in RECORD_CHANGE_HOOKS:
-        module, _, name = spec.partition(":")
-        found.append(getattr(importlib.import_module(module), name))
-    return [*found, *_registered]
+    """Return the registered hooks, in the order they were added."""
+    return list(_registered)
 
 
 def record_changed(session: Session, policy: Policy, change: RecordChange, *, now: dt.datetime) -> int:

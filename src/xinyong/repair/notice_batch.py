@@ -43,7 +43,7 @@ _ROLES = ("penalty_types", "procedure", "list_type", "list_end", "publication_en
 
 
 def notices_for_batch(session: Session, policy: Policy, *, batch_id: int, actor: str) -> int:
-    """Issue the notices of one stored batch (``ingest.hooks.BATCH_STORED_HOOKS``: 两书同达)."""
+    """Issue the notices of one stored batch (``xinyong.wiring.BATCH_STORED_HOOKS``: 两书同达)."""
     return issue_notices_for_new_penalties(session, policy, actor=actor, limit=None, batch_id=batch_id)
 
 

@@ -40,7 +40,7 @@ def notify_after_change(
 ) -> None:
     """Record-change hook: mark every report holding the record as corrected and tell its recipient.
 
-    Registered in ``outbox.changes.RECORD_CHANGE_HOOKS``: a repair, an objection's correction or a
+    Registered in ``xinyong.wiring.RECORD_CHANGE_HOOKS``: a repair, an objection's correction or a
     deletion reaches every party that received a report with that record (a correction notice through
     the outbox), and the verify page then says the report is superseded.
     """

@@ -1,92 +1,76 @@
 """Page routes by area: portal (public), account (sign-in), me (a signed-in subject), console (government).
 
-Sections built on a capability are mounted when that capability is installed, and only then appear in
-the navigation — the pages follow the services as they land, never stand in for them.
+Each section is imported by reference and listed with the navigation entries it adds; a section appears
+in the navigation only with its pages, so the pages follow the services they call.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from fastapi import APIRouter
 
+from xinyong.web.routes import (
+    account,
+    bank,
+    console,
+    console_cases,
+    console_checks,
+    console_evaluation,
+    console_ingest,
+    console_monitor,
+    console_upload,
+    me,
+    me_cases,
+    portal,
+    portal_commitments,
+    reports,
+)
 from xinyong.web.templating import BANK_NAV, CONSOLE_NAV, ME_NAV, PORTAL_NAV
 
-# (page module, capability module it needs, navigation entry or None)
-SECTIONS: tuple[
-    tuple[str, str | None, tuple[list[tuple[str, str, str]], tuple[str, str, str]] | None], ...
-] = (
-    ("portal", None, None),
+NavEntry = tuple[str, str, str]  # (key, path, label)
+# (page router, navigation entries it adds as (menu, entry)), in mounting order.
+SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], ...] = (
+    (portal.router, ()),
+    (portal_commitments.router, ((PORTAL_NAV, ("commitments", "/commitments", "信用承诺")),)),
+    (account.router, ()),
+    (me.router, ()),
+    (me_cases.router, ()),
+    (console.router, ()),
     (
-        "portal_commitments",
-        "xinyong.commitments.service",
-        (PORTAL_NAV, ("commitments", "/commitments", "信用承诺")),
+        console_ingest.router,
+        (
+            (CONSOLE_NAV, ("ingest", "/console/ingest", "归集批次与质量")),
+            (CONSOLE_NAV, ("unresolved", "/console/unresolved", "未关联审核")),
+        ),
     ),
-    ("account", None, None),
-    ("me", None, None),
-    ("me_cases", "xinyong.repair.service", None),
-    ("console", None, None),
+    (console_upload.router, ()),
+    (console_evaluation.router, ((CONSOLE_NAV, ("evaluation", "/console/evaluation", "信用评价概览")),)),
+    (console_checks.router, ((CONSOLE_NAV, ("checks", "/console/checks", "核查与反馈")),)),
+    (console_cases.router, ((CONSOLE_NAV, ("queue", "/console/queue", "修复与异议待办")),)),
     (
-        "console_ingest",
-        "xinyong.ingest.service",
-        (CONSOLE_NAV, ("ingest", "/console/ingest", "归集批次与质量")),
-    ),
-    (
-        "console_ingest",
-        "xinyong.ingest.service",
-        (CONSOLE_NAV, ("unresolved", "/console/unresolved", "未关联审核")),
-    ),
-    ("console_upload", "xinyong.ingest.service", None),
-    (
-        "console_evaluation",
-        "xinyong.evaluation.service",
-        (CONSOLE_NAV, ("evaluation", "/console/evaluation", "信用评价概览")),
+        console_monitor.router,
+        (
+            (CONSOLE_NAV, ("alerts", "/console/alerts", "风险预警")),
+            (CONSOLE_NAV, ("timeline", "/console/timeline", "主体信用时间轴")),
+            (CONSOLE_NAV, ("screen", "/console/screen", "城市信用大屏")),
+        ),
     ),
     (
-        "console_checks",
-        "xinyong.sanctions.service",
-        (CONSOLE_NAV, ("checks", "/console/checks", "核查与反馈")),
+        reports.router,
+        (
+            (CONSOLE_NAV, ("reports", "/console/reports", "信用报告")),
+            (ME_NAV, ("reports", "/me/reports", "信用报告")),
+        ),
     ),
-    ("console_cases", "xinyong.repair.service", (CONSOLE_NAV, ("queue", "/console/queue", "修复与异议待办"))),
-    (
-        "console_monitor",
-        "xinyong.monitoring.service",
-        (CONSOLE_NAV, ("alerts", "/console/alerts", "风险预警")),
-    ),
-    (
-        "console_monitor",
-        "xinyong.monitoring.service",
-        (CONSOLE_NAV, ("timeline", "/console/timeline", "主体信用时间轴")),
-    ),
-    (
-        "console_monitor",
-        "xinyong.monitoring.service",
-        (CONSOLE_NAV, ("screen", "/console/screen", "城市信用大屏")),
-    ),
-    ("reports", "xinyong.reports.service", (CONSOLE_NAV, ("reports", "/console/reports", "信用报告"))),
-    ("reports", "xinyong.reports.service", (ME_NAV, ("reports", "/me/reports", "信用报告"))),
-    ("bank", "xinyong.finance.service", (BANK_NAV, ("bank", "/bank", "信贷工作台"))),
-    ("reports", "xinyong.reports.service", (BANK_NAV, ("reports", "/console/reports", "信用报告"))),
+    (bank.router, ((BANK_NAV, ("bank", "/bank", "信贷工作台")),)),
+    (reports.router, ((BANK_NAV, ("reports", "/console/reports", "信用报告")),)),
 )
 
-
-def _installed(module: str | None) -> bool:
-    if module is None:
-        return True
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 router = APIRouter(include_in_schema=False)
-_mounted: set[str] = set()
-for _name, _needs, _nav in SECTIONS:
-    if not (_installed(_needs) and _installed(f"xinyong.web.routes.{_name}")):
-        continue
-    if _name not in _mounted:
-        router.include_router(importlib.import_module(f"xinyong.web.routes.{_name}").router)
-        _mounted.add(_name)
-    if _nav is not None and _nav[1] not in _nav[0]:
-        _nav[0].append(_nav[1])
+_mounted: set[int] = set()
+for _section, _entries in SECTIONS:
+    if id(_section) not in _mounted:
+        router.include_router(_section)
+        _mounted.add(id(_section))
+    for _menu, _entry in _entries:
+        if _entry not in _menu:
+            _menu.append(_entry)

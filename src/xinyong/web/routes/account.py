@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import DbSession, get_runtime
 from xinyong.audit import service as audit
 from xinyong.auth import limits
 from xinyong.auth import service as auth_service
@@ -52,8 +51,8 @@ def login(
     request: Request,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
+    session: DbSession,
     next: Annotated[str, Form()] = "",
-    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse | RedirectResponse:
     """Check the password, start a session and go on to where the person was heading."""
     runtime = get_runtime(request)
@@ -93,8 +92,8 @@ def login(
 
 @router.post("/logout", dependencies=[Depends(csrf.verify)])
 def logout(
+    session: DbSession,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
 ) -> RedirectResponse:
     """End the session, on the server as well as in the browser."""
     response = RedirectResponse("/", status_code=303)

@@ -7,9 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import XinyongError
@@ -17,7 +16,6 @@ from xinyong.finance import products, service, workspace
 from xinyong.finance.schemas import DecisionIn
 from xinyong.finance.states import Action
 from xinyong.monitoring import feed
-from xinyong.runtime import Runtime
 from xinyong.web import csrf, data
 from xinyong.web.templating import render
 
@@ -28,9 +26,9 @@ bank_user = require(Role.BANK)
 @router.get("", response_class=HTMLResponse)
 def home(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(bank_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the search form, the institution's applications and its subscriptions."""
     apps = [service.read(session, runtime.policy, a) for a in service.listing(session, principal)]
@@ -49,10 +47,10 @@ def home(
 @router.get("/subjects", response_class=HTMLResponse)
 def borrower(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     code: str = Query(min_length=9, max_length=40),
     principal: Principal = Depends(bank_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
     """Show a borrower as the institution's consent allows: granted sections, products, actions."""
@@ -83,9 +81,9 @@ def borrower(
 def subscribe(
     request: Request,
     code: Annotated[str, Form(max_length=40)],
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(bank_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> RedirectResponse | HTMLResponse:
     """Follow a borrower's changes (only while its consent is in force)."""
     try:
@@ -101,7 +99,9 @@ def subscribe(
             on=runtime.today(),
         )
     except XinyongError as exc:
-        return borrower(request, code, principal, session, runtime, error=exc.message)
+        return borrower(
+            request, code=code, principal=principal, session=session, runtime=runtime, error=exc.message
+        )
     return RedirectResponse("/bank", status_code=303)
 
 
@@ -109,10 +109,10 @@ def subscribe(
 def decide(
     application_id: int,
     action: Annotated[Action, Form()],
+    session: DbSession,
     reason: Annotated[str | None, Form(max_length=300)] = None,
     granted_yuan: Annotated[int | None, Form(gt=0, le=10**11)] = None,
     principal: Principal = Depends(bank_user),
-    session: Session = Depends(get_session, scope="function"),
 ) -> RedirectResponse:
     """Accept, grant or refuse (with a reason) an application of the institution."""
     body = DecisionIn(action=action, reason=reason or None, granted_yuan=granted_yuan)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.access import access_policy
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid
 from xinyong.ingest import dashboard as intake_dashboard
-from xinyong.runtime import Runtime
 from xinyong.web import console_data, data
 from xinyong.web.templating import CONSOLE_ROLES, render
 
@@ -29,9 +27,9 @@ def _scope(principal: Principal) -> int | None:
 @router.get("", response_class=HTMLResponse)
 def dashboard(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the ingestion dashboard: what each department sent, by item and month, and the batches."""
     dept_id = _scope(principal)
@@ -59,10 +57,10 @@ def dashboard(
 @router.get("/subjects", response_class=HTMLResponse)
 def subject_lookup(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     q: str = "",
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Find a subject for the government view."""
     error = None
@@ -81,10 +79,10 @@ def subject_lookup(
 def subject_government_view(
     request: Request,
     code: str,
+    session: DbSession,
+    runtime: AppRuntime,
     purpose: str | None = None,
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show a subject's file for government use: with a duty purpose, non-public items, versions and events.
 

@@ -9,15 +9,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import XinyongError
 from xinyong.monitoring import campaign_states, campaigns
 from xinyong.monitoring.schemas import CampaignIn, TaskStatusIn
-from xinyong.runtime import Runtime
 from xinyong.web import csrf
 from xinyong.web.templating import render
 
@@ -29,10 +27,10 @@ PAGE_SIZE = 50
 @router.get("/campaigns", response_class=HTMLResponse)
 def campaigns_page(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     error: str = "",
     principal: Principal = Depends(reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the campaigns the caller takes part in; the credit centre also defines new ones here."""
     region = runtime.settings.region_code
@@ -62,11 +60,11 @@ def define_campaign(
     starts_on: Annotated[dt.date, Form()],
     ends_on: Annotated[dt.date, Form()],
     due_on: Annotated[dt.date, Form()],
+    session: DbSession,
+    runtime: AppRuntime,
     industry: Annotated[str, Form(max_length=64)] = "",
     region: Annotated[str, Form(max_length=6)] = "",
     principal: Principal = Depends(require(Role.ADMIN)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> RedirectResponse:
     """Define a campaign on subjects on a list (optionally of one industry and county)."""
     try:
@@ -94,9 +92,9 @@ def define_campaign(
 @router.post("/campaigns/{campaign_id}/launch", dependencies=[Depends(csrf.verify)])
 def launch_campaign(
     campaign_id: int,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(require(Role.ADMIN)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> RedirectResponse:
     """Launch: derive and freeze the target list, assign it by jurisdiction."""
     error = ""
@@ -119,12 +117,12 @@ def launch_campaign(
 def campaign_page(
     request: Request,
     campaign_id: int,
+    session: DbSession,
+    runtime: AppRuntime,
     status: str = "",
     page: int = 1,
     error: str = "",
     principal: Principal = Depends(reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show a campaign's progress, the subjects its rule reaches since launch, and the caller's worklist."""
     on, region = runtime.today(), runtime.settings.region_code
@@ -167,10 +165,10 @@ def target_status(
     task_id: int,
     campaign_id: Annotated[int, Form()],
     status: Annotated[str, Form(max_length=8)],
+    session: DbSession,
+    runtime: AppRuntime,
     note: Annotated[str, Form(max_length=500)] = "",
     principal: Principal = Depends(require(Role.OFFICER, Role.ADMIN)),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> RedirectResponse:
     """Step one target's handling, then back to the worklist (with the reason when refused)."""
     error = ""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession, get_runtime
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
@@ -73,9 +73,9 @@ def _decorate(session: Session, items: list[dict[str, Any]], today: dt.date) -> 
 @router.get("/queue", response_class=HTMLResponse)
 def work_queue(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(queue_reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the open repair and objection cases, overdue first, then by due date."""
     today = runtime.today()
@@ -93,8 +93,8 @@ def work_queue(
 def repair_case(
     request: Request,
     case_id: int,
+    session: DbSession,
     principal: Principal = Depends(queue_reader),
-    session: Session = Depends(get_session, scope="function"),
     error: str | None = None,
 ) -> HTMLResponse:
     """Show a repair case with its eligibility, materials and the department's actions."""
@@ -137,12 +137,12 @@ def repair_action(
     request: Request,
     case_id: int,
     action: Literal["accept", "request-materials", "decide"],
+    session: DbSession,
+    runtime: AppRuntime,
     outcome: Annotated[Literal["approved", "rejected"] | None, Form()] = None,
     reason: Annotated[str, Form(max_length=1000)] = "",
     confirmed: Annotated[bool, Form()] = False,
     principal: Principal = Depends(handler),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Accept, ask for materials (补正) or decide a repair case (a decision must be confirmed)."""
     today, now = runtime.today(), utcnow()
@@ -169,7 +169,7 @@ def repair_action(
             )
     except (Invalid, Conflict, Forbidden) as exc:
         session.rollback()
-        return repair_case(request, case_id, principal, session, error=exc.message)
+        return repair_case(request, case_id, principal=principal, session=session, error=exc.message)
     return RedirectResponse(f"/console/repairs/{case_id}", status_code=303)
 
 
@@ -177,9 +177,9 @@ def repair_action(
 def objection_case(
     request: Request,
     objection_id: int,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(queue_reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
     """Show an objection with its deadline and the department's actions."""
@@ -222,12 +222,12 @@ def objection_action(
     request: Request,
     objection_id: int,
     action: Literal["accept", "decide"],
+    session: DbSession,
+    runtime: AppRuntime,
     outcome: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=1000)] = "",
     confirmed: Annotated[bool, Form()] = False,
     principal: Principal = Depends(handler),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Accept or decide an objection (outcomes that change the record need the API's changes)."""
     today, now = runtime.today(), utcnow()
@@ -251,5 +251,7 @@ def objection_action(
             )
     except (Invalid, Conflict, Forbidden) as exc:
         session.rollback()
-        return objection_case(request, objection_id, principal, session, runtime, error=exc.message)
+        return objection_case(
+            request, objection_id, principal=principal, session=session, runtime=runtime, error=exc.message
+        )
     return RedirectResponse(f"/console/objections/{objection_id}", status_code=303)

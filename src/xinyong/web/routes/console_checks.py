@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
-from xinyong.runtime import Runtime
 from xinyong.sanctions import service as check_service
 from xinyong.web import console_data
 from xinyong.web.templating import render
@@ -21,9 +19,9 @@ monitor = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 @router.get("/checks", response_class=HTMLResponse)
 def checks(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(monitor),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the check log and, per department, hits, feedback given and feedback overdue."""
     dept_id = principal.department_id if principal.role == Role.OFFICER else None

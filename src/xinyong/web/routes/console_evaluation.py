@@ -6,15 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import NotFound
 from xinyong.evaluation import service as evaluation_service
 from xinyong.evaluation.calibration import by_scale
-from xinyong.runtime import Runtime
 from xinyong.web import console_data
 from xinyong.web.templating import render
 
@@ -26,9 +24,9 @@ PSI_STABLE, PSI_WATCH = 0.1, 0.25  # conventional PSI reading: < 0.1 stable, 0.1
 @router.get("/evaluation", response_class=HTMLResponse)
 def evaluation_overview(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(monitor),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the latest run's grade distribution by county and industry, and its PSI against the last run."""
     try:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.audit import service as audit
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
@@ -19,7 +19,6 @@ from xinyong.errors import Forbidden
 from xinyong.ingest import queue, uploads
 from xinyong.ingest.export import export_rejects
 from xinyong.ingest.quality import quality_report
-from xinyong.runtime import Runtime
 from xinyong.web import console_data, csrf
 from xinyong.web.templating import render
 
@@ -53,9 +52,9 @@ def department_code(session: Session, principal: Principal) -> str | None:
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_dashboard(
     request: Request,
+    session: DbSession,
     period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
     principal: Principal = Depends(ingest_reader),
-    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """Show the recent batches at once; the quality KPIs (the slow part) load after the page."""
     return render(
@@ -75,10 +74,10 @@ def ingest_dashboard(
 @router.get("/ingest/quality", response_class=HTMLResponse)
 def ingest_quality(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     period: str | None = Query(None, pattern=r"^\d{4}(-\d{2})?$"),
     principal: Principal = Depends(ingest_reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Render the quality KPIs with their chart (loaded by the ingest page after it shows)."""
     code = department_code(session, principal)
@@ -95,10 +94,10 @@ def ingest_quality(
 @router.get("/ingest/batches/{batch_id}/rejects")
 def download_rejects(
     batch_id: int,
+    session: DbSession,
+    runtime: AppRuntime,
     fmt: Literal["csv", "xlsx"] = "csv",
     principal: Principal = Depends(ingest_reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> Response:
     """Hand a department its rejected rows back, in its own columns with an error column in Chinese."""
     uploads.batch_of_department(session, batch_id, _department(principal))
@@ -129,9 +128,9 @@ def download_rejects(
 @router.get("/unresolved", response_class=HTMLResponse)
 def unresolved(
     request: Request,
+    session: DbSession,
     status: Literal["pending", "linked"] = "pending",
     principal: Principal = Depends(reviewer),
-    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """Show the 未关联 queue: rows no subject was found for, with ranked candidates and explanations."""
     rows = [
@@ -153,9 +152,9 @@ def decide(
     row_id: int,
     subject_id: Annotated[int, Form()],
     same: Annotated[bool, Form()],
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(reviewer),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Record a same / not-same decision (reused for later rows) and link the row when same."""
     queue.decide(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Invalid, NotFound
@@ -33,14 +33,14 @@ REFRESH_SECONDS = 30
 @router.get("/alerts", response_class=HTMLResponse)
 def alerts_page(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     severity: str | None = Query(None, max_length=8),
     signal: str | None = Query(None, max_length=64),
     status: str | None = Query(None, max_length=8),
     active: Literal["", "true", "false"] = Query("true"),
     page: int = Query(1, ge=1, le=1000),
     principal: Principal = Depends(reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the alerts of the caller's duty with filters; officers handle them in place."""
     on = runtime.today()
@@ -95,10 +95,10 @@ def alert_status(
     request: Request,
     alert_id: int,
     status: Annotated[str, Form(max_length=8)],
+    session: DbSession,
+    runtime: AppRuntime,
     note: Annotated[str, Form(max_length=500)] = "",
     principal: Principal = Depends(handler),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> Response:
     """Handle one alert (已核实 / 已处置 / 误报): the row for htmx, else back to the list."""
     on = runtime.today()
@@ -137,12 +137,12 @@ def alert_status(
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline_page(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     code: str = Query("", max_length=32),
     purpose: str = Query("daily_supervision", max_length=64),
     kinds: list[str] = Query(default_factory=list),
     principal: Principal = Depends(reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show a subject's lifecycle in order, filtered by kind."""
     ctx: dict[str, Any] = {
@@ -249,9 +249,9 @@ def _screen_context(session: Session, runtime: Runtime) -> dict[str, Any]:
 @router.get("/screen", response_class=HTMLResponse)
 def screen_page(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the city credit dashboard; its figures refresh in place without reloading."""
     return render(
@@ -264,9 +264,9 @@ def screen_page(
 @router.get("/screen/live", response_class=HTMLResponse)
 def screen_live(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(reader),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Return the dashboard's figures as a fragment (polled by the page)."""
     return render(request, "console/_screen_live.html", _screen_context(session, runtime))

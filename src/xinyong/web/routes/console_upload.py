@@ -9,7 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, Up
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments import service as departments_service
@@ -40,9 +40,9 @@ def _blocks(file: UploadFile) -> Iterator[bytes]:
 @router.get("", response_class=HTMLResponse)
 def upload_form(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(officer),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Offer the sources the officer's department may send, and its batch history."""
     dept_id, code = _own_department(session, principal)
@@ -64,9 +64,9 @@ def upload_stage(
     request: Request,
     source_id: Annotated[str, Form(max_length=64)],
     file: Annotated[UploadFile, File()],
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(officer),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Keep the file and show its first rows with the catalog's column mapping; nothing is stored yet."""
     dept_id, code = _own_department(session, principal)
@@ -98,9 +98,9 @@ def upload_stage(
 @router.post("/{job_id}/start", dependencies=[Depends(csrf.verify)])
 def upload_start(
     job_id: str,
+    runtime: AppRuntime,
     background: BackgroundTasks,
     principal: Principal = Depends(officer),
-    runtime: Runtime = Depends(get_runtime),
 ) -> RedirectResponse:
     """Start the batch in the background and go to its progress page."""
     store = _store(runtime)
@@ -121,9 +121,9 @@ def upload_start(
 def upload_status(
     request: Request,
     job_id: str,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(officer),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the progress of an upload (the fragment alone for htmx polls), then its result."""
     job = uploads.own_job(_store(runtime), job_id, principal.department_id)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth import consent
 from xinyong.auth.access import access_policy
 from xinyong.auth.deps import require
@@ -49,9 +49,9 @@ def own_code(runtime: Runtime, subject: Subject) -> str:
 @router.get("", response_class=HTMLResponse)
 def my_file(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the subject its whole credit file with the actions it may take on each record."""
     subject = own_subject(session, principal)
@@ -91,9 +91,9 @@ def my_file(
 @router.get("/authorisations", response_class=HTMLResponse)
 def authorisations(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
     """List the subject's authorisations (授权书) with a form to grant a new one."""
@@ -126,11 +126,11 @@ def grant(
     purpose: Annotated[str, Form(max_length=200)],
     valid_from: Annotated[InputDate, Form()],
     valid_to: Annotated[InputDate, Form()],
+    session: DbSession,
+    runtime: AppRuntime,
     sections: Annotated[list[str] | None, Form(max_length=20)] = None,
     score: Annotated[bool, Form()] = False,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """Authorise an institution chosen from the register for a purpose, a scope and a term."""
     try:
@@ -147,15 +147,17 @@ def grant(
             on=runtime.today(),
         )
     except Invalid as exc:
-        return authorisations(request, principal, session, runtime, error=exc.message)
+        return authorisations(
+            request, principal=principal, session=session, runtime=runtime, error=exc.message
+        )
     return RedirectResponse("/me/authorisations", status_code=303)
 
 
 @router.post("/authorisations/{authorisation_id}/revoke", dependencies=[Depends(csrf.verify)])
 def revoke(
     authorisation_id: int,
+    session: DbSession,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
 ) -> RedirectResponse:
     """Revoke one of the subject's authorisations."""
     consent.revoke(session, principal, authorisation_id)
@@ -165,9 +167,9 @@ def revoke(
 @router.get("/queries", response_class=HTMLResponse)
 def who_looked(
     request: Request,
+    session: DbSession,
     page: int = Query(1, ge=1, le=1000),
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """Show who read the subject's non-public information (谁查询了我)."""
     subject = own_subject(session, principal)

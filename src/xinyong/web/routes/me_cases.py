@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.errors import Conflict, Invalid, NotFound
@@ -19,7 +19,6 @@ from xinyong.repair import monitoring, offers, storage
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
-from xinyong.runtime import Runtime
 from xinyong.web import csrf
 from xinyong.web.routes.me import own_subject, subject_user
 from xinyong.web.templating import render
@@ -43,8 +42,8 @@ def _record_title(session: Session, record_id: int) -> str:
 @router.get("/repairs", response_class=HTMLResponse)
 def my_repairs(
     request: Request,
+    session: DbSession,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """List the subject's repair applications with their state and deadlines."""
     subject = own_subject(session, principal)
@@ -61,9 +60,9 @@ def my_repairs(
 def new_repair(
     request: Request,
     record_id: int,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
     """Explain whether the record may be repaired, and offer the application form."""
@@ -95,6 +94,8 @@ def new_repair(
 async def submit_repair(
     request: Request,
     record_id: Annotated[int, Form()],
+    session: DbSession,
+    runtime: AppRuntime,
     obligations_fulfilled: Annotated[bool, Form()] = False,
     commitment_accepted: Annotated[bool, Form()] = False,
     statement: Annotated[str | None, Form(max_length=4000)] = None,
@@ -102,8 +103,6 @@ async def submit_repair(
     performance_proof: Annotated[UploadFile | None, File()] = None,
     other: Annotated[UploadFile | None, File()] = None,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """File the application with its materials; show the reasons if it is refused."""
     uploads = []
@@ -129,7 +128,9 @@ async def submit_repair(
             contact_phone=contact_phone or None,
         )
     except (Invalid, Conflict) as exc:
-        return new_repair(request, record_id, principal, session, runtime, error=exc.message)
+        return new_repair(
+            request, record_id, principal=principal, session=session, runtime=runtime, error=exc.message
+        )
     return RedirectResponse(f"/me/repairs/{case.id}", status_code=303)
 
 
@@ -137,8 +138,8 @@ async def submit_repair(
 def repair_status(
     request: Request,
     case_id: int,
+    session: DbSession,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """Track one application: its state, deadlines, materials and the decision."""
     case = repair_service.get_case(session, case_id)
@@ -163,8 +164,8 @@ def repair_status(
 @router.get("/objections", response_class=HTMLResponse)
 def my_objections(
     request: Request,
+    session: DbSession,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """List the subject's objections with their state and deadlines."""
     subject = own_subject(session, principal)
@@ -183,9 +184,9 @@ def my_objections(
 def new_objection(
     request: Request,
     record_id: int,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
     error: str | None = None,
 ) -> HTMLResponse:
     """Offer the objection form for one of the subject's records."""
@@ -212,11 +213,11 @@ def submit_objection(
     ground: Annotated[str, Form()],
     description: Annotated[str, Form(max_length=4000)],
     contact_name: Annotated[str, Form(max_length=100)],
+    session: DbSession,
+    runtime: AppRuntime,
     contact_phone: Annotated[str | None, Form(max_length=32)] = None,
     contact_email: Annotated[str | None, Form(max_length=200)] = None,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse | RedirectResponse:
     """File an objection; the record shows 异议中 at once."""
     record = get_record(session, record_id)
@@ -236,5 +237,7 @@ def submit_objection(
             today=runtime.today(),
         )
     except (Invalid, Conflict) as exc:
-        return new_objection(request, record_id, principal, session, runtime, error=exc.message)
+        return new_objection(
+            request, record_id, principal=principal, session=session, runtime=runtime, error=exc.message
+        )
     return RedirectResponse("/me/objections", status_code=303)

@@ -6,9 +6,8 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth import limits
 from xinyong.auth.deps import current_principal
 from xinyong.auth.principal import ANONYMOUS, Principal
@@ -16,7 +15,6 @@ from xinyong.commitments import service as commitments_service
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import service as evaluation_service
 from xinyong.records.publication import Filters
-from xinyong.runtime import Runtime
 from xinyong.subjects import service as subjects_service
 from xinyong.web import data
 from xinyong.web.templating import render
@@ -48,11 +46,11 @@ def favicon() -> RedirectResponse:
 @router.get("/search", response_class=HTMLResponse)
 def search(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     q: str = Query("", max_length=100),
     page: int = Query(1, ge=1, le=100),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the subjects the public may find by a name fragment or a code."""
     if q:
@@ -71,9 +69,9 @@ def search(
 def subject_page(
     request: Request,
     code: str,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show a subject's public credit information (the public view, whoever is signed in)."""
     file, sections = data.public_file(session, runtime.keys, runtime.policy, code, on=runtime.today())
@@ -97,14 +95,14 @@ def subject_page(
 def publicity(
     request: Request,
     kind: str,
+    session: DbSession,
+    runtime: AppRuntime,
     region: str | None = None,
     department: str | None = None,
     since: str | None = None,
     until: str | None = None,
     page: int = Query(1, ge=1, le=250),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the 双公示 penalties or licences now public, with filters."""
     if kind not in PUBLICITY:
@@ -150,11 +148,11 @@ def publicity(
 def lists(
     request: Request,
     list_type: str,
+    session: DbSession,
+    runtime: AppRuntime,
     region: str | None = None,
     page: int = Query(1, ge=1, le=250),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the entries of the red list, the black list or 经营异常名录 now in force."""
     items = data.items_of_list(runtime.policy, list_type)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import current_principal
 from xinyong.auth.principal import Principal
 from xinyong.commitments import service as commitments_service
-from xinyong.runtime import Runtime
 from xinyong.web import data
 from xinyong.web.templating import render
 
@@ -20,10 +18,10 @@ router = APIRouter()
 @router.get("/commitments", response_class=HTMLResponse)
 def commitments(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     page: int = Query(1, ge=1, le=250),
     principal: Principal = Depends(current_principal),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """List the published credit commitments (主动型 and other public types) with their fulfilment."""
     rows = commitments_service.public(

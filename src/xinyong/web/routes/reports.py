@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from xinyong.app_deps import get_runtime, get_session
+from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
 from xinyong.db import utcnow
@@ -37,9 +37,7 @@ def _issue(session: Session, runtime: Runtime, principal: Principal, req: Report
 
 
 @router.get("/verify/{number}", response_class=HTMLResponse)
-def verify_page(
-    request: Request, number: str, session: Session = Depends(get_session, scope="function")
-) -> HTMLResponse:
+def verify_page(request: Request, number: str, session: DbSession) -> HTMLResponse:
     """Show whether a report is genuine, revoked or superseded (no login; the QR code leads here)."""
     return render(request, "reports/verify.html", {"result": verification.verify_number(session, number)})
 
@@ -49,8 +47,8 @@ def verify_upload(
     request: Request,
     number: str,
     file: Annotated[UploadFile, File()],
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
+    session: DbSession,
+    runtime: AppRuntime,
 ) -> HTMLResponse:
     """Check an uploaded PDF or JSON against the issued report."""
     data = file.file.read(MAX_UPLOAD + 1)
@@ -63,8 +61,8 @@ def verify_upload(
 @router.post("/reports/public", dependencies=[Depends(csrf.verify)])
 def public_report(
     code: Annotated[str, Form(max_length=40)],
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
+    session: DbSession,
+    runtime: AppRuntime,
 ) -> RedirectResponse:
     """Issue a public report of a subject (anyone) and hand out its PDF."""
     return _issue(session, runtime, ANONYMOUS, ReportRequest(code=code, kind=ReportKind.PUBLIC))
@@ -89,9 +87,9 @@ def _request(
 @router.get("/me/reports", response_class=HTMLResponse)
 def my_reports(
     request: Request,
+    session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
     """Show the subject's reports and the form to ask for a full or special one."""
     reports = service.of_subject(session, principal.subject_id or 0)
@@ -110,13 +108,13 @@ def my_reports(
 @router.post("/me/reports", dependencies=[Depends(csrf.verify)])
 def my_report_new(
     kind: Annotated[str, Form()],
+    session: DbSession,
+    runtime: AppRuntime,
     purpose: Annotated[str | None, Form(max_length=200)] = None,
     domains: Annotated[list[str] | None, Form()] = None,
     start: Annotated[str | None, Form(alias="from")] = None,
     end: Annotated[str | None, Form(alias="to")] = None,
     principal: Principal = Depends(subject_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> RedirectResponse:
     """Issue the subject's own report (下载信用报告) and hand out its PDF."""
     code = own_code(runtime, own_subject(session, principal))
@@ -126,8 +124,8 @@ def my_report_new(
 @router.get("/console/reports", response_class=HTMLResponse)
 def console_reports(
     request: Request,
+    session: DbSession,
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session, scope="function"),
 ) -> HTMLResponse:
     """Show the reports this party received and the form to ask for one."""
     reports = service.of_recipient(session, outbox.recipient_of(principal))
@@ -138,11 +136,11 @@ def console_reports(
 def console_report_new(
     request: Request,
     code: Annotated[str, Form(max_length=40)],
+    session: DbSession,
+    runtime: AppRuntime,
     kind: Annotated[str, Form()] = "full",
     purpose: Annotated[str | None, Form(max_length=200)] = None,
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session, scope="function"),
-    runtime: Runtime = Depends(get_runtime),
 ) -> RedirectResponse | HTMLResponse:
     """Ask for a report as this party (a bank needs the subject's valid authorisation for ``full``)."""
     try:
@@ -161,8 +159,8 @@ def console_report_new(
 def console_revoke(
     number: str,
     reason: Annotated[str, Form(min_length=2, max_length=500)],
+    session: DbSession,
     principal: Principal = Depends(console_user),
-    session: Session = Depends(get_session, scope="function"),
 ) -> RedirectResponse:
     """Revoke a report (credit centre, department)."""
     verification.revoke(session, principal, number, reason)

@@ -1,0 +1,33 @@
+"""Composition: the capabilities above register how they react to what the ones below them do.
+
+Ingest and the outbox sit below the workflows and evaluation, so they name no capability that reacts to
+them; each keeps a typed ``register(fn)``. This module, at the entry layer, imports the reacting
+functions by reference and registers them. Every entry point calls :func:`install` before it serves:
+``app.create_app``, the ``xinyong`` CLI, the demo and the test fixtures. Installing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from xinyong.evaluation.rescore import rescore_after_change
+from xinyong.ingest import hooks as ingest_hooks
+from xinyong.outbox import changes
+from xinyong.repair.notice_batch import notices_for_batch
+from xinyong.reports.corrections import notify_after_change
+
+# After a workflow changed a record, in order (``outbox.changes.record_changed``).
+RECORD_CHANGE_HOOKS: tuple[changes.Hook, ...] = (
+    rescore_after_change,  # Order 36: the subject is re-evaluated at once
+    notify_after_change,  # recipients of issued reports get a correction notice
+)
+# After ingest stored a batch, in order (``ingest.hooks.batch_stored``).
+BATCH_STORED_HOOKS: tuple[ingest_hooks.BatchHook, ...] = (
+    notices_for_batch,  # 两书同达: the repair notices of the batch's penalties and listings
+)
+
+
+def install() -> None:
+    """Register every hook with its registry (idempotent)."""
+    for hook in RECORD_CHANGE_HOOKS:
+        changes.register(hook)
+    for batch_hook in BATCH_STORED_HOOKS:
+        ingest_hooks.register(batch_hook)
