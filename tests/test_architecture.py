@@ -78,12 +78,14 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "models",
         "scope",
         "names",
+        "search",  # the subject search read model (portal and console search)
     ),  # names: display names of subjects by id, for lists  # scope: which subjects a caller may see (one home for visibility)
     # events: record lookups and the status events workflows append; digest: the batch digest audit anchors sign
-    "records": ("models", "events", "digest"),
+    "records": ("models", "events", "digest", "publication"),  # publication: the published lists (公示) read model
     "outbox": ("changes", "workflow"),  # the record-change seam; the notification policy
     "casework": ("models", "deps"),
     "registers": ("institutions",),
+    "reports": ("verification",),  # verifying a report number or file: a public read anyone may call
     "ingest": (
         "sources",
         "uploads",
@@ -92,6 +94,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "feed",
         "campaigns",
         "campaign_states",
+        "dashboard",  # the monitoring screen read model (大屏) the console renders
+        "timeline",  # a subject's credit timeline read model and its labels
     ),  # campaigns: 专项治理 for the console pages  # subscriptions and the change feed (the bank workspace subscribes borrowers)
     "finance": (
         "consent",  # consent by registered institution (the grant form lists the register)
@@ -162,28 +166,6 @@ PENDING: dict[str, tuple[str, ...]] = {
     "xinyong.sanctions.service": ("xinyong.auth.models",),
     "xinyong.synth.bulk": ("xinyong.subjects.register",),
     "xinyong.synth.generate": ("xinyong.subjects.register",),
-    "xinyong.web.data": (
-        "xinyong.records.publication",
-        "xinyong.subjects.search",
-    ),
-    "xinyong.web.routes.console": ("xinyong.ingest.dashboard",),
-    "xinyong.web.routes.console_evaluation": ("xinyong.evaluation.calibration",),
-    "xinyong.web.routes.console_ingest": (
-        "xinyong.ingest.export",
-        "xinyong.ingest.quality",
-        "xinyong.ingest.queue",
-    ),
-    "xinyong.web.routes.console_monitor": (
-        "xinyong.monitoring.dashboard",
-        "xinyong.monitoring.signals",
-        "xinyong.monitoring.timeline",
-    ),
-    "xinyong.web.routes.me_cases": ("xinyong.repair.storage",),
-    "xinyong.web.routes.portal": ("xinyong.records.publication",),
-    "xinyong.web.routes.reports": (
-        "xinyong.reports.special",
-        "xinyong.reports.verification",
-    ),
 }
 
 

@@ -17,6 +17,7 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
+from xinyong.evaluation.calibration import by_scale as by_scale  # re-exported: the PSI calibration by scale
 from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
 from xinyong.evaluation.inputs import EvaluatedRecord, retention_rule
 from xinyong.evaluation.loaders import MODELS

@@ -25,8 +25,17 @@ from xinyong.db import utcnow
 from xinyong.departments.models import Department as DepartmentRow
 from xinyong.errors import Forbidden, Invalid
 from xinyong.ingest import hooks, queries
+
+# Re-exported for the console: the intake read model, the reject export, the quality report, the 未关联 queue.
+from xinyong.ingest.dashboard import intake as intake
+from xinyong.ingest.export import export_rejects as export_rejects
 from xinyong.ingest.models import IngestBatch, IngestBatchStat
 from xinyong.ingest.prepare import prepared_chunks
+from xinyong.ingest.quality import quality_report as quality_report
+from xinyong.ingest.queue import decide as decide_unresolved  # noqa: F401 (re-exported)
+from xinyong.ingest.queue import get_unresolved as get_unresolved
+from xinyong.ingest.queue import list_unresolved as list_unresolved
+from xinyong.ingest.queue import unresolved_dict as unresolved_dict
 from xinyong.ingest.readers import Intake, file_sha256, open_intake
 from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.retention import CODE as RETENTION_CODE

@@ -13,7 +13,6 @@ from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import NotFound
 from xinyong.evaluation import service as evaluation_service
-from xinyong.evaluation.calibration import by_scale
 from xinyong.runtime import Runtime
 from xinyong.web import console_data
 from xinyong.web.templating import render
@@ -41,7 +40,9 @@ def evaluation_overview(
         )
     charts: dict[str, dict[str, Any]] = {}
     # one set of charts per grade scale: persons' and organisations' grades are never added together
-    for scale in by_scale(run.distribution or {}, evaluation_service.models_of(runtime.policy)):
+    for scale in evaluation_service.by_scale(
+        run.distribution or {}, evaluation_service.models_of(runtime.policy)
+    ):
         industries = dict(sorted(scale.by_industry.items(), key=lambda kv: -sum(kv[1].values()))[:12])
         charts[f"chart-grade-overall-{scale.key}"] = console_data.grade_bar(
             f"全市评价等级（{scale.label}）", scale.grades, scale.overall
