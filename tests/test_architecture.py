@@ -151,12 +151,6 @@ PENDING: dict[str, tuple[str, ...]] = {
         "xinyong.sanctions.models",
     ),
     "xinyong.records.retention": ("xinyong.auth.models",),
-    "xinyong.sanctions.inputs": (
-        "xinyong.evaluation.inspections",
-        "xinyong.evaluation.models",
-    ),
-    "xinyong.sanctions.probe": ("xinyong.commitments.models",),
-    "xinyong.sanctions.rules": ("xinyong.evaluation.loaders",),
     "xinyong.sanctions.service": ("xinyong.auth.models",),
 }
 

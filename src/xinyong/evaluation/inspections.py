@@ -15,24 +15,18 @@ from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import supervision
-from xinyong.evaluation.loaders import SUPERVISION
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun, InspectionDraw, InspectionDrawMember
-from xinyong.evaluation.service import amendments, current_result, latest_run
-from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet
+from xinyong.evaluation.service import amendments, current_result, latest_run, supervision_rules
+from xinyong.evaluation.supervision import SupervisionRule
 from xinyong.policy.loader import Policy
 from xinyong.subjects.models import Subject
 
 CITY_LEVEL = "city"
 
 
-def rules_of(policy: Policy) -> SupervisionSet:
-    """Return the supervision rules of the policy."""
-    return policy.section(SUPERVISION)
-
-
 def rule_for(policy: Policy, department: Department, on: dt.date) -> SupervisionRule:
     """Return the department's rule in force, or raise ``NotFound``."""
-    rule = rules_of(policy).for_department(department.code, on)
+    rule = supervision_rules(policy).for_department(department.code, on)
     if rule is None:
         raise NotFound(
             f"部门 {department.code} 在 {on} 没有生效的分级分类监管规则", code="supervision.no_rule"
