@@ -82,14 +82,25 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "search",  # the subject search read model (portal and console search)
     ),  # names: display names of subjects by id, for lists  # scope: which subjects a caller may see (one home for visibility)
     # events: record lookups and the status events workflows append; digest: the batch digest audit anchors sign
-    "records": ("models", "events", "digest", "publication"),  # publication: the published lists (公示) read model
-    "outbox": ("changes", "workflow"),  # the record-change seam; the notification policy
+    "records": (
+        "models",
+        "events",
+        "digest",
+        "publication",
+    ),  # publication: the published lists (公示) read model
+    "outbox": ("changes", "workflow"),
+    "commitments": (
+        "reads",
+    ),  # what monitoring and the timeline read of commitments (sets of subjects)  # the record-change seam; the notification policy
     "casework": ("models", "deps"),
     "registers": (
         "institutions",  # the register of financial institutions and 信易+ providers
         "sync",  # policy → registers, run by migrate and by the demo
     ),
-    "synth": ("generate",),  # the generator: synth's one verb (the CLI and the demo call it)
+    "synth": ("generate",),
+    "sanctions": (
+        "hits",
+    ),  # measures hit per day and per subject (monitoring screen and timeline)  # the generator: synth's one verb (the CLI and the demo call it)
     "audit": ("anchors",),  # signed checkpoints of the chain (backup and the anchor command write them)
     "reports": ("verification",),  # verifying a report number or file: a public read anyone may call
     "ingest": (
@@ -137,21 +148,6 @@ COMPOSITION_ROOTS = {
     "xinyong.app": "includes every capability's router (app.ROUTERS) and bare ASGI endpoints",
     "xinyong.cli": "registers every capability's commands",
     "xinyong.policy_sections": "declares every typed policy section beside its loader",
-}
-# Reach-ins still to be routed through a service, in other engineers' areas (issue 15): importer →
-# imported module. The list may only shrink: an entry that no longer occurs fails the test.
-PENDING: dict[str, tuple[str, ...]] = {
-    "xinyong.evaluation.inspections": ("xinyong.auth.models",),
-    "xinyong.monitoring.dashboard": ("xinyong.sanctions.models",),
-    "xinyong.monitoring.facts": ("xinyong.commitments.models",),
-    "xinyong.monitoring.changes": ("xinyong.commitments.models",),
-    "xinyong.monitoring.timeline": (
-        "xinyong.commitments.models",
-        "xinyong.evaluation.models",
-        "xinyong.sanctions.models",
-    ),
-    "xinyong.records.retention": ("xinyong.auth.models",),
-    "xinyong.sanctions.service": ("xinyong.auth.models",),
 }
 
 
@@ -251,7 +247,7 @@ def problems_of(module: str, imports: set[str]) -> list[str]:
         parts = i.split(".")
         public = _public(target)
         reach_in = len(parts) > 2 and "*" not in public and parts[2] not in public
-        allowed = module in INFRA_EXCEPTIONS or module in COMPOSITION_ROOTS or i in PENDING.get(module, ())
+        allowed = module in INFRA_EXCEPTIONS or module in COMPOSITION_ROOTS
         if reach_in and not allowed:
             bad(i, f"internal module of another capability (public: {', '.join(public)})")
     return out
@@ -292,13 +288,6 @@ def test_no_cycle_between_capabilities() -> None:
     for start in sorted(graph):
         if start not in seen:
             visit(start, [start])
-
-
-def test_pending_reach_ins_still_exist() -> None:
-    """An entry of ``PENDING`` that was fixed is removed from the list (it may only shrink)."""
-    found = {m: _imports(p, m) for m, p in MODULES}
-    stale = [f"{m} → {i}" for m, targets in PENDING.items() for i in targets if i not in found.get(m, set())]
-    assert not stale, "remove fixed reach-ins from PENDING: " + ", ".join(stale)
 
 
 def test_a_back_import_is_reported() -> None:

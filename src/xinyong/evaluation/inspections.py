@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
-from xinyong.auth.models import Account
-from xinyong.auth.principal import Role
+from xinyong.auth import service as auth_service
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid, NotFound
@@ -98,19 +97,6 @@ def _population(
     return members, scores
 
 
-def _inspectors(session: Session, department_id: int) -> list[str]:
-    """Return the active officers and supervisors of a department (who may be assigned an inspection)."""
-    return list(
-        session.scalars(
-            select(Account.username).where(
-                Account.department_id == department_id,
-                Account.role.in_([Role.OFFICER.value, Role.SUPERVISOR.value]),
-                Account.active.is_(True),
-            )
-        )
-    )
-
-
 def _audit_draw(session: Session, row: InspectionDraw, department_code: str, actor: str) -> None:
     audit.append(
         session,
@@ -151,7 +137,7 @@ def draw(
     population = {c: len(ids) for c, ids in members.items()}
     alloc = supervision.allocate(rule, population, size)
     drawn = supervision.draw_members(members, alloc, seed)
-    inspectors = _inspectors(session, department.id)
+    inspectors = auth_service.inspectors_of(session, department.id)
     all_ids = [sid for ids in drawn.values() for sid in ids]
     assigned = supervision.assign_inspectors(all_ids, inspectors, seed)
     row = InspectionDraw(
