@@ -17,6 +17,7 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
+from xinyong.evaluation import psi as psi_bands
 from xinyong.evaluation.calibration import by_scale as by_scale  # re-exported: the PSI calibration by scale
 from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
 from xinyong.evaluation.grades import GRADES_OF_SUBJECTS as GRADES_OF_SUBJECTS  # for set-based reads
@@ -31,6 +32,8 @@ from xinyong.evaluation.supervision import SupervisionSet
 from xinyong.policy.loader import Policy
 from xinyong.subjects import scope
 from xinyong.subjects.models import Subject, SubjectKind
+
+psi_readings = psi_bands.readings  # re-exported: each model's PSI read by the bands in policy/psi/
 
 
 def models_of(policy: Policy) -> ModelSet:

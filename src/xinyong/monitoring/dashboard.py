@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +44,7 @@ def _months(on: dt.date, count: int) -> list[str]:
     return out[::-1]
 
 
-def _by_month(rows: list[tuple[dt.date | None, int]], months: list[str]) -> list[tuple[str, int]]:
+def _by_month(rows: Sequence[tuple[dt.date | None, int]], months: list[str]) -> list[tuple[str, int]]:
     counts = dict.fromkeys(months, 0)
     for day, n in rows:
         if day is not None and (key := f"{day.year:04d}-{day.month:02d}") in counts:

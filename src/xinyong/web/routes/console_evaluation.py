@@ -19,7 +19,6 @@ from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
 monitor = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
-PSI_STABLE, PSI_WATCH = 0.1, 0.25  # conventional PSI reading: < 0.1 stable, 0.1–0.25 watch, > 0.25 shift
 
 
 @router.get("/evaluation", response_class=HTMLResponse)
@@ -62,7 +61,6 @@ def evaluation_overview(
             "section": "evaluation",
             "run": evaluation_service.run_summary(run),
             "charts": charts,
-            "psi": psi,
-            "psi_levels": (PSI_STABLE, PSI_WATCH),
+            "psi": evaluation_service.psi_readings(runtime.policy, psi, runtime.today()),
         },
     )
