@@ -203,7 +203,7 @@ def backup_cmd(
     """校验审计链并写签名检查点，然后在线备份数据库到 FILE（服务无需停止）。"""
     from xinyong import backup
     from xinyong.audit import anchors
-    from xinyong.audit.keys import audit_keys
+    from xinyong.audit.service import audit_keys
     from xinyong.db import session_scope
     from xinyong.runtime import Runtime
     from xinyong.settings import Settings
@@ -228,7 +228,6 @@ def restore_cmd(file: Annotated[Path, typer.Argument(help="xinyong backup 写出
     """检查备份文件后用它替换数据库内容，再校验审计哈希链（恢复前请停止服务）。"""
     from xinyong import backup
     from xinyong.audit import service as audit_service
-    from xinyong.audit.keys import audit_keys
     from xinyong.db import session_scope
     from xinyong.runtime import Runtime
     from xinyong.settings import Settings
@@ -241,7 +240,7 @@ def restore_cmd(file: Annotated[Path, typer.Argument(help="xinyong backup 写出
         return
     runtime = Runtime.build(settings)
     with session_scope(runtime.sessions, write=False) as session:
-        check = audit_service.verify(session, keys=audit_keys(settings))
+        check = audit_service.verify(session, keys=audit_service.audit_keys(settings))
     if not check.ok:
         message = f"已恢复，但审计哈希链校验未通过：第 {check.first_bad_seq} 条：{check.reason}"
         fail(XinyongError(message, code="backup.chain_invalid"))

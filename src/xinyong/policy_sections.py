@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sized
 from xinyong.auth import access
 from xinyong.commitments import rules as commitment_rules
 from xinyong.evaluation import loaders as evaluation_loaders
+from xinyong.evaluation import psi
 from xinyong.finance import rules as finance_rules
 from xinyong.ingest import sources
 from xinyong.monitoring import signals
@@ -29,6 +30,7 @@ _DECLARED: tuple[Section[Sized], ...] = (
     sources.SECTION,
     evaluation_loaders.MODELS,
     evaluation_loaders.SUPERVISION,
+    psi.SECTION,
     sanction_rules.SECTION,
     commitment_rules.SECTION,
     signals.SECTION,

@@ -20,6 +20,7 @@ def test_every_declared_section_loads_and_is_checked(policy: Policy) -> None:
         "sources",
         "models",
         "supervision",
+        "psi",
         "measures",
         "commitments",
         "signals",

@@ -119,9 +119,9 @@ def test_grade_of_latest_finished_run_mapped_to_supervision_class(session: Sessi
 
 
 def test_department_rule_overrides_default(session: Session, runtime: Runtime) -> None:
-    from xinyong.evaluation.inspections import rules_of
+    from xinyong.evaluation.service import supervision_rules
 
-    own = [r for r in rules_of(runtime.policy).rules if r.department is not None]
+    own = [r for r in supervision_rules(runtime.policy).rules if r.department is not None]
     assert own, "policy/supervision has a department's own rule"
     rule = inputs.supervision_rule(runtime.policy, own[0].department, ON)
     assert rule is not None

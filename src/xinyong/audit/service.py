@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.audit.chain import GENESIS, entry_hash
 from xinyong.audit.keys import AuditKeys, keys_for
+from xinyong.audit.keys import audit_keys as audit_keys  # re-exported: the chain's keys from the settings
 from xinyong.audit.models import AuditEvent
 from xinyong.db import begin_writing, utcnow
 from xinyong.db_prepared import Prepared, PreparedInsert, connection_of

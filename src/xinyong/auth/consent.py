@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, Table, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -13,6 +14,7 @@ from xinyong.auth.models import Authorisation as Authorisation
 from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
+from xinyong.db_prepared import PreparedInsert
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.policy.loader import Policy
 
@@ -235,3 +237,32 @@ def queries_of(
         .offset(offset)
     ).all()
     return total, list(rows)
+
+
+# The query log's bulk writer, for set-based reads that log one row per subject (the sanctions check).
+READ_LOG_COLUMNS = (
+    "occurred_at",
+    "actor",
+    "role",
+    "organisation",
+    "subject_id",
+    "what",
+    "purpose",
+    "basis",
+    "basis_ref",
+    "items",
+    "keep_until",
+)
+READ_LOG = PreparedInsert(cast(Table, QueryLog.__table__), READ_LOG_COLUMNS)
+
+
+def purge_query_logs(session: Session, on: dt.date, *, dry_run: bool) -> int:
+    """Delete the query logs past their own end of retention (``keep_until`` before ``on``); return how many.
+
+    ``dry_run`` only counts. The caller writes the audit entry.
+    """
+    stale = QueryLog.keep_until < on
+    count = len(list(session.scalars(select(QueryLog.id).where(stale))))
+    if count and not dry_run:
+        session.execute(delete(QueryLog).where(stale))
+    return count

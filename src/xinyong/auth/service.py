@@ -205,3 +205,16 @@ def principal_for_account(account: Account) -> Principal:
         organisation=account.organisation,
         institution_code=account.institution_code,
     )
+
+
+def inspectors_of(session: Session, department_id: int) -> list[str]:
+    """Return the usernames of a department's active officers and supervisors (who may inspect)."""
+    return list(
+        session.scalars(
+            select(Account.username).where(
+                Account.department_id == department_id,
+                Account.role.in_([Role.OFFICER.value, Role.SUPERVISOR.value]),
+                Account.active.is_(True),
+            )
+        )
+    )

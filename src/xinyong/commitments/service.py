@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -301,6 +301,11 @@ _C = Commitment.__table__
 _BREACH_COLS = (_C.c.subject_id, _C.c.code, _C.c.type, _C.c.status_on, _C.c.status)
 _BREACHES = select(*_BREACH_COLS).where(_C.c.subject_id.in_(bindparam("ids", expanding=True)))
 _BREACHES_ONE = Prepared(select(*_BREACH_COLS).where(_C.c.subject_id == bindparam("id")))
+
+
+def has_commitments(subject_id: Any) -> Any:
+    """Return an SQL ``EXISTS``: the subject (a column of the enclosing query) has made a commitment."""
+    return exists().where(_C.c.subject_id == subject_id)
 
 
 def breaches_for(db: Reader, subject_ids: Sequence[int], policy: Policy) -> dict[int, list[BreachInfo]]:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -94,3 +95,14 @@ def last_finished_at(session: Session) -> dt.datetime | None:
     return session.scalar(
         select(func.max(EvaluationRun.finished_at)).where(EvaluationRun.status == "finished")
     )
+
+
+def grades_of_subject(session: Session, subject_id: int) -> list[tuple[dt.date, str, Any]]:
+    """Return (run date, grade, score) of every finished run that graded the subject, oldest first."""
+    rows = session.execute(
+        select(EvaluationRun.as_of, EvaluationResult.grade, EvaluationResult.score)
+        .join(EvaluationRun, EvaluationRun.id == EvaluationResult.run_id)
+        .where(EvaluationResult.subject_id == subject_id, EvaluationRun.status == "finished")
+        .order_by(EvaluationRun.as_of)
+    ).all()
+    return [(as_of, grade, score) for as_of, grade, score in rows]

@@ -9,30 +9,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
-from xinyong.auth.models import Account
-from xinyong.auth.principal import Role
+from xinyong.auth import service as auth_service
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import supervision
-from xinyong.evaluation.loaders import SUPERVISION
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun, InspectionDraw, InspectionDrawMember
-from xinyong.evaluation.service import amendments, current_result, latest_run
-from xinyong.evaluation.supervision import SupervisionRule, SupervisionSet
+from xinyong.evaluation.service import amendments, current_result, latest_run, supervision_rules
+from xinyong.evaluation.supervision import SupervisionRule
 from xinyong.policy.loader import Policy
 from xinyong.subjects.models import Subject
 
 CITY_LEVEL = "city"
 
 
-def rules_of(policy: Policy) -> SupervisionSet:
-    """Return the supervision rules of the policy."""
-    return policy.section(SUPERVISION)
-
-
 def rule_for(policy: Policy, department: Department, on: dt.date) -> SupervisionRule:
     """Return the department's rule in force, or raise ``NotFound``."""
-    rule = rules_of(policy).for_department(department.code, on)
+    rule = supervision_rules(policy).for_department(department.code, on)
     if rule is None:
         raise NotFound(
             f"部门 {department.code} 在 {on} 没有生效的分级分类监管规则", code="supervision.no_rule"
@@ -104,19 +97,6 @@ def _population(
     return members, scores
 
 
-def _inspectors(session: Session, department_id: int) -> list[str]:
-    """Return the active officers and supervisors of a department (who may be assigned an inspection)."""
-    return list(
-        session.scalars(
-            select(Account.username).where(
-                Account.department_id == department_id,
-                Account.role.in_([Role.OFFICER.value, Role.SUPERVISOR.value]),
-                Account.active.is_(True),
-            )
-        )
-    )
-
-
 def _audit_draw(session: Session, row: InspectionDraw, department_code: str, actor: str) -> None:
     audit.append(
         session,
@@ -157,7 +137,7 @@ def draw(
     population = {c: len(ids) for c, ids in members.items()}
     alloc = supervision.allocate(rule, population, size)
     drawn = supervision.draw_members(members, alloc, seed)
-    inspectors = _inspectors(session, department.id)
+    inspectors = auth_service.inspectors_of(session, department.id)
     all_ids = [sid for ids in drawn.values() for sid in ids]
     assigned = supervision.assign_inspectors(all_ids, inspectors, seed)
     row = InspectionDraw(

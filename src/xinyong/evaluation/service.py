@@ -17,20 +17,33 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
+from xinyong.evaluation import psi as psi_bands
+from xinyong.evaluation.calibration import by_scale as by_scale  # re-exported: the PSI calibration by scale
 from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
+from xinyong.evaluation.grades import GRADES_OF_SUBJECTS as GRADES_OF_SUBJECTS  # for set-based reads
+from xinyong.evaluation.grades import grade_of_subject as grade_of_subject
 from xinyong.evaluation.inputs import EvaluatedRecord, retention_rule
-from xinyong.evaluation.loaders import MODELS
+from xinyong.evaluation.loaders import MODELS, SUPERVISION
+from xinyong.evaluation.loaders import load_models as load_models  # uncached: for loaders under the lock
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
 from xinyong.evaluation.spec import ModelSet
+from xinyong.evaluation.supervision import SupervisionSet
 from xinyong.policy.loader import Policy
 from xinyong.subjects import scope
 from xinyong.subjects.models import Subject, SubjectKind
+
+psi_readings = psi_bands.readings  # re-exported: each model's PSI read by the bands in policy/psi/
 
 
 def models_of(policy: Policy) -> ModelSet:
     """Return the evaluation models of the policy."""
     return policy.section(MODELS)
+
+
+def supervision_rules(policy: Policy) -> SupervisionSet:
+    """Return the supervision rules (分级分类监管) of the policy."""
+    return policy.section(SUPERVISION)
 
 
 def county_map(policy: Policy) -> dict[str, str]:

@@ -25,8 +25,17 @@ from xinyong.db import utcnow
 from xinyong.departments.models import Department as DepartmentRow
 from xinyong.errors import Forbidden, Invalid
 from xinyong.ingest import hooks, queries
+from xinyong.ingest import queue as _queue
+
+# Re-exported for the console: the intake read model, the reject export, the quality report, the 未关联 queue.
+from xinyong.ingest.dashboard import intake as intake
+from xinyong.ingest.export import export_rejects as export_rejects
 from xinyong.ingest.models import IngestBatch, IngestBatchStat
 from xinyong.ingest.prepare import prepared_chunks
+from xinyong.ingest.quality import quality_report as quality_report
+from xinyong.ingest.queue import get_unresolved as get_unresolved
+from xinyong.ingest.queue import list_unresolved as list_unresolved
+from xinyong.ingest.queue import unresolved_dict as unresolved_dict
 from xinyong.ingest.readers import Intake, file_sha256, open_intake
 from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.retention import CODE as RETENTION_CODE
@@ -36,6 +45,8 @@ from xinyong.ingest.validate import Context, Department, map_columns
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
 from xinyong.records.digest import batch_digest
+
+decide_unresolved = _queue.decide  # re-exported: a decision on a 未关联 row
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUCKETS = ("accepted", "updated", "duplicate", "rejected", "unresolved", "archived")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from xinyong.commitments.models import Commitment, CommitmentEvent
+from xinyong.commitments import reads as commitment_reads
 from xinyong.evaluation import history
 from xinyong.monitoring.engine import FULFILLED
 from xinyong.monitoring.facts import items_of, listed, relevant
@@ -51,7 +51,7 @@ def candidates(session: Session, signals: Sequence[Signal], on: dt.date) -> set[
             select(CreditRecord.subject_id).where(relevant(signals, on), records_service.latest_only())
         )
     )
-    found |= set(session.scalars(select(Commitment.subject_id).where(Commitment.status.not_in(FULFILLED))))
+    found |= commitment_reads.subjects_with_open(session, FULFILLED)
     window = _grade_window(signals)
     if window:
         found |= history.graded_between(session, on - dt.timedelta(days=window - 1), on)
@@ -101,13 +101,7 @@ def _written_since(session: Session, last: MonitorRun) -> set[int]:
             .where(RecordEvent.id > last.max_record_event_id)
         )
     )
-    found |= set(
-        session.scalars(
-            select(Commitment.subject_id)
-            .join(CommitmentEvent, CommitmentEvent.commitment_id == Commitment.id)
-            .where(CommitmentEvent.id > last.max_commitment_event_id)
-        )
-    )
+    found |= commitment_reads.subjects_changed_since(session, last.max_commitment_event_id)
     return found
 
 
@@ -153,13 +147,7 @@ def _windows_reached(session: Session, last: MonitorRun, signals: Sequence[Signa
             )
         elif isinstance(cond, CommitmentCondition):  # commitments falling due since the last run
             lag = dt.timedelta(days=cond.overdue_after_days)
-            found |= set(
-                session.scalars(
-                    select(Commitment.subject_id).where(
-                        Commitment.due_on >= last.on - lag, Commitment.due_on < on - lag
-                    )
-                )
-            )
+            found |= commitment_reads.subjects_due_between(session, last.on - lag, on - lag)
     return found
 
 
@@ -213,5 +201,5 @@ def set_marks(session: Session, run: MonitorRun) -> None:
     """Record on ``run`` the high-water marks of the facts written so far (the next incremental run starts there)."""
     run.max_record_id = session.scalar(select(func.max(CreditRecord.id))) or 0
     run.max_record_event_id = session.scalar(select(func.max(RecordEvent.id))) or 0
-    run.max_commitment_event_id = session.scalar(select(func.max(CommitmentEvent.id))) or 0
+    run.max_commitment_event_id = commitment_reads.last_event_id(session)
     run.evaluation_finished_at = history.last_finished_at(session)

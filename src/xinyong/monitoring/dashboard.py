@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from xinyong.monitoring.signals import SEVERITY_RANK
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.repair import monitoring as repair_monitoring
-from xinyong.sanctions.models import CheckHit, CheckLog
+from xinyong.sanctions import hits as sanction_hits
 
 
 @dataclass
@@ -43,7 +44,7 @@ def _months(on: dt.date, count: int) -> list[str]:
     return out[::-1]
 
 
-def _by_month(rows: list[tuple[dt.date | None, int]], months: list[str]) -> list[tuple[str, int]]:
+def _by_month(rows: Sequence[tuple[dt.date | None, int]], months: list[str]) -> list[tuple[str, int]]:
     counts = dict.fromkeys(months, 0)
     for day, n in rows:
         if day is not None and (key := f"{day.year:04d}-{day.month:02d}") in counts:
@@ -82,13 +83,7 @@ def screen(session: Session, policy: Policy, *, on: dt.date, city_region: str, m
     first = dt.date(int(span[0][:4]), int(span[0][5:]), 1)
     out.alerts_by_month = _by_month(_grouped(session, Alert.opened_on, first, on), span)
     out.records_by_month = _by_month(_grouped(session, CreditRecord.decision_on, first, on), span)
-    hits = session.execute(
-        select(CheckLog.checked_on, func.count())
-        .join(CheckHit, CheckHit.check_id == CheckLog.check_id)
-        .where(CheckLog.checked_on >= first, CheckLog.checked_on <= on)
-        .group_by(CheckLog.checked_on)
-    ).all()
-    out.measures_by_month = _by_month([(d, n) for d, n in hits], span)
+    out.measures_by_month = _by_month(sanction_hits.hits_by_day(session, first, on), span)
     try:
         run = evaluation_service.get_run(session, None)
         by_county = (run.distribution or {}).get("by_county", {})

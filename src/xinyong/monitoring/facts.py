@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from xinyong.commitments.models import Commitment
+from xinyong.commitments import reads as commitment_reads
 from xinyong.departments.models import Department
 from xinyong.evaluation import history
 from xinyong.monitoring.engine import (
@@ -248,7 +248,7 @@ def load_facts(
     }
     listings = _listings(session, [r for r in rows if r.catalog_item in own_lists], policy, departments)
     commitments: dict[int, list[CommitmentFact]] = defaultdict(list)
-    for c in session.scalars(select(Commitment).where(Commitment.subject_id.in_(ids))):
+    for c in commitment_reads.of_subjects(session, ids):
         commitments[c.subject_id].append(
             CommitmentFact(c.code, c.status, c.status_on, c.due_on, departments.get(c.department_id, ""))
         )

@@ -24,9 +24,8 @@ from xinyong.monitoring.alerts import active_on as active_on
 from xinyong.monitoring.models import Alert, AlertRecipient
 from xinyong.monitoring.runs import run_monitor as run_monitor
 from xinyong.monitoring.schemas import AlertFilter, AlertPage, AlertRead, TimelineEntry
-from xinyong.monitoring.signals import (
-    signals_of,
-)
+from xinyong.monitoring.signals import SEVERITY_RANK as SEVERITY_RANK  # re-exported for the console filters
+from xinyong.monitoring.signals import signals_of as signals_of
 from xinyong.policy.loader import Policy
 from xinyong.rules.disclosure import Audience
 from xinyong.subjects.models import Subject, SubjectKind

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.auth.principal import Principal
-from xinyong.commitments.models import Commitment, CommitmentEvent
+from xinyong.commitments import reads as commitment_reads
 from xinyong.departments.models import Department
+from xinyong.evaluation import history
 from xinyong.evaluation import service as evaluation_service
-from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.monitoring.models import Alert
 from xinyong.monitoring.schemas import TimelineEntry
 from xinyong.monitoring.service import can_handle
@@ -21,7 +21,7 @@ from xinyong.monitoring.signals import signals_of
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.rules.disclosure import Audience
-from xinyong.sanctions.models import CheckHit, CheckLog
+from xinyong.sanctions import hits as sanction_hits
 from xinyong.subjects.models import Subject
 
 KIND_LABELS = {
@@ -92,21 +92,16 @@ def _records(
 
 def _commitments(session: Session, subject: Subject) -> list[TimelineEntry]:
     out: list[TimelineEntry] = []
-    for c in session.scalars(select(Commitment).where(Commitment.subject_id == subject.id)):
+    for c in commitment_reads.of_subjects(session, [subject.id]):
         out.append(_entry(c.committed_on, "commitment", f"作出信用承诺：{c.matter}", c.type))
-        for e in session.scalars(select(CommitmentEvent).where(CommitmentEvent.commitment_id == c.id)):
+        for e in commitment_reads.events_of(session, c.id):
             if e.from_status is not None:
                 out.append(_entry(e.effective_on, "commitment", f"承诺履约状态：{e.to_status}", c.matter))
     return out
 
 
 def _grades(session: Session, subject: Subject) -> list[TimelineEntry]:
-    rows = session.execute(
-        select(EvaluationRun.as_of, EvaluationResult.grade, EvaluationResult.score)
-        .join(EvaluationRun, EvaluationRun.id == EvaluationResult.run_id)
-        .where(EvaluationResult.subject_id == subject.id, EvaluationRun.status == "finished")
-        .order_by(EvaluationRun.as_of)
-    ).all()
+    rows = history.grades_of_subject(session, subject.id)
     out: list[TimelineEntry] = []
     last = None
     for as_of, grade, score in rows:
@@ -117,12 +112,7 @@ def _grades(session: Session, subject: Subject) -> list[TimelineEntry]:
 
 
 def _measures(session: Session, subject: Subject) -> list[TimelineEntry]:
-    rows = session.execute(
-        select(CheckLog.checked_on, CheckLog.scenario, CheckHit.measure_id, CheckHit.feedback)
-        .join(CheckLog, CheckLog.check_id == CheckHit.check_id)
-        .where(CheckHit.subject_id == subject.id)
-        .order_by(CheckLog.checked_on)
-    ).all()
+    rows = sanction_hits.measures_of(session, subject.id)
     return [
         _entry(
             on, "measure", f"核查命中措施：{measure}", f"场景 {scenario}" + (f"，反馈：{fb}" if fb else "")

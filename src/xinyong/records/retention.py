@@ -29,7 +29,7 @@ from sqlalchemy import Column, Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
-from xinyong.auth.models import QueryLog
+from xinyong.auth import consent
 from xinyong.db import Base
 from xinyong.policy.loader import Policy
 from xinyong.records import digest
@@ -218,11 +218,9 @@ def _purge_query_logs(
 ) -> None:
     """Delete the query logs past their own end of retention (fixed when written: query_log_retention_years)."""
     with sessions() as session:
-        stale = QueryLog.keep_until < on
-        count = len(list(session.scalars(select(QueryLog.id).where(stale))))
+        count = consent.purge_query_logs(session, on, dry_run=dry_run)
         report.query_logs = count
         if count and not dry_run:
-            session.execute(delete(QueryLog).where(stale))
             audit.append(
                 session,
                 actor=actor,

@@ -35,6 +35,8 @@ from xinyong.repair.queries import record_facts
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
 
+Upload = storage.Upload  # re-exported: an evidence upload, built by the pages
+
 DEPARTMENT_ROLES = (Role.OFFICER, Role.SYSTEM, Role.ADMIN)
 __all__ = [
     "materials",

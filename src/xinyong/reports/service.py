@@ -55,6 +55,8 @@ from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.subjects.schemas import CreditFile
 
+special_policy = special.special_policy  # re-exported: the 专项 report domains the form lists
+
 # Audiences a full or special report is issued to: the subject, a party it authorised, the credit centre.
 FULL_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.AUTHORISED_PARTY, Audience.CREDIT_CENTRE})
 _NUMBER_TEXT = re.compile(r"^\d{22,30}$")

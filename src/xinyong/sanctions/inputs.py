@@ -13,12 +13,11 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, select
 
 from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.departments.models import Department
-from xinyong.evaluation import inspections
-from xinyong.evaluation.models import EvaluationResult, EvaluationRun
+from xinyong.evaluation import service as evaluation_service
 from xinyong.evaluation.supervision import SupervisionRule
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
@@ -187,53 +186,12 @@ def trigger_fact(row: Any, facts: RecordFacts, on: dt.date, policy: Policy) -> F
 
 
 # (b) grade and supervision class: the evaluation capability owns ``evaluation_result`` and the rules.
-_RES = EvaluationResult.__table__
-_RUN = EvaluationRun.__table__
-# The latest finished batch, as ``xinyong.evaluation.service.latest_run`` uses it; a subject's grade is its
-# newest result among that batch and the single-subject re-scores amending it (``current_result``).
-_LATEST_RUN = (
-    select(_RUN.c.id)
-    .where(_RUN.c.status == "finished", _RUN.c.kind == "batch")
-    .order_by(_RUN.c.as_of.desc(), _RUN.c.id.desc())
-    .limit(1)
-    .scalar_subquery()
-)
-_OF_LATEST = or_(_RUN.c.id == _LATEST_RUN, _RUN.c.amends_run_id == _LATEST_RUN)
-
-
-def grade_of_subject(subject_id: Any, column: str = "grade") -> Any:
-    """Return a scalar subquery: ``column`` of the newest result of ``subject_id`` in the latest batch.
-
-    ``grade`` or ``model_id`` (a grade is a name on its model's scale, so the two are read together).
-    The newest result is found as ``max(id)`` over the subject's index entries, then read by primary key
-    (an ``ORDER BY id DESC LIMIT 1`` made SQLite sort in a temporary tree for every subject).
-    """
-    newest = (
-        select(func.max(_RES.c.id))
-        .join(_RUN, _RUN.c.id == _RES.c.run_id)
-        .where(_RES.c.subject_id == subject_id, _OF_LATEST)
-        .correlate_except(_RES, _RUN)  # the subject column comes from the enclosing query, two levels up
-        .scalar_subquery()
-    )
-    return select(_RES.c[column]).where(_RES.c.id == newest).correlate_except(_RES).scalar_subquery()
-
-
 class Graded(NamedTuple):
     """A subject's grade, the evaluation model whose scale it is on, and its supervision class."""
 
     grade: str | None
     supervision_class: str | None
     model_id: str | None = None
-
-
-_NEWEST = (
-    select(func.max(_RES.c.id).label("rid"))
-    .join(_RUN, _RUN.c.id == _RES.c.run_id)
-    .where(_RES.c.subject_id.in_(bindparam("ids", expanding=True)), _OF_LATEST)
-    .group_by(_RES.c.subject_id)
-    .subquery()
-)
-_GRADES = select(_RES.c.subject_id, _RES.c.model_id, _RES.c.grade).join(_NEWEST, _RES.c.id == _NEWEST.c.rid)
 
 
 _RULES: dict[tuple[str, str | None, dt.date], SupervisionRule | None] = {}
@@ -249,7 +207,7 @@ def supervision_rule(policy: Policy, department: str | None, on: dt.date) -> Sup
     key = (policy.hash, department, on)
     if key in _RULES:
         return _RULES[key]
-    rules = inspections.rules_of(policy)
+    rules = evaluation_service.supervision_rules(policy)
     if department is not None:
         found = rules.for_department(department, on)
     else:
@@ -278,7 +236,10 @@ def load_grades(
     ids = list(subjects)
     grades: dict[int, tuple[str, str]] = {}
     for part in chunks(ids):
-        grades.update((sid, (m, g)) for sid, m, g in conn.execute(_GRADES, {"ids": list(part)}).all())
+        grades.update(
+            (sid, (m, g))
+            for sid, m, g in conn.execute(evaluation_service.GRADES_OF_SUBJECTS, {"ids": list(part)}).all()
+        )
     return classify(subjects, grades, rule)
 
 

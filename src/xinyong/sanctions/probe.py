@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import bindparam, exists, select
 
 from xinyong.commitments import service as commitments_service
-from xinyong.commitments.models import Commitment
 from xinyong.db_prepared import Prepared, Reader, connection_of
+from xinyong.evaluation import service as evaluation_service
 from xinyong.evaluation.supervision import SupervisionRule
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
@@ -30,7 +30,6 @@ from xinyong.sanctions.inputs import (
     Graded,
     chunks,
     classify,
-    grade_of_subject,
     load_grades,
     load_trigger_facts,
 )
@@ -39,13 +38,12 @@ from xinyong.subjects.models import Subject
 
 _S = Subject.__table__
 _R = CreditRecord.__table__
-_C = Commitment.__table__
 _COLUMNS = (
     *SUBJECT_COLUMNS,
-    grade_of_subject(_S.c.id, "model_id").label("grade_model"),
-    grade_of_subject(_S.c.id).label("grade"),
+    evaluation_service.grade_of_subject(_S.c.id, "model_id").label("grade_model"),
+    evaluation_service.grade_of_subject(_S.c.id).label("grade"),
     exists().where(_R.c.subject_id == _S.c.id).label("has_records"),
-    exists().where(_C.c.subject_id == _S.c.id).label("has_commitments"),
+    commitments_service.has_commitments(_S.c.id).label("has_commitments"),
 )
 _PROBE = Prepared(select(*_COLUMNS).where(_S.c.uscc == bindparam("uscc")))
 _PROBE_MANY = select(*_COLUMNS).where(_S.c.uscc.in_(bindparam("usccs", expanding=True)))

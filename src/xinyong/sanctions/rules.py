@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from xinyong.evaluation.loaders import load_models
+from xinyong.evaluation import service as evaluation_service
 from xinyong.policy.base import Strict, Versioned
 from xinyong.policy.loader import Policy, Problems, Section, load_dir, load_model
 
@@ -278,7 +278,7 @@ def load(policy: Policy) -> Measures:
         raise AssertionError("unreachable: problems were raised above")
     codes = _scenario_codes(rules, problems)
     # not policy.section(): its lock is not re-entrant and this loader may run under it
-    models = load_models(policy).models
+    models = evaluation_service.load_models(policy).models
     scales: dict[str, set[str]] = {}
     for model in models:
         scales.setdefault(model.id, set()).update(b.grade for b in model.grades)

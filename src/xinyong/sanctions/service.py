@@ -19,8 +19,8 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
+from xinyong.auth import consent
 from xinyong.auth.access import query_log_keep_until
-from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
 from xinyong.db_prepared import Prepared, PreparedInsert, Reader, connection_of
@@ -63,20 +63,6 @@ _HIT_COLUMNS = ("check_id", "hit_no", "subject_id", "measure_id", "mandatory", "
 _LOG_INSERT = PreparedInsert(_LOG, _LOG_COLUMNS)
 _HIT_INSERT = PreparedInsert(_HIT, _HIT_COLUMNS)
 # 谁查询了我: a check reads each found subject's non-public grade, class and records (one row per subject)
-_READ_COLUMNS = (
-    "occurred_at",
-    "actor",
-    "role",
-    "organisation",
-    "subject_id",
-    "what",
-    "purpose",
-    "basis",
-    "basis_ref",
-    "items",
-    "keep_until",
-)
-_READ_INSERT = PreparedInsert(cast(Table, QueryLog.__table__), _READ_COLUMNS)
 
 
 def new_check_id() -> str:
@@ -191,7 +177,9 @@ class LogEntry:
     hits: list[dict[str, Any]]
     audit: audit.AuditEntry
     delivered: list[tuple[int, str, str | None]] = field(default_factory=list)
-    reads: list[tuple[Any, ...]] = field(default_factory=list)  # query-log rows (``_READ_COLUMNS``)
+    reads: list[tuple[Any, ...]] = field(
+        default_factory=list
+    )  # query-log rows (``consent.READ_LOG_COLUMNS``)
 
 
 @dataclass
@@ -370,7 +358,7 @@ def persist(db: Reader, entries: Sequence[LogEntry]) -> None:
     delivered = [d for e in entries for d in e.delivered]
     if delivered:
         outbox_service.log_deliveries(conn, delivered, channel="check", at=entries[0].log["created_at"])
-    _READ_INSERT.many(conn, [r for e in entries for r in e.reads])
+    consent.READ_LOG.many(conn, [r for e in entries for r in e.reads])
     audit.append_many(conn, [e.audit for e in entries])
 
 

@@ -11,7 +11,7 @@ from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments.models import Department
 from xinyong.errors import Invalid
-from xinyong.ingest import dashboard as intake_dashboard
+from xinyong.ingest import service as ingest_service
 from xinyong.web import console_data, data
 from xinyong.web.templating import CONSOLE_ROLES, render
 
@@ -33,7 +33,7 @@ def dashboard(
 ) -> HTMLResponse:
     """Show the ingestion dashboard: what each department sent, by item and month, and the batches."""
     dept_id = _scope(principal)
-    summary = intake_dashboard.intake(session, runtime.policy, department_id=dept_id)
+    summary = ingest_service.intake(session, runtime.policy, department_id=dept_id)
     department = session.get(Department, dept_id) if dept_id else None
     charts = {
         "chart-by-dept": console_data.bar("各部门归集记录数", summary.by_department, horizontal=True),

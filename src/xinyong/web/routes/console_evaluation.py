@@ -12,13 +12,11 @@ from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import NotFound
 from xinyong.evaluation import service as evaluation_service
-from xinyong.evaluation.calibration import by_scale
 from xinyong.web import console_data
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
 monitor = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
-PSI_STABLE, PSI_WATCH = 0.1, 0.25  # conventional PSI reading: < 0.1 stable, 0.1–0.25 watch, > 0.25 shift
 
 
 @router.get("/evaluation", response_class=HTMLResponse)
@@ -39,7 +37,9 @@ def evaluation_overview(
         )
     charts: dict[str, dict[str, Any]] = {}
     # one set of charts per grade scale: persons' and organisations' grades are never added together
-    for scale in by_scale(run.distribution or {}, evaluation_service.models_of(runtime.policy)):
+    for scale in evaluation_service.by_scale(
+        run.distribution or {}, evaluation_service.models_of(runtime.policy)
+    ):
         industries = dict(sorted(scale.by_industry.items(), key=lambda kv: -sum(kv[1].values()))[:12])
         charts[f"chart-grade-overall-{scale.key}"] = console_data.grade_bar(
             f"全市评价等级（{scale.label}）", scale.grades, scale.overall
@@ -59,7 +59,6 @@ def evaluation_overview(
             "section": "evaluation",
             "run": evaluation_service.run_summary(run),
             "charts": charts,
-            "psi": psi,
-            "psi_levels": (PSI_STABLE, PSI_WATCH),
+            "psi": evaluation_service.psi_readings(runtime.policy, psi, runtime.today()),
         },
     )

@@ -16,9 +16,8 @@ from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments import service as departments_service
 from xinyong.errors import Forbidden
-from xinyong.ingest import queue, uploads
-from xinyong.ingest.export import export_rejects
-from xinyong.ingest.quality import quality_report
+from xinyong.ingest import service as ingest_service
+from xinyong.ingest import uploads
 from xinyong.web import console_data, csrf
 from xinyong.web.templating import render
 
@@ -81,7 +80,9 @@ def ingest_quality(
 ) -> HTMLResponse:
     """Render the quality KPIs with their chart (loaded by the ingest page after it shows)."""
     code = department_code(session, principal)
-    report = quality_report(session, runtime.policy, period=period or None, department_code=code)
+    report = ingest_service.quality_report(
+        session, runtime.policy, period=period or None, department_code=code
+    )
     rows = report["departments"][-20:]
     charts = {"chart-quality": console_data.rates("归集质量指标", rows, KPI_LABELS)} if rows else {}
     return render(
@@ -102,7 +103,9 @@ def download_rejects(
     """Hand a department its rejected rows back, in its own columns with an error column in Chinese."""
     uploads.batch_of_department(session, batch_id, _department(principal))
     with tempfile.TemporaryDirectory() as tmp:
-        count, path = export_rejects(session, runtime.keys, batch_id, Path(tmp) / f"rejects-{batch_id}.{fmt}")
+        count, path = ingest_service.export_rejects(
+            session, runtime.keys, batch_id, Path(tmp) / f"rejects-{batch_id}.{fmt}"
+        )
         body = path.read_bytes()
     audit.append(  # rejected rows carry the feed's personal data as sent: every download is audited
         session,
@@ -134,8 +137,8 @@ def unresolved(
 ) -> HTMLResponse:
     """Show the 未关联 queue: rows no subject was found for, with ranked candidates and explanations."""
     rows = [
-        queue.unresolved_dict(r)
-        for r in queue.list_unresolved(
+        ingest_service.unresolved_dict(r)
+        for r in ingest_service.list_unresolved(
             session, department_id=_department(principal), status=status, limit=100
         )
     ]
@@ -157,7 +160,7 @@ def decide(
     principal: Principal = Depends(reviewer),
 ) -> HTMLResponse | RedirectResponse:
     """Record a same / not-same decision (reused for later rows) and link the row when same."""
-    queue.decide(
+    ingest_service.decide_unresolved(
         session,
         runtime.policy,
         row_id,
@@ -167,8 +170,8 @@ def decide(
         department_id=_department(principal),
     )
     if request.headers.get("hx-request"):
-        row = queue.unresolved_dict(
-            queue.get_unresolved(session, row_id, department_id=_department(principal))
+        row = ingest_service.unresolved_dict(
+            ingest_service.get_unresolved(session, row_id, department_id=_department(principal))
         )
         return render(request, "console/_unresolved_row.html", {"row": row})
     return RedirectResponse("/console/unresolved", status_code=303)

@@ -15,7 +15,6 @@ from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Invalid, NotFound
 from xinyong.monitoring import dashboard, service
 from xinyong.monitoring.schemas import AlertFilter
-from xinyong.monitoring.signals import SEVERITY_RANK, signals_of
 from xinyong.monitoring.timeline import KIND_LABELS
 from xinyong.runtime import Runtime
 from xinyong.web import console_data, csrf
@@ -78,9 +77,9 @@ def alerts_page(
                 "active": active,
             },
             "signals": sorted(
-                {(s.id, s.name) for s in signals_of(runtime.policy).signals}, key=lambda x: x[1]
+                {(s.id, s.name) for s in service.signals_of(runtime.policy).signals}, key=lambda x: x[1]
             ),
-            "severities": sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__),
+            "severities": sorted(service.SEVERITY_RANK, key=service.SEVERITY_RANK.__getitem__),
             "statuses": ["待核实", *service.HANDLING],
             "page": page,
             "pages": max(1, -(-result.total // PAGE_SIZE)),

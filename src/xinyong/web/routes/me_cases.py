@@ -15,7 +15,7 @@ from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
 from xinyong.records.models import CreditRecord
-from xinyong.repair import monitoring, offers, storage
+from xinyong.repair import monitoring, offers
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
@@ -110,7 +110,7 @@ async def submit_repair(
         if up is not None and up.filename:
             body = await up.read(runtime.settings.upload_max_bytes + 1)
             if body:
-                uploads.append(storage.Upload(kind, up.filename, up.content_type, body))
+                uploads.append(repair_service.Upload(kind, up.filename, up.content_type, body))
     try:
         case = repair_service.submit_repair(
             session,

@@ -18,7 +18,6 @@ from xinyong.errors import Invalid, XinyongError
 from xinyong.outbox import service as outbox
 from xinyong.reports import service, verification
 from xinyong.reports.schemas import ReportKind, ReportRequest
-from xinyong.reports.special import special_policy
 from xinyong.runtime import Runtime
 from xinyong.web import csrf
 from xinyong.web.routes.me import own_code, own_subject
@@ -99,7 +98,7 @@ def my_reports(
         {
             "section": "reports",
             "reports": reports,
-            "domains": special_policy(runtime.policy).domains,
+            "domains": service.special_policy(runtime.policy).domains,
             "today": runtime.today(),
         },
     )
