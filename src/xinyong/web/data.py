@@ -133,10 +133,11 @@ def published(
     filters: publication.Filters,
     page: int,
     in_force_only: bool = False,
+    size: int = PAGE_SIZE,
 ) -> Page:
     """Return one page of what the public sees of ``items`` (双公示, lists)."""
     found, more = publication.published_page(
-        session, policy, items, on, filters, page=page, size=PAGE_SIZE, in_force_only=in_force_only
+        session, policy, items, on, filters, page=page, size=size, in_force_only=in_force_only
     )
     entries = []
     for p in found:
