@@ -179,7 +179,6 @@ PENDING: dict[str, tuple[str, ...]] = {
         "xinyong.monitoring.timeline",
     ),
     "xinyong.web.routes.me_cases": ("xinyong.repair.storage",),
-    "xinyong.web.routes.portal": ("xinyong.records.publication",),
     "xinyong.web.routes.reports": (
         "xinyong.reports.special",
         "xinyong.reports.verification",

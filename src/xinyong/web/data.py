@@ -27,6 +27,8 @@ from xinyong.subjects.schemas import CreditFile, FileItem, SearchPage
 
 PAGE_SIZE = 20
 LIST_TYPES = {key: label for key, (_section, label) in publication.LIST_TYPES.items()}
+ListFilters = publication.Filters
+DEEPEST = publication.MAX_DEPTH  # deepest entry a list page or download reaches
 
 
 @dataclass(frozen=True)

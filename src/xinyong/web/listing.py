@@ -17,10 +17,9 @@ from openpyxl import Workbook
 
 from xinyong.errors import Invalid
 from xinyong.kit.text import inert_cell
-from xinyong.records import publication
-from xinyong.web.data import Entry
+from xinyong.web.data import DEEPEST, Entry, ListFilters
 
-EXPORT_CAP = publication.MAX_DEPTH
+EXPORT_CAP = DEEPEST
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
     "主体名称",
@@ -39,11 +38,11 @@ COLUMNS = (
 class ListQuery:
     """What the visitor asked for: the filters, the form's values, and a Chinese error if a value was bad."""
 
-    filters: publication.Filters
+    filters: ListFilters
     form: dict[str, str] = field(default_factory=dict)
     error: str | None = None
 
-    def checked(self) -> publication.Filters:
+    def checked(self) -> ListFilters:
         """Return the filters, or raise ``Invalid`` with the Chinese message of a bad value."""
         if self.error:
             raise Invalid(self.error, code="publication.bad_filter")
@@ -72,7 +71,7 @@ def list_query(
     error = bad_from or bad_to
     if error is None and date_from and date_to and date_from > date_to:
         error = "决定日期起不能晚于决定日期止。"
-    filters = publication.Filters(
+    filters = ListFilters(
         county=region or None,
         department=department or None,
         date_from=date_from,

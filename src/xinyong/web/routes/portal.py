@@ -16,7 +16,6 @@ from xinyong.auth.principal import ANONYMOUS, Principal
 from xinyong.commitments import service as commitments_service
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import service as evaluation_service
-from xinyong.records import publication
 from xinyong.runtime import Runtime
 from xinyong.subjects import service as subjects_service
 from xinyong.web import data, listing
@@ -110,7 +109,7 @@ def publicity(
     request: Request,
     kind: str,
     lq: listing.ListQuery = Depends(listing.list_query),
-    page: int = Query(1, ge=1, le=publication.MAX_DEPTH // data.PAGE_SIZE),
+    page: int = Query(1, ge=1, le=data.DEEPEST // data.PAGE_SIZE),
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
@@ -162,7 +161,7 @@ def lists(
     request: Request,
     list_type: str,
     lq: listing.ListQuery = Depends(listing.list_query),
-    page: int = Query(1, ge=1, le=publication.MAX_DEPTH // data.PAGE_SIZE),
+    page: int = Query(1, ge=1, le=data.DEEPEST // data.PAGE_SIZE),
     principal: Principal = Depends(current_principal),
     session: Session = Depends(get_session, scope="function"),
     runtime: Runtime = Depends(get_runtime),
