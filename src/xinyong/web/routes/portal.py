@@ -92,8 +92,22 @@ def _publicity_kind(kind: str) -> tuple[str, str]:
     return PUBLICITY[kind]
 
 
-def _export(title: str, runtime: Runtime, results: data.Page, filename: str) -> Response:
-    body = listing.xlsx_of(title, list(results.items), as_of=runtime.today(), truncated=results.more)
+def _export(
+    title: str,
+    filename: str,
+    items: list[str],
+    lq: listing.ListQuery,
+    *,
+    in_force_only: bool,
+    session: Session,
+    runtime: Runtime,
+) -> Response:
+    """Answer every entry of the filter (up to the cap) as an XLSX download."""
+    on, filters, cap = runtime.today(), lq.checked(), listing.EXPORT_CAP
+    results = data.published(
+        session, runtime.policy, items, on=on, filters=filters, page=1, size=cap, in_force_only=in_force_only
+    )
+    body = listing.xlsx_of(title, list(results.items), as_of=on, truncated=results.more)
     disposition = f"attachment; filename=\"{filename}.xlsx\"; filename*=UTF-8''{quote(title)}.xlsx"
     return Response(body, media_type=listing.XLSX_TYPE, headers={"Content-Disposition": disposition})
 
@@ -142,18 +156,16 @@ def publicity_export(
 ) -> Response:
     """Download every 双公示 entry of the current filter (up to the cap) as XLSX."""
     item, label = _publicity_kind(kind)
-    on, filters, cap = runtime.today(), lq.checked(), listing.EXPORT_CAP
-    results = data.published(
-        session,
-        runtime.policy,
+    licences = kind == "licences"
+    return _export(
+        f"双公示·{label}",
+        f"publicity-{kind}",
         [item],
-        on=on,
-        filters=filters,
-        page=1,
-        size=cap,
-        in_force_only=kind == "licences",
+        lq,
+        in_force_only=licences,
+        session=session,
+        runtime=runtime,
     )
-    return _export(f"双公示·{label}", runtime, results, f"publicity-{kind}")
 
 
 @router.get("/lists/{list_type}", response_class=HTMLResponse)
@@ -194,16 +206,6 @@ def lists_export(
     runtime: Runtime = Depends(get_runtime),
 ) -> Response:
     """Download every entry of a list's current filter (up to the cap) as XLSX."""
-    items = data.items_of_list(runtime.policy, list_type)
-    on, filters, cap = runtime.today(), lq.checked(), listing.EXPORT_CAP
-    results = data.published(
-        session,
-        runtime.policy,
-        items,
-        on=on,
-        filters=filters,
-        page=1,
-        size=cap,
-        in_force_only=list_type == "red",
-    )
-    return _export(f"名单公示·{data.LIST_TYPES[list_type]}", runtime, results, f"list-{list_type}")
+    items, title = data.items_of_list(runtime.policy, list_type), f"名单公示·{data.LIST_TYPES[list_type]}"
+    red = list_type == "red"
+    return _export(title, f"list-{list_type}", items, lq, in_force_only=red, session=session, runtime=runtime)
