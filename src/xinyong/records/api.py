@@ -46,8 +46,11 @@ def _filters(
     department: str | None = Query(None, max_length=32, description="部门编码，如 TZ-SCJG"),
     date_from: InputDate | None = Query(None, description="决定日期起"),
     date_to: InputDate | None = Query(None, description="决定日期止"),
+    q: str | None = Query(None, max_length=100, description="关键词：主体名称、统一社会信用代码或决定文书号"),
 ) -> Filters:
-    return Filters(county=county, department=department, date_from=date_from, date_to=date_to)
+    return Filters(
+        county=county, department=department, date_from=date_from, date_to=date_to, keyword=q or None
+    )
 
 
 def _page(

@@ -40,6 +40,9 @@ class Filters:
     department: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    keyword: str | None = (
+        None  # a fragment of the subject's name, its USCC, or a fragment of the document number
+    )
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,15 @@ def candidates(
         stmt = stmt.where(CreditRecord.decision_on >= filters.date_from)
     if filters.date_to:
         stmt = stmt.where(CreditRecord.decision_on <= filters.date_to)
+    if filters.keyword and filters.keyword.strip():
+        kw = filters.keyword.strip()
+        stmt = stmt.where(
+            or_(
+                Subject.name.contains(kw, autoescape=True),
+                Subject.uscc == kw.upper(),
+                CreditRecord.document_no.contains(kw, autoescape=True),
+            )
+        )
     return stmt
 
 

@@ -27,6 +27,8 @@ from xinyong.subjects.schemas import CreditFile, FileItem, SearchPage
 
 PAGE_SIZE = 20
 LIST_TYPES = {key: label for key, (_section, label) in publication.LIST_TYPES.items()}
+ListFilters = publication.Filters
+DEEPEST = publication.MAX_DEPTH  # deepest entry a list page or download reaches
 
 
 @dataclass(frozen=True)
@@ -133,10 +135,11 @@ def published(
     filters: publication.Filters,
     page: int,
     in_force_only: bool = False,
+    size: int = PAGE_SIZE,
 ) -> Page:
     """Return one page of what the public sees of ``items`` (双公示, lists)."""
     found, more = publication.published_page(
-        session, policy, items, on, filters, page=page, size=PAGE_SIZE, in_force_only=in_force_only
+        session, policy, items, on, filters, page=page, size=size, in_force_only=in_force_only
     )
     entries = []
     for p in found:

@@ -2,33 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from xinyong.app_deps import AppRuntime, DbSession
+from xinyong.app_deps import AppRuntime, DbSession, get_runtime
 from xinyong.auth import limits
 from xinyong.auth.deps import current_principal
 from xinyong.auth.principal import ANONYMOUS, Principal
 from xinyong.commitments import service as commitments_service
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import service as evaluation_service
-from xinyong.records.publication import Filters
+from xinyong.runtime import Runtime
 from xinyong.subjects import service as subjects_service
-from xinyong.web import data
+from xinyong.web import data, listing
 from xinyong.web.templating import render
 
 router = APIRouter()
 
 PUBLICITY = {"penalties": ("xzcf", "行政处罚"), "licences": ("xzxk", "行政许可")}
-
-
-def _date_or_none(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -91,56 +86,85 @@ def subject_page(
     )
 
 
+def _publicity_kind(kind: str) -> tuple[str, str]:
+    if kind not in PUBLICITY:
+        raise NotFound("没有这一类公示", code="publicity.unknown")
+    return PUBLICITY[kind]
+
+
+def _export(
+    title: str,
+    filename: str,
+    items: list[str],
+    lq: listing.ListQuery,
+    *,
+    in_force_only: bool,
+    session: Session,
+    runtime: Runtime,
+) -> Response:
+    """Answer every entry of the filter (up to the cap) as an XLSX download."""
+    on, filters, cap = runtime.today(), lq.checked(), listing.EXPORT_CAP
+    results = data.published(
+        session, runtime.policy, items, on=on, filters=filters, page=1, size=cap, in_force_only=in_force_only
+    )
+    body = listing.xlsx_of(title, list(results.items), as_of=on, truncated=results.more)
+    disposition = f"attachment; filename=\"{filename}.xlsx\"; filename*=UTF-8''{quote(title)}.xlsx"
+    return Response(body, media_type=listing.XLSX_TYPE, headers={"Content-Disposition": disposition})
+
+
+def _list_page(request: Request, template: str, lq: listing.ListQuery, ctx: dict[str, Any]) -> HTMLResponse:
+    ctx |= {"filters": lq.form, "error": lq.error, "regions": get_runtime(request).policy.regions.regions}
+    ctx |= {"export_cap": listing.EXPORT_CAP}
+    return render(request, template, ctx, status=400 if lq.error else 200)
+
+
 @router.get("/publicity/{kind}", response_class=HTMLResponse)
 def publicity(
     request: Request,
     kind: str,
     session: DbSession,
     runtime: AppRuntime,
-    region: str | None = None,
-    department: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    page: int = Query(1, ge=1, le=250),
+    lq: listing.ListQuery = Depends(listing.list_query),
+    page: int = Query(1, ge=1, le=data.DEEPEST // data.PAGE_SIZE),
     principal: Principal = Depends(current_principal),
 ) -> HTMLResponse:
-    """List the 双公示 penalties or licences now public, with filters."""
-    if kind not in PUBLICITY:
-        raise NotFound("没有这一类公示", code="publicity.unknown")
-    item, label = PUBLICITY[kind]
-    filters = Filters(
-        county=region or None,
-        department=department or None,
-        date_from=_date_or_none(since),
-        date_to=_date_or_none(until),
-    )
-    results = data.published(
-        session,
-        runtime.policy,
+    """List the 双公示 penalties or licences now public, with keyword and filters."""
+    item, label = _publicity_kind(kind)
+    results = data.Page(items=[], page=page, more=False)
+    if not lq.error:
+        on, licences = runtime.today(), kind == "licences"
+        results = data.published(
+            session, runtime.policy, [item], on=on, filters=lq.filters, page=page, in_force_only=licences
+        )
+    ctx: dict[str, Any] = {
+        "title": f"双公示 · {label}",
+        "kind": kind,
+        "label": label,
+        "kinds": PUBLICITY,
+        "results": results,
+    }
+    return _list_page(request, "portal/publicity.html", lq, ctx | {"departments": data.departments(session)})
+
+
+@router.get("/publicity/{kind}/export.xlsx", response_class=Response)
+def publicity_export(
+    kind: str,
+    session: DbSession,
+    runtime: AppRuntime,
+    lq: listing.ListQuery = Depends(listing.list_query),
+    principal: Principal = Depends(current_principal),
+) -> Response:
+    """Download every 双公示 entry of the current filter (up to the cap) as XLSX."""
+    item, label = _publicity_kind(kind)
+    licences = kind == "licences"
+    return _export(
+        f"双公示·{label}",
+        f"publicity-{kind}",
         [item],
-        on=runtime.today(),
-        filters=filters,
-        page=page,
-        in_force_only=kind == "licences",
-    )
-    return render(
-        request,
-        "portal/publicity.html",
-        {
-            "title": f"双公示 · {label}",
-            "kind": kind,
-            "label": label,
-            "kinds": PUBLICITY,
-            "results": results,
-            "filters": {
-                "region": region or "",
-                "department": department or "",
-                "since": since or "",
-                "until": until or "",
-            },
-            "regions": runtime.policy.regions.regions,
-            "departments": data.departments(session),
-        },
+        lq,
+        in_force_only=licences,
+        session=session,
+        runtime=runtime,
     )
 
 
@@ -150,32 +174,38 @@ def lists(
     list_type: str,
     session: DbSession,
     runtime: AppRuntime,
-    region: str | None = None,
-    page: int = Query(1, ge=1, le=250),
+    lq: listing.ListQuery = Depends(listing.list_query),
+    page: int = Query(1, ge=1, le=data.DEEPEST // data.PAGE_SIZE),
     principal: Principal = Depends(current_principal),
 ) -> HTMLResponse:
-    """List the entries of the red list, the black list or 经营异常名录 now in force."""
+    """List the entries of the red list, the black list or 经营异常名录 now in force, with keyword and filters."""
     items = data.items_of_list(runtime.policy, list_type)
     label = data.LIST_TYPES[list_type]
-    results = data.published(
-        session,
-        runtime.policy,
-        items,
-        on=runtime.today(),
-        filters=Filters(county=region or None),
-        page=page,
-        in_force_only=list_type == "red",
-    )
-    return render(
-        request,
-        "portal/lists.html",
-        {
-            "title": f"名单公示 · {label}",
-            "list_type": list_type,
-            "label": label,
-            "lists": data.LIST_TYPES,
-            "results": results,
-            "filters": {"region": region or ""},
-            "regions": runtime.policy.regions.regions,
-        },
-    )
+    results = data.Page(items=[], page=page, more=False)
+    if not lq.error:
+        on, red = runtime.today(), list_type == "red"
+        results = data.published(
+            session, runtime.policy, items, on=on, filters=lq.filters, page=page, in_force_only=red
+        )
+    ctx: dict[str, Any] = {
+        "title": f"名单公示 · {label}",
+        "list_type": list_type,
+        "label": label,
+        "lists": data.LIST_TYPES,
+    }
+    ctx |= {"results": results, "departments": data.departments(session)}
+    return _list_page(request, "portal/lists.html", lq, ctx)
+
+
+@router.get("/lists/{list_type}/export.xlsx", response_class=Response)
+def lists_export(
+    list_type: str,
+    session: DbSession,
+    runtime: AppRuntime,
+    lq: listing.ListQuery = Depends(listing.list_query),
+    principal: Principal = Depends(current_principal),
+) -> Response:
+    """Download every entry of a list's current filter (up to the cap) as XLSX."""
+    items, title = data.items_of_list(runtime.policy, list_type), f"名单公示·{data.LIST_TYPES[list_type]}"
+    red = list_type == "red"
+    return _export(title, f"list-{list_type}", items, lq, in_force_only=red, session=session, runtime=runtime)
