@@ -13,7 +13,8 @@ from xinyong.errors import Invalid, NotFound
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import normalize_name
-from xinyong.subjects.models import IdentifierScheme, Subject, SubjectIdentifier, SubjectKind
+from xinyong.subjects.models import IdentifierScheme, SubjectIdentifier, SubjectKind
+from xinyong.subjects.models import Subject as Subject  # re-exported: pages name the type through the service
 
 
 def kind_of_uscc(uscc: str) -> SubjectKind:

@@ -16,7 +16,7 @@ from xinyong.finance.schemas import ApplicationRead
 from xinyong.runtime import Runtime
 from xinyong.scenes import service as scenes_service
 from xinyong.scenes.schemas import MySceneRead
-from xinyong.subjects.models import Subject
+from xinyong.subjects.service import Subject
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 
 from xinyong.auth.principal import ANONYMOUS, Principal
 from xinyong.creditfile import service as credit_file
-from xinyong.departments import service as departments_service
-from xinyong.departments.models import Department
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
 from xinyong.records import publication
@@ -172,8 +170,3 @@ def published(
 def items_of_list(policy: Policy, list_type: str) -> list[str]:
     """Return the catalog items of a published list type."""
     return publication.items_of_list(policy, list_type)
-
-
-def departments(session: Session) -> list[Department]:
-    """Return all departments ordered by region and code."""
-    return departments_service.listed(session)

@@ -9,7 +9,7 @@ from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.access import access_policy
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
-from xinyong.departments.models import Department
+from xinyong.departments import service as departments_service
 from xinyong.errors import Invalid
 from xinyong.ingest import service as ingest_service
 from xinyong.web import console_data, data
@@ -34,7 +34,7 @@ def dashboard(
     """Show the ingestion dashboard: what each department sent, by item and month, and the batches."""
     dept_id = _scope(principal)
     summary = ingest_service.intake(session, runtime.policy, department_id=dept_id)
-    department = session.get(Department, dept_id) if dept_id else None
+    department = departments_service.by_ids(session, [dept_id]).get(dept_id) if dept_id else None
     charts = {
         "chart-by-dept": console_data.bar("各部门归集记录数", summary.by_department, horizontal=True),
         "chart-by-item": console_data.bar("按信息类别", summary.by_item),

@@ -23,7 +23,7 @@ from xinyong.repair.workflows import workflows
 from xinyong.runtime import Runtime
 from xinyong.subjects import names as subject_names
 from xinyong.subjects import scope
-from xinyong.subjects.models import Subject
+from xinyong.subjects.service import Subject
 from xinyong.web import csrf
 from xinyong.web.routes.me_cases import get_record
 from xinyong.web.templating import render

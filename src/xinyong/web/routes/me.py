@@ -19,9 +19,8 @@ from xinyong.finance import consent as finance_consent
 from xinyong.kit.dates import InputDate
 from xinyong.repair import offers as offers_of
 from xinyong.runtime import Runtime
-from xinyong.subjects.models import Subject
 from xinyong.subjects.schemas import SECTIONS
-from xinyong.subjects.service import reveal_id_card
+from xinyong.subjects.service import Subject, reveal_id_card
 from xinyong.web import credit_use, csrf, data
 from xinyong.web.templating import render
 

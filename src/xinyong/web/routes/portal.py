@@ -14,6 +14,7 @@ from xinyong.auth import limits
 from xinyong.auth.deps import current_principal
 from xinyong.auth.principal import ANONYMOUS, Principal
 from xinyong.commitments import service as commitments_service
+from xinyong.departments import service as departments_service
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import service as evaluation_service
 from xinyong.runtime import Runtime
@@ -143,7 +144,9 @@ def publicity(
         "kinds": PUBLICITY,
         "results": results,
     }
-    return _list_page(request, "portal/publicity.html", lq, ctx | {"departments": data.departments(session)})
+    return _list_page(
+        request, "portal/publicity.html", lq, ctx | {"departments": departments_service.listed(session)}
+    )
 
 
 @router.get("/publicity/{kind}/export.xlsx", response_class=Response)
@@ -193,7 +196,7 @@ def lists(
         "label": label,
         "lists": data.LIST_TYPES,
     }
-    ctx |= {"results": results, "departments": data.departments(session)}
+    ctx |= {"results": results, "departments": departments_service.listed(session)}
     return _list_page(request, "portal/lists.html", lq, ctx)
 
 
