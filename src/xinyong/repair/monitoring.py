@@ -18,6 +18,7 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.repair.models import RepairCase
 from xinyong.repair.states import REPAIR
+from xinyong.repair.workflows import workflows
 
 
 def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:
@@ -43,6 +44,7 @@ def _entry(
     **extra: Any,
 ) -> dict[str, Any]:
     overdue = due is not None and due < today and waiting == "department"
+    due_soon = workflows(policy).queue.due_soon(due, today, overdue=overdue)
     return {
         "type": kind,
         "id": obj_id,
@@ -53,6 +55,7 @@ def _entry(
         "waiting_for": waiting,
         "overdue": overdue,
         "overdue_workdays": workdays_between(policy.calendar, due, today) if overdue and due else 0,
+        "due_soon": due_soon,
         **extra,
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -47,26 +46,15 @@ def _confirmed(action: str, confirmed: bool) -> None:
         raise Invalid(NOT_CONFIRMED, code="decision.not_confirmed")
 
 
-DUE_SOON_DAYS = 1
-
-
-def _decorate(session: Session, items: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
-    """Add the record and subject names, and whether a case is due within a day."""
+def _decorate(session: Session, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add the record's document number and the subject's name."""
     records = {i["record_id"]: get_record(session, i["record_id"]) for i in items}
     subject_ids = {r.subject_id for r in records.values()}
     names = subject_names.names_of(session, subject_ids)
     out = []
     for i in items:
         r = records[i["record_id"]]
-        due = dt.date.fromisoformat(i["due_on"]) if i["due_on"] else None
-        out.append(
-            {
-                **i,
-                "document_no": r.document_no,
-                "subject": names.get(r.subject_id, "—"),
-                "due_soon": bool(due and not i["overdue"] and (due - today).days <= DUE_SOON_DAYS),
-            }
-        )
+        out.append({**i, "document_no": r.document_no, "subject": names.get(r.subject_id, "—")})
     return out
 
 
@@ -81,7 +69,7 @@ def work_queue(
     today = runtime.today()
     department_id = principal.department_id if principal.role == Role.OFFICER else None
     queue = monitoring.work_queue(session, runtime.policy, department_id=department_id, today=today)
-    items = _decorate(session, queue["items"], today)
+    items = _decorate(session, queue["items"])
     return render(
         request,
         "console/queue.html",
