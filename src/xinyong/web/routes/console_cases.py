@@ -15,6 +15,7 @@ from xinyong.db import utcnow
 from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
+from xinyong.records.service import get_record
 from xinyong.repair import monitoring
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
@@ -24,7 +25,6 @@ from xinyong.subjects import names as subject_names
 from xinyong.subjects import scope
 from xinyong.subjects.service import Subject
 from xinyong.web import csrf
-from xinyong.web.routes.me_cases import get_record
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
