@@ -93,6 +93,11 @@ class UploadJob:
     finished: float | None = None
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def in_progress(self) -> bool:
+        """Tell whether the batch is still waiting or running (the page keeps polling)."""
+        return self.state in ("staged", "running")
+
 
 class JobStore:
     """Staged files and their status files under one directory (``var/uploads/console``)."""

@@ -101,6 +101,7 @@ def render(
     ctx: dict[str, Any] = {
         "principal": principal,
         "is_console": principal.role in CONSOLE_ROLES,
+        "signed_in": principal.role != Role.PUBLIC,
         "csrf_token": csrf.csrf_token(request),
         "region_name": runtime.policy.region_name,
         "labels": labels(runtime.policy),
@@ -109,7 +110,6 @@ def render(
         "console_nav": nav.visible(request.app, principal.role, CONSOLE_NAV),
         "me_nav": nav.visible(request.app, principal.role, ME_NAV),
         "bank_nav": nav.visible(request.app, principal.role, BANK_NAV),
-        "today": runtime.today(),
         # a deadline in a year whose official holiday schedule is not in policy/calendar/ yet is 暂定
         "tentative": lambda day: day is not None and runtime.policy.calendar.provisional(day.year),
     }

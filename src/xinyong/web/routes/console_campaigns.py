@@ -45,7 +45,7 @@ def campaigns_page(
             "items": items,
             "can_define": can_define,
             "choices": campaigns.form_choices(session, runtime.policy, region) if can_define else None,
-            "today": runtime.today(),
+            "default_start": runtime.today(),
             "error": error[:200],
         },
     )

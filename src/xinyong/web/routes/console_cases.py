@@ -112,9 +112,14 @@ def repair_case(
             "waiting": waiting,
             "label": REPAIR.labels[case.state],
             "allowed": REPAIR.allowed(case.state) if principal.role in HANDLER_ROLES else (),
-            "overdue": bool(due and waiting == "department" and due < get_runtime(request).today()),
+            "overdue": monitoring.is_overdue(due, get_runtime(request).today(), waiting=waiting),
             "mode_label": _mode_label(get_runtime(request), case.mode),
             "materials": repair_service.materials(session, case.id),
+            "previewable": {
+                t.media_type
+                for t in workflows(get_runtime(request).policy).repair.material_types
+                if t.preview
+            },
             "error": error,
         },
     )
@@ -197,9 +202,12 @@ def objection_case(
             "due": due,
             "label": OBJECTION.labels[obj.state],
             "allowed": OBJECTION.allowed(obj.state) if principal.role in HANDLER_ROLES else (),
-            "overdue": bool(due and due < runtime.today() and obj.state in OBJECTION.pending),
+            "overdue": monitoring.is_overdue(
+                due, runtime.today(), waiting="department" if obj.state in OBJECTION.pending else "none"
+            ),
             "ground": rules.ground_label(obj.ground),
-            "outcomes": rules.outcomes,
+            # a correction or supplement needs the corrected values: the page decides only the others
+            "outcomes": [o for o in rules.outcomes if o.code not in objections_service.NEW_VERSION_OUTCOMES],
             "error": error,
         },
     )

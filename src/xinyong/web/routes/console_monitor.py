@@ -225,9 +225,7 @@ def _severity_stack(sc: dashboard.Screen) -> dict[str, Any]:
 
 
 def _screen_context(session: Session, runtime: Runtime) -> dict[str, Any]:
-    sc = dashboard.screen(
-        session, runtime.policy, on=runtime.today(), city_region=runtime.policy.city_region
-    )
+    sc = dashboard.screen(session, runtime.policy, on=runtime.today(), city_region=runtime.policy.city_region)
     charts = {
         "chart-map": _map(sc),
         "chart-severity": _severity_stack(sc),
