@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_DATA_KEY, TEST_INDEX_KEY
 from tests.factories import ingest as fx
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.departments import service as departments_service
 from xinyong.ingest.models import IngestBatch, IngestRowReject
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.ids import make_uscc
-from xinyong.migrate import upgrade
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.subjects.service import SubjectInput, build_subject
@@ -33,8 +33,7 @@ from xinyong.subjects.service import SubjectInput, build_subject
 @pytest.fixture
 def cli_db(tmp_path: Path, policy: Policy) -> tuple[str, dict[str, str], list[str]]:
     """A migrated SQLite file with departments and 500 registered enterprises."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "cli.sqlite3")
     keys = KeyRing.from_text(TEST_DATA_KEY, TEST_INDEX_KEY)
     engine = create_engine(url)
     usccs = [make_uscc("9", "1", "331081", f"CL{i:06d}") for i in range(500)]

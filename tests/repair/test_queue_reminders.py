@@ -36,8 +36,8 @@ def test_work_queue_marks_the_case_due_today_as_due_soon(
     (item,) = [i for i in early if i["id"] == case["id"]]
     assert item["due_soon"] is False, item
     set_clock(at(dt.date.fromisoformat(item["due_on"])))
-    (item,) = [i for i in client.get("/api/v1/workqueue", headers=world.officer_h).json()["items"]]
+    (item,) = client.get("/api/v1/workqueue", headers=world.officer_h).json()["items"]
     assert (item["overdue"], item["due_soon"]) == (False, True)
     set_clock(at(dt.date.fromisoformat(item["due_on"]) + dt.timedelta(days=1)))
-    (item,) = [i for i in client.get("/api/v1/workqueue", headers=world.officer_h).json()["items"]]
+    (item,) = client.get("/api/v1/workqueue", headers=world.officer_h).json()["items"]
     assert (item["overdue"], item["due_soon"]) == (True, False)
