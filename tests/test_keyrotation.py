@@ -150,17 +150,17 @@ def test_cli_rotates_with_progress_and_reports_the_census(tmp_path: Path) -> Non
         "XINYONG_DATA_KEY_ALGORITHM": "SM4-GCM",
         "XINYONG_DATA_KEYS_PREVIOUS": TEST_DATA_KEY,
     }
-    done = fx.run_cli(["keys", "rotate", "--batch-size", "4", "--json"], env)
+    done = fx.invoke_cli(["keys", "rotate", "--batch-size", "4", "--json"], env)
     assert done.returncode == 0, done.stderr
     assert "subject_identifier.value_enc：已重新加密 8 条" in done.stdout
     assert (
         json.loads(done.stdout.strip().splitlines()[-1])["rotated"]["subject_identifier.value_enc"] == PEOPLE
     )
-    status = fx.run_cli(["keys", "status"], env)
+    status = fx.invoke_cli(["keys", "status"], env)
     assert status.returncode == 0, status.stderr
     new = KeyRing.from_text(sm4_key, TEST_INDEX_KEY, algorithm="SM4-GCM")
     assert json.loads(status.stdout)["subject_identifier.value_enc"] == {
         f"SM4-GCM:{new.key_id.hex()}": PEOPLE
     }
-    assert fx.run_cli(["audit", "verify"], env).returncode == 0
+    assert fx.invoke_cli(["audit", "verify"], env).returncode == 0
     engine.dispose()
