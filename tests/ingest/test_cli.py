@@ -101,7 +101,9 @@ def test_ingest_json_summary_and_errors_export(
     assert "刑罚" in back[0]["错误说明"]
     assert back[0]["原行号"] == "3"
     xlsx = tmp_path / "rejects.xlsx"
-    assert fx.invoke_cli(["ingest", "errors", str(summary["batch_id"]), "--out", str(xlsx)], env).returncode == 0
+    assert (
+        fx.invoke_cli(["ingest", "errors", str(summary["batch_id"]), "--out", str(xlsx)], env).returncode == 0
+    )
     wb = load_workbook(xlsx, read_only=True)
     sheet = list(wb.active.iter_rows(values_only=True))
     wb.close()
