@@ -143,6 +143,7 @@ def test_rejected_rows_export_with_formulas_made_inert(
     assert "'" + hostile in [c.value for c in cells]
 
 
+@pytest.mark.slow  # 60 000 rows in a real process, killed and run again
 def test_sigkill_mid_batch_leaves_nothing_and_rerun_completes(
     cli_db: tuple[str, dict[str, str], list[str]], tmp_path: Path
 ) -> None:

@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import POLICY_DIR, ROOT, TEST_DATA_KEY, TEST_INDEX_KEY
 
+pytestmark = pytest.mark.slow  # a child process in its own namespace: scheduled first (tests/conftest.py)
+
 # Runs inside the namespace: migrate onto the tmpfs, fill it, then serve requests against it.
 CHILD = """
 import json, os, sqlite3, sys

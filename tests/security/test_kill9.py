@@ -32,6 +32,8 @@ from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import load_policy
 from xinyong.records.models import CreditRecord
 
+pytestmark = pytest.mark.slow  # real processes killed and run again: scheduled first (tests/conftest.py)
+
 # Runs ``xinyong <args>`` with ``module:attribute`` wrapped to SIGKILL the process on its nth call (before
 # or after the real call), and module constants set first (e.g. a small page size).
 BOOT = """
