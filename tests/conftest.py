@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 if TYPE_CHECKING:
     from xinyong.policy.loader import Policy
 
-pytest_plugins = ["tests.fixtures.db"]
+pytest_plugins = ["tests.fixtures.db", "tests.fixtures.demo"]
 
 # Property tests check rules, not speed: on two busy cores one example can take far longer than another,
 # and hypothesis' per-example deadline would fail a correct rule (performance lives in benchmarks/).
