@@ -64,3 +64,9 @@ def test_an_upload_is_in_progress_until_done_or_failed() -> None:
         job.state = state  # type: ignore[assignment]
         progress.append(job.in_progress)
     assert progress == [True, True, False, False]
+
+
+def test_only_an_officer_is_limited_to_its_department() -> None:
+    assert Principal(role=Role.OFFICER, department_id=7).limited_to_department == 7
+    for role in (Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR):
+        assert Principal(role=role, department_id=7).limited_to_department is None

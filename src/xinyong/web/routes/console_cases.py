@@ -67,7 +67,7 @@ def work_queue(
 ) -> HTMLResponse:
     """Show the open repair and objection cases, overdue first, then by due date."""
     today = runtime.today()
-    department_id = principal.department_id if principal.role == Role.OFFICER else None
+    department_id = principal.limited_to_department
     queue = monitoring.work_queue(session, runtime.policy, department_id=department_id, today=today)
     items = _decorate(session, queue["items"])
     return render(
