@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 if TYPE_CHECKING:
     from xinyong.policy.loader import Policy
 
-pytest_plugins = ["tests.fixtures.db"]
+pytest_plugins = ["tests.fixtures.db", "tests.fixtures.demo"]
 
 # Property tests check rules, not speed: on two busy cores one example can take far longer than another,
 # and hypothesis' per-example deadline would fail a correct rule (performance lives in benchmarks/).
@@ -42,3 +42,22 @@ def policy() -> Policy:
 def repo_root() -> Path:
     """Return the repository root."""
     return ROOT
+
+
+# Files holding a test of these marks run first. Under ``-n 2 --dist loadfile`` a file runs whole on one
+# worker; one of a few minutes that started last would keep the run waiting after the other worker is done.
+# xdist keeps this order because ``--no-loadscope-reorder`` is in the pytest options (by default it sends
+# the files with the most tests first, which put the one-test demo file at the end).
+LONG_MARKS = ("slow", "browser")
+
+
+def _long_rank(item: pytest.Item) -> int:
+    return next((i for i, mark in enumerate(LONG_MARKS) if item.get_closest_marker(mark)), len(LONG_MARKS))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the files that hold slow tests, then browser tests, first; the rest keep their order."""
+    rank: dict[Path, int] = {}
+    for item in items:
+        rank[item.path] = min(rank.get(item.path, len(LONG_MARKS)), _long_rank(item))
+    items.sort(key=lambda item: rank[item.path])

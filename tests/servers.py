@@ -15,7 +15,7 @@ from typing import Any
 import uvicorn
 
 from tests.conftest import POLICY_DIR, TEST_DATA_KEY, TEST_INDEX_KEY
-from xinyong.migrate import upgrade
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.settings import Settings
 
 
@@ -23,14 +23,13 @@ def live_settings(tmp: Path, name: str) -> Settings:
     """Return test settings over a migrated SQLite file ``<tmp>/<name>.sqlite3``."""
     settings = Settings(
         env="test",
-        database_url=f"sqlite:///{tmp / f'{name}.sqlite3'}",
+        database_url=migrated_sqlite(tmp / f"{name}.sqlite3"),
         policy_dir=POLICY_DIR,
         var_dir=tmp / "var",
         secret_key=f"{name}-test-secret",
         data_key=TEST_DATA_KEY,
         index_key=TEST_INDEX_KEY,
     )
-    upgrade(settings.database_url)
     return settings
 
 

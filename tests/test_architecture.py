@@ -5,7 +5,7 @@
 2. Another capability is used only through its ``service``, its ``schemas`` or a module it declares public
    in ``PUBLIC`` (with the reason); its ``models``, ``queries`` and other modules are its own.
 3. Entry points (web, each package's ``api``/``cli``, request dependencies, hot endpoints) are imported
-   only by entry points; pure cores import no framework; kit and the policy loader are domain-free; the
+   only by entry points; the web layer imports no capability's ORM ``models``; pure cores import no framework; kit and the policy loader are domain-free; the
    top-level runtime modules (db, settings, runtime, clock …) import no capability but kit and policy.
 
 Every failure names the importing module, the imported module and the rule, e.g.
@@ -258,6 +258,11 @@ def problems_of(module: str, imports: set[str]) -> list[str]:
             where = "the same layer" if LAYER[target] == LAYER[cap] else "a higher layer"
             bad(i, f"{cap} may not depend on {target} ({where}; order in docs/architecture.md)")
         parts = i.split(".")
+        if cap == "web" and len(parts) > 2 and parts[2] == "models":
+            bad(
+                i,
+                "the web layer renders view models: no ORM models (use the capability's service or schemas)",
+            )
         public = _public(target)
         reach_in = len(parts) > 2 and "*" not in public and parts[2] not in public
         allowed = module in INFRA_EXCEPTIONS or module in COMPOSITION_ROOTS
@@ -320,6 +325,10 @@ def test_a_back_import_is_reported() -> None:
         "xinyong.repair.eligibility imports sqlalchemy.orm: a pure core imports no framework"
     ]
     assert problems_of("xinyong.repair.service", {"xinyong.objections.service"}) == []
+    assert problems_of("xinyong.web.routes.me_cases", {"xinyong.records.models"}) == [
+        "xinyong.web.routes.me_cases imports xinyong.records.models: the web layer renders view models: "
+        "no ORM models (use the capability's service or schemas)"
+    ]
 
 
 def test_hooks_point_up() -> None:

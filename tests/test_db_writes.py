@@ -11,16 +11,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tests.conftest import POLICY_DIR
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.audit import service as audit
 from xinyong.audit.models import AuditEvent
 from xinyong.db import make_engine, make_sessionmaker, reading_session, session_scope, writer_session
-from xinyong.migrate import upgrade
 from xinyong.settings import Settings
 
 
 def _setup(tmp_path: Path) -> tuple[Path, Settings]:
     db = tmp_path / "w.sqlite3"
-    upgrade(f"sqlite:///{db}")
+    migrated_sqlite(db)
     return db, Settings(env="test", database_url=f"sqlite:///{db}", var_dir=tmp_path, policy_dir=POLICY_DIR)
 
 

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 from tests.conftest import TEST_DATA_KEY, TEST_INDEX_KEY
 from tests.factories import ingest as fx
 from tests.factories import subjects as fs
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.audit import service as audit
 from xinyong.db import session_scope
 from xinyong.keyrotation import ACTION, encrypted_columns, key_census, rotate
 from xinyong.kit.crypto import KeyRing, generate_key
-from xinyong.migrate import upgrade
 from xinyong.runtime import Runtime
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import SubjectIdentifier
@@ -139,8 +139,7 @@ def test_a_value_under_an_unknown_key_is_reported_not_lost(session: Session, run
 
 
 def test_cli_rotates_with_progress_and_reports_the_census(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'keys.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "keys.sqlite3")
     engine = create_engine(url)
     with Session(engine) as session:
         _people(session, KeyRing.from_text(TEST_DATA_KEY, TEST_INDEX_KEY))
@@ -151,17 +150,17 @@ def test_cli_rotates_with_progress_and_reports_the_census(tmp_path: Path) -> Non
         "XINYONG_DATA_KEY_ALGORITHM": "SM4-GCM",
         "XINYONG_DATA_KEYS_PREVIOUS": TEST_DATA_KEY,
     }
-    done = fx.run_cli(["keys", "rotate", "--batch-size", "4", "--json"], env)
+    done = fx.invoke_cli(["keys", "rotate", "--batch-size", "4", "--json"], env)
     assert done.returncode == 0, done.stderr
     assert "subject_identifier.value_enc：已重新加密 8 条" in done.stdout
     assert (
         json.loads(done.stdout.strip().splitlines()[-1])["rotated"]["subject_identifier.value_enc"] == PEOPLE
     )
-    status = fx.run_cli(["keys", "status"], env)
+    status = fx.invoke_cli(["keys", "status"], env)
     assert status.returncode == 0, status.stderr
     new = KeyRing.from_text(sm4_key, TEST_INDEX_KEY, algorithm="SM4-GCM")
     assert json.loads(status.stdout)["subject_identifier.value_enc"] == {
         f"SM4-GCM:{new.key_id.hex()}": PEOPLE
     }
-    assert fx.run_cli(["audit", "verify"], env).returncode == 0
+    assert fx.invoke_cli(["audit", "verify"], env).returncode == 0
     engine.dispose()

@@ -13,6 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # fresh interpreters collecting the suite: scheduled first (tests/conftest.py)
 ROOT = Path(__file__).resolve().parents[1]
 
 # no application, no database layer, no ORM, no web framework

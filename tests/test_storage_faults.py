@@ -9,15 +9,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
 from tests.conftest import POLICY_DIR, TEST_DATA_KEY, TEST_INDEX_KEY
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.app import create_app
 from xinyong.audit.models import AuditEvent
-from xinyong.migrate import upgrade
 from xinyong.settings import Settings
 
 
 def test_a_read_only_database_refuses_writes_clearly(tmp_path: Path) -> None:
     path = tmp_path / "ro.sqlite3"
-    upgrade(f"sqlite:///{path}")
+    migrated_sqlite(path)
     before = create_engine(f"sqlite:///{path}")
     with before.connect() as conn:
         entries = conn.scalar(select(func.count()).select_from(AuditEvent))

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from xinyong.clock import Clock
-from xinyong.db import reading_session, utcnow, writer_session
+from xinyong.db import committing, reading_session, utcnow, writer_session
 from xinyong.runtime import Runtime
 
 
@@ -39,14 +39,8 @@ def get_session(request: Request) -> Iterator[Session]:
     """
     runtime = get_runtime(request)
     session = writer_session(runtime.sessions) if is_write(request) else reading_session(runtime.sessions)
-    try:
+    with committing(session):
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def request_now() -> dt.datetime:

@@ -354,12 +354,8 @@ def _reset_upgrade(session: Session, transaction: Any) -> None:
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
-    """Open a session that commits on success and rolls back on error (for CLI commands).
-
-    ``write`` (the default: batch commands write) begins the transaction holding the write lock on SQLite.
-    """
-    session = writer_session(factory) if write else factory()
+def committing(session: Session) -> Iterator[Session]:
+    """Commit ``session`` when the block ends well, roll it back on any error; close it either way."""
     try:
         yield session
         session.commit()
@@ -368,3 +364,13 @@ def session_scope(factory: sessionmaker[Session], *, write: bool = True) -> Iter
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
+    """Open a session that commits on success and rolls back on error (for CLI commands).
+
+    ``write`` (the default: batch commands write) begins the transaction holding the write lock on SQLite.
+    """
+    with committing(writer_session(factory) if write else factory()) as session:
+        yield session

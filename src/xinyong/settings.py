@@ -93,7 +93,6 @@ class Settings(BaseSettings):
         ge=0,
         description="SQLite 以内存映射读取数据库文件的上限（MiB，0 为关闭）：大库上检索快约 40%",
     )
-    region_code: str = Field(default="331000", description="本平台所在行政区划代码（台州 331000）")
     timezone: str = Field(default="Asia/Shanghai", description="业务日期所用时区")
     today: dt.date | None = Field(
         default=None,

@@ -8,17 +8,16 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.audit import service as audit
 from xinyong.cli import app
 from xinyong.db import make_engine, make_sessionmaker, session_scope
-from xinyong.migrate import upgrade
 from xinyong.settings import Settings
 
 
 @pytest.fixture
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'audit.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "audit.sqlite3")
     monkeypatch.setenv("XINYONG_DATABASE_URL", url)
     monkeypatch.setenv("XINYONG_VAR_DIR", str(tmp_path))
     engine = make_engine(Settings(database_url=url))

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from tests.factories import ingest as fx
 from tests.factories.subjects import enterprise
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.audit import anchors
 from xinyong.audit import service as audit
 from xinyong.audit.chain import GENESIS, entry_hash
@@ -26,7 +27,6 @@ from xinyong.audit.models import AuditEvent
 from xinyong.cli import app
 from xinyong.db import make_engine, make_sessionmaker, session_scope, utcnow
 from xinyong.ingest.service import IngestRequest, ingest_file
-from xinyong.migrate import upgrade
 from xinyong.records.models import CreditRecord
 from xinyong.runtime import Runtime
 from xinyong.settings import Settings
@@ -34,8 +34,7 @@ from xinyong.settings import Settings
 
 @pytest.fixture
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'audit.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "audit.sqlite3")
     monkeypatch.setenv("XINYONG_DATABASE_URL", url)
     monkeypatch.setenv("XINYONG_VAR_DIR", str(tmp_path))
     engine = make_engine(Settings())

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from tests.factories import records as fr
 from tests.factories import subjects as fs
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.db import make_engine, make_sessionmaker, session_scope
 from xinyong.kit import ids
-from xinyong.migrate import upgrade
 from xinyong.policy.loader import Policy
 from xinyong.runtime import Runtime
 from xinyong.settings import Settings
@@ -19,8 +19,7 @@ from xinyong.subjects.service import find_by_code
 def test_sqlite_file_holds_no_plaintext_id_numbers(
     tmp_path: Path, settings: Settings, policy: Policy
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'pii.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "pii.sqlite3")
     local = settings.model_copy(update={"database_url": url})
     engine = make_engine(local)
     runtime = Runtime(settings=local, engine=engine, sessions=make_sessionmaker(engine))

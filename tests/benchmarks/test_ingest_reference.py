@@ -11,8 +11,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.kit.ids import make_uscc
-from xinyong.migrate import upgrade
 from xinyong.settings import ROOT
 
 
@@ -30,7 +30,7 @@ def _load() -> ModuleType:
 def test_reference_inserts_every_row_of_the_file(tmp_path: Path) -> None:
     bench: Any = _load()  # the script's globals are set below
     db = tmp_path / "ref.sqlite3"
-    upgrade(f"sqlite:///{db}")
+    migrated_sqlite(db)
     usccs = [make_uscc("9", "1", "331081", f"BM{i:06d}") for i in range(bench.SUBJECTS)][:50]
     bench.register(db, usccs)
     feed = tmp_path / "xzcf.csv"

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from tests.conftest import POLICY_DIR, TEST_DATA_KEY, TEST_INDEX_KEY
 from tests.factories import evaluation as ev_factories
 from tests.factories import subjects as subject_factories
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.audit.models import AuditEvent
 from xinyong.auth import service as auth_service
 from xinyong.auth.principal import Role
@@ -22,7 +23,6 @@ from xinyong.cli import app as cli_app
 from xinyong.db import make_engine, make_sessionmaker, session_scope
 from xinyong.evaluation import service
 from xinyong.evaluation.models import EvaluationResult
-from xinyong.migrate import upgrade
 from xinyong.policy.loader import Policy
 from xinyong.runtime import Runtime
 from xinyong.settings import Settings
@@ -125,7 +125,7 @@ def test_runs_and_distribution_endpoints(client: TestClient, session: Session, r
 
 @pytest.fixture
 def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    url = migrated_sqlite(tmp_path / "cli.sqlite3")
     env = {
         "XINYONG_ENV": "test",
         "XINYONG_DATABASE_URL": url,
@@ -137,7 +137,6 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     }
     for k, v in env.items():
         monkeypatch.setenv(k, v)
-    upgrade(url)
     return Settings()
 
 

@@ -163,3 +163,21 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def invoke_cli(args: Sequence[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``xinyong`` with ``args`` in this process (the same commands, settings from the same ``XINYONG_``
+    environment, without a new interpreter importing the application): for tests where the subprocess is
+    not the point. An uncaught error comes back in ``stderr`` with its traceback."""
+    import traceback
+
+    from typer.testing import CliRunner
+
+    from xinyong.cli import app
+
+    settings_env = {k: v for k, v in env.items() if k.startswith("XINYONG_")}
+    result = CliRunner().invoke(app, list(args), env=settings_env, prog_name="xinyong")
+    stderr = result.stderr
+    if result.exc_info is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, stderr)

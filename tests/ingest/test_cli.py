@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_DATA_KEY, TEST_INDEX_KEY
 from tests.factories import ingest as fx
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.departments import service as departments_service
 from xinyong.ingest.models import IngestBatch, IngestRowReject
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.ids import make_uscc
-from xinyong.migrate import upgrade
 from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.subjects.service import SubjectInput, build_subject
@@ -33,8 +33,7 @@ from xinyong.subjects.service import SubjectInput, build_subject
 @pytest.fixture
 def cli_db(tmp_path: Path, policy: Policy) -> tuple[str, dict[str, str], list[str]]:
     """A migrated SQLite file with departments and 500 registered enterprises."""
-    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "cli.sqlite3")
     keys = KeyRing.from_text(TEST_DATA_KEY, TEST_INDEX_KEY)
     engine = create_engine(url)
     usccs = [make_uscc("9", "1", "331081", f"CL{i:06d}") for i in range(500)]
@@ -82,7 +81,7 @@ def test_ingest_json_summary_and_errors_export(
         fx.penalty("温岭市测试1有限公司", usccs[1], "温市监罚〔2026〕2号", CF_CFLB="罚金"),
     ]
     path = fx.write_csv(tmp_path / "feed.csv", rows, encoding="gbk")
-    done = fx.run_cli(["ingest", str(path), "--source", "xzcf", "--json"], env)
+    done = fx.invoke_cli(["ingest", str(path), "--source", "xzcf", "--json"], env)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert {k: summary[k] for k in ("rows", "accepted", "updated", "duplicate", "rejected")} == {
@@ -93,7 +92,7 @@ def test_ingest_json_summary_and_errors_export(
         "rejected": 1,
     }
     out = tmp_path / "rejects.csv"
-    exported = fx.run_cli(["ingest", "errors", str(summary["batch_id"]), "--out", str(out)], env)
+    exported = fx.invoke_cli(["ingest", "errors", str(summary["batch_id"]), "--out", str(out)], env)
     assert exported.returncode == 0, exported.stderr
     with out.open(encoding="gb18030") as fh:
         back = list(csv.DictReader(fh))
@@ -102,13 +101,15 @@ def test_ingest_json_summary_and_errors_export(
     assert "刑罚" in back[0]["错误说明"]
     assert back[0]["原行号"] == "3"
     xlsx = tmp_path / "rejects.xlsx"
-    assert fx.run_cli(["ingest", "errors", str(summary["batch_id"]), "--out", str(xlsx)], env).returncode == 0
+    assert (
+        fx.invoke_cli(["ingest", "errors", str(summary["batch_id"]), "--out", str(xlsx)], env).returncode == 0
+    )
     wb = load_workbook(xlsx, read_only=True)
     sheet = list(wb.active.iter_rows(values_only=True))
     wb.close()
     assert sheet[0][-1] == "错误说明"
     assert "罚金" in str(sheet[1][-1])
-    quality = fx.run_cli(["quality", "--json"], env)
+    quality = fx.invoke_cli(["quality", "--json"], env)
     assert quality.returncode == 0, quality.stderr
     report = json.loads(quality.stdout)
     row = next(r for r in report["departments"] if r["department_code"] == "WL-SCJG")
@@ -124,17 +125,17 @@ def test_rejected_rows_export_with_formulas_made_inert(
     hostile = "=cmd|' /C calc'!A0"
     rows = [fx.penalty(hostile, usccs[2], "@SUM(1+1)", CF_CFLB="罚金")]
     path = fx.write_csv(tmp_path / "hostile.csv", rows)
-    done = fx.run_cli(["ingest", str(path), "--source", "xzcf", "--json"], env)
+    done = fx.invoke_cli(["ingest", str(path), "--source", "xzcf", "--json"], env)
     assert done.returncode == 0, done.stderr
     batch = json.loads(done.stdout.strip().splitlines()[-1])["batch_id"]
     out = tmp_path / "rejects.csv"
-    assert fx.run_cli(["ingest", "errors", str(batch), "--out", str(out)], env).returncode == 0
+    assert fx.invoke_cli(["ingest", "errors", str(batch), "--out", str(out)], env).returncode == 0
     with out.open(encoding="utf-8-sig") as fh:
         back = list(csv.DictReader(fh))
     assert back[0]["CF_XDR_MC"] == "'" + hostile
     assert back[0]["CF_WSH"] == "'@SUM(1+1)"
     xlsx = tmp_path / "rejects.xlsx"
-    assert fx.run_cli(["ingest", "errors", str(batch), "--out", str(xlsx)], env).returncode == 0
+    assert fx.invoke_cli(["ingest", "errors", str(batch), "--out", str(xlsx)], env).returncode == 0
     wb = load_workbook(xlsx)
     cells = [c for row in wb.active.iter_rows() for c in row]
     wb.close()
@@ -142,6 +143,7 @@ def test_rejected_rows_export_with_formulas_made_inert(
     assert "'" + hostile in [c.value for c in cells]
 
 
+@pytest.mark.slow  # 60 000 rows in a real process, killed and run again
 def test_sigkill_mid_batch_leaves_nothing_and_rerun_completes(
     cli_db: tuple[str, dict[str, str], list[str]], tmp_path: Path
 ) -> None:

@@ -50,6 +50,18 @@ def test_regions_include_yuhuan_former_code(policy: Policy) -> None:
     assert len([r for r in policy.regions.regions if r.parent == "331000"]) == 9
 
 
+def test_the_city_is_the_root_region(policy: Policy) -> None:
+    assert policy.city_region == "331000"
+    assert policy.regions.city.name == "台州市"
+
+
+def test_regions_without_exactly_one_city_root_are_refused(policy_copy: Path) -> None:
+    path = policy_copy / "regions.yaml"
+    path.write_text(path.read_text("utf-8").replace(', parent: "331000"}', "}", 1), "utf-8")
+    with pytest.raises(PolicyError, match="有且仅有一个无上级区划的市级区划"):
+        load_policy(policy_copy)
+
+
 def test_regime_in_force_by_date(policy: Policy) -> None:
     def regime(decided: dt.date, domain: str | None = None, channel: str = "xytz") -> str | None:
         facts = RecordFacts(

@@ -61,13 +61,13 @@ def test_fresh_upgrade_without_demo_accepts_a_registered_departments_feed(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     env = fx.cli_env(url, tmp_path / "var")
-    done = fx.run_cli(["db", "upgrade"], env)
+    done = fx.invoke_cli(["db", "upgrade"], env)
     assert done.returncode == 0, done.stderr
     assert "名录已按 policy/ 同步" in done.stdout
 
     # A fixed-department source (欠税 from a tax bureau) and a per-row one (双公示 行政处罚).
     qs = sorted((synth_feeds / "qs").glob("*.csv"))[0]
-    ran = fx.run_cli(
+    ran = fx.invoke_cli(
         ["ingest", str(qs), "--source", "qs", "--department", qs.stem.split("_")[0], "--json"], env
     )
     assert ran.returncode == 0, ran.stderr
@@ -75,7 +75,7 @@ def test_fresh_upgrade_without_demo_accepts_a_registered_departments_feed(
     assert summary["rows"] > 0
     assert summary["rejected"] == 0
     xzcf = sorted((synth_feeds / "xzcf").glob("*.csv"))[0]
-    ran = fx.run_cli(["ingest", str(xzcf), "--source", "xzcf", "--json"], env)
+    ran = fx.invoke_cli(["ingest", str(xzcf), "--source", "xzcf", "--json"], env)
     assert ran.returncode == 0, ran.stderr
     assert json.loads(ran.stdout.strip().splitlines()[-1])["rejected"] == 0
     assert not any(code.startswith("department.") for code in _reject_codes(url))
@@ -87,7 +87,7 @@ def test_fresh_upgrade_without_demo_accepts_a_registered_departments_feed(
         row["CF_SJLYDM"] = row["CF_CFJGDM"] = "11331099MA0000000X"
         row["CF_WSH"] = row["CF_WSH"] + "-x"
     stranger = fx.write_csv(tmp_path / "stranger.csv", rows)
-    ran = fx.run_cli(["ingest", str(stranger), "--source", "xzcf", "--json"], env)
+    ran = fx.invoke_cli(["ingest", str(stranger), "--source", "xzcf", "--json"], env)
     assert ran.returncode == 0, ran.stderr
     result = json.loads(ran.stdout.strip().splitlines()[-1])
     assert result["rejected"] == result["rows"] == len(rows)
@@ -95,13 +95,13 @@ def test_fresh_upgrade_without_demo_accepts_a_registered_departments_feed(
 
     # A department code that is not registered: a clear Chinese message and a stable code.
     other = sorted((synth_feeds / "qs").glob("*.csv"))[1]
-    ran = fx.run_cli(["ingest", str(other), "--source", "qs", "--department", "TZ-NOPE"], env)
+    ran = fx.invoke_cli(["ingest", str(other), "--source", "qs", "--department", "TZ-NOPE"], env)
     assert ran.returncode == 2
     assert "department.not_found" in ran.stderr
     assert "未在本平台部门名录中登记" in ran.stderr
 
     # Syncing again changes nothing.
-    again = fx.run_cli(["policy", "sync"], env)
+    again = fx.invoke_cli(["policy", "sync"], env)
     assert again.returncode == 0, again.stderr
     assert "部门变更 0 项" in again.stdout
 

@@ -11,18 +11,17 @@ from typer.testing import CliRunner
 
 from tests.factories import records as fr
 from tests.factories import subjects as fs
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.cli import app
 from xinyong.db import make_engine, make_sessionmaker, session_scope
 from xinyong.keys import keyring
-from xinyong.migrate import upgrade
 from xinyong.policy.loader import load_policy
 from xinyong.settings import ROOT, Settings
 
 
 @pytest.fixture
 def codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "r.sqlite3")
     monkeypatch.setenv("XINYONG_DATABASE_URL", url)
     monkeypatch.setenv("XINYONG_VAR_DIR", str(tmp_path))
     settings = Settings(database_url=url, var_dir=tmp_path)

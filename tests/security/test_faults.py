@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from tests.conftest import POLICY_DIR
 from tests.factories import records as fr
 from tests.factories import subjects as fs
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.audit import anchors
 from xinyong.audit import service as audit
 from xinyong.audit.keys import audit_keys
 from xinyong.db import make_engine, make_sessionmaker, session_scope
 from xinyong.kit.crypto import KeyRing
-from xinyong.migrate import upgrade
 from xinyong.policy.loader import load_policy
 from xinyong.records import retention
 from xinyong.records.models import CreditRecord
@@ -32,8 +32,7 @@ class Killed(BaseException):
 
 
 def _settings(tmp_path: Path) -> Settings:
-    url = f"sqlite:///{tmp_path / 'f.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "f.sqlite3")
     return Settings(env="test", database_url=url, var_dir=tmp_path / "var", policy_dir=POLICY_DIR)
 
 

@@ -19,8 +19,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POLICY_DIR, ROOT, TEST_DATA_KEY, TEST_INDEX_KEY
+from tests.fixtures.migrated import migrated_sqlite
 
-# Runs inside the namespace: migrate onto the tmpfs, fill it, then serve requests against it.
+pytestmark = pytest.mark.slow  # a child process in its own namespace: scheduled first (tests/conftest.py)
+
+# Runs inside the namespace: put the migrated database on the tmpfs (a copy of the test process's migrated
+# template, tests/fixtures/migrated.py), fill the disk, then serve requests against it.
 CHILD = """
 import json, os, sqlite3, sys
 from pathlib import Path
@@ -29,13 +33,15 @@ from xinyong.app import create_app
 from xinyong.audit import service as audit
 from xinyong.audit.keys import audit_keys
 from xinyong.db import session_scope
-from xinyong.migrate import upgrade
 from xinyong.settings import Settings
 
-disk, var, policy, data_key, index_key = sys.argv[1:6]
+disk, var, policy, data_key, index_key, template = sys.argv[1:7]
 db = Path(disk) / "full.sqlite3"
 url = f"sqlite:///{db}"
-upgrade(url)
+source, copy = sqlite3.connect(template), sqlite3.connect(db)
+source.backup(copy)
+source.close()
+copy.close()
 settings = Settings(env="test", database_url=url, policy_dir=policy, var_dir=var, secret_key="full-disk-secret",
                     data_key=data_key, index_key=index_key)
 out = {}
@@ -89,9 +95,11 @@ def _namespaces() -> bool:
 def test_a_full_disk_answers_503_and_corrupts_nothing(tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
+    template = tmp_path / "migrated.sqlite3"
+    migrated_sqlite(template)
     script = (
         f'mount -t tmpfs -o size=2m tmpfs {disk} && exec {sys.executable} -c "$CHILD" '
-        f"{disk} {tmp_path / 'var'} {POLICY_DIR} {TEST_DATA_KEY} {TEST_INDEX_KEY}"
+        f"{disk} {tmp_path / 'var'} {POLICY_DIR} {TEST_DATA_KEY} {TEST_INDEX_KEY} {template}"
     )
     done = subprocess.run(
         ["unshare", "-rm", "sh", "-c", script],

@@ -25,12 +25,14 @@ from tests.conftest import POLICY_DIR, TEST_DATA_KEY, TEST_INDEX_KEY
 from tests.factories import ingest as fx
 from tests.factories import records as fr
 from tests.factories import subjects as fs
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.audit.models import AuditEvent
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.kit.crypto import KeyRing
-from xinyong.migrate import upgrade
 from xinyong.policy.loader import load_policy
 from xinyong.records.models import CreditRecord
+
+pytestmark = pytest.mark.slow  # real processes killed and run again: scheduled first (tests/conftest.py)
 
 # Runs ``xinyong <args>`` with ``module:attribute`` wrapped to SIGKILL the process on its nth call (before
 # or after the real call), and module constants set first (e.g. a small page size).
@@ -81,8 +83,7 @@ def count(engine: Engine, model: Any, *where: Any) -> int:
 @pytest.fixture
 def populated(tmp_path: Path) -> tuple[Engine, dict[str, str]]:
     """A SQLite file with 30 enterprises: each has a 2019 penalty (past retention by 2026-12) and a 2025 one."""
-    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "k.sqlite3")
     engine = create_engine(url)
     policy = load_policy(POLICY_DIR)
     keys = KeyRing.from_text(TEST_DATA_KEY, TEST_INDEX_KEY)

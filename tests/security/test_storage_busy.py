@@ -9,14 +9,14 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from tests.conftest import POLICY_DIR, TEST_DATA_KEY, TEST_INDEX_KEY
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.app import create_app
-from xinyong.migrate import upgrade
 from xinyong.settings import Settings
 
 
 def test_a_lock_held_past_the_wait_is_a_clear_503(tmp_path: Path) -> None:
     path = tmp_path / "busy.sqlite3"
-    upgrade(f"sqlite:///{path}")
+    migrated_sqlite(path)
     settings = Settings(
         env="test",
         database_url=f"sqlite:///{path}",

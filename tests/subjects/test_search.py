@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import auth as fa
 from tests.factories import subjects as fs
+from tests.fixtures.migrated import migrated_sqlite
 from xinyong.auth.models import QueryLog
 from xinyong.auth.principal import ANONYMOUS, Role
 from xinyong.runtime import Runtime
@@ -175,7 +176,6 @@ def test_organisation_by_code_carries_region_name(
 def test_public_reader_on_a_runtime_of_its_own(settings: Settings, tmp_path: Path) -> None:
     """Outside the tests' shared transaction the reader is a pooled driver connection, handed back after."""
     from xinyong.db import session_scope
-    from xinyong.migrate import upgrade
     from xinyong.subjects import search
     from xinyong.subjects.queries import Reader
 
@@ -183,8 +183,7 @@ def test_public_reader_on_a_runtime_of_its_own(settings: Settings, tmp_path: Pat
         pytest.skip(
             "a private SQLite file; the PostgreSQL run covers the reader through the shared connection"
         )
-    url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
-    upgrade(url)
+    url = migrated_sqlite(tmp_path / "own.sqlite3")
     rt = Runtime.build(settings.model_copy(update={"database_url": url}))
     with session_scope(rt.sessions) as session:
         fs.enterprise(session, rt.keys, name="台州市读者测试有限公司")

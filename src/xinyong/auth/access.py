@@ -44,7 +44,6 @@ class AccessPolicy(Versioned):
     basis: str
     duty_scenarios: list[DutyScenario]
     authorisation_max_days: int = Field(gt=0, description="授权书的最长期限（天）")
-    city_region: str = Field(pattern=r"^\d{6}$")
     login_throttle: LoginThrottle
 
     def __len__(self) -> int:
@@ -163,10 +162,10 @@ class ReadAccess:
 PUBLIC_READ = ReadAccess(Audience.PUBLIC, Basis.PUBLIC, "公开信息查询")
 
 
-def in_scope(principal: Principal, subject_region: str | None, policy: AccessPolicy) -> bool:
+def in_scope(principal: Principal, subject_region: str | None, city_region: str) -> bool:
     """Tell whether a department caller's region covers the subject (city-level covers all)."""
     region = principal.region_code
-    if region is None or region == policy.city_region or subject_region is None:
+    if region is None or region == city_region or subject_region is None:
         return True
     return subject_region == region
 
@@ -179,6 +178,7 @@ def read_access(
     purpose: str | None,
     authorisation: Grant | None,
     policy: AccessPolicy,
+    city_region: str,
 ) -> ReadAccess:
     """Decide the audience and basis of ``principal`` reading one subject's credit file.
 
@@ -201,7 +201,7 @@ def read_access(
             raise Invalid(
                 f"查询目的 {purpose} 不是规定的履职查询情形，可选：{known}", code="access.bad_purpose"
             )
-        if role != Role.SUPERVISOR and not in_scope(principal, subject_region, policy):
+        if role != Role.SUPERVISOR and not in_scope(principal, subject_region, city_region):
             raise Forbidden("该主体不在本部门所辖区域，无权依职责查询", code="access.out_of_scope")
         return ReadAccess(Audience.DEPARTMENT, Basis.DUTY, scenario.label, scenario.id)
     if authorisation is not None and role in (Role.BANK, Role.SUBJECT):

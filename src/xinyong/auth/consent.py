@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import Select, Table, delete, func, or_, select
@@ -81,6 +82,9 @@ def grant(
     return row
 
 
+IN_FORCE, NOT_YET = "有效", "未生效"
+
+
 def status_of(row: Authorisation, today: dt.date) -> str:
     """Return an authorisation's state on ``today`` for people (无效、已撤销、已过期、未生效、有效)."""
     if row.invalid_reason is not None or row.grantee_code is None:
@@ -90,8 +94,27 @@ def status_of(row: Authorisation, today: dt.date) -> str:
     if row.valid_to < today:
         return "已过期"
     if row.valid_from > today:
-        return "未生效"
-    return "有效"
+        return NOT_YET
+    return IN_FORCE
+
+
+@dataclass(frozen=True)
+class GrantView:
+    """An authorisation as its subject sees it on a day: its state and whether it can still be revoked."""
+
+    row: Authorisation
+    status: str
+    in_force: bool
+    revocable: bool
+
+
+def views_of(session: Session, subject_id: int, today: dt.date) -> list[GrantView]:
+    """Return a subject's authorisations on ``today``; one in force or not yet in force can be revoked."""
+    out = []
+    for row in of_subject(session, subject_id):
+        status = status_of(row, today)
+        out.append(GrantView(row, status, status == IN_FORCE, status in (IN_FORCE, NOT_YET)))
+    return out
 
 
 def revoke(session: Session, principal: Principal, authorisation_id: int) -> Authorisation:

@@ -41,7 +41,7 @@ def create_demo_accounts(runtime: Runtime, _synth_dir: Path) -> list[str]:
     with session_scope(runtime.sessions) as session:
         if session.scalar(select(Account.id).where(Account.username == "admin")) is not None:
             return [f"演示账号已存在，见 {out_path}"]
-        entries = _create(session)
+        entries = _create(session, runtime.policy.city_region)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -49,15 +49,15 @@ def create_demo_accounts(runtime: Runtime, _synth_dir: Path) -> list[str]:
     return [f"已创建演示账号 {len(entries)} 个（含密码与 API 密钥）：{out_path}"]
 
 
-def _people(session: Session, scjg: Department | None) -> list[dict[str, Any]]:
+def _people(session: Session, scjg: Department | None, city_region: str) -> list[dict[str, Any]]:
     """Return the demo accounts to create: one per role, and officers and subjects where the data has them."""
     county = session.scalar(select(Department).where(Department.code == COUNTY_DEPARTMENT))
     company = _first(session, SubjectKind.ENTERPRISE.value)
     person = _first(session, SubjectKind.NATURAL_PERSON.value)
-    return [*_fixed_roles(), *_officers(scjg, county), *_subjects(company, person)]
+    return [*_fixed_roles(city_region), *_officers(scjg, county), *_subjects(company, person)]
 
 
-def _fixed_roles() -> list[dict[str, Any]]:
+def _fixed_roles(city_region: str) -> list[dict[str, Any]]:
     """Return the accounts every demo has: the credit centre, the auditor, a supervisor and 台州银行."""
     return [
         {
@@ -71,7 +71,7 @@ def _fixed_roles() -> list[dict[str, Any]]:
             "role": Role.SUPERVISOR,
             "username": "supervisor",
             "display_name": "监管人员",
-            "region_code": "331000",
+            "region_code": city_region,
         },
         {
             "role": Role.BANK,
@@ -113,10 +113,10 @@ def _subjects(company: Subject | None, person: Subject | None) -> list[dict[str,
     ]
 
 
-def _create(session: Session) -> list[dict[str, Any]]:
+def _create(session: Session, city_region: str) -> list[dict[str, Any]]:
     scjg = session.scalar(select(Department).where(Department.code == "TZ-SCJG"))
     entries: list[dict[str, Any]] = []
-    for spec in _people(session, scjg):
+    for spec in _people(session, scjg, city_region):
         password = _password()
         role = spec.pop("role")
         service.create_account(session, actor=ACTOR, password=password, role=role, **spec)

@@ -50,6 +50,11 @@ class Principal:
         return f"{self.role.value}:{self.username}"
 
     @property
+    def limited_to_department(self) -> int | None:
+        """Return the department an officer's work lists are limited to (other roles see every department)."""
+        return self.department_id if self.role == Role.OFFICER else None
+
+    @property
     def is_government(self) -> bool:
         """Tell whether the caller acts for a government body."""
         return self.role in (Role.OFFICER, Role.SYSTEM, Role.SUPERVISOR, Role.ADMIN)

@@ -20,8 +20,6 @@ from xinyong.evaluation.supervision import SupervisionRule
 from xinyong.policy.loader import Policy
 from xinyong.subjects.models import Subject
 
-CITY_LEVEL = "city"
-
 
 def rule_for(policy: Policy, department: Department, on: dt.date) -> SupervisionRule:
     """Return the department's rule in force, or raise ``NotFound``."""
@@ -31,10 +29,6 @@ def rule_for(policy: Policy, department: Department, on: dt.date) -> Supervision
             f"部门 {department.code} 在 {on} 没有生效的分级分类监管规则", code="supervision.no_rule"
         )
     return rule
-
-
-def _city_codes(policy: Policy) -> set[str]:
-    return {r.code for r in policy.regions.regions if r.level == CITY_LEVEL}
 
 
 def subject_class(
@@ -84,7 +78,7 @@ def _population(
         )
         .where(Subject.kind.in_(rule.subject_kinds))
     )
-    if department.region_code not in _city_codes(policy):
+    if department.region_code != policy.city_region:
         query = query.where(Subject.region_code == department.region_code)
     members: dict[str, list[int]] = {c: [] for c in supervision.CLASS_CODES}
     scores: dict[int, int | None] = {}

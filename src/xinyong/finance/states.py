@@ -30,12 +30,18 @@ STATUS_LABELS = {
     Status.GRANTED: "已放款",
     Status.REJECTED: "已拒绝",
 }
+ACTION_LABELS = {Action.ACCEPT: "受理", Action.GRANT: "放款", Action.REJECT: "拒绝"}
 _MOVES: dict[tuple[Status, Action], Status] = {
     (Status.SUBMITTED, Action.ACCEPT): Status.ACCEPTED,
     (Status.SUBMITTED, Action.REJECT): Status.REJECTED,
     (Status.ACCEPTED, Action.GRANT): Status.GRANTED,
     (Status.ACCEPTED, Action.REJECT): Status.REJECTED,
 }
+
+
+def actions(current: Status) -> tuple[Action, ...]:
+    """Return what the bank may do to an application in ``current`` (none once granted or rejected)."""
+    return tuple(action for (state, action) in _MOVES if state == current)
 
 
 def move(current: Status, action: Action, reason: str | None) -> Status:

@@ -89,7 +89,6 @@ def post_batch(
                 channel="api",
                 file_name=file.filename or path.name,
                 chunk_rows=runtime.settings.ingest_chunk_rows,
-                city_region=runtime.settings.region_code,
             ),
             policy=runtime.policy,
             keys=runtime.keys,

@@ -87,7 +87,6 @@ def ingest_cmd(
                     department_code=department,
                     actor="cli:ingest",
                     chunk_rows=runtime.settings.ingest_chunk_rows,
-                    city_region=runtime.settings.region_code,
                     issue_notices=notices,
                 ),
                 policy=runtime.policy,

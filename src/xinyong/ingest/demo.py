@@ -50,7 +50,6 @@ def ingest_synth(runtime: Runtime, synth_dir: Path) -> list[str]:
                         actor="system:demo",
                         department_code=None if known[source_id].spec.department_by else dept,
                         chunk_rows=runtime.settings.ingest_chunk_rows,
-                        city_region=runtime.settings.region_code,
                     ),
                     policy=runtime.policy,
                     keys=runtime.keys,

@@ -169,7 +169,6 @@ class IngestRequest:
     channel: str = "file"
     file_name: str | None = None
     chunk_rows: int = 25_000
-    city_region: str = "331000"
     today: dt.date | None = None
     received_at: dt.datetime | None = None
     prepare_ahead: bool = True
@@ -259,7 +258,7 @@ def _write_chunks(
 ) -> ChunkWriter:
     """Validate and write every chunk of the file; return the writer with the batch's counts."""
     source, feeder, now = run.source, run.feeder, run.now
-    resolver = Resolver(session, keys, city_region=request.city_region)
+    resolver = Resolver(session, keys, city_region=policy.city_region)
     restricted = request.restrict_to_department and feeder is not None and source.spec.department_by
     ctx = Context(
         source=source,

@@ -93,6 +93,11 @@ class UploadJob:
     finished: float | None = None
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def in_progress(self) -> bool:
+        """Tell whether the batch is still waiting or running (the page keeps polling)."""
+        return self.state in ("staged", "running")
+
 
 class JobStore:
     """Staged files and their status files under one directory (``var/uploads/console``)."""
@@ -224,7 +229,6 @@ class Runner:
     policy: Policy
     keys: KeyRing
     chunk_rows: int
-    city_region: str
 
 
 def run(store: JobStore, runner: Runner, job: UploadJob) -> UploadJob:
@@ -252,7 +256,6 @@ def run(store: JobStore, runner: Runner, job: UploadJob) -> UploadJob:
                 channel="console",
                 file_name=job.file_name,
                 chunk_rows=runner.chunk_rows,
-                city_region=runner.city_region,
             )
             result = ingest_file(session, request, policy=runner.policy, keys=runner.keys, progress=progress)
         job.state, job.batch_id, job.rows_done = "done", result.batch_id, result.rows

@@ -59,7 +59,7 @@ def list_alerts(
     on = runtime.today()
     f = AlertFilter(on, signal, severity, region, industry, department, status, since, active)
     return service.list_alerts(
-        session, runtime.policy, principal, f, page=page, size=size, city_region=runtime.settings.region_code
+        session, runtime.policy, principal, f, page=page, size=size, city_region=runtime.policy.city_region
     )
 
 
@@ -72,7 +72,7 @@ def alert_status(
     principal: Principal = Depends(require(*HANDLE_ROLES)),
 ) -> AlertRead:
     """Mark an alert 已核实 / 已处置 / 误报 with a note (the caller's department must have been told)."""
-    scope = service.scope_of(principal, runtime.settings.region_code)
+    scope = service.scope_of(principal, runtime.policy.city_region)
     alert = session.get(Alert, alert_id)
     if alert is not None and scope.region is not None and alert.region_code != scope.region:
         raise NotFound("未找到该预警", code="alert.not_found")
@@ -107,7 +107,7 @@ def timeline(
         code,
         purpose=purpose,
         on=runtime.today(),
-        city_region=runtime.settings.region_code,
+        city_region=runtime.policy.city_region,
     )
     return Timeline(subject_name=subject.name, entries=entries)
 
@@ -208,7 +208,7 @@ def create_campaign(
         principal,
         row.id,
         on=runtime.today(),
-        city_region=runtime.settings.region_code,
+        city_region=runtime.policy.city_region,
     )
 
 
@@ -222,7 +222,7 @@ def launch_campaign(
     principal: Principal = Depends(require(Role.ADMIN)),
 ) -> CampaignRead:
     """Derive the targets today, freeze them and assign them to the departments with jurisdiction."""
-    on, region = runtime.today(), runtime.settings.region_code
+    on, region = runtime.today(), runtime.policy.city_region
     campaigns.launch(session, runtime.policy, campaign_id, principal=principal, on=on, city_region=region)
     return campaigns.campaign_detail(
         session, runtime.policy, principal, campaign_id, on=on, city_region=region
@@ -237,7 +237,7 @@ def list_campaigns(
 ) -> list[CampaignRead]:
     """Return the campaigns the caller takes part in, with progress over the targets its duty covers."""
     return campaigns.list_campaigns(
-        session, principal, on=runtime.today(), city_region=runtime.settings.region_code
+        session, principal, on=runtime.today(), city_region=runtime.policy.city_region
     )
 
 
@@ -255,7 +255,7 @@ def campaign_detail(
         principal,
         campaign_id,
         on=runtime.today(),
-        city_region=runtime.settings.region_code,
+        city_region=runtime.policy.city_region,
     )
 
 
@@ -280,7 +280,7 @@ def campaign_targets(
         page=page,
         size=size,
         on=runtime.today(),
-        city_region=runtime.settings.region_code,
+        city_region=runtime.policy.city_region,
     )
 
 
@@ -294,5 +294,5 @@ def campaign_target_status(
 ) -> TaskRead:
     """Step a target's handling: 整改中, then 已整改 or 无法整改 (with a note); audited."""
     return campaigns.set_task_status(
-        session, principal, task_id, body, on=runtime.today(), city_region=runtime.settings.region_code
+        session, principal, task_id, body, on=runtime.today(), city_region=runtime.policy.city_region
     )

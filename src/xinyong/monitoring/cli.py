@@ -40,7 +40,6 @@ def run(
                 on=day,
                 actor="system:cli",
                 full=full,
-                city_region=runtime.settings.region_code,
             )
             summary = {
                 "run_id": result.id,

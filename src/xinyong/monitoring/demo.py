@@ -53,7 +53,6 @@ def run_demo_monitor(runtime: Runtime, _synth_dir: Path) -> list[str]:
                 on=day,
                 actor="system:demo",
                 full=i == 0,
-                city_region=runtime.settings.region_code,
             )
             opened, subjects = opened + run.opened, subjects + run.subjects
     with session_scope(runtime.sessions) as session:

@@ -178,7 +178,7 @@ def _access(
             return None
         purpose = None
     else:
-        if not in_scope(principal, subject.region_code, access_policy(policy)):
+        if not in_scope(principal, subject.region_code, policy.city_region):
             return None
         authorisation, purpose = None, sub.purpose
     return read_access(
@@ -188,6 +188,7 @@ def _access(
         purpose=purpose,
         authorisation=authorisation,
         policy=access_policy(policy),
+        city_region=policy.city_region,
     )
 
 

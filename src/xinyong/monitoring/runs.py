@@ -44,7 +44,6 @@ def run_monitor(
     on: dt.date,
     actor: str,
     full: bool = False,
-    city_region: str = "331000",
 ) -> MonitorRun:
     """Evaluate the signals in force on ``on`` and keep the alerts; return the run with its counts."""
     started = time.perf_counter()
@@ -63,7 +62,7 @@ def run_monitor(
         ids = changed_subjects(session, last, signals, on)
     else:
         ids = candidates(session, signals, on)
-    tally = _look_at(session, policy, run, signals, sorted(ids), Recipients(session, city_region))
+    tally = _look_at(session, policy, run, signals, sorted(ids), Recipients(session, policy.city_region))
     run.subjects, run.opened, run.updated, run.ended = (
         tally.subjects,
         tally.opened,

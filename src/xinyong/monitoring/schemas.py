@@ -35,6 +35,9 @@ class AlertRead(BaseModel):
     reopened: int
     status: str
     status_note: str | None
+    next_statuses: list[str] = Field(
+        default=[], description="处置时可改为的状态（待核实 → 已核实、误报；已核实 → 已处置）"
+    )
 
 
 class AlertPage(BaseModel):

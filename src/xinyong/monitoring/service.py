@@ -33,6 +33,8 @@ from xinyong.subjects.scope import resolve_access
 from xinyong.subjects.service import find_by_code
 
 HANDLING = ("已核实", "已处置", "误报")
+# The handling an officer is offered next: verify or dismiss a pending alert, then close a verified one.
+NEXT_HANDLING: dict[str, tuple[str, ...]] = {PENDING: ("已核实", "误报"), "已核实": ("已处置",)}
 
 
 def can_handle(session: Session, alert: Alert, *, department_id: int | None, city_wide: bool) -> bool:
@@ -128,6 +130,7 @@ def alert_view(session: Session, alert: Alert, policy: Policy, on: dt.date) -> A
         reopened=alert.reopened,
         status=alert.status,
         status_note=alert.status_note,
+        next_statuses=list(NEXT_HANDLING.get(alert.status, ())),
     )
 
 

@@ -194,6 +194,11 @@ class Policy:
             # the name is bound to one loader (checked by ``policy_sections``), so the value is its T
             return cast(T, self._sections[name])
 
+    @property
+    def city_region(self) -> str:
+        """Return the code of the platform's city (the root of ``regions.yaml``); a city-level caller sees all."""
+        return self.regions.city.code
+
     def region_codes(self) -> set[str]:
         """Return current and former region codes."""
         codes = {r.code for r in self.regions.regions}

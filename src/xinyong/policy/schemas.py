@@ -48,10 +48,22 @@ class Region(Strict):
 
 
 class Regions(Versioned):
-    """The city and its counties and districts."""
+    """The city and its counties and districts: the city is the one region without a parent."""
 
     source: str
     regions: list[Region]
+
+    @model_validator(mode="after")
+    def _one_city(self) -> Regions:
+        roots = [r for r in self.regions if r.parent is None]
+        if len(roots) != 1 or roots[0].level != "city":
+            raise ValueError("regions: 须有且仅有一个无上级区划的市级区划（平台所在城市）")
+        return self
+
+    @property
+    def city(self) -> Region:
+        """Return the platform's city: the root of the region tree."""
+        return next(r for r in self.regions if r.parent is None)
 
 
 class DepartmentSpec(Strict):

@@ -7,6 +7,8 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
+from xinyong.records.models import RecordEventKind
+
 
 class PublicField(BaseModel):
     """A displayed field."""
@@ -71,3 +73,16 @@ class RecordVersionIn(NamedTuple):
     supersedes_id: int | None = None
     batch_id: int | None = None
     policy_hash: str | None = None
+
+
+# What a person reads for each status event of a record (the history under a record on every page).
+EVENT_LABELS: dict[str, str] = {
+    RecordEventKind.OBJECTION_OPENED: "提出异议（异议中）",
+    RecordEventKind.OBJECTION_CLOSED: "异议处理完毕",
+    RecordEventKind.REPAIRED: "信用修复完成",
+    RecordEventKind.DISCLOSURE_STOPPED: "停止公示",
+    RecordEventKind.LIST_REMOVED: "移出名单",
+    RecordEventKind.DELETED: "依法删除",
+    RecordEventKind.SUSPENDED: "暂时屏蔽",
+    RecordEventKind.UNSUSPENDED: "解除屏蔽",
+}

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.policy.schemas import CatalogItem
+from xinyong.records.events import get_record as get_record
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.records.writes import add_version as add_version
 from xinyong.records.writes import add_versions as add_versions

@@ -18,6 +18,7 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.repair.models import RepairCase
 from xinyong.repair.states import REPAIR
+from xinyong.repair.workflows import workflows
 
 
 def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:
@@ -31,6 +32,11 @@ def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:
     return None, "none"
 
 
+def is_overdue(due: dt.date | None, today: dt.date, *, waiting: str) -> bool:
+    """Tell whether a case's step is past its deadline while the department has it (an applicant's 补正 is not)."""
+    return due is not None and due < today and waiting == "department"
+
+
 def _entry(
     kind: str,
     obj_id: int,
@@ -42,7 +48,8 @@ def _entry(
     policy: Policy,
     **extra: Any,
 ) -> dict[str, Any]:
-    overdue = due is not None and due < today and waiting == "department"
+    overdue = is_overdue(due, today, waiting=waiting)
+    due_soon = workflows(policy).queue.due_soon(due, today, overdue=overdue)
     return {
         "type": kind,
         "id": obj_id,
@@ -53,6 +60,7 @@ def _entry(
         "waiting_for": waiting,
         "overdue": overdue,
         "overdue_workdays": workdays_between(policy.calendar, due, today) if overdue and due else 0,
+        "due_soon": due_soon,
         **extra,
     }
 

@@ -128,6 +128,7 @@ class WorkItem(BaseModel):
     waiting_for: str
     overdue: bool
     overdue_workdays: int
+    due_soon: bool = Field(description="未超期、期限临近（天数见 policy/workflows/queue.yaml）")
     record_id: int
     submitted_on: IsoDate
     mode: str | None = Field(default=None, description="修复方式（仅修复申请）")

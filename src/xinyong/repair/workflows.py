@@ -1,11 +1,13 @@
 """Workflow policy (``policy/workflows/``): deadlines, materials and eligibility rules as data.
 
 The repair rules are defined here; the objection rules belong to ``objections.workflow`` and the
-notification rules to ``outbox.workflow``. ``load`` checks the three files together for ``policy check``.
+notification rules to ``outbox.workflow``; ``queue.yaml`` holds the work queue's reminders. ``load`` checks
+the files together for ``policy check``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -94,6 +96,17 @@ class RepairWorkflow(Versioned):
         return None
 
 
+class QueueRules(Versioned):
+    """Reminders of the department work queue (修复与异议待办)."""
+
+    basis: str
+    due_soon_days: int = Field(ge=0, description="期限在此天数内（含当天）到期、未超期的案件标为临期")
+
+    def due_soon(self, due: dt.date | None, today: dt.date, *, overdue: bool) -> bool:
+        """Tell whether a case not yet overdue falls due within ``due_soon_days`` of ``today``."""
+        return due is not None and not overdue and (due - today).days <= self.due_soon_days
+
+
 @dataclass(frozen=True)
 class Workflows:
     """The loaded workflow section."""
@@ -101,9 +114,10 @@ class Workflows:
     repair: RepairWorkflow
     objection: ObjectionWorkflow
     notification: NotificationWorkflow
+    queue: QueueRules
 
     def __len__(self) -> int:
-        return 3
+        return 4
 
 
 def load(policy: Policy) -> Workflows:
@@ -113,6 +127,7 @@ def load(policy: Policy) -> Workflows:
     repair = load_model(root / "repair.yaml", RepairWorkflow, problems)
     objection = load_model(root / "objection.yaml", ObjectionWorkflow, problems)
     notification = load_model(root / "notification.yaml", NotificationWorkflow, problems)
+    queue = load_model(root / "queue.yaml", QueueRules, problems)
     if repair is not None:
         for item in [
             *repair.serious_list_items,
@@ -129,9 +144,9 @@ def load(policy: Policy) -> Workflows:
             if mode not in repair.modes:
                 problems.add(root / "repair.yaml", f"缺少修复方式 {mode}")
     problems.raise_if_any()
-    if repair is None or objection is None or notification is None:
+    if repair is None or objection is None or notification is None or queue is None:
         raise AssertionError("unreachable: problems were raised above")
-    return Workflows(repair=repair, objection=objection, notification=notification)
+    return Workflows(repair=repair, objection=objection, notification=notification, queue=queue)
 
 
 SECTION = Section("workflows", load)

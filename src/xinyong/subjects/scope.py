@@ -120,6 +120,7 @@ def resolve_access(
         purpose=purpose,
         authorisation=authorisation,
         policy=access_policy(policy),
+        city_region=policy.city_region,
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from xinyong.policy.schemas import CatalogItem, DepartmentSpec
 from xinyong.synth.context import Row, Value
 from xinyong.synth.mess import ItemFields, Mess
-from xinyong.synth.places import CITY_CODE, County
+from xinyong.synth.places import CITY_DEPT_PREFIX, County
 from xinyong.synth.subjects import SynthSubject
 from xinyong.synth.writers import CsvFeed, XlsxFeed
 
@@ -37,7 +37,7 @@ class DepartmentIndex:
 
     def __init__(self, departments: list[DepartmentSpec]) -> None:
         self.by_code = {d.code: d for d in departments}
-        self.city = {d.domain: d for d in departments if d.region == CITY_CODE and d.code.startswith("TZ-")}
+        self.city = {d.domain: d for d in departments if d.code.startswith(f"{CITY_DEPT_PREFIX}-")}
 
     def find(self, domain: str, county: County, rng: random.Random) -> DepartmentSpec:
         """Return the department that decides a ``domain`` matter for a subject of ``county``."""

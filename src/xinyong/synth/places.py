@@ -251,7 +251,7 @@ COUNTIES: tuple[County, ...] = (
     ),
 )
 
-CITY_CODE = "331000"
+CITY_DEPT_PREFIX = "TZ"  # prefix of the city departments' codes in policy/departments.yaml (TZ-SCJG)
 CITY_NAME = "台州市"
 
 # Where Taizhou's migrant workers' ID cards come from (安徽、江西、贵州、四川、河南、湖北).

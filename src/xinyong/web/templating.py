@@ -15,7 +15,7 @@ from starlette.responses import Response
 from xinyong.app_deps import get_runtime
 from xinyong.auth.principal import ANONYMOUS, ROLE_LABELS, Principal, Role
 from xinyong.errors import XinyongError
-from xinyong.records.models import RecordEventKind
+from xinyong.records.schemas import EVENT_LABELS
 from xinyong.subjects.scope import WHAT_LABELS
 from xinyong.web import csrf, nav
 from xinyong.web.labels import labels
@@ -58,16 +58,7 @@ ME_NAV: list[tuple[str, str, str]] = [
     ("queries", "/me/queries", "谁查询了我"),
 ]
 BANK_NAV: list[tuple[str, str, str]] = []  # 信贷工作台 (bank users), filled by ``xinyong.web.routes``
-templates.env.globals["event_labels"] = {
-    RecordEventKind.OBJECTION_OPENED: "提出异议（异议中）",
-    RecordEventKind.OBJECTION_CLOSED: "异议处理完毕",
-    RecordEventKind.REPAIRED: "信用修复完成",
-    RecordEventKind.DISCLOSURE_STOPPED: "停止公示",
-    RecordEventKind.LIST_REMOVED: "移出名单",
-    RecordEventKind.DELETED: "依法删除",
-    RecordEventKind.SUSPENDED: "暂时屏蔽",
-    RecordEventKind.UNSUSPENDED: "解除屏蔽",
-}
+templates.env.globals["event_labels"] = EVENT_LABELS
 templates.env.globals["basis_labels"] = {
     "self": "本人查询",
     "duty": "部门依职责查询",
@@ -110,6 +101,7 @@ def render(
     ctx: dict[str, Any] = {
         "principal": principal,
         "is_console": principal.role in CONSOLE_ROLES,
+        "signed_in": principal.role != Role.PUBLIC,
         "csrf_token": csrf.csrf_token(request),
         "region_name": runtime.policy.region_name,
         "labels": labels(runtime.policy),
@@ -118,7 +110,6 @@ def render(
         "console_nav": nav.visible(request.app, principal.role, CONSOLE_NAV),
         "me_nav": nav.visible(request.app, principal.role, ME_NAV),
         "bank_nav": nav.visible(request.app, principal.role, BANK_NAV),
-        "today": runtime.today(),
         # a deadline in a year whose official holiday schedule is not in policy/calendar/ yet is 暂定
         "tentative": lambda day: day is not None and runtime.policy.calendar.provisional(day.year),
     }

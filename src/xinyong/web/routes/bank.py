@@ -12,7 +12,7 @@ from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import XinyongError
-from xinyong.finance import products, service, workspace
+from xinyong.finance import products, service, states, workspace
 from xinyong.finance.schemas import DecisionIn
 from xinyong.finance.states import Action
 from xinyong.monitoring import feed
@@ -39,6 +39,8 @@ def home(
             "title": "信贷工作台",
             "section": "bank",
             "applications": apps,
+            "actions": {a.id: states.actions(a.status) for a in apps},
+            "action_labels": states.ACTION_LABELS,
             "subscriptions": feed.subscriptions_of(session, principal),
         },
     )

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.access import access_policy
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal
 from xinyong.departments import service as departments_service
 from xinyong.errors import Invalid
 from xinyong.ingest import service as ingest_service
@@ -19,11 +19,6 @@ router = APIRouter(prefix="/console")
 console_user = require(*CONSOLE_ROLES)
 
 
-def _scope(principal: Principal) -> int | None:
-    """Return the department an officer is limited to (others see every department)."""
-    return principal.department_id if principal.role == Role.OFFICER else None
-
-
 @router.get("", response_class=HTMLResponse)
 def dashboard(
     request: Request,
@@ -32,7 +27,7 @@ def dashboard(
     principal: Principal = Depends(console_user),
 ) -> HTMLResponse:
     """Show the ingestion dashboard: what each department sent, by item and month, and the batches."""
-    dept_id = _scope(principal)
+    dept_id = principal.limited_to_department
     summary = ingest_service.intake(session, runtime.policy, department_id=dept_id)
     department = departments_service.by_ids(session, [dept_id]).get(dept_id) if dept_id else None
     charts = {

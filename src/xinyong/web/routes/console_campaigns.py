@@ -33,7 +33,7 @@ def campaigns_page(
     principal: Principal = Depends(reader),
 ) -> HTMLResponse:
     """List the campaigns the caller takes part in; the credit centre also defines new ones here."""
-    region = runtime.settings.region_code
+    region = runtime.policy.city_region
     items = campaigns.list_campaigns(session, principal, on=runtime.today(), city_region=region)
     can_define = principal.role in campaigns.DEFINE_ROLES
     return render(
@@ -45,7 +45,7 @@ def campaigns_page(
             "items": items,
             "can_define": can_define,
             "choices": campaigns.form_choices(session, runtime.policy, region) if can_define else None,
-            "today": runtime.today(),
+            "default_start": runtime.today(),
             "error": error[:200],
         },
     )
@@ -105,7 +105,7 @@ def launch_campaign(
             campaign_id,
             principal=principal,
             on=runtime.today(),
-            city_region=runtime.settings.region_code,
+            city_region=runtime.policy.city_region,
         )
     except XinyongError as exc:
         session.rollback()
@@ -125,7 +125,7 @@ def campaign_page(
     principal: Principal = Depends(reader),
 ) -> HTMLResponse:
     """Show a campaign's progress, the subjects its rule reaches since launch, and the caller's worklist."""
-    on, region = runtime.today(), runtime.settings.region_code
+    on, region = runtime.today(), runtime.policy.city_region
     detail = campaigns.campaign_detail(
         session, runtime.policy, principal, campaign_id, on=on, city_region=region
     )
@@ -175,7 +175,7 @@ def target_status(
     try:
         body = TaskStatusIn(status=status, note=note or None)  # checked by pydantic
         campaigns.set_task_status(
-            session, principal, task_id, body, on=runtime.today(), city_region=runtime.settings.region_code
+            session, principal, task_id, body, on=runtime.today(), city_region=runtime.policy.city_region
         )
     except XinyongError as exc:
         session.rollback()

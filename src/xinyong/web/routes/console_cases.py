@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,6 +15,7 @@ from xinyong.db import utcnow
 from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
+from xinyong.records.service import get_record
 from xinyong.repair import monitoring
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
@@ -25,7 +25,6 @@ from xinyong.subjects import names as subject_names
 from xinyong.subjects import scope
 from xinyong.subjects.service import Subject
 from xinyong.web import csrf
-from xinyong.web.routes.me_cases import get_record
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
@@ -47,26 +46,15 @@ def _confirmed(action: str, confirmed: bool) -> None:
         raise Invalid(NOT_CONFIRMED, code="decision.not_confirmed")
 
 
-DUE_SOON_DAYS = 1
-
-
-def _decorate(session: Session, items: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
-    """Add the record and subject names, and whether a case is due within a day."""
+def _decorate(session: Session, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add the record's document number and the subject's name."""
     records = {i["record_id"]: get_record(session, i["record_id"]) for i in items}
     subject_ids = {r.subject_id for r in records.values()}
     names = subject_names.names_of(session, subject_ids)
     out = []
     for i in items:
         r = records[i["record_id"]]
-        due = dt.date.fromisoformat(i["due_on"]) if i["due_on"] else None
-        out.append(
-            {
-                **i,
-                "document_no": r.document_no,
-                "subject": names.get(r.subject_id, "—"),
-                "due_soon": bool(due and not i["overdue"] and (due - today).days <= DUE_SOON_DAYS),
-            }
-        )
+        out.append({**i, "document_no": r.document_no, "subject": names.get(r.subject_id, "—")})
     return out
 
 
@@ -79,9 +67,9 @@ def work_queue(
 ) -> HTMLResponse:
     """Show the open repair and objection cases, overdue first, then by due date."""
     today = runtime.today()
-    department_id = principal.department_id if principal.role == Role.OFFICER else None
+    department_id = principal.limited_to_department
     queue = monitoring.work_queue(session, runtime.policy, department_id=department_id, today=today)
-    items = _decorate(session, queue["items"], today)
+    items = _decorate(session, queue["items"])
     return render(
         request,
         "console/queue.html",
@@ -124,9 +112,14 @@ def repair_case(
             "waiting": waiting,
             "label": REPAIR.labels[case.state],
             "allowed": REPAIR.allowed(case.state) if principal.role in HANDLER_ROLES else (),
-            "overdue": bool(due and waiting == "department" and due < get_runtime(request).today()),
+            "overdue": monitoring.is_overdue(due, get_runtime(request).today(), waiting=waiting),
             "mode_label": _mode_label(get_runtime(request), case.mode),
             "materials": repair_service.materials(session, case.id),
+            "previewable": {
+                t.media_type
+                for t in workflows(get_runtime(request).policy).repair.material_types
+                if t.preview
+            },
             "error": error,
         },
     )
@@ -209,9 +202,12 @@ def objection_case(
             "due": due,
             "label": OBJECTION.labels[obj.state],
             "allowed": OBJECTION.allowed(obj.state) if principal.role in HANDLER_ROLES else (),
-            "overdue": bool(due and due < runtime.today() and obj.state in OBJECTION.pending),
+            "overdue": monitoring.is_overdue(
+                due, runtime.today(), waiting="department" if obj.state in OBJECTION.pending else "none"
+            ),
             "ground": rules.ground_label(obj.ground),
-            "outcomes": rules.outcomes,
+            # a correction or supplement needs the corrected values: the page decides only the others
+            "outcomes": [o for o in rules.outcomes if o.code not in objections_service.NEW_VERSION_OUTCOMES],
             "error": error,
         },
     )

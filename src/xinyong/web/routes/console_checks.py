@@ -24,7 +24,7 @@ def checks(
     principal: Principal = Depends(monitor),
 ) -> HTMLResponse:
     """Show the check log and, per department, hits, feedback given and feedback overdue."""
-    dept_id = principal.department_id if principal.role == Role.OFFICER else None
+    dept_id = principal.limited_to_department
     on = runtime.today()
     rows = check_service.compliance(session, on, department_id=dept_id)
     chart_rows = [(r["department_name"] or r["department"] or "—", r["hits"]) for r in rows]

@@ -61,7 +61,7 @@ def alerts_page(
         f,
         page=page,
         size=PAGE_SIZE,
-        city_region=runtime.settings.region_code,
+        city_region=runtime.policy.city_region,
     )
     return render(
         request,
@@ -101,7 +101,7 @@ def alert_status(
 ) -> Response:
     """Handle one alert (已核实 / 已处置 / 误报): the row for htmx, else back to the list."""
     on = runtime.today()
-    scope = service.scope_of(principal, runtime.settings.region_code)
+    scope = service.scope_of(principal, runtime.policy.city_region)
     error = None
     try:
         alert = service.set_status(
@@ -164,7 +164,7 @@ def timeline_page(
                 code.strip(),
                 purpose=None if principal.role in (Role.ADMIN, Role.AUDITOR) else purpose,
                 on=runtime.today(),
-                city_region=runtime.settings.region_code,
+                city_region=runtime.policy.city_region,
             )
             ctx["subject"] = subject
             ctx["entries"] = [e for e in entries if not kinds or e.kind in kinds]
@@ -225,9 +225,7 @@ def _severity_stack(sc: dashboard.Screen) -> dict[str, Any]:
 
 
 def _screen_context(session: Session, runtime: Runtime) -> dict[str, Any]:
-    sc = dashboard.screen(
-        session, runtime.policy, on=runtime.today(), city_region=runtime.settings.region_code
-    )
+    sc = dashboard.screen(session, runtime.policy, on=runtime.today(), city_region=runtime.policy.city_region)
     charts = {
         "chart-map": _map(sc),
         "chart-severity": _severity_stack(sc),

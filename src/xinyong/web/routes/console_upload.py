@@ -110,7 +110,6 @@ def upload_start(
         policy=runtime.policy,
         keys=runtime.keys,
         chunk_rows=min(runtime.settings.ingest_chunk_rows, 5_000),
-        city_region=runtime.settings.region_code,
     )
     uploads.claim(store, job)
     background.add_task(uploads.launch, store, runner, job)  # after the request's session has closed

@@ -105,11 +105,11 @@ def authorisations(
         {
             "title": "我的授权",
             "section": "authorisations",
-            "rows": [(r, consent.status_of(r, today)) for r in consent.of_subject(session, subject.id)],
+            "grants": consent.views_of(session, subject.id, today),
             "institutions": finance_consent.choices(runtime.policy, today),
             "file_sections": SECTIONS,
             "max_days": days,
-            "today": today,
+            "default_from": today,
             "default_to": today + dt.timedelta(days=days),
             "error": error,
         },

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.principal import Principal
 from xinyong.db import utcnow
-from xinyong.errors import Conflict, Invalid, NotFound
+from xinyong.errors import Conflict, Invalid
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
-from xinyong.records.models import CreditRecord
+from xinyong.records.service import get_record
 from xinyong.repair import monitoring, offers
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
@@ -24,14 +24,6 @@ from xinyong.web.routes.me import own_subject, subject_user
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/me")
-
-
-def get_record(session: Session, record_id: int) -> CreditRecord:
-    """Return a credit record or raise ``NotFound``."""
-    record = session.get(CreditRecord, record_id)
-    if record is None:
-        raise NotFound("信用记录不存在", code="record.not_found")
-    return record
 
 
 def _record_title(session: Session, record_id: int) -> str:

@@ -99,7 +99,7 @@ def my_reports(
             "section": "reports",
             "reports": reports,
             "domains": service.special_policy(runtime.policy).domains,
-            "today": runtime.today(),
+            "default_to": runtime.today(),
         },
     )
 
@@ -120,6 +120,16 @@ def my_report_new(
     return _issue(session, runtime, principal, _request(code, kind, purpose, domains or [], start, end))
 
 
+def _console_context(session: Session, principal: Principal, error: str | None) -> dict[str, object]:
+    """Return the console reports page's view: the reports received and whether the caller may revoke."""
+    return {
+        "section": "reports",
+        "reports": service.of_recipient(session, outbox.recipient_of(principal)),
+        "may_revoke": principal.role in verification.REVOKERS,
+        "error": error,
+    }
+
+
 @router.get("/console/reports", response_class=HTMLResponse)
 def console_reports(
     request: Request,
@@ -127,8 +137,7 @@ def console_reports(
     principal: Principal = Depends(console_user),
 ) -> HTMLResponse:
     """Show the reports this party received and the form to ask for one."""
-    reports = service.of_recipient(session, outbox.recipient_of(principal))
-    return render(request, "reports/console.html", {"section": "reports", "reports": reports, "error": None})
+    return render(request, "reports/console.html", _console_context(session, principal, None))
 
 
 @router.post("/console/reports", response_model=None, dependencies=[Depends(csrf.verify)])
@@ -145,13 +154,8 @@ def console_report_new(
     try:
         return _issue(session, runtime, principal, _request(code, kind, purpose, [], None, None))
     except XinyongError as exc:
-        reports = service.of_recipient(session, outbox.recipient_of(principal))
-        return render(
-            request,
-            "reports/console.html",
-            {"section": "reports", "reports": reports, "error": str(exc)},
-            status=exc.status,
-        )
+        context = _console_context(session, principal, str(exc))
+        return render(request, "reports/console.html", context, status=exc.status)
 
 
 @router.post("/console/reports/{number}/revoke", dependencies=[Depends(csrf.verify)])
