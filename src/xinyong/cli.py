@@ -79,6 +79,7 @@ def _sync_registers(runtime: Runtime) -> None:
         "source": "数据源",
         "institution": "金融与信用服务机构",
         "deadline": "按新日历重算的期限",
+        "policy_snapshot": "存档的政策版本",
     }
     typer.echo(
         "名录已按 policy/ 同步：" + "，".join(f"{names.get(k, k)}变更 {v} 项" for k, v in counts.items())
