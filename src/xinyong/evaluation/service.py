@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
-from xinyong.db import utcnow
+from xinyong.db import UTCDateTime, utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
 from xinyong.evaluation import batch, queries
 from xinyong.evaluation import psi as psi_bands
@@ -201,34 +201,37 @@ def run_evaluation(
 
 
 def subject_inputs(
-    session: Session, policy: Policy, subject_id: int
+    session: Session, policy: Policy, subject_id: int, known_at: dt.datetime | None = None
 ) -> tuple[SubjectFacts, list[EvaluatedRecord]] | None:
-    """Read one subject's evaluation inputs from the system of record (the batch's SELECTs, one subject)."""
+    """Read one subject's evaluation inputs from the system of record (the batch's SELECTs, one subject),
+    as the platform held them at ``known_at`` (``None``: everything stored now; ``records.asof``)."""
     conn = session.connection()
     dialect = conn.dialect.name
     fields = queries.payload_fields(policy, models_of(policy))
-    params = {"subject_id": subject_id}
+    known = known_at is not None
+    params: dict[str, Any] = {"subject_id": subject_id, "known_at": known_at}
+    cut = bindparam("known_at", type_=UTCDateTime())
     subject_row = conn.execute(text(queries.subjects_sql(dialect, one_subject=True)), params).first()
     if subject_row is None:
         return None
-    records = conn.execute(text(queries.records_sql(dialect, fields, one_subject=True)), params).all()
+    records_sql = text(queries.records_sql(dialect, fields, one_subject=True, known=known))
+    records = conn.execute(records_sql.bindparams(cut) if known else records_sql, params).all()
     # the events of exactly these records, by the record index: a sub-select on the subject let
     # PostgreSQL pick a plan that walked every event of an unanalysed table once per subject
     ids = [r[0] for r in records]
-    events = (
-        conn.execute(
-            text(queries.events_sql(dialect, one_subject=True)).bindparams(bindparam("ids", expanding=True)),
-            {"ids": ids},
-        ).all()
-        if ids
-        else []
+    events_sql = text(queries.events_sql(dialect, one_subject=True, known=known)).bindparams(
+        bindparam("ids", expanding=True), *([cut] if known else [])
     )
+    events = conn.execute(events_sql, {"ids": ids, "known_at": known_at}).all() if ids else []
     return facts_from_rows(tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events])
 
 
-def evaluate_one(session: Session, policy: Policy, subject_id: int, as_of: dt.date) -> Evaluation | None:
-    """Evaluate one subject from the system of record with the single-subject engine."""
-    found = subject_inputs(session, policy, subject_id)
+def evaluate_one(
+    session: Session, policy: Policy, subject_id: int, as_of: dt.date, known_at: dt.datetime | None = None
+) -> Evaluation | None:
+    """Evaluate one subject from the system of record with the single-subject engine (as of ``as_of``,
+    with what was received by ``known_at``)."""
+    found = subject_inputs(session, policy, subject_id, known_at)
     if found is None:
         return None
     facts, record_facts = found
@@ -262,8 +265,12 @@ def explain(
     *,
     today: dt.date,
     purpose: str | None = None,
+    known_at: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Return one subject's evaluation with contributions, records, reasons and advice (audited read).
+
+    ``as_of`` (valid date; default the latest run's) picks the model in force then; ``known_at`` cuts the
+    inputs at what the platform had received (``records.asof``; ``None``: everything stored now).
 
     The score is not public: besides the role rule of :func:`can_read`, the caller must be in scope
     (a department within its region) and the read goes to the subject's 谁查询了我.
@@ -279,12 +286,12 @@ def explain(
         on=today,
         purpose=purpose,
     )
-    current = current_result(session, subject.id)
+    current = current_result(session, subject.id) if known_at is None else None
     run = current[0] if current else latest_run(session)
     on = as_of or (run.as_of if run else today)
-    result = evaluate_one(session, policy, subject.id, on)
+    result = evaluate_one(session, policy, subject.id, on, known_at)
     if result is None:
-        raise NotFound("该主体没有适用的评价模型", code="evaluation.no_model")
+        raise no_model(models_of(policy), subject.kind, on)
     stored = _stored(*current) if current is not None else None
     audit.append(
         session,
@@ -292,13 +299,18 @@ def explain(
         action="evaluation.read",
         object_type="subject",
         object_id=subject.id,
-        detail={"as_of": on.isoformat(), "model": result.model_id},
+        detail={
+            "as_of": on.isoformat(),
+            "known_at": known_at.isoformat() if known_at else None,
+            "model": result.model_id,
+        },
     )
     return {
         "subject_id": subject.id,
         "name": subject.name,
         "kind": subject.kind,
         "as_of": on.isoformat(),
+        "known_at": known_at,
         "model_id": result.model_id,
         "model_version": result.model_version,
         "use": result.use,
@@ -309,6 +321,31 @@ def explain(
         "objection_records": list(result.objection_records),
         "stored": stored,
     }
+
+
+def no_model(models: ModelSet, kind: str, on: dt.date) -> NotFound:
+    """Return the answer that no model evaluated ``kind`` on ``on``: none at all, or none in force then.
+
+    The models' own effective dates decide (``policy/models/``): before the earliest ``effective_from``
+    of the kind's models the platform had no model to score it with, and says so with the dates.
+    """
+    of_kind = [m for m in models.models if kind in m.subject_kinds]
+    if not of_kind:
+        return NotFound(f"本平台没有适用于“{kind}”的公共信用评价模型", code="evaluation.no_model")
+    spans = "；".join(
+        f"{m.name}（{m.version}）自 {m.effective_from.isoformat()} 起施行"
+        + (f"，至 {m.effective_to.isoformat()} 止" if m.effective_to else "")
+        for m in sorted(of_kind, key=lambda m: m.effective_from)
+    )
+    return NotFound(
+        f"{on.isoformat()} 没有施行中的评价模型，该日不作公共信用评价：{spans}",
+        code="evaluation.no_model_in_force",
+        on=on.isoformat(),
+        models=[
+            {"id": m.id, "version": m.version, "effective_from": m.effective_from.isoformat()}
+            for m in of_kind
+        ],
+    )
 
 
 def _stored(run: EvaluationRun, row: EvaluationResult) -> dict[str, Any]:

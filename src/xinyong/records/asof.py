@@ -17,10 +17,16 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from xinyong.db import utcnow
 from xinyong.errors import Invalid
 from xinyong.kit.dates import MAX_INPUT_DATE, MIN_INPUT_DATE
+from xinyong.runtime import Runtime
 
 NOW = "now"
+KNOWN_HELP = (
+    "已知日期（交易时间：平台截至该日已收到的信息，YYYY-MM-DD 或带时区的时刻；"
+    "历史日期默认取 on，今天默认现在；now 为更正后的历史）"
+)
 
 
 @dataclass(frozen=True)
@@ -90,3 +96,8 @@ def resolve(
             code="asof.known_in_future",
         )
     return AsOf(day, at)
+
+
+def of_runtime(runtime: Runtime, on: dt.date | None, known: str | None) -> AsOf:
+    """Return the read asked for by a request's ``on`` and ``known`` (see :func:`resolve`)."""
+    return resolve(on, known, today=runtime.today(), now=utcnow(), timezone=runtime.settings.timezone)

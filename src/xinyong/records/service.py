@@ -34,6 +34,8 @@ from xinyong.subjects.models import Subject
 
 AsOf = asof.AsOf  # re-exported: a read as of valid date ``on`` with what was known at ``known_at``
 resolve_as_of = asof.resolve  # re-exported: the ``on``/``known`` parameters of every time-travel read
+as_of_request = asof.of_runtime  # re-exported: the same, with the runtime's today and time zone
+KNOWN_HELP = asof.KNOWN_HELP
 
 # Catalog items that are serious-dishonesty lists (their listing extends Zhejiang retention).
 SERIOUS_LIST_SECTION = "严重失信"

@@ -9,7 +9,7 @@ from xinyong.auth import limits
 from xinyong.auth.deps import Caller, has_credentials, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Role
 from xinyong.creditfile.service import build_credit_file
-from xinyong.db import reading_session, utcnow
+from xinyong.db import reading_session
 from xinyong.errors import Forbidden, Unauthorized
 from xinyong.kit.dates import InputDate
 from xinyong.records import service as records_service
@@ -87,15 +87,13 @@ def credit_file(
     known: str | None = Query(
         None,
         max_length=40,
-        description="已知日期（交易时间：平台截至该日已收到的信息；默认历史日期取 on，今天取现在；now 为更正后的历史）",
+        description=records_service.KNOWN_HELP,
     ),
 ) -> CreditFile:
     """Return the credit file of the subject with ``code`` (USCC or 身份证) as the caller may see it."""
     if (on is not None or known is not None) and principal.role not in _AS_OF_ROLES:
         raise Forbidden("只有信用中心和审计人员可以查看历史日期的档案", code="file.as_of_forbidden")
-    at = records_service.resolve_as_of(
-        on, known, today=runtime.today(), now=utcnow(), timezone=runtime.settings.timezone
-    )
+    at = records_service.as_of_request(runtime, on, known)
     return build_credit_file(
         session,
         runtime.keys,
