@@ -9,21 +9,22 @@ import datetime as dt
 import time
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select, text
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
-from xinyong.db import UTCDateTime, utcnow
+from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
-from xinyong.evaluation import batch, queries
+from xinyong.evaluation import batch, single
 from xinyong.evaluation import psi as psi_bands
 from xinyong.evaluation.calibration import by_scale as by_scale  # re-exported: the PSI calibration by scale
-from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
+from xinyong.evaluation.engine import Evaluation
 from xinyong.evaluation.grades import GRADES_OF_SUBJECTS as GRADES_OF_SUBJECTS  # for set-based reads
 from xinyong.evaluation.grades import grade_of_subject as grade_of_subject
-from xinyong.evaluation.inputs import EvaluatedRecord, retention_rule
-from xinyong.evaluation.loaders import MODELS, SUPERVISION
+from xinyong.evaluation.grades import grades_of_subjects as grades_of_subjects
+from xinyong.evaluation.inputs import retention_rule
+from xinyong.evaluation.loaders import SUPERVISION
 from xinyong.evaluation.loaders import load_models as load_models  # uncached: for loaders under the lock
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
@@ -36,9 +37,10 @@ from xinyong.subjects.models import Subject, SubjectKind
 psi_readings = psi_bands.readings  # re-exported: each model's PSI read by the bands in policy/psi/
 
 
-def models_of(policy: Policy) -> ModelSet:
-    """Return the evaluation models of the policy."""
-    return policy.section(MODELS)
+models_of = single.models_of  # re-exported: the evaluation models of the policy
+subject_inputs = single.subject_inputs  # re-exported: one subject's inputs (as known at an instant)
+evaluate_one = single.evaluate_one  # re-exported: one subject scored by the single-subject engine
+no_model = single.no_model  # re-exported: the answer when no model evaluated a kind on a day
 
 
 def supervision_rules(policy: Policy) -> SupervisionSet:
@@ -149,6 +151,7 @@ def run_evaluation(
 ) -> EvaluationRun:
     """Evaluate every subject as of ``as_of`` with the models in force; store the run and results."""
     started = time.perf_counter()
+    known_at = utcnow()  # every input stored by now is read: the run is recomputed from this instant
     timings = batch.Timings()
     models = models_of(policy)
     in_force = models.in_force(as_of)
@@ -185,6 +188,7 @@ def run_evaluation(
         psi=psi,
         previous_run_id=previous.id if previous else None,
         actor=actor,
+        known_at=known_at,
     )
     session.add(run)
     session.flush()
@@ -198,47 +202,6 @@ def run_evaluation(
     _audit_run(session, run, actor)
     session.flush()
     return run
-
-
-def subject_inputs(
-    session: Session, policy: Policy, subject_id: int, known_at: dt.datetime | None = None
-) -> tuple[SubjectFacts, list[EvaluatedRecord]] | None:
-    """Read one subject's evaluation inputs from the system of record (the batch's SELECTs, one subject),
-    as the platform held them at ``known_at`` (``None``: everything stored now; ``records.asof``)."""
-    conn = session.connection()
-    dialect = conn.dialect.name
-    fields = queries.payload_fields(policy, models_of(policy))
-    known = known_at is not None
-    params: dict[str, Any] = {"subject_id": subject_id, "known_at": known_at}
-    cut = bindparam("known_at", type_=UTCDateTime())
-    subject_row = conn.execute(text(queries.subjects_sql(dialect, one_subject=True)), params).first()
-    if subject_row is None:
-        return None
-    records_sql = text(queries.records_sql(dialect, fields, one_subject=True, known=known))
-    records = conn.execute(records_sql.bindparams(cut) if known else records_sql, params).all()
-    # the events of exactly these records, by the record index: a sub-select on the subject let
-    # PostgreSQL pick a plan that walked every event of an unanalysed table once per subject
-    ids = [r[0] for r in records]
-    events_sql = text(queries.events_sql(dialect, one_subject=True, known=known)).bindparams(
-        bindparam("ids", expanding=True), *([cut] if known else [])
-    )
-    events = conn.execute(events_sql, {"ids": ids, "known_at": known_at}).all() if ids else []
-    return facts_from_rows(tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events])
-
-
-def evaluate_one(
-    session: Session, policy: Policy, subject_id: int, as_of: dt.date, known_at: dt.datetime | None = None
-) -> Evaluation | None:
-    """Evaluate one subject from the system of record with the single-subject engine (as of ``as_of``,
-    with what was received by ``known_at``)."""
-    found = subject_inputs(session, policy, subject_id, known_at)
-    if found is None:
-        return None
-    facts, record_facts = found
-    model = models_of(policy).for_kind(facts.kind, as_of)
-    if model is None:
-        return None
-    return evaluate(facts, record_facts, model, as_of, policy)
 
 
 def can_read(principal: Principal, subject: Subject) -> bool:
@@ -321,31 +284,6 @@ def explain(
         "objection_records": list(result.objection_records),
         "stored": stored,
     }
-
-
-def no_model(models: ModelSet, kind: str, on: dt.date) -> NotFound:
-    """Return the answer that no model evaluated ``kind`` on ``on``: none at all, or none in force then.
-
-    The models' own effective dates decide (``policy/models/``): before the earliest ``effective_from``
-    of the kind's models the platform had no model to score it with, and says so with the dates.
-    """
-    of_kind = [m for m in models.models if kind in m.subject_kinds]
-    if not of_kind:
-        return NotFound(f"本平台没有适用于“{kind}”的公共信用评价模型", code="evaluation.no_model")
-    spans = "；".join(
-        f"{m.name}（{m.version}）自 {m.effective_from.isoformat()} 起施行"
-        + (f"，至 {m.effective_to.isoformat()} 止" if m.effective_to else "")
-        for m in sorted(of_kind, key=lambda m: m.effective_from)
-    )
-    return NotFound(
-        f"{on.isoformat()} 没有施行中的评价模型，该日不作公共信用评价：{spans}",
-        code="evaluation.no_model_in_force",
-        on=on.isoformat(),
-        models=[
-            {"id": m.id, "version": m.version, "effective_from": m.effective_from.isoformat()}
-            for m in of_kind
-        ],
-    )
 
 
 def _stored(run: EvaluationRun, row: EvaluationResult) -> dict[str, Any]:
@@ -434,3 +372,27 @@ def public_grade(session: Session, policy: Policy, subject_id: int) -> dict[str,
     if model is None or model.grade_disclosure != "public":
         return None
     return {"grade": result.grade, "as_of": run.as_of, "model": model.name, "model_version": model.version}
+
+
+def results_of(session: Session, run_id: int, *, limit: int) -> list[EvaluationResult]:
+    """Return up to ``limit`` stored results of a run, by subject (a sample to recompute)."""
+    return list(
+        session.scalars(
+            select(EvaluationResult)
+            .where(EvaluationResult.run_id == run_id)
+            .order_by(EvaluationResult.subject_id)
+            .limit(limit)
+        )
+    )
+
+
+def recent_runs(session: Session, *, limit: int) -> list[EvaluationRun]:
+    """Return the latest finished runs (batches and re-scores), newest first."""
+    return list(
+        session.scalars(
+            select(EvaluationRun)
+            .where(EvaluationRun.status == "finished")
+            .order_by(EvaluationRun.id.desc())
+            .limit(limit)
+        )
+    )
