@@ -23,6 +23,7 @@ from xinyong.records import cli as records_cli
 from xinyong.repair import cli as repair_cli
 from xinyong.reports import cli as reports_cli
 from xinyong.sanctions import cli as sanctions_cli
+from xinyong.timetravel import cli as timetravel_cli
 
 if TYPE_CHECKING:
     from xinyong.runtime import Runtime
@@ -46,6 +47,7 @@ SUBCOMMANDS: tuple[tuple[str, typer.Typer], ...] = (
     ("monitor", monitoring_cli.app),
     ("retention", records_cli.retention_app),
     ("keys", keys_cli.app),
+    ("timetravel", timetravel_cli.app),
 )
 # Top-level commands of the capabilities, as (name, function).
 COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (

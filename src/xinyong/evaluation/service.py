@@ -150,15 +150,13 @@ def run_evaluation(
     threads: int | None = None,
 ) -> EvaluationRun:
     """Evaluate every subject as of ``as_of`` with the models in force; store the run and results."""
-    started = time.perf_counter()
-    known_at = utcnow()  # every input stored by now is read: the run is recomputed from this instant
+    started, known_at = time.perf_counter(), utcnow()  # known_at: the run is recomputed from this instant
     timings = batch.Timings()
-    models = models_of(policy)
-    in_force = models.in_force(as_of)
+    in_force = models_of(policy).in_force(as_of)
     if not in_force:
         raise Invalid(f"{as_of} 没有生效的评价模型", code="evaluation.no_model")
     rule = retention_rule(policy)
-    conn, raw = _read(session, policy, models, as_of, sqlite_path)
+    conn, raw = _read(session, policy, models_of(policy), as_of, sqlite_path)
     t = timings.mark("read", started)
     con = batch.load_duckdb(raw, threads=threads)
     t = timings.mark("load", t)
@@ -240,15 +238,7 @@ def explain(
     """
     if not can_read(principal, subject):
         raise Forbidden("无权查看该主体的信用评价", code="evaluation.forbidden")
-    scope.authorise_read(
-        session,
-        policy,
-        principal,
-        subject.id,
-        what="evaluation",
-        on=today,
-        purpose=purpose,
-    )
+    scope.authorise_read(session, policy, principal, subject.id, what="evaluation", on=today, purpose=purpose)
     current = current_result(session, subject.id) if known_at is None else None
     run = current[0] if current else latest_run(session)
     on = as_of or (run.as_of if run else today)
@@ -264,7 +254,7 @@ def explain(
         object_id=subject.id,
         detail={
             "as_of": on.isoformat(),
-            "known_at": known_at.isoformat() if known_at else None,
+            "known_at": known_at and known_at.isoformat(),
             "model": result.model_id,
         },
     )
