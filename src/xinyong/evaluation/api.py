@@ -98,9 +98,13 @@ def subject_supervision(
     purpose: str | None = Query(
         None, max_length=64, description="依职责查询的查询情形（默认 daily_supervision）"
     ),
+    on: InputDate | None = Query(
+        None, description="查询日期（有效时间：按该日施行的分级分类规则；默认最近批次的日期）"
+    ),
+    known: str | None = Query(None, max_length=40, description=records_service.KNOWN_HELP),
     principal: Principal = Depends(require(*GOVERNMENT)),
 ) -> dict[str, Any]:
-    """Return the subject's supervision class under a department's rule."""
+    """Return the subject's supervision class under a department's rule (as it stood, for ``on``/``known``)."""
     dept = _department(session, principal, department)
     subject = subjects_service.get_by_code(session, runtime.keys, code)
     scope.authorise_read(
@@ -113,7 +117,14 @@ def subject_supervision(
         purpose=purpose,
     )
     return inspections.subject_class(
-        session, runtime.policy, subject, dept, actor=principal.actor, today=runtime.today()
+        session,
+        runtime.policy,
+        subject,
+        dept,
+        actor=principal.actor,
+        today=runtime.today(),
+        on=on,
+        known_at=_known_at(runtime, principal, on, known),
     )
 
 

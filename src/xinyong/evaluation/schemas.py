@@ -108,6 +108,7 @@ class SupervisionClass(BaseModel):
     score: int | float | None
     run_id: int | None
     as_of: IsoDate
+    known_at: dt.datetime | None = None  # transaction-time cut-off (None: everything stored when answered)
     policy_hash: str
 
 

@@ -58,11 +58,16 @@ def county_map(policy: Policy) -> dict[str, str]:
     return out
 
 
-def latest_run(session: Session) -> EvaluationRun | None:
-    """Return the latest finished batch (single-subject re-scores amend it, ``current_result``)."""
+def _finished_by(known_at: dt.datetime | None) -> list[Any]:
+    return [] if known_at is None else [EvaluationRun.finished_at <= known_at]
+
+
+def latest_run(session: Session, known_at: dt.datetime | None = None) -> EvaluationRun | None:
+    """Return the latest finished batch (finished by ``known_at`` when given; single-subject re-scores
+    amend it, ``current_result``)."""
     return session.scalar(
         select(EvaluationRun)
-        .where(EvaluationRun.status == "finished", EvaluationRun.kind == "batch")
+        .where(EvaluationRun.status == "finished", EvaluationRun.kind == "batch", *_finished_by(known_at))
         .order_by(EvaluationRun.as_of.desc(), EvaluationRun.id.desc())
         .limit(1)
     )
@@ -80,10 +85,11 @@ def cause_text(cause: dict[str, Any] | None) -> str | None:
 
 
 def current_result(
-    session: Session, subject_id: int, batch: EvaluationRun | None = None
+    session: Session, subject_id: int, batch: EvaluationRun | None = None, known_at: dt.datetime | None = None
 ) -> tuple[EvaluationRun, EvaluationResult] | None:
-    """Return the subject's newest stored result among the latest batch and its amendments."""
-    batch = batch or latest_run(session)
+    """Return the subject's newest stored result among the latest batch and its amendments (those finished
+    by ``known_at`` when given: the result the platform held then)."""
+    batch = batch or latest_run(session, known_at)
     if batch is None:
         return None
     row = session.execute(
@@ -92,6 +98,7 @@ def current_result(
         .where(
             EvaluationResult.subject_id == subject_id,
             or_(EvaluationRun.id == batch.id, EvaluationRun.amends_run_id == batch.id),
+            *_finished_by(known_at),
         )
         .order_by(EvaluationResult.id.desc())
         .limit(1)
