@@ -386,3 +386,8 @@ def recent_checks(session: Session, *, department_id: int | None = None, limit: 
     if department_id is not None:
         stmt = stmt.where(CheckLog.department_id == department_id)
     return list(session.scalars(stmt))
+
+
+def scenarios(policy: Policy) -> list[tuple[str, str]]:
+    """Return the check scenarios as (code, Chinese label), in policy order."""
+    return [(s.code, s.label) for s in measures_of(policy).rules.scenarios]
