@@ -98,24 +98,26 @@ def _measures(
     return [f"{h['name']}（{'；'.join(h['basis'][:1])}）" for h in hits]
 
 
-def standing(
-    session: Session,
-    policy: Policy,
-    keys: KeyRing,
-    principal: Principal,
-    code: str,
-    *,
-    on: dt.date,
-    known_at: dt.datetime | None,
-    scenario: str,
-) -> Standing:
+@dataclass(frozen=True)
+class Ask:
+    """Who looks at which subject, with which policy and keys, in which check scenario."""
+
+    policy: Policy
+    keys: KeyRing
+    principal: Principal
+    code: str
+    scenario: str
+
+
+def standing(session: Session, ask: Ask, *, on: dt.date, known_at: dt.datetime | None) -> Standing:
     """Return the file, score and measures of the subject as the platform answered for (on, known_at)."""
+    policy, keys, principal, code = ask.policy, ask.keys, ask.principal, ask.code
     file = creditfile_service.build_credit_file(
         session, keys, policy, principal, code, on=on, known_at=known_at
     )
     subject = subjects_service.get_by_code(session, keys, code)
     score, note = _score(session, policy, principal, subject, on, known_at)
-    measures = _measures(session, policy, keys, principal, code, scenario, (on, known_at))
+    measures = _measures(session, policy, keys, principal, code, ask.scenario, (on, known_at))
     return Standing(on, known_at, file, score, note, measures)
 
 
@@ -146,27 +148,22 @@ def diff_sections(then: CreditFile, now: CreditFile) -> list[SectionChange]:
 
 
 def dispute_view(
-    session: Session,
-    policy: Policy,
-    keys: KeyRing,
-    principal: Principal,
-    code: str,
-    *,
-    on: dt.date,
-    known_at: dt.datetime | None,
-    today: dt.date,
-    scenario: str,
+    session: Session, ask: Ask, *, on: dt.date, known_at: dt.datetime | None, today: dt.date
 ) -> DisputeView:
     """Return the subject as it stood for (on, known_at) beside today, and the differences (audited)."""
-    then = standing(session, policy, keys, principal, code, on=on, known_at=known_at, scenario=scenario)
-    now = standing(session, policy, keys, principal, code, on=today, known_at=None, scenario=scenario)
+    then = standing(session, ask, on=on, known_at=known_at)
+    now = standing(session, ask, on=today, known_at=None)
     audit.append(
         session,
-        actor=principal.actor,
+        actor=ask.principal.actor,
         action="timetravel.dispute_view",
         object_type="subject",
-        object_id=subjects_service.get_by_code(session, keys, code).id,
-        detail={"on": on.isoformat(), "known_at": known_at and known_at.isoformat(), "scenario": scenario},
+        object_id=subjects_service.get_by_code(session, ask.keys, ask.code).id,
+        detail={
+            "on": on.isoformat(),
+            "known_at": known_at and known_at.isoformat(),
+            "scenario": ask.scenario,
+        },
     )
     return DisputeView(
         then,

@@ -55,16 +55,9 @@ def asof_page(
     if code and on is not None:
         try:
             at = records_service.as_of_request(runtime, on, None if known == "then" else "now")
+            ask = service.Ask(runtime.policy, runtime.keys, principal, code.strip(), picked)
             ctx["view"] = service.dispute_view(
-                session,
-                runtime.policy,
-                runtime.keys,
-                principal,
-                code.strip(),
-                on=at.on,
-                known_at=at.known_at,
-                today=runtime.today(),
-                scenario=picked,
+                session, ask, on=at.on, known_at=at.known_at, today=runtime.today()
             )
         except XinyongError as exc:
             ctx["error"] = exc.message
