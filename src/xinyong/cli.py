@@ -23,6 +23,7 @@ from xinyong.records import cli as records_cli
 from xinyong.repair import cli as repair_cli
 from xinyong.reports import cli as reports_cli
 from xinyong.sanctions import cli as sanctions_cli
+from xinyong.timetravel import cli as timetravel_cli
 
 if TYPE_CHECKING:
     from xinyong.runtime import Runtime
@@ -46,6 +47,7 @@ SUBCOMMANDS: tuple[tuple[str, typer.Typer], ...] = (
     ("monitor", monitoring_cli.app),
     ("retention", records_cli.retention_app),
     ("keys", keys_cli.app),
+    ("timetravel", timetravel_cli.app),
 )
 # Top-level commands of the capabilities, as (name, function).
 COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
@@ -79,6 +81,7 @@ def _sync_registers(runtime: Runtime) -> None:
         "source": "数据源",
         "institution": "金融与信用服务机构",
         "deadline": "按新日历重算的期限",
+        "policy_snapshot": "存档的政策版本",
     }
     typer.echo(
         "名录已按 policy/ 同步：" + "，".join(f"{names.get(k, k)}变更 {v} 项" for k, v in counts.items())

@@ -31,6 +31,7 @@ def record(
     document_no: str | None = None,
     valid_to: dt.date | None = None,
     supersedes: CreditRecord | None = None,
+    received_at: dt.datetime | None = None,
 ) -> CreditRecord:
     """Create a credit record (payload keyed by catalog field names, dates as ISO text)."""
     cat = policy.catalog[item]
@@ -62,18 +63,27 @@ def record(
         supersedes_id=supersedes.id if supersedes else None,
         policy_hash=policy.hash,
     )
+    if received_at is not None:  # transaction time (``records.asof``); default: now
+        row.first_received_at = row.last_received_at = received_at
     session.add(row)
     session.flush()
     return row
 
 
 def event(
-    session: Session, rec: CreditRecord, kind: str, on: dt.date, reason: str | None = None
+    session: Session,
+    rec: CreditRecord,
+    kind: str,
+    on: dt.date,
+    reason: str | None = None,
+    recorded_at: dt.datetime | None = None,
 ) -> RecordEvent:
-    """Append a status event to a record."""
+    """Append a status event to a record (``recorded_at``: its transaction time, default now)."""
     ev = RecordEvent(
         record_id=rec.id, kind=kind, effective_on=on, reason=reason, actor="test:factory", detail={}
     )
+    if recorded_at is not None:
+        ev.created_at = recorded_at
     session.add(ev)
     session.flush()
     return ev

@@ -120,8 +120,10 @@ def build_credit_file(
     *,
     purpose: str | None = None,
     on: dt.date,
+    known_at: dt.datetime | None = None,
 ) -> CreditFile:
-    """Assemble the credit file of the subject with ``code`` as ``principal`` may see it on ``on``."""
+    """Assemble the credit file of the subject with ``code`` as ``principal`` may see it on ``on``, from
+    what the platform had received by ``known_at`` (``None``: everything stored now; ``records.asof``)."""
     subject = find_by_code(session, keys, code)
     if subject is None:
         raise NotFound("未找到该信用主体", code="subject.not_found")
@@ -129,15 +131,15 @@ def build_credit_file(
     if access.audience == Audience.PUBLIC and subject.kind == SubjectKind.NATURAL_PERSON.value:
         # 浙江条例第十五条: natural persons are not public; do not even confirm that the file exists.
         raise NotFound("未找到该信用主体", code="subject.not_found")
-    shown = _disclose(session, subject, access, on, policy)
+    shown = _disclose(session, subject, access, records_service.AsOf(on, known_at), policy)
     authorised_view = access.audience != Audience.PUBLIC
-    sections = _sections(
-        policy, shown, _read(session, shown, authorised=authorised_view), on, authorised_view
-    )
+    reads = _read(session, shown, authorised=authorised_view, known_at=known_at)
+    sections = _sections(policy, shown, reads, on, authorised_view)
     _log_and_deliver(session, principal, subject, access, shown, policy=policy, on=on)
     return CreditFile(
         code=subject.uscc or (masked_id(subject) or ""),
         as_of=on,
+        known_at=known_at,
         policy_hash=policy.hash,
         viewer=Viewer(
             role=principal.role.value,
@@ -154,28 +156,39 @@ def build_credit_file(
 
 
 def _disclose(
-    session: Session, subject: Subject, access: ReadAccess, on: dt.date, policy: Policy
+    session: Session, subject: Subject, access: ReadAccess, at: records_service.AsOf, policy: Policy
 ) -> list[VisibleRecord]:
-    """Return the records the reader may see on ``on``, each with its decision (the rule core).
+    """Return the records the reader may see on ``at.on`` as known at ``at.known_at``, each with its
+    decision (the rule core).
 
-    An authorised party sees only the sections the subject granted it.
+    An authorised party sees only the sections the subject granted it. A record decided after ``at.on``
+    did not exist on that day: it is not part of the file as of then (nor of its totals).
     """
-    records = records_service.subject_records(session, subject.id)
+    records = [
+        r
+        for r in records_service.subject_records(session, subject.id, at.known_at)
+        if r.decision_on is None or r.decision_on <= at.on
+    ]
+    decided = records_service.decide_records(session, records, access.audience, at.on, policy, at.known_at)
     return [
         v
-        for v in records_service.decide_records(session, records, access.audience, on, policy)
+        for v in decided
         if v.disclosure.shown and _granted(access, policy.catalog.get(v.record.catalog_item))
     ]
 
 
-def _read(session: Session, shown: list[VisibleRecord], *, authorised: bool) -> _Reads:
-    """Read the departments, and for authorised viewers the versions and events, of every shown record."""
+def _read(
+    session: Session, shown: list[VisibleRecord], *, authorised: bool, known_at: dt.datetime | None
+) -> _Reads:
+    """Read the departments, and for authorised viewers the versions and events (as known at
+    ``known_at``), of every shown record."""
     records = [v.record for v in shown]
     departments = departments_service.by_ids(session, {r.department_id for r in records})
     if not authorised:
         return _Reads(departments, {}, {})
-    versions = records_service.versions_by_key(session, {r.record_key for r in records})
-    return _Reads(departments, versions, records_service.events_by_record(session, [r.id for r in records]))
+    versions = records_service.versions_by_key(session, {r.record_key for r in records}, known_at)
+    events = records_service.events_by_record(session, [r.id for r in records], known_at)
+    return _Reads(departments, versions, events)
 
 
 def _sections(

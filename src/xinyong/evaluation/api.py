@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -16,6 +17,8 @@ from xinyong.errors import Forbidden, Invalid, Unauthorized
 from xinyong.evaluation import inspections, service
 from xinyong.evaluation.schemas import Distribution, RunSummary, SubjectEvaluation, SupervisionClass
 from xinyong.kit.dates import InputDate
+from xinyong.records import service as records_service
+from xinyong.runtime import Runtime
 from xinyong.subjects import scope
 from xinyong.subjects import service as subjects_service
 
@@ -35,7 +38,9 @@ def subject_evaluation(
     code: str,
     principal: Caller,
     runtime: AppRuntime,
-    as_of: InputDate | None = Query(None, description="评价日期（默认最近一次批量评价的日期）"),
+    as_of: InputDate | None = Query(None, description="评价日期（同 on；旧名）"),
+    on: InputDate | None = Query(None, description="评价日期（有效时间；默认最近一次批量评价的日期）"),
+    known: str | None = Query(None, max_length=40, description=records_service.KNOWN_HELP),
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（默认 daily_supervision）"
     ),
@@ -44,9 +49,40 @@ def subject_evaluation(
     if principal.role == Role.PUBLIC:
         raise Unauthorized("请先登录", code="auth.required")
     subject = subjects_service.get_by_code(session, runtime.keys, code)
+    day = on or as_of
+    known_at = _known_at(runtime, principal, day, known)
     return service.explain(
-        session, runtime.policy, subject, principal, as_of, today=runtime.today(), purpose=purpose
+        session,
+        runtime.policy,
+        subject,
+        principal,
+        day,
+        today=runtime.today(),
+        purpose=purpose,
+        known_at=known_at,
     )
+
+
+HISTORY_ROLES = (Role.ADMIN, Role.AUDITOR)
+
+
+def _known_at(
+    runtime: Runtime, principal: Principal, on: dt.date | None, known: str | None
+) -> dt.datetime | None:
+    """Return the transaction-time cut-off of a read as of ``on`` (``records.asof``).
+
+    Only the credit centre and audit see the past as it was known then (a record repaired since would be
+    used again); everyone else reads any date with what the platform knows now (corrected history).
+    """
+    if principal.role not in HISTORY_ROLES:
+        if known is not None:
+            raise Forbidden(
+                "只有信用中心和审计人员可以按当时掌握的信息查看历史评价", code="evaluation.known_forbidden"
+            )
+        return None
+    if on is None and known is None:
+        return None
+    return records_service.as_of_request(runtime, on, known).known_at
 
 
 @router.get(
@@ -62,9 +98,13 @@ def subject_supervision(
     purpose: str | None = Query(
         None, max_length=64, description="依职责查询的查询情形（默认 daily_supervision）"
     ),
+    on: InputDate | None = Query(
+        None, description="查询日期（有效时间：按该日施行的分级分类规则；默认最近批次的日期）"
+    ),
+    known: str | None = Query(None, max_length=40, description=records_service.KNOWN_HELP),
     principal: Principal = Depends(require(*GOVERNMENT)),
 ) -> dict[str, Any]:
-    """Return the subject's supervision class under a department's rule."""
+    """Return the subject's supervision class under a department's rule (as it stood, for ``on``/``known``)."""
     dept = _department(session, principal, department)
     subject = subjects_service.get_by_code(session, runtime.keys, code)
     scope.authorise_read(
@@ -77,7 +117,14 @@ def subject_supervision(
         purpose=purpose,
     )
     return inspections.subject_class(
-        session, runtime.policy, subject, dept, actor=principal.actor, today=runtime.today()
+        session,
+        runtime.policy,
+        subject,
+        dept,
+        actor=principal.actor,
+        today=runtime.today(),
+        on=on,
+        known_at=_known_at(runtime, principal, on, known),
     )
 
 

@@ -55,3 +55,38 @@ _NEWEST = (
 GRADES_OF_SUBJECTS = select(_RES.c.subject_id, _RES.c.model_id, _RES.c.grade).join(
     _NEWEST, _RES.c.id == _NEWEST.c.rid
 )
+
+
+def _latest_run_known() -> Any:
+    """The latest batch finished by ``:known_at`` (``records.asof``)."""
+    return (
+        select(_RUN.c.id)
+        .where(_RUN.c.status == "finished", _RUN.c.kind == "batch", _RUN.c.finished_at <= _KNOWN_AT)
+        .order_by(_RUN.c.as_of.desc(), _RUN.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+_KNOWN_AT = bindparam("known_at", type_=_RUN.c.finished_at.type)
+_LATEST_KNOWN = _latest_run_known()
+_NEWEST_KNOWN = (
+    select(func.max(_RES.c.id).label("rid"))
+    .join(_RUN, _RUN.c.id == _RES.c.run_id)
+    .where(
+        _RES.c.subject_id.in_(bindparam("ids", expanding=True)),
+        or_(_RUN.c.id == _LATEST_KNOWN, _RUN.c.amends_run_id == _LATEST_KNOWN),
+        _RUN.c.finished_at <= _KNOWN_AT,
+    )
+    .group_by(_RES.c.subject_id)
+    .subquery()
+)
+# The same as of a past instant: the batch finished by ``known_at`` and the re-scores finished by then.
+GRADES_OF_SUBJECTS_KNOWN = select(_RES.c.subject_id, _RES.c.model_id, _RES.c.grade).join(
+    _NEWEST_KNOWN, _RES.c.id == _NEWEST_KNOWN.c.rid
+)
+
+
+def grades_of_subjects(*, known: bool) -> Any:
+    """Return :data:`GRADES_OF_SUBJECTS`, or its ``known_at``-bound form for a read of the past."""
+    return GRADES_OF_SUBJECTS_KNOWN if known else GRADES_OF_SUBJECTS

@@ -32,13 +32,25 @@ def rule_for(policy: Policy, department: Department, on: dt.date) -> Supervision
 
 
 def subject_class(
-    session: Session, policy: Policy, subject: Subject, department: Department, *, actor: str, today: dt.date
+    session: Session,
+    policy: Policy,
+    subject: Subject,
+    department: Department,
+    *,
+    actor: str,
+    today: dt.date,
+    on: dt.date | None = None,
+    known_at: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Return the subject's supervision class for a department, from the latest evaluation run."""
-    run = latest_run(session)
-    on = run.as_of if run else today
+    """Return the subject's supervision class for a department, from the latest evaluation run.
+
+    A read of the past (``records.asof``) takes the latest run the platform had finished by ``known_at``
+    and the department's rule in force on ``on`` (default: the run's date): the class it answered then.
+    """
+    run = latest_run(session, known_at)
+    on = on or (run.as_of if run else today)
     rule = rule_for(policy, department, on)
-    current = current_result(session, subject.id, run) if run is not None else None
+    current = current_result(session, subject.id, run, known_at) if run is not None else None
     result = current[1] if current else None
     cls = rule.class_of(result.grade if result else None)
     audit.append(
@@ -62,6 +74,7 @@ def subject_class(
         "score": result.score if result else None,
         "run_id": run.id if run else None,
         "as_of": on.isoformat(),
+        "known_at": known_at,
         "policy_hash": policy.hash,
     }
 

@@ -41,6 +41,8 @@ class EvaluationRun(Base):
     actor: Mapped[str] = mapped_column(String(100))
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # the transaction-time cut-off of the inputs (``records.asof``): the run is replayable from it
+    known_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class EvaluationResult(Base):

@@ -164,8 +164,12 @@ def records_sql(
     one_subject: bool = False,
     keep: ReadFilter | None = None,
     id_range: tuple[int, int] | None = None,
+    known: bool = False,
 ) -> str:
     """Return the SELECT of ``ev_record`` rows (all subjects, or ``:subject_id`` only).
+
+    ``known``: only the versions received by ``:known_at`` (transaction time, ``records.asof``); the
+    supersession among them is then what the platform knew.
 
     Only the catalog items some model uses are read, and every correction (so supersession is seen); on
     SQLite ``+catalog_item`` keeps the planner on a table scan rather than the index.
@@ -182,6 +186,8 @@ def records_sql(
         where += f" AND {_keep_sql(keep)}"
     if id_range is not None:
         where += f" AND id > {int(id_range[0])} AND id <= {int(id_range[1])}"
+    if known:
+        where += " AND first_received_at <= :known_at"
     return _record_select(dialect, fields) + where
 
 
@@ -204,9 +210,12 @@ def _record_select(dialect: str, fields: PayloadFields) -> str:
     )
 
 
-def events_sql(dialect: str, *, one_subject: bool = False) -> str:
-    """Return the SELECT of ``ev_event`` rows (all, or those of the records listed in ``:ids``)."""
+def events_sql(dialect: str, *, one_subject: bool = False, known: bool = False) -> str:
+    """Return the SELECT of ``ev_event`` rows (all, or those of the records listed in ``:ids``; ``known``:
+    only those recorded by ``:known_at``)."""
     where = " WHERE record_id IN :ids" if one_subject else ""
+    if known:
+        where += (" AND" if where else " WHERE") + " created_at <= :known_at"
     return (
         f"SELECT record_id, kind, {_date_text(dialect, 'effective_on')} AS effective_on, id "
         f"FROM record_event{where}"

@@ -80,6 +80,7 @@ def rescore_subject(
     actor: str,
 ) -> EvaluationRun | None:
     """Evaluate one subject as of ``as_of`` and store it as an amendment of ``batch``; audit it."""
+    known_at = utcnow()  # the inputs' transaction-time cut-off (``records.asof``): replayable
     result = evaluate_one(session, policy, subject_id, as_of)
     if result is None:  # no model for the subject's kind
         return None
@@ -98,6 +99,7 @@ def rescore_subject(
         psi={},
         actor=actor,
         finished_at=utcnow(),
+        known_at=known_at,
     )
     session.add(run)
     session.flush()

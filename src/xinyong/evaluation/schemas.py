@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from xinyong.kit.schema import IsoDate, JsonObject, Timestamp
@@ -60,6 +62,7 @@ class SubjectEvaluation(BaseModel):
     name: str
     kind: str
     as_of: IsoDate
+    known_at: dt.datetime | None = None  # transaction-time cut-off (None: everything stored when answered)
     model_id: str
     model_version: str
     use: str
@@ -105,6 +108,7 @@ class SupervisionClass(BaseModel):
     score: int | float | None
     run_id: int | None
     as_of: IsoDate
+    known_at: dt.datetime | None = None  # transaction-time cut-off (None: everything stored when answered)
     policy_hash: str
 
 

@@ -9,21 +9,22 @@ import datetime as dt
 import time
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, or_, select, text
+from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid, NotFound
-from xinyong.evaluation import batch, queries
+from xinyong.evaluation import batch, single
 from xinyong.evaluation import psi as psi_bands
 from xinyong.evaluation.calibration import by_scale as by_scale  # re-exported: the PSI calibration by scale
-from xinyong.evaluation.engine import Evaluation, SubjectFacts, evaluate, facts_from_rows
+from xinyong.evaluation.engine import Evaluation
 from xinyong.evaluation.grades import GRADES_OF_SUBJECTS as GRADES_OF_SUBJECTS  # for set-based reads
 from xinyong.evaluation.grades import grade_of_subject as grade_of_subject
-from xinyong.evaluation.inputs import EvaluatedRecord, retention_rule
-from xinyong.evaluation.loaders import MODELS, SUPERVISION
+from xinyong.evaluation.grades import grades_of_subjects as grades_of_subjects
+from xinyong.evaluation.inputs import retention_rule
+from xinyong.evaluation.loaders import SUPERVISION
 from xinyong.evaluation.loaders import load_models as load_models  # uncached: for loaders under the lock
 from xinyong.evaluation.models import EvaluationResult, EvaluationRun
 from xinyong.evaluation.monitoring import psi_by_model
@@ -36,9 +37,10 @@ from xinyong.subjects.models import Subject, SubjectKind
 psi_readings = psi_bands.readings  # re-exported: each model's PSI read by the bands in policy/psi/
 
 
-def models_of(policy: Policy) -> ModelSet:
-    """Return the evaluation models of the policy."""
-    return policy.section(MODELS)
+models_of = single.models_of  # re-exported: the evaluation models of the policy
+subject_inputs = single.subject_inputs  # re-exported: one subject's inputs (as known at an instant)
+evaluate_one = single.evaluate_one  # re-exported: one subject scored by the single-subject engine
+no_model = single.no_model  # re-exported: the answer when no model evaluated a kind on a day
 
 
 def supervision_rules(policy: Policy) -> SupervisionSet:
@@ -56,11 +58,16 @@ def county_map(policy: Policy) -> dict[str, str]:
     return out
 
 
-def latest_run(session: Session) -> EvaluationRun | None:
-    """Return the latest finished batch (single-subject re-scores amend it, ``current_result``)."""
+def _finished_by(known_at: dt.datetime | None) -> list[Any]:
+    return [] if known_at is None else [EvaluationRun.finished_at <= known_at]
+
+
+def latest_run(session: Session, known_at: dt.datetime | None = None) -> EvaluationRun | None:
+    """Return the latest finished batch (finished by ``known_at`` when given; single-subject re-scores
+    amend it, ``current_result``)."""
     return session.scalar(
         select(EvaluationRun)
-        .where(EvaluationRun.status == "finished", EvaluationRun.kind == "batch")
+        .where(EvaluationRun.status == "finished", EvaluationRun.kind == "batch", *_finished_by(known_at))
         .order_by(EvaluationRun.as_of.desc(), EvaluationRun.id.desc())
         .limit(1)
     )
@@ -78,10 +85,11 @@ def cause_text(cause: dict[str, Any] | None) -> str | None:
 
 
 def current_result(
-    session: Session, subject_id: int, batch: EvaluationRun | None = None
+    session: Session, subject_id: int, batch: EvaluationRun | None = None, known_at: dt.datetime | None = None
 ) -> tuple[EvaluationRun, EvaluationResult] | None:
-    """Return the subject's newest stored result among the latest batch and its amendments."""
-    batch = batch or latest_run(session)
+    """Return the subject's newest stored result among the latest batch and its amendments (those finished
+    by ``known_at`` when given: the result the platform held then)."""
+    batch = batch or latest_run(session, known_at)
     if batch is None:
         return None
     row = session.execute(
@@ -90,6 +98,7 @@ def current_result(
         .where(
             EvaluationResult.subject_id == subject_id,
             or_(EvaluationRun.id == batch.id, EvaluationRun.amends_run_id == batch.id),
+            *_finished_by(known_at),
         )
         .order_by(EvaluationResult.id.desc())
         .limit(1)
@@ -148,14 +157,13 @@ def run_evaluation(
     threads: int | None = None,
 ) -> EvaluationRun:
     """Evaluate every subject as of ``as_of`` with the models in force; store the run and results."""
-    started = time.perf_counter()
+    started, known_at = time.perf_counter(), utcnow()  # known_at: the run is recomputed from this instant
     timings = batch.Timings()
-    models = models_of(policy)
-    in_force = models.in_force(as_of)
+    in_force = models_of(policy).in_force(as_of)
     if not in_force:
         raise Invalid(f"{as_of} 没有生效的评价模型", code="evaluation.no_model")
     rule = retention_rule(policy)
-    conn, raw = _read(session, policy, models, as_of, sqlite_path)
+    conn, raw = _read(session, policy, models_of(policy), as_of, sqlite_path)
     t = timings.mark("read", started)
     con = batch.load_duckdb(raw, threads=threads)
     t = timings.mark("load", t)
@@ -185,6 +193,7 @@ def run_evaluation(
         psi=psi,
         previous_run_id=previous.id if previous else None,
         actor=actor,
+        known_at=known_at,
     )
     session.add(run)
     session.flush()
@@ -198,44 +207,6 @@ def run_evaluation(
     _audit_run(session, run, actor)
     session.flush()
     return run
-
-
-def subject_inputs(
-    session: Session, policy: Policy, subject_id: int
-) -> tuple[SubjectFacts, list[EvaluatedRecord]] | None:
-    """Read one subject's evaluation inputs from the system of record (the batch's SELECTs, one subject)."""
-    conn = session.connection()
-    dialect = conn.dialect.name
-    fields = queries.payload_fields(policy, models_of(policy))
-    params = {"subject_id": subject_id}
-    subject_row = conn.execute(text(queries.subjects_sql(dialect, one_subject=True)), params).first()
-    if subject_row is None:
-        return None
-    records = conn.execute(text(queries.records_sql(dialect, fields, one_subject=True)), params).all()
-    # the events of exactly these records, by the record index: a sub-select on the subject let
-    # PostgreSQL pick a plan that walked every event of an unanalysed table once per subject
-    ids = [r[0] for r in records]
-    events = (
-        conn.execute(
-            text(queries.events_sql(dialect, one_subject=True)).bindparams(bindparam("ids", expanding=True)),
-            {"ids": ids},
-        ).all()
-        if ids
-        else []
-    )
-    return facts_from_rows(tuple(subject_row), [tuple(r) for r in records], [tuple(e) for e in events])
-
-
-def evaluate_one(session: Session, policy: Policy, subject_id: int, as_of: dt.date) -> Evaluation | None:
-    """Evaluate one subject from the system of record with the single-subject engine."""
-    found = subject_inputs(session, policy, subject_id)
-    if found is None:
-        return None
-    facts, record_facts = found
-    model = models_of(policy).for_kind(facts.kind, as_of)
-    if model is None:
-        return None
-    return evaluate(facts, record_facts, model, as_of, policy)
 
 
 def can_read(principal: Principal, subject: Subject) -> bool:
@@ -262,29 +233,25 @@ def explain(
     *,
     today: dt.date,
     purpose: str | None = None,
+    known_at: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Return one subject's evaluation with contributions, records, reasons and advice (audited read).
+
+    ``as_of`` (valid date; default the latest run's) picks the model in force then; ``known_at`` cuts the
+    inputs at what the platform had received (``records.asof``; ``None``: everything stored now).
 
     The score is not public: besides the role rule of :func:`can_read`, the caller must be in scope
     (a department within its region) and the read goes to the subject's 谁查询了我.
     """
     if not can_read(principal, subject):
         raise Forbidden("无权查看该主体的信用评价", code="evaluation.forbidden")
-    scope.authorise_read(
-        session,
-        policy,
-        principal,
-        subject.id,
-        what="evaluation",
-        on=today,
-        purpose=purpose,
-    )
-    current = current_result(session, subject.id)
+    scope.authorise_read(session, policy, principal, subject.id, what="evaluation", on=today, purpose=purpose)
+    current = current_result(session, subject.id) if known_at is None else None
     run = current[0] if current else latest_run(session)
     on = as_of or (run.as_of if run else today)
-    result = evaluate_one(session, policy, subject.id, on)
+    result = evaluate_one(session, policy, subject.id, on, known_at)
     if result is None:
-        raise NotFound("该主体没有适用的评价模型", code="evaluation.no_model")
+        raise no_model(models_of(policy), subject.kind, on)
     stored = _stored(*current) if current is not None else None
     audit.append(
         session,
@@ -292,13 +259,18 @@ def explain(
         action="evaluation.read",
         object_type="subject",
         object_id=subject.id,
-        detail={"as_of": on.isoformat(), "model": result.model_id},
+        detail={
+            "as_of": on.isoformat(),
+            "known_at": known_at and known_at.isoformat(),
+            "model": result.model_id,
+        },
     )
     return {
         "subject_id": subject.id,
         "name": subject.name,
         "kind": subject.kind,
         "as_of": on.isoformat(),
+        "known_at": known_at,
         "model_id": result.model_id,
         "model_version": result.model_version,
         "use": result.use,
@@ -397,3 +369,27 @@ def public_grade(session: Session, policy: Policy, subject_id: int) -> dict[str,
     if model is None or model.grade_disclosure != "public":
         return None
     return {"grade": result.grade, "as_of": run.as_of, "model": model.name, "model_version": model.version}
+
+
+def results_of(session: Session, run_id: int, *, limit: int) -> list[EvaluationResult]:
+    """Return up to ``limit`` stored results of a run, by subject (a sample to recompute)."""
+    return list(
+        session.scalars(
+            select(EvaluationResult)
+            .where(EvaluationResult.run_id == run_id)
+            .order_by(EvaluationResult.subject_id)
+            .limit(limit)
+        )
+    )
+
+
+def recent_runs(session: Session, *, limit: int) -> list[EvaluationRun]:
+    """Return the latest finished runs (batches and re-scores), newest first."""
+    return list(
+        session.scalars(
+            select(EvaluationRun)
+            .where(EvaluationRun.status == "finished")
+            .order_by(EvaluationRun.id.desc())
+            .limit(limit)
+        )
+    )

@@ -156,6 +156,7 @@ def _apply_outcome(
             reason=obj.decision_reason,
             actor=actor,
             detail={"outcome": outcome},
+            recorded_at=now,
         )
         return [OUTCOME_EVENTS[outcome]]
     return []

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.db import utcnow
 from xinyong.errors import NotFound
 from xinyong.records.models import CreditRecord, RecordEvent
 
@@ -46,8 +47,10 @@ def append_event(
     reason: str | None,
     actor: str,
     detail: dict[str, Any] | None = None,
+    recorded_at: dt.datetime | None = None,
 ) -> RecordEvent:
-    """Append one status event to a record."""
+    """Append one status event to a record; ``recorded_at`` (default: now) is its transaction time, the
+    instant the platform learnt it (``records.asof``), the caller's clock where it has one."""
     event = RecordEvent(
         record_id=record_id,
         kind=kind,
@@ -57,6 +60,7 @@ def append_event(
         reason=(reason or "")[:500] or None,
         detail=detail or {},
         actor=actor,
+        created_at=recorded_at or utcnow(),
     )
     session.add(event)
     session.flush()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.policy.schemas import CatalogItem
+from xinyong.records import asof
 from xinyong.records.events import get_record as get_record
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.records.writes import add_version as add_version
@@ -31,6 +32,11 @@ from xinyong.records.writes import payload_hash as payload_hash
 from xinyong.rules.disclosure import Audience, Disclosure, decide, listing_period
 from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
 from xinyong.subjects.models import Subject
+
+AsOf = asof.AsOf  # re-exported: a read as of valid date ``on`` with what was known at ``known_at``
+resolve_as_of = asof.resolve  # re-exported: the ``on``/``known`` parameters of every time-travel read
+as_of_request = asof.of_runtime  # re-exported: the same, with the runtime's today and time zone
+KNOWN_HELP = asof.KNOWN_HELP
 
 # Catalog items that are serious-dishonesty lists (their listing extends Zhejiang retention).
 SERIOUS_LIST_SECTION = "严重失信"
@@ -203,13 +209,35 @@ def latest_only() -> Any:
     return ~exists().where(newer.supersedes_id == CreditRecord.id)
 
 
-def _events(session: Session, record_ids: Sequence[int]) -> dict[int, list[StatusEvent]]:
+def known_versions(known_at: dt.datetime | None) -> list[Any]:
+    """Return the clauses keeping the version of each record the platform held at ``known_at``.
+
+    ``None``: the newest stored version (``latest_only``). Otherwise a version received by then that no
+    version received by then supersedes (transaction time, ``records.asof``).
+    """
+    if known_at is None:
+        return [latest_only()]
+    newer = aliased(CreditRecord)
+    return [
+        CreditRecord.first_received_at <= known_at,
+        ~exists().where(newer.supersedes_id == CreditRecord.id, newer.first_received_at <= known_at),
+    ]
+
+
+def known_events(known_at: dt.datetime | None) -> list[Any]:
+    """Return the clauses keeping the status events recorded by ``known_at`` (``None``: all)."""
+    return [] if known_at is None else [RecordEvent.created_at <= known_at]
+
+
+def _events(
+    session: Session, record_ids: Sequence[int], known_at: dt.datetime | None = None
+) -> dict[int, list[StatusEvent]]:
     out: dict[int, list[StatusEvent]] = defaultdict(list)
     for chunk_start in range(0, len(record_ids), 500):
         chunk = record_ids[chunk_start : chunk_start + 500]
         rows = session.execute(
             select(RecordEvent.record_id, RecordEvent.kind, RecordEvent.effective_on)
-            .where(RecordEvent.record_id.in_(chunk))
+            .where(RecordEvent.record_id.in_(chunk), *known_events(known_at))
             .order_by(RecordEvent.effective_on, RecordEvent.id)
         )
         for rid, kind, on in rows:
@@ -217,12 +245,16 @@ def _events(session: Session, record_ids: Sequence[int]) -> dict[int, list[Statu
     return out
 
 
-def status_events(session: Session, record_ids: Sequence[int]) -> dict[int, list[StatusEvent]]:
-    """Return the status events of many records, in date order."""
-    return _events(session, record_ids)
+def status_events(
+    session: Session, record_ids: Sequence[int], known_at: dt.datetime | None = None
+) -> dict[int, list[StatusEvent]]:
+    """Return the status events of many records (recorded by ``known_at``), in date order."""
+    return _events(session, record_ids, known_at)
 
 
-def listings_of(session: Session, subject_ids: Iterable[int], policy: Policy) -> dict[int, list[Listing]]:
+def listings_of(
+    session: Session, subject_ids: Iterable[int], policy: Policy, known_at: dt.datetime | None = None
+) -> dict[int, list[Listing]]:
     """Return each subject's serious-dishonesty listing periods (for retention extension)."""
     items = serious_list_items(policy)
     ids = list(set(subject_ids))
@@ -231,10 +263,10 @@ def listings_of(session: Session, subject_ids: Iterable[int], policy: Policy) ->
         return out
     rows = session.scalars(
         select(CreditRecord).where(
-            CreditRecord.subject_id.in_(ids), CreditRecord.catalog_item.in_(items), latest_only()
+            CreditRecord.subject_id.in_(ids), CreditRecord.catalog_item.in_(items), *known_versions(known_at)
         )
     ).all()
-    events = _events(session, [r.id for r in rows])
+    events = _events(session, [r.id for r in rows], known_at)
     for r in rows:
         item = policy.catalog.get(r.catalog_item)
         end = as_date(role_value(item, r.payload or {}, "list_end"))
@@ -244,8 +276,14 @@ def listings_of(session: Session, subject_ids: Iterable[int], policy: Policy) ->
     return out
 
 
-def load_facts(session: Session, records: Sequence[CreditRecord], policy: Policy) -> dict[int, RecordFacts]:
-    """Load the disclosure facts of many records with their events, subjects and departments."""
+def load_facts(
+    session: Session,
+    records: Sequence[CreditRecord],
+    policy: Policy,
+    known_at: dt.datetime | None = None,
+) -> dict[int, RecordFacts]:
+    """Load the disclosure facts of many records with their events (recorded by ``known_at``), subjects
+    and departments."""
     if not records:
         return {}
     subject_ids = {r.subject_id for r in records}
@@ -256,8 +294,8 @@ def load_facts(session: Session, records: Sequence[CreditRecord], policy: Policy
     domains: dict[int, str | None] = dict(
         session.execute(select(Department.id, Department.domain).where(Department.id.in_(dept_ids))).all()
     )
-    events = _events(session, [r.id for r in records])
-    listings = listings_of(session, subject_ids, policy)
+    events = _events(session, [r.id for r in records], known_at)
+    listings = listings_of(session, subject_ids, policy, known_at)
     return {
         r.id: facts_of(
             r,
@@ -280,19 +318,28 @@ class VisibleRecord:
 
 
 def decide_records(
-    session: Session, records: Sequence[CreditRecord], audience: Audience, on: dt.date, policy: Policy
+    session: Session,
+    records: Sequence[CreditRecord],
+    audience: Audience,
+    on: dt.date,
+    policy: Policy,
+    known_at: dt.datetime | None = None,
 ) -> list[VisibleRecord]:
-    """Decide every record for ``audience`` on ``on`` (all of them, shown or not)."""
-    facts = load_facts(session, records, policy)
+    """Decide every record for ``audience`` on ``on`` with what was known at ``known_at`` (all of them,
+    shown or not)."""
+    facts = load_facts(session, records, policy, known_at)
     return [VisibleRecord(r, decide(facts[r.id], audience, on, policy, channels=True)) for r in records]
 
 
-def subject_records(session: Session, subject_id: int) -> list[CreditRecord]:
-    """Return the newest version of every record of a subject, newest decision first."""
+def subject_records(
+    session: Session, subject_id: int, known_at: dt.datetime | None = None
+) -> list[CreditRecord]:
+    """Return the version of every record of a subject held at ``known_at`` (``None``: the newest),
+    newest decision first."""
     return list(
         session.scalars(
             select(CreditRecord)
-            .where(CreditRecord.subject_id == subject_id, latest_only())
+            .where(CreditRecord.subject_id == subject_id, *known_versions(known_at))
             .order_by(CreditRecord.decision_on.desc(), CreditRecord.id.desc())
         )
     )
@@ -314,22 +361,30 @@ def counted_records(session: Session, subject_id: int, on: dt.date, policy: Poli
     return [v.record for v in decided if v.disclosure.counted]
 
 
-def versions_by_key(session: Session, record_keys: Iterable[str]) -> dict[str, list[CreditRecord]]:
-    """Return every version of many records (by ``record_key``), oldest first, in one read per 500 keys."""
+def versions_by_key(
+    session: Session, record_keys: Iterable[str], known_at: dt.datetime | None = None
+) -> dict[str, list[CreditRecord]]:
+    """Return every version of many records (by ``record_key``) received by ``known_at``, oldest first,
+    in one read per 500 keys."""
     keys = sorted(set(record_keys))
     out: dict[str, list[CreditRecord]] = defaultdict(list)
+    received = [] if known_at is None else [CreditRecord.first_received_at <= known_at]
     for start in range(0, len(keys), 500):
-        query = select(CreditRecord).where(CreditRecord.record_key.in_(keys[start : start + 500]))
+        query = select(CreditRecord).where(CreditRecord.record_key.in_(keys[start : start + 500]), *received)
         for row in session.scalars(query.order_by(CreditRecord.record_key, CreditRecord.version)):
             out[row.record_key].append(row)
     return out
 
 
-def events_by_record(session: Session, record_ids: Sequence[int]) -> dict[int, list[RecordEvent]]:
-    """Return the status events of many records, oldest first, in one read per 500 records."""
+def events_by_record(
+    session: Session, record_ids: Sequence[int], known_at: dt.datetime | None = None
+) -> dict[int, list[RecordEvent]]:
+    """Return the status events of many records recorded by ``known_at``, oldest first, in one read per
+    500 records."""
     out: dict[int, list[RecordEvent]] = defaultdict(list)
     for start in range(0, len(record_ids), 500):
-        query = select(RecordEvent).where(RecordEvent.record_id.in_(record_ids[start : start + 500]))
+        chunk = record_ids[start : start + 500]
+        query = select(RecordEvent).where(RecordEvent.record_id.in_(chunk), *known_events(known_at))
         for row in session.scalars(query.order_by(RecordEvent.effective_on, RecordEvent.id)):
             out[row.record_id].append(row)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, Index, String, UniqueConstraint
+from sqlalchemy import Date, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
@@ -47,3 +47,18 @@ class RegisterVersion(Base):
     policy_version: Mapped[str] = mapped_column(String(32))
     policy_hash: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PolicySnapshot(Base):
+    """The ``policy/`` tree of one content hash, kept so a stored answer naming the hash can be recomputed.
+
+    ``files`` is the zlib-compressed JSON of relative path → base64 bytes (``registers.snapshots``); the
+    hash is recomputed from the unpacked files before they are used.
+    """
+
+    __tablename__ = "policy_snapshot"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    files: Mapped[bytes] = mapped_column(LargeBinary)
+    file_count: Mapped[int] = mapped_column(Integer)
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
 from xinyong.policy.loader import Policy
+from xinyong.registers import snapshots
 from xinyong.registers.models import RegisterEntry, RegisterVersion
 
 
@@ -163,3 +164,8 @@ def history(session: Session, register: str, code: str) -> list[RegisterVersion]
             .order_by(RegisterVersion.id)  # appended in time order (valid_from may be unknown: NULL)
         )
     )
+
+
+# policy versions kept per content hash (``registers.snapshots``): what a stored answer's hash names
+keep_policy_snapshot = snapshots.keep
+policy_of_hash = snapshots.resolve

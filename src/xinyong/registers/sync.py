@@ -17,6 +17,7 @@ from xinyong.departments import service as departments_service
 from xinyong.ingest.sources import sources
 from xinyong.objections import service as objections_service
 from xinyong.policy.loader import Policy
+from xinyong.registers import snapshots
 from xinyong.registers.institutions import institutions_of
 from xinyong.registers.service import Entry, sync_register
 from xinyong.repair import service as repair_service
@@ -84,6 +85,7 @@ def sync_all(session: Session, policy: Policy, *, actor: str, on: dt.date) -> di
     """
     day = on
     counts = {"department": departments_service.sync_from_policy(session, policy, actor=actor, on=day)}
+    counts["policy_snapshot"] = int(snapshots.keep(session, policy))  # the hash stored answers name
     for name, build in REGISTERS:
         version, found = build(policy)
         counts[name] = sync_register(

@@ -355,6 +355,7 @@ def _apply_approval(
             reason=reason,
             actor=actor,
             detail={"mode": case.mode, "regime_id": case.regime_id},
+            recorded_at=now,
         )
     change = effects.RecordChange(
         record_id=current.id,

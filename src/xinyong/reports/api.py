@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
 
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import Caller, require
-from xinyong.auth.principal import Principal
+from xinyong.auth.principal import Principal, Role
 from xinyong.db import utcnow
-from xinyong.errors import Invalid
+from xinyong.errors import Forbidden, Invalid
+from xinyong.records import service as records_service
 from xinyong.reports import service, verification
 from xinyong.reports.schemas import (
     ReportIssued,
@@ -41,7 +42,10 @@ def issue_report(
 ) -> ReportIssued:
     """Issue a signed report; ``full`` and ``special`` only to the subject, its authorised parties and the credit centre."""
     ctx = service.Context.of(runtime.settings, runtime.keys, runtime.policy)
-    row = service.issue(session, ctx, principal, body, on=runtime.today(), now=utcnow())
+    if (body.on is not None or body.known is not None) and principal.role != Role.ADMIN:
+        raise Forbidden("只有信用中心可以出具历史日期的信用报告", code="report.as_of_forbidden")
+    at = records_service.as_of_request(runtime, body.on, body.known)
+    row = service.issue(session, ctx, principal, body, on=at.on, now=utcnow(), known_at=at.known_at)
     return ReportIssued(
         number=row.number,
         kind=ReportKind(row.kind),

@@ -35,6 +35,9 @@ class CreditReport(Base):
     json_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by: Mapped[str] = mapped_column(String(100))
+    known_at: Mapped[dt.datetime | None] = mapped_column(
+        UTCDateTime
+    )  # transaction-time cut-off (``records.asof``)
 
 
 class CreditReportFile(Base):

@@ -48,6 +48,10 @@ class ReportRequest(BaseModel):
     domains: list[str] = Field(default=[], max_length=50, description="专项报告的领域（id 或中文名称）")
     period: Period | None = Field(default=None, description="专项报告的期间（from、to）")
     purpose: str | None = Field(default=None, max_length=200, description="用途（如 投标、贷款）")
+    on: InputDate | None = Field(default=None, description="档案日期（有效时间；仅信用中心可指定，默认今天）")
+    known: str | None = Field(
+        default=None, max_length=40, description="已知日期（交易时间；仅信用中心可指定，历史日期默认取 on）"
+    )
 
 
 class ReportLinks(BaseModel):

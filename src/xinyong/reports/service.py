@@ -149,8 +149,12 @@ def issue(
     *,
     on: dt.date,
     now: dt.datetime,
+    known_at: dt.datetime | None = None,
 ) -> CreditReport:
-    """Issue a signed report of ``req.kind`` for ``principal``; store it, log who received which records."""
+    """Issue a signed report of ``req.kind`` for ``principal``; store it, log who received which records.
+
+    ``known_at`` (``records.asof``): the file as the platform held it then; stored (else ``now``) so the
+    report's content can be recomputed."""
     policy = ctx.policy
     scope, chosen, start, end = _scope(policy, req, on)
     subject = subjects_service.get_by_code(session, ctx.keys, req.code)
@@ -164,6 +168,7 @@ def issue(
         req.code,
         purpose=purpose if reader.role == Role.ADMIN else None,
         on=on,
+        known_at=known_at,
     )
     scope["audience"] = file.viewer.audience
     recipient = PUBLIC_RECIPIENT if principal.role == Role.PUBLIC else outbox.recipient_of(principal)
@@ -178,6 +183,7 @@ def issue(
         policy_hash=policy.hash,
         issued_at=now,
         issued_by=principal.actor,
+        known_at=known_at or now,
     )
     session.add(row)
     session.flush()

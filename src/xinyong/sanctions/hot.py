@@ -13,6 +13,7 @@ The outer middleware (server errors, body-size limit) still applies.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
@@ -25,6 +26,7 @@ from xinyong.auth import service as auth_service
 from xinyong.auth.deps import SESSION_COOKIE, resolve_principal
 from xinyong.auth.principal import ANONYMOUS, Principal, Role
 from xinyong.errors import INTERNAL_ERROR_BODY, Forbidden, Invalid, Unauthorized, XinyongError
+from xinyong.records import service as records_service
 from xinyong.runtime import Runtime
 from xinyong.sanctions import service as check_service
 from xinyong.sanctions.logwriter import CheckLogWriter
@@ -106,6 +108,25 @@ def _parse(body: bytes) -> CheckIn:
         raise Invalid("请求格式不正确", code="check.bad_request", errors=errors) from None
 
 
+HISTORY_ROLES = (Role.ADMIN,)  # the credit centre re-checks the past as then known (CHECK_ROLES ∩ 信用中心)
+
+
+def _as_of(runtime: Runtime, principal: Principal, req: CheckIn) -> tuple[dt.date, dt.datetime | None]:
+    """Return the check's valid date and transaction cut-off (``records.asof``).
+
+    Departments check any day with what the platform knows now (a record repaired since must not be
+    used again); only the credit centre re-checks the past as it was known then (default for a past day).
+    """
+    if req.on is None and req.known is None:
+        return runtime.today(), None
+    if principal.role not in HISTORY_ROLES:
+        if req.known is not None:
+            raise Forbidden("只有信用中心可以按当时掌握的信息核查", code="check.known_forbidden")
+        return req.on or runtime.today(), None
+    at = records_service.as_of_request(runtime, req.on, req.known)
+    return at.on, at.known_at
+
+
 def writer_of(state: Any, runtime: Runtime) -> CheckLogWriter:
     """Return the app's group-commit log writer, created on first use."""
     writer: CheckLogWriter | None = getattr(state, "check_writer", None)
@@ -128,8 +149,8 @@ def prepare(state: Any, scope: Scope, body: bytes) -> tuple[bytes, LogEntry]:
         queries = [SubjectQuery(s.code, s.name, s.region) for s in req.subjects]
     else:
         queries = [SubjectQuery(req.code, req.name, req.region)]
-    on = req.on or runtime.today()
-    ctx = check_service.CheckContext(principal, req.scenario, on, req.explain)
+    on, known_at = _as_of(runtime, principal, req)
+    ctx = check_service.CheckContext(principal, req.scenario, on, req.explain, known_at)
     # Reads only, on the held read connection; the log is written by the group-commit writer.
     with runtime.read_connection() as conn:
         result, entry = check_service.evaluate(conn, runtime.policy, runtime.keys, queries, ctx)

@@ -81,6 +81,18 @@ _EVENTS_ONE = Prepared(
     .where(_E.c.record_id == bindparam("id"))
     .order_by(_E.c.effective_on, _E.c.id)
 )
+# A check as of a past instant (``records.asof``): only versions received, and events recorded, by then.
+_KNOWN_AT = bindparam("known_at", type_=_R.c.first_received_at.type)
+_FACTS_KNOWN = (
+    select(*_FACT_COLS)
+    .join(_D, _D.c.id == _R.c.department_id)
+    .where(_R.c.subject_id.in_(bindparam("ids", expanding=True)), _R.c.first_received_at <= _KNOWN_AT)
+)
+_EVENTS_KNOWN = (
+    select(_E.c.record_id, _E.c.kind, _E.c.effective_on)
+    .where(_E.c.record_id.in_(bindparam("ids", expanding=True)), _E.c.created_at <= _KNOWN_AT)
+    .order_by(_E.c.effective_on, _E.c.id)
+)
 
 
 def _listings(
@@ -101,11 +113,17 @@ def _listings(
 
 
 def load_trigger_facts(
-    db: Reader, subjects: Mapping[int, str], on: dt.date, policy: Policy, items: set[str]
+    db: Reader,
+    subjects: Mapping[int, str],
+    on: dt.date,
+    policy: Policy,
+    items: set[str],
+    known_at: dt.datetime | None = None,
 ) -> dict[int, list[Fact]]:
     """Load the subjects' records of ``items`` as engine facts, each marked in force or excluded.
 
-    ``subjects`` maps subject ids to their kinds. Only the newest version of each record is used.
+    ``subjects`` maps subject ids to their kinds. Only the newest version of each record is used — of
+    those received by ``known_at`` when given, with the events recorded by then (``records.asof``).
     Whether a record may be used is the one disclosure decision,
     ``xinyong.rules.disclosure.decide(facts, Audience.DEPARTMENT, on, policy).shared`` (repaired,
     deleted, stopped, suspended, past Zhejiang retention, not yet effective, authorisation-only …),
@@ -120,26 +138,12 @@ def load_trigger_facts(
         items | serious
     )  # serious lists extend retention (浙江条例第十六条) even if no trigger names them
     conn = connection_of(db)
-    ids = list(subjects)
-    rows: list[Any] = []
-    if len(ids) == 1:
-        rows = [_FactRow(*r) for r in _FACTS_ONE.all(conn, {"id": ids[0]}) if r[2] in wanted]
-    for part in chunks(ids) if len(ids) > 1 else ():
-        rows.extend(conn.execute(_FACTS, {"ids": list(part), "items": sorted(wanted)}).all())
+    rows = _fact_rows(conn, list(subjects), wanted, known_at)
     superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
     rows = [r for r in rows if r.id not in superseded]
     if not rows:
         return out
-    events: dict[int, list[StatusEvent]] = defaultdict(list)
-    record_ids = [r.id for r in rows]
-    for part in chunks(record_ids):
-        found = (
-            _EVENTS_ONE.all(conn, {"id": part[0]})
-            if len(part) == 1  # a subject with one record: prepared equality on the driver
-            else conn.execute(_EVENTS, {"ids": list(part)}).all()
-        )
-        for rid, kind, eff in found:
-            events[rid].append(StatusEvent(kind, eff))
+    events = _status_events(conn, [r.id for r in rows], known_at)
     listings = _listings(rows, events, serious, policy)
     for r in rows:
         if r.catalog_item not in items:
@@ -154,6 +158,41 @@ def load_trigger_facts(
         )
         out[r.subject_id].append(trigger_fact(r, facts, on, policy))
     return out
+
+
+def _fact_rows(conn: Any, ids: list[int], wanted: set[str], known_at: dt.datetime | None) -> list[Any]:
+    """Read the records of ``wanted`` items of the subjects (every version; received by ``known_at``)."""
+    rows: list[Any] = []
+    if known_at is not None:
+        for part in chunks(ids):
+            found = conn.execute(_FACTS_KNOWN, {"ids": list(part), "known_at": known_at}).all()
+            rows.extend(r for r in found if r.catalog_item in wanted)
+    elif len(ids) == 1:
+        rows = [_FactRow(*r) for r in _FACTS_ONE.all(conn, {"id": ids[0]}) if r[2] in wanted]
+    else:
+        for part in chunks(ids):
+            rows.extend(conn.execute(_FACTS, {"ids": list(part), "items": sorted(wanted)}).all())
+    # one order whatever the plan (the subject-and-item index order): a stored answer is recomputed
+    # byte for byte from the same rows read another way (``timetravel.replay``)
+    rows.sort(key=lambda r: (r.subject_id, r.catalog_item, r.id))
+    return rows
+
+
+def _status_events(
+    conn: Any, record_ids: list[int], known_at: dt.datetime | None
+) -> dict[int, list[StatusEvent]]:
+    """Read the status events of the records, in date order (recorded by ``known_at``)."""
+    events: dict[int, list[StatusEvent]] = defaultdict(list)
+    for part in chunks(record_ids):
+        if known_at is not None:
+            found = conn.execute(_EVENTS_KNOWN, {"ids": list(part), "known_at": known_at}).all()
+        elif len(part) == 1:  # a subject with one record: prepared equality on the driver
+            found = _EVENTS_ONE.all(conn, {"id": part[0]})
+        else:
+            found = conn.execute(_EVENTS, {"ids": list(part)}).all()
+        for rid, kind, eff in found:
+            events[rid].append(StatusEvent(kind, eff))
+    return events
 
 
 def trigger_fact(row: Any, facts: RecordFacts, on: dt.date, policy: Policy) -> Fact:
@@ -223,8 +262,10 @@ def load_grades(
     subjects: Mapping[int, str],
     policy: Policy,
     rule: SupervisionRule | None,
+    known_at: dt.datetime | None = None,
 ) -> dict[int, Graded]:
-    """Return each subject's grade, its model and supervision class from the latest finished evaluation run.
+    """Return each subject's grade, its model and supervision class from the latest finished evaluation run
+    (the latest finished by ``known_at`` when given, with the re-scores made by then).
 
     ``subjects`` maps subject ids to their kinds. The class is the department's supervision rule applied
     to the grade (``SupervisionRule.class_of``, as ``evaluation.inspections`` does): a subject not
@@ -235,11 +276,10 @@ def load_grades(
     conn = connection_of(db)
     ids = list(subjects)
     grades: dict[int, tuple[str, str]] = {}
+    statement = evaluation_service.grades_of_subjects(known=known_at is not None)
     for part in chunks(ids):
-        grades.update(
-            (sid, (m, g))
-            for sid, m, g in conn.execute(evaluation_service.GRADES_OF_SUBJECTS, {"ids": list(part)}).all()
-        )
+        params = {"ids": list(part), "known_at": known_at} if known_at is not None else {"ids": list(part)}
+        grades.update((sid, (m, g)) for sid, m, g in conn.execute(statement, params).all())
     return classify(subjects, grades, rule)
 
 

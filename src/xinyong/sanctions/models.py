@@ -30,6 +30,8 @@ class CheckLog(Base):
     explain: Mapped[bool] = mapped_column(Boolean, default=False)
     result_hash: Mapped[str] = mapped_column(String(64))
     policy_hash: Mapped[str] = mapped_column(String(64))
+    # the transaction-time cut-off the answer was computed with (``records.asof``): replayable
+    known_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 

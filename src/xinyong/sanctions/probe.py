@@ -98,8 +98,10 @@ def gather(
     on: dt.date,
     items: set[str],
     rule: SupervisionRule | None,
+    known_at: dt.datetime | None = None,
 ) -> Inputs:
-    """Resolve the queries and load the facts, grades and breaches of the subjects found."""
+    """Resolve the queries and load the facts, grades and breaches of the subjects found (records, events
+    and grades as the platform held them at ``known_at`` when given, ``records.asof``)."""
     usccs = {i: c for i, q in enumerate(queries) if (c := uscc_like(q.code)) is not None}
     probes = probe(db, usccs.values()) if usccs else {}
     resolutions: list[Resolution | None] = [None] * len(queries)
@@ -116,14 +118,16 @@ def gather(
     probed = {p.subject.subject_id: p for p in probes.values()}
     with_records = {s: k for s, k in kinds.items() if s not in probed or probed[s].has_records}
     with_commitments = sorted(s for s in kinds if s not in probed or probed[s].has_commitments)
-    others = {s: k for s, k in kinds.items() if s not in probed}
-    grades = load_grades(db, others, policy, rule) if others else {}
-    known = {s: p.grade for s, p in probed.items() if p.grade is not None}
-    grades.update(classify({s: kinds[s] for s in probed if s in kinds}, known, rule))
+    # the probe read today's grades: a check of the past reads every grade as of its instant
+    others = {s: k for s, k in kinds.items() if s not in probed or known_at is not None}
+    grades = load_grades(db, others, policy, rule, known_at) if others else {}
+    if known_at is None:
+        known = {s: p.grade for s, p in probed.items() if p.grade is not None}
+        grades.update(classify({s: kinds[s] for s in probed if s in kinds}, known, rule))
     return Inputs(
         resolutions=done,
         kinds=kinds,
-        facts=load_trigger_facts(db, with_records, on, policy, items) if with_records else {},
+        facts=load_trigger_facts(db, with_records, on, policy, items, known_at) if with_records else {},
         grades=grades,
         breaches=commitments_service.breaches_for(db, with_commitments, policy) if with_commitments else {},
     )

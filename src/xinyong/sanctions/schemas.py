@@ -30,6 +30,11 @@ class CheckIn(BaseModel):
     subjects: list[SubjectQueryIn] | None = Field(default=None, max_length=10_000)
     explain: bool = False
     on: InputDate | None = Field(default=None, description="核查日期（默认今天；用于复核历史核查）")
+    known: str | None = Field(
+        default=None,
+        max_length=40,
+        description="已知日期（交易时间；仅信用中心与审计可指定：按平台当时已收到的信息核查，历史日期默认取 on）",
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> CheckIn:
@@ -176,6 +181,7 @@ class CheckAnswer(BaseModel):
     due_on_provisional: bool
     due_on_note: str | None
     policy_hash: str
+    known_at: str | None = Field(default=None, description="按当时已知信息核查时的交易时间截点")
     result_hash: str = Field(description="results 数组紧凑 UTF-8 JSON 字节的 SHA-256")
     results: list[JsonObject] = Field(
         description="每个被核查主体一项：query、subject、hits（含措施、依据与证据）、rewards、grade、"

@@ -36,7 +36,9 @@ from xinyong.sanctions.feedback import refresh_feedback_deadlines as refresh_fee
 from xinyong.sanctions.inputs import supervision_rule
 from xinyong.sanctions.models import CheckHit, CheckLog
 from xinyong.sanctions.probe import Inputs, gather
-from xinyong.sanctions.resolve import Query, Resolution
+from xinyong.sanctions.resolve import Query as Query  # re-exported: a checked subject (code or name)
+from xinyong.sanctions.resolve import Resolution
+from xinyong.sanctions.resolve import uscc_like as uscc_like  # re-exported: the USCC shape test
 from xinyong.sanctions.rules import Measures, measures_of
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import IdentifierScheme
@@ -58,6 +60,7 @@ _LOG_COLUMNS = (
     "result_hash",
     "policy_hash",
     "created_at",
+    "known_at",
 )
 _HIT_COLUMNS = ("check_id", "hit_no", "subject_id", "measure_id", "mandatory", "department_id", "due_on")
 _LOG_INSERT = PreparedInsert(_LOG, _LOG_COLUMNS)
@@ -97,6 +100,7 @@ class CheckContext:
     scenario: str
     on: dt.date
     explain: bool = False
+    known_at: dt.datetime | None = None  # a check of the past: what was known then (``records.asof``)
 
 
 def _trigger_items(measures: Measures, scenario: str) -> set[str]:
@@ -195,10 +199,12 @@ def evaluate(
     db: Reader, policy: Policy, keys: KeyRing, queries: Sequence[Query], ctx: CheckContext
 ) -> tuple[CheckAnswer, LogEntry]:
     """Check subjects in a scenario; return the answer and the log entry the caller must persist."""
+    # the instant the answer is made with: stored, so the check can be recomputed (``records.asof``)
+    known_at = ctx.known_at or utcnow()
     measures = measures_of(policy)
     scenario = _scenario(measures, queries, ctx)
     rule = supervision_rule(policy, _department_code(db, ctx.principal.department_id), ctx.on)
-    got = gather(db, keys, policy, queries, ctx.on, _trigger_items(measures, scenario), rule)
+    got = gather(db, keys, policy, queries, ctx.on, _trigger_items(measures, scenario), rule, ctx.known_at)
     tally = _Tally()
     results = [
         _result(policy, measures, scenario, ctx, q, res, got, tally)
@@ -214,6 +220,7 @@ def evaluate(
     entry = _log_entry(
         policy, keys, queries, ctx, scenario, label, check_id, result_hash, tally, got.resolutions
     )
+    entry.log["known_at"] = known_at
     header = {
         "check_id": check_id,
         "scenario": scenario,
@@ -224,6 +231,8 @@ def evaluate(
         "policy_hash": policy.hash,
         "result_hash": result_hash,
     }
+    if ctx.known_at is not None:
+        header["known_at"] = ctx.known_at.isoformat()
     return CheckAnswer(header, results, results_json), entry
 
 
@@ -377,3 +386,8 @@ def recent_checks(session: Session, *, department_id: int | None = None, limit: 
     if department_id is not None:
         stmt = stmt.where(CheckLog.department_id == department_id)
     return list(session.scalars(stmt))
+
+
+def scenarios(policy: Policy) -> list[tuple[str, str]]:
+    """Return the check scenarios as (code, Chinese label), in policy order."""
+    return [(s.code, s.label) for s in measures_of(policy).rules.scenarios]

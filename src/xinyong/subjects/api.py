@@ -12,6 +12,7 @@ from xinyong.creditfile.service import build_credit_file
 from xinyong.db import reading_session
 from xinyong.errors import Forbidden, Unauthorized
 from xinyong.kit.dates import InputDate
+from xinyong.records import service as records_service
 from xinyong.subjects import search as search_service
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.queries import Reader
@@ -82,11 +83,24 @@ def credit_file(
     purpose: str | None = Query(
         None, max_length=64, description="部门依职责查询时的查询情形（如 licensing）"
     ),
-    on: InputDate | None = Query(None, description="查询日期（仅信用中心与审计可指定，默认今天）"),
+    on: InputDate | None = Query(None, description="查询日期（有效时间；仅信用中心与审计可指定，默认今天）"),
+    known: str | None = Query(
+        None,
+        max_length=40,
+        description=records_service.KNOWN_HELP,
+    ),
 ) -> CreditFile:
     """Return the credit file of the subject with ``code`` (USCC or 身份证) as the caller may see it."""
-    if on is not None and principal.role not in _AS_OF_ROLES:
+    if (on is not None or known is not None) and principal.role not in _AS_OF_ROLES:
         raise Forbidden("只有信用中心和审计人员可以查看历史日期的档案", code="file.as_of_forbidden")
+    at = records_service.as_of_request(runtime, on, known)
     return build_credit_file(
-        session, runtime.keys, runtime.policy, principal, code, purpose=purpose, on=on or runtime.today()
+        session,
+        runtime.keys,
+        runtime.policy,
+        principal,
+        code,
+        purpose=purpose,
+        on=at.on,
+        known_at=at.known_at,
     )

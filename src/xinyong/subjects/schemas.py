@@ -131,6 +131,7 @@ class CreditFile(BaseModel):
 
     code: str
     as_of: dt.date
+    known_at: dt.datetime | None = None  # transaction-time cut-off (None: everything stored when answered)
     policy_hash: str
     viewer: Viewer
     basics: SubjectBasics

@@ -17,6 +17,7 @@ from xinyong.web.routes import (
     console_evaluation,
     console_ingest,
     console_monitor,
+    console_timetravel,
     console_upload,
     me,
     me_cases,
@@ -54,6 +55,7 @@ SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], .
             (CONSOLE_NAV, ("screen", "/console/screen", "城市信用大屏")),
         ),
     ),
+    (console_timetravel.router, ()),
     (
         reports.router,
         (

@@ -18,7 +18,7 @@ from xinyong.monitoring.schemas import AlertFilter
 from xinyong.monitoring.timeline import KIND_LABELS
 from xinyong.runtime import Runtime
 from xinyong.web import console_data, csrf
-from xinyong.web.routes import console_campaigns
+from xinyong.web.routes import console_campaigns, console_timetravel
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
@@ -153,6 +153,7 @@ def timeline_page(
         "subject": None,
         "entries": [],
         "error": None,
+        "can_travel": console_timetravel.can_travel(principal),
     }
     if code:
         try:

@@ -1,0 +1,1 @@
+"""Time travel: past answers recomputed from (on, known, policy hash), and the disputes view."""
