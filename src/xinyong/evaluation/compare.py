@@ -142,7 +142,7 @@ LEFT JOIN class_after ca ON ca.kind = s.kind AND ca.grade = COALESCE(a.grade, ''
 """
 _CHANGED = "(grade_b <> grade_a OR model_b <> model_a OR COALESCE(class_b, '') <> COALESCE(class_a, ''))"
 _CELLS = (
-    "SELECT region_code, industry, kind, grade_b, grade_a, COALESCE(class_b, ''), COALESCE(class_a, ''), "
+    "SELECT region_code, industry, kind, grade_b, grade_a, COALESCE(class_b, ''), COALESCE(class_a, ''), "  # noqa: S608 - constants
     "COUNT(*), list(subject_id ORDER BY subject_id)[1:3] FROM sim_joined WHERE " + _CHANGED + " "
     "GROUP BY ALL ORDER BY ALL"
 )
