@@ -50,9 +50,11 @@ def test_an_invalid_proposal_lists_every_problem_in_chinese(tmp_path: Path) -> N
         {"models/tz-enterprise.yaml": broken_model, "periods/ndrc-order-36.yaml": broken_period},
         remove=["models/no-such-model.yaml"],
     )
-    with pytest.raises(PolicyError) as caught:
-        with proposed_policy(POLICY_DIR, read_manifest(folder), check_sections):
-            pass
+    with (
+        pytest.raises(PolicyError) as caught,
+        proposed_policy(POLICY_DIR, read_manifest(folder), check_sections),
+    ):
+        pass
     problems = caught.value.detail["problems"]
     assert caught.value.code == "simulation.proposal_invalid"
     assert any("no-such-model.yaml" in p for p in problems)
@@ -61,18 +63,22 @@ def test_an_invalid_proposal_lists_every_problem_in_chinese(tmp_path: Path) -> N
         tmp_path / "q",
         {"models/tz-enterprise.yaml": broken_model, "periods/ndrc-order-36.yaml": broken_period},
     )
-    with pytest.raises(PolicyError) as caught:
-        with proposed_policy(POLICY_DIR, read_manifest(folder), check_sections):
-            pass
+    with (
+        pytest.raises(PolicyError) as caught,
+        proposed_policy(POLICY_DIR, read_manifest(folder), check_sections),
+    ):
+        pass
     problems = caught.value.detail["problems"]
     assert any("periods/ndrc-order-36.yaml" in p and "nope" in p for p in problems)
-    with pytest.raises(PolicyError) as model_caught:
-        with proposed_policy(
+    with (
+        pytest.raises(PolicyError) as model_caught,
+        proposed_policy(
             POLICY_DIR,
             read_manifest(proposal(tmp_path / "r", {"models/tz-enterprise.yaml": broken_model})),
             check_sections,
-        ):
-            pass
+        ),
+    ):
+        pass
     model_problems = model_caught.value.detail["problems"]
     assert any("weights_2027" in p and "不允许的字段" in p for p in model_problems)
     assert any("min_score" in p and "应为整数" in p for p in model_problems)
@@ -87,8 +93,10 @@ def test_a_manifest_is_required_and_checked(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as caught:
         read_manifest(folder)
     text = "\n".join(caught.value.detail["problems"])
-    assert "mode" in text and "不在允许的取值范围内" in text
-    assert "surprise" in text and "不允许的字段" in text
+    assert "mode" in text
+    assert "不在允许的取值范围内" in text
+    assert "surprise" in text
+    assert "不允许的字段" in text
     assert [p.manifest.id for p in shipped(tmp_path)] == []
 
 
@@ -105,4 +113,5 @@ def test_the_command_refuses_an_invalid_proposal_with_its_problems(tmp_path: Pat
     folder = proposal(tmp_path / "p", {"models/tz-enterprise.yaml": broken})
     result = CliRunner().invoke(cli_app, ["policy", "simulate", "--proposed", str(folder)])
     assert result.exit_code != 0
-    assert "政策数据校验失败" in result.output and "weights_2027" in result.output
+    assert "政策数据校验失败" in result.output
+    assert "weights_2027" in result.output

@@ -27,6 +27,7 @@ from xinyong.sanctions import impact
 from xinyong.simulation import report, visibility
 from xinyong.simulation.models import PolicySimulation
 from xinyong.simulation.proposal import Proposal, proposed_policy, read_manifest, shipped
+from xinyong.simulation.schemas import SimulationRead
 from xinyong.simulation.tally import Tally
 from xinyong.subjects.names import names_of
 
@@ -244,3 +245,17 @@ def simulate_folder(
 def proposals(folder: Path) -> list[Proposal]:
     """Return the shipped proposals (the valid manifests under ``folder``)."""
     return shipped(folder)
+
+
+def as_read(row: PolicySimulation) -> SimulationRead:
+    """Return a stored simulation as the API answers it."""
+    return SimulationRead.model_validate(
+        {
+            **row.result,
+            "id": row.id,
+            "on": row.on,
+            "created_at": row.created_at.isoformat(),
+            "actor": row.actor,
+            "seconds": row.seconds,
+        }
+    )
