@@ -163,7 +163,7 @@ measures:
 def test_a_new_measure_newly_hits_exactly_the_subjects_it_names(
     session: Session, runtime: Runtime, tmp_path: Path
 ) -> None:
-    clean, penalised, _ = _firms(session, runtime)
+    _clean, penalised, _ = _firms(session, runtime)
     folder = proposal(tmp_path / "p", {"measures/lists/taizhou-2027.yaml": MEASURES})
     result = _simulate(session, runtime, folder)
     changes = {m["id"]: (m["new"], m["stopped"]) for m in result["measures"]["measures"]}
