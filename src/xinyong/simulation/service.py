@@ -61,16 +61,27 @@ def _side(
     return out
 
 
+def _named(before: Policy, after: Policy, graded: dict[int, Graded]) -> dict[int, Graded]:
+    """Keep the subjects whose grade or class before or after some measure names (the others' hits
+    cannot differ when nothing else changed)."""
+    grades_b, classes_b = impact.named_grades_and_classes(before)
+    grades_a, classes_a = impact.named_grades_and_classes(after)
+    grades, classes = grades_b | grades_a, classes_b | classes_a
+    return {
+        sid: g
+        for sid, g in graded.items()
+        if g[3][1] in grades or g[4][1] in grades or g[3][2] in classes or g[4][2] in classes
+    }
+
+
 def _measures(
-    session: Session, before: Policy, after: Policy, on: dt.date, graded: dict[int, Graded]
+    session: Session, before: Policy, after: Policy, on: dt.date, graded: dict[int, Graded], narrow: bool
 ) -> Tally:
     """Count the subjects that newly hit or stop hitting each measure, per (measure, change, cell)."""
-    old = impact.measures_applied(session, before, _side(graded, False), on)
-    new = impact.measures_applied(session, after, _side(graded, True), on)
     tally = Tally()
-    for sid in sorted(old.keys() | new.keys()):
+    sides = (_side(graded, False), _side(graded, True))
+    for sid, was, now in impact.compare(session, before, after, sides, on, same_facts=narrow):
         kind, region, industry, _b, _a = graded[sid]
-        was, now = old.get(sid, frozenset()), new.get(sid, frozenset())
         for mid in sorted(now - was):
             tally.add((mid, "new", region, industry, kind), sid)
         for mid in sorted(was - now):
@@ -107,7 +118,8 @@ def run(
     vis, decided = visibility.compare(session, current, proposed, on)
     t_vis = time.perf_counter() - t
     t = time.perf_counter()
-    meas = _measures(session, current, proposed, on, side.graded)
+    matched = _named(current, proposed, side.graded) if narrow else side.graded
+    meas = _measures(session, current, proposed, on, matched, narrow)
     t_meas = time.perf_counter() - t
     examples = {int(x) for c in side.cells for x in c[-1]} | vis.example_subjects() | meas.example_subjects()
     labels = _labels(session, current, proposed, examples)
@@ -117,7 +129,16 @@ def run(
         if s.grades not in [p.grades for p in evaluation_service.models_of(proposed).scales()]
     ]
     result = _result(
-        proposal, current, proposed, on, files, side, scales, labels, (vis, decided), (meas, narrow)
+        proposal,
+        current,
+        proposed,
+        on,
+        files,
+        side,
+        scales,
+        labels,
+        (vis, decided),
+        (meas, narrow, len(matched)),
     )
     result["timings"] = {**side.timings, "visibility": round(t_vis, 3), "measures": round(t_meas, 3)}
     seconds = round(time.perf_counter() - started, 3)
@@ -155,7 +176,7 @@ def _result(
     scales: list[Any],
     labels: report.Labels,
     vis: tuple[Tally, int],
-    meas: tuple[Tally, bool],
+    meas: tuple[Tally, bool, int],
 ) -> dict[str, Any]:
     """Assemble the stored result (JSON)."""
     ranked = report.ranks(scales)
@@ -164,7 +185,7 @@ def _result(
         vis[0], labels, vis[1], not visibility.same_disclosure_rules(current, proposed)
     )
     scope = "grade_changed" if meas[1] else "all"
-    meas_out = report.measures(meas[0], labels, len(side.graded), scope)
+    meas_out = report.measures(meas[0], labels, meas[2], scope)
     counties = sorted({labels.county_of(r.code) for r in proposed.regions.regions if r.parent})
     m = proposal.manifest
     return {
