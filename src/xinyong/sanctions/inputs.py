@@ -211,7 +211,7 @@ def supervision_rule(policy: Policy, department: str | None, on: dt.date) -> Sup
     if department is not None:
         found = rules.for_department(department, on)
     else:
-        found = next((r for r in rules.rules if r.department is None and r.in_force(on)), None)
+        found = rules.default(on)
     if len(_RULES) > 10_000:
         _RULES.clear()
     _RULES[key] = found
