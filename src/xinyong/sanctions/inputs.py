@@ -208,10 +208,7 @@ def supervision_rule(policy: Policy, department: str | None, on: dt.date) -> Sup
     if key in _RULES:
         return _RULES[key]
     rules = evaluation_service.supervision_rules(policy)
-    if department is not None:
-        found = rules.for_department(department, on)
-    else:
-        found = rules.default(on)
+    found = rules.for_department(department, on) if department is not None else rules.default(on)
     if len(_RULES) > 10_000:
         _RULES.clear()
     _RULES[key] = found

@@ -97,6 +97,13 @@ def _labels(session: Session, before: Policy, after: Policy, subject_ids: set[in
     )
 
 
+def _scales(current: Policy, proposed: Policy) -> list[Any]:
+    """Return the grade scales of the proposal, then those of the policy in force it no longer has."""
+    new = evaluation_service.models_of(proposed).scales()
+    old = evaluation_service.models_of(current).scales()
+    return new + [s for s in old if s.grades not in [p.grades for p in new]]
+
+
 def run(
     session: Session,
     current: Policy,
@@ -123,11 +130,6 @@ def run(
     t_meas = time.perf_counter() - t
     examples = {int(x) for c in side.cells for x in c[-1]} | vis.example_subjects() | meas.example_subjects()
     labels = _labels(session, current, proposed, examples)
-    scales = evaluation_service.models_of(proposed).scales() + [
-        s
-        for s in evaluation_service.models_of(current).scales()
-        if s.grades not in [p.grades for p in evaluation_service.models_of(proposed).scales()]
-    ]
     result = _result(
         proposal,
         current,
@@ -135,7 +137,7 @@ def run(
         on,
         files,
         side,
-        scales,
+        _scales(current, proposed),
         labels,
         (vis, decided),
         (meas, narrow, len(matched)),
@@ -143,11 +145,25 @@ def run(
     result["timings"] = {**side.timings, "visibility": round(t_vis, 3), "measures": round(t_meas, 3)}
     seconds = round(time.perf_counter() - started, 3)
     result["timings"]["total"] = seconds
+    return _store(session, proposal, current.hash, proposed.hash, on, result, seconds, actor)
+
+
+def _store(
+    session: Session,
+    proposal: Proposal,
+    current_hash: str,
+    proposed_hash: str,
+    on: dt.date,
+    result: dict[str, Any],
+    seconds: float,
+    actor: str,
+) -> PolicySimulation:
+    """Store the simulation and its audit entry."""
     row = PolicySimulation(
         proposal_id=proposal.manifest.id,
         proposal_name=proposal.manifest.name,
-        current_hash=current.hash,
-        proposed_hash=proposed.hash,
+        current_hash=current_hash,
+        proposed_hash=proposed_hash,
         on=on,
         result=result,
         seconds=seconds,
@@ -161,7 +177,7 @@ def run(
         action="policy.simulate",
         object_type="policy_simulation",
         object_id=row.id,
-        detail={"proposal": proposal.manifest.id, "on": on.isoformat(), "proposed_hash": proposed.hash},
+        detail={"proposal": proposal.manifest.id, "on": on.isoformat(), "proposed_hash": proposed_hash},
     )
     return row
 
