@@ -22,7 +22,7 @@ from xinyong.commitments import service as commitments_service
 from xinyong.db_prepared import Reader
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
-from xinyong.sanctions.inputs import chunks, load_trigger_facts
+from xinyong.sanctions.inputs import chunks, load_trigger_facts, subject_facts
 from xinyong.sanctions.rules import Measures, measures_of
 
 # subject id -> (kind, evaluation model, grade, supervision class) on one side
@@ -85,16 +85,7 @@ def _applied(
 ) -> frozenset[str]:
     """Return the ids of the measures (惩戒 and 激励) applying to one subject in any scenario."""
     _kind, model, grade, klass = graded
-    subject = engine.SubjectFacts(
-        subject_id=sid,
-        facts=tuple(got.facts.get(sid, ())),
-        grade=grade,
-        supervision_class=klass,
-        grade_model=model,
-        breaches=tuple(
-            engine.Breach(b.code, b.breached_on, b.suspended_until) for b in got.breaches.get(sid, ())
-        ),
-    )
+    subject = subject_facts(sid, got.facts.get(sid, ()), (grade, klass, model), got.breaches.get(sid, ()))
     applied: set[str] = set()
     for scenario in measures.by_scenario:
         outcome = engine.match(measures, scenario, subject, on)
