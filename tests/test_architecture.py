@@ -66,7 +66,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("outbox", "casework"),
     ("commitments", "evaluation", "ingest", "objections", "synth"),
     ("repair", "sanctions", "creditfile"),
-    ("reports", "registers"),
+    ("reports", "registers", "simulation"),
     ("monitoring", "finance", "scenes", "rural", "timetravel"),
 )
 LAYER = {cap: n for n, layer in enumerate(LAYERS) for cap in layer}
@@ -111,6 +111,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "synth": ("generate",),
     "sanctions": (
         "hits",
+        "impact",  # the measures applying to many subjects under a given policy (policy simulation)
     ),  # measures hit per day and per subject (monitoring screen and timeline)  # the generator: synth's one verb (the CLI and the demo call it)
     "audit": ("anchors",),  # signed checkpoints of the chain (backup and the anchor command write them)
     "reports": ("verification",),  # verifying a report number or file: a public read anyone may call
@@ -144,6 +145,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
     "evaluation": (
         "supervision",
         "history",
+        "compare",  # two policies scored side by side by the batch's plan (policy simulation)
     ),  # supervision rules read by sanctions; history: grades over time (grade drops)
 }
 DEFAULT_PUBLIC = ("service", "schemas")

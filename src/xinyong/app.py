@@ -41,6 +41,7 @@ from xinyong.sanctions import hot as sanctions_hot
 from xinyong.scenes import api as scenes_api
 from xinyong.security_headers import SecurityHeaders
 from xinyong.settings import Settings
+from xinyong.simulation import api as simulation_api
 from xinyong.subjects import api as subjects_api
 from xinyong.web import routes as web_routes
 
@@ -66,6 +67,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports_api.router,
     finance_api.router,
     scenes_api.router,
+    simulation_api.router,
     web_routes.router,
 )
 

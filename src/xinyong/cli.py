@@ -23,6 +23,7 @@ from xinyong.records import cli as records_cli
 from xinyong.repair import cli as repair_cli
 from xinyong.reports import cli as reports_cli
 from xinyong.sanctions import cli as sanctions_cli
+from xinyong.simulation import cli as simulation_cli
 from xinyong.timetravel import cli as timetravel_cli
 
 if TYPE_CHECKING:
@@ -115,6 +116,9 @@ def policy_check(
         f"部门 {len(policy.departments.departments)} 个" + "".join(f"，{k} {v} 个" for k, v in counts.items())
     )
     typer.echo(f"policy_hash={policy.hash}")
+
+
+policy_app.command("simulate")(simulation_cli.simulate)
 
 
 @app.command("synth")

@@ -18,41 +18,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from xinyong.kit.validation import message_zh
+
 JSON_INVALID = {
     "code": "request.json_invalid",
     "message": "请求体不是合法的 JSON：不允许 NaN、Infinity、超出范围的数值或孤立的代理字符（surrogate），并须为 UTF-8 编码",
 }
 
-# Chinese for the validation errors people meet most; others keep pydantic's message beside a general line.
-_ZH = {
-    "missing": "缺少必填项",
-    "json_invalid": "不是合法的 JSON",
-    "string_type": "应为字符串",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "float_type": "应为数值",
-    "float_parsing": "应为数值",
-    "bool_type": "应为布尔值",
-    "bool_parsing": "应为布尔值",
-    "date_type": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "string_too_long": "过长",
-    "string_too_short": "过短",
-    "too_long": "项数过多",
-    "too_short": "项数过少",
-    "greater_than_equal": "过小",
-    "less_than_equal": "过大",
-    "greater_than": "过小",
-    "less_than": "过大",
-    "enum": "不在允许的取值范围内",
-    "literal_error": "不在允许的取值范围内",
-    "extra_forbidden": "不允许的字段",
-    "dict_type": "应为对象",
-    "list_type": "应为数组",
-    "model_type": "应为对象",
-    "value_error": "取值不合法",
-}
 
 
 def _is_json(scope: Scope) -> bool:
@@ -124,10 +96,8 @@ def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     errors = []
     for err in exc.errors():
         kind = str(err.get("type", "value_error"))
-        zh = _ZH.get(kind)
         msg = str(err.get("msg", ""))
-        if kind == "value_error" and msg.startswith("Value error, "):
-            zh = msg.removeprefix("Value error, ")  # our own validators speak Chinese
+        zh = message_zh(kind, msg)
         errors.append({"loc": _loc(err.get("loc", ())), "type": kind, "msg": zh or msg})
     if any(e["type"] == "json_invalid" for e in errors):
         body: dict[str, Any] = {**JSON_INVALID, "detail": errors}

@@ -17,6 +17,7 @@ from xinyong.repair import models as repair_models
 from xinyong.reports import models as report_models
 from xinyong.sanctions import models as sanction_models
 from xinyong.scenes import models as scene_models
+from xinyong.simulation import models as simulation_models
 from xinyong.subjects import models as subject_models
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "report_models",
     "sanction_models",
     "scene_models",
+    "simulation_models",
     "subject_models",
 ]

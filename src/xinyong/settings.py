@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     policy_dir: Path = Field(
         default=ROOT / "policy", description="政策数据目录（目录、公示期、措施、模型……）"
     )
+    proposals_dir: Path = Field(
+        default=ROOT / "policy-proposals", description="政策提案目录（每个子目录一个提案，供政策影响模拟）"
+    )
     var_dir: Path = Field(default=ROOT / "var", description="运行数据目录（数据库、上传材料、演示账号）")
     secret_key: str = Field(default=PLACEHOLDER, description="会话签名与 CSRF 密钥")
     data_key: str = Field(

@@ -199,6 +199,7 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "job_id": "no-such-upload-job-0000",
         "campaign_id": "999999",
         "task_id": "999999",
+        "simulation_id": "999999",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 

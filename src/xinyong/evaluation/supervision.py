@@ -86,6 +86,10 @@ class SupervisionSet:
         found = own or default
         return found[0] if found else None
 
+    def default(self, on: dt.date) -> SupervisionRule | None:
+        """Return the default rule (no department) in force on ``on``, or ``None``."""
+        return next((r for r in self.rules if r.department is None and r.in_force(on)), None)
+
 
 def allocate(rule: SupervisionRule, population: dict[str, int], size: int) -> dict[str, int]:
     """Split ``size`` inspections over classes: each within its ratio range, the rest by its ratio.

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from xinyong.errors import PolicyError
 from xinyong.kit.holidays import HolidayRule
 from xinyong.kit.holidays import StatutoryHolidays as StatutoryRules
+from xinyong.kit.validation import message_zh
 from xinyong.kit.workdays import WorkdayCalendar, YearCalendar
 from xinyong.policy.schemas import (
     SEVERITIES,
@@ -109,7 +110,8 @@ def load_model(path: Path, model: type[M], problems: Problems) -> M | None:
     except ValidationError as exc:
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
-            problems.add(path, f"{loc}: {err['msg']}")
+            zh = message_zh(str(err["type"]), str(err["msg"]))
+            problems.add(path, f"{loc}: {zh or '取值不合法'}" + ("" if zh else f"（{err['msg']}）"))
         return None
 
 

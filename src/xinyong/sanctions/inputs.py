@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, namedtuple
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import bindparam, select
 
@@ -25,7 +25,7 @@ from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
 from xinyong.rules.disclosure import Audience, decide, listing_period
 from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
 from xinyong.rules.severity import severity_of
-from xinyong.sanctions.engine import Fact
+from xinyong.sanctions.engine import Breach, Fact, SubjectFacts
 
 CHUNK = 2000
 
@@ -247,10 +247,7 @@ def supervision_rule(policy: Policy, department: str | None, on: dt.date) -> Sup
     if key in _RULES:
         return _RULES[key]
     rules = evaluation_service.supervision_rules(policy)
-    if department is not None:
-        found = rules.for_department(department, on)
-    else:
-        found = next((r for r in rules.rules if r.department is None and r.in_force(on)), None)
+    found = rules.for_department(department, on) if department is not None else rules.default(on)
     if len(_RULES) > 10_000:
         _RULES.clear()
     _RULES[key] = found
@@ -304,3 +301,32 @@ def classify(
             klass = classes[graded]
         out[sid] = Graded(graded[1], klass, graded[0]) if graded else Graded(None, klass)
     return out
+
+
+class BreachLike(Protocol):
+    """A breached commitment as the commitments service reports it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def breached_on(self) -> dt.date: ...
+    @property
+    def suspended_until(self) -> dt.date | None: ...
+
+
+def subject_facts(
+    sid: int,
+    facts: Iterable[Fact],
+    graded: tuple[str | None, str | None, str | None],
+    breaches: Iterable[BreachLike],
+) -> SubjectFacts:
+    """Return the engine's facts of one subject: its facts, (grade, class, model) and breaches."""
+    grade, klass, model = graded
+    return SubjectFacts(
+        subject_id=sid,
+        facts=tuple(facts),
+        grade=grade,
+        supervision_class=klass,
+        grade_model=model,
+        breaches=tuple(Breach(b.code, b.breached_on, b.suspended_until) for b in breaches),
+    )

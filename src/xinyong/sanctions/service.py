@@ -33,7 +33,7 @@ from xinyong.policy.loader import Policy
 from xinyong.sanctions import answer, engine
 from xinyong.sanctions.feedback import compliance as compliance
 from xinyong.sanctions.feedback import refresh_feedback_deadlines as refresh_feedback_deadlines
-from xinyong.sanctions.inputs import supervision_rule
+from xinyong.sanctions.inputs import subject_facts, supervision_rule
 from xinyong.sanctions.models import CheckHit, CheckLog
 from xinyong.sanctions.probe import Inputs, gather
 from xinyong.sanctions.resolve import Query as Query  # re-exported: a checked subject (code or name)
@@ -266,15 +266,8 @@ def _result(
         return item
     sid = res.subject.subject_id
     grade, klass, grade_model = got.grades.get(sid, (None, None, None))
-    facts_of = engine.SubjectFacts(
-        subject_id=sid,
-        facts=tuple(got.facts.get(sid, ())),
-        grade=grade,
-        supervision_class=klass,
-        grade_model=grade_model,
-        breaches=tuple(
-            engine.Breach(b.code, b.breached_on, b.suspended_until) for b in got.breaches.get(sid, ())
-        ),
+    facts_of = subject_facts(
+        sid, got.facts.get(sid, ()), (grade, klass, grade_model), got.breaches.get(sid, ())
     )
     outcome = engine.match(measures, scenario, facts_of, ctx.on, explain=ctx.explain)
     hits = []

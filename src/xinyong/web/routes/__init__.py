@@ -17,6 +17,7 @@ from xinyong.web.routes import (
     console_evaluation,
     console_ingest,
     console_monitor,
+    console_simulation,
     console_timetravel,
     console_upload,
     me,
@@ -46,6 +47,10 @@ SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], .
     (console_upload.router, ()),
     (console_evaluation.router, ((CONSOLE_NAV, ("evaluation", "/console/evaluation", "信用评价概览")),)),
     (console_checks.router, ((CONSOLE_NAV, ("checks", "/console/checks", "核查与反馈")),)),
+    (
+        console_simulation.router,
+        ((CONSOLE_NAV, ("simulations", "/console/simulations", "政策影响模拟")),),
+    ),
     (console_cases.router, ((CONSOLE_NAV, ("queue", "/console/queue", "修复与异议待办")),)),
     (
         console_monitor.router,
