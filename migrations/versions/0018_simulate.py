@@ -1,7 +1,7 @@
 """Policy impact simulation: the stored simulation runs
 
-Revision ID: 0017_simulate
-Revises: 0016_monitor2
+Revision ID: 0018_simulate
+Revises: 0017_timetravel
 Create Date: 2026-12-07 17:00:00
 """
 
@@ -14,8 +14,8 @@ from sqlalchemy.dialects import postgresql
 
 import xinyong.db
 
-revision = "0017_simulate"
-down_revision = "0016_monitor2"
+revision = "0018_simulate"
+down_revision = "0017_timetravel"
 branch_labels = None
 depends_on = None
 
