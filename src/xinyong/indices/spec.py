@@ -98,6 +98,9 @@ class IndexDef(Versioned):
     basis: str
     units: tuple[UnitKind, ...] = Field(min_length=1)
     period: PeriodKind = "month"
+    # Facts are counted over the last ``window_months`` months up to the period's end (rolling, as the
+    # national monitoring ranks monthly over 12 months); 1: the period itself.
+    window_months: int = Field(default=1, ge=1, le=60)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
     grades: tuple[Band, ...] = Field(min_length=1)
     target: Line | None = None
