@@ -18,7 +18,15 @@ from xinyong.policy.loader import Policy, load_policy
 def _ind(kind: str, points: float = 10, per: float | None = None, missing: str = "zero") -> Indicator:
     score_rule: dict[str, object] = {"kind": kind} | ({"per": per} if per else {})
     return Indicator.model_validate(
-        {"code": "x", "name": "x", "group": "g", "points": points, "fact": "f", "score": score_rule, "missing": missing}
+        {
+            "code": "x",
+            "name": "x",
+            "group": "g",
+            "points": points,
+            "fact": "f",
+            "score": score_rule,
+            "missing": missing,
+        }
     )
 
 
@@ -35,7 +43,9 @@ def _ind(kind: str, points: float = 10, per: float | None = None, missing: str =
         ("at_least", 4, 9, 10.0),
     ],
 )
-def test_score_rules_give_the_documented_points(kind: str, per: float | None, value: float, points: float) -> None:
+def test_score_rules_give_the_documented_points(
+    kind: str, per: float | None, value: float, points: float
+) -> None:
     assert points_of(_ind(kind, per=per), value) == points
 
 
@@ -71,7 +81,11 @@ def test_equal_totals_share_a_rank(policy: Policy) -> None:
     assert index is not None
     units = [("a", "甲", None), ("b", "乙", None), ("c", "丙", None)]
     facts = {"c": {"gov_dishonest": FactValue(1)}}
-    assert [(s.unit_key, s.rank) for s in score(index, "county", units, facts, {})] == [("a", 1), ("b", 1), ("c", 3)]
+    assert [(s.unit_key, s.rank) for s in score(index, "county", units, facts, {})] == [
+        ("a", 1),
+        ("b", 1),
+        ("c", 3),
+    ]
 
 
 def test_a_weight_change_in_policy_changes_the_result_and_the_hash(policy: Policy, tmp_path: Path) -> None:
@@ -111,5 +125,13 @@ def test_shipped_indices_weigh_100_points_and_the_city_frame_follows_its_source(
 def test_an_indicator_needs_exactly_one_origin() -> None:
     with pytest.raises(ValueError, match="fact"):
         Indicator.model_validate(
-            {"code": "x", "name": "x", "group": "g", "points": 5, "fact": "f", "imported": True, "score": {"kind": "rate"}}
+            {
+                "code": "x",
+                "name": "x",
+                "group": "g",
+                "points": 5,
+                "fact": "f",
+                "imported": True,
+                "score": {"kind": "rate"},
+            }
         )
