@@ -6,8 +6,8 @@ from xinyong.commitments import models as commitment_models
 from xinyong.db import Base
 from xinyong.departments import models as department_models
 from xinyong.evaluation import models as evaluation_models
-from xinyong.indices import models as index_models
 from xinyong.finance import models as finance_models
+from xinyong.indices import models as index_models
 from xinyong.ingest import models as ingest_models
 from xinyong.monitoring import models as monitoring_models
 from xinyong.objections import models as objection_models

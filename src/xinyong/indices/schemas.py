@@ -96,3 +96,11 @@ class ImportReport(BaseModel):
     rows: int
     stored: int
     errors: list[str]
+
+
+class EvidenceRow(BaseModel):
+    """One fact behind a point, described for a person."""
+
+    kind: str
+    text: str
+    subject_code: str | None = None  # the subject's USCC, for a link to its credit file

@@ -7,6 +7,7 @@ Index definitions are policy (``policy/indices``); units and facts come from the
 from __future__ import annotations
 
 from xinyong.indices.compute import compute as compute
+from xinyong.indices.evidence import describe as describe
 from xinyong.indices.imports import import_file as import_file
 from xinyong.indices.reads import catalogue as catalogue
 from xinyong.indices.reads import definition as definition

@@ -15,6 +15,7 @@ from xinyong.web.routes import (
     console_cases,
     console_checks,
     console_evaluation,
+    console_indices,
     console_ingest,
     console_monitor,
     console_upload,
@@ -45,6 +46,7 @@ SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], .
     (console_upload.router, ()),
     (console_evaluation.router, ((CONSOLE_NAV, ("evaluation", "/console/evaluation", "信用评价概览")),)),
     (console_checks.router, ((CONSOLE_NAV, ("checks", "/console/checks", "核查与反馈")),)),
+    (console_indices.router, ((CONSOLE_NAV, ("indices", "/console/indices", "指数")),)),
     (console_cases.router, ((CONSOLE_NAV, ("queue", "/console/queue", "修复与异议待办")),)),
     (
         console_monitor.router,
