@@ -71,9 +71,11 @@ def test_county_index_from_hand_built_facts(policy: Policy) -> None:
     # 玉环: everything missing counts full but 清欠 (not imported): 90
     assert got["331083"].total == 90.0
     assert [got[k].rank for k in ("331083", "331081", "331082")] == [1, 2, 3]
-    assert got["331081"].grade == "good" and got["331082"].grade == "fair"
+    assert got["331081"].grade == "good"
+    assert got["331082"].grade == "fair"
     dishonest = next(i for i in got["331081"].indicators if i.code == "gov_dishonest")
-    assert dishonest.evidence == ("record:1", "record:2") and dishonest.points == 10
+    assert dishonest.evidence == ("record:1", "record:2")
+    assert dishonest.points == 10
 
 
 def test_equal_totals_share_a_rank(policy: Policy) -> None:
@@ -113,9 +115,12 @@ def test_shipped_indices_weigh_100_points_and_the_city_frame_follows_its_source(
     defs = indices_of(policy)
     for index_id in defs.ids():
         index = defs.latest(index_id)
-        assert index is not None and index.full_marks == 100, index_id
+        assert index is not None, index_id
+        assert index.full_marks == 100, index_id
     city = defs.latest("city-monitoring")
-    assert city is not None and city.target is not None and city.target.value == 88.0
+    assert city is not None
+    assert city.target is not None
+    assert city.target.value == 88.0
     groups: dict[str, float] = {}
     for ind in city.indicators:
         groups[ind.group] = groups.get(ind.group, 0) + ind.points

@@ -46,12 +46,16 @@ def test_county_integrity_counts_the_records_behind_each_point(session: Session,
     assert run.indices["gov-integrity-county"] == ["2026-10"]
     assert run.policy_hash == policy.hash
     ranking = service.results(session, policy, "gov-integrity-county", "2026-10", "county")
-    assert len(ranking.units) == 9 and ranking.run_id == run.run_id
+    assert len(ranking.units) == 9
+    assert ranking.run_id == run.run_id
     wenling = next(u for u in ranking.units if u.unit_key == "331081")
     dishonest = next(i for i in wenling.indicators if i.code == "gov_dishonest")
-    assert dishonest.value == 1 and dishonest.points == 15 and dishonest.evidence == [f"record:{penalty.id}"]
+    assert dishonest.value == 1
+    assert dishonest.points == 15
+    assert dishonest.evidence == [f"record:{penalty.id}"]
     best = ranking.units[0]
-    assert wenling.total == best.total - 5 and wenling.rank > best.rank
+    assert wenling.total == best.total - 5
+    assert wenling.rank > best.rank
 
 
 def test_change_from_the_month_before_uses_the_newest_run_of_each(session: Session, runtime: Runtime) -> None:
@@ -63,7 +67,9 @@ def test_change_from_the_month_before_uses_the_newest_run_of_each(session: Sessi
     service.compute(session, policy, "2026-10", actor="test")
     ranking = service.results(session, policy, "gov-integrity-county", "2026-10", "county")
     linhai = next(u for u in ranking.units if u.unit_key == "331082")
-    assert linhai.change == -5 and linhai.rank_change is not None and linhai.rank_change < 0
+    assert linhai.change == -5
+    assert linhai.rank_change is not None
+    assert linhai.rank_change < 0
     history = service.history(session, "gov-integrity-county", "county", "331082")
     assert [h.period for h in history] == ["2026-09", "2026-10"]
 
@@ -84,7 +90,9 @@ def test_an_import_with_bad_rows_reports_every_error_and_stores_nothing(
         encoding="utf-8",
     )
     report = service.import_file(session, runtime.policy, path, "gov-integrity-county", actor="test")
-    assert report.stored == 0 and report.batch_no is None and report.rows == 7
+    assert report.stored == 0
+    assert report.batch_no is None
+    assert report.rows == 7
     assert [e.split("：")[0] for e in report.errors] == [f"第 {n} 行" for n in (3, 4, 5, 6, 7, 8)]
     assert "与第 2 行重复" in report.errors[-1]
     assert session.scalar(select(func.count()).select_from(IndexImport)) == 0
@@ -96,10 +104,12 @@ def test_a_good_import_is_scored_with_its_row_as_evidence(
     path = tmp_path / "qingqian.csv"
     path.write_text("统计期,单位编码,指标编码,数值\n2026-10,331081,arrears_cleared,80\n", encoding="utf-8")
     report = service.import_file(session, runtime.policy, path, "gov-integrity-county", actor="test")
-    assert report.stored == 1 and not report.errors
+    assert report.stored == 1
+    assert not report.errors
     service.compute(session, runtime.policy, "2026-10", actor="test")
     ranking = service.results(session, runtime.policy, "gov-integrity-county", "2026-10", "county")
     wenling = next(u for u in ranking.units if u.unit_key == "331081")
     arrears = next(i for i in wenling.indicators if i.code == "arrears_cleared")
-    assert arrears.points == 8 and arrears.origin == "import"
+    assert arrears.points == 8
+    assert arrears.origin == "import"
     assert arrears.evidence == [f"import:{report.batch_no}:2"]
