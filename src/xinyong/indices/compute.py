@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from xinyong.audit import service as audit
 from xinyong.db import utcnow
 from xinyong.errors import Invalid
-from xinyong.indices import periods, providers
+from xinyong.indices import facts_kpi, periods, providers
 from xinyong.indices.engine import FactValue, UnitScore, score
 from xinyong.indices.models import IndexImport, IndexResult, IndexRun, IndexValue
 from xinyong.indices.providers import FactRow, UnitRow
@@ -114,6 +114,7 @@ def compute(session: Session, policy: Policy, period: str, *, actor: str) -> Run
     """Compute every index in force for every month or quarter of ``period``; store and audit the run."""
     span = periods.parse(period)
     started = time.perf_counter()
+    facts_kpi.forget(session)  # the stored data may have changed since the session's last run
     run = IndexRun(run_no=f"IX{utcnow():%Y%m%d%H%M%S}{secrets.token_hex(2)}", period=span.label)
     run.policy_hash, run.actor, run.started_at = policy.hash, actor, utcnow()
     session.add(run)
@@ -140,6 +141,7 @@ def compute(session: Session, policy: Policy, period: str, *, actor: str) -> Run
                 _store(session, run, index, p.label, scores)
                 units += len(scores)
             computed[index.id].append(p.label)
+    facts_kpi.forget(session)
     run.units, run.seconds = units, round(time.perf_counter() - started, 3)
     summary = RunSummary(
         run_id=run.run_no,

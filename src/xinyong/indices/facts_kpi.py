@@ -28,6 +28,20 @@ from xinyong.repair import service as repair_service
 from xinyong.sanctions import service as sanctions_service
 
 RATES = ("intake_rate", "link_rate", "timely_rate", "complete_rate", "code_error_rate")
+_QUALITY = "indices.quality_rows"  # session.info key: the quality report, asked once per run
+
+
+def forget(session: Session) -> None:
+    """Drop the quality report kept for the current run (``compute`` calls it when a run starts)."""
+    session.info.pop(_QUALITY, None)
+
+
+def _quality_rows(session: Session, policy: Policy) -> list[dict[str, Any]]:
+    """Return the per-department, per-month quality rows, computed once per run and window-independent."""
+    if _QUALITY not in session.info:
+        session.info[_QUALITY] = ingest_service.quality_report(session, policy)["departments"]
+    rows: list[dict[str, Any]] = session.info[_QUALITY]
+    return rows
 
 
 @dataclass
@@ -82,7 +96,7 @@ def work_facts(
     by_id = {d.id: d for d in depts.values()}
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     months = _months(start, end)
-    for row in ingest_service.quality_report(session, policy)["departments"]:
+    for row in _quality_rows(session, policy):
         dept = depts.get(row["department_code"])
         unit = unit_of(dept) if dept and row["period"] in months else None
         if unit is not None:
