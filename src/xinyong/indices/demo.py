@@ -13,7 +13,6 @@ import random
 from pathlib import Path
 
 from xinyong.db import session_scope
-from xinyong.demo import DEMO_END
 from xinyong.errors import XinyongError
 from xinyong.indices import service
 from xinyong.indices.periods import month
@@ -61,8 +60,13 @@ def _synthetic(
 
 
 def run_demo_indices(runtime: Runtime, synth_dir: Path) -> list[str]:
-    """Import synthetic figures for the last months and compute every index for them."""
-    last = month(DEMO_END.year, DEMO_END.month)
+    """Import synthetic figures for the last months and compute every index for them.
+
+    The last month is the one the feeds were received in (today: the demo ingests at once), so the
+    collection KPIs, which count by month of receipt, have the batches in their window.
+    """
+    today = runtime.today()
+    last = month(today.year, today.month)
     periods = [last]
     for _ in range(MONTHS - 1):
         periods.insert(0, periods[0].previous())

@@ -64,7 +64,7 @@ def _plain(kind: str, rest: str, dept_names: dict[str, str]) -> EvidenceRow:
         code, month, rows = ([*rest.split(":"), "", "", ""])[:3]
         who = dept_names.get(code, "未识别部门")
         return EvidenceRow(kind=KIND_LABELS[kind], text=f"{who} {month} 报送 {rows} 行（归集质量指标）")
-    return EvidenceRow(kind=KIND_LABELS.get(kind, "其他"), text=f"{KIND_LABELS.get(kind, '')} {rest}".strip())
+    return EvidenceRow(kind=KIND_LABELS.get(kind, "其他"), text=rest)
 
 
 def describe(session: Session, policy: Policy, refs: list[str]) -> list[EvidenceRow]:
