@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -11,34 +10,15 @@ from sqlalchemy.orm import Session
 
 from tests.factories import records as record_factory
 from tests.factories import subjects as subject_factory
+from tests.factories.indices import government
 from xinyong.indices import service
 from xinyong.indices.models import IndexImport
-from xinyong.kit.ids import make_uscc
 from xinyong.runtime import Runtime
-from xinyong.subjects.models import Subject, SubjectKind
-from xinyong.subjects.service import SubjectInput, build_subject
-
-_seq = itertools.count(1)
-
-
-def _government(session: Session, runtime: Runtime, region: str) -> Subject:
-    subject = build_subject(
-        runtime.keys,
-        SubjectInput(
-            name=f"测试{region}镇人民政府",
-            kind=SubjectKind.GOVERNMENT,
-            uscc=make_uscc("1", "1", region, f"GA{next(_seq):06d}"),
-            region_code=region,
-        ),
-    )
-    session.add(subject)
-    session.flush()
-    return subject
 
 
 def test_county_integrity_counts_the_records_behind_each_point(session: Session, runtime: Runtime) -> None:
     policy = runtime.policy
-    body = _government(session, runtime, "331081")
+    body = government(session, runtime.keys, "331081")
     dept = subject_factory.department(session, "WL-SCJG")
     penalty = record_factory.record(session, policy, body, dept, decision_on=dt.date(2026, 9, 10))
     record_factory.record(session, policy, body, dept, decision_on=dt.date(2024, 1, 10))  # outside 12 months
@@ -60,7 +40,7 @@ def test_county_integrity_counts_the_records_behind_each_point(session: Session,
 
 def test_change_from_the_month_before_uses_the_newest_run_of_each(session: Session, runtime: Runtime) -> None:
     policy = runtime.policy
-    body = _government(session, runtime, "331082")
+    body = government(session, runtime.keys, "331082")
     dept = subject_factory.department(session, "LH-SCJG")
     service.compute(session, policy, "2026-09", actor="test")
     record_factory.record(session, policy, body, dept, decision_on=dt.date(2026, 10, 5))
