@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from xinyong.errors import Invalid
 from xinyong.indices.engine import FactValue, points_of, score
 from xinyong.indices.periods import parse
 from xinyong.indices.spec import IndexDef, Indicator, indices_of
@@ -140,3 +141,19 @@ def test_an_indicator_needs_exactly_one_origin() -> None:
                 "score": {"kind": "rate"},
             }
         )
+
+
+def test_periods_parse_split_and_step_back() -> None:
+    q4 = parse("2026q4")
+    assert (q4.label, q4.start.isoformat(), q4.end.isoformat()) == ("2026Q4", "2026-10-01", "2026-12-31")
+    assert [m.label for m in q4.months()] == ["2026-10", "2026-11", "2026-12"]
+    assert [q.label for q in parse("2026").quarters()] == ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
+    assert parse("2026-01").previous().label == "2025-12"
+    assert q4.previous().label == "2026Q3"
+    assert parse("2026-10").quarters() == []
+
+
+@pytest.mark.parametrize("bad", ["2026-13", "2026Q5", "26-10", "", "2026-1"])
+def test_a_bad_period_is_refused_in_chinese(bad: str) -> None:
+    with pytest.raises(Invalid, match="统计期"):
+        parse(bad)

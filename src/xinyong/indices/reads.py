@@ -123,6 +123,7 @@ def _unit(
         rank=r.rank,
         change=round(r.total - prev.total, 2) if prev else None,
         rank_change=(prev.rank - r.rank) if prev else None,
+        gap_to_target=round(r.total - index.target.value, 2) if index.target else None,
         indicators=indicators,
     )
 

@@ -41,6 +41,7 @@ class UnitResult(BaseModel):
     rank: int
     change: float | None
     rank_change: int | None
+    gap_to_target: float | None  # total minus the reference line (negative: below it); None without one
     indicators: list[IndicatorResult]
 
 
