@@ -69,6 +69,7 @@ def test_console_ranking_drill_down_and_xlsx(client: TestClient, session: Sessio
     page = client.get("/console/indices/gov-integrity-county?period=2026-10&unit=county", headers=HTML).text
     assert "临海市" in page
     assert 'data-chart="chart-ranking"' in page
+    assert 'data-chart="chart-trend"' in page
     unit = client.get(
         "/console/indices/gov-integrity-county/units/331082?period=2026-10&unit=county", headers=HTML
     )

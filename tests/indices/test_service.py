@@ -52,6 +52,9 @@ def test_change_from_the_month_before_uses_the_newest_run_of_each(session: Sessi
     assert linhai.rank_change < 0
     history = service.history(session, "gov-integrity-county", "county", "331082")
     assert [h.period for h in history] == ["2026-09", "2026-10"]
+    trend = service.trend(session, "gov-integrity-county", "county")
+    assert [p for p, _ in trend] == ["2026-09", "2026-10"]
+    assert trend[1][1] == round(sum(u.total for u in ranking.units) / 9, 2)
 
 
 def test_an_import_with_bad_rows_reports_every_error_and_stores_nothing(

@@ -4,6 +4,7 @@ one unit's history, and the indices with their periods."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -128,29 +129,37 @@ def _unit(
     )
 
 
-def history(session: Session, index_id: str, unit_kind: str, unit_key: str) -> list[HistoryPoint]:
-    """Return one unit's total per period (the newest run of each period), oldest first."""
-    newest = (
+def _newest_runs(index_id: str, unit_kind: str) -> Any:
+    """Return a subquery of the newest run of each period of an index and unit kind."""
+    return (
         select(IndexResult.period, func.max(IndexResult.run_id).label("run_id"))
-        .where(
-            IndexResult.index_id == index_id,
-            IndexResult.unit_kind == unit_kind,
-            IndexResult.unit_key == unit_key,
-        )
+        .where(IndexResult.index_id == index_id, IndexResult.unit_kind == unit_kind)
         .group_by(IndexResult.period)
         .subquery()
     )
-    rows = session.execute(
-        select(IndexResult.period, IndexResult.total, IndexResult.rank)
+
+
+def _of_newest(index_id: str, unit_kind: str, *columns: Any) -> Any:
+    newest = _newest_runs(index_id, unit_kind)
+    return (
+        select(IndexResult.period, *columns)
         .join(newest, (newest.c.period == IndexResult.period) & (newest.c.run_id == IndexResult.run_id))
-        .where(
-            IndexResult.index_id == index_id,
-            IndexResult.unit_kind == unit_kind,
-            IndexResult.unit_key == unit_key,
-        )
-        .order_by(IndexResult.period)
+        .where(IndexResult.index_id == index_id, IndexResult.unit_kind == unit_kind)
     )
+
+
+def history(session: Session, index_id: str, unit_kind: str, unit_key: str) -> list[HistoryPoint]:
+    """Return one unit's total per period (the newest run of each period), oldest first."""
+    stmt = _of_newest(index_id, unit_kind, IndexResult.total, IndexResult.rank)
+    rows = session.execute(stmt.where(IndexResult.unit_key == unit_key).order_by(IndexResult.period))
     return [HistoryPoint(period=p, total=t, rank=k) for p, t, k in rows]
+
+
+def trend(session: Session, index_id: str, unit_kind: str) -> list[tuple[str, float]]:
+    """Return the mean total of the units of a kind per period (newest run of each), oldest first."""
+    stmt = _of_newest(index_id, unit_kind, func.avg(IndexResult.total))
+    rows = session.execute(stmt.group_by(IndexResult.period).order_by(IndexResult.period))
+    return [(p, round(float(avg), 2)) for p, avg in rows]
 
 
 def catalogue(session: Session, policy: Policy) -> list[IndexInfo]:

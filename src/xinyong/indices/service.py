@@ -13,4 +13,5 @@ from xinyong.indices.reads import catalogue as catalogue
 from xinyong.indices.reads import definition as definition
 from xinyong.indices.reads import history as history
 from xinyong.indices.reads import results as results
+from xinyong.indices.reads import trend as trend
 from xinyong.indices.spec import UNIT_LABELS as UNIT_LABELS

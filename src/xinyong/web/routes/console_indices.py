@@ -78,6 +78,8 @@ def index_page(
     charts = {
         "chart-ranking": console_data.bar(f"{res.unit_label}得分（{res.period}）", pairs, horizontal=True)
     }
+    trend = service.trend(session, index, res.unit_kind)
+    charts["chart-trend"] = console_data.line(f"{res.unit_label}平均得分（各统计期）", trend)
     if len(res.units) == 1:  # one unit (the city): its history beside the reference line
         only = res.units[0]
         history = service.history(session, index, res.unit_kind, only.unit_key)
