@@ -68,6 +68,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("repair", "sanctions", "creditfile"),
     ("reports", "registers", "simulation"),
     ("monitoring", "finance", "scenes", "rural", "timetravel"),
+    ("indices",),
 )
 LAYER = {cap: n for n, layer in enumerate(LAYERS) for cap in layer}
 # Modules another capability may import besides ``service`` and ``schemas`` ("*": every module), and why.

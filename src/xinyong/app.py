@@ -27,6 +27,7 @@ from xinyong.errors import Invalid, TooManyRequests, XinyongError, from_http
 from xinyong.evaluation import api as evaluation_api
 from xinyong.finance import api as finance_api
 from xinyong.guards import StrictJSON, validation_error
+from xinyong.indices import api as indices_api
 from xinyong.ingest import api as ingest_api
 from xinyong.migrate import at_head
 from xinyong.monitoring import api as monitoring_api
@@ -68,6 +69,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     finance_api.router,
     scenes_api.router,
     simulation_api.router,
+    indices_api.router,
     web_routes.router,
 )
 

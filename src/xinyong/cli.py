@@ -16,6 +16,7 @@ from xinyong.cli_support import _runtime, fail
 from xinyong.commitments import cli as commitments_cli
 from xinyong.errors import XinyongError
 from xinyong.evaluation import cli as evaluation_cli
+from xinyong.indices import cli as indices_cli
 from xinyong.ingest import cli as ingest_cli
 from xinyong.monitoring import cli as monitoring_cli
 from xinyong.outbox import cli as outbox_cli
@@ -46,6 +47,7 @@ SUBCOMMANDS: tuple[tuple[str, typer.Typer], ...] = (
     ("inspections", evaluation_cli.inspections_app),
     ("commitments", commitments_cli.app),
     ("monitor", monitoring_cli.app),
+    ("indices", indices_cli.app),
     ("retention", records_cli.retention_app),
     ("keys", keys_cli.app),
     ("timetravel", timetravel_cli.app),

@@ -28,6 +28,7 @@ def demo_steps() -> tuple[DemoStep, ...]:
     from xinyong.auth.demo import create_demo_accounts
     from xinyong.evaluation.demo import run_demo_evaluation
     from xinyong.finance.demo import seed_finance
+    from xinyong.indices.demo import run_demo_indices
     from xinyong.ingest.demo import ingest_synth
     from xinyong.monitoring.demo import run_demo_monitor
     from xinyong.repair.demo import issue_notices
@@ -41,6 +42,7 @@ def demo_steps() -> tuple[DemoStep, ...]:
         run_demo_monitor,
         issue_notices,
         run_demo_simulations,
+        run_demo_indices,
     )
 
 

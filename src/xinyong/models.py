@@ -7,6 +7,7 @@ from xinyong.db import Base
 from xinyong.departments import models as department_models
 from xinyong.evaluation import models as evaluation_models
 from xinyong.finance import models as finance_models
+from xinyong.indices import models as index_models
 from xinyong.ingest import models as ingest_models
 from xinyong.monitoring import models as monitoring_models
 from xinyong.objections import models as objection_models
@@ -28,6 +29,7 @@ __all__ = [
     "department_models",
     "evaluation_models",
     "finance_models",
+    "index_models",
     "ingest_models",
     "monitoring_models",
     "objection_models",

@@ -14,6 +14,7 @@ from xinyong.commitments import rules as commitment_rules
 from xinyong.evaluation import loaders as evaluation_loaders
 from xinyong.evaluation import psi
 from xinyong.finance import rules as finance_rules
+from xinyong.indices import spec as index_spec
 from xinyong.ingest import sources
 from xinyong.monitoring import signals
 from xinyong.policy.loader import Policy, Section
@@ -40,6 +41,7 @@ _DECLARED: tuple[Section[Sized], ...] = (
     finance_rules.SUBSIDIES,
     scene_rules.SECTION,
     rural_rules.SECTION,
+    index_spec.SECTION,
 )
 
 

@@ -9,6 +9,8 @@ functions by reference and registers them. Every entry point calls :func:`instal
 from __future__ import annotations
 
 from xinyong.evaluation.rescore import rescore_after_change
+from xinyong.indices import providers as index_providers
+from xinyong.indices.units import city_units, county_units, department_units
 from xinyong.ingest import hooks as ingest_hooks
 from xinyong.outbox import changes
 from xinyong.repair.notice_batch import notices_for_batch
@@ -24,6 +26,15 @@ BATCH_STORED_HOOKS: tuple[ingest_hooks.BatchHook, ...] = (
     notices_for_batch,  # 两书同达: the repair notices of the batch's penalties and listings
 )
 
+# Where each unit kind of the indices gets its units and facts (``indices.providers``). Rural's households
+# and villages plug in here the same way: ("household", rural_units), ("village", village_units).
+INDEX_PROVIDERS: tuple[tuple[str, index_providers.Provider], ...] = (
+    ("agency", department_units),  # a department as a government body (政务诚信)
+    ("department", department_units),  # a department as a data provider (部门绩效)
+    ("county", county_units),
+    ("city", city_units),
+)
+
 
 def install() -> None:
     """Register every hook with its registry (idempotent)."""
@@ -31,3 +42,5 @@ def install() -> None:
         changes.register(hook)
     for batch_hook in BATCH_STORED_HOOKS:
         ingest_hooks.register(batch_hook)
+    for unit_kind, provider in INDEX_PROVIDERS:
+        index_providers.register(unit_kind, provider)

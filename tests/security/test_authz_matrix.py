@@ -200,6 +200,8 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "campaign_id": "999999",
         "task_id": "999999",
         "simulation_id": "999999",
+        "index": "gov-integrity-county",
+        "key": "331081",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 
@@ -213,6 +215,8 @@ def _url(path: str, world: dict[str, Any]) -> str:
         out += "?q=测试"
     if out in ("/api/v1/finance/products", "/bank/subjects"):
         out += f"?code={params['code']}"
+    if out.startswith(("/api/v1/indices/", "/console/indices/")):
+        out += "?period=2026-10"
     return out
 
 

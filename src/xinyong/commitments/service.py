@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
 from xinyong.commitments.models import Commitment, CommitmentEvent
-from xinyong.commitments.rules import CommitmentRules, CommitmentType, rules_of
+from xinyong.commitments.rules import CommitmentRules, CommitmentType
+from xinyong.commitments.rules import rules_of as rules_of  # part of this service (indices read the statuses)
 from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department

@@ -127,12 +127,17 @@ def _timeliness(
         )
     ).all()
     unknown_years: set[int] = set()
+    dues: dict[tuple[dt.date, int], dt.date] = {}  # many rows share a decision day: count each once
     for dept_id, item, decided, received_at, count in rows:
         key = period_of(received_at, period)
         if decided is None or not keep(dept_id, key):
             continue
         try:
-            due = policy.calendar.add_workdays(decided, deadlines[item])
+            due = dues.get((decided, deadlines[item]))
+            if due is None:
+                due = dues[(decided, deadlines[item])] = policy.calendar.add_workdays(
+                    decided, deadlines[item]
+                )
         except UnknownCalendarYear as exc:
             unknown_years.add(exc.year)
             continue

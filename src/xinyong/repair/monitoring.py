@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any, Protocol
 
@@ -128,9 +129,64 @@ class _Decided(Protocol):
     decide_due_on: dt.date | None
 
 
+def decided_in_time(case: _Decided, today: dt.date) -> bool:
+    """Tell whether a case was decided by its deadline (a case without one counts as on time)."""
+    return case.decide_due_on is None or (case.decided_on or today) <= case.decide_due_on
+
+
 def _on_time(cases: Sequence[_Decided], today: dt.date) -> float | None:
     """Return the share of cases decided by their deadline (cases without one count as on time)."""
-    return _avg([float(c.decide_due_on is None or (c.decided_on or today) <= c.decide_due_on) for c in cases])
+    return _avg([float(decided_in_time(c, today)) for c in cases])
+
+
+@dataclass
+class DepartmentHandling:
+    """One department's repair and objection handling: decided in a span, in time, and open past due."""
+
+    department_id: int | None  # an objection not yet routed to a department has none
+    decided: int = 0
+    in_time: int = 0
+    late: list[str] = field(default_factory=list)  # "repair:ID" / "objection:ID" decided after the deadline
+    overdue: list[str] = field(default_factory=list)  # open cases past the department's deadline on ``today``
+
+
+def handling_by_department(
+    session: Session, *, start: dt.date, end: dt.date, today: dt.date
+) -> dict[int | None, DepartmentHandling]:
+    """Return, per handling department, the cases decided in ``[start, end]`` and those overdue on ``today``.
+
+    The same deadlines and on-time rule as the work queue and the city KPIs above (one home for both).
+    """
+    out: dict[int | None, DepartmentHandling] = {}
+
+    def slot(dept_id: int | None) -> DepartmentHandling:
+        return out.setdefault(dept_id, DepartmentHandling(dept_id))
+
+    repairs = session.scalars(
+        select(RepairCase).where(RepairCase.decided_on >= start, RepairCase.decided_on <= end)
+    )
+    decided: list[tuple[str, int, int | None, _Decided]] = [
+        *(("repair", c.id, c.department_id, c) for c in repairs),
+        *(
+            ("objection", o.id, o.department_id, o)
+            for o in objections_service.decided_between(session, start, end)
+        ),
+    ]
+    for kind, case_id, dept_id, case in decided:
+        entry = slot(dept_id)
+        entry.decided += 1
+        if decided_in_time(case, today):
+            entry.in_time += 1
+        else:
+            entry.late.append(f"{kind}:{case_id}")
+    for case in session.scalars(select(RepairCase).where(RepairCase.state.in_(REPAIR.pending))):
+        due, waiting = repair_due_on(case)
+        if waiting == "department" and due is not None and due < today:
+            slot(case.department_id).overdue.append(f"repair:{case.id}")
+    for obj in objections_service.list_objections(session, open_only=True, limit=100_000):
+        if (od := objections_service.due_on(obj)) is not None and od < today:
+            slot(obj.department_id).overdue.append(f"objection:{obj.id}")
+    return out
 
 
 def _repair_kpis(

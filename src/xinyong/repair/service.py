@@ -31,6 +31,8 @@ from xinyong.repair.facts import Declaration
 from xinyong.repair.materials import materials as materials  # part of this service
 from xinyong.repair.materials import missing_materials, online_commitment, store_uploads
 from xinyong.repair.models import RepairCase
+from xinyong.repair.monitoring import DepartmentHandling as DepartmentHandling  # part of this service
+from xinyong.repair.monitoring import handling_by_department as handling_by_department
 from xinyong.repair.queries import record_facts
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows

@@ -6,10 +6,11 @@ monitoring, check compliance, work queues) called by the console routes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
-def bar(title: str, pairs: list[tuple[str, int]], *, horizontal: bool = False) -> dict[str, Any]:
+def bar(title: str, pairs: Sequence[tuple[str, float]], *, horizontal: bool = False) -> dict[str, Any]:
     """Return an ECharts option for a bar chart of labelled counts."""
     labels = [p[0] for p in pairs]
     values = [p[1] for p in pairs]
@@ -29,7 +30,7 @@ def bar(title: str, pairs: list[tuple[str, int]], *, horizontal: bool = False) -
     }
 
 
-def line(title: str, pairs: list[tuple[str, int]]) -> dict[str, Any]:
+def line(title: str, pairs: Sequence[tuple[str, float]]) -> dict[str, Any]:
     """Return an ECharts option for a line chart over months."""
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fastapi import Query
@@ -82,16 +83,29 @@ def list_query(
     return ListQuery(filters=filters, form=form, error=error)
 
 
-def xlsx_of(title: str, entries: list[Entry], *, as_of: dt.date, truncated: bool) -> bytes:
-    """Return the workbook of ``entries``: one sheet of rows and one sheet saying what it holds."""
+def workbook(
+    sheet: str, columns: Sequence[str], rows: Iterable[Sequence[object]], about: Sequence[tuple[str, object]]
+) -> bytes:
+    """Return a workbook of one sheet of rows (cells made inert) and a sheet saying what it holds."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None  # noqa: S101 - a new workbook always has its first sheet
-    ws.title = "公示结果"
-    ws.append(list(COLUMNS))
-    for e in entries:
-        content = "；".join(f"{label}：{text}" for label, text in e.fields)
-        row = (
+    ws.title = sheet
+    ws.append(list(columns))
+    for row in rows:
+        ws.append([inert_cell(v) if isinstance(v, str) else v for v in row])
+    info = wb.create_sheet("说明")
+    for label, value in about:
+        info.append([label, inert_cell(value) if isinstance(value, str) else value])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_of(title: str, entries: list[Entry], *, as_of: dt.date, truncated: bool) -> bytes:
+    """Return the workbook of ``entries``: one sheet of rows and one sheet saying what it holds."""
+    rows = [
+        (
             e.subject_name,
             e.subject_code or "",
             e.catalog_name,
@@ -100,19 +114,14 @@ def xlsx_of(title: str, entries: list[Entry], *, as_of: dt.date, truncated: bool
             e.decision_on.isoformat() if e.decision_on else "",
             e.valid_to.isoformat() if e.valid_to else "",
             e.public_until.isoformat() if e.public_until else "",
-            content,
+            "；".join(f"{label}：{text}" for label, text in e.fields),
         )
-        ws.append([inert_cell(v) for v in row])
-    about = wb.create_sheet("说明")
-    about.append(["名称", inert_cell(title)])
-    about.append(["数据日期", as_of.isoformat()])
-    about.append(["条数", len(entries)])
+        for e in entries
+    ]
     note = (
         f"结果超过 {EXPORT_CAP} 条，仅导出前 {EXPORT_CAP} 条，请缩小筛选范围。"
         if truncated
         else "已导出全部结果。"
     )
-    about.append(["说明", note])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    about = (("名称", title), ("数据日期", as_of.isoformat()), ("条数", len(entries)), ("说明", note))
+    return workbook("公示结果", COLUMNS, rows, about)

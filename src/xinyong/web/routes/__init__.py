@@ -15,6 +15,7 @@ from xinyong.web.routes import (
     console_cases,
     console_checks,
     console_evaluation,
+    console_indices,
     console_ingest,
     console_monitor,
     console_simulation,
@@ -51,6 +52,7 @@ SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], .
         console_simulation.router,
         ((CONSOLE_NAV, ("simulations", "/console/simulations", "政策影响模拟")),),
     ),
+    (console_indices.router, ((CONSOLE_NAV, ("indices", "/console/indices", "指数")),)),
     (console_cases.router, ((CONSOLE_NAV, ("queue", "/console/queue", "修复与异议待办")),)),
     (
         console_monitor.router,
