@@ -1,7 +1,7 @@
 """Indices: runs, per-unit results, per-indicator values with their facts, imported figures
 
-Revision ID: 0017_indices
-Revises: 0016_monitor2
+Revision ID: 0019_indices
+Revises: 0018_simulate
 Create Date: 2026-12-07 16:33:01.980985
 """
 
@@ -14,8 +14,8 @@ from sqlalchemy.dialects import postgresql
 
 import xinyong.db
 
-revision = "0017_indices"
-down_revision = "0016_monitor2"
+revision = "0019_indices"
+down_revision = "0018_simulate"
 branch_labels = None
 depends_on = None
 
