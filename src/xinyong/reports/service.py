@@ -185,11 +185,7 @@ def issue(
         issued_by=principal.actor,
         known_at=known_at or now,
     )
-    session.add(row)
-    session.flush()
-    # issue time to the second (Beijing time) + the row id: unique by the primary key, so concurrent
-    # issuers never collide; the unique constraint on ``number`` guards it again
-    row.number = f"{now.astimezone(ZoneInfo(ctx.timezone)):%Y%m%d%H%M%S}{row.id:08d}"
+    _numbered(session, ctx, row, now)
     part = _special_part(policy, file, chosen, start, end) if req.kind == ReportKind.SPECIAL else None
     body = content_mod.build(
         file,
@@ -205,6 +201,16 @@ def issue(
     ids = _store(session, ctx, row, body)
     _log_issue(session, principal, row, subject.id, ids)
     return row
+
+
+def _numbered(session: Session, ctx: Context, row: CreditReport, now: dt.datetime) -> None:
+    """Store ``row`` and give it its number: issue time to the second (Beijing time) + the row id.
+
+    Unique by the primary key, so concurrent issuers never collide; the unique constraint on ``number``
+    guards it again."""
+    session.add(row)
+    session.flush()
+    row.number = f"{now.astimezone(ZoneInfo(ctx.timezone)):%Y%m%d%H%M%S}{row.id:08d}"
 
 
 def _special_part(
