@@ -21,6 +21,7 @@ from xinyong.registers import institutions
 from xinyong.repair import workflows
 from xinyong.reports import special
 from xinyong.rural import rules as rural_rules
+from xinyong.rural import unit_rules as rural_unit_rules
 from xinyong.sanctions import rules as sanction_rules
 from xinyong.scenes import rules as scene_rules
 
@@ -40,6 +41,7 @@ _DECLARED: tuple[Section[Sized], ...] = (
     finance_rules.SUBSIDIES,
     scene_rules.SECTION,
     rural_rules.SECTION,
+    rural_unit_rules.SECTION,
 )
 
 

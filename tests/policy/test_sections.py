@@ -30,6 +30,7 @@ def test_every_declared_section_loads_and_is_checked(policy: Policy) -> None:
         "finance_subsidies",
         "scenes",
         "rural",
+        "rural_units",
     }
     assert all(size > 0 for size in sizes.values()), sizes
 

@@ -55,6 +55,7 @@ class RatingScheme(Versioned):
 
     name: str
     basis: str
+    arrears_items: tuple[str, ...] = Field(min_length=1)  # catalog items counted as ``arrears``
     criteria: tuple[Criterion, ...] = Field(min_length=1)
     levels: tuple[Level, ...] = Field(min_length=1)
     fallback: Fallback
@@ -89,6 +90,10 @@ def load(policy: Policy) -> RatingSchemes:
     """Load ``policy/rural/*.yaml``; refuse overlapping versions of the same rating."""
     problems = Problems(policy.root)
     schemes = load_dir(policy.root / "rural", RatingScheme, problems)
+    for scheme in schemes:
+        unknown = sorted(set(scheme.arrears_items) - set(policy.catalog))
+        if unknown:
+            problems.add(policy.root / "rural", f"评定 {scheme.id} 的欠款目录项不存在：{unknown}")
     for i, a in enumerate(schemes):
         for b in schemes[i + 1 :]:
             if a.id == b.id and a.overlaps(b):
