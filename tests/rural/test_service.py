@@ -13,9 +13,9 @@ from tests.factories import records as record_factory
 from tests.factories import rural as rural_factory
 from tests.factories.subjects import department, next_ric, person
 from xinyong.errors import Conflict, Invalid
+from xinyong.runtime import Runtime
 from xinyong.rural import service
 from xinyong.rural.models import RuralMember
-from xinyong.runtime import Runtime
 from xinyong.subjects.models import IdentifierScheme, SubjectIdentifier
 
 ON = dt.date(2026, 10, 31)
@@ -39,8 +39,10 @@ def test_members_are_linked_by_blind_index_and_no_id_number_is_stored(
     assert len(raw) == 2
     for row in raw:
         for value in row.values():
-            assert registered_id not in str(value) and unregistered_id not in str(value)
-            assert registered_id[-8:] not in str(value) and unregistered_id[-8:] not in str(value)
+            assert registered_id not in str(value)
+            assert unregistered_id not in str(value)
+            assert registered_id[-8:] not in str(value)
+            assert unregistered_id[-8:] not in str(value)
     lookup = session.scalar(
         select(SubjectIdentifier.lookup).where(
             SubjectIdentifier.subject_id == somebody.id,
@@ -52,7 +54,8 @@ def test_members_are_linked_by_blind_index_and_no_id_number_is_stored(
         registered_id[:6] + "********" + registered_id[-4:],
         unregistered_id[:6] + "********" + unregistered_id[-4:],
     }
-    assert home.kind == "农户" and home.identifiers == []
+    assert home.kind == "农户"
+    assert home.identifiers == []
 
 
 def test_a_person_is_in_one_household_and_bad_numbers_are_refused(runtime: Runtime, session: Session) -> None:
@@ -100,9 +103,9 @@ def test_rating_through_the_service_from_records(runtime: Runtime, session: Sess
     assert rating.level_code == "not_rated"
     assert "不符合：家庭成员均无欠缴税费、贷款逾期等欠款记录" in rating.reasons
     totals = {c.code: c.total for c in rating.criteria}
-    assert (
-        totals["no_arrears"] == 1 and totals["no_negative_in_force"] == 1 and totals["positive_records"] == 1
-    )
+    assert totals["no_arrears"] == 1
+    assert totals["no_negative_in_force"] == 1
+    assert totals["positive_records"] == 1
     # a repaired record is no longer counted (the rule core decides, not a copy of it)
     record_factory.event(session, arrears, "repaired", dt.date(2026, 9, 1))
     assert service.rate_households(session, policy, [home.id], ON)[home.id].level_name == "信用示范户"
@@ -142,18 +145,25 @@ def test_village_township_and_county_results(runtime: Runtime, session: Session)
     record_factory.record(session, policy, debtor, dept, item="qs", decision_on=dt.date(2026, 4, 1))
     outcome = service.compute_units(session, policy, ON)
     villages = {v.subject_id: v for v in outcome.villages}
-    assert villages[good.id].met and villages[good.id].title == "信用村"
-    assert villages[good.id].counts.households == 3 and villages[good.id].counts.credit_households == 3
-    assert not villages[poor.id].met and villages[poor.id].title == "暂未达标"
+    assert villages[good.id].met
+    assert villages[good.id].title == "信用村"
+    assert villages[good.id].counts.households == 3
+    assert villages[good.id].counts.credit_households == 3
+    assert not villages[poor.id].met
+    assert villages[poor.id].title == "暂未达标"
     share = {c.code: c for c in villages[poor.id].criteria}["credit_household_share"]
-    assert share.value == 0.5 and not share.met
+    assert share.value == 0.5
+    assert not share.met
     assert not villages[empty.id].met  # no households: no data, not met
     assert {c.code: c.value for c in villages[empty.id].criteria}["credit_household_share"] is None
     towns = {r.key: r for r in outcome.higher if r.unit == "township"}
-    assert towns["331082:东塍镇"].counts.credit_villages == 1 and towns["331082:东塍镇"].counts.villages == 2
+    assert towns["331082:东塍镇"].counts.credit_villages == 1
+    assert towns["331082:东塍镇"].counts.villages == 2
     assert towns["331082:东塍镇"].met is False  # 4 of 5 households without arrears: 80 % < 90 %
     county = next(r for r in outcome.higher if r.unit == "county" and r.key == "331082")
-    assert county.name == "临海市" and county.counts.villages == 3 and county.counts.credit_villages == 1
+    assert county.name == "临海市"
+    assert county.counts.villages == 3
+    assert county.counts.credit_villages == 1
     assert not county.met
 
 
