@@ -22,6 +22,7 @@ from xinyong.outbox import cli as outbox_cli
 from xinyong.records import cli as records_cli
 from xinyong.repair import cli as repair_cli
 from xinyong.reports import cli as reports_cli
+from xinyong.rural import cli as rural_cli
 from xinyong.sanctions import cli as sanctions_cli
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ SUBCOMMANDS: tuple[tuple[str, typer.Typer], ...] = (
     ("monitor", monitoring_cli.app),
     ("retention", records_cli.retention_app),
     ("keys", keys_cli.app),
+    ("rural", rural_cli.app),
 )
 # Top-level commands of the capabilities, as (name, function).
 COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
-from xinyong.errors import Conflict, NotFound
+from xinyong.auth.access import access_policy
+from xinyong.auth.principal import Principal, Role
+from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.policy.loader import Policy
 from xinyong.rural.compute import UnitOutcome, compute_units, unit_scheme_on
 from xinyong.rural.models import RuralResult, RuralRun
@@ -234,3 +236,36 @@ def published_villages(session: Session, policy: Policy, period: str | None = No
         villages=villages,
         periods=periods,
     )
+
+
+RESULT_ROLES = (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.OFFICER)
+HOUSEHOLD_ROLES = (Role.ADMIN, Role.AUDITOR, Role.OFFICER)  # the 信用户 list is personal: for duties only
+
+
+def results_for(
+    session: Session, policy: Policy, principal: Principal, *, period: str | None, unit: str
+) -> UnitResultsPage:
+    """Return one level's results as the caller may see them: a county officer its county only.
+
+    The households' list is personal information: only the credit centre, the auditor and departments (for
+    their county) read it, and each read of it is written to the audit chain.
+    """
+    if unit not in UNIT_LABELS:
+        raise Invalid(f"层级须为 {'、'.join(UNIT_LABELS)} 之一", code="rural.bad_unit")
+    if principal.role not in (HOUSEHOLD_ROLES if unit == "household" else RESULT_ROLES):
+        raise Forbidden("无权查看该层级的评定结果", code="access.forbidden")
+    city = access_policy(policy).city_region
+    region = (
+        principal.region_code if principal.role == Role.OFFICER and principal.region_code != city else None
+    )
+    page = unit_results(session, policy, period=period, unit=unit, region=region)
+    if unit == "household" and page.run is not None:
+        audit.append(
+            session,
+            actor=principal.actor,
+            action="rural.households_read",
+            object_type="rural_run",
+            object_id=page.run.id,
+            detail={"region": region, "households": len(page.results)},
+        )
+    return page

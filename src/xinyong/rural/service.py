@@ -30,6 +30,7 @@ from xinyong.rural.registry import register_village as register_village
 from xinyong.rural.runs import latest_run as latest_run
 from xinyong.rural.runs import publish as publish
 from xinyong.rural.runs import published_villages as published_villages
+from xinyong.rural.runs import results_for as results_for
 from xinyong.rural.runs import run_period as run_period
 from xinyong.rural.runs import run_read as run_read
 from xinyong.rural.runs import unit_results as unit_results
