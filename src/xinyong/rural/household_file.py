@@ -23,7 +23,7 @@ from xinyong.rural import facts
 from xinyong.rural.compute import rate_households
 from xinyong.rural.models import RuralHousehold, RuralMember, RuralVillage
 from xinyong.rural.registry import UNIT_KINDS
-from xinyong.rural.schemas import CriterionRead, HouseholdFile, HouseholdRatingRead, MemberRead, VillageRef
+from xinyong.rural.schemas import HouseholdFile, HouseholdRatingRead, MemberRead, VillageRef, criterion_read
 from xinyong.subjects.models import IdentifierScheme, Subject, SubjectKind
 from xinyong.subjects.scope import authorise_read
 
@@ -94,9 +94,7 @@ def household_file(
             scheme_version=rating.scheme_version,
             basis=rating.basis,
             as_of=on,
-            criteria=[
-                CriterionRead(code=c.code, label=c.label, met=c.met, value=c.total) for c in rating.criteria
-            ],
+            criteria=[criterion_read(c.code, c.label, c.met, c.total) for c in rating.criteria],
         ),
         basis=access.basis.value,
         purpose=access.purpose,

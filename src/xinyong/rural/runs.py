@@ -23,12 +23,12 @@ from xinyong.rural.compute import UnitOutcome, compute_units, unit_scheme_on
 from xinyong.rural.models import RuralResult, RuralRun
 from xinyong.rural.schemas import (
     UNIT_LABELS,
-    CriterionRead,
     PublishedList,
     PublishedVillage,
     RunRead,
     UnitResultRead,
     UnitResultsPage,
+    criterion_read,
 )
 from xinyong.rural.units import UnitResult
 from xinyong.subjects.models import Subject
@@ -179,7 +179,7 @@ def _read(policy: Policy, r: RuralResult) -> UnitResultRead:
         title=r.level_name,
         met=r.met,
         counts=detail.get("counts", {}),
-        criteria=[CriterionRead(**c) for c in detail.get("criteria", [])],
+        criteria=[criterion_read(**c) for c in detail.get("criteria", [])],
     )
 
 

@@ -21,6 +21,20 @@ class CriterionRead(BaseModel):
     label: str
     met: bool
     value: float | None = Field(description="全户合计（农户）或比例、计数（村、乡镇、县）；无数据时为空")
+    value_text: str = Field(description="给人读的数值：比例为百分数，计数为整数，无数据为“无数据”")
+
+
+def criterion_read(
+    code: str, label: str, met: bool, value: float | None, share: bool = False
+) -> CriterionRead:
+    """Return a criterion's result with its value as people read it."""
+    if value is None:
+        text = "无数据"
+    elif share:
+        text = f"{value * 100:.1f}%"
+    else:
+        text = str(int(value))
+    return CriterionRead(code=code, label=label, met=met, value=value, value_text=text)
 
 
 class HouseholdRatingRead(BaseModel):

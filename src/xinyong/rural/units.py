@@ -53,6 +53,7 @@ class UnitCriterionResult:
     label: str
     met: bool
     value: float | None
+    share: bool = False  # the value is a share (shown as a percentage), else a count
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def judge(level: UnitLevel, counts: UnitCounts) -> tuple[bool, tuple[UnitCriteri
             met = value >= c.at_least
         else:
             met = value <= (c.at_most or 0)
-        results.append(UnitCriterionResult(c.code, c.label, met, value))
+        results.append(UnitCriterionResult(c.code, c.label, met, value, c.measure in _SHARES))
     return all(r.met for r in results), tuple(results)
 
 
