@@ -242,6 +242,12 @@ RESULT_ROLES = (Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.OFFICER)
 HOUSEHOLD_ROLES = (Role.ADMIN, Role.AUDITOR, Role.OFFICER)  # the 信用户 list is personal: for duties only
 
 
+def visible_units(principal: Principal) -> dict[str, str]:
+    """Return the levels whose results the caller may read (code → label), in order."""
+    roles = {u: HOUSEHOLD_ROLES if u == "household" else RESULT_ROLES for u in UNIT_LABELS}
+    return {u: label for u, label in UNIT_LABELS.items() if principal.role in roles[u]}
+
+
 def results_for(
     session: Session, policy: Policy, principal: Principal, *, period: str | None, unit: str
 ) -> UnitResultsPage:
@@ -252,7 +258,7 @@ def results_for(
     """
     if unit not in UNIT_LABELS:
         raise Invalid(f"层级须为 {'、'.join(UNIT_LABELS)} 之一", code="rural.bad_unit")
-    if principal.role not in (HOUSEHOLD_ROLES if unit == "household" else RESULT_ROLES):
+    if unit not in visible_units(principal):
         raise Forbidden("无权查看该层级的评定结果", code="access.forbidden")
     city = access_policy(policy).city_region
     region = (

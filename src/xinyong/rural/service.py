@@ -34,3 +34,4 @@ from xinyong.rural.runs import results_for as results_for
 from xinyong.rural.runs import run_period as run_period
 from xinyong.rural.runs import run_read as run_read
 from xinyong.rural.runs import unit_results as unit_results
+from xinyong.rural.runs import visible_units as visible_units

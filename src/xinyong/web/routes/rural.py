@@ -10,7 +10,6 @@ from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
 from xinyong.rural import service as rural_service
-from xinyong.rural.schemas import UNIT_LABELS
 from xinyong.web.templating import render
 
 router = APIRouter()
@@ -45,7 +44,13 @@ def console_results(
     return render(
         request,
         "rural/console.html",
-        {"title": "信用村与信用户", "section": "rural", "page": page, "units": UNIT_LABELS, "unit": unit},
+        {
+            "title": "信用村与信用户",
+            "section": "rural",
+            "page": page,
+            "units": rural_service.visible_units(principal),
+            "unit": unit,
+        },
     )
 
 
