@@ -31,6 +31,7 @@ def demo_steps() -> tuple[DemoStep, ...]:
     from xinyong.ingest.demo import ingest_synth
     from xinyong.monitoring.demo import run_demo_monitor
     from xinyong.repair.demo import issue_notices
+    from xinyong.rural.demo import seed_rural
 
     return (
         ingest_synth,
@@ -39,6 +40,7 @@ def demo_steps() -> tuple[DemoStep, ...]:
         seed_finance,
         run_demo_monitor,
         issue_notices,
+        seed_rural,
     )
 
 
