@@ -29,7 +29,7 @@ def upgrade() -> None:
         "rural_village",
         sa.Column("subject_id", ID, nullable=False),
         sa.Column("township", sa.String(length=64), nullable=False),
-        sa.Column("unit_kind", sa.String(length=8), nullable=False),
+        sa.Column("unit_kind", sa.String(length=16), nullable=False),
         sa.Column("created_at", AT, nullable=False),
         sa.ForeignKeyConstraint(
             ["subject_id"], ["subject.id"], name=op.f("fk_rural_village_subject_id_subject")

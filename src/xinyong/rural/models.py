@@ -23,7 +23,7 @@ class RuralVillage(Base):
 
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), primary_key=True)
     township: Mapped[str] = mapped_column(String(64))
-    unit_kind: Mapped[str] = mapped_column(String(8))  # village / community (policy/rural/units labels)
+    unit_kind: Mapped[str] = mapped_column(String(16))  # village / community (policy/rural/units labels)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
