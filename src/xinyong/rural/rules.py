@@ -6,6 +6,8 @@ One definition, read by the rural file and (later) by the indices work; validate
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -94,14 +96,17 @@ def load(policy: Policy) -> RatingSchemes:
         unknown = sorted(set(scheme.arrears_items) - set(policy.catalog))
         if unknown:
             problems.add(policy.root / "rural", f"评定 {scheme.id} 的欠款目录项不存在：{unknown}")
-    for i, a in enumerate(schemes):
-        for b in schemes[i + 1 :]:
-            if a.id == b.id and a.overlaps(b):
-                problems.add(
-                    policy.root / "rural", f"评定 {a.id} 的版本 {a.version} 与 {b.version} 生效期重叠"
-                )
+    refuse_overlaps(problems, policy.root / "rural", schemes)
     problems.raise_if_any()
     return RatingSchemes(schemes)
+
+
+def refuse_overlaps(problems: Problems, where: Path, docs: Sequence[Versioned]) -> None:
+    """Record a problem for every two versions of the same rating in force on a common day."""
+    for i, a in enumerate(docs):
+        for b in docs[i + 1 :]:
+            if a.id == b.id and a.overlaps(b):
+                problems.add(where, f"评定 {a.id} 的版本 {a.version} 与 {b.version} 生效期重叠")
 
 
 SECTION = Section("rural", load)

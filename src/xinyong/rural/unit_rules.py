@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from xinyong.policy.base import Strict, Versioned
 from xinyong.policy.loader import Policy, Problems, Section, load_dir
-from xinyong.rural.rules import schemes_of
+from xinyong.rural.rules import refuse_overlaps, schemes_of
 
 Unit = Literal["village", "township", "county"]
 Measure = Literal[
@@ -126,10 +126,7 @@ def load(policy: Policy) -> UnitSchemes:
             problems.add(
                 directory, f"{s.id}: 信用户等级 {sorted(set(s.credit_household_levels) - known)} 不存在"
             )
-    for i, a in enumerate(schemes):
-        for b in schemes[i + 1 :]:
-            if a.id == b.id and a.overlaps(b):
-                problems.add(directory, f"评定 {a.id} 的版本 {a.version} 与 {b.version} 生效期重叠")
+    refuse_overlaps(problems, directory, schemes)
     problems.raise_if_any()
     return UnitSchemes(schemes)
 
