@@ -37,6 +37,7 @@ from xinyong.records import api as records_api
 from xinyong.repair import api as repair_api
 from xinyong.reports import api as reports_api
 from xinyong.runtime import Runtime
+from xinyong.rural import api as rural_api
 from xinyong.sanctions import api as sanctions_api
 from xinyong.sanctions import hot as sanctions_hot
 from xinyong.scenes import api as scenes_api
@@ -70,6 +71,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     scenes_api.router,
     simulation_api.router,
     indices_api.router,
+    rural_api.router,
     web_routes.router,
 )
 

@@ -23,6 +23,7 @@ from xinyong.outbox import cli as outbox_cli
 from xinyong.records import cli as records_cli
 from xinyong.repair import cli as repair_cli
 from xinyong.reports import cli as reports_cli
+from xinyong.rural import cli as rural_cli
 from xinyong.sanctions import cli as sanctions_cli
 from xinyong.simulation import cli as simulation_cli
 from xinyong.timetravel import cli as timetravel_cli
@@ -51,6 +52,7 @@ SUBCOMMANDS: tuple[tuple[str, typer.Typer], ...] = (
     ("retention", records_cli.retention_app),
     ("keys", keys_cli.app),
     ("timetravel", timetravel_cli.app),
+    ("rural", rural_cli.app),
 )
 # Top-level commands of the capabilities, as (name, function).
 COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (

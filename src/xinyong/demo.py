@@ -32,6 +32,7 @@ def demo_steps() -> tuple[DemoStep, ...]:
     from xinyong.ingest.demo import ingest_synth
     from xinyong.monitoring.demo import run_demo_monitor
     from xinyong.repair.demo import issue_notices
+    from xinyong.rural.demo import seed_rural
     from xinyong.simulation.demo import run_demo_simulations
 
     return (
@@ -41,6 +42,7 @@ def demo_steps() -> tuple[DemoStep, ...]:
         seed_finance,
         run_demo_monitor,
         issue_notices,
+        seed_rural,
         run_demo_simulations,
         run_demo_indices,
     )

@@ -16,6 +16,7 @@ from xinyong.records import models as record_models
 from xinyong.registers import models as register_models
 from xinyong.repair import models as repair_models
 from xinyong.reports import models as report_models
+from xinyong.rural import models as rural_models
 from xinyong.sanctions import models as sanction_models
 from xinyong.scenes import models as scene_models
 from xinyong.simulation import models as simulation_models
@@ -38,6 +39,7 @@ __all__ = [
     "register_models",
     "repair_models",
     "report_models",
+    "rural_models",
     "sanction_models",
     "scene_models",
     "simulation_models",

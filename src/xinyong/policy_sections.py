@@ -22,6 +22,7 @@ from xinyong.registers import institutions
 from xinyong.repair import workflows
 from xinyong.reports import special
 from xinyong.rural import rules as rural_rules
+from xinyong.rural import unit_rules as rural_unit_rules
 from xinyong.sanctions import rules as sanction_rules
 from xinyong.scenes import rules as scene_rules
 
@@ -42,6 +43,7 @@ _DECLARED: tuple[Section[Sized], ...] = (
     scene_rules.SECTION,
     rural_rules.SECTION,
     index_spec.SECTION,
+    rural_unit_rules.SECTION,
 )
 
 

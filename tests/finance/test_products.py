@@ -166,3 +166,19 @@ def test_bank_matches_with_consent_and_follows_an_application(
     assert stats["by_industry"][0]["key"] == "泵及真空设备制造"
     assert stats["by_grade"][0]["key"] in {"优秀", "良好", "中等", "较差"}
     assert client.get("/api/v1/finance/statistics", headers=bank).status_code == 403
+
+
+def test_rural_products_match_their_kinds(policy: Policy) -> None:
+    """Issue 19 point 6: the catalogue has products for 家庭农场, 农民专业合作社 and 农户, matched as data."""
+    farm = _facts(kind="家庭农场", industry="农业", grade=GradeFact("tz-enterprise", "良好"))
+    assert set(_answer(policy, "tzyh-xiangcun-zhenxing", farm).values()) == {Verdict.MET}
+    coop = _facts(kind="农民专业合作社", industry="农业", grade=GradeFact("tz-enterprise", "中等"))
+    assert _answer(policy, "tzyh-xiangcun-zhenxing", coop)["grade"] == Verdict.NOT_MET
+    assert set(_answer(policy, "wlns-xinxing-nongye", coop).values()) == {Verdict.MET}
+    assert _answer(policy, "wlns-xinxing-nongye", _facts(kind="家庭农场", region_code="331082"))[
+        "region"
+    ] == (Verdict.NOT_MET)
+    household = _facts(kind="农户", industry=None, established_on=None, grade=None)
+    assert set(_answer(policy, "wlns-nonghu-xinyongdai", household).values()) == {Verdict.MET}
+    assert _answer(policy, "wlns-nonghu-xinyongdai", _facts())["subject_kind"] == Verdict.NOT_MET
+    assert _answer(policy, "tzyh-xiaowei-kuaidai", household)["subject_kind"] == Verdict.NOT_MET

@@ -31,6 +31,7 @@ def test_every_declared_section_loads_and_is_checked(policy: Policy) -> None:
         "scenes",
         "rural",
         "indices",
+        "rural_units",
     }
     assert all(size > 0 for size in sizes.values()), sizes
 

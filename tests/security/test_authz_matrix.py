@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import evaluation as ev_factories
 from tests.factories import repair as rf
+from tests.factories import rural as rural_factories
 from tests.factories import subjects as sf
 from xinyong.app_deps import request_now
 from xinyong.auth import consent
@@ -131,6 +132,8 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         ),
         actor="test",
     )
+    village = rural_factories.village(session, runtime.keys, region=WENLING)
+    household = rural_factories.household(session, runtime.keys, village.id, [(sf.next_ric(WENLING), "农户甲")])
     session.commit()
     app.dependency_overrides[request_now] = lambda: dt.datetime(2026, 9, 30, 2, tzinfo=dt.UTC)
     case = client.post(
@@ -202,6 +205,7 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "simulation_id": "999999",
         "index": "gov-integrity-county",
         "key": "331081",
+        "household_id": str(household.id),
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.synth.conftest import END, manifest, read_feed
 from xinyong.runtime import Runtime
+from xinyong.rural import service as rural_service
 from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.subjects.register import REGISTER_COLUMNS, load_register
 
@@ -45,7 +46,8 @@ def test_same_seed_gives_the_same_bytes(clean: dict[str, Any], tmp_path: Path) -
     ]
     subprocess.run([*command, "--end", END.isoformat()], check=True, env=env, capture_output=True)
     first, second = _digest(Path(clean["out"])), _digest(out)
-    assert len(first) == clean["files"] + 2  # feeds, the register and the manifest
+    # feeds, the register, the manifest, and the rural files (villages, households, rural operators)
+    assert len(first) == clean["files"] + 5
     assert first == second
 
 
@@ -126,14 +128,19 @@ def test_register_loads_into_the_database(clean: dict[str, Any], runtime: Runtim
     assert register.read_text("utf-8").splitlines()[0] == ",".join(REGISTER_COLUMNS)
     count = load_register(session, runtime.keys, register)
     assert count == clean["subjects"]
+    operators = load_register(session, runtime.keys, register.parent / "rural-operators.csv")
+    assert operators == clean["rural_operators"]
+    loaded = rural_service.load_files(
+        session,
+        runtime.keys,
+        register.parent / "villages.csv",
+        register.parent / "households.csv",
+        actor="test",
+    )
+    assert loaded == {k: clean[k] for k in ("villages", "households", "members")}
     kinds = dict(session.execute(select(Subject.kind, func.count()).group_by(Subject.kind)).all())
-    # households and new agricultural operators (issue 19 point 6) are not synthesised yet: see docs/rural.md
-    rural = {
-        SubjectKind.HOUSEHOLD.value,
-        SubjectKind.FAMILY_FARM.value,
-        SubjectKind.FARMERS_COOPERATIVE.value,
-    }
-    assert set(kinds) == {k.value for k in SubjectKind} - rural
+    assert set(kinds) == {k.value for k in SubjectKind}
+    assert kinds[SubjectKind.HOUSEHOLD.value] == clean["households"]
     assert kinds[SubjectKind.NATURAL_PERSON.value] == clean["persons"]
     assert kinds[SubjectKind.ENTERPRISE.value] > kinds[SubjectKind.INDIVIDUAL_BUSINESS.value]
     assert kinds[SubjectKind.INDIVIDUAL_BUSINESS.value] > kinds[SubjectKind.SOCIAL_ORGANISATION.value]

@@ -6,6 +6,8 @@ One definition, read by the rural file and (later) by the indices work; validate
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -55,6 +57,7 @@ class RatingScheme(Versioned):
 
     name: str
     basis: str
+    arrears_items: tuple[str, ...] = Field(min_length=1)  # catalog items counted as ``arrears``
     criteria: tuple[Criterion, ...] = Field(min_length=1)
     levels: tuple[Level, ...] = Field(min_length=1)
     fallback: Fallback
@@ -89,14 +92,21 @@ def load(policy: Policy) -> RatingSchemes:
     """Load ``policy/rural/*.yaml``; refuse overlapping versions of the same rating."""
     problems = Problems(policy.root)
     schemes = load_dir(policy.root / "rural", RatingScheme, problems)
-    for i, a in enumerate(schemes):
-        for b in schemes[i + 1 :]:
-            if a.id == b.id and a.overlaps(b):
-                problems.add(
-                    policy.root / "rural", f"评定 {a.id} 的版本 {a.version} 与 {b.version} 生效期重叠"
-                )
+    for scheme in schemes:
+        unknown = sorted(set(scheme.arrears_items) - set(policy.catalog))
+        if unknown:
+            problems.add(policy.root / "rural", f"评定 {scheme.id} 的欠款目录项不存在：{unknown}")
+    refuse_overlaps(problems, policy.root / "rural", schemes)
     problems.raise_if_any()
     return RatingSchemes(schemes)
+
+
+def refuse_overlaps(problems: Problems, where: Path, docs: Sequence[Versioned]) -> None:
+    """Record a problem for every two versions of the same rating in force on a common day."""
+    for i, a in enumerate(docs):
+        for b in docs[i + 1 :]:
+            if a.id == b.id and a.overlaps(b):
+                problems.add(where, f"评定 {a.id} 的版本 {a.version} 与 {b.version} 生效期重叠")
 
 
 SECTION = Section("rural", load)

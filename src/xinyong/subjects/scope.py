@@ -49,6 +49,7 @@ WHAT_LABELS = {
     "finance_match": "信易贷产品匹配",
     "finance_application": "信易贷申请",
     "scene_eligibility": "信易+ 守信激励资格核验",
+    "household_file": "农户信用档案",
 }
 # What an authorisation covers only when the subject granted the score (授权范围：评分).
 SCORE_READS = frozenset({"evaluation", "supervision_class"})

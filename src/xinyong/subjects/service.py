@@ -13,7 +13,7 @@ from xinyong.errors import Invalid, NotFound
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import normalize_name
-from xinyong.subjects.models import IdentifierScheme, SubjectIdentifier, SubjectKind
+from xinyong.subjects.models import MEMBER_KINDS, IdentifierScheme, SubjectIdentifier, SubjectKind
 from xinyong.subjects.models import Subject as Subject  # re-exported: pages name the type through the service
 
 
@@ -87,7 +87,7 @@ class SubjectInput:
 
 def build_subject(keys: KeyRing, data: SubjectInput) -> Subject:
     """Build (without adding) a subject and its identifiers from validated input."""
-    if not data.uscc and not data.id_card:
+    if not data.uscc and not data.id_card and data.kind not in MEMBER_KINDS:  # a household: its members
         raise Invalid("主体至少需要统一社会信用代码或身份证号码之一", code="subject.no_identifier")
     uscc = ids.validate_uscc(data.uscc) if data.uscc else None
     kind = data.kind or (kind_of_uscc(uscc) if uscc else SubjectKind.NATURAL_PERSON)

@@ -26,6 +26,7 @@ from xinyong.web.routes import (
     portal,
     portal_commitments,
     reports,
+    rural,
 )
 from xinyong.web.templating import BANK_NAV, CONSOLE_NAV, ME_NAV, PORTAL_NAV
 
@@ -72,6 +73,14 @@ SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], .
     ),
     (bank.router, ((BANK_NAV, ("bank", "/bank", "信贷工作台")),)),
     (reports.router, ((BANK_NAV, ("reports", "/console/reports", "信用报告")),)),
+    (
+        rural.router,
+        (
+            (PORTAL_NAV, ("credit-villages", "/credit-villages", "信用村公示")),
+            (CONSOLE_NAV, ("rural", "/console/rural", "信用村与信用户")),
+            (ME_NAV, ("household", "/me/household", "我的农户")),
+        ),
+    ),
 )
 
 router = APIRouter(include_in_schema=False)
