@@ -1,5 +1,6 @@
 """Import every table module so ``Base.metadata`` is complete (for Alembic and tests)."""
 
+from xinyong.agencies import models as agency_models
 from xinyong.audit import models as audit_models
 from xinyong.auth import models as auth_models
 from xinyong.commitments import models as commitment_models
@@ -11,6 +12,7 @@ from xinyong.ingest import models as ingest_models
 from xinyong.monitoring import models as monitoring_models
 from xinyong.objections import models as objection_models
 from xinyong.outbox import models as outbox_models
+from xinyong.professions import models as profession_models
 from xinyong.records import models as record_models
 from xinyong.registers import models as register_models
 from xinyong.repair import models as repair_models
@@ -21,6 +23,7 @@ from xinyong.subjects import models as subject_models
 
 __all__ = [
     "Base",
+    "agency_models",
     "audit_models",
     "auth_models",
     "commitment_models",
@@ -31,6 +34,7 @@ __all__ = [
     "monitoring_models",
     "objection_models",
     "outbox_models",
+    "profession_models",
     "record_models",
     "register_models",
     "repair_models",
