@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong import __version__, access_log, apidocs, security_headers, wiring
+from xinyong.agencies import api as agencies_api
 from xinyong.app_deps import AppRuntime
 from xinyong.audit import api as audit_api
 from xinyong.auth import api as auth_api
@@ -66,6 +67,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     reports_api.router,
     finance_api.router,
     scenes_api.router,
+    agencies_api.router,
     web_routes.router,
 )
 

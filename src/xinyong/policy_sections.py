@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sized
 
+from xinyong.agencies import rules as agency_rules
 from xinyong.auth import access
 from xinyong.commitments import rules as commitment_rules
 from xinyong.evaluation import loaders as evaluation_loaders
@@ -17,6 +18,7 @@ from xinyong.finance import rules as finance_rules
 from xinyong.ingest import sources
 from xinyong.monitoring import signals
 from xinyong.policy.loader import Policy, Section
+from xinyong.professions import rules as profession_rules
 from xinyong.registers import institutions
 from xinyong.repair import workflows
 from xinyong.reports import special
@@ -40,6 +42,8 @@ _DECLARED: tuple[Section[Sized], ...] = (
     finance_rules.SUBSIDIES,
     scene_rules.SECTION,
     rural_rules.SECTION,
+    agency_rules.SECTION,
+    profession_rules.SECTION,
 )
 
 

@@ -30,6 +30,8 @@ def test_every_declared_section_loads_and_is_checked(policy: Policy) -> None:
         "finance_subsidies",
         "scenes",
         "rural",
+        "agencies",
+        "professions",
     }
     assert all(size > 0 for size in sizes.values()), sizes
 

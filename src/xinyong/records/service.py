@@ -24,6 +24,7 @@ from xinyong.policy.schemas import CatalogItem
 from xinyong.records.models import CreditRecord, RecordEvent
 from xinyong.records.writes import add_version as add_version
 from xinyong.records.writes import add_versions as add_versions
+from xinyong.records.writes import first_version as first_version
 from xinyong.records.writes import latest_version as latest_version
 from xinyong.records.writes import latest_versions as latest_versions
 from xinyong.records.writes import payload_hash as payload_hash
