@@ -21,7 +21,6 @@ from xinyong.agencies.status import filing_status
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments import service as departments_service
-from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
@@ -32,13 +31,6 @@ from xinyong.subjects.models import Subject
 
 REPORT_ITEM = "xyfwbg"
 REPORT_DEPARTMENT = "TZ-XYZX"  # filings are received by the credit centre (the source's department)
-
-
-def _department(session: Session, principal: Principal, fallback: str) -> Department:
-    """Return the caller's department, or ``fallback`` for the credit centre acting itself."""
-    if principal.department_id is not None:
-        return departments_service.by_id(session, principal.department_id)
-    return departments_service.by_code(session, fallback)
 
 
 def record_event(
@@ -55,7 +47,7 @@ def record_event(
         raise Invalid("认定日期不能晚于今天", code="agency.future_event")
     subject = session.get(Subject, agency.subject_id)
     assert subject is not None  # noqa: S101 - foreign key
-    dept = _department(session, principal, agency.filing_authority)
+    dept = departments_service.acting_for(session, principal.department_id, agency.filing_authority)
     item = policy.catalog[rules.supervision.catalog_item]
     payload = {
         "ZTMC": subject.name,

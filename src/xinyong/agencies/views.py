@@ -28,12 +28,13 @@ from xinyong.agencies.status import filing_status, post_status
 from xinyong.auth import consent
 from xinyong.auth.access import PUBLIC_READ, ReadAccess
 from xinyong.auth.principal import Principal, Role
+from xinyong.creditfile import service as creditfile_service
 from xinyong.errors import Forbidden
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.rules.disclosure import Audience
 from xinyong.rules.entries import decide_entry
-from xinyong.subjects.models import IdentifierScheme, Subject, SubjectKind
+from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.subjects.names import names_of
 from xinyong.subjects.scope import decide_read
 
@@ -86,12 +87,12 @@ def listing(
     session: Session, policy: Policy, *, on: dt.date, q: str = "", include_cancelled: bool = True
 ) -> list[AgencyRead]:
     """Return the registry (public: agencies are organisations), filtered by a name fragment."""
-    rows = session.execute(
+    found = session.execute(
         select(CreditAgency, Subject)
         .join(Subject, Subject.id == CreditAgency.subject_id)
         .order_by(CreditAgency.filed_on.desc(), CreditAgency.id.desc())
     ).all()
-    rows = [(a, s) for a, s in rows if decide_entry(s.kind, Audience.PUBLIC, policy).shown]
+    rows = [(a, s) for a, s in found if decide_entry(s.kind, Audience.PUBLIC, policy).shown]
     if q.strip():
         rows = [(a, s) for a, s in rows if q.strip() in s.name or q.strip() == s.uscc]
     counts = _in_post(session, [a.id for a, _ in rows], on)
@@ -109,10 +110,6 @@ def _access(
         return decide_read(session, policy, principal, subject, on=on)
     except Forbidden:
         return PUBLIC_READ
-
-
-def _masked(person: Subject) -> str | None:
-    return next((i.masked for i in person.identifiers if i.scheme == IdentifierScheme.ID_CARD.value), None)
 
 
 def _practitioners(
@@ -150,7 +147,7 @@ def _practitioners(
             PractitionerRead(
                 id=p.id,
                 name=person.name,
-                id_masked=_masked(person),
+                id_masked=creditfile_service.masked_id(person),
                 qualification=_label(labels, p.qualification),
                 certificate_no=p.certificate_no,
                 joined_on=p.joined_on,

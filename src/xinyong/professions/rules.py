@@ -34,6 +34,8 @@ class SanctionSpec(Strict):
 
     catalog_item: str
     severity: Severity
+    department: str = Field(description="信用中心自行登记时的报送部门编码")
+    revoking: list[str] = Field(description="使执业证书失效的惩戒类型（目录枚举的中文值）")
 
 
 class CivilService(Strict):
@@ -87,6 +89,11 @@ def _check(policy: Policy, problems: Problems, doc: ProfessionCatalog) -> None:
             problems.add(path, f"职业 {p.code} 的发证部门 {p.department} 不在部门名录中")
         if p.effective_to is not None and p.effective_to < p.effective_from:
             problems.add(path, f"职业 {p.code} 的 effective_to 早于 effective_from")
+    if doc.sanctions.department not in departments:
+        problems.add(path, f"惩戒信息的报送部门 {doc.sanctions.department} 不在部门名录中")
+    unknown = set(doc.sanctions.revoking) - set(policy.enum_labels("professional_sanction").values())
+    if unknown:
+        problems.add(path, f"未知的惩戒类型：{sorted(unknown)}")
     item = policy.catalog.get(doc.sanctions.catalog_item)
     if item is None:
         problems.add(path, f"惩戒信息的目录项 {doc.sanctions.catalog_item} 不存在")
