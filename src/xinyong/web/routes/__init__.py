@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from xinyong.web.routes import (
     account,
+    agencies,
     bank,
     console,
     console_cases,
@@ -22,6 +23,7 @@ from xinyong.web.routes import (
     me_cases,
     portal,
     portal_commitments,
+    professions,
     reports,
 )
 from xinyong.web.templating import BANK_NAV, CONSOLE_NAV, ME_NAV, PORTAL_NAV
@@ -63,6 +65,14 @@ SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], .
     ),
     (bank.router, ((BANK_NAV, ("bank", "/bank", "信贷工作台")),)),
     (reports.router, ((BANK_NAV, ("reports", "/console/reports", "信用报告")),)),
+    (
+        agencies.router,
+        (
+            (PORTAL_NAV, ("agencies", "/agencies", "信用服务机构")),
+            (CONSOLE_NAV, ("agencies", "/console/agencies", "信用服务机构备案")),
+        ),
+    ),
+    (professions.router, ((CONSOLE_NAV, ("professions", "/console/professions", "职业人群与公务员")),)),
 )
 
 router = APIRouter(include_in_schema=False)
