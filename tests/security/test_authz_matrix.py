@@ -88,7 +88,7 @@ def _agency(session: Session, runtime: Runtime) -> tuple[int, int]:
     body = AgencyIn(
         uscc=sf.next_uscc(WENLING),
         name="温岭测试信用评估有限公司",
-        filing_no="TZXY-AUTHZ",
+        filing_no="台信备〔2026〕99号",
         filed_on=dt.date(2026, 1, 5),
         filing_authority="TZ-FGW",
         business_scopes=["rating"],
