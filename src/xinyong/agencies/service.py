@@ -8,6 +8,10 @@ a filing beside it: its credit file is the subject's file.
 
 from __future__ import annotations
 
+from xinyong.agencies.reads import agency_read as agency_read
+from xinyong.agencies.reads import detail as detail
+from xinyong.agencies.reads import listing as listing
+from xinyong.agencies.reads import report_reads as report_reads
 from xinyong.agencies.registry import add_practitioner as add_practitioner
 from xinyong.agencies.registry import cancel as cancel
 from xinyong.agencies.registry import get as get
@@ -18,7 +22,3 @@ from xinyong.agencies.status import filing_status as filing_status
 from xinyong.agencies.supervision import file_report as file_report
 from xinyong.agencies.supervision import record_event as record_event
 from xinyong.agencies.supervision import report as report
-from xinyong.agencies.views import agency_read as agency_read
-from xinyong.agencies.views import detail as detail
-from xinyong.agencies.views import listing as listing
-from xinyong.agencies.views import report_reads as report_reads

@@ -74,9 +74,9 @@ def record_event(
         payload=payload,
         policy_hash=policy.hash,
     )
-    if records_service.latest_version(session, version.record_key) is not None:
+    record = records_service.add_new_version(session, version)
+    if record is None:
         raise Conflict("该文书编号的监管事件已登记", code="agency.duplicate_event")
-    record = records_service.add_version(session, version)
     audit.append(
         session,
         actor=principal.actor,

@@ -40,6 +40,33 @@ def masked(person: Subject) -> str | None:
     return creditfile_service.masked_id(person)
 
 
+def _payload(
+    person: Subject,
+    body: SanctionIn,
+    sanction: str,
+    category: str,
+    licence_no: str | None,
+    employer: str | None,
+    authority: str,
+) -> dict[str, str]:
+    """Return the record's payload by catalog field (the ID number only masked)."""
+    payload = {
+        "ZTMC": person.name,
+        "ZTLB": "自然人",
+        "ZJLX": "身份证",
+        "ZJHM": masked(person),
+        "ZY_LB": category,
+        "ZY_ZSBH": licence_no,
+        "ZY_DW": employer,
+        "CJ_LX": sanction,
+        "CJ_SY": body.reason,
+        "CJ_WH": body.document_no,
+        "CJ_RQ": body.decided_on.isoformat(),
+        "CJ_JG": authority,
+    }
+    return {k: v for k, v in payload.items() if v is not None}
+
+
 def write_sanction(
     session: Session,
     policy: Policy,
@@ -61,20 +88,7 @@ def write_sanction(
         raise Invalid("决定日期不能晚于今天", code="professions.future_sanction")
     dept = departments_service.acting_for(session, principal.department_id, spec.department)
     item = policy.catalog[spec.catalog_item]
-    payload = {
-        "ZTMC": person.name,
-        "ZTLB": "自然人",
-        "ZJLX": "身份证",
-        "ZJHM": masked(person),
-        "ZY_LB": category,
-        "ZY_ZSBH": licence_no,
-        "ZY_DW": employer,
-        "CJ_LX": sanction,
-        "CJ_SY": body.reason,
-        "CJ_WH": body.document_no,
-        "CJ_RQ": body.decided_on.isoformat(),
-        "CJ_JG": dept.name,
-    }
+    payload = _payload(person, body, sanction, category, licence_no, employer, dept.name)
     version = records_service.first_version(
         f"{item.id}|{dept.code}|{body.document_no}|{person.id}",
         item=item,
@@ -83,12 +97,12 @@ def write_sanction(
         document_no=body.document_no,
         decision_on=body.decided_on,
         severity=spec.severity,
-        payload={k: v for k, v in payload.items() if v is not None},
+        payload=payload,
         policy_hash=policy.hash,
     )
-    if records_service.latest_version(session, version.record_key) is not None:
+    record = records_service.add_new_version(session, version)
+    if record is None:
         raise Conflict("该决定文号的惩戒已登记", code="professions.duplicate_sanction")
-    record = records_service.add_version(session, version)
     audit.append(
         session,
         actor=principal.actor,

@@ -22,6 +22,7 @@ from xinyong.departments.models import Department
 from xinyong.policy.loader import Policy
 from xinyong.policy.schemas import CatalogItem
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.records.writes import add_new_version as add_new_version
 from xinyong.records.writes import add_version as add_version
 from xinyong.records.writes import add_versions as add_versions
 from xinyong.records.writes import first_version as first_version

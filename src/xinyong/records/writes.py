@@ -95,6 +95,13 @@ def add_version(
     return record
 
 
+def add_new_version(session: Session, row: RecordVersionIn) -> CreditRecord | None:
+    """Write a workflow's new record unless its key is already stored (``None``: a duplicate, nothing written)."""
+    if latest_version(session, row.record_key) is not None:
+        return None
+    return add_version(session, row)
+
+
 def add_versions(session: Session, rows: Sequence[RecordVersionIn], *, received_at: dt.datetime) -> None:
     """Write many versions received together; a version whose predecessor is among them waits for its id."""
     conn = session.connection()
