@@ -17,6 +17,7 @@ from tests.synth.conftest import END, manifest, read_feed
 from xinyong.runtime import Runtime
 from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.subjects.register import REGISTER_COLUMNS, load_register
+from xinyong.synth.agencies import RECORD_ITEMS
 
 
 def _digest(root: Path) -> dict[str, str]:
@@ -45,7 +46,7 @@ def test_same_seed_gives_the_same_bytes(clean: dict[str, Any], tmp_path: Path) -
     ]
     subprocess.run([*command, "--end", END.isoformat()], check=True, env=env, capture_output=True)
     first, second = _digest(Path(clean["out"])), _digest(out)
-    assert len(first) == clean["files"] + 2  # feeds, the register and the manifest
+    assert len(first) == clean["files"] + 3  # feeds, the register, the manifest and the agencies' registry
     assert first == second
 
 
@@ -89,7 +90,8 @@ def test_manifest_totals_match_the_files(clean: dict[str, Any]) -> None:
 
 def test_every_catalog_item_has_a_feed_within_six_years(clean: dict[str, Any], policy: Any) -> None:
     data = manifest(clean)
-    assert {e["source_id"] for e in data["files"]} == set(policy.catalog)
+    # the registry's supervision events, filed reports and sanctions reach records through the services
+    assert {e["source_id"] for e in data["files"]} | set(RECORD_ITEMS) == set(policy.catalog)
     years = {e["year"] for e in data["files"]}
     assert min(years) == END.year - 6
     assert max(years) == END.year
