@@ -240,21 +240,18 @@ def generate_agencies(
     n_licences = max(40, persons // 50)
     pools = read_pools(register, rng, agencies=n_agencies, licences=n_licences)
     build = Builder(rng, pools, start, end)
-    doc = {
-        "generator": "xinyong synth",
-        "seed": seed,
-        "end": end.isoformat(),
-        "agencies": [build.agency(n) for n in range(n_agencies)],
-        "licences": [build.licence(n) for n in range(n_licences)],
-        "civil_service": [build.body(name, uscc, n) for n, (name, uscc) in enumerate(pools.bodies)],
-    }
+    agencies = [build.agency(n) for n in range(n_agencies)]
+    licences = [build.licence(n) for n in range(n_licences)]
+    bodies = [build.body(name, uscc, n) for n, (name, uscc) in enumerate(pools.bodies)]
+    doc: dict[str, Any] = {"generator": "xinyong synth", "seed": seed, "end": end.isoformat()}
+    doc |= {"agencies": agencies, "licences": licences, "civil_service": bodies}
     path = out / OUT
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
     return {
         "path": str(path),
-        "agencies": len(doc["agencies"]),
-        "practitioners": sum(len(a["practitioners"]) for a in doc["agencies"]),
-        "licences": len(doc["licences"]),
-        "civil_servants": sum(len(b["servants"]) for b in doc["civil_service"]),
+        "agencies": len(agencies),
+        "practitioners": sum(len(a["practitioners"]) for a in agencies),
+        "licences": len(licences),
+        "civil_servants": sum(len(b["servants"]) for b in bodies),
     }
