@@ -108,7 +108,10 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "institutions",  # the register of financial institutions and 信易+ providers
         "sync",  # policy → registers, run by migrate and by the demo
     ),
-    "synth": ("generate",),
+    "synth": (
+        "generate",
+        "agencies",
+    ),  # agencies: where the registry file is, for the demo step that loads it
     "sanctions": (
         "hits",
     ),  # measures hit per day and per subject (monitoring screen and timeline)  # the generator: synth's one verb (the CLI and the demo call it)
