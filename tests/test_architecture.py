@@ -67,7 +67,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("commitments", "evaluation", "ingest", "objections", "synth"),
     ("repair", "sanctions", "creditfile"),
     ("reports", "registers"),
-    ("monitoring", "finance", "scenes", "rural", "agencies", "professions"),
+    ("monitoring", "finance", "scenes", "rural", "agencies"),
 )
 LAYER = {cap: n for n, layer in enumerate(LAYERS) for cap in layer}
 # Modules another capability may import besides ``service`` and ``schemas`` ("*": every module), and why.

@@ -33,7 +33,6 @@ from xinyong.migrate import at_head
 from xinyong.monitoring import api as monitoring_api
 from xinyong.objections import api as objections_api
 from xinyong.outbox import api as outbox_api
-from xinyong.professions import api as professions_api
 from xinyong.records import api as records_api
 from xinyong.repair import api as repair_api
 from xinyong.reports import api as reports_api
@@ -69,7 +68,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     finance_api.router,
     scenes_api.router,
     agencies_api.router,
-    professions_api.router,
+    agencies_api.people_router,
     web_routes.router,
 )
 

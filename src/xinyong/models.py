@@ -12,7 +12,6 @@ from xinyong.ingest import models as ingest_models
 from xinyong.monitoring import models as monitoring_models
 from xinyong.objections import models as objection_models
 from xinyong.outbox import models as outbox_models
-from xinyong.professions import models as profession_models
 from xinyong.records import models as record_models
 from xinyong.registers import models as register_models
 from xinyong.repair import models as repair_models
@@ -34,7 +33,6 @@ __all__ = [
     "monitoring_models",
     "objection_models",
     "outbox_models",
-    "profession_models",
     "record_models",
     "register_models",
     "repair_models",

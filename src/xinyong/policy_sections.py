@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sized
 
+from xinyong.agencies import professions_rules as profession_rules
 from xinyong.agencies import rules as agency_rules
 from xinyong.auth import access
 from xinyong.commitments import rules as commitment_rules
@@ -18,7 +19,6 @@ from xinyong.finance import rules as finance_rules
 from xinyong.ingest import sources
 from xinyong.monitoring import signals
 from xinyong.policy.loader import Policy, Section
-from xinyong.professions import rules as profession_rules
 from xinyong.registers import institutions
 from xinyong.repair import workflows
 from xinyong.reports import special

@@ -12,9 +12,15 @@ from sqlalchemy.orm import Session
 
 from tests.factories import subjects as fs
 from xinyong.agencies.demo import seed_agencies
-from xinyong.agencies.models import AgencyPractitioner, AgencyReport, CreditAgency
+from xinyong.agencies.models import (
+    AgencyPractitioner,
+    AgencyReport,
+    BodyHeadcount,
+    CivilServant,
+    CreditAgency,
+    ProfessionalLicence,
+)
 from xinyong.kit.ids import make_uscc
-from xinyong.professions.models import BodyHeadcount, CivilServant, ProfessionalLicence
 from xinyong.records.models import CreditRecord
 from xinyong.runtime import Runtime
 from xinyong.subjects.service import SubjectInput, build_subject

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xinyong.professions.coverage import figures, headcount_on, in_post
+from xinyong.agencies.coverage import figures, headcount_on, in_post
 
 D = dt.date
 

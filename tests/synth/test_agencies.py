@@ -80,8 +80,8 @@ def test_people_come_from_the_register_once_each(clean: dict[str, Any]) -> None:
 
 
 def test_every_code_is_one_the_policy_knows(clean: dict[str, Any], policy: Policy) -> None:
+    from xinyong.agencies.professions_rules import catalog_of
     from xinyong.agencies.rules import registry_rules
-    from xinyong.professions.rules import catalog_of
 
     doc = _load(clean)
     rules, catalog = registry_rules(policy, END), catalog_of(policy, END)

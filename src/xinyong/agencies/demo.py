@@ -12,11 +12,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from xinyong.agencies import service
-from xinyong.agencies.schemas import AgencyIn, CancelIn, EventIn, LeaveIn, PractitionerIn, ReportIn
+from xinyong.agencies.schemas import (
+    AgencyIn,
+    CancelIn,
+    CivilServantIn,
+    EventIn,
+    HeadcountIn,
+    LeaveIn,
+    LicenceIn,
+    PractitionerIn,
+    ReportIn,
+    SanctionIn,
+)
 from xinyong.auth.principal import Principal, Role
 from xinyong.db import session_scope
-from xinyong.professions import service as professions_service
-from xinyong.professions.schemas import CivilServantIn, HeadcountIn, LicenceIn, SanctionIn
 from xinyong.runtime import Runtime
 from xinyong.synth.agencies import OUT
 
@@ -50,11 +59,9 @@ def _people(session: Session, runtime: Runtime, doc: dict[str, Any], on: dt.date
     policy, keys = runtime.policy, runtime.keys
     written = 0
     for lic in doc["licences"]:
-        row = professions_service.register_licence(
-            session, policy, keys, CENTRE, LicenceIn.model_validate(lic), on=on
-        )
+        row = service.register_licence(session, policy, keys, CENTRE, LicenceIn.model_validate(lic), on=on)
         if lic["sanction"]:
-            professions_service.sanction_licence(
+            service.sanction_licence(
                 session, policy, CENTRE, row.id, SanctionIn.model_validate(lic["sanction"]), on=on
             )
             written += 1
@@ -62,12 +69,12 @@ def _people(session: Session, runtime: Runtime, doc: dict[str, Any], on: dt.date
         declared = HeadcountIn(
             body_uscc=body["body_uscc"], headcount=body["headcount"], reported_on=body["reported_on"]
         )
-        professions_service.report_headcount(session, keys, CENTRE, declared)
+        service.report_headcount(session, keys, CENTRE, declared)
         for s in body["servants"]:
             post = CivilServantIn.model_validate({**s, "body_uscc": body["body_uscc"]})
-            seat = professions_service.register_civil_servant(session, policy, keys, CENTRE, post, on=on)
+            seat = service.register_civil_servant(session, policy, keys, CENTRE, post, on=on)
             if s["sanction"]:
-                professions_service.sanction_civil_servant(
+                service.sanction_civil_servant(
                     session, policy, CENTRE, seat.id, SanctionIn.model_validate(s["sanction"]), on=on
                 )
                 written += 1

@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from xinyong.agencies import service as professions_service
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
 from xinyong.auth.principal import Principal, Role
-from xinyong.professions import service as professions_service
 from xinyong.web.templating import render
 
 router = APIRouter()

@@ -8,16 +8,16 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.agencies import people
+from xinyong.agencies.models import ProfessionalLicence
+from xinyong.agencies.professions_rules import ProfessionCatalog, catalog_of
+from xinyong.agencies.schemas import Labelled, LicenceIn, LicenceRead, SanctionIn, SanctionRead
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.dates import phase
 from xinyong.policy.loader import Policy
-from xinyong.professions import people
-from xinyong.professions.models import ProfessionalLicence
-from xinyong.professions.rules import ProfessionCatalog, catalog_of
-from xinyong.professions.schemas import Labelled, LicenceIn, LicenceRead, SanctionIn, SanctionRead
 from xinyong.records import service as records_service
 from xinyong.rules.disclosure import Audience
 from xinyong.subjects import service as subjects_service

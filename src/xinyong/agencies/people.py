@@ -7,14 +7,14 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from xinyong.agencies.professions_rules import catalog_of
+from xinyong.agencies.schemas import SanctionIn, SanctionRead
 from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.creditfile import service as creditfile_service
 from xinyong.departments import service as departments_service
 from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.policy.loader import Policy
-from xinyong.professions.rules import catalog_of
-from xinyong.professions.schemas import SanctionIn, SanctionRead
 from xinyong.records import service as records_service
 from xinyong.subjects.models import Subject
 from xinyong.subjects.scope import authorise_read

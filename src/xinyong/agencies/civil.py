@@ -9,16 +9,10 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.audit import service as audit
-from xinyong.auth.principal import Principal
-from xinyong.errors import Conflict, Invalid, NotFound
-from xinyong.kit.crypto import KeyRing
-from xinyong.kit.dates import phase
-from xinyong.policy.loader import Policy
-from xinyong.professions import coverage, people
-from xinyong.professions.models import BodyHeadcount, CivilServant
-from xinyong.professions.rules import catalog_of
-from xinyong.professions.schemas import (
+from xinyong.agencies import coverage, people
+from xinyong.agencies.models import BodyHeadcount, CivilServant
+from xinyong.agencies.professions_rules import catalog_of
+from xinyong.agencies.schemas import (
     CivilServantIn,
     CivilServantRead,
     CoverageRead,
@@ -29,6 +23,12 @@ from xinyong.professions.schemas import (
     SanctionIn,
     SanctionRead,
 )
+from xinyong.audit import service as audit
+from xinyong.auth.principal import Principal
+from xinyong.errors import Conflict, Invalid, NotFound
+from xinyong.kit.crypto import KeyRing
+from xinyong.kit.dates import phase
+from xinyong.policy.loader import Policy
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject, SubjectKind
 
