@@ -9,7 +9,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.agencies import coverage, people
+from xinyong.agencies import audited, coverage, people
 from xinyong.agencies.models import BodyHeadcount, CivilServant
 from xinyong.agencies.professions_rules import catalog_of
 from xinyong.agencies.schemas import (
@@ -23,7 +23,6 @@ from xinyong.agencies.schemas import (
     SanctionIn,
     SanctionRead,
 )
-from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
@@ -70,17 +69,13 @@ def register(
         appointed_on=body.appointed_on,
         created_by=principal.actor,
     )
-    session.add(row)
-    session.flush()
-    audit.append(
+    return audited.added(
         session,
+        row,
         actor=principal.actor,
         action="professions.civil_servant",
-        object_type="civil_servant",
-        object_id=row.id,
         detail={"person_id": person.id, "body_id": org.id, "appointed_on": body.appointed_on.isoformat()},
     )
-    return row
 
 
 def get(session: Session, post_id: int) -> CivilServant:
@@ -94,21 +89,17 @@ def get(session: Session, post_id: int) -> CivilServant:
 def leave(session: Session, principal: Principal, post_id: int, body: LeaveIn) -> CivilServant:
     """Record the day a civil servant leaves the body."""
     row = get(session, post_id)
-    if row.left_on is not None:
-        raise Conflict("该任职已结束", code="professions.already_left")
-    if body.left_on < row.appointed_on:
-        raise Invalid("离职日期早于任职日期", code="professions.bad_leave_date")
-    row.left_on = body.left_on
-    session.flush()
-    audit.append(
+    return audited.ended(
         session,
+        row,
+        "left_on",
+        start=row.appointed_on,
+        day=body.left_on,
         actor=principal.actor,
         action="professions.civil_servant_leave",
-        object_type="civil_servant",
-        object_id=row.id,
-        detail={"left_on": body.left_on.isoformat()},
+        already=Conflict("该任职已结束", code="professions.already_left"),
+        too_early=Invalid("离职日期早于任职日期", code="professions.bad_leave_date"),
     )
-    return row
 
 
 def sanction(
@@ -138,17 +129,13 @@ def report_headcount(
     row = BodyHeadcount(
         body_id=org.id, headcount=body.headcount, reported_on=body.reported_on, created_by=principal.actor
     )
-    session.add(row)
-    session.flush()
-    audit.append(
+    return audited.added(
         session,
+        row,
         actor=principal.actor,
         action="professions.headcount",
-        object_type="body_headcount",
-        object_id=row.id,
         detail={"body_id": org.id, "headcount": body.headcount, "reported_on": body.reported_on.isoformat()},
     )
-    return row
 
 
 def listing(session: Session, policy: Policy, principal: Principal, *, on: dt.date) -> list[CivilServantRead]:

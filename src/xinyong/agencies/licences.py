@@ -8,11 +8,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.agencies import people
+from xinyong.agencies import audited, people
 from xinyong.agencies.models import ProfessionalLicence
 from xinyong.agencies.professions_rules import ProfessionCatalog, catalog_of
 from xinyong.agencies.schemas import Labelled, LicenceIn, LicenceRead, SanctionIn, SanctionRead
-from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.kit.crypto import KeyRing
@@ -53,17 +52,13 @@ def register(
         valid_to=body.valid_to,
         created_by=principal.actor,
     )
-    session.add(row)
-    session.flush()
-    audit.append(
+    return audited.added(
         session,
+        row,
         actor=principal.actor,
         action="professions.licence",
-        object_type="professional_licence",
-        object_id=row.id,
         detail={"person_id": person.id, "profession": row.profession, "licence_no": row.licence_no},
     )
-    return row
 
 
 def get(session: Session, licence_id: int) -> ProfessionalLicence:

@@ -7,15 +7,14 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from xinyong.agencies import audited
 from xinyong.agencies.professions_rules import catalog_of
 from xinyong.agencies.schemas import SanctionIn, SanctionRead
-from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal
 from xinyong.creditfile import service as creditfile_service
 from xinyong.departments import service as departments_service
 from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.policy.loader import Policy
-from xinyong.records import service as records_service
 from xinyong.subjects.models import Subject
 from xinyong.subjects.scope import authorise_read
 
@@ -89,27 +88,19 @@ def write_sanction(
     dept = departments_service.acting_for(session, principal.department_id, spec.department)
     item = policy.catalog[spec.catalog_item]
     payload = _payload(person, body, sanction, category, licence_no, employer, dept.name)
-    version = records_service.first_version(
-        f"{item.id}|{dept.code}|{body.document_no}|{person.id}",
-        item=item,
+    record = audited.new_record(
+        session,
+        policy,
+        item,
         subject_id=person.id,
-        department_id=dept.id,
+        department=dept,
         document_no=body.document_no,
-        decision_on=body.decided_on,
+        decided_on=body.decided_on,
         severity=spec.severity,
         payload=payload,
-        policy_hash=policy.hash,
-    )
-    record = records_service.add_new_version(session, version)
-    if record is None:
-        raise Conflict("该决定文号的惩戒已登记", code="professions.duplicate_sanction")
-    audit.append(
-        session,
         actor=principal.actor,
         action="professions.sanction",
-        object_type="credit_record",
-        object_id=record.id,
-        detail={"person_id": person.id, "category": category, "sanction": sanction},
+        duplicate=Conflict("该决定文号的惩戒已登记", code="professions.duplicate_sanction"),
     )
     return SanctionRead(
         record_id=record.id,

@@ -7,9 +7,10 @@ import datetime as dt
 
 from pydantic import Field
 
+from xinyong.agencies.rules import Versions, load_versions
 from xinyong.errors import PolicyError
 from xinyong.policy.base import Strict, Versioned
-from xinyong.policy.loader import Policy, Problems, Section, load_dir
+from xinyong.policy.loader import Policy, Problems, Section
 from xinyong.policy.schemas import Severity
 
 
@@ -64,20 +65,6 @@ class ProfessionCatalog(Versioned):
         return {p.code: p.name for p in self.professions}
 
 
-class Catalogs:
-    """All versions; the one in force on a day applies."""
-
-    def __init__(self, versions: list[ProfessionCatalog]) -> None:
-        self.versions = versions
-
-    def __len__(self) -> int:
-        return sum(len(v.professions) for v in self.versions)
-
-    def in_force(self, on: dt.date) -> ProfessionCatalog | None:
-        """Return the version in force on ``on``."""
-        return next((v for v in self.versions if v.in_force(on)), None)
-
-
 def _check(policy: Policy, problems: Problems, doc: ProfessionCatalog) -> None:
     path = policy.root / "professions"
     departments = {d.code for d in policy.departments.departments}
@@ -101,17 +88,9 @@ def _check(policy: Policy, problems: Problems, doc: ProfessionCatalog) -> None:
         problems.add(path, f"惩戒信息的目录项 {item.id} 只能以自然人为主体")
 
 
-def load(policy: Policy) -> Catalogs:
+def load(policy: Policy) -> Versions[ProfessionCatalog]:
     """Load ``policy/professions/*.yaml``; refuse unknown departments and catalog items, overlapping versions."""
-    problems = Problems(policy.root)
-    docs = load_dir(policy.root / "professions", ProfessionCatalog, problems)
-    for i, doc in enumerate(docs):
-        _check(policy, problems, doc)
-        for other in docs[i + 1 :]:
-            if doc.overlaps(other):
-                problems.add(policy.root / "professions", f"版本 {doc.version} 与 {other.version} 生效期重叠")
-    problems.raise_if_any()
-    return Catalogs(docs)
+    return load_versions(policy, "professions", ProfessionCatalog, _check)
 
 
 SECTION = Section("professions", load)

@@ -8,10 +8,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.agencies import audited
 from xinyong.agencies.models import AgencyPractitioner, CreditAgency
 from xinyong.agencies.rules import RegistryRules, registry_rules
 from xinyong.agencies.schemas import AgencyIn, CancelIn, LeaveIn, PractitionerIn
-from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments import service as departments_service
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
@@ -69,17 +69,13 @@ def register(
         business_scopes=list(dict.fromkeys(body.business_scopes)),
         created_by=principal.actor,
     )
-    session.add(row)
-    session.flush()
-    audit.append(
+    return audited.added(
         session,
+        row,
         actor=principal.actor,
         action="agency.register",
-        object_type="credit_agency",
-        object_id=row.id,
         detail={"uscc": subject.uscc, "filing_no": row.filing_no, "filed_on": row.filed_on.isoformat()},
     )
-    return row
 
 
 def cancel(
@@ -87,21 +83,20 @@ def cancel(
 ) -> CreditAgency:
     """Cancel a filing (注销备案) from a day on; the status follows from that date."""
     ensure_authority(session, registry_rules(policy, on), principal)
-    row = get(session, agency_id)
-    if row.cancelled_on is not None:
-        raise Conflict("该机构的备案已注销", code="agency.already_cancelled")
-    if body.cancelled_on < row.filed_on:
-        raise Invalid("注销日期早于备案日期", code="agency.bad_cancel_date")
-    row.cancelled_on, row.cancel_reason = body.cancelled_on, body.reason
-    session.flush()
-    audit.append(
+    found = get(session, agency_id)
+    row = audited.ended(
         session,
+        found,
+        "cancelled_on",
+        start=found.filed_on,
+        day=body.cancelled_on,
         actor=principal.actor,
         action="agency.cancel",
-        object_type="credit_agency",
-        object_id=row.id,
-        detail={"cancelled_on": body.cancelled_on.isoformat(), "reason": body.reason},
+        already=Conflict("该机构的备案已注销", code="agency.already_cancelled"),
+        too_early=Invalid("注销日期早于备案日期", code="agency.bad_cancel_date"),
     )
+    row.cancel_reason = body.reason
+    session.flush()
     return row
 
 
@@ -129,17 +124,13 @@ def add_practitioner(
         certificate_no=body.certificate_no,
         joined_on=body.joined_on,
     )
-    session.add(row)
-    session.flush()
-    audit.append(
+    return audited.added(
         session,
+        row,
         actor=principal.actor,
         action="agency.practitioner_add",
-        object_type="agency_practitioner",
-        object_id=row.id,
         detail={"agency_id": agency.id, "person_id": person.id, "qualification": row.qualification},
     )
-    return row
 
 
 def leave(
@@ -156,18 +147,14 @@ def leave(
     row = session.get(AgencyPractitioner, practitioner_id)
     if row is None:
         raise NotFound("未找到该从业人员", code="agency.practitioner_not_found")
-    if row.left_on is not None:
-        raise Conflict("该从业人员已离职", code="agency.already_left")
-    if body.left_on < row.joined_on:
-        raise Invalid("离职日期早于入职日期", code="agency.bad_leave_date")
-    row.left_on = body.left_on
-    session.flush()
-    audit.append(
+    return audited.ended(
         session,
+        row,
+        "left_on",
+        start=row.joined_on,
+        day=body.left_on,
         actor=principal.actor,
         action="agency.practitioner_leave",
-        object_type="agency_practitioner",
-        object_id=row.id,
-        detail={"left_on": body.left_on.isoformat()},
+        already=Conflict("该从业人员已离职", code="agency.already_left"),
+        too_early=Invalid("离职日期早于入职日期", code="agency.bad_leave_date"),
     )
-    return row

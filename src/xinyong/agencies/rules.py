@@ -4,6 +4,8 @@ report purposes and the catalog item supervision events are written as — valid
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from pydantic import Field
 
@@ -58,18 +60,36 @@ class RegistryRules(Versioned):
         return {c.code: c.label for c in self.report_purposes}
 
 
-class Registry:
-    """All versions of the registry's rules; the one in force on a day applies."""
+V = TypeVar("V", bound=Versioned)
 
-    def __init__(self, versions: list[RegistryRules]) -> None:
+
+class Versions(Generic[V]):
+    """All versions of a policy document; the one in force on a day applies."""
+
+    def __init__(self, versions: list[V]) -> None:
         self.versions = versions
 
     def __len__(self) -> int:
         return len(self.versions)
 
-    def in_force(self, on: dt.date) -> RegistryRules | None:
+    def in_force(self, on: dt.date) -> V | None:
         """Return the version in force on ``on``."""
         return next((v for v in self.versions if v.in_force(on)), None)
+
+
+def load_versions(
+    policy: Policy, folder: str, model: type[V], check: Callable[[Policy, Problems, V], None]
+) -> Versions[V]:
+    """Load ``policy/<folder>/*.yaml`` as versions of one document: each checked, none overlapping."""
+    problems = Problems(policy.root)
+    docs = load_dir(policy.root / folder, model, problems)
+    for i, doc in enumerate(docs):
+        check(policy, problems, doc)
+        for other in docs[i + 1 :]:
+            if doc.overlaps(other):
+                problems.add(policy.root / folder, f"版本 {doc.version} 与 {other.version} 生效期重叠")
+    problems.raise_if_any()
+    return Versions(docs)
 
 
 def _check(policy: Policy, problems: Problems, doc: RegistryRules) -> None:
@@ -93,17 +113,9 @@ def _check(policy: Policy, problems: Problems, doc: RegistryRules) -> None:
             problems.add(path, f"{name}编码重复")
 
 
-def load(policy: Policy) -> Registry:
+def load(policy: Policy) -> Versions[RegistryRules]:
     """Load ``policy/agencies/*.yaml``; refuse unknown departments and catalog items and overlapping versions."""
-    problems = Problems(policy.root)
-    docs = load_dir(policy.root / "agencies", RegistryRules, problems)
-    for i, doc in enumerate(docs):
-        _check(policy, problems, doc)
-        for other in docs[i + 1 :]:
-            if doc.overlaps(other):
-                problems.add(policy.root / "agencies", f"版本 {doc.version} 与 {other.version} 生效期重叠")
-    problems.raise_if_any()
-    return Registry(docs)
+    return load_versions(policy, "agencies", RegistryRules, _check)
 
 
 SECTION = Section("agencies", load)

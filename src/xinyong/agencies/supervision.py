@@ -13,12 +13,11 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.agencies import registry
+from xinyong.agencies import audited, registry
 from xinyong.agencies.models import AgencyReport, CreditAgency
 from xinyong.agencies.rules import registry_rules
 from xinyong.agencies.schemas import EventIn, ReportIn
 from xinyong.agencies.status import filing_status
-from xinyong.audit import service as audit
 from xinyong.auth.principal import Principal, Role
 from xinyong.departments import service as departments_service
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
@@ -62,30 +61,20 @@ def record_event(
         "JG_RQ": body.decided_on.isoformat(),
         "JG_JG": dept.name,
     }
-    payload = {k: v for k, v in payload.items() if v is not None}
-    version = records_service.first_version(
-        f"{item.id}|{dept.code}|{body.document_no}|{subject.id}",
-        item=item,
+    return audited.new_record(
+        session,
+        policy,
+        item,
         subject_id=subject.id,
-        department_id=dept.id,
+        department=dept,
         document_no=body.document_no,
-        decision_on=body.decided_on,
+        decided_on=body.decided_on,
         severity=rules.supervision.severity,
         payload=payload,
-        policy_hash=policy.hash,
-    )
-    record = records_service.add_new_version(session, version)
-    if record is None:
-        raise Conflict("该文书编号的监管事件已登记", code="agency.duplicate_event")
-    audit.append(
-        session,
         actor=principal.actor,
         action="agency.event",
-        object_type="credit_record",
-        object_id=record.id,
-        detail={"agency_id": agency.id, "event_type": event_type, "document_no": body.document_no},
+        duplicate=Conflict("该文书编号的监管事件已登记", code="agency.duplicate_event"),
     )
-    return record
 
 
 def ensure_files(session: Session, principal: Principal, agency: CreditAgency) -> None:
@@ -138,17 +127,13 @@ def file_report(
         sha256=body.sha256,
         filed_by=principal.actor,
     )
-    session.add(row)
-    session.flush()
-    audit.append(
+    return audited.added(
         session,
+        row,
         actor=principal.actor,
         action="agency.report_file",
-        object_type="agency_report",
-        object_id=row.id,
         detail={"agency_id": agency.id, "subject_id": subject.id, "sha256": body.sha256},
     )
-    return row
 
 
 def _report_record(
