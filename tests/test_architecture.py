@@ -67,7 +67,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("commitments", "evaluation", "ingest", "objections", "synth"),
     ("repair", "sanctions", "creditfile"),
     ("reports", "registers", "simulation"),
-    ("monitoring", "finance", "scenes", "rural", "timetravel"),
+    ("monitoring", "finance", "scenes", "rural", "agencies", "timetravel"),
     ("indices",),
 )
 LAYER = {cap: n for n, layer in enumerate(LAYERS) for cap in layer}
@@ -109,7 +109,10 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "institutions",  # the register of financial institutions and 信易+ providers
         "sync",  # policy → registers, run by migrate and by the demo
     ),
-    "synth": ("generate",),
+    "synth": (
+        "generate",
+        "agencies",
+    ),  # agencies: where the registry file is, for the demo step that loads it
     "sanctions": (
         "hits",
         "impact",  # the measures applying to many subjects under a given policy (policy simulation)

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from xinyong import __version__, access_log, apidocs, security_headers, wiring
+from xinyong.agencies import api as agencies_api
 from xinyong.app_deps import AppRuntime
 from xinyong.audit import api as audit_api
 from xinyong.auth import api as auth_api
@@ -72,6 +73,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     simulation_api.router,
     indices_api.router,
     rural_api.router,
+    agencies_api.router,
+    agencies_api.people_router,
     web_routes.router,
 )
 

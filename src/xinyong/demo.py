@@ -25,6 +25,7 @@ def demo_steps() -> tuple[DemoStep, ...]:
 
     Imported here, not at the top: the steps read ``DEMO_END`` from this module.
     """
+    from xinyong.agencies.demo import seed_agencies
     from xinyong.auth.demo import create_demo_accounts
     from xinyong.evaluation.demo import run_demo_evaluation
     from xinyong.finance.demo import seed_finance
@@ -40,6 +41,7 @@ def demo_steps() -> tuple[DemoStep, ...]:
         create_demo_accounts,
         run_demo_evaluation,
         seed_finance,
+        seed_agencies,
         run_demo_monitor,
         issue_notices,
         seed_rural,

@@ -1,5 +1,6 @@
 """Import every table module so ``Base.metadata`` is complete (for Alembic and tests)."""
 
+from xinyong.agencies import models as agency_models
 from xinyong.audit import models as audit_models
 from xinyong.auth import models as auth_models
 from xinyong.commitments import models as commitment_models
@@ -24,6 +25,7 @@ from xinyong.subjects import models as subject_models
 
 __all__ = [
     "Base",
+    "agency_models",
     "audit_models",
     "auth_models",
     "commitment_models",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sized
 
+from xinyong.agencies import professions_rules as profession_rules
+from xinyong.agencies import rules as agency_rules
 from xinyong.auth import access
 from xinyong.commitments import rules as commitment_rules
 from xinyong.evaluation import loaders as evaluation_loaders
@@ -44,6 +46,8 @@ _DECLARED: tuple[Section[Sized], ...] = (
     rural_rules.SECTION,
     index_spec.SECTION,
     rural_unit_rules.SECTION,
+    agency_rules.SECTION,
+    profession_rules.SECTION,
 )
 
 

@@ -32,6 +32,8 @@ def test_every_declared_section_loads_and_is_checked(policy: Policy) -> None:
         "rural",
         "indices",
         "rural_units",
+        "agencies",
+        "professions",
     }
     assert all(size > 0 for size in sizes.values()), sizes
 

@@ -29,9 +29,11 @@ from tests.factories import evaluation as ev_factories
 from tests.factories import repair as rf
 from tests.factories import rural as rural_factories
 from tests.factories import subjects as sf
+from xinyong.agencies import service as agencies_service
+from xinyong.agencies.schemas import AgencyIn, PractitionerIn
 from xinyong.app_deps import request_now
 from xinyong.auth import consent
-from xinyong.auth.principal import Role
+from xinyong.auth.principal import Principal, Role
 from xinyong.commitments import service as commitments_service
 from xinyong.departments.service import sync_from_policy
 from xinyong.evaluation import service as evaluation_service
@@ -79,6 +81,30 @@ def _routes(app: FastAPI) -> list[tuple[str, str]]:
     api = [(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops]
     seen = set(api)
     return api + sorted({r for r in _walk(app.router.routes) if r not in seen})
+
+
+def _agency(session: Session, runtime: Runtime) -> tuple[int, int]:
+    """File a credit service agency in Wenling with one practitioner (issue 19 point 7)."""
+    admin = Principal(role=Role.ADMIN, username="test-admin")
+    body = AgencyIn(
+        uscc=sf.next_uscc(WENLING),
+        name="温岭测试信用评估有限公司",
+        filing_no="台信备〔2026〕99号",
+        filed_on=dt.date(2026, 1, 5),
+        filing_authority="TZ-FGW",
+        business_scopes=["rating"],
+    )
+    row = agencies_service.register(session, runtime.policy, runtime.keys, admin, body, on=runtime.today())
+    person = PractitionerIn(
+        name="钱从业",
+        id_card=sf.next_ric(WENLING),
+        qualification="credit_manager",
+        joined_on=dt.date(2026, 1, 6),
+    )
+    staff = agencies_service.add_practitioner(
+        session, runtime.policy, runtime.keys, admin, row.id, person, on=runtime.today()
+    )
+    return row.id, staff.id
 
 
 @pytest.fixture
@@ -170,6 +196,7 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         session, subject_id=firm.id, department_id=own.id, decision_on=dt.date(2026, 9, 20), severity="严重"
     )
     run_monitor(session, runtime.policy, on=dt.date(2026, 9, 30), actor="test", full=True)
+    agency, practitioner = _agency(session, runtime)
     alert = session.scalar(select(Alert.id).where(Alert.subject_id == firm.id).order_by(Alert.id))
     assert alert is not None, "the world's penalty should raise an alert"
     session.commit()
@@ -206,6 +233,10 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         "index": "gov-integrity-county",
         "key": "331081",
         "household_id": str(household.id),
+        "agency_id": str(agency),
+        "practitioner_id": str(practitioner),
+        "licence_id": "999999",
+        "post_id": "999999",
     }
     return {"headers": headers, "params": params, "commitment": commitment.code}
 

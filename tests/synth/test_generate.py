@@ -18,6 +18,7 @@ from xinyong.runtime import Runtime
 from xinyong.rural import service as rural_service
 from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.subjects.register import REGISTER_COLUMNS, load_register
+from xinyong.synth.agencies import RECORD_ITEMS
 
 
 def _digest(root: Path) -> dict[str, str]:
@@ -46,8 +47,9 @@ def test_same_seed_gives_the_same_bytes(clean: dict[str, Any], tmp_path: Path) -
     ]
     subprocess.run([*command, "--end", END.isoformat()], check=True, env=env, capture_output=True)
     first, second = _digest(Path(clean["out"])), _digest(out)
-    # feeds, the register, the manifest, and the rural files (villages, households, rural operators)
-    assert len(first) == clean["files"] + 5
+    # feeds, the register, the manifest, the rural files (villages, households, rural operators)
+    # and the agencies' registry
+    assert len(first) == clean["files"] + 6
     assert first == second
 
 
@@ -91,7 +93,8 @@ def test_manifest_totals_match_the_files(clean: dict[str, Any]) -> None:
 
 def test_every_catalog_item_has_a_feed_within_six_years(clean: dict[str, Any], policy: Any) -> None:
     data = manifest(clean)
-    assert {e["source_id"] for e in data["files"]} == set(policy.catalog)
+    # the registry's supervision events, filed reports and sanctions reach records through the services
+    assert {e["source_id"] for e in data["files"]} | set(RECORD_ITEMS) == set(policy.catalog)
     years = {e["year"] for e in data["files"]}
     assert min(years) == END.year - 6
     assert max(years) == END.year

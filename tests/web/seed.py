@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import subjects as subject_factory
+from xinyong.agencies import service as agencies_service
+from xinyong.agencies.schemas import AgencyIn, EventIn, PractitionerIn
 from xinyong.auth import service as auth_service
-from xinyong.auth.principal import Role
+from xinyong.auth.principal import Principal, Role
 from xinyong.departments import service as departments_service
 from xinyong.departments.models import Department
 from xinyong.kit.crypto import KeyRing
@@ -76,6 +78,31 @@ def record(
     session.add(row)
     session.flush()
     return row
+
+
+def _agency(session: Session, keys: KeyRing, policy: Policy, today: dt.date) -> None:
+    """A filed credit service agency with a practitioner and a supervision event (issue 19 point 7)."""
+    admin = Principal(role=Role.ADMIN, username="seed")
+    filing = AgencyIn(
+        uscc=subject_factory.next_uscc("331002"),
+        name="台州诚信评估咨询有限公司",
+        filing_no="台信备〔2026〕1号",
+        filed_on=today - dt.timedelta(days=90),
+        filing_authority="TZ-FGW",
+        business_scopes=["rating", "consulting"],
+    )
+    row = agencies_service.register(session, policy, keys, admin, filing, on=today)
+    staff = PractitionerIn(
+        name="钱从业",
+        id_card=subject_factory.next_ric(),
+        qualification="credit_manager",
+        joined_on=filing.filed_on,
+    )
+    agencies_service.add_practitioner(session, policy, keys, admin, row.id, staff, on=today)
+    event = EventIn(
+        event_type="约谈", reason="报告未核实信息来源", document_no="台发改信约〔2026〕1号", decided_on=today
+    )
+    agencies_service.record_event(session, policy, admin, row.id, event, on=today)
 
 
 def seed(session: Session, keys: KeyRing, policy: Policy) -> Seeded:
@@ -159,6 +186,7 @@ def seed(session: Session, keys: KeyRing, policy: Policy) -> Seeded:
         reason="处罚决定日期有误",
     )
     session.add(objection)
+    _agency(session, keys, policy, today)
     accounts = {}
     for username, role, extra in (
         ("hongda", Role.SUBJECT, {"subject_id": firm.id, "organisation": firm.name}),

@@ -183,14 +183,6 @@ def history(session: Session, commitment_id: int) -> list[CommitmentEvent]:
     )
 
 
-def _xdr_category(kind: str) -> str:
-    if kind == SubjectKind.NATURAL_PERSON.value:
-        return "自然人"
-    if kind == SubjectKind.INDIVIDUAL_BUSINESS.value:
-        return "个体工商户"
-    return "法人及非法人组织"
-
-
 def _breach_record(
     session: Session, policy: Policy, rules: CommitmentRules, row: Commitment, on: dt.date, reason: str | None
 ) -> CreditRecord:
@@ -206,7 +198,7 @@ def _breach_record(
     item = policy.catalog[spec.catalog_item]
     payload = {
         "ZTMC": subject.name,
-        "ZTLB": _xdr_category(subject.kind),
+        "ZTLB": subjects_service.xdr_category(subject.kind),
         "TYSHXYDM": subject.uscc,
         "CN_LX": row.type,
         "CN_BM": row.code,

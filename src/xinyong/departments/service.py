@@ -152,3 +152,10 @@ def by_id(session: Session, department_id: int) -> Department:
 def listed(session: Session) -> list[Department]:
     """Return every department, ordered by region and code."""
     return list(session.scalars(select(Department).order_by(Department.region_code, Department.code)))
+
+
+def acting_for(session: Session, department_id: int | None, fallback_code: str) -> Department:
+    """Return the department a caller acts for: its own, or ``fallback_code`` for the credit centre acting itself."""
+    if department_id is not None:
+        return by_id(session, department_id)
+    return by_code(session, fallback_code)

@@ -59,3 +59,12 @@ InputDate = Annotated[
         }
     ),
 ]
+
+
+def phase(start: dt.date, end: dt.date | None, on: dt.date) -> str:
+    """Return where ``on`` falls in a period from ``start`` up to ``end`` (exclusive): before, during or after."""
+    if on < start:
+        return "before"
+    if end is not None and on >= end:
+        return "after"
+    return "during"

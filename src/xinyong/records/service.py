@@ -24,8 +24,10 @@ from xinyong.policy.schemas import CatalogItem
 from xinyong.records import asof
 from xinyong.records.events import get_record as get_record
 from xinyong.records.models import CreditRecord, RecordEvent
+from xinyong.records.writes import add_new_version as add_new_version
 from xinyong.records.writes import add_version as add_version
 from xinyong.records.writes import add_versions as add_versions
+from xinyong.records.writes import first_version as first_version
 from xinyong.records.writes import latest_version as latest_version
 from xinyong.records.writes import latest_versions as latest_versions
 from xinyong.records.writes import payload_hash as payload_hash

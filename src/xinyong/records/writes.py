@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from xinyong.db import bulk_insert, dumps_json, placeholders
+from xinyong.policy.schemas import CatalogItem
 from xinyong.records.models import CreditRecord
 from xinyong.records.schemas import RecordVersionIn
 
@@ -29,6 +30,40 @@ def payload_hash(payload: dict[str, Any]) -> str:
     """Return the content hash of a payload written by a workflow (sorted keys, UTF-8 JSON)."""
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def first_version(
+    key: str,
+    *,
+    item: CatalogItem,
+    subject_id: int,
+    department_id: int,
+    document_no: str | None,
+    decision_on: dt.date,
+    severity: str | None,
+    payload: dict[str, Any],
+    policy_hash: str,
+) -> RecordVersionIn:
+    """Return version 1 of a record a workflow writes (registers, supervision): key hashed, payload hashed.
+
+    ``key`` names the fact uniquely (item, department, document, subject …); it is hashed into the record key.
+    """
+    return RecordVersionIn(
+        record_key=hashlib.sha256(key.encode()).hexdigest(),
+        catalog_item=item.id,
+        catalog_version=item.version,
+        subject_id=subject_id,
+        department_id=department_id,
+        document_no=document_no,
+        decision_on=decision_on,
+        valid_from=decision_on,
+        valid_to=None,
+        severity=severity,
+        polarity=item.polarity,
+        payload=payload,
+        content_hash=payload_hash(payload),
+        policy_hash=policy_hash,
+    )
 
 
 def latest_version(session: Session, record_key: str) -> CreditRecord | None:
@@ -58,6 +93,13 @@ def add_version(
     session.add(record)
     session.flush()
     return record
+
+
+def add_new_version(session: Session, row: RecordVersionIn) -> CreditRecord | None:
+    """Write a workflow's new record unless its key is already stored (``None``: a duplicate, nothing written)."""
+    if latest_version(session, row.record_key) is not None:
+        return None
+    return add_version(session, row)
 
 
 def add_versions(session: Session, rows: Sequence[RecordVersionIn], *, received_at: dt.datetime) -> None:

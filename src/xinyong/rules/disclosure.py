@@ -39,7 +39,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from xinyong.kit.dates import add_months
-from xinyong.rules.facts import NATURAL_PERSON, NEGATIVE, EventKind, Listing, RecordFacts, StatusEvent
+from xinyong.rules.facts import (
+    NATURAL_PERSON,
+    NEGATIVE,
+    EventKind,
+    Listing,
+    RecordFacts,
+    StatusEvent,
+    personal_not_public,
+)
 from xinyong.rules.windows import platform_window, windows
 
 if TYPE_CHECKING:
@@ -257,9 +265,8 @@ _PERSON = _Publicity(
 
 def _person(facts: RecordFacts, policy: Policy, pub: _Publicity) -> _Publicity:
     """A natural person's record states no publication window to anybody (浙江条例第十五条)."""
-    if not facts.natural_person or policy.retention.natural_person_public:
-        return pub
-    if pub.code in ("no_decision_date", "not_yet_effective"):
+    early = pub.code in ("no_decision_date", "not_yet_effective")
+    if early or not personal_not_public(facts.subject_kind, policy):
         return pub
     return _Publicity(False, _PERSON.code, _PERSON.reason, None, pub.regime_id)
 
@@ -357,10 +364,8 @@ def _visible(
     if audience == Audience.AUDITOR:
         return result(True, "audit_archive", "审计档案：全部可见")
     if audience == Audience.PUBLIC:
-        if facts.natural_person and not policy.retention.natural_person_public:
-            return result(
-                False, "natural_person_not_public", "自然人信用信息不向社会公开，仅限政务共享和依授权查询"
-            )
+        if personal_not_public(facts.subject_kind, policy):
+            return result(False, _PERSON.code, _PERSON.reason)
         if level != "public":
             return result(
                 False, f"catalog_{level}", "该类信息不向社会公开（目录披露方式：" + _LEVEL[level] + "）"

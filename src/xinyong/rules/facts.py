@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xinyong.policy.loader import Policy
 
 NATURAL_PERSON = "自然人"
 HOUSEHOLD = "农户"
 # Kinds whose files are personal information: a household's file is its members' (浙江条例第十五条).
 PERSONAL_KINDS = frozenset({NATURAL_PERSON, HOUSEHOLD})
 NEGATIVE = "negative"
+
+
+def personal_not_public(subject_kind: str, policy: Policy) -> bool:
+    """Tell whether information about a subject of this kind is kept from the public (浙江条例第十五条).
+
+    Natural persons (and households of them) are never public unless the retention policy says otherwise;
+    records (``disclosure.decide``) and register entries (``entries.decide_entry``) both ask here.
+    """
+    return subject_kind in PERSONAL_KINDS and not policy.retention.natural_person_public
 
 
 class EventKind:

@@ -50,6 +50,9 @@ WHAT_LABELS = {
     "finance_application": "信易贷申请",
     "scene_eligibility": "信易+ 守信激励资格核验",
     "household_file": "农户信用档案",
+    "agency_practitioner": "信用服务机构从业人员登记",
+    "professional_licence": "重点职业人群执业登记",
+    "civil_servant": "公务员信用档案登记",
 }
 # What an authorisation covers only when the subject granted the score (授权范围：评分).
 SCORE_READS = frozenset({"evaluation", "supervision_class"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -31,6 +32,15 @@ def kind_of_uscc(uscc: str) -> SubjectKind:
     if head[0] == "N":
         return SubjectKind.VILLAGE_COLLECTIVE
     return SubjectKind.ENTERPRISE
+
+
+def xdr_category(kind: str) -> str:
+    """Return the exchange formats' 行政相对人类别 of a subject kind (自然人、个体工商户 or 法人及非法人组织)."""
+    if kind == SubjectKind.NATURAL_PERSON.value:
+        return "自然人"
+    if kind == SubjectKind.INDIVIDUAL_BUSINESS.value:
+        return "个体工商户"
+    return "法人及非法人组织"
 
 
 def identifier_lookup(keys: KeyRing, scheme: IdentifierScheme, value: str) -> str:
@@ -185,3 +195,43 @@ def reveal_id_card(keys: KeyRing, subject: Subject) -> str | None:
         if ident.scheme == IdentifierScheme.ID_CARD and ident.value_enc:
             return keys.decrypt(ident.value_enc)
     return None
+
+
+def _checked(validate: Callable[[str], str], value: str) -> str:
+    try:
+        return validate(value)
+    except ids.IdentifierError as exc:
+        raise Invalid(str(exc), code=exc.code) from exc
+
+
+def ensure_person(session: Session, keys: KeyRing, name: str, id_card: str) -> Subject:
+    """Return the natural person with ``id_card`` (found by its blind index), registering them if new.
+
+    Registers that hold people (practitioners, licensed professionals, civil servants) link to the person's
+    one subject: the ID number is stored only encrypted, with its keyed blind index for the lookup.
+    """
+    number = _checked(ids.validate_ric, id_card)
+    lookup = identifier_lookup(keys, IdentifierScheme.ID_CARD, number)
+    found = session.scalar(
+        select(Subject)
+        .join(SubjectIdentifier, SubjectIdentifier.subject_id == Subject.id)
+        .where(SubjectIdentifier.scheme == IdentifierScheme.ID_CARD.value, SubjectIdentifier.lookup == lookup)
+    )
+    if found is not None:
+        return found
+    subject = build_subject(keys, SubjectInput(name=name, kind=SubjectKind.NATURAL_PERSON, id_card=number))
+    session.add(subject)
+    session.flush()
+    return subject
+
+
+def ensure_organisation(session: Session, keys: KeyRing, data: SubjectInput) -> Subject:
+    """Return the organisation with ``data.uscc``, registering it from ``data`` if new."""
+    uscc = _checked(ids.validate_uscc, data.uscc or "")
+    found = session.scalar(select(Subject).where(Subject.uscc == uscc))
+    if found is not None:
+        return found
+    subject = build_subject(keys, data)
+    session.add(subject)
+    session.flush()
+    return subject

@@ -26,6 +26,7 @@ from xinyong.subjects.models import SubjectKind
 from xinyong.subjects.register import REGISTER_COLUMNS
 from xinyong.synth import registration
 from xinyong.synth import rural as rural_synth
+from xinyong.synth.agencies import generate_agencies
 from xinyong.synth.context import Ctx, Row, add_years
 from xinyong.synth.feeds import DepartmentIndex, FeedSet
 from xinyong.synth.items import ITEMS, PLANS, group_of
@@ -201,22 +202,17 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
     manifest_path = out / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     totals = manifest["totals"]
-    return {
-        "out": str(out),
-        "register": str(register),
-        "manifest": str(manifest_path),
-        "scale": scale,
-        "seed": seed,
-        "mess": mess,
-        "subjects": totals["subjects"],
-        "organisations": totals["organisations"],
-        "persons": totals["persons"],
-        "records": totals["records"],
-        "rows": totals["rows"],
-        "files": totals["files"],
-        "defects": totals["defects"],
-        **rural,
+    summary: dict[str, Any] = {"out": str(out), "register": str(register), "manifest": str(manifest_path)}
+    summary |= {"scale": scale, "seed": seed, "mess": mess}
+    summary |= {
+        k: totals[k] for k in ("subjects", "organisations", "persons", "records", "rows", "files", "defects")
     }
+    summary |= rural
+    # last, from its own random stream: the register, feeds and manifest above are unchanged by it
+    summary["agencies"] = generate_agencies(
+        out, register, seed=seed, organisations=cfg.organisations, persons=cfg.persons, start=start, end=end
+    )
+    return summary
 
 
 def _manifest(

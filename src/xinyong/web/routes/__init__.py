@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from xinyong.web.routes import (
     account,
+    agencies,
     bank,
     console,
     console_cases,
@@ -25,6 +26,7 @@ from xinyong.web.routes import (
     me_cases,
     portal,
     portal_commitments,
+    professions,
     reports,
     rural,
 )
@@ -81,6 +83,13 @@ SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], .
             (ME_NAV, ("household", "/me/household", "我的农户")),
         ),
     ),
+        agencies.router,
+        (
+            (PORTAL_NAV, ("agencies", "/agencies", "信用服务机构")),
+            (CONSOLE_NAV, ("agencies", "/console/agencies", "信用服务机构备案")),
+        ),
+    ),
+    (professions.router, ((CONSOLE_NAV, ("professions", "/console/professions", "职业人群与公务员")),)),
 )
 
 router = APIRouter(include_in_schema=False)
