@@ -199,20 +199,21 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
     entries = feeds.close()
     rural = rural_synth.generate(out, register, seed=seed)  # its own files and random stream, after the rest
     manifest = _manifest(entries, kinds, scale=scale, seed=seed, mess=mess, start=start, end=end)
-    manifest_path = out / "manifest.json"
-    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    totals = manifest["totals"]
-    summary: dict[str, Any] = {"out": str(out), "register": str(register), "manifest": str(manifest_path)}
-    summary |= {"scale": scale, "seed": seed, "mess": mess}
-    summary |= {
-        k: totals[k] for k in ("subjects", "organisations", "persons", "records", "rows", "files", "defects")
-    }
-    summary |= rural
+    summary = _write_manifest(out, register, manifest) | {"scale": scale, "seed": seed, "mess": mess} | rural
     # last, from its own random stream: the register, feeds and manifest above are unchanged by it
     summary["agencies"] = generate_agencies(
         out, register, seed=seed, organisations=cfg.organisations, persons=cfg.persons, start=start, end=end
     )
     return summary
+
+
+def _write_manifest(out: Path, register: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Write ``manifest.json``; return the summary's paths and totals."""
+    path = out / "manifest.json"
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    totals = manifest["totals"]
+    keys = ("subjects", "organisations", "persons", "records", "rows", "files", "defects")
+    return {"out": str(out), "register": str(register), "manifest": str(path)} | {k: totals[k] for k in keys}
 
 
 def _manifest(

@@ -83,6 +83,7 @@ SECTIONS: tuple[tuple[APIRouter, tuple[tuple[list[NavEntry], NavEntry], ...]], .
             (ME_NAV, ("household", "/me/household", "我的农户")),
         ),
     ),
+    (
         agencies.router,
         (
             (PORTAL_NAV, ("agencies", "/agencies", "信用服务机构")),
