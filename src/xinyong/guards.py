@@ -26,7 +26,6 @@ JSON_INVALID = {
 }
 
 
-
 def _is_json(scope: Scope) -> bool:
     for name, value in scope.get("headers", ()):
         if name == b"content-type":

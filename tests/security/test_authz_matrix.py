@@ -159,7 +159,9 @@ def world(client: TestClient, app: FastAPI, session: Session, runtime: Runtime) 
         actor="test",
     )
     village = rural_factories.village(session, runtime.keys, region=WENLING)
-    household = rural_factories.household(session, runtime.keys, village.id, [(sf.next_ric(WENLING), "农户甲")])
+    household = rural_factories.household(
+        session, runtime.keys, village.id, [(sf.next_ric(WENLING), "农户甲")]
+    )
     session.commit()
     app.dependency_overrides[request_now] = lambda: dt.datetime(2026, 9, 30, 2, tzinfo=dt.UTC)
     case = client.post(
