@@ -22,7 +22,8 @@ def test_repository_workflows_load(policy: Policy) -> None:
     assert wf.objection.decide_workdays == 5
     assert wf.objection.max_workdays == 20
     assert wf.notification.lookback_days == 90
-    assert check_sections(policy)["workflows"] == 3
+    assert wf.queue.due_soon_days == 1
+    assert check_sections(policy)["workflows"] == 4  # repair, objection, notification, queue
 
 
 def test_bad_reference_is_reported(tmp_path: Path, repo_root: Path) -> None:
