@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
-from xinyong.auth.access import access_policy
 from xinyong.auth.principal import Principal, Role
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.policy.loader import Policy
@@ -260,7 +259,7 @@ def results_for(
         raise Invalid(f"层级须为 {'、'.join(UNIT_LABELS)} 之一", code="rural.bad_unit")
     if unit not in visible_units(principal):
         raise Forbidden("无权查看该层级的评定结果", code="access.forbidden")
-    city = access_policy(policy).city_region
+    city = policy.city_region
     region = (
         principal.region_code if principal.role == Role.OFFICER and principal.region_code != city else None
     )
