@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tests.factories.subjects import department
+from tests.factories.subjects import department as department
 from xinyong.auth import service as auth_service
 from xinyong.auth.principal import Role
 from xinyong.records.models import CreditRecord, RecordEvent

@@ -27,6 +27,7 @@ def test_report_as_of_a_past_day(client: TestClient, session: Session, world: Wo
     now = client.post("/api/v1/reports", json=body, headers=headers)
     then_json = client.get(then.json()["links"]["json"]).json()
     now_json = client.get(now.json()["links"]["json"]).json()
+    assert world.penalty.document_no is not None
     assert world.penalty.document_no not in str(then_json)  # not yet received on that day
     assert world.penalty.document_no in str(now_json)
     row = session.scalar(select(CreditReport).where(CreditReport.number == then.json()["number"]))
