@@ -110,8 +110,8 @@ def compute_units(session: Session, policy: Policy, on: dt.date) -> UnitOutcome:
 
 def period_as_of(period: str, today: dt.date, as_of: dt.date | None = None) -> dt.date:
     """Return the rating day of a period (a year): the given day within it, else the earlier of its end and today."""
-    if not (len(period) == 4 and period.isdigit()):
-        raise Invalid("评定年度须为四位年份，如 2026", code="rural.bad_period")
+    if not (len(period) == 4 and period.isdigit() and period.startswith("20")):
+        raise Invalid("评定年度须为 20 开头的四位年份，如 2026", code="rural.bad_period")
     first, last = dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
     on = as_of or min(last, today)
     if not first <= on <= last or on > today:

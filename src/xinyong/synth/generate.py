@@ -196,7 +196,6 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
                         row.update(ITEMS[item_id].build(ctx, domain))
                         feeds.add(item_id, dept, subject, row)
     entries = feeds.close()
-    rural = rural_synth.generate(out, register, seed=seed)  # its own files and random stream, after the rest
     manifest = _manifest(entries, kinds, scale=scale, seed=seed, mess=mess, start=start, end=end)
     manifest_path = out / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -215,7 +214,7 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
         "rows": totals["rows"],
         "files": totals["files"],
         "defects": totals["defects"],
-        **rural,
+        **rural_synth.generate(out, register, seed=seed),  # its own files and random stream, after the rest
     }
 
 
