@@ -138,6 +138,7 @@ def test_a_bad_period_or_day_is_refused_not_a_server_error(client: TestClient, s
     csrf = fa.login(client, admin)
     for body in (
         {"period": "0000"},
+        {"period": "2000"},
         {"period": "2026", "as_of": "0001-01-01"},
         {"period": "2026", "as_of": "2025-06-01"},
     ):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.errors import Invalid, PolicyError
+from xinyong.errors import Invalid
 from xinyong.policy.loader import Policy
 from xinyong.rural import facts
 from xinyong.rural.models import RuralVillage
@@ -24,7 +24,7 @@ def scheme_on(policy: Policy, on: dt.date) -> RatingScheme:
     """Return the 信用户 rating in force on ``on``."""
     scheme = schemes_of(policy).in_force(on)
     if scheme is None:
-        raise PolicyError(f"{on.isoformat()} 没有生效的信用户评定办法", code="rural.no_scheme")
+        raise Invalid(f"{on.isoformat()} 没有生效的信用户评定办法", code="rural.no_scheme")
     return scheme
 
 
@@ -32,7 +32,7 @@ def unit_scheme_on(policy: Policy, on: dt.date) -> UnitScheme:
     """Return the 信用村/乡镇/县 criteria in force on ``on``."""
     scheme = unit_schemes_of(policy).in_force(on)
     if scheme is None:
-        raise PolicyError(f"{on.isoformat()} 没有生效的信用村评定办法", code="rural.no_unit_scheme")
+        raise Invalid(f"{on.isoformat()} 没有生效的信用村评定办法", code="rural.no_unit_scheme")
     return scheme
 
 
