@@ -130,3 +130,17 @@ def test_a_run_is_published_and_only_villages_reach_the_public(
     assert "陈大" not in public.text
     assert client.get("/api/v1/rural/results", params={"unit": "household"}).status_code == 401
     assert dt.date.fromisoformat(public.json()["as_of"]) <= runtime.today()
+
+
+def test_a_bad_period_or_day_is_refused_not_a_server_error(client: TestClient, session: Session) -> None:
+    admin = fa.account(session, Role.ADMIN)
+    session.commit()
+    csrf = fa.login(client, admin)
+    for body in (
+        {"period": "0000"},
+        {"period": "2000"},
+        {"period": "2026", "as_of": "0001-01-01"},
+        {"period": "2026", "as_of": "2025-06-01"},
+    ):
+        resp = client.post("/api/v1/rural/runs", json=body, headers={"X-CSRF-Token": csrf})
+        assert resp.status_code == 422, (body, resp.text)

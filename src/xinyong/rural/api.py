@@ -57,7 +57,7 @@ def results(
     session: DbSession,
     runtime: AppRuntime,
     principal: Principal = Depends(require(Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR, Role.OFFICER)),
-    period: str | None = Query(default=None, pattern=r"^\d{4}$"),
+    period: str | None = Query(default=None, pattern=r"^20\d{2}$"),
     unit: str = Query(default="village", pattern=r"^(household|village|township|county)$"),
 ) -> UnitResultsPage:
     """Return the latest run's results of one level (a county officer: its county only)."""
@@ -66,7 +66,7 @@ def results(
 
 @router.get("/credit-villages", summary="信用村（社区）公布名单（公开）", response_model=PublishedList)
 def credit_villages(
-    session: DbSession, runtime: AppRuntime, period: str | None = Query(default=None, pattern=r"^\d{4}$")
+    session: DbSession, runtime: AppRuntime, period: str | None = Query(default=None, pattern=r"^20\d{2}$")
 ) -> PublishedList:
     """Return the published 信用村（社区）list of a period with village-level counts (no household)."""
     return service.published_villages(session, runtime.policy, period)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.errors import Invalid, PolicyError
+from xinyong.errors import Invalid
 from xinyong.policy.loader import Policy
 from xinyong.rural import facts
 from xinyong.rural.models import RuralVillage
@@ -24,7 +24,7 @@ def scheme_on(policy: Policy, on: dt.date) -> RatingScheme:
     """Return the 信用户 rating in force on ``on``."""
     scheme = schemes_of(policy).in_force(on)
     if scheme is None:
-        raise PolicyError(f"{on.isoformat()} 没有生效的信用户评定办法", code="rural.no_scheme")
+        raise Invalid(f"{on.isoformat()} 没有生效的信用户评定办法", code="rural.no_scheme")
     return scheme
 
 
@@ -32,7 +32,7 @@ def unit_scheme_on(policy: Policy, on: dt.date) -> UnitScheme:
     """Return the 信用村/乡镇/县 criteria in force on ``on``."""
     scheme = unit_schemes_of(policy).in_force(on)
     if scheme is None:
-        raise PolicyError(f"{on.isoformat()} 没有生效的信用村评定办法", code="rural.no_unit_scheme")
+        raise Invalid(f"{on.isoformat()} 没有生效的信用村评定办法", code="rural.no_unit_scheme")
     return scheme
 
 
@@ -110,8 +110,8 @@ def compute_units(session: Session, policy: Policy, on: dt.date) -> UnitOutcome:
 
 def period_as_of(period: str, today: dt.date, as_of: dt.date | None = None) -> dt.date:
     """Return the rating day of a period (a year): the given day within it, else the earlier of its end and today."""
-    if not (len(period) == 4 and period.isdigit()):
-        raise Invalid("评定年度须为四位年份，如 2026", code="rural.bad_period")
+    if not (len(period) == 4 and period.isdigit() and period.startswith("20")):
+        raise Invalid("评定年度须为 20 开头的四位年份，如 2026", code="rural.bad_period")
     first, last = dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
     on = as_of or min(last, today)
     if not first <= on <= last or on > today:

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from xinyong.kit.dates import InputDate
+
 UNIT_LABELS = {
     "household": "农户",
     "village": "村（社区）",
@@ -88,8 +90,8 @@ class HouseholdFile(BaseModel):
 class RunIn(BaseModel):
     """Rate every household and unit for a period (a year), as of a day within it."""
 
-    period: str = Field(pattern=r"^\d{4}$", description="评定年度，如 2026")
-    as_of: dt.date | None = Field(default=None, description="评定日；默认为年度末与今天中较早者")
+    period: str = Field(pattern=r"^20\d{2}$", description="评定年度，如 2026")
+    as_of: InputDate | None = Field(default=None, description="评定日；默认为年度末与今天中较早者")
     publish: bool = False
 
 

@@ -197,9 +197,9 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
                         row.update(ITEMS[item_id].build(ctx, domain))
                         feeds.add(item_id, dept, subject, row)
     entries = feeds.close()
-    rural = rural_synth.generate(out, register, seed=seed)  # its own files and random stream, after the rest
     manifest = _manifest(entries, kinds, scale=scale, seed=seed, mess=mess, start=start, end=end)
-    summary = _write_manifest(out, register, manifest) | {"scale": scale, "seed": seed, "mess": mess} | rural
+    summary = _write_manifest(out, register, manifest) | {"scale": scale, "seed": seed, "mess": mess}
+    summary |= rural_synth.generate(out, register, seed=seed)  # its own files and random stream, after the rest
     # last, from its own random stream: the register, feeds and manifest above are unchanged by it
     summary["agencies"] = generate_agencies(
         out, register, seed=seed, organisations=cfg.organisations, persons=cfg.persons, start=start, end=end

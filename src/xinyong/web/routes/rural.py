@@ -36,7 +36,7 @@ def console_results(
     session: DbSession,
     runtime: AppRuntime,
     principal: Principal = Depends(console_user),
-    period: str | None = Query(default=None, pattern=r"^\d{4}$"),
+    period: str | None = Query(default=None, pattern=r"^20\d{2}$"),
     unit: str = Query(default="village", pattern=r"^(household|village|township|county)$"),
 ) -> HTMLResponse:
     """Show one level's results of the latest run of a period, with a reason per criterion."""
@@ -74,7 +74,7 @@ def credit_villages(
     request: Request,
     session: DbSession,
     runtime: AppRuntime,
-    period: str | None = Query(default=None, pattern=r"^\d{4}$"),
+    period: str | None = Query(default=None, pattern=r"^20\d{2}$"),
 ) -> HTMLResponse:
     """Show the published 信用村（社区）list of a period (no household: only counts per village)."""
     published = rural_service.published_villages(session, runtime.policy, period)
