@@ -153,7 +153,7 @@ def test_periods_parse_split_and_step_back() -> None:
     assert parse("2026-10").quarters() == []
 
 
-@pytest.mark.parametrize("bad", ["2026-13", "2026Q5", "26-10", "", "2026-1"])
+@pytest.mark.parametrize("bad", ["2026-13", "2026Q5", "26-10", "", "2026-1", "0000-01", "9999-12", "0001Q1"])
 def test_a_bad_period_is_refused_in_chinese(bad: str) -> None:
     with pytest.raises(Invalid, match="统计期"):
         parse(bad)

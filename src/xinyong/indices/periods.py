@@ -63,11 +63,12 @@ def quarter(year: int, number: int) -> Period:
 def parse(text: str) -> Period:
     """Parse ``2026-10``, ``2026Q4`` or ``2026``; a bad value is a Chinese ``Invalid``."""
     value = text.strip().upper()
-    if m := _MONTH.match(value):
-        return month(int(m[1]), int(m[2]))
-    if m := _QUARTER.match(value):
-        return quarter(int(m[1]), int(m[2]))
-    if m := _YEAR.match(value):
+    m = _MONTH.match(value) or _QUARTER.match(value) or _YEAR.match(value)
+    if m and 1900 <= int(m[1]) <= 2999:  # a period the working-day calendar and the records can hold
+        if m.re is _MONTH:
+            return month(int(m[1]), int(m[2]))
+        if m.re is _QUARTER:
+            return quarter(int(m[1]), int(m[2]))
         return Period(value, "year", dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31))
     raise Invalid(
         f"统计期“{text[:20]}”无效：请写作 2026-10（月）、2026Q4（季度）或 2026（年）",
