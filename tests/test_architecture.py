@@ -140,6 +140,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "states",
         "workflows",
         "monitoring",
+        "documents",  # 告知书, 决定书 and 申请指引 as documents, authorised and logged (reports renders the PDF)
     ),  # the repair machine, workflow policy, case desk and KPIs
     "evaluation": (
         "supervision",

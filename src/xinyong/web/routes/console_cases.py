@@ -16,7 +16,7 @@ from xinyong.db import utcnow
 from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
-from xinyong.repair import monitoring
+from xinyong.repair import documents, monitoring
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
@@ -127,6 +127,7 @@ def repair_case(
             "overdue": bool(due and waiting == "department" and due < get_runtime(request).today()),
             "mode_label": _mode_label(get_runtime(request), case.mode),
             "materials": repair_service.materials(session, case.id),
+            "papers": documents.case_papers(get_runtime(request).policy, case, record),
             "error": error,
         },
     )

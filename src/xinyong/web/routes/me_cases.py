@@ -15,7 +15,7 @@ from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
 from xinyong.records.models import CreditRecord
-from xinyong.repair import monitoring, offers
+from xinyong.repair import documents, monitoring, offers
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
@@ -85,6 +85,7 @@ def new_repair(
             "pending": pending,
             "proof_label": offers.proof_label(verdict),
             "commitment_text": wf.commitment_text,
+            "papers": documents.record_papers(runtime.policy, record),
             "error": error,
         },
     )
@@ -139,6 +140,7 @@ def repair_status(
     request: Request,
     case_id: int,
     session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
 ) -> HTMLResponse:
     """Track one application: its state, deadlines, materials and the decision."""
@@ -157,6 +159,7 @@ def repair_status(
             "label": REPAIR.labels[case.state],
             "materials": repair_service.materials(session, case.id),
             "record_title": _record_title(session, case.record_id),
+            "papers": documents.case_papers(runtime.policy, case, get_record(session, case.record_id)),
         },
     )
 
