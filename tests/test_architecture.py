@@ -311,7 +311,7 @@ def test_a_back_import_is_reported() -> None:
         "xinyong.subjects.service imports xinyong.repair.notice_batch: subjects may not depend on repair "
         "(a higher layer; order in docs/architecture.md)",
         "xinyong.subjects.service imports xinyong.repair.notice_batch: internal module of another capability "
-        "(public: service, schemas, offers, states, workflows, monitoring)",
+        "(public: service, schemas, offers, states, workflows, monitoring, documents)",
     ]
     assert problems_of("xinyong.objections.service", {"xinyong.repair.service"})[0].endswith(
         "objections may not depend on repair (a higher layer; order in docs/architecture.md)"

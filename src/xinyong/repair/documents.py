@@ -21,7 +21,6 @@ from xinyong.repair.paperwork import RepairDocument
 from xinyong.repair.queries import record_facts
 from xinyong.repair.service import (
     check_case_read,
-    check_record_access,
     eligibility_for,
     get_case,
 )
@@ -53,9 +52,8 @@ def _item_name(policy: Policy, record: CreditRecord) -> str:
 def _authorised_record(
     session: Session, policy: Policy, principal: Principal, record_id: int, what: str, today: dt.date
 ) -> CreditRecord:
-    """Return the record's current version once the caller may act on it and the read is logged."""
+    """Return the record's current version once the caller's scope allows the read, and log it."""
     record, _ = eligibility_for(session, policy, record_id, today)
-    check_record_access(principal, record)
     scope.authorise_read(
         session,
         policy,
