@@ -86,7 +86,8 @@ def test_decision_pdf_states_the_approval(
     path.write_bytes(resp.content)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
     cjk = [line.split() for line in fonts.splitlines() if "Noto-Sans-CJK" in line]
-    assert cjk and all(cols[-5] == "yes" for cols in cjk), fonts  # embedded (the emb column)
+    assert cjk, fonts
+    assert all(cols[-5] == "yes" for cols in cjk), fonts  # embedded (the emb column)
     logged = session.scalars(select(QueryLog.what).where(QueryLog.subject_id == seeded.firm.id)).all()
     assert "repair_decision" in logged
 
