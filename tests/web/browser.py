@@ -134,8 +134,14 @@ def phone_problems(pg: Page) -> list[str]:
 
 
 def snap(pg: Page, name: str) -> None:
-    """Screenshot a journey step at desktop and phone sizes; fail if the phone view overflows or keeps tables."""
+    """Screenshot a journey step at desktop and phone sizes; fail on English words or raw codes on screen
+    (pages reached only by an action, which the crawl cannot reach), or if the phone view overflows or
+    keeps tables."""
+    from tests.web.test_crawl import english
+
     shot(pg, f"{name}-desktop")
+    words = english(pg.content())
+    assert not words, f"{pg.url}：页面上有英文或代码：{sorted(words)}"
     pg.set_viewport_size(PHONE)
     try:
         pg.wait_for_timeout(300)  # the layout and the charts' resize handlers at the new width

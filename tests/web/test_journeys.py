@@ -104,7 +104,9 @@ def test_citizen_searches_opens_the_file_and_downloads_the_public_report(
     pg.goto(demo.url + "/publicity/penalties")
     expect(pg.get_by_role("heading", level=1)).to_be_visible()
     snap(pg, "citizen-4-publicity")
-    pg.goto(demo.url + "/lists")
+    pg.goto(demo.url + "/")
+    pg.locator('a.tile[href^="/lists/"]').first.click()
+    expect(pg.get_by_role("heading", level=1)).to_be_visible()
     snap(pg, "citizen-5-lists")
 
 
