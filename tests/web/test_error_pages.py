@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import HTML
-from tests.web.test_crawl import english
 from tests.web.seed import Seeded
+from tests.web.test_crawl import english
 
 
 def test_unknown_page_is_a_chinese_page(client: TestClient) -> None:

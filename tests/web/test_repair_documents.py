@@ -46,7 +46,12 @@ def _decide(client: TestClient, seeded: Seeded, outcome: str, reason: str) -> in
     )
     decided = client.post(
         f"/console/repairs/{case_id}/decide",
-        data={"csrf_token": form_token(accept.text), "outcome": outcome, "reason": reason, "confirmed": "true"},
+        data={
+            "csrf_token": form_token(accept.text),
+            "outcome": outcome,
+            "reason": reason,
+            "confirmed": "true",
+        },
         headers=HTML,
     )
     assert decided.status_code == 200, decided.text
