@@ -19,11 +19,12 @@ import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from tests.factories import ingest as ingest_fx
-from tests.web.browser import DESKTOP, TIMEOUT_MS, LiveServer, browser, serving, snap
+from tests.web.browser import DESKTOP, PHONE, TIMEOUT_MS, LiveServer, browser, phone_problems, serving, snap
 from xinyong.auth.demo import ACCOUNTS_FILE, DEMO_BANK, create_demo_accounts
 from xinyong.db import session_scope
 from xinyong.registers.sync import sync_all
 from xinyong.runtime import Runtime
+from xinyong.web import data
 
 __all__ = ["browser"]  # the fixture used below
 
@@ -239,3 +240,43 @@ def test_dashboards_and_every_menu_item(
         assert resp.status == 200, f"{href} → {resp.status}"
         expect(pg.get_by_role("heading", level=1)).to_be_visible()
         snap(pg, f"{role}-{n}-{href.strip('/').replace('/', '-') or 'home'}")
+
+
+PHONE_PAGES = {
+    None: [
+        "/",
+        "/search?q=宏达",
+        "/subjects/{uscc}",
+        "/publicity/penalties",
+        "/publicity/licences",
+        "/commitments",
+    ],
+    "company": ["/me", "/me/repairs", "/me/objections", "/me/authorisations", "/me/queries"],
+    "officer": ["/console/queue", "/console/ingest", "/console/ingest/upload", "/console/unresolved"],
+    "admin": ["/console/queue", "/console/subjects"],
+}
+
+
+@pytest.mark.parametrize("who", list(PHONE_PAGES), ids=lambda w: w or "public")
+def test_portal_and_work_queues_fit_a_phone(
+    browser: Browser, demo: LiveServer, logins: dict[str, str], who: str | None
+) -> None:
+    """Opened on a phone (390×844) from the start: nothing wider than the screen, every table as cards."""
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    try:
+        if who:
+            sign_in(pg, demo, logins, who)
+        lists = [f"/lists/{key}" for key in data.LIST_TYPES] if who is None else []
+        problems = {}
+        for path in [*PHONE_PAGES[who], *lists]:
+            resp = pg.goto(demo.url + path.format(uscc=demo.seeded.firm.uscc))
+            assert resp is not None
+            assert resp.status == 200, path
+            pg.wait_for_load_state("networkidle")  # lazily loaded parts (htmx) are in
+            if found := phone_problems(pg):
+                problems[path] = found
+        assert not problems, problems
+    finally:
+        context.close()
