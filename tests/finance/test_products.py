@@ -166,3 +166,12 @@ def test_bank_matches_with_consent_and_follows_an_application(
     assert stats["by_industry"][0]["key"] == "泵及真空设备制造"
     assert stats["by_grade"][0]["key"] in {"优秀", "良好", "中等", "较差"}
     assert client.get("/api/v1/finance/statistics", headers=bank).status_code == 403
+
+
+def test_the_grade_reason_names_the_model_in_chinese(policy: Policy) -> None:
+    product = products_of(policy).get("tzyh-xiaowei-kuaidai")
+    assert product is not None
+    found = matching.match(product, _facts(), dt.date(2026, 6, 1), grade_order(policy), {})
+    reason = next(c.reason for c in found if c.code == "grade")
+    assert reason.startswith("台州市企业公共信用评价模型评价等级达到“良好”")
+    assert "tz-enterprise" not in reason
