@@ -112,7 +112,7 @@ def test_citizen_searches_opens_the_file_and_downloads_the_public_report(
 
 
 def test_company_files_a_repair_and_an_objection_and_follows_them(
-    new_page: Page, demo: LiveServer, logins: dict[str, str]
+    new_page: Page, browser: Browser, demo: LiveServer, logins: dict[str, str]
 ) -> None:
     pg, seeded = new_page, demo.seeded
     sign_in(pg, demo, logins, "company")
@@ -133,6 +133,7 @@ def test_company_files_a_repair_and_an_objection_and_follows_them(
     snap(pg, "company-2-repair-form")
     pg.get_by_role("button", name="提交申请").click()
     expect(pg.locator("#case-state")).to_have_text("已提交待受理")
+    repair_id = pg.url.rstrip("/").rsplit("/", 1)[-1]
     snap(pg, "company-3-repair-status")
     pg.goto(demo.url + "/me/repairs")
     expect(pg.get_by_text("已提交待受理")).to_be_visible()
@@ -142,11 +143,55 @@ def test_company_files_a_repair_and_an_objection_and_follows_them(
     pg.get_by_label("异议理由").select_option(index=1)
     pg.get_by_label("具体说明").fill("欠税已于本月缴清，请核实后更正。")
     pg.get_by_label("联系人").fill("王建国")
+    pg.get_by_label(re.compile("联系电话")).fill("0576-88888888")
     snap(pg, "company-5-objection-form")
     pg.get_by_role("button", name="提交异议").click()
-    expect(pg).to_have_url(re.compile(r"/me/objections$"))
+    expect(pg.get_by_role("heading", level=1)).to_have_text("我的异议")
     expect(pg.locator("main")).to_contain_text("台税欠〔2026〕9号")
+    expect(pg.locator("main")).to_contain_text("已提交待受理")
     snap(pg, "company-6-objections")
+
+    _officer_decides(browser, demo, logins, repair_id)
+    pg.goto(demo.url + f"/me/repairs/{repair_id}")
+    expect(pg.locator("#case-state")).to_have_text("准予修复")
+    snap(pg, "company-7-repair-decided")
+    decision = _download(pg, pg.get_by_role("link", name="信用修复决定书（PDF）").click)
+    assert decision.startswith(b"%PDF")
+    pg.goto(demo.url + "/me/objections")
+    expect(pg.locator("main")).to_contain_text("台税欠〔2026〕9号")
+    snap(pg, "company-8-objection-handled")
+
+
+def _officer_decides(browser: Browser, demo: LiveServer, logins: dict[str, str], repair_id: str) -> None:
+    """The department accepts and approves the repair (confirmed), and takes up and answers the objection."""
+    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    pg = context.new_page()
+    try:
+        sign_in(pg, demo, logins, "officer")
+        pg.goto(demo.url + "/console/queue")
+        pg.locator(f'[data-case="repair-{repair_id}"]').get_by_role("link", name=repair_id).click()
+        pg.get_by_role("button", name="受理").click()
+        expect(pg.locator("#case-state")).to_have_text("已受理待决定")
+        pg.get_by_label("准予修复").check()
+        pg.get_by_label("决定理由").fill("已缴清罚款并补报年度报告，准予修复。")
+        pg.get_by_label("我已核对上述内容，确认作出该决定（决定作出后不可撤销）").check()
+        snap(pg, "officer-repair-decide")
+        pg.get_by_role("button", name="作出决定").click()
+        expect(pg.locator("#case-state")).to_have_text("准予修复")
+        snap(pg, "officer-repair-decided")
+        pg.goto(demo.url + "/console/queue")
+        pg.locator('[data-case^="objection-"] a').first.click()
+        expect(pg.get_by_role("heading", level=1)).to_be_visible()
+        snap(pg, "officer-objection-case")
+        pg.get_by_role("button", name="受理").click()
+        pg.get_by_label("处理结果").select_option(index=1)
+        pg.get_by_label("理由", exact=True).fill("经核实，欠税已缴清，信息予以处理。")
+        pg.get_by_label("我已核对上述内容，确认作出该决定（决定作出后不可撤销）").check()
+        pg.get_by_role("button", name="作出处理").click()
+        expect(pg.get_by_role("heading", level=1)).to_be_visible()
+        snap(pg, "officer-objection-decided")
+    finally:
+        context.close()
 
 
 def test_officer_uploads_follows_progress_and_reads_the_rejects(

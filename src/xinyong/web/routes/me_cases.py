@@ -19,6 +19,7 @@ from xinyong.repair import documents, monitoring, offers
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
+from xinyong.runtime import Runtime
 from xinyong.web import csrf
 from xinyong.web.routes.me import own_subject, subject_user
 from xinyong.web.templating import render
@@ -190,9 +191,21 @@ def new_objection(
     session: DbSession,
     runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
-    error: str | None = None,
 ) -> HTMLResponse:
     """Offer the objection form for one of the subject's records."""
+    return _objection_form(request, session, runtime, principal, record_id)
+
+
+def _objection_form(
+    request: Request,
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    record_id: int,
+    error: str | None = None,
+    sent: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render the objection form, after an error refilled with what was sent."""
     record = get_record(session, record_id)
     repair_service.check_record_access(principal, record)
     return render(
@@ -205,6 +218,7 @@ def new_objection(
             "item": runtime.policy.catalog.get(record.catalog_item),
             "grounds": workflows(runtime.policy).objection.grounds,
             "error": error,
+            "form": sent or {},
         },
     )
 
@@ -240,7 +254,12 @@ def submit_objection(
             today=runtime.today(),
         )
     except (Invalid, Conflict) as exc:
-        return new_objection(
-            request, record_id, principal=principal, session=session, runtime=runtime, error=exc.message
-        )
+        sent = {
+            "ground": ground,
+            "description": description,
+            "contact_name": contact_name,
+            "contact_phone": contact_phone or "",
+            "contact_email": contact_email or "",
+        }
+        return _objection_form(request, session, runtime, principal, record_id, exc.message, sent)
     return RedirectResponse("/me/objections", status_code=303)
