@@ -272,3 +272,40 @@ def test_a_refused_objection_keeps_what_was_typed(client: TestClient, seeded: Se
     assert ">许可内容有误，应为预包装食品销售</textarea>" in resp.text
     assert 'value="王建国"' in resp.text
     assert '<option value="wrong" selected>' in resp.text
+
+
+def test_the_objection_outcome_is_shown_by_its_name(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    form = client.get("/me/objections/new", params={"record_id": seeded.licence.id}, headers=HTML)
+    client.post(
+        "/me/objections",
+        data={
+            "csrf_token": form_token(form.text),
+            "record_id": str(seeded.licence.id),
+            "ground": "wrong",
+            "description": "许可内容有误",
+            "contact_name": "王建国",
+            "contact_phone": "0576-88888888",
+        },
+        headers=HTML,
+    )
+    client.cookies.clear()
+    sign_in(client, "scjg-officer", PASSWORD)
+    queue = client.get("/console/queue", headers=HTML).text
+    found = re.search(r'data-case="objection-(\d+)"', queue)
+    assert found
+    url = f"/console/objections/{found.group(1)}"
+    page = client.get(url, headers=HTML)
+    accepted = client.post(f"{url}/accept", data={"csrf_token": form_token(page.text)}, headers=HTML)
+    decided = client.post(
+        f"{url}/decide",
+        data={
+            "csrf_token": form_token(accepted.text),
+            "outcome": "delete",
+            "reason": "经核实许可内容有误",
+            "confirmed": "true",
+        },
+        headers=HTML,
+    )
+    assert "删除（事实错误）：经核实许可内容有误" in decided.text
+    assert ">delete" not in decided.text

@@ -212,6 +212,7 @@ def objection_case(
             "allowed": OBJECTION.allowed(obj.state) if principal.role in HANDLER_ROLES else (),
             "overdue": bool(due and due < runtime.today() and obj.state in OBJECTION.pending),
             "ground": rules.ground_label(obj.ground),
+            "outcome": rules.outcome_label(obj.outcome) if obj.outcome else None,
             "outcomes": rules.outcomes,
             "error": error,
         },
