@@ -182,3 +182,12 @@ def test_rural_products_match_their_kinds(policy: Policy) -> None:
     assert set(_answer(policy, "wlns-nonghu-xinyongdai", household).values()) == {Verdict.MET}
     assert _answer(policy, "wlns-nonghu-xinyongdai", _facts())["subject_kind"] == Verdict.NOT_MET
     assert _answer(policy, "tzyh-xiaowei-kuaidai", household)["subject_kind"] == Verdict.NOT_MET
+
+
+def test_the_grade_reason_names_the_model_in_chinese(policy: Policy) -> None:
+    product = products_of(policy).get("tzyh-xiaowei-kuaidai")
+    assert product is not None
+    found = matching.match(product, _facts(), dt.date(2026, 6, 1), grade_order(policy), {})
+    reason = next(c.reason for c in found if c.code == "grade")
+    assert reason.startswith("台州市企业公共信用评价模型评价等级达到“良好”")
+    assert "tz-enterprise" not in reason

@@ -107,8 +107,10 @@ def test_ingest_json_summary_and_errors_export(
     wb = load_workbook(xlsx, read_only=True)
     sheet = list(wb.active.iter_rows(values_only=True))
     wb.close()
-    assert sheet[0][-1] == "错误说明"
-    assert "罚金" in str(sheet[1][-1])
+    assert sheet[0][-2:] == ("错误说明", "错误代码")  # people read the message, systems match the code
+    assert "罚金" in str(sheet[1][-2])
+    assert "." not in str(sheet[1][-2])  # no code such as catalog.bad_value in the message
+    assert "." in str(sheet[1][-1])
     quality = fx.invoke_cli(["quality", "--json"], env)
     assert quality.returncode == 0, quality.stderr
     report = json.loads(quality.stdout)

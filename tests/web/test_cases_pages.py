@@ -252,3 +252,60 @@ def test_repair_button_only_where_an_application_can_succeed(client: TestClient,
     assert f"已有办理中的修复申请（编号 {case_id}）" in after
     form = client.get("/me/repairs/new", params={"record_id": seeded.penalty.id}, headers=HTML).text
     assert 'action="/me/repairs"' not in form  # no second application form while one is pending
+
+
+def test_a_refused_objection_keeps_what_was_typed(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    form = client.get("/me/objections/new", params={"record_id": seeded.licence.id}, headers=HTML)
+    resp = client.post(
+        "/me/objections",
+        data={
+            "csrf_token": form_token(form.text),
+            "record_id": str(seeded.licence.id),
+            "ground": "wrong",
+            "description": "许可内容有误，应为预包装食品销售",
+            "contact_name": "王建国",
+        },
+        headers=HTML,
+    )
+    assert "请留下联系人姓名及电话或电子邮箱" in resp.text  # neither a telephone nor an e-mail address
+    assert ">许可内容有误，应为预包装食品销售</textarea>" in resp.text
+    assert 'value="王建国"' in resp.text
+    assert '<option value="wrong" selected>' in resp.text
+
+
+def test_the_objection_outcome_is_shown_by_its_name(client: TestClient, seeded: Seeded) -> None:
+    sign_in(client, "hongda", PASSWORD)
+    form = client.get("/me/objections/new", params={"record_id": seeded.licence.id}, headers=HTML)
+    client.post(
+        "/me/objections",
+        data={
+            "csrf_token": form_token(form.text),
+            "record_id": str(seeded.licence.id),
+            "ground": "wrong",
+            "description": "许可内容有误",
+            "contact_name": "王建国",
+            "contact_phone": "0576-88888888",
+        },
+        headers=HTML,
+    )
+    client.cookies.clear()
+    sign_in(client, "scjg-officer", PASSWORD)
+    queue = client.get("/console/queue", headers=HTML).text
+    found = re.search(r'data-case="objection-(\d+)"', queue)
+    assert found
+    url = f"/console/objections/{found.group(1)}"
+    page = client.get(url, headers=HTML)
+    accepted = client.post(f"{url}/accept", data={"csrf_token": form_token(page.text)}, headers=HTML)
+    decided = client.post(
+        f"{url}/decide",
+        data={
+            "csrf_token": form_token(accepted.text),
+            "outcome": "delete",
+            "reason": "经核实许可内容有误",
+            "confirmed": "true",
+        },
+        headers=HTML,
+    )
+    assert "删除（事实错误）：经核实许可内容有误" in decided.text
+    assert ">delete" not in decided.text

@@ -110,7 +110,9 @@ def visible_text(html: str) -> str:
     html = re.sub(r'<(span|dd|td)\b[^>]*class="code"[^>]*>.*?</\1>', " ", html, flags=re.S)
     html = re.sub(r"<code>.*?</code>", " ", html, flags=re.S)  # commands for the operators
     text = re.sub(r"<[^>]+>", " ", html)
-    # a policy file's path and the command that loads it are named as they are typed
+    # a policy file's path and the command that loads it are named as they are typed; a file's name keeps
+    # its extension (缴款凭证.pdf)
+    text = re.sub(r"[^\s<>]+\.(?:pdf|txt|csv|xlsx|json|jpe?g|png)\b", " ", text, flags=re.IGNORECASE)
     return re.sub(r"policy/[\w/<>&;.*-]+|xinyong(?: [a-z-]+)+", " ", text)
 
 

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.web.conftest import HTML
 from tests.web.seed import Seeded
+from tests.web.test_crawl import english
 
 
 def test_unknown_page_is_a_chinese_page(client: TestClient) -> None:
@@ -18,6 +19,7 @@ def test_unknown_page_is_a_chinese_page(client: TestClient) -> None:
     assert resp.headers["content-type"].startswith("text/html")
     assert "页面或资源不存在" in resp.text
     assert "Not Found" not in resp.text
+    assert not english(resp.text)  # the code for the help desk is marked as a code, not read as text
 
 
 def test_unknown_api_path_and_method_answer_code_and_chinese_message(client: TestClient) -> None:

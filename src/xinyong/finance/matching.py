@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from xinyong.finance.rules import Eligibility, GradeRule, Product
 
@@ -55,8 +55,14 @@ class Criterion:
     reason: str
 
 
-# Does grade A reach grade B under a model? Supplied by the caller from the evaluation models.
-GradeOrder = Callable[[str, str, str], bool | None]
+class GradeOrder(Protocol):
+    """Does grade A reach grade B under a model, and what is the model called? From the evaluation models."""
+
+    def __call__(self, model_id: str, grade: str, minimum: str) -> bool | None: ...
+
+    def name(self, model_id: str) -> str:
+        """Return the model's Chinese name (a person reads the reason)."""
+        ...
 
 
 def years_between(start: dt.date, on: dt.date) -> int:
@@ -66,7 +72,7 @@ def years_between(start: dt.date, on: dt.date) -> int:
 
 def grade_criterion(rule: GradeRule, fact: GradeFact | None, at_least: GradeOrder) -> Criterion:
     """Answer a grade requirement from the subject's grade under the named model."""
-    need = f"{rule.model} 评价等级达到“{rule.min_grade}”及以上"
+    need = f"{at_least.name(rule.model)}评价等级达到“{rule.min_grade}”及以上"
     if fact is not None and not fact.visible:
         return Criterion("grade", Verdict.UNKNOWN, f"{need}：主体未授权查询信用评分，无法判断")
     if fact is None or fact.grade is None or fact.model != rule.model:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,20 @@ from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import Subject
 
 
+@dataclass(frozen=True)
+class _Grades:
+    """The evaluation models' grade order and names, as matching asks for them."""
+
+    compare: Callable[[str, str, str], bool | None]
+    names: dict[str, str]
+
+    def __call__(self, model_id: str, grade: str, minimum: str) -> bool | None:
+        return self.compare(model_id, grade, minimum)
+
+    def name(self, model_id: str) -> str:
+        return self.names.get(model_id, "公共信用评价")
+
+
 def grade_order(policy: Policy) -> GradeOrder:
     """Return the grade comparison of the evaluation models (``None``: unknown model or grade)."""
     models = evaluation_service.models_of(policy).models
@@ -36,7 +52,7 @@ def grade_order(policy: Policy) -> GradeOrder:
         model = next((m for m in models if m.id == model_id and grade in m.ranked_grades), None)
         return None if model is None else model.at_least(grade, minimum)
 
-    return at_least
+    return _Grades(at_least, {m.id: m.name for m in models})
 
 
 def grade_of(session: Session, subject_id: int, *, visible: bool) -> GradeFact | None:

@@ -15,7 +15,8 @@ from xinyong.ingest.models import IngestBatch, IngestRowReject
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import inert_cell
 
-ERROR_COLUMN = "错误说明"
+ERROR_COLUMN = "错误说明"  # what a person reads: the Chinese messages only
+CODE_COLUMN = "错误代码"  # the stable codes, for the department's system to match
 LINE_COLUMN = "原行号"
 
 
@@ -33,8 +34,9 @@ def reject_rows(session: Session, keys: KeyRing, batch_id: int) -> tuple[IngestB
         if "_text" in raw and len(raw) == 1:
             first = batch.headers[0] if batch.headers else "原始内容"
             raw = {first: raw["_text"]}
-        message = "；".join(f"{e['message']}（{e['code']}）" for e in rej.errors)
-        out.append({**raw, LINE_COLUMN: rej.line_no, ERROR_COLUMN: message})
+        message = "；".join(e["message"] for e in rej.errors)
+        codes = "；".join(e["code"] for e in rej.errors)
+        out.append({**raw, LINE_COLUMN: rej.line_no, ERROR_COLUMN: message, CODE_COLUMN: codes})
     return batch, out
 
 
@@ -45,7 +47,7 @@ def export_rejects(session: Session, keys: KeyRing, batch_id: int, out: Path) ->
     officer opens the file: cells are made inert (``kit.text.inert_cell``).
     """
     batch, rows = reject_rows(session, keys, batch_id)
-    columns = [*batch.headers, LINE_COLUMN, ERROR_COLUMN]
+    columns = [*batch.headers, LINE_COLUMN, ERROR_COLUMN, CODE_COLUMN]
     fmt = out.suffix.lower().lstrip(".") or ("xlsx" if batch.file_format == "xlsx" else "csv")
     if fmt == "xlsx":
         from openpyxl import Workbook

@@ -73,14 +73,30 @@ class NoticeContent:
         )
 
 
+FREE = "信用修复不收取任何费用；任何机构以付费删除、代理修复为名收费的，请向信用主管部门举报。"
+
+
+def opening(c: NoticeContent) -> str:
+    """Return the notice's first sentence: which decision it comes with."""
+    return f"本机关于 {c.decision_on} 作出 {c.document_no} 号决定。"
+
+
+def how_to_apply(department: str, accept_workdays: int, decide_workdays: int) -> str:
+    """Return how and where to apply, and how long the department takes (谁认定、谁修复)."""
+    return (
+        f"申请方式：登录本平台在线提交（信用修复申请），或到政务服务大厅窗口办理。申请由{department}办理（谁认定、谁修复），"
+        f"{accept_workdays} 个工作日内决定是否受理，受理后 {decide_workdays} 个工作日内作出决定。"
+    )
+
+
+def effect(natural_person_hidden: bool) -> str:
+    """Return what a repair ends: a person's information is not public, so only sharing and use stop."""
+    return "停止共享和使用该信息" if natural_person_hidden else "终止公示，并停止共享和使用该信息"
+
+
 def render_text(c: NoticeContent) -> str:
     """Render a notice as plain text."""
-    lines = [
-        c.title,
-        "",
-        f"{c.subject_name}：",
-        f"    本机关于 {c.decision_on} 作出 {c.document_no} 号决定。",
-    ]
+    lines = [c.title, "", f"{c.subject_name}：", f"    {opening(c)}"]
     lines += [f"    {p}" for p in c.paragraphs]
     if c.materials:
         lines.append("    申请材料：" + "；".join(c.materials) + "。")
@@ -97,7 +113,7 @@ def render_html(c: NoticeContent) -> str:
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         f'<title>{e(c.title)}</title></head><body><article class="repair-notice">'
         f"<h1>{e(c.title)}</h1><p>{e(c.subject_name)}：</p>"
-        f"<p>本机关于 {e(c.decision_on)} 作出 {e(c.document_no)} 号决定。</p>{body}"
+        f"<p>{e(opening(c))}</p>{body}"
         + (f"<p>申请材料：</p><ul>{mats}</ul>" if mats else "")
         + f'<p class="sign">{e(c.department)}<br>{e(c.decision_on)}</p></article></body></html>'
     )

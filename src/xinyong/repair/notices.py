@@ -25,7 +25,15 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.repair.eligibility import Eligibility, assess
 from xinyong.repair.models import RepairNotice, RepairNoticeBody
-from xinyong.repair.notice_text import NoticeBody, NoticeContent, render_html, render_text
+from xinyong.repair.notice_text import (
+    FREE,
+    NoticeBody,
+    NoticeContent,
+    effect,
+    how_to_apply,
+    render_html,
+    render_text,
+)
 from xinyong.repair.queries import RecordLike, record_facts
 from xinyong.repair.workflows import workflows
 from xinyong.rules.facts import RecordFacts
@@ -68,20 +76,13 @@ def _compose(
         paras.append("该类处罚依规不得提前停止公示，期满后自动停止公示。")
         earliest = None
     elif earliest is not None:
-        after = (
-            "停止共享和使用该信息"
-            if facts.natural_person and not policy.retention.natural_person_public
-            else "终止公示，并停止共享和使用该信息"
-        )
+        after = effect(facts.natural_person and not policy.retention.natural_person_public)
         paras.append(
             f"您在纠正失信行为、履行法定义务后，自 {earliest} 起可申请信用修复"
             f"（{verdict.mode_label}）；修复后将{after}。"
         )
-    paras.append(
-        f"申请方式：登录本平台在线提交（信用修复申请），或到政务服务大厅窗口办理。申请由{dept}办理（谁认定、谁修复），"
-        f"{wf.accept_workdays} 个工作日内决定是否受理，受理后 {wf.decide_workdays} 个工作日内作出决定。"
-    )
-    paras.append("信用修复不收取任何费用；任何机构以付费删除、代理修复为名收费的，请向信用主管部门举报。")
+    paras.append(how_to_apply(dept, wf.accept_workdays, wf.decide_workdays))
+    paras.append(FREE)
     mode_label = verdict.mode_label or "信用修复"
     content = NoticeContent(
         title="信用修复告知书",
@@ -129,6 +130,7 @@ def _other_channel(w: ChannelWindow) -> str:
 __all__ = [
     "NoticeBody",
     "NoticeContent",
+    "applies",
     "compose",
     "issue_notice",
     "notice_for",
@@ -181,11 +183,16 @@ def store_bodies(
     return known
 
 
+def applies(policy: Policy, record: RecordLike) -> bool:
+    """Tell whether a record gets a repair notice: a negative penalty or listing (两书同达)."""
+    return record.catalog_item in workflows(policy).repair.notice_items and record.polarity == "negative"
+
+
 def issue_notice(
     session: Session, policy: Policy, record: CreditRecord, *, actor: str
 ) -> RepairNotice | None:
     """Generate and store the notice of one record once; ``None`` if its item gets none."""
-    if record.catalog_item not in workflows(policy).repair.notice_items or record.polarity != "negative":
+    if not applies(policy, record):
         return None
     existing = session.scalar(select(RepairNotice).where(RepairNotice.record_id == record.id))
     if existing is not None:

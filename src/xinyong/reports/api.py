@@ -1,16 +1,23 @@
-"""Endpoints: issue a report, download its PDF and JSON twin, verify, revoke."""
+"""Endpoints: issue a report, download its PDF and JSON twin, verify, revoke; the repair documents as PDF."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from fastapi import Path as FastAPIPath
 
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import Caller, require
 from xinyong.auth.principal import Principal, Role
+from xinyong.casework.deps import Act, acting
 from xinyong.db import utcnow
 from xinyong.errors import Forbidden, Invalid
 from xinyong.records import service as records_service
-from xinyong.reports import service, verification
+from xinyong.repair import documents
+from xinyong.repair.documents import RepairDocument
+from xinyong.reports import render, service, verification
 from xinyong.reports.schemas import (
     ReportIssued,
     ReportKind,
@@ -21,6 +28,7 @@ from xinyong.reports.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["信用报告"])
+DbId = Annotated[int, FastAPIPath(ge=1, le=2**63 - 1)]
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -129,3 +137,54 @@ def revoke_report(
     """Revoke a report; the verify page then says so."""
     verification.revoke(session, principal, number, body.reason)
     return verification.verify_number(session, number)
+
+
+DocumentReader = Annotated[
+    Act,
+    Depends(acting(Role.SUBJECT, Role.OFFICER, Role.SYSTEM, Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR)),
+]
+PDF_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
+
+
+def _pdf(doc: RepairDocument) -> Response:
+    return Response(
+        render.document_pdf(doc),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename=\"repair-{doc.kind}.pdf\"; filename*=UTF-8''{quote(doc.filename)}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get(
+    "/records/{record_id}/repair-notice.pdf",
+    summary="信用修复告知书 PDF（主体本人与职责范围内的部门）",
+    response_class=Response,
+    responses=PDF_RESPONSE,
+)
+def repair_notice_pdf(record_id: DbId, act: DocumentReader) -> Response:
+    """Return the record's repair notice as a PDF; the read is authorised and logged."""
+    return _pdf(documents.notice(act.session, act.policy, act.principal, record_id, today=act.clock.today))
+
+
+@router.get(
+    "/records/{record_id}/repair-guide.pdf",
+    summary="信用修复申请指引 PDF：能否申请、何时起可申请、所需材料",
+    response_class=Response,
+    responses=PDF_RESPONSE,
+)
+def repair_guide_pdf(record_id: DbId, act: DocumentReader) -> Response:
+    """Return what the record's repair needs today as a PDF; the read is authorised and logged."""
+    return _pdf(documents.guide(act.session, act.policy, act.principal, record_id, today=act.clock.today))
+
+
+@router.get(
+    "/repairs/{case_id}/decision.pdf",
+    summary="信用修复决定书 PDF（已作出决定的申请）",
+    response_class=Response,
+    responses=PDF_RESPONSE,
+)
+def repair_decision_pdf(case_id: DbId, act: DocumentReader) -> Response:
+    """Return a decided case's decision as a PDF; the read is authorised and logged."""
+    return _pdf(documents.decision(act.session, act.policy, act.principal, case_id, today=act.clock.today))

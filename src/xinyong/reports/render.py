@@ -10,6 +10,7 @@ import jinja2
 import segno
 import weasyprint
 
+from xinyong.repair.documents import RepairDocument
 from xinyong.reports.schemas import ReportContent
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -43,3 +44,8 @@ def pdf_of_html(text: str) -> bytes:
 def pdf(content: ReportContent, *, timezone: str = "Asia/Shanghai") -> bytes:
     """Render the report as an unsigned PDF."""
     return pdf_of_html(html(content, timezone=timezone))
+
+
+def document_pdf(doc: RepairDocument) -> bytes:
+    """Render a repair document (告知书, 决定书, 申请指引) as an A4 PDF with the embedded CJK font."""
+    return pdf_of_html(_ENV.get_template("repair_document.html").render(d=doc))

@@ -43,6 +43,8 @@ WHAT_LABELS = {
     "repair_eligibility": "信用修复条件",
     "repair_case": "信用修复申请",
     "repair_material": "信用修复材料",
+    "repair_guide": "信用修复申请指引",
+    "repair_decision": "信用修复决定书",
     "unresolved_row": "待关联的报送数据",
     "objection_contact": "异议联系人信息",
     "commitment": "信用承诺及履约情况",

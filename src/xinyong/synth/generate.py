@@ -199,7 +199,9 @@ def generate(out: Path, *, scale: str, seed: int, mess: float, end: dt.date) -> 
     entries = feeds.close()
     manifest = _manifest(entries, kinds, scale=scale, seed=seed, mess=mess, start=start, end=end)
     summary = _write_manifest(out, register, manifest) | {"scale": scale, "seed": seed, "mess": mess}
-    summary |= rural_synth.generate(out, register, seed=seed)  # its own files and random stream, after the rest
+    summary |= rural_synth.generate(
+        out, register, seed=seed
+    )  # its own files and random stream, after the rest
     # last, from its own random stream: the register, feeds and manifest above are unchanged by it
     summary["agencies"] = generate_agencies(
         out, register, seed=seed, organisations=cfg.organisations, persons=cfg.persons, start=start, end=end

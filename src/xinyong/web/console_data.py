@@ -6,7 +6,7 @@ monitoring, check compliance, work queues) called by the console routes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -113,9 +113,11 @@ def stacked(
     }
 
 
-def rates(title: str, rows: list[dict[str, Any]], keys: dict[str, str]) -> dict[str, Any]:
-    """Return an ECharts option comparing rates (0–1, shown in %) per department."""
-    names = [f"{r['department_code']} {r['period']}" for r in rows]
+def rates(
+    title: str, rows: list[dict[str, Any]], keys: dict[str, str], department: Callable[[str], str] = str
+) -> dict[str, Any]:
+    """Return an ECharts option comparing rates (0–1, shown in %) per department (named by ``department``)."""
+    names = [f"{department(r['department_code'])} {r['period']}" for r in rows]
     palette = ["#0b4f9c", "#1b6b3a", "#8a5a00", "#5b5f97", "#a4161a"]
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},

@@ -16,7 +16,7 @@ from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
 from xinyong.records.service import get_record
-from xinyong.repair import monitoring
+from xinyong.repair import documents, monitoring
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
@@ -120,6 +120,7 @@ def repair_case(
                 for t in workflows(get_runtime(request).policy).repair.material_types
                 if t.preview
             },
+            "papers": documents.case_papers(get_runtime(request).policy, case, record),
             "error": error,
         },
     )
@@ -206,6 +207,7 @@ def objection_case(
                 due, runtime.today(), waiting="department" if obj.state in OBJECTION.pending else "none"
             ),
             "ground": rules.ground_label(obj.ground),
+            "outcome": rules.outcome_label(obj.outcome) if obj.outcome else None,
             # a correction or supplement needs the corrected values: the page decides only the others
             "outcomes": [o for o in rules.outcomes if o.code not in objections_service.NEW_VERSION_OUTCOMES],
             "error": error,

@@ -19,6 +19,7 @@ from xinyong.errors import Forbidden
 from xinyong.ingest import service as ingest_service
 from xinyong.ingest import uploads
 from xinyong.web import console_data, csrf
+from xinyong.web.labels import labels
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
@@ -84,7 +85,8 @@ def ingest_quality(
         session, runtime.policy, period=period or None, department_code=code
     )
     rows = report["departments"][-20:]
-    charts = {"chart-quality": console_data.rates("归集质量指标", rows, KPI_LABELS)} if rows else {}
+    names = labels(runtime.policy).department
+    charts = {"chart-quality": console_data.rates("归集质量指标", rows, KPI_LABELS, names)} if rows else {}
     return render(
         request,
         "console/_ingest_quality.html",

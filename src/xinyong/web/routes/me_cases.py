@@ -15,10 +15,11 @@ from xinyong.errors import Conflict, Invalid
 from xinyong.objections import service as objections_service
 from xinyong.objections.states import OBJECTION
 from xinyong.records.service import get_record
-from xinyong.repair import monitoring, offers
+from xinyong.repair import documents, monitoring, offers
 from xinyong.repair import service as repair_service
 from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
+from xinyong.runtime import Runtime
 from xinyong.web import csrf
 from xinyong.web.routes.me import own_subject, subject_user
 from xinyong.web.templating import render
@@ -77,6 +78,7 @@ def new_repair(
             "pending": pending,
             "proof_label": offers.proof_label(verdict),
             "commitment_text": wf.commitment_text,
+            "papers": documents.record_papers(runtime.policy, record),
             "error": error,
         },
     )
@@ -131,6 +133,7 @@ def repair_status(
     request: Request,
     case_id: int,
     session: DbSession,
+    runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
 ) -> HTMLResponse:
     """Track one application: its state, deadlines, materials and the decision."""
@@ -149,6 +152,7 @@ def repair_status(
             "label": REPAIR.labels[case.state],
             "materials": repair_service.materials(session, case.id),
             "record_title": _record_title(session, case.record_id),
+            "papers": documents.case_papers(runtime.policy, case, get_record(session, case.record_id)),
         },
     )
 
@@ -179,9 +183,21 @@ def new_objection(
     session: DbSession,
     runtime: AppRuntime,
     principal: Principal = Depends(subject_user),
-    error: str | None = None,
 ) -> HTMLResponse:
     """Offer the objection form for one of the subject's records."""
+    return _objection_form(request, session, runtime, principal, record_id)
+
+
+def _objection_form(
+    request: Request,
+    session: Session,
+    runtime: Runtime,
+    principal: Principal,
+    record_id: int,
+    error: str | None = None,
+    sent: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render the objection form, after an error refilled with what was sent."""
     record = get_record(session, record_id)
     repair_service.check_record_access(principal, record)
     return render(
@@ -194,6 +210,7 @@ def new_objection(
             "item": runtime.policy.catalog.get(record.catalog_item),
             "grounds": workflows(runtime.policy).objection.grounds,
             "error": error,
+            "form": sent or {},
         },
     )
 
@@ -229,7 +246,12 @@ def submit_objection(
             today=runtime.today(),
         )
     except (Invalid, Conflict) as exc:
-        return new_objection(
-            request, record_id, principal=principal, session=session, runtime=runtime, error=exc.message
-        )
+        sent = {
+            "ground": ground,
+            "description": description,
+            "contact_name": contact_name,
+            "contact_phone": contact_phone or "",
+            "contact_email": contact_email or "",
+        }
+        return _objection_form(request, session, runtime, principal, record_id, exc.message, sent)
     return RedirectResponse("/me/objections", status_code=303)
