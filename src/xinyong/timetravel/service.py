@@ -45,7 +45,7 @@ class SectionChange:
 
     name: str
     then: int
-    now: int
+    current: int
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
@@ -56,7 +56,7 @@ class DisputeView:
     """The file, score and measures then and now, and the changes by section."""
 
     then: Standing
-    now: Standing
+    current: Standing
     changes: list[SectionChange]
     measures_added: list[str]
     measures_removed: list[str]

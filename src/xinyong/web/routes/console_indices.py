@@ -87,7 +87,14 @@ def index_page(
     return render(
         request,
         "console/index.html",
-        {"title": info.name, "section": "indices", "info": info, "res": res, "charts": charts},
+        {
+            "title": info.name,
+            "section": "indices",
+            "info": info,
+            "res": res,
+            "charts": charts,
+            "columns": res.units[0].indicators if res.units else [],  # every unit has the same indicators
+        },
     )
 
 
