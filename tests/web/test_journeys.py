@@ -184,7 +184,7 @@ def _officer_decides(browser: Browser, demo: LiveServer, logins: dict[str, str],
         expect(pg.get_by_role("heading", level=1)).to_be_visible()
         snap(pg, "officer-objection-case")
         pg.get_by_role("button", name="受理").click()
-        pg.get_by_label("处理结果").select_option(index=1)
+        pg.get_by_label("处理结果").select_option(label="异议不成立，维持原记录")
         pg.get_by_label("理由", exact=True).fill("经核实，欠税已缴清，信息予以处理。")
         pg.get_by_label("我已核对上述内容，确认作出该决定（决定作出后不可撤销）").check()
         pg.get_by_role("button", name="作出处理").click()
@@ -258,7 +258,8 @@ def test_bank_sees_what_the_company_consented_to(
         bank.get_by_role("button", name="查找").click()
         expect(bank.get_by_role("heading", level=1)).to_have_text(firm.name)
         expect(bank.locator("main")).to_contain_text("授权范围")
-        expect(bank.locator("main")).to_contain_text("台市监处罚〔2026〕101号")
+        # the licence: no other journey changes it (the company's repair may end the penalty's use)
+        expect(bank.locator("main")).to_contain_text("台市监许〔2026〕55号")
         snap(bank, "bank-4-borrower")
     finally:
         context.close()
