@@ -15,6 +15,7 @@ from xinyong.ingest import hooks as ingest_hooks
 from xinyong.outbox import changes
 from xinyong.repair.notice_batch import notices_for_batch
 from xinyong.reports.corrections import notify_after_change
+from xinyong.rural import service as rural_service
 
 # After a workflow changed a record, in order (``outbox.changes.record_changed``).
 RECORD_CHANGE_HOOKS: tuple[changes.Hook, ...] = (
@@ -26,13 +27,13 @@ BATCH_STORED_HOOKS: tuple[ingest_hooks.BatchHook, ...] = (
     notices_for_batch,  # 两书同达: the repair notices of the batch's penalties and listings
 )
 
-# Where each unit kind of the indices gets its units and facts (``indices.providers``). Rural's households
-# and villages plug in here the same way: ("household", rural_units), ("village", village_units).
+# Where each unit kind of the indices gets its units and facts (``indices.providers``).
 INDEX_PROVIDERS: tuple[tuple[str, index_providers.Provider], ...] = (
     ("agency", department_units),  # a department as a government body (政务诚信)
     ("department", department_units),  # a department as a data provider (部门绩效)
     ("county", county_units),
     ("city", city_units),
+    ("village", rural_service.village_units),  # villages as the 信用村 creation judged them (rural)
 )
 
 

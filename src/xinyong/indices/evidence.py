@@ -21,6 +21,7 @@ KIND_LABELS = {
     "import": "导入数据",
     "quality": "归集质量",
     "checks": "核查反馈",
+    "rural": "信用村评定",
 }
 
 

@@ -22,6 +22,7 @@ from xinyong.rural.compute import scheme_on as scheme_on
 from xinyong.rural.compute import unit_scheme_on as unit_scheme_on
 from xinyong.rural.household_file import household_file as household_file
 from xinyong.rural.household_file import my_household as my_household
+from xinyong.rural.index_units import village_units as village_units
 from xinyong.rural.registry import MemberIn as MemberIn
 from xinyong.rural.registry import attach_member as attach_member
 from xinyong.rural.registry import load_files as load_files
