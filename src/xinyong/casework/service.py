@@ -21,6 +21,11 @@ class Case(Protocol):
     state: str
 
 
+def is_overdue(due: dt.date | None, today: dt.date, *, waiting: str) -> bool:
+    """Tell whether a case's step is past its deadline while the department has it (an applicant's 补正 is not)."""
+    return due is not None and due < today and waiting == "department"
+
+
 def transition(
     session: Session,
     machine: Machine,

@@ -9,6 +9,7 @@ from fastapi import Path as FastAPIPath
 
 from xinyong.auth.principal import Role
 from xinyong.casework.deps import Act, acting
+from xinyong.casework.service import is_overdue
 from xinyong.clock import deadline_marks
 from xinyong.objections import service
 from xinyong.objections.models import Objection
@@ -83,7 +84,9 @@ def objection_fields(obj: Objection, act: Act, *, contacts: bool) -> dict[str, A
         "outcome": obj.outcome,
         "decision_reason": obj.decision_reason,
         "new_record_id": obj.new_record_id,
-        "overdue": OBJECTION.is_open(obj.state) and due is not None and due < act.clock.today,
+        "overdue": is_overdue(
+            due, act.clock.today, waiting="department" if OBJECTION.is_open(obj.state) else "none"
+        ),
         **contact,
     }
 

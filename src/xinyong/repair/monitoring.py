@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xinyong.casework.service import is_overdue as is_overdue
 from xinyong.clock import workdays_between
 from xinyong.kit.workdays import WorkdayCalendar
 from xinyong.objections import service as objections_service
@@ -22,6 +23,11 @@ from xinyong.repair.states import REPAIR
 from xinyong.repair.workflows import workflows
 
 
+def _repair_overdue(case: RepairCase, today: dt.date) -> bool:
+    due, waiting = repair_due_on(case)
+    return is_overdue(due, today, waiting=waiting)
+
+
 def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:
     """Return when the case's next step is due and whose step it is."""
     if case.state == "submitted":
@@ -31,11 +37,6 @@ def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:
     if case.state == "materials_requested":
         return case.supplement_due_on, "applicant"
     return None, "none"
-
-
-def is_overdue(due: dt.date | None, today: dt.date, *, waiting: str) -> bool:
-    """Tell whether a case's step is past its deadline while the department has it (an applicant's 补正 is not)."""
-    return due is not None and due < today and waiting == "department"
 
 
 def _entry(
@@ -181,10 +182,10 @@ def handling_by_department(
             entry.late.append(f"{kind}:{case_id}")
     for case in session.scalars(select(RepairCase).where(RepairCase.state.in_(REPAIR.pending))):
         due, waiting = repair_due_on(case)
-        if waiting == "department" and due is not None and due < today:
+        if is_overdue(due, today, waiting=waiting):
             slot(case.department_id).overdue.append(f"repair:{case.id}")
     for obj in objections_service.list_objections(session, open_only=True, limit=100_000):
-        if (od := objections_service.due_on(obj)) is not None and od < today:
+        if is_overdue(objections_service.due_on(obj), today, waiting="department"):
             slot(obj.department_id).overdue.append(f"objection:{obj.id}")
     return out
 
@@ -207,11 +208,7 @@ def _repair_kpis(
     )
     approved = [c for c in decided if c.outcome == "approved"]
     open_repairs = list(session.scalars(select(RepairCase).where(RepairCase.state.in_(REPAIR.pending))))
-    overdue_repairs = sum(
-        1
-        for c in open_repairs
-        if (d := repair_due_on(c))[1] == "department" and d[0] is not None and d[0] < today
-    )
+    overdue_repairs = sum(1 for c in open_repairs if _repair_overdue(c, today))
     return {
         "label": "信用修复效率",
         "submitted": int(filed or 0),
@@ -274,7 +271,7 @@ def _objection_kpis(
         "on_time_share": _on_time(obj_decided, today),
         "open": len(open_obj),
         "overdue": sum(
-            1 for o in open_obj if (od := objections_service.due_on(o)) is not None and od < today
+            1 for o in open_obj if is_overdue(objections_service.due_on(o), today, waiting="department")
         ),
     }
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.auth.principal import Role
 from xinyong.casework.deps import Act
+from xinyong.casework.service import is_overdue
 from xinyong.clock import Clock, deadline_marks
 from xinyong.errors import Invalid
 from xinyong.repair import monitoring, service, storage
@@ -66,7 +67,7 @@ def case_read(session: Session, case: RepairCase, clock: Clock) -> RepairCaseRea
         decision_reason=case.decision_reason,
         due_on=iso(due),
         waiting_for=waiting,
-        overdue=waiting == "department" and due is not None and due < clock.today,
+        overdue=is_overdue(due, clock.today, waiting=waiting),
         eligibility=case.eligibility,
         regime_id=case.regime_id,
         policy_hash=case.policy_hash,
