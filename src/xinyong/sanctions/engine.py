@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -231,6 +231,18 @@ def evaluate_trigger(
             elif b.breached_on <= on:
                 notes.append(f"承诺 {b.commitment_code}：暂停期已于 {b.suspended_until} 结束")
     return found, notes
+
+
+def fires(triggers: Iterable[Trigger], subject: SubjectFacts, on: dt.date, measures: Measures) -> bool:
+    """Tell whether any of ``triggers`` fires for ``subject`` on ``on``, as :func:`match` evaluates it.
+
+    A measure applies when one of its triggers fires and none of its exclusions does; each trigger reads
+    one part of the subject (its grade, its class, its facts or its breaches), so a caller may ask the
+    parts apart (``sanctions.impact`` does, for many subjects at once).
+    """
+    return any(
+        evaluate_trigger(t, subject, on, measures.list_items, measures.model_names)[0] for t in triggers
+    )
 
 
 def _describe(trigger: Trigger) -> str:

@@ -7,23 +7,28 @@ service, and every scenario is matched by ``engine.match`` — only the grade an
 come from the caller, because a simulation scores the subjects itself instead of reading the stored run.
 
 When the caller knows the facts are the same under both policies (only models or supervision rules
-differ), the facts are loaded once and only the measures naming a grade or a class are matched: every
-other trigger sees the same facts under the same measure, so it answers the same on both sides.
+differ), :func:`changes` answers set-based instead: each trigger reads one part of a subject (grade,
+class, facts, breaches — ``engine.fires``), so what a grade and class alone fire is asked of the engine
+once per distinct (model, grade, class), and only the measures whose answer differs between the two
+sides are at stake for a subject; its facts are then read in batches and built one at a time, only
+until the measure's exclusions and triggers are decided. ``tests/sanctions/test_impact_batch.py`` keeps
+it equal to matching each subject whole with ``engine.match``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from xinyong.commitments import service as commitments_service
 from xinyong.db_prepared import Reader
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
-from xinyong.sanctions.inputs import chunks, load_trigger_facts, subject_facts
-from xinyong.sanctions.rules import Measures, measures_of
+from xinyong.sanctions.engine import Breach, SubjectFacts
+from xinyong.sanctions.inputs import LazyFact, chunks, lazy_trigger_facts, load_trigger_facts, subject_facts
+from xinyong.sanctions.rules import CompiledMeasure, Measures, Trigger, measures_of
 
 # subject id -> (kind, evaluation model, grade, supervision class) on one side
 Graded = Mapping[int, tuple[str, str | None, str | None, str | None]]
@@ -124,6 +129,162 @@ def compare(
                 _applied(mb, sid, graded_b[sid], got_b, on),
                 _applied(ma, sid, graded_a[sid], got_a, on),
             )
+
+
+# (evaluation model, grade, supervision class) of a subject on one side
+Standing = tuple[str | None, str | None, str | None]
+# measure id -> (one of its triggers fires, one of its exclusions fires) on a grade and class alone
+_Parts = dict[str, tuple[bool, bool]]
+Change = tuple[int, frozenset[str], frozenset[str]]
+
+
+def _on_facts(
+    triggers: Sequence[Trigger],
+    facts: Sequence[LazyFact],
+    breaches: tuple[Breach, ...],
+    on: dt.date,
+    m: Measures,
+) -> bool:
+    """Tell whether one of ``triggers`` fires on the subject's facts or breaches.
+
+    A list or record trigger fires on a subject's facts when it fires on one of them
+    (``engine.evaluate_trigger`` weighs each fact alone), so the facts are built one at a time and the
+    first that fires ends the search.
+    """
+    if not triggers:
+        return False
+    if breaches and engine.fires(triggers, SubjectFacts(0, breaches=breaches), on, m):
+        return True
+    items = {i for t in triggers for i in t.catalog_items}
+    return any(
+        engine.fires(triggers, SubjectFacts(0, facts=(f.get(),)), on, m)
+        for f in facts
+        if f.catalog_item in items
+    )
+
+
+class _Side:
+    """One policy's measures in force on the day, and what a grade and class alone fire (memoised)."""
+
+    def __init__(self, measures: Measures, on: dt.date) -> None:
+        self.measures, self.on = measures, on
+        self.in_force: dict[str, CompiledMeasure] = {
+            cm.measure.id: cm for ms in measures.by_scenario.values() for cm in ms if cm.in_force(on)
+        }
+        self._parts: dict[Standing, _Parts] = {}
+
+    def parts(self, standing: Standing) -> _Parts:
+        """Return, per measure in force, whether the grade and class alone fire a trigger, an exclusion."""
+        got = self._parts.get(standing)
+        if got is None:
+            model, grade, klass = standing
+            alone = SubjectFacts(0, grade=grade, supervision_class=klass, grade_model=model)
+            got = self._parts[standing] = {
+                mid: (
+                    engine.fires(cm.measure.triggers, alone, self.on, self.measures),
+                    engine.fires(cm.measure.exclusions, alone, self.on, self.measures),
+                )
+                for mid, cm in self.in_force.items()
+            }
+        return got
+
+    def applies(
+        self, mid: str, parts: _Parts, facts: Sequence[LazyFact], breaches: tuple[Breach, ...]
+    ) -> bool:
+        """Tell whether measure ``mid`` applies: a trigger fires and no exclusion does (``engine.match``)."""
+        cm = self.in_force.get(mid)
+        if cm is None:
+            return False
+        fired, blocked = parts[mid]
+        if blocked or _on_facts(cm.measure.exclusions, facts, breaches, self.on, self.measures):
+            return False
+        return fired or _on_facts(cm.measure.triggers, facts, breaches, self.on, self.measures)
+
+    def needs(self, mids: Iterable[str]) -> tuple[set[str], bool]:
+        """Return the catalog items the measures' triggers and exclusions read, and whether breaches."""
+        ts = [t for mid in mids if mid in self.in_force for t in _all_triggers(self.in_force[mid])]
+        return {i for t in ts for i in t.catalog_items}, any(t.kind == "commitment_breach" for t in ts)
+
+
+def _all_triggers(cm: CompiledMeasure) -> tuple[Trigger, ...]:
+    return (*cm.measure.triggers, *cm.measure.exclusions)
+
+
+# A subject's measures at stake: the grade parts on each side and the measures whose answer can differ.
+_Stake = tuple[_Parts, _Parts, frozenset[str]]
+
+
+def _stakes(
+    sides: tuple[_Side, _Side], subjects: tuple[Graded, Graded], ids: Iterable[int]
+) -> dict[int, _Stake]:
+    """Return the subjects some measure of which may answer differently on the two sides, and those measures.
+
+    With the same facts on both sides, a measure defined alike whose triggers and exclusions a grade and
+    class alone fire alike answers alike.
+    """
+    sb, sa = sides
+    differ = {mid for mid, cm in sb.in_force.items() if sa.in_force.get(mid, cm) != cm}
+    out: dict[int, _Stake] = {}
+    for sid in ids:
+        pb, pa = sb.parts(subjects[0][sid][1:]), sa.parts(subjects[1][sid][1:])
+        at = frozenset(mid for mid in pb.keys() | pa.keys() if pb.get(mid) != pa.get(mid) or mid in differ)
+        if at:
+            out[sid] = (pb, pa, at)
+    return out
+
+
+def _decide(
+    sides: tuple[_Side, _Side],
+    stakes: Mapping[int, _Stake],
+    facts: Mapping[int, Sequence[LazyFact]],
+    breaches: Mapping[int, tuple[Breach, ...]],
+) -> Iterator[Change]:
+    sb, sa = sides
+    for sid, (pb, pa, at) in stakes.items():
+        got, owed = facts.get(sid, ()), breaches.get(sid, ())
+        was = {mid for mid in at if sb.applies(mid, pb, got, owed)}
+        now = {mid for mid in at if sa.applies(mid, pa, got, owed)}
+        if was != now:
+            yield sid, frozenset(now - was), frozenset(was - now)
+
+
+def changes_given(
+    measures: tuple[Measures, Measures],
+    subjects: tuple[Graded, Graded],
+    facts: Mapping[int, Sequence[LazyFact]],
+    breaches: Mapping[int, tuple[Breach, ...]],
+    on: dt.date,
+) -> Iterator[Change]:
+    """Yield (subject, measures newly applying, measures no longer applying) from facts in hand.
+
+    The set-based answer of :func:`changes`, without the database (the facts are the same on both sides).
+    """
+    sides = (_Side(measures[0], on), _Side(measures[1], on))
+    yield from _decide(sides, _stakes(sides, subjects, sorted(subjects[0])), facts, breaches)
+
+
+def changes(
+    db: Reader, before: Policy, after: Policy, subjects: tuple[Graded, Graded], on: dt.date
+) -> Iterator[Change]:
+    """Yield (subject, measures newly applying, measures no longer applying) for the subjects that change.
+
+    For two policies that read the records alike (only models or supervision rules differ): the same
+    answer as :func:`compare` with ``same_facts``, set-based. Only the subjects with a measure at stake
+    are read, only the catalog items those measures name, and a fact is built only while it may decide.
+    """
+    sides = (_Side(measures_of(before), on), _Side(measures_of(after), on))
+    graded_b = subjects[0]
+    for part in chunks(sorted(graded_b)):
+        stakes = _stakes(sides, subjects, part)
+        mids = {mid for _pb, _pa, at in stakes.values() for mid in at}
+        (items_b, owed_b), (items_a, owed_a) = sides[0].needs(mids), sides[1].needs(mids)
+        kinds = {sid: graded_b[sid][0] for sid in stakes}
+        facts = lazy_trigger_facts(db, kinds, on, before, items_b | items_a)
+        owed: dict[int, tuple[Breach, ...]] = {}
+        if owed_b or owed_a:
+            for sid, found in commitments_service.breaches_for(db, list(kinds), before).items():
+                owed[sid] = subject_facts(sid, (), (None, None, None), found).breaches
+        yield from _decide(sides, stakes, facts, owed)
 
 
 def named_grades_and_classes(policy: Policy) -> tuple[set[str], set[str]]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, namedtuple
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import bindparam, select
@@ -112,6 +113,32 @@ def _listings(
     return out
 
 
+class LazyFact:
+    """One record of a subject whose check fact (the disclosure decision with it) is built on first use.
+
+    A caller that needs only whether *some* fact fires a trigger builds the facts one by one and stops
+    at the first that does (``sanctions.impact``); the fact is the one :func:`trigger_fact` builds.
+    """
+
+    __slots__ = ("_build", "_fact", "catalog_item")
+
+    def __init__(self, catalog_item: str, build: Callable[[], Fact]) -> None:
+        self.catalog_item = catalog_item
+        self._build = build
+        self._fact: Fact | None = None
+
+    @classmethod
+    def of(cls, fact: Fact) -> LazyFact:
+        """Wrap a fact already built."""
+        return cls(fact.catalog_item, lambda: fact)
+
+    def get(self) -> Fact:
+        """Return the fact, building it once."""
+        if self._fact is None:
+            self._fact = self._build()
+        return self._fact
+
+
 def load_trigger_facts(
     db: Reader,
     subjects: Mapping[int, str],
@@ -131,6 +158,21 @@ def load_trigger_facts(
     ``on`` ends its listing there. ``tests/sanctions/test_inputs_disclosure.py`` keeps the two loaders equal.
     """
     out: dict[int, list[Fact]] = defaultdict(list)
+    for sid, lazy in lazy_trigger_facts(db, subjects, on, policy, items, known_at).items():
+        out[sid] = [f.get() for f in lazy]
+    return out
+
+
+def lazy_trigger_facts(
+    db: Reader,
+    subjects: Mapping[int, str],
+    on: dt.date,
+    policy: Policy,
+    items: set[str],
+    known_at: dt.datetime | None = None,
+) -> dict[int, list[LazyFact]]:
+    """Read what :func:`load_trigger_facts` reads, set-based; build each fact only when it is asked for."""
+    out: dict[int, list[LazyFact]] = defaultdict(list)
     if not subjects or not items:
         return out
     serious = set(records_service.serious_list_items(policy))
@@ -146,18 +188,27 @@ def load_trigger_facts(
     events = _status_events(conn, [r.id for r in rows], known_at)
     listings = _listings(rows, events, serious, policy)
     for r in rows:
-        if r.catalog_item not in items:
-            continue
-        facts = records_service.facts_of(
-            r,
-            subject_kind=subjects[r.subject_id],
-            domain=r.domain,
-            events=events.get(r.id, []),
-            listings=listings.get(r.subject_id, []),
-            policy=policy,
-        )
-        out[r.subject_id].append(trigger_fact(r, facts, on, policy))
+        if r.catalog_item in items:
+            build = partial(
+                _built,
+                r,
+                subjects[r.subject_id],
+                events.get(r.id, []),
+                listings.get(r.subject_id, []),
+                on,
+                policy,
+            )
+            out[r.subject_id].append(LazyFact(r.catalog_item, build))
     return out
+
+
+def _built(
+    row: Any, kind: str, events: list[StatusEvent], listings: list[Listing], on: dt.date, policy: Policy
+) -> Fact:
+    facts = records_service.facts_of(
+        row, subject_kind=kind, domain=row.domain, events=events, listings=listings, policy=policy
+    )
+    return trigger_fact(row, facts, on, policy)
 
 
 def _fact_rows(conn: Any, ids: list[int], wanted: set[str], known_at: dt.datetime | None) -> list[Any]:

@@ -80,11 +80,18 @@ def _measures(
     """Count the subjects that newly hit or stop hitting each measure, per (measure, change, cell)."""
     tally = Tally()
     sides = (_side(graded, False), _side(graded, True))
-    for sid, was, now in impact.compare(session, before, after, sides, on, same_facts=narrow):
+    if narrow:  # the same facts on both sides: set-based, only the measures a grade or class changes
+        found = impact.changes(session, before, after, sides, on)
+    else:
+        found = (
+            (sid, now - was, was - now)
+            for sid, was, now in impact.compare(session, before, after, sides, on, same_facts=False)
+        )
+    for sid, new, stopped in found:
         kind, region, industry, _b, _a = graded[sid]
-        for mid in sorted(now - was):
+        for mid in sorted(new):
             tally.add((mid, "new", region, industry, kind), sid)
-        for mid in sorted(was - now):
+        for mid in sorted(stopped):
             tally.add((mid, "stopped", region, industry, kind), sid)
     return tally
 
