@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 
+from xinyong.db import loads_json
 from xinyong.db_prepared import Prepared, Reader, connection_of
 from xinyong.departments.models import Department
 from xinyong.evaluation import service as evaluation_service
@@ -54,8 +55,9 @@ _FACT_COLS = (
     _D.c.code,
     _D.c.domain,
 )
+# Many subjects: the payload as its JSON text, parsed only for the facts built (``_parsed``).
 _FACTS = (
-    select(*_FACT_COLS)
+    select(*_FACT_COLS[:9], cast(_R.c.payload, Text).label("payload"), *_FACT_COLS[10:])
     .join(_D, _D.c.id == _R.c.department_id)
     .where(
         _R.c.subject_id.in_(bindparam("ids", expanding=True)),
@@ -105,7 +107,9 @@ def _listings(
         if r.catalog_item not in serious or r.decision_on is None:
             continue
         end = records_service.as_date(
-            records_service.role_value(policy.catalog.get(r.catalog_item), r.payload or {}, "list_end")
+            records_service.role_value(
+                policy.catalog.get(r.catalog_item), _parsed(r).payload or {}, "list_end"
+            )
         )
         listing = listing_period(r.decision_on, end, events.get(r.id, ()))
         if listing is not None:
@@ -202,9 +206,17 @@ def lazy_trigger_facts(
     return out
 
 
+def _parsed(row: Any) -> Any:
+    """Return the row with its payload parsed (rows of many subjects carry it as JSON text)."""
+    if not isinstance(row.payload, str):
+        return row
+    return _FactRow(*row)._replace(payload=loads_json(row.payload))
+
+
 def _built(
     row: Any, kind: str, events: list[StatusEvent], listings: list[Listing], on: dt.date, policy: Policy
 ) -> Fact:
+    row = _parsed(row)
     facts = records_service.facts_of(
         row, subject_kind=kind, domain=row.domain, events=events, listings=listings, policy=policy
     )
