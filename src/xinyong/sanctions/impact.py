@@ -140,12 +140,13 @@ Change = tuple[int, frozenset[str], frozenset[str]]
 
 def _on_facts(
     triggers: Sequence[Trigger],
+    items: frozenset[str],
     facts: Sequence[LazyFact],
     breaches: tuple[Breach, ...],
     on: dt.date,
     m: Measures,
 ) -> bool:
-    """Tell whether one of ``triggers`` fires on the subject's facts or breaches.
+    """Tell whether one of ``triggers`` (naming catalog ``items``) fires on the subject's facts or breaches.
 
     A list or record trigger fires on a subject's facts when it fires on one of them
     (``engine.evaluate_trigger`` weighs each fact alone), so the facts are built one at a time and the
@@ -155,7 +156,6 @@ def _on_facts(
         return False
     if breaches and engine.fires(triggers, SubjectFacts(0, breaches=breaches), on, m):
         return True
-    items = {i for t in triggers for i in t.catalog_items}
     return any(
         engine.fires(triggers, SubjectFacts(0, facts=(f.get(),)), on, m)
         for f in facts
@@ -164,7 +164,11 @@ def _on_facts(
 
 
 class _Side:
-    """One policy's measures in force on the day, and what a grade and class alone fire (memoised)."""
+    """One policy's measures in force on the day, and what a grade and class alone fire (memoised).
+
+    Measures often share their triggers or exclusions (every reward is barred by the same records):
+    each distinct list is asked once per subject (``memo``).
+    """
 
     def __init__(self, measures: Measures, on: dt.date) -> None:
         self.measures, self.on = measures, on
@@ -172,6 +176,18 @@ class _Side:
             cm.measure.id: cm for ms in measures.by_scenario.values() for cm in ms if cm.in_force(on)
         }
         self._parts: dict[Standing, _Parts] = {}
+        self._lists: list[tuple[list[Trigger], frozenset[str]]] = []
+        self._which = {
+            mid: (self._list_of(cm.measure.triggers), self._list_of(cm.measure.exclusions))
+            for mid, cm in self.in_force.items()
+        }
+
+    def _list_of(self, triggers: list[Trigger]) -> int:
+        for n, (known, _items) in enumerate(self._lists):
+            if known == triggers:
+                return n
+        self._lists.append((triggers, frozenset(i for t in triggers for i in t.catalog_items)))
+        return len(self._lists) - 1
 
     def parts(self, standing: Standing) -> _Parts:
         """Return, per measure in force, whether the grade and class alone fire a trigger, an exclusion."""
@@ -188,17 +204,33 @@ class _Side:
             }
         return got
 
-    def applies(
-        self, mid: str, parts: _Parts, facts: Sequence[LazyFact], breaches: tuple[Breach, ...]
+    def _fires(
+        self, n: int, facts: Sequence[LazyFact], breaches: tuple[Breach, ...], memo: dict[int, bool]
     ) -> bool:
-        """Tell whether measure ``mid`` applies: a trigger fires and no exclusion does (``engine.match``)."""
-        cm = self.in_force.get(mid)
-        if cm is None:
+        if n not in memo:
+            triggers, items = self._lists[n]
+            memo[n] = _on_facts(triggers, items, facts, breaches, self.on, self.measures)
+        return memo[n]
+
+    def applies(
+        self,
+        mid: str,
+        parts: _Parts,
+        facts: Sequence[LazyFact],
+        breaches: tuple[Breach, ...],
+        memo: dict[int, bool],
+    ) -> bool:
+        """Tell whether measure ``mid`` applies: a trigger fires and no exclusion does (``engine.match``).
+
+        ``memo``: this subject's answers so far per distinct trigger list of this side.
+        """
+        if mid not in self.in_force:
             return False
         fired, blocked = parts[mid]
-        if blocked or _on_facts(cm.measure.exclusions, facts, breaches, self.on, self.measures):
+        triggers, exclusions = self._which[mid]
+        if blocked or self._fires(exclusions, facts, breaches, memo):
             return False
-        return fired or _on_facts(cm.measure.triggers, facts, breaches, self.on, self.measures)
+        return fired or self._fires(triggers, facts, breaches, memo)
 
     def needs(self, mids: Iterable[str]) -> tuple[set[str], bool]:
         """Return the catalog items the measures' triggers and exclusions read, and whether breaches."""
@@ -242,8 +274,10 @@ def _decide(
     sb, sa = sides
     for sid, (pb, pa, at) in stakes.items():
         got, owed = facts.get(sid, ()), breaches.get(sid, ())
-        was = {mid for mid in at if sb.applies(mid, pb, got, owed)}
-        now = {mid for mid in at if sa.applies(mid, pa, got, owed)}
+        memo_b: dict[int, bool] = {}
+        memo_a: dict[int, bool] = {}
+        was = {mid for mid in at if sb.applies(mid, pb, got, owed, memo_b)}
+        now = {mid for mid in at if sa.applies(mid, pa, got, owed, memo_a)}
         if was != now:
             yield sid, frozenset(now - was), frozenset(was - now)
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, namedtuple
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Text, bindparam, cast, select
@@ -117,6 +116,16 @@ def _listings(
     return out
 
 
+class _Read(NamedTuple):
+    """What the facts of many subjects are built from, shared by all their records."""
+
+    subjects: Mapping[int, str]
+    events: Mapping[int, list[StatusEvent]]
+    listings: Mapping[int, list[Listing]]
+    on: dt.date
+    policy: Policy
+
+
 class LazyFact:
     """One record of a subject whose check fact (the disclosure decision with it) is built on first use.
 
@@ -124,22 +133,33 @@ class LazyFact:
     at the first that does (``sanctions.impact``); the fact is the one :func:`trigger_fact` builds.
     """
 
-    __slots__ = ("_build", "_fact", "catalog_item")
+    __slots__ = ("_fact", "_read", "_row", "catalog_item")
 
-    def __init__(self, catalog_item: str, build: Callable[[], Fact]) -> None:
-        self.catalog_item = catalog_item
-        self._build = build
+    def __init__(self, catalog_item: str, row: Any = None, read: _Read | None = None) -> None:
+        self.catalog_item, self._row, self._read = catalog_item, row, read
         self._fact: Fact | None = None
 
     @classmethod
     def of(cls, fact: Fact) -> LazyFact:
         """Wrap a fact already built."""
-        return cls(fact.catalog_item, lambda: fact)
+        done = cls(fact.catalog_item)
+        done._fact = fact
+        return done
 
     def get(self) -> Fact:
         """Return the fact, building it once."""
         if self._fact is None:
-            self._fact = self._build()
+            r, c = self._row, self._read
+            if c is None:
+                raise AssertionError("unreachable: only a wrapped fact has no read, and it is built")
+            self._fact = _built(
+                r,
+                c.subjects[r.subject_id],
+                c.events.get(r.id, ()),
+                c.listings.get(r.subject_id, ()),
+                c.on,
+                c.policy,
+            )
         return self._fact
 
 
@@ -191,18 +211,10 @@ def lazy_trigger_facts(
         return out
     events = _status_events(conn, [r.id for r in rows], known_at)
     listings = _listings(rows, events, serious, policy)
+    read = _Read(subjects, events, listings, on, policy)
     for r in rows:
         if r.catalog_item in items:
-            build = partial(
-                _built,
-                r,
-                subjects[r.subject_id],
-                events.get(r.id, []),
-                listings.get(r.subject_id, []),
-                on,
-                policy,
-            )
-            out[r.subject_id].append(LazyFact(r.catalog_item, build))
+            out[r.subject_id].append(LazyFact(r.catalog_item, r, read))
     return out
 
 
@@ -214,7 +226,12 @@ def _parsed(row: Any) -> Any:
 
 
 def _built(
-    row: Any, kind: str, events: list[StatusEvent], listings: list[Listing], on: dt.date, policy: Policy
+    row: Any,
+    kind: str,
+    events: Sequence[StatusEvent],
+    listings: Sequence[Listing],
+    on: dt.date,
+    policy: Policy,
 ) -> Fact:
     row = _parsed(row)
     facts = records_service.facts_of(
