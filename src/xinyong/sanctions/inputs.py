@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Text, bindparam, cast, select
@@ -222,7 +223,7 @@ def _parsed(row: Any) -> Any:
     """Return the row with its payload parsed (rows of many subjects carry it as JSON text)."""
     if not isinstance(row.payload, str):
         return row
-    return _FactRow(*row)._replace(payload=loads_json(row.payload))
+    return row._replace(payload=loads_json(row.payload))
 
 
 def _built(
@@ -251,10 +252,11 @@ def _fact_rows(conn: Any, ids: list[int], wanted: set[str], known_at: dt.datetim
         rows = [_FactRow(*r) for r in _FACTS_ONE.all(conn, {"id": ids[0]}) if r[2] in wanted]
     else:
         for part in chunks(ids):
-            rows.extend(conn.execute(_FACTS, {"ids": list(part), "items": sorted(wanted)}).all())
+            found = conn.execute(_FACTS, {"ids": list(part), "items": sorted(wanted)}).all()
+            rows.extend(map(_FactRow._make, found))  # plain tuples: many rows, attributes read often
     # one order whatever the plan (the subject-and-item index order): a stored answer is recomputed
     # byte for byte from the same rows read another way (``timetravel.replay``)
-    rows.sort(key=lambda r: (r.subject_id, r.catalog_item, r.id))
+    rows.sort(key=attrgetter("subject_id", "catalog_item", "id"))
     return rows
 
 
