@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -307,18 +308,22 @@ def changes(
     are read, only the catalog items those measures name, and a fact is built only while it may decide.
     """
     sides = (_Side(measures_of(before), on), _Side(measures_of(after), on))
-    graded_b = subjects[0]
-    for part in chunks(sorted(graded_b)):
-        stakes = _stakes(sides, subjects, part)
-        mids = {mid for _pb, _pa, at in stakes.values() for mid in at}
-        (items_b, owed_b), (items_a, owed_a) = sides[0].needs(mids), sides[1].needs(mids)
-        kinds = {sid: graded_b[sid][0] for sid in stakes}
-        facts = lazy_trigger_facts(db, kinds, on, before, items_b | items_a)
-        owed: dict[int, tuple[Breach, ...]] = {}
-        if owed_b or owed_a:
-            for sid, found in commitments_service.breaches_for(db, list(kinds), before).items():
-                owed[sid] = subject_facts(sid, (), (None, None, None), found).breaches
-        yield from _decide(sides, stakes, facts, owed)
+    stakes = _stakes(sides, subjects, sorted(subjects[0]))
+    groups: dict[frozenset[str], list[int]] = defaultdict(list)
+    for sid, (_pb, _pa, at) in stakes.items():  # read per set of measures at stake: only their items
+        groups[at].append(sid)
+    found: list[Change] = []
+    for at, ids in groups.items():
+        (items_b, owed_b), (items_a, owed_a) = sides[0].needs(at), sides[1].needs(at)
+        for part in chunks(ids):
+            kinds = {sid: subjects[0][sid][0] for sid in part}
+            facts = lazy_trigger_facts(db, kinds, on, before, items_b | items_a)
+            owed: dict[int, tuple[Breach, ...]] = {}
+            if owed_b or owed_a:
+                for sid, got in commitments_service.breaches_for(db, list(kinds), before).items():
+                    owed[sid] = subject_facts(sid, (), (None, None, None), got).breaches
+            found.extend(_decide(sides, {sid: stakes[sid] for sid in part}, facts, owed))
+    yield from sorted(found)  # in subject order, as the examples of a cell are the first subjects
 
 
 def named_grades_and_classes(policy: Policy) -> tuple[set[str], set[str]]:
