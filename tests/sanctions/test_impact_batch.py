@@ -13,8 +13,12 @@ import datetime as dt
 import itertools
 
 import pytest
+from sqlalchemy.orm import Session
 
+from tests.factories import evaluation as ev_factories
+from tests.factories import subjects as subject_factories
 from xinyong.policy.loader import Policy
+from xinyong.runtime import Runtime
 from xinyong.sanctions import engine, impact
 from xinyong.sanctions.engine import Breach, Fact, SubjectFacts
 from xinyong.sanctions.inputs import LazyFact
@@ -116,3 +120,46 @@ def test_set_based_changes_equal_the_engine_subject_by_subject(measures: Measure
     assert (MOVES[1], "honour expired") in moved
     assert (MOVES[6], "none") in moved  # the class alone (A → B) stops 减少检查频次
     assert (MOVES[5], "none") in moved  # a grade counts only on the scale of a model the measure names
+
+
+def test_read_from_the_database_the_answer_equals_matching_each_subject(
+    session: Session, runtime: Runtime
+) -> None:
+    """``impact.changes`` (facts read per set of measures at stake, built lazily) equals ``impact.compare``."""
+    dept = subject_factories.department(session)
+    records: list[tuple[str, dict[str, object]]] = [
+        ("xzcf", {}),
+        ("xzcf", {"severity": "轻微"}),
+        ("yzsxmd", {"severity": "严重"}),
+        ("sxjl", {"severity": None, "valid_to": dt.date(2030, 1, 1)}),
+        ("sxjl", {"severity": None, "valid_to": dt.date(2025, 1, 1)}),
+        ("xycn", {"severity": None}),
+    ]
+    firms = {}
+    for item, kw in [("", {}), *records]:
+        firm = subject_factories.enterprise(session, runtime.keys, established_on=dt.date(2015, 1, 1))
+        if item:
+            ev_factories.record(session, firm, dept.id, item, dt.date(2026, 3, 1), **kw)  # type: ignore[arg-type]
+        for m, (b, a) in enumerate(MOVES):
+            firms[firm.id * 100 + m] = (firm.id, b, a)
+    session.flush()
+    # every firm under every move: the subject ids repeat, so one call per move
+    for m, (b, a) in enumerate(MOVES):
+        ids = [sid for key, (sid, _b, _a) in firms.items() if key % 100 == m]
+        before = dict.fromkeys(ids, ("企业法人", *b))
+        after = dict.fromkeys(ids, ("企业法人", *a))
+        sides = (before, after)
+        whole = {
+            sid: (now - was, was - now)
+            for sid, was, now in impact.compare(
+                session, runtime.policy, runtime.policy, sides, ON, same_facts=True
+            )
+            if was != now
+        }
+        got = {
+            sid: (new, stopped)
+            for sid, new, stopped in impact.changes(session, runtime.policy, runtime.policy, sides, ON)
+        }
+        assert got == whole, MOVES[m]
+        if m == 0:  # 优秀 → 良好: the rewards stop, except for the firm barred by its penalty
+            assert 0 < len(got) < len(ids)
