@@ -21,7 +21,7 @@ from xinyong.policy.loader import Policy
 from xinyong.runtime import Runtime
 from xinyong.sanctions import engine, impact
 from xinyong.sanctions.engine import Breach, Fact, SubjectFacts
-from xinyong.sanctions.inputs import LazyFact
+from xinyong.sanctions.lazyfact import LazyFact
 from xinyong.sanctions.rules import Measures, measures_of
 
 ON = dt.date(2026, 11, 2)

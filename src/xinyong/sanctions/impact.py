@@ -28,7 +28,8 @@ from xinyong.db_prepared import Reader
 from xinyong.policy.loader import Policy
 from xinyong.sanctions import engine
 from xinyong.sanctions.engine import Breach, SubjectFacts
-from xinyong.sanctions.inputs import LazyFact, chunks, lazy_trigger_facts, load_trigger_facts, subject_facts
+from xinyong.sanctions.inputs import chunks, lazy_trigger_facts, load_trigger_facts, subject_facts
+from xinyong.sanctions.lazyfact import LazyFact
 from xinyong.sanctions.rules import CompiledMeasure, Measures, Trigger, measures_of
 
 # subject id -> (kind, evaluation model, grade, supervision class) on one side

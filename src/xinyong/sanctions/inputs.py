@@ -28,6 +28,7 @@ from xinyong.rules.disclosure import Audience, decide, listing_period
 from xinyong.rules.facts import Listing, RecordFacts, StatusEvent
 from xinyong.rules.severity import severity_of
 from xinyong.sanctions.engine import Breach, Fact, SubjectFacts
+from xinyong.sanctions.lazyfact import LazyFact, Read
 
 CHUNK = 2000
 
@@ -117,53 +118,6 @@ def _listings(
     return out
 
 
-class _Read(NamedTuple):
-    """What the facts of many subjects are built from, shared by all their records."""
-
-    subjects: Mapping[int, str]
-    events: Mapping[int, list[StatusEvent]]
-    listings: Mapping[int, list[Listing]]
-    on: dt.date
-    policy: Policy
-
-
-class LazyFact:
-    """One record of a subject whose check fact (the disclosure decision with it) is built on first use.
-
-    A caller that needs only whether *some* fact fires a trigger builds the facts one by one and stops
-    at the first that does (``sanctions.impact``); the fact is the one :func:`trigger_fact` builds.
-    """
-
-    __slots__ = ("_fact", "_read", "_row", "catalog_item")
-
-    def __init__(self, catalog_item: str, row: Any = None, read: _Read | None = None) -> None:
-        self.catalog_item, self._row, self._read = catalog_item, row, read
-        self._fact: Fact | None = None
-
-    @classmethod
-    def of(cls, fact: Fact) -> LazyFact:
-        """Wrap a fact already built."""
-        done = cls(fact.catalog_item)
-        done._fact = fact
-        return done
-
-    def get(self) -> Fact:
-        """Return the fact, building it once."""
-        if self._fact is None:
-            r, c = self._row, self._read
-            if c is None:
-                raise AssertionError("unreachable: only a wrapped fact has no read, and it is built")
-            self._fact = _built(
-                r,
-                c.subjects[r.subject_id],
-                c.events.get(r.id, ()),
-                c.listings.get(r.subject_id, ()),
-                c.on,
-                c.policy,
-            )
-        return self._fact
-
-
 def load_trigger_facts(
     db: Reader,
     subjects: Mapping[int, str],
@@ -212,7 +166,7 @@ def lazy_trigger_facts(
         return out
     events = _status_events(conn, [r.id for r in rows], known_at)
     listings = _listings(rows, events, serious, policy)
-    read = _Read(subjects, events, listings, on, policy)
+    read = Read(subjects, events, listings, on, policy, _built)
     for r in rows:
         if r.catalog_item in items:
             out[r.subject_id].append(LazyFact(r.catalog_item, r, read))
