@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from tests.servers import free_port, live_settings, running
 from tests.web.seed import Seeded, seed
@@ -102,8 +102,8 @@ def shot(pg: Page, name: str) -> None:
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # What a phone user would suffer: the page wider than the screen (and which elements stick out), and data
 # tables left as tables instead of one card per row.
 _PHONE_CHECK = """() => {
