@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar, cast, overload
 
 import yaml
@@ -29,6 +30,7 @@ from xinyong.policy.schemas import (
     Channels,
     Departments,
     Enums,
+    EnumValue,
     PublicityRegime,
     Regions,
     Retention,
@@ -171,6 +173,7 @@ class Policy:
     calendar: WorkdayCalendar
     channels: Channels
     _sections: dict[str, object] = field(default_factory=dict, repr=False)
+    _labels: dict[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
     # re-entrant: a section's loader may read other sections (products check the institutions and models)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -214,17 +217,27 @@ class Policy:
                 return r.name
         return None
 
-    def enum_labels(self, ref: str) -> dict[str, str]:
-        """Return a map from every accepted spelling (code, label, alias) to the canonical label."""
-        out: dict[str, str] = {}
-        for value in self.enums.enums[ref]:
-            for spelling in (value.code, value.label, *value.aliases):
-                out[spelling] = value.label
-        return out
+    def enum_labels(self, ref: str) -> Mapping[str, str]:
+        """Return a map from every accepted spelling (code, label, alias) to the canonical label.
+
+        Built once per enum and policy (record facts ask for it per record), read-only.
+        """
+        got = self._labels.get(ref)
+        if got is None:
+            got = self._labels[ref] = _spellings(self.enums.enums[ref])
+        return got
 
     def regime(self, regime_id: str) -> PublicityRegime:
         """Return a publicity regime by id."""
         return next(r for r in self.regimes if r.id == regime_id)
+
+
+def _spellings(values: Iterable[EnumValue]) -> Mapping[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        for spelling in (value.code, value.label, *value.aliases):
+            out[spelling] = value.label
+    return MappingProxyType(out)
 
 
 def _cross_check(
