@@ -28,7 +28,7 @@ def dashboard(
 ) -> HTMLResponse:
     """Show the ingestion dashboard: what each department sent, by item and month, and the batches."""
     dept_id = principal.limited_to_department
-    summary = ingest_service.intake(session, runtime.policy, department_id=dept_id)
+    summary = ingest_service.intake(session, runtime.policy, today=runtime.today(), department_id=dept_id)
     department = departments_service.by_ids(session, [dept_id]).get(dept_id) if dept_id else None
     charts = {
         "chart-by-dept": console_data.bar("各部门归集记录数", summary.by_department, horizontal=True),
