@@ -12,11 +12,11 @@ from xinyong.auth.principal import Principal
 from xinyong.departments import service as departments_service
 from xinyong.errors import Invalid
 from xinyong.ingest import service as ingest_service
-from xinyong.web import console_data, data
-from xinyong.web.templating import CONSOLE_ROLES, render
+from xinyong.web import console_data, data, permissions
+from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
-console_user = require(*CONSOLE_ROLES)
+console_user = require(permissions.CONSOLE)
 
 
 @router.get("", response_class=HTMLResponse)
