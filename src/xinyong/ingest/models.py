@@ -57,6 +57,11 @@ class IngestBatch(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def rejects_format(self) -> str:
+        """Return the format a department gets its rejected rows back in: its own spreadsheet, else CSV."""
+        return "xlsx" if self.file_format == "xlsx" else "csv"
+
 
 class IngestBatchStat(Base):
     """Counts of one batch for one department (national 双公示 files carry many departments)."""

@@ -19,6 +19,7 @@ from xinyong.records.schemas import EVENT_LABELS
 from xinyong.subjects.scope import WHAT_LABELS
 from xinyong.web import csrf, nav, permissions
 from xinyong.web.labels import labels
+from xinyong.web.tones import tone
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -58,6 +59,7 @@ ME_NAV: list[tuple[str, str, str]] = [
 ]
 BANK_NAV: list[tuple[str, str, str]] = []  # 信贷工作台 (bank users), filled by ``xinyong.web.routes``
 templates.env.globals["event_labels"] = EVENT_LABELS
+templates.env.globals["tone"] = tone
 templates.env.globals["basis_labels"] = {
     "self": "本人查询",
     "duty": "部门依职责查询",

@@ -146,7 +146,13 @@ def unresolved(
     return render(
         request,
         "console/unresolved.html",
-        {"title": "未关联记录审核", "section": "unresolved", "rows": rows, "status": status},
+        {
+            "title": "未关联记录审核",
+            "section": "unresolved",
+            "rows": rows,
+            "status": status,
+            "tabs": ingest_service.UNRESOLVED_STATUS_LABELS,
+        },
     )
 
 

@@ -28,6 +28,7 @@ handler = require(permissions.ALERT_HANDLE)
 SEVERITY_COLOURS = {"提示": "#5b5f97", "关注": "#8a5a00", "预警": "#c2410c", "严重预警": "#a4161a"}
 PAGE_SIZE = 20
 REFRESH_SECONDS = 30
+ACTIVE_CHOICES = (("true", "有效"), ("false", "已结束"), ("", "全部"))  # the alert list's 状态 filter
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -85,6 +86,7 @@ def alerts_page(
             "page": page,
             "pages": max(1, -(-result.total // PAGE_SIZE)),
             "can_handle": can(principal, permissions.ALERT_HANDLE),
+            "active_choices": ACTIVE_CHOICES,
             "colours": SEVERITY_COLOURS,
         },
     )
