@@ -175,7 +175,7 @@ def _why_not(
     if why_not is None:
         why_not = _polarity_mismatch(trigger, fact)
     if why_not is None and trigger.kind == "record" and fact.polarity == "negative":
-        wanted = trigger.severities or ["一般", "严重"]
+        wanted = trigger.wanted_severities
         if fact.severity not in wanted:
             why_not = f"严重程度为{fact.severity or '未定'}，不在{'/'.join(wanted)}之列"
     if why_not is None and trigger.list_types and fact.list_type not in trigger.list_types:
