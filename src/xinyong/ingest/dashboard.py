@@ -16,6 +16,9 @@ from xinyong.policy.loader import Policy
 from xinyong.records.models import CreditRecord
 from xinyong.subjects.models import Subject
 
+TOP_DEPARTMENTS = 15  # bars of the by-department chart (technical: what fits on the screen)
+LATEST_BATCHES = 20  # rows of the latest-batches table
+
 
 @dataclass(frozen=True)
 class IntakeSummary:
@@ -72,7 +75,7 @@ def intake(
 
 
 def _by_department(session: Session, scope: list[Any]) -> list[tuple[str, int]]:
-    """Return the 15 departments that sent the most records, with their counts."""
+    """Return the departments that sent the most records, with their counts."""
     return [
         (name, n)
         for name, n in session.execute(
@@ -81,7 +84,7 @@ def _by_department(session: Session, scope: list[Any]) -> list[tuple[str, int]]:
             .where(*scope)
             .group_by(Department.name)
             .order_by(func.count(CreditRecord.id).desc())
-            .limit(15)
+            .limit(TOP_DEPARTMENTS)
         )
     ]
 
@@ -110,7 +113,7 @@ def _by_month(session: Session, scope: list[Any], since: dt.datetime) -> list[tu
 
 
 def _batches(session: Session, scope: list[Any]) -> list[dict[str, Any]]:
-    """Return the 20 latest batches with their department, record count and reception times."""
+    """Return the latest batches with their department, record count and reception times."""
     return [
         {"batch_id": b, "department": d, "rows": n, "first": first, "last": last}
         for b, d, n, first, last in session.execute(
@@ -125,6 +128,6 @@ def _batches(session: Session, scope: list[Any]) -> list[dict[str, Any]]:
             .where(*scope, CreditRecord.batch_id.is_not(None))
             .group_by(CreditRecord.batch_id, Department.name)
             .order_by(CreditRecord.batch_id.desc())
-            .limit(20)
+            .limit(LATEST_BATCHES)
         )
     ]
