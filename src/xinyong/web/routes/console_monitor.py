@@ -82,7 +82,7 @@ def alerts_page(
                 {(s.id, s.name) for s in service.signals_of(runtime.policy).signals}, key=lambda x: x[1]
             ),
             "severities": sorted(service.SEVERITY_RANK, key=service.SEVERITY_RANK.__getitem__),
-            "statuses": ["待核实", *service.HANDLING],
+            "statuses": service.STATUSES,
             "page": page,
             "pages": max(1, -(-result.total // PAGE_SIZE)),
             "can_handle": can(principal, permissions.ALERT_HANDLE),
