@@ -20,14 +20,13 @@ from xinyong.db import utcnow
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, NotFound
 from xinyong.ingest import retention
-from xinyong.ingest.models import MatchDecision, UnresolvedRow
+from xinyong.ingest.models import LINKED, PENDING, MatchDecision, UnresolvedRow
 from xinyong.ingest.payload import digest
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.records.schemas import RecordVersionIn
 from xinyong.subjects.models import Subject
 
-PENDING, LINKED = "pending", "linked"
 STATUS_LABELS = {PENDING: "待关联", LINKED: "已关联"}  # the review queue's tabs and row badges
 
 
