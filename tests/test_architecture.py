@@ -386,3 +386,54 @@ def test_docs_state_the_same_layers() -> None:
 
 def test_every_package_is_checked() -> None:
     assert len(MODULES) > 20
+
+
+def role_comparisons(source: str, module: str) -> list[str]:
+    """Return ``module:line: code`` for every comparison that mentions a role (``principal.role == ...``,
+    ``role in ROLES``, ``Role.ADMIN in ...``)."""
+
+    def mentions_role(node: ast.AST) -> bool:
+        return any(
+            (isinstance(n, ast.Attribute) and n.attr == "role")
+            or (isinstance(n, ast.Name) and n.id in {"role", "Role"})
+            for n in ast.walk(node)
+        )
+
+    return [
+        f"{module}:{node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Compare) and mentions_role(node)
+    ]
+
+
+def test_web_decides_nothing_by_role() -> None:
+    """What a page shows comes from the authorisation core: ``can(principal, PERMISSION)`` with the
+    permission its target route's ``require(PERMISSION)`` admits — never a role comparison in ``web/``."""
+    found = [
+        hit
+        for module, path in MODULES
+        if module.startswith("xinyong.web.")
+        for hit in role_comparisons(path.read_text("utf-8"), module)
+    ]
+    assert found == [], (
+        "the web layer compares roles (use can(principal, permission) with the permission the target route "
+        "requires, from xinyong.web.permissions or the capability):\n" + "\n".join(found)
+    )
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "flag = principal.role == Role.OFFICER",
+        "flag = principal.role in REVIEWER_ROLES",
+        "flag = p.role not in (Role.ADMIN, Role.AUDITOR)",
+        "flag = role in roles_for(app, href)",
+        "flag = Role.ADMIN in allowed",
+    ],
+)
+def test_the_role_guard_catches_comparisons(code: str) -> None:
+    assert role_comparisons(code, "m") == [f"m:1: {code.split(' = ', 1)[1]}"]
+
+
+def test_the_role_guard_lets_permissions_through() -> None:
+    assert role_comparisons("flag = can(principal, permissions.CONSOLE) and page > 1", "m") == []

@@ -8,7 +8,9 @@ every Jinja tag this test refuses:
 - a comparison that mentions a role (``principal.role.value in ('admin', 'officer')``);
 - ``today`` or ``now`` (a date rule belongs to a service; a form's default date comes named by the route);
 - an ordering comparison of a date-like name (``due < today``, ``a.valid_to >= x``);
-- membership in a literal list or tuple (``status in ("有效", "未生效")``: a set of states is a rule).
+- membership in a literal list or tuple (``status in ("有效", "未生效")``: a set of states is a rule);
+- an equality against a string literal (``r.status.value != 'genuine'``): which state a value is in is
+  decided by the service and handed over as a boolean, a label or a tone (``r.genuine``, ``e.label``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ RULES = {
     "today or now": re.compile(r"\b(today|now)\b"),
     "a date ordering": re.compile(rf"{DATE_NAME}\s*[<>]=?|[<>]=?\s*\w+(\.\w+)*{DATE_NAME}"),
     "membership in a literal list": re.compile(r"\bin\s*[\(\[]"),
+    "an equality against a string literal": re.compile(r"(==|!=)\s*['\"]|['\"]\s*(==|!=)"),
 }
 
 
@@ -64,6 +67,10 @@ def test_template_holds_no_rule(path: Path) -> None:
         "{% if due < today %}",
         "{% if a.valid_to >= limit %}",
         "{{ today.isoformat() }}",
+        "{% if r.status.value != 'genuine' %}",
+        '{% if s.use == "positive_only" %}',
+        "{{ '撤销' if e.kind == 'revoked' else '已更正' }}",
+        "{% if 'met' == p.verdict.value %}",
     ],
 )
 def test_the_guard_catches_rules(tag: str) -> None:

@@ -17,7 +17,7 @@ from xinyong.evaluation import loaders as evaluation_loaders
 from xinyong.evaluation import psi
 from xinyong.finance import rules as finance_rules
 from xinyong.indices import spec as index_spec
-from xinyong.ingest import sources
+from xinyong.ingest import dashboard_rules, sources
 from xinyong.monitoring import signals
 from xinyong.policy.loader import Policy, Section
 from xinyong.registers import institutions
@@ -32,6 +32,7 @@ _DECLARED: tuple[Section[Sized], ...] = (
     access.SECTION,
     workflows.SECTION,
     sources.SECTION,
+    dashboard_rules.SECTION,
     evaluation_loaders.MODELS,
     evaluation_loaders.SUPERVISION,
     psi.SECTION,

@@ -18,6 +18,7 @@ def test_every_declared_section_loads_and_is_checked(policy: Policy) -> None:
         "access",
         "workflows",
         "sources",
+        "ingest",
         "models",
         "supervision",
         "psi",

@@ -213,3 +213,12 @@ def agree(case: dict[str, Any], notice: dict[str, Any]) -> None:
         assert applied == (core.shared and core.list_in_force)
     if v.eligible:
         assert core.disclosures[Audience.CREDIT_CENTRE].reason_code not in ("repaired", "deleted")
+
+
+def test_minor_negative_has_one_answer() -> None:
+    from xinyong.rules.severity import minor_negative
+
+    assert minor_negative("negative", "轻微")
+    assert not minor_negative("negative", "一般")
+    assert not minor_negative("positive", "轻微")
+    assert not minor_negative("negative", None)

@@ -138,3 +138,10 @@ def test_triggers_the_law_does_not_allow_are_refused(
     with pytest.raises(PolicyError) as err:
         measures_of(load_policy(root))
     assert message in err.value.message
+
+
+def test_a_record_trigger_fires_from_general_up_unless_it_names_severities() -> None:
+    from xinyong.sanctions.rules import Trigger
+
+    assert Trigger(kind="record", catalog_items=["xzcf"]).wanted_severities == ["一般", "严重"]
+    assert Trigger(kind="record", catalog_items=["xzcf"], severities=["严重"]).wanted_severities == ["严重"]

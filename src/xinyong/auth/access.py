@@ -162,6 +162,12 @@ class ReadAccess:
 PUBLIC_READ = ReadAccess(Audience.PUBLIC, Basis.PUBLIC, "公开信息查询")
 
 
+def stated_purpose(principal: Principal, purpose: str | None) -> str | None:
+    """Return the duty purpose a caller's read is asked under: the credit centre and audit read on their own
+    basis (``read_access``), so a purpose chosen on a form does not apply to them."""
+    return None if principal.role in (Role.ADMIN, Role.AUDITOR) else purpose
+
+
 def in_scope(principal: Principal, subject_region: str | None, city_region: str) -> bool:
     """Tell whether a department caller's region covers the subject (city-level covers all)."""
     region = principal.region_code

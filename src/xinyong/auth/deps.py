@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from xinyong.app_deps import DbSession, get_runtime
 from xinyong.auth import service
 from xinyong.auth.models import Account
-from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.auth.principal import ANONYMOUS, Permission, Principal, Role
 from xinyong.errors import Forbidden, Unauthorized
 
 SESSION_COOKIE = "xy_session"
@@ -135,8 +135,10 @@ Caller = Annotated[Principal, Depends(current_principal)]
 """The caller, whoever it is (the public included); use ``require(...)`` to admit only some roles."""
 
 
-def require(*roles: Role) -> Callable[..., Principal]:
-    """Return a dependency that admits only ``roles`` (401 for anonymous callers, 403 otherwise)."""
+def require(*grants: Role | Permission) -> Callable[..., Principal]:
+    """Return a dependency that admits only the roles given, or holding a permission given (401 for
+    anonymous callers, 403 otherwise). ``roles`` is read by the navigation (``xinyong.web.nav``)."""
+    roles = frozenset(r for g in grants for r in (g.roles if isinstance(g, Permission) else (g,)))
 
     def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if principal.role in roles:

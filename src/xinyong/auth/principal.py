@@ -50,9 +50,19 @@ class Principal:
         return f"{self.role.value}:{self.username}"
 
     @property
+    def signed_in(self) -> bool:
+        """Tell whether the caller identified itself (anyone but the anonymous public)."""
+        return self.role != Role.PUBLIC
+
+    @property
+    def works_for_one_department(self) -> bool:
+        """Tell whether the caller acts for one department only (an officer), whatever it is bound to."""
+        return self.role == Role.OFFICER
+
+    @property
     def limited_to_department(self) -> int | None:
         """Return the department an officer's work lists are limited to (other roles see every department)."""
-        return self.department_id if self.role == Role.OFFICER else None
+        return self.department_id if self.works_for_one_department else None
 
     @property
     def is_government(self) -> bool:
@@ -61,3 +71,23 @@ class Principal:
 
 
 ANONYMOUS = Principal(role=Role.PUBLIC)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """An action and the roles that may take it: the one home for both the route's guard
+    (``require(PERMISSION)``) and what a page offers (``can(principal, PERMISSION)``), so a page never shows a
+    button its target route would refuse."""
+
+    code: str
+    roles: frozenset[Role]
+
+
+def permission(code: str, *roles: Role) -> Permission:
+    """Declare a permission held by ``roles``."""
+    return Permission(code, frozenset(roles))
+
+
+def can(principal: Principal, granted: Permission) -> bool:
+    """Tell whether the caller holds a permission."""
+    return principal.role in granted.roles

@@ -13,6 +13,7 @@ from xinyong.errors import XinyongError
 if TYPE_CHECKING:
     from xinyong.evaluation.models import EvaluationRun
     from xinyong.evaluation.spec import ModelSet
+    from xinyong.policy.loader import Policy
     from xinyong.runtime import Runtime
 
 evaluate_app = typer.Typer(help="公共信用评价（批量）", invoke_without_command=True)
@@ -39,13 +40,14 @@ def _table(title: str, groups: dict[str, dict[str, int]], grades: list[str]) -> 
     return lines
 
 
-def report_lines(run: EvaluationRun, models: ModelSet | None = None) -> list[str]:
-    """Return the printed report of a run: grade distribution by county and industry, and PSI.
+def report_lines(run: EvaluationRun, policy: Policy, models: ModelSet | None = None) -> list[str]:
+    """Return the printed report of a run: grade distribution by county and industry, and PSI (read by the
+    bands of ``policy/psi/`` in force on the run's day).
 
     With ``models`` the distribution is printed per grade scale (organisations, persons), grades by rank.
     """
     from xinyong.evaluation.calibration import by_scale
-    from xinyong.evaluation.monitoring import stability
+    from xinyong.evaluation.psi import readings
 
     dist: dict[str, Any] = run.distribution
     lines = [
@@ -69,7 +71,7 @@ def report_lines(run: EvaluationRun, models: ModelSet | None = None) -> list[str
     else:
         lines.append(
             f"PSI（对比批次 {run.previous_run_id}）："
-            + "，".join(f"{m} {v:.4f}（{stability(v)}）" for m, v in run.psi.items())
+            + "，".join(f"{r.model} {r.value:.4f}（{r.label}）" for r in readings(policy, run.psi, run.as_of))
         )
     return lines
 
@@ -143,7 +145,7 @@ def evaluate(
     except XinyongError as exc:
         _fail(exc)
         return
-    for line in report_lines(run, service.models_of(runtime.policy)):
+    for line in report_lines(run, runtime.policy, service.models_of(runtime.policy)):
         typer.echo(line)
     if calibration:
         for line in calibration_lines(run, service.models_of(runtime.policy)):

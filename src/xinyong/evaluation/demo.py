@@ -17,5 +17,5 @@ def run_demo_evaluation(runtime: Runtime, _synth_dir: Path) -> list[str]:
         run = service.run_evaluation(
             session, runtime.policy, DEMO_END, actor="system:demo", sqlite_path=sqlite_file(runtime)
         )
-    lines = report_lines(run, service.models_of(runtime.policy))
+    lines = report_lines(run, runtime.policy, service.models_of(runtime.policy))
     return [line for line in lines if line.startswith(("评价批次", "等级分布"))]

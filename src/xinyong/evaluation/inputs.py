@@ -32,6 +32,7 @@ from xinyong.evaluation.spec import EvaluationModel
 from xinyong.kit.dates import is_month_end, sub_months
 from xinyong.rules import disclosure
 from xinyong.rules import facts as rule_facts
+from xinyong.rules import severity as rule_severity
 
 if TYPE_CHECKING:
     from xinyong.policy.loader import Policy
@@ -160,7 +161,7 @@ def model_counts(model: EvaluationModel, record: EvaluatedRecord, assessment: As
     """Apply the model's own input choices (轻微 negative records, records under objection)."""
     if not assessment.counted:
         return False
-    minor = record.polarity == "negative" and record.severity == "轻微"
+    minor = rule_severity.minor_negative(record.polarity, record.severity)
     if minor and not model.inputs.count_minor_negative:
         return False
     return not (assessment.under_objection and model.inputs.objection == "exclude")

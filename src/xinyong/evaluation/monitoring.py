@@ -24,12 +24,3 @@ def psi(expected: dict[str, int], actual: dict[str, int]) -> float:
 def psi_by_model(previous: dict[str, dict[str, int]], current: dict[str, dict[str, int]]) -> dict[str, float]:
     """Return the PSI of each model present in both runs (score bins keyed by model id)."""
     return {m: psi(previous[m], current[m]) for m in sorted(current) if m in previous}
-
-
-def stability(value: float) -> str:
-    """Return the conventional reading of a PSI value."""
-    if value < 0.1:
-        return "稳定"
-    if value < 0.25:
-        return "轻微偏移"
-    return "显著偏移"

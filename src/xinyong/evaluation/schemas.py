@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from xinyong.kit.schema import IsoDate, JsonObject, Timestamp
 
@@ -74,6 +74,12 @@ class SubjectEvaluation(BaseModel):
     advice: list[Advice]
     objection_records: list[int] = Field(description="异议中的记录（不计入评价）")
     stored: StoredResult | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def rewards_only(self) -> bool:
+        """Tell whether the model's score serves positive incentives only (not published, no sanctions)."""
+        return self.use == "positive_only"
 
 
 class RuleRef(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from xinyong.finance.matching import Verdict
 from xinyong.finance.states import Action, Status
@@ -45,6 +45,12 @@ class ProductMatch(BaseModel):
     verdict: Verdict
     verdict_label: str
     criteria: list[CriterionRead]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def met(self) -> bool:
+        """Tell whether the subject meets every criterion of the product."""
+        return self.verdict == Verdict.MET
 
 
 class ProductMatches(BaseModel):

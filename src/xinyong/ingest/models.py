@@ -57,6 +57,11 @@ class IngestBatch(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def rejects_format(self) -> str:
+        """Return the format a department gets its rejected rows back in: its own spreadsheet, else CSV."""
+        return "xlsx" if self.file_format == "xlsx" else "csv"
+
 
 class IngestBatchStat(Base):
     """Counts of one batch for one department (national 双公示 files carry many departments)."""
@@ -121,6 +126,9 @@ class ArchivedRow(Base):
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+PENDING, LINKED = "pending", "linked"  # an unresolved row waits for review, then is linked to a subject
+
+
 class UnresolvedRow(Base):
     """A validated row whose subject could not be identified (未关联队列), with ranked candidates."""
 
@@ -147,7 +155,7 @@ class UnresolvedRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     content_hash: Mapped[str] = mapped_column(String(64))
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default=PENDING)
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"))
     record_id: Mapped[int | None] = mapped_column(BigInteger)
     decided_by: Mapped[str | None] = mapped_column(String(100))

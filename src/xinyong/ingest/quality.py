@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.db import utcnow
 from xinyong.departments.models import Department
-from xinyong.ingest.models import IngestBatch, IngestBatchStat, UnresolvedRow
+from xinyong.ingest.models import PENDING, IngestBatch, IngestBatchStat, UnresolvedRow
 from xinyong.ingest.sources import sources
 from xinyong.kit.workdays import UnknownCalendarYear
 from xinyong.policy.loader import Policy
@@ -67,7 +67,7 @@ def quality_report(
                 acc[(stat.department_id, key)][c] += getattr(stat, c)
     pending = session.execute(
         select(UnresolvedRow.department_id, UnresolvedRow.received_at, func.count())
-        .where(UnresolvedRow.status == "pending")
+        .where(UnresolvedRow.status == PENDING)
         .group_by(UnresolvedRow.department_id, UnresolvedRow.received_at)
     ).all()
     for pending_dept, received_at, count in pending:

@@ -20,12 +20,14 @@ from xinyong.db import utcnow
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, NotFound
 from xinyong.ingest import retention
-from xinyong.ingest.models import MatchDecision, UnresolvedRow
+from xinyong.ingest.models import LINKED, PENDING, MatchDecision, UnresolvedRow
 from xinyong.ingest.payload import digest
 from xinyong.policy.loader import Policy
 from xinyong.records import service as records_service
 from xinyong.records.schemas import RecordVersionIn
 from xinyong.subjects.models import Subject
+
+STATUS_LABELS = {PENDING: "待关联", LINKED: "已关联"}  # the review queue's tabs and row badges
 
 
 def _visible(row: UnresolvedRow, department_id: int | None) -> bool:
@@ -46,6 +48,8 @@ def unresolved_dict(row: UnresolvedRow) -> dict[str, Any]:
         "document_no": row.document_no,
         "decision_on": row.decision_on.isoformat() if row.decision_on else None,
         "status": row.status,
+        "status_label": STATUS_LABELS.get(row.status, row.status),
+        "pending": row.status == PENDING,
         "subject_id": row.subject_id,
         "record_id": row.record_id,
         "candidates": row.candidates,
@@ -54,7 +58,7 @@ def unresolved_dict(row: UnresolvedRow) -> dict[str, Any]:
 
 
 def list_unresolved(
-    session: Session, *, department_id: int | None, status: str = "pending", limit: int = 50, offset: int = 0
+    session: Session, *, department_id: int | None, status: str = PENDING, limit: int = 50, offset: int = 0
 ) -> list[UnresolvedRow]:
     """Return queue rows (of one department unless ``department_id`` is ``None``)."""
     query = select(UnresolvedRow).where(UnresolvedRow.status == status)
@@ -77,7 +81,7 @@ def _link(session: Session, policy: Policy, row: UnresolvedRow, subject_id: int,
     key = digest([f"{row.catalog_item}\x1f{dept_code}\x1f{doc}\x1f{subject_id}"])[0] or ""
     chash = row.content_hash
     prev = records_service.latest_version(session, key)
-    row.status = "linked"
+    row.status = LINKED
     row.subject_id = subject_id
     row.decided_by = actor
     row.decided_at = utcnow()
@@ -145,7 +149,7 @@ def _same_name_pending(session: Session, row: UnresolvedRow) -> list[UnresolvedR
     return list(
         session.scalars(
             select(UnresolvedRow).where(
-                UnresolvedRow.status == "pending",
+                UnresolvedRow.status == PENDING,
                 UnresolvedRow.name_norm == row.name_norm,
                 region.is_(None) if row.region_code is None else region == row.region_code,
             )
@@ -165,7 +169,7 @@ def decide(
 ) -> dict[str, Any]:
     """Store a reviewer's decision and apply it; return what changed."""
     row = get_unresolved(session, row_id, department_id=department_id)
-    if row.status != "pending":
+    if row.status != PENDING:
         raise Conflict("该记录已处理", code="ingest.unresolved_decided")
     if session.get(Subject, subject_id) is None:
         raise NotFound(f"信用主体 {subject_id} 不存在", code="subject.not_found")

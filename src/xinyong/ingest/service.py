@@ -46,6 +46,8 @@ from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
 from xinyong.records.digest import batch_digest
 
+UNRESOLVED_STATUS_LABELS = _queue.STATUS_LABELS  # the review queue's statuses, in Chinese
+
 decide_unresolved = _queue.decide  # re-exported: a decision on a 未关联 row
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

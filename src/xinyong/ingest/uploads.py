@@ -98,6 +98,11 @@ class UploadJob:
         """Tell whether the batch is still waiting or running (the page keeps polling)."""
         return self.state in ("staged", "running")
 
+    @property
+    def failed(self) -> bool:
+        """Tell whether the batch failed (nothing of it was stored)."""
+        return self.state == "failed"
+
 
 class JobStore:
     """Staged files and their status files under one directory (``var/uploads/console``)."""

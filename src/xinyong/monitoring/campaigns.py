@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, Role, can, permission
 from xinyong.departments.models import Department
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.monitoring import campaign_states as states
@@ -39,11 +39,11 @@ from xinyong.monitoring.service import scope_of
 from xinyong.policy.loader import Policy
 from xinyong.subjects.models import Subject
 
-DEFINE_ROLES = (Role.ADMIN,)
+DEFINE = permission("campaigns.define", Role.ADMIN)  # the credit centre defines and launches
 
 
 def _require_centre(principal: Principal) -> None:
-    if principal.role not in DEFINE_ROLES:
+    if not can(principal, DEFINE):
         raise Forbidden("只有信用中心可以部署专项治理", code="campaign.forbidden")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.errors import NotFound
 from xinyong.evaluation import service as evaluation_service
+from xinyong.monitoring.alerts import PENDING
 from xinyong.monitoring.models import Alert
 from xinyong.monitoring.signals import SEVERITY_RANK
 from xinyong.policy.loader import Policy
@@ -76,7 +77,7 @@ def screen(session: Session, policy: Policy, *, on: dt.date, city_region: str, m
         out.alerts_by_county.setdefault(county, {})[severity] = n
         out.alerts_total += n
     out.alerts_pending = (
-        session.scalar(select(func.count()).select_from(Alert).where(_active(on), Alert.status == "待核实"))
+        session.scalar(select(func.count()).select_from(Alert).where(_active(on), Alert.status == PENDING))
         or 0
     )
     span = _months(on, months)

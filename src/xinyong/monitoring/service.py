@@ -33,6 +33,7 @@ from xinyong.subjects.scope import resolve_access
 from xinyong.subjects.service import find_by_code
 
 HANDLING = ("已核实", "已处置", "误报")
+STATUSES = (PENDING, *HANDLING)  # every status an alert can be in (the list filter)
 # The handling an officer is offered next: verify or dismiss a pending alert, then close a verified one.
 NEXT_HANDLING: dict[str, tuple[str, ...]] = {PENDING: ("已核实", "误报"), "已核实": ("已处置",)}
 

@@ -96,6 +96,13 @@ def may_see_contacts(principal: Principal, obj: Objection) -> bool:
     return principal.role == Role.ADMIN or _handles(principal, obj)
 
 
+def check_desk_read(principal: Principal, obj: Objection) -> None:
+    """Let an officer open at the case desk only the objections its department handles (the centre and
+    supervisors read every case)."""
+    if principal.works_for_one_department:
+        check_handler(principal, obj)
+
+
 def check_handler(principal: Principal, obj: Objection) -> None:
     """Let only the handling department (the source department; the credit centre for 复核) act."""
     if principal.role == Role.ADMIN or _handles(principal, obj):

@@ -14,6 +14,7 @@ This module is the capability's public face; the steps live in ``access`` (who m
 from __future__ import annotations
 
 from xinyong.objections.access import (
+    check_desk_read,
     check_handler,
     check_read,
     get_objection,
@@ -36,6 +37,7 @@ __all__ = [
     "NEW_VERSION_OUTCOMES",
     "OUTCOME_EVENTS",
     "accept_objection",
+    "check_desk_read",
     "check_handler",
     "check_read",
     "decide_objection",

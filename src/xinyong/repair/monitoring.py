@@ -28,6 +28,14 @@ def _repair_overdue(case: RepairCase, today: dt.date) -> bool:
     return is_overdue(due, today, waiting=waiting)
 
 
+KIND_LABELS = {"repair": "信用修复", "objection": "异议", "review": "异议复核"}  # the queue's 类型 column
+CASE_PATHS = {"repair": "repairs", "objection": "objections"}  # where a case of each kind is handled
+WAITING_LABELS = {
+    "department": "待部门办理",
+    "applicant": "待您补正",
+}  # whose step it is, told to the applicant
+
+
 def repair_due_on(case: RepairCase) -> tuple[dt.date | None, str]:
     """Return when the case's next step is due and whose step it is."""
     if case.state == "submitted":
@@ -54,12 +62,15 @@ def _entry(
     due_soon = workflows(policy).queue.due_soon(due, today, overdue=overdue)
     return {
         "type": kind,
+        "type_label": KIND_LABELS["review" if extra.get("stage") == "review" else kind],
+        "path": f"/console/{CASE_PATHS[kind]}/{obj_id}",
         "id": obj_id,
         "state": state,
         "state_label": label,
         "due_on": due.isoformat() if due else None,
         "due_provisional": due is not None and policy.calendar.provisional(due.year),
         "waiting_for": waiting,
+        "waiting_applicant": waiting == "applicant",
         "overdue": overdue,
         "overdue_workdays": workdays_between(policy.calendar, due, today) if overdue and due else 0,
         "due_soon": due_soon,

@@ -132,7 +132,7 @@ def revoke_report(
     session: DbSession,
     number: str,
     body: RevokeRequest,
-    principal: Principal = Depends(require(*verification.REVOKERS)),
+    principal: Principal = Depends(require(verification.REVOKE)),
 ) -> VerifyResult:
     """Revoke a report; the verify page then says so."""
     verification.revoke(session, principal, number, body.reason)

@@ -6,9 +6,10 @@ import datetime as dt
 import enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from xinyong.kit.dates import InputDate
+from xinyong.reports.models import ReportEventKind
 from xinyong.subjects.schemas import SubjectBasics
 
 FORMAT = "xinyong.credit-report/1"
@@ -200,12 +201,21 @@ STATUS_LABELS = {
 }
 
 
+EVENT_KIND_LABELS = {ReportEventKind.REVOKED: "撤销", ReportEventKind.CORRECTED: "所载信息已更正"}
+
+
 class ReportEventRead(BaseModel):
     """A report event as shown to verifiers."""
 
     kind: str
     at: dt.datetime
     reason: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        """Return what happened to the report, in Chinese."""
+        return EVENT_KIND_LABELS.get(self.kind, self.kind)
 
 
 class VerifyResult(BaseModel):
@@ -223,6 +233,12 @@ class VerifyResult(BaseModel):
     signature_valid: bool | None = Field(default=None, description="PDF 或 JSON 签名是否有效")
     reasons: list[str] = []
     events: list[ReportEventRead] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def genuine(self) -> bool:
+        """Tell whether the report is genuine and in force (a verifier may rely on it)."""
+        return self.status == VerifyStatus.GENUINE
 
 
 class RevokeRequest(BaseModel):

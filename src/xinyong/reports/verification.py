@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from xinyong.audit import service as audit
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, Role, can, permission
 from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.records.models import CreditRecord, RecordEvent, RecordEventKind
 from xinyong.reports.models import (
@@ -34,7 +34,7 @@ from xinyong.subjects.models import Subject, SubjectKind
 
 _NUMBER = re.compile(rb"XYReportNo(\d{22,30})")
 # Who may revoke a report (the service further limits an officer to departments that reported on the subject).
-REVOKERS = frozenset({Role.ADMIN, Role.OFFICER})
+REVOKE = permission("reports.revoke", Role.ADMIN, Role.OFFICER)
 
 
 STALE_EVENTS = (
@@ -96,7 +96,7 @@ def _provides_for(session: Session, department_id: int | None, subject_id: int) 
 
 def revoke(session: Session, principal: Principal, number: str, reason: str) -> CreditReportEvent:
     """Revoke a report (e.g. an objection found an error in it); audited."""
-    if principal.role not in REVOKERS:
+    if not can(principal, REVOKE):
         raise Forbidden("只有信用中心或部门工作人员可以撤销信用报告", code="report.revoke_forbidden")
     row = get(session, number)
     if principal.role == Role.OFFICER and not _provides_for(session, principal.department_id, row.subject_id):

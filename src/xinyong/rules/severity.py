@@ -16,6 +16,13 @@ from xinyong.policy.schemas import SEVERITIES, SeverityMap
 from xinyong.rules.facts import RecordFacts
 
 MONEY_TYPES = frozenset({"罚款", "没收违法所得", "没收非法财物"})
+MINOR = SEVERITIES[0]  # 轻微
+
+
+def minor_negative(polarity: str, severity: str | None) -> bool:
+    """Tell whether a record is a 轻微 negative one: never sanctioned (proportionality), counted by an
+    evaluation model only when the model says so."""
+    return polarity == "negative" and severity == MINOR
 
 
 def rank(sev: SeverityMap, cls: str) -> int:

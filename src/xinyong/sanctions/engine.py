@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+from xinyong.rules.severity import minor_negative
 from xinyong.sanctions.rules import CompiledMeasure, Measures, Trigger
 
 FactKind = Literal["record", "list"]
@@ -130,7 +131,7 @@ def fact_usable(fact: Fact, on: dt.date) -> str | None:
         return "认定日期晚于核查日期"
     if fact.list_end is not None and fact.list_end <= on:
         return f"已于 {fact.list_end.isoformat()} 移出名单或名单期满"
-    if fact.polarity == "negative" and fact.severity == "轻微":
+    if minor_negative(fact.polarity, fact.severity):
         return "轻微失信记录不适用惩戒（比例原则）"
     if fact.polarity == "positive" and fact.valid_to is not None and fact.valid_to < on:
         return f"有效期已于 {fact.valid_to.isoformat()} 届满"
@@ -175,7 +176,7 @@ def _why_not(
     if why_not is None:
         why_not = _polarity_mismatch(trigger, fact)
     if why_not is None and trigger.kind == "record" and fact.polarity == "negative":
-        wanted = trigger.severities or ["一般", "严重"]
+        wanted = trigger.wanted_severities
         if fact.severity not in wanted:
             why_not = f"严重程度为{fact.severity or '未定'}，不在{'/'.join(wanted)}之列"
     if why_not is None and trigger.list_types and fact.list_type not in trigger.list_types:

@@ -86,15 +86,8 @@ def uscc_like(code: str | None) -> str | None:
 
 
 def _scheme_of(code: str) -> IdentifierScheme | None:
-    if len(code) == 18 and ids.is_valid_uscc(code):
-        return IdentifierScheme.USCC
-    if len(code) in (15, 18) and ids.is_valid_ric(code):
-        return IdentifierScheme.ID_CARD
-    if len(code) == 9:
-        return IdentifierScheme.ORG_CODE
-    if len(code) == 15:
-        return IdentifierScheme.REG_NO
-    return None
+    """Return the first scheme a code is valid for (``subjects.service.code_schemes``), or ``None``."""
+    return next(iter(subjects_service.code_schemes(code)), None)
 
 
 def region_code_of(policy: Policy, value: str | None) -> str | None:

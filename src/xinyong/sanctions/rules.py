@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -21,6 +21,7 @@ from xinyong.policy.loader import Policy, Problems, Section, load_dir, load_mode
 
 TriggerKind = Literal["list", "record", "grade", "supervision_class", "commitment_breach"]
 ActiveSeverity = Literal["一般", "严重"]
+ACTIVE_SEVERITIES: tuple[ActiveSeverity, ...] = get_args(ActiveSeverity)  # 轻微 never triggers a measure
 
 
 class LegalBasis(Strict):
@@ -59,6 +60,11 @@ class Trigger(Strict):
     grades: list[str] = []
     classes: list[str] = []
     label: str | None = None
+
+    @property
+    def wanted_severities(self) -> list[ActiveSeverity]:
+        """Return the severities of a record that fire the trigger (all active ones unless it names some)."""
+        return self.severities or list(ACTIVE_SEVERITIES)
 
     @model_validator(mode="after")
     def _complete(self) -> Trigger:

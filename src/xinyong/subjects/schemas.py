@@ -7,13 +7,14 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 # Sections of the national public credit report (公共信用信息报告), in order.
+COMMITMENTS_SECTION = "信用承诺"  # the section the portal lists a subject's public commitments in
 SECTIONS = (
     "基础信息",
     "行政管理",
     "诚实守信",
     "严重失信",
     "经营异常",
-    "信用承诺",
+    COMMITMENTS_SECTION,
     "信用评价",
     "司法判决",
     "其他",

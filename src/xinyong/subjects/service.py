@@ -141,15 +141,9 @@ def code_token(keys: KeyRing, code: str) -> str:
     return cleaned
 
 
-def code_lookups(keys: KeyRing, code: str) -> list[tuple[IdentifierScheme, str]]:
-    """Return (scheme, stored lookup key) for every scheme ``code`` is valid for, USCC first.
-
-    An 18-digit ID number passes the USCC check by chance about once in 31, so every scheme the code
-    is valid for is tried. A token from :func:`code_token` is an ID number's lookup key itself.
-    """
-    if code.startswith(CODE_TOKEN_PREFIX):
-        return [(IdentifierScheme.ID_CARD, code[3:])] if _TOKEN.match(code) else []
-    cleaned = ids.normalize_uscc(code)
+def code_schemes(cleaned: str) -> list[IdentifierScheme]:
+    """Return every identifier scheme a normalised code is valid for, USCC first (the one home of which
+    code is what: length and check digits)."""
     schemes: list[IdentifierScheme] = []
     if len(cleaned) == 18 and ids.is_valid_uscc(cleaned):
         schemes.append(IdentifierScheme.USCC)
@@ -159,8 +153,20 @@ def code_lookups(keys: KeyRing, code: str) -> list[tuple[IdentifierScheme, str]]
         schemes.append(IdentifierScheme.ORG_CODE)
     if len(cleaned) == 15:
         schemes.append(IdentifierScheme.REG_NO)
+    return schemes
+
+
+def code_lookups(keys: KeyRing, code: str) -> list[tuple[IdentifierScheme, str]]:
+    """Return (scheme, stored lookup key) for every scheme ``code`` is valid for, USCC first.
+
+    An 18-digit ID number passes the USCC check by chance about once in 31, so every scheme the code
+    is valid for is tried. A token from :func:`code_token` is an ID number's lookup key itself.
+    """
+    if code.startswith(CODE_TOKEN_PREFIX):
+        return [(IdentifierScheme.ID_CARD, code[3:])] if _TOKEN.match(code) else []
+    cleaned = ids.normalize_uscc(code)
     out = []
-    for scheme in schemes:
+    for scheme in code_schemes(cleaned):
         try:
             out.append((scheme, identifier_lookup(keys, scheme, cleaned)))
         except ids.IdentifierError:

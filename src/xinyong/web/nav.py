@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-from xinyong.auth.principal import Role
+from xinyong.auth.principal import Permission, Principal, Role, can
 
 # (key, href, label) per area; sections of installed capabilities add theirs (``xinyong.web.routes``)
 HEADER_NAV: list[tuple[str, str, str]] = [
@@ -74,9 +74,11 @@ def roles_for(app: FastAPI, href: str) -> frozenset[Role]:
     return cache[href]
 
 
-def visible(app: FastAPI, role: Role, entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """Return the entries whose page admits ``role``."""
-    return [e for e in entries if role in roles_for(app, e[1])]
+def visible(
+    app: FastAPI, principal: Principal, entries: Iterable[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """Return the entries whose page admits the caller."""
+    return [e for e in entries if can(principal, Permission(e[1], roles_for(app, e[1])))]
 
 
 def current(path: str, entries: Iterable[tuple[str, str, str]]) -> str | None:

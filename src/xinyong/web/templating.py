@@ -13,19 +13,19 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from xinyong.app_deps import get_runtime
-from xinyong.auth.principal import ANONYMOUS, ROLE_LABELS, Principal, Role
+from xinyong.auth.principal import ANONYMOUS, ROLE_LABELS, Principal, can
 from xinyong.errors import XinyongError
 from xinyong.records.schemas import EVENT_LABELS
 from xinyong.subjects.scope import WHAT_LABELS
-from xinyong.web import csrf, nav
+from xinyong.web import csrf, nav, permissions
 from xinyong.web.labels import labels
+from xinyong.web.tones import tone
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-CONSOLE_ROLES = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 
 
 def _date(value: dt.date | dt.datetime | None, fmt: str = "%Y-%m-%d") -> str:
@@ -59,6 +59,7 @@ ME_NAV: list[tuple[str, str, str]] = [
 ]
 BANK_NAV: list[tuple[str, str, str]] = []  # 信贷工作台 (bank users), filled by ``xinyong.web.routes``
 templates.env.globals["event_labels"] = EVENT_LABELS
+templates.env.globals["tone"] = tone
 templates.env.globals["basis_labels"] = {
     "self": "本人查询",
     "duty": "部门依职责查询",
@@ -97,19 +98,19 @@ def render(
     """Render a page with the common context (principal, CSRF token, policy helpers)."""
     runtime = get_runtime(request)
     principal = principal_of(request)
-    header = nav.visible(request.app, principal.role, [*nav.HEADER_NAV, *PORTAL_NAV, *nav.HEADER_TAIL])
+    header = nav.visible(request.app, principal, [*nav.HEADER_NAV, *PORTAL_NAV, *nav.HEADER_TAIL])
     ctx: dict[str, Any] = {
         "principal": principal,
-        "is_console": principal.role in CONSOLE_ROLES,
-        "signed_in": principal.role != Role.PUBLIC,
+        "is_console": can(principal, permissions.CONSOLE),
+        "signed_in": principal.signed_in,
         "csrf_token": csrf.csrf_token(request),
         "region_name": runtime.policy.region_name,
         "labels": labels(runtime.policy),
         "header_nav": header,
         "header_current": nav.current(request.url.path, header),
-        "console_nav": nav.visible(request.app, principal.role, CONSOLE_NAV),
-        "me_nav": nav.visible(request.app, principal.role, ME_NAV),
-        "bank_nav": nav.visible(request.app, principal.role, BANK_NAV),
+        "console_nav": nav.visible(request.app, principal, CONSOLE_NAV),
+        "me_nav": nav.visible(request.app, principal, ME_NAV),
+        "bank_nav": nav.visible(request.app, principal, BANK_NAV),
         # a deadline in a year whose official holiday schedule is not in policy/calendar/ yet is 暂定
         "tentative": lambda day: day is not None and runtime.policy.calendar.provisional(day.year),
     }

@@ -12,23 +12,18 @@ from xinyong.audit import service as audit
 from xinyong.auth import limits
 from xinyong.auth import service as auth_service
 from xinyong.auth.deps import current_principal, end_session, start_session
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, can
 from xinyong.errors import TooManyRequests, Unauthorized
-from xinyong.web import csrf
-from xinyong.web.templating import CONSOLE_ROLES, render
+from xinyong.web import csrf, permissions
+from xinyong.web.templating import render
 
 router = APIRouter()
 
 
 def home_for(principal: Principal) -> str:
     """Return where a signed-in person lands by default."""
-    if principal.role in CONSOLE_ROLES:
-        return "/console"
-    if principal.role == Role.SUBJECT:
-        return "/me"
-    if principal.role == Role.BANK:
-        return "/bank"
-    return "/"
+    homes = ((permissions.CONSOLE, "/console"), (permissions.ME, "/me"), (permissions.BANK, "/bank"))
+    return next((home for needed, home in homes if can(principal, needed)), "/")
 
 
 def safe_next(target: str | None) -> str | None:

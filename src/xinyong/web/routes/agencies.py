@@ -14,15 +14,14 @@ from xinyong.agencies import service as agencies_service
 from xinyong.agencies.schemas import AgencyIn, CancelIn, EventIn, PractitionerIn
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, Role, can
 from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
-from xinyong.web import csrf
+from xinyong.web import csrf, permissions
 from xinyong.web.templating import render
 
 router = APIRouter()
 readers = require(Role.ADMIN, Role.OFFICER, Role.SUPERVISOR, Role.AUDITOR)
-registrars = require(Role.ADMIN, Role.OFFICER)
-REGISTRARS = frozenset({Role.ADMIN, Role.OFFICER})
+registrars = require(permissions.AGENCY_REGISTER)
 FORM_ERROR = "表单填写不完整或格式有误，请检查后重新提交"
 HANDLED = (Invalid, Conflict, Forbidden, NotFound)
 
@@ -56,7 +55,7 @@ def _list_page(
         "rows": rows,
         "error": error,
     }
-    context |= {"can_register": principal.role in REGISTRARS, **_choices(runtime)}
+    context |= {"can_register": can(principal, permissions.AGENCY_REGISTER), **_choices(runtime)}
     return render(request, "console/agencies.html", context)
 
 
@@ -120,7 +119,7 @@ def _detail_page(
         "detail": found,
         "error": error,
     }
-    context |= {"can_register": principal.role in REGISTRARS, **_choices(runtime)}
+    context |= {"can_register": can(principal, permissions.AGENCY_REGISTER), **_choices(runtime)}
     return render(request, "console/agency.html", context)
 
 

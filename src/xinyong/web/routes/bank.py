@@ -10,17 +10,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal
 from xinyong.errors import XinyongError
 from xinyong.finance import products, service, states, workspace
 from xinyong.finance.schemas import DecisionIn
 from xinyong.finance.states import Action
 from xinyong.monitoring import feed
-from xinyong.web import csrf, data
+from xinyong.web import csrf, data, permissions
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/bank")
-bank_user = require(Role.BANK)
+bank_user = require(permissions.BANK)
 
 
 @router.get("", response_class=HTMLResponse)

@@ -12,11 +12,11 @@ from xinyong.auth.principal import Principal
 from xinyong.departments import service as departments_service
 from xinyong.errors import Invalid
 from xinyong.ingest import service as ingest_service
-from xinyong.web import console_data, data
-from xinyong.web.templating import CONSOLE_ROLES, render
+from xinyong.web import console_data, data, permissions
+from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
-console_user = require(*CONSOLE_ROLES)
+console_user = require(permissions.CONSOLE)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -28,7 +28,7 @@ def dashboard(
 ) -> HTMLResponse:
     """Show the ingestion dashboard: what each department sent, by item and month, and the batches."""
     dept_id = principal.limited_to_department
-    summary = ingest_service.intake(session, runtime.policy, department_id=dept_id)
+    summary = ingest_service.intake(session, runtime.policy, today=runtime.today(), department_id=dept_id)
     department = departments_service.by_ids(session, [dept_id]).get(dept_id) if dept_id else None
     charts = {
         "chart-by-dept": console_data.bar("各部门归集记录数", summary.by_department, horizontal=True),

@@ -12,11 +12,11 @@ from pydantic import ValidationError
 
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, Role, can
 from xinyong.errors import XinyongError
 from xinyong.monitoring import campaign_states, campaigns
 from xinyong.monitoring.schemas import CampaignIn, TaskStatusIn
-from xinyong.web import csrf
+from xinyong.web import csrf, permissions
 from xinyong.web.templating import render
 
 router = APIRouter()  # mounted under /console by console_monitor
@@ -35,7 +35,7 @@ def campaigns_page(
     """List the campaigns the caller takes part in; the credit centre also defines new ones here."""
     region = runtime.policy.city_region
     items = campaigns.list_campaigns(session, principal, on=runtime.today(), city_region=region)
-    can_define = principal.role in campaigns.DEFINE_ROLES
+    can_define = can(principal, campaigns.DEFINE)
     return render(
         request,
         "console/campaigns.html",
@@ -64,7 +64,7 @@ def define_campaign(
     runtime: AppRuntime,
     industry: Annotated[str, Form(max_length=64)] = "",
     region: Annotated[str, Form(max_length=6)] = "",
-    principal: Principal = Depends(require(Role.ADMIN)),
+    principal: Principal = Depends(require(campaigns.DEFINE)),
 ) -> RedirectResponse:
     """Define a campaign on subjects on a list (optionally of one industry and county)."""
     try:
@@ -94,7 +94,7 @@ def launch_campaign(
     campaign_id: int,
     session: DbSession,
     runtime: AppRuntime,
-    principal: Principal = Depends(require(Role.ADMIN)),
+    principal: Principal = Depends(require(campaigns.DEFINE)),
 ) -> RedirectResponse:
     """Launch: derive and freeze the target list, assign it by jurisdiction."""
     error = ""
@@ -153,8 +153,8 @@ def campaign_page(
             "statuses": campaign_states.STATUSES,
             "page": page,
             "pages": max(1, -(-tasks.total // PAGE_SIZE)),
-            "can_launch": principal.role in campaigns.DEFINE_ROLES and detail.launched_on is None,
-            "can_handle": principal.role in (Role.OFFICER, Role.ADMIN),
+            "can_launch": can(principal, campaigns.DEFINE) and detail.launched_on is None,
+            "can_handle": can(principal, permissions.CAMPAIGN_HANDLE),
             "error": error[:200],
         },
     )
@@ -168,7 +168,7 @@ def target_status(
     session: DbSession,
     runtime: AppRuntime,
     note: Annotated[str, Form(max_length=500)] = "",
-    principal: Principal = Depends(require(Role.OFFICER, Role.ADMIN)),
+    principal: Principal = Depends(require(permissions.CAMPAIGN_HANDLE)),
 ) -> RedirectResponse:
     """Step one target's handling, then back to the worklist (with the reason when refused)."""
     error = ""

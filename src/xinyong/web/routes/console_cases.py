@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.app_deps import AppRuntime, DbSession, get_runtime
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, Role, can
 from xinyong.db import utcnow
 from xinyong.errors import Conflict, Forbidden, Invalid
 from xinyong.objections import service as objections_service
@@ -24,13 +24,12 @@ from xinyong.runtime import Runtime
 from xinyong.subjects import names as subject_names
 from xinyong.subjects import scope
 from xinyong.subjects.service import Subject
-from xinyong.web import csrf
+from xinyong.web import csrf, permissions
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
 queue_reader = require(Role.OFFICER, Role.ADMIN, Role.SUPERVISOR)
-HANDLER_ROLES = (Role.OFFICER, Role.ADMIN)
-handler = require(*HANDLER_ROLES)
+handler = require(permissions.CASE_HANDLE)
 NOT_CONFIRMED = "请勾选确认：决定作出后不可撤销"
 
 
@@ -111,7 +110,7 @@ def repair_case(
             "due": due,
             "waiting": waiting,
             "label": REPAIR.labels[case.state],
-            "allowed": REPAIR.allowed(case.state) if principal.role in HANDLER_ROLES else (),
+            "allowed": REPAIR.allowed(case.state) if can(principal, permissions.CASE_HANDLE) else (),
             "overdue": monitoring.is_overdue(due, get_runtime(request).today(), waiting=waiting),
             "mode_label": _mode_label(get_runtime(request), case.mode),
             "materials": repair_service.materials(session, case.id),
@@ -178,8 +177,7 @@ def objection_case(
 ) -> HTMLResponse:
     """Show an objection with its deadline and the department's actions."""
     obj = objections_service.get_objection(session, objection_id)
-    if principal.role == Role.OFFICER:
-        objections_service.check_handler(principal, obj)
+    objections_service.check_desk_read(principal, obj)
     scope.authorise_read(
         session,
         runtime.policy,
@@ -202,7 +200,7 @@ def objection_case(
             "subject": session.get(Subject, obj.subject_id),
             "due": due,
             "label": OBJECTION.labels[obj.state],
-            "allowed": OBJECTION.allowed(obj.state) if principal.role in HANDLER_ROLES else (),
+            "allowed": OBJECTION.allowed(obj.state) if can(principal, permissions.CASE_HANDLE) else (),
             "overdue": monitoring.is_overdue(
                 due, runtime.today(), waiting="department" if obj.state in OBJECTION.pending else "none"
             ),

@@ -13,19 +13,18 @@ from sqlalchemy.orm import Session
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.audit import service as audit
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, can
 from xinyong.departments import service as departments_service
 from xinyong.errors import Forbidden
 from xinyong.ingest import service as ingest_service
 from xinyong.ingest import uploads
-from xinyong.web import console_data, csrf
+from xinyong.web import console_data, csrf, permissions
 from xinyong.web.labels import labels
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
-ingest_reader = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
-REVIEWER_ROLES = (Role.OFFICER, Role.ADMIN)
-reviewer = require(*REVIEWER_ROLES)
+ingest_reader = require(permissions.INGEST_READ)
+reviewer = require(permissions.INGEST_REVIEW)
 KPI_LABELS = {
     "intake_rate": "入库率",
     "link_rate": "关联率",
@@ -36,7 +35,7 @@ KPI_LABELS = {
 
 def _department(principal: Principal) -> int | None:
     """Return the department an officer is limited to (an officer bound to none sees nothing)."""
-    if principal.role != Role.OFFICER:
+    if not principal.works_for_one_department:
         return None
     if principal.department_id is None:
         raise Forbidden("当前账号未绑定部门", code="ingest.no_department")
@@ -64,8 +63,8 @@ def ingest_dashboard(
             "title": "归集批次与质量",
             "section": "ingest",
             "batches": uploads.department_batches(session, _department(principal)),
-            "may_upload": principal.role == Role.OFFICER,
-            "may_review": principal.role in REVIEWER_ROLES,
+            "may_upload": can(principal, permissions.INGEST_UPLOAD),
+            "may_review": can(principal, permissions.INGEST_REVIEW),
             "period": period or "",
         },
     )
@@ -147,7 +146,13 @@ def unresolved(
     return render(
         request,
         "console/unresolved.html",
-        {"title": "未关联记录审核", "section": "unresolved", "rows": rows, "status": status},
+        {
+            "title": "未关联记录审核",
+            "section": "unresolved",
+            "rows": rows,
+            "status": status,
+            "tabs": ingest_service.UNRESOLVED_STATUS_LABELS,
+        },
     )
 
 

@@ -10,23 +10,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from xinyong.app_deps import AppRuntime, DbSession
+from xinyong.auth import access
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, Role, can
 from xinyong.errors import Invalid, NotFound
 from xinyong.monitoring import dashboard, service
 from xinyong.monitoring.schemas import AlertFilter
 from xinyong.monitoring.timeline import KIND_LABELS
 from xinyong.runtime import Runtime
-from xinyong.web import console_data, csrf
+from xinyong.web import console_data, csrf, permissions
 from xinyong.web.routes import console_campaigns, console_timetravel
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
 reader = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
-handler = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+handler = require(permissions.ALERT_HANDLE)
 SEVERITY_COLOURS = {"提示": "#5b5f97", "关注": "#8a5a00", "预警": "#c2410c", "严重预警": "#a4161a"}
 PAGE_SIZE = 20
 REFRESH_SECONDS = 30
+ACTIVE_CHOICES = (("true", "有效"), ("false", "已结束"), ("", "全部"))  # the alert list's 状态 filter
 
 
 @router.get("/alerts", response_class=HTMLResponse)
@@ -80,10 +82,11 @@ def alerts_page(
                 {(s.id, s.name) for s in service.signals_of(runtime.policy).signals}, key=lambda x: x[1]
             ),
             "severities": sorted(service.SEVERITY_RANK, key=service.SEVERITY_RANK.__getitem__),
-            "statuses": ["待核实", *service.HANDLING],
+            "statuses": service.STATUSES,
             "page": page,
             "pages": max(1, -(-result.total // PAGE_SIZE)),
-            "can_handle": principal.role != Role.AUDITOR,
+            "can_handle": can(principal, permissions.ALERT_HANDLE),
+            "active_choices": ACTIVE_CHOICES,
             "colours": SEVERITY_COLOURS,
         },
     )
@@ -163,7 +166,7 @@ def timeline_page(
                 runtime.keys,
                 principal,
                 code.strip(),
-                purpose=None if principal.role in (Role.ADMIN, Role.AUDITOR) else purpose,
+                purpose=access.stated_purpose(principal, purpose),
                 on=runtime.today(),
                 city_region=runtime.policy.city_region,
             )

@@ -13,16 +13,16 @@ from fastapi.responses import HTMLResponse
 
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, can
 from xinyong.errors import XinyongError
 from xinyong.kit.dates import InputDate
 from xinyong.records import service as records_service
 from xinyong.sanctions import service as sanctions_service
 from xinyong.timetravel import service
+from xinyong.web import permissions
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console")
-HISTORY_ROLES = (Role.ADMIN, Role.AUDITOR)
 KNOWN_CHOICES = (("then", "按当时平台已掌握的信息"), ("now", "按现在掌握的信息（更正后的历史）"))
 
 
@@ -35,7 +35,7 @@ def asof_page(
     on: InputDate | None = Query(None),
     known: str = Query("then", pattern="^(then|now)$"),
     scenario: str = Query("", max_length=40),
-    principal: Principal = Depends(require(*HISTORY_ROLES)),
+    principal: Principal = Depends(require(permissions.TIME_TRAVEL)),
 ) -> HTMLResponse:
     """Show the subject's file, score and measures on ``on`` beside today's, with the changes by section."""
     scenarios = sanctions_service.scenarios(runtime.policy)
@@ -66,4 +66,4 @@ def asof_page(
 
 def can_travel(principal: Principal) -> bool:
     """Tell whether the caller may look at a subject as it stood on a past day."""
-    return principal.role in HISTORY_ROLES
+    return can(principal, permissions.TIME_TRAVEL)

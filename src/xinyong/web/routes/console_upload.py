@@ -11,16 +11,16 @@ from sqlalchemy.orm import Session
 
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal
 from xinyong.departments import service as departments_service
 from xinyong.errors import Forbidden
 from xinyong.ingest import uploads
 from xinyong.runtime import Runtime
-from xinyong.web import csrf
+from xinyong.web import csrf, permissions
 from xinyong.web.templating import render
 
 router = APIRouter(prefix="/console/ingest/upload")
-officer = require(Role.OFFICER)
+officer = require(permissions.INGEST_UPLOAD)
 
 
 def _store(runtime: Runtime) -> uploads.JobStore:

@@ -13,7 +13,7 @@ from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth import consent
 from xinyong.auth.access import access_policy
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal
 from xinyong.errors import Invalid, NotFound
 from xinyong.finance import consent as finance_consent
 from xinyong.kit.dates import InputDate
@@ -21,12 +21,12 @@ from xinyong.repair import offers as offers_of
 from xinyong.runtime import Runtime
 from xinyong.subjects.schemas import SECTIONS
 from xinyong.subjects.service import Subject, reveal_id_card
-from xinyong.web import credit_use, csrf, data
+from xinyong.web import credit_use, csrf, data, permissions
 from xinyong.web.templating import render
 
 UNDER_OBJECTION = "异议中"  # the disclosure's mark of a record with an open objection
 router = APIRouter(prefix="/me")
-subject_user = require(Role.SUBJECT)
+subject_user = require(permissions.ME)
 
 
 def own_subject(session: Session, principal: Principal) -> Subject:

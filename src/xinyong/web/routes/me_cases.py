@@ -45,7 +45,13 @@ def my_repairs(
     return render(
         request,
         "me/repairs.html",
-        {"title": "我的信用修复", "section": "repairs", "rows": rows, "labels": REPAIR.labels},
+        {
+            "title": "我的信用修复",
+            "section": "repairs",
+            "rows": rows,
+            "labels": REPAIR.labels,
+            "waiting_labels": monitoring.WAITING_LABELS,
+        },
     )
 
 
@@ -149,6 +155,7 @@ def repair_status(
             "case": case,
             "due": due,
             "waiting": waiting,
+            "waiting_labels": monitoring.WAITING_LABELS,
             "label": REPAIR.labels[case.state],
             "materials": repair_service.materials(session, case.id),
             "record_title": _record_title(session, case.record_id),

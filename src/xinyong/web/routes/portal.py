@@ -18,6 +18,7 @@ from xinyong.departments import service as departments_service
 from xinyong.errors import Invalid, NotFound
 from xinyong.evaluation import service as evaluation_service
 from xinyong.runtime import Runtime
+from xinyong.subjects import schemas as subjects_schemas
 from xinyong.subjects import service as subjects_service
 from xinyong.web import data, listing
 from xinyong.web.templating import render
@@ -82,6 +83,7 @@ def subject_page(
             "file": file,
             "sections": sections,
             "commitments": commitments,
+            "commitments_section": subjects_schemas.COMMITMENTS_SECTION,
             "grade": grade,
         },
     )

@@ -9,12 +9,12 @@ from fastapi.responses import HTMLResponse
 from xinyong.agencies import service as professions_service
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
-from xinyong.auth.principal import Principal, Role
+from xinyong.auth.principal import Principal, Role, can
+from xinyong.web import permissions
 from xinyong.web.templating import render
 
 router = APIRouter()
 readers = require(Role.ADMIN, Role.OFFICER, Role.SUPERVISOR, Role.AUDITOR)
-CENTRE = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR})
 
 
 @router.get("/console/professions", response_class=HTMLResponse)
@@ -31,7 +31,7 @@ def professions_page(
         "licences": professions_service.licences(session, policy, principal, on=today),
         "servants": professions_service.civil_servants(session, policy, principal, on=today),
         "coverage": professions_service.coverage(session, policy, on=today)
-        if principal.role in CENTRE
+        if can(principal, permissions.PROFESSION_COVERAGE)
         else None,
     }
     return render(request, "console/professions.html", context)

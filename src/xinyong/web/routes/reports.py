@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from xinyong.app_deps import AppRuntime, DbSession
 from xinyong.auth.deps import require
-from xinyong.auth.principal import ANONYMOUS, Principal, Role
+from xinyong.auth.principal import ANONYMOUS, Principal, Role, can
 from xinyong.db import utcnow
 from xinyong.errors import Invalid, XinyongError
 from xinyong.outbox import service as outbox
@@ -125,7 +125,7 @@ def _console_context(session: Session, principal: Principal, error: str | None) 
     return {
         "section": "reports",
         "reports": service.of_recipient(session, outbox.recipient_of(principal)),
-        "may_revoke": principal.role in verification.REVOKERS,
+        "may_revoke": can(principal, verification.REVOKE),
         "error": error,
     }
 

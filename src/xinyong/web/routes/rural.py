@@ -13,6 +13,7 @@ from xinyong.rural import service as rural_service
 from xinyong.web.templating import render
 
 router = APIRouter()
+HOUSEHOLD = "household"  # the unit whose rows link to /console/rural/households/{id}
 console_user = require(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR)
 
 
@@ -50,6 +51,7 @@ def console_results(
             "page": page,
             "units": rural_service.visible_units(principal),
             "unit": unit,
+            "detail_pages": unit == HOUSEHOLD,  # a household's result has a page of its own
         },
     )
 
