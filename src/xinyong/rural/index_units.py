@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from xinyong.policy.loader import Policy
-from xinyong.rural.compute import UnitOutcome, compute_units
+from xinyong.rural.compute import UnitOutcome, compute_units, scheme_on, unit_scheme_on
+from xinyong.rural.rating import Rating
 from xinyong.rural.units import UnitCounts
 
 # The village facts an index may name, from ``UnitCounts.measure`` (shares are None without households).
@@ -68,6 +69,37 @@ def township_units(
         for name in TOWNSHIP_FACTS
     ]
     return units, facts
+
+
+def household_units(
+    session: Session, policy: Policy, start: dt.date, end: dt.date
+) -> tuple[list[UnitRow], list[FactRow]]:
+    """Return every rated household (key: its subject id) and its rating's own facts on ``end``.
+
+    The facts are the 信用户 rating's: each criterion's household total under the member fact it counts
+    (``serious_lists_in_force``, ``arrears``, …) and ``credit_household`` (1 when the level is one the
+    creation counts as a 信用户). The unit's name is the household's number, not its family name: the
+    results are personal data, read one household at a time by those the household file admits.
+    """
+    del start
+    outcome = outcome_on(session, policy, end)
+    credit = set(unit_scheme_on(policy, end).credit_household_levels)
+    fact_of = {c.code: c.fact for c in scheme_on(policy, end).criteria}
+    county = {v.key: v.region_code or None for v in outcome.villages}
+    units: list[UnitRow] = []
+    facts: list[FactRow] = []
+    for hid, rating in outcome.households.items():
+        key, evidence = str(hid), (_household_evidence(rating, end),)
+        units.append((key, f"农户 {hid}", county.get(str(outcome.village_of.get(hid)))))
+        facts.append((key, "credit_household", float(rating.level_code in credit), evidence))
+        facts.extend((key, fact_of[c.code], float(c.total), evidence) for c in rating.criteria)
+    return units, facts
+
+
+def _household_evidence(r: Rating, on: dt.date) -> str:
+    """The rating behind a household's facts: the level and every criterion's household total."""
+    items = "；".join(f"{'符合' if c.met else '不符合'}：{c.label}（合计 {c.total}）" for c in r.criteria)
+    return f"rural:{on.isoformat()} 信用户评定：{r.level_name}。{items}"
 
 
 def _evidence(c: UnitCounts, on: dt.date) -> str:

@@ -9,7 +9,8 @@ Set-based reads the indices work (and anyone else) should call:
 
 Registry writes: ``register_village``, ``register_household``, ``attach_member``, ``load_files``,
 ``rename_township`` (the township's code, its key, stays); the
-household file (authorised, logged): ``household_file``, ``my_household``.
+household file (authorised, logged): ``household_file``, ``my_household``, and ``authorise_household`` for any
+other read of a household's personal data (the indices' household results).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from xinyong.rural.compute import period_as_of as period_as_of
 from xinyong.rural.compute import rate_households as rate_households
 from xinyong.rural.compute import scheme_on as scheme_on
 from xinyong.rural.compute import unit_scheme_on as unit_scheme_on
+from xinyong.rural.household_file import authorise_household as authorise_household
 from xinyong.rural.household_file import household_file as household_file
 from xinyong.rural.household_file import my_household as my_household
+from xinyong.rural.index_units import household_units as household_units
 from xinyong.rural.index_units import township_units as township_units
 from xinyong.rural.index_units import village_units as village_units
 from xinyong.rural.registry import MemberIn as MemberIn
