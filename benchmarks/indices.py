@@ -95,6 +95,15 @@ class _Steps:
         self.t = now
 
 
+def _copy(src: Path, db: Path) -> None:
+    """Copy a loaded database (consistently, WAL included) and bring it to the newest migration."""
+    from xinyong.migrate import upgrade
+
+    with sqlite3.connect(src) as source, sqlite3.connect(db) as target:
+        source.backup(target)
+    upgrade(f"sqlite:///{db}")
+
+
 def _runtime(db: Path, workdir: Path) -> Runtime:
     settings = Settings(
         env="test",
@@ -173,6 +182,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--profile", type=Path, help="把平台计算的 cProfile 统计写到此文件")
     parser.add_argument("--keep", type=Path, help="构建到此目录并保留（之后用 --db 反复计时）")
     args = parser.parse_args()
     wiring.install()
@@ -181,12 +191,19 @@ def main() -> None:
     t0 = time.perf_counter()
     if args.db:
         db = workdir / "bench.sqlite3"
-        shutil.copy(args.db, db)
+        _copy(args.db, db)
     else:
         db = build(workdir, args.scale, args.seed)
     built = time.perf_counter() - t0
     runtime = _runtime(db, workdir)
-    wall, cpu, units, ours = platform(runtime, args.period)
+    if args.profile:
+        import cProfile
+
+        with cProfile.Profile() as prof:
+            wall, cpu, units, ours = platform(runtime, args.period)
+        prof.dump_stats(args.profile)
+    else:
+        wall, cpu, units, ours = platform(runtime, args.period)
     period = periods.parse(args.period)
     index = indices_of(runtime.policy).in_force(INDEX, period.end)
     assert index is not None
