@@ -43,24 +43,65 @@ INDEX = "gov-integrity-county"
 
 
 def build(workdir: Path, scale: str, seed: int) -> Path:
-    """Create and load the synthetic city into ``workdir/bench.sqlite3`` (as the demo's first steps do)."""
+    """Create and load the synthetic city into ``workdir/bench.sqlite3`` (as the demo's first steps do).
+
+    Every step goes through the platform's own writers: migrations, the registers, the subject register,
+    every feed through ``ingest`` and the rural files through ``rural.service.load_files``; each step's
+    seconds are printed so a larger scale can be extrapolated.
+    """
     from xinyong.demo import DEMO_END
     from xinyong.ingest.demo import ingest_synth
     from xinyong.migrate import upgrade
     from xinyong.registers.sync import sync_all
+    from xinyong.rural import service as rural_service
     from xinyong.subjects.register import load_register
     from xinyong.synth.generate import generate
 
     db = workdir / "bench.sqlite3"
     runtime = _runtime(db, workdir)
+    clock = _Steps()
     upgrade(runtime.settings.database_url)
     with session_scope(runtime.sessions) as session:
         sync_all(session, runtime.policy, actor="bench", on=DEMO_END)
+    clock.step("迁移与名录")
     summary = generate(workdir / "synth", scale=scale, seed=seed, mess=0.02, end=DEMO_END)
+    clock.step("生成合成数据")
+    folder = Path(summary["register"]).parent
     with session_scope(runtime.sessions) as session:
         load_register(session, runtime.keys, Path(summary["register"]))
+        if (folder / "rural-operators.csv").exists():
+            load_register(session, runtime.keys, folder / "rural-operators.csv")
+    clock.step("主体名录")
     ingest_synth(runtime, workdir / "synth")
+    clock.step("归集全部报送文件")
+    if (folder / "villages.csv").exists():
+        with session_scope(runtime.sessions) as session:
+            rural_service.load_files(
+                session, runtime.keys, folder / "villages.csv", folder / "households.csv", actor="bench"
+            )
+        clock.step("村与农户")
     return db
+
+
+class _Steps:
+    """Print the seconds of each build step as it ends."""
+
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        print(f"构建：{name} {now - self.t:.1f} 秒", flush=True)
+        self.t = now
+
+
+def _copy(src: Path, db: Path) -> None:
+    """Copy a loaded database (consistently, WAL included) and bring it to the newest migration."""
+    from xinyong.migrate import upgrade
+
+    with sqlite3.connect(src) as source, sqlite3.connect(db) as target:
+        source.backup(target)
+    upgrade(f"sqlite:///{db}")
 
 
 def _runtime(db: Path, workdir: Path) -> Runtime:
@@ -141,18 +182,28 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", type=Path)
     parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--profile", type=Path, help="把平台计算的 cProfile 统计写到此文件")
+    parser.add_argument("--keep", type=Path, help="构建到此目录并保留（之后用 --db 反复计时）")
     args = parser.parse_args()
     wiring.install()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-indices-"))
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-indices-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     if args.db:
         db = workdir / "bench.sqlite3"
-        shutil.copy(args.db, db)
+        _copy(args.db, db)
     else:
         db = build(workdir, args.scale, args.seed)
     built = time.perf_counter() - t0
     runtime = _runtime(db, workdir)
-    wall, cpu, units, ours = platform(runtime, args.period)
+    if args.profile:
+        import cProfile
+
+        with cProfile.Profile() as prof:
+            wall, cpu, units, ours = platform(runtime, args.period)
+        prof.dump_stats(args.profile)
+    else:
+        wall, cpu, units, ours = platform(runtime, args.period)
     period = periods.parse(args.period)
     index = indices_of(runtime.policy).in_force(INDEX, period.end)
     assert index is not None
@@ -185,7 +236,8 @@ def main() -> None:
             ensure_ascii=False,
         )
     )
-    shutil.rmtree(workdir, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
     if not equal:
         raise SystemExit(f"参照与平台不一致：{ours} ≠ {theirs}")
 

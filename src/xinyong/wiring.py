@@ -34,6 +34,8 @@ INDEX_PROVIDERS: tuple[tuple[str, index_providers.Provider], ...] = (
     ("county", county_units),
     ("city", city_units),
     ("village", rural_service.village_units),  # villages as the 信用村 creation judged them (rural)
+    ("township", rural_service.township_units),  # townships by code, as the 信用乡镇 creation judged them
+    ("household", rural_service.household_units),  # households on the 信用户 rating's facts (personal data)
 )
 
 

@@ -13,7 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -78,35 +78,41 @@ def _check_facts(index: IndexDef, unit_kind: str, units: list[UnitRow], supplied
 
 
 def _store(session: Session, run: IndexRun, index: IndexDef, period: str, scores: list[UnitScore]) -> None:
-    results = [
-        IndexResult(
-            run_id=run.id,
-            index_id=index.id,
-            index_version=index.version,
-            period=period,
-            unit_kind=s.unit_kind,
-            unit_key=s.unit_key,
-            unit_name=s.unit_name,
-            county=s.county,
-            total=s.total,
-            grade=s.grade,
-            rank=s.rank,
-        )
+    """Insert the results and their values in two bulk statements (households make them 100,000s of rows)."""
+    if not scores:
+        return
+    rows = [
+        {
+            "run_id": run.id,
+            "index_id": index.id,
+            "index_version": index.version,
+            "period": period,
+            "unit_kind": s.unit_kind,
+            "unit_key": s.unit_key,
+            "unit_name": s.unit_name,
+            "county": s.county,
+            "total": s.total,
+            "grade": s.grade,
+            "rank": s.rank,
+        }
         for s in scores
     ]
-    session.add_all(results)
-    session.flush()
-    session.add_all(
-        IndexValue(
-            result_id=r.id,
-            code=v.code,
-            value=v.value,
-            points=v.points,
-            origin=v.origin,
-            evidence=list(v.evidence),
-        )
-        for r, s in zip(results, scores, strict=True)
-        for v in s.indicators
+    stmt = insert(IndexResult).returning(IndexResult.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(stmt, rows))
+    session.execute(
+        insert(IndexValue),
+        [
+            {
+                "result_id": rid,
+                "code": v.code,
+                "value": v.value,
+                "points": v.points,
+                "origin": v.origin,
+                "evidence": list(v.evidence),
+            }
+            for rid, s in zip(ids, scores, strict=True)
+            for v in s.indicators
+        ],
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinyong.errors import NotFound
+from xinyong.errors import Forbidden, NotFound
 from xinyong.indices import periods
 from xinyong.indices.models import IndexResult, IndexRun, IndexValue
 from xinyong.indices.schemas import (
@@ -20,7 +20,7 @@ from xinyong.indices.schemas import (
     ReferenceLine,
     UnitResult,
 )
-from xinyong.indices.spec import UNIT_LABELS, IndexDef, indices_of
+from xinyong.indices.spec import PERSONAL_UNITS, UNIT_LABELS, IndexDef, indices_of
 from xinyong.policy.loader import Policy
 
 
@@ -58,23 +58,16 @@ def definition(policy: Policy, index_id: str) -> IndexDef:
     return index
 
 
-def results(
-    session: Session, policy: Policy, index_id: str, period: str, unit_kind: str | None
-) -> IndexResults:
-    """Return the newest stored ranking of ``index_id`` for ``period`` and a unit kind (default: the first)."""
-    index = definition(policy, index_id)
-    p = periods.parse(period)
+def unit_kind_of(index: IndexDef, unit_kind: str | None) -> str:
+    """Return the unit kind asked for (default: the index's first), or raise ``NotFound`` in Chinese."""
     kind = unit_kind or index.units[0]
     if kind not in index.units:
         raise NotFound(f"指数“{index.name}”不按“{UNIT_LABELS.get(kind, kind)}”计算", code="indices.bad_unit")
-    rows = _results(session, index.id, p.label, kind)
-    before = {r.unit_key: r for r in _results(session, index.id, p.previous().label, kind)}
-    values: dict[int, list[IndexValue]] = defaultdict(list)
-    if rows:
-        for v in session.scalars(select(IndexValue).where(IndexValue.result_id.in_([r.id for r in rows]))):
-            values[v.result_id].append(v)
-    run = session.get(IndexRun, rows[0].run_id) if rows else None
-    grade_names = {b.code: b.name for b in index.grades}
+    return kind
+
+
+def header(index: IndexDef, p: periods.Period, kind: str, run: IndexRun | None) -> IndexResults:
+    """Return the description of an index's results for a period and unit kind, without units."""
     return IndexResults(
         index_id=index.id,
         name=index.name,
@@ -87,17 +80,42 @@ def results(
         policy_hash=run.policy_hash if run else None,
         full_marks=index.full_marks,
         target=ReferenceLine(**index.target.model_dump()) if index.target else None,
-        units=[_unit(index, r, values[r.id], before.get(r.unit_key), grade_names) for r in rows],
+        units=[],
     )
 
 
-def _unit(
-    index: IndexDef,
-    r: IndexResult,
-    values: list[IndexValue],
-    prev: IndexResult | None,
-    grades: dict[str, str],
+def results(
+    session: Session, policy: Policy, index_id: str, period: str, unit_kind: str | None
+) -> IndexResults:
+    """Return the newest stored ranking of ``index_id`` for ``period`` and a unit kind (default: the first).
+
+    Personal unit kinds (households) are never listed: their results are read one unit at a time
+    (``indices.personal.unit_result``), authorised and logged.
+    """
+    index = definition(policy, index_id)
+    p = periods.parse(period)
+    kind = unit_kind_of(index, unit_kind)
+    if kind in PERSONAL_UNITS:
+        raise Forbidden(
+            f"{UNIT_LABELS.get(kind, kind)}的指数结果是个人信息，不排名、不列表，只能逐户查看",
+            code="indices.personal_unit",
+        )
+    rows = _results(session, index.id, p.label, kind)
+    before = {r.unit_key: r for r in _results(session, index.id, p.previous().label, kind)}
+    values: dict[int, list[IndexValue]] = defaultdict(list)
+    if rows:
+        for v in session.scalars(select(IndexValue).where(IndexValue.result_id.in_([r.id for r in rows]))):
+            values[v.result_id].append(v)
+    out = header(index, p, kind, session.get(IndexRun, rows[0].run_id) if rows else None)
+    out.units = [unit_read(index, r, values[r.id], before.get(r.unit_key)) for r in rows]
+    return out
+
+
+def unit_read(
+    index: IndexDef, r: IndexResult, values: list[IndexValue], prev: IndexResult | None
 ) -> UnitResult:
+    """Return one stored unit result with every indicator (in the index's order) and its change."""
+    grades = {b.code: b.name for b in index.grades}
     by_code = {v.code: v for v in values}
     indicators = []
     for ind in index.indicators:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from xinyong.indices.compute import compute as compute
 from xinyong.indices.evidence import describe as describe
 from xinyong.indices.imports import import_file as import_file
+from xinyong.indices.personal import is_personal as is_personal
+from xinyong.indices.personal import unit_result as unit_result
 from xinyong.indices.reads import catalogue as catalogue
 from xinyong.indices.reads import definition as definition
 from xinyong.indices.reads import history as history

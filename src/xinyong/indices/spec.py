@@ -29,6 +29,9 @@ UNIT_LABELS: dict[str, str] = {
     "village": "村（社区）",
     "household": "农户",
 }
+# Unit kinds whose results are personal data (a household is its members): never listed or ranked on a
+# page, read one unit at a time by those the unit's own file admits (``indices.personal``).
+PERSONAL_UNITS = frozenset({"household"})
 PeriodKind = Literal["month", "quarter"]
 
 

@@ -70,6 +70,7 @@ def _village_units(session: Session, policy: Policy, scheme: RatingScheme, on: d
         select(
             RuralVillage.subject_id,
             RuralVillage.township,
+            RuralVillage.township_code,
             RuralVillage.unit_kind,
             Subject.name,
             Subject.region_code,
@@ -80,9 +81,9 @@ def _village_units(session: Session, policy: Policy, scheme: RatingScheme, on: d
     collectives = facts.subject_facts(session, policy, scheme, [r[0] for r in rows], on)
     return [
         VillageUnit(
-            sid, name, town, region or "", kind == "community", collectives[sid].serious_lists_in_force
+            sid, name, town, region or "", kind == "community", collectives[sid].serious_lists_in_force, code
         )
-        for sid, town, kind, name, region in rows
+        for sid, town, code, kind, name, region in rows
     ]
 
 

@@ -53,6 +53,18 @@ def members_of(session: Session, household_ids: Iterable[int]) -> dict[int, list
     return out
 
 
+def member_lookups(session: Session, household_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Return the members' ID blind indexes of many households (columns only: what the rating joins on)."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for part in _chunks(sorted(set(household_ids))):
+        query = select(RuralMember.household_id, RuralMember.member_lookup).where(
+            RuralMember.household_id.in_(part)
+        )
+        for hid, lookup in session.execute(query.order_by(RuralMember.id)):
+            out[hid].append(lookup)
+    return out
+
+
 def persons_by_lookup(session: Session, lookups: Iterable[str]) -> dict[str, int]:
     """Return the natural-person subject of each ID blind index that belongs to one."""
     out: dict[str, int] = {}
@@ -114,13 +126,12 @@ def household_facts(
     session: Session, policy: Policy, scheme: RatingScheme, household_ids: Iterable[int], on: dt.date
 ) -> dict[int, tuple[MemberFacts, ...]]:
     """Return each household's members' facts on ``on`` (an unregistered member: no facts, still a member)."""
-    members = members_of(session, household_ids)
-    persons = persons_by_lookup(session, (m.member_lookup for ms in members.values() for m in ms))
+    members = member_lookups(session, household_ids)
+    persons = persons_by_lookup(session, (lookup for ms in members.values() for lookup in ms))
     facts = subject_facts(session, policy, scheme, persons.values(), on)
     empty = MemberFacts()
     return {
-        hid: tuple(facts.get(persons.get(m.member_lookup, -1), empty) for m in ms)
-        for hid, ms in members.items()
+        hid: tuple(facts.get(persons.get(lookup, -1), empty) for lookup in ms) for hid, ms in members.items()
     }
 
 

@@ -38,6 +38,7 @@ def _authorise(
     household_id: int,
     member_ids: set[int],
     on: dt.date,
+    what: str = WHAT,
 ) -> ReadAccess:
     """Return how the caller reads the household (a member as itself, others by scope), and log the read."""
     if principal.role == Role.SUBJECT and principal.subject_id in member_ids:
@@ -46,13 +47,34 @@ def _authorise(
             principal,
             subject_id=household_id,
             access=MEMBER_READ,
-            what=WHAT,
+            what=what,
             items=1,
             policy=policy,
             on=on,
         )
         return MEMBER_READ
-    return authorise_read(session, policy, principal, household_id, what=WHAT, on=on)
+    return authorise_read(session, policy, principal, household_id, what=what, on=on)
+
+
+def _household(session: Session, household_id: int) -> tuple[Subject, RuralHousehold]:
+    household, link = session.get(Subject, household_id), session.get(RuralHousehold, household_id)
+    if household is None or link is None or household.kind != SubjectKind.HOUSEHOLD.value:
+        raise NotFound("未找到该农户", code="rural.household_not_found")
+    return household, link
+
+
+def authorise_household(
+    session: Session, policy: Policy, principal: Principal, household_id: int, *, what: str, on: dt.date
+) -> ReadAccess:
+    """Authorise and log a read of ``what`` about a household by the household file's own rule.
+
+    For anything that is the household's personal data besides the file itself (its index results):
+    a member reads it as their own, anyone else by ``subjects.scope.authorise_read``; refused otherwise.
+    """
+    _household(session, household_id)
+    members = facts.members_of(session, [household_id]).get(household_id, [])
+    persons = facts.persons_by_lookup(session, (m.member_lookup for m in members))
+    return _authorise(session, policy, principal, household_id, set(persons.values()), on, what)
 
 
 def _village(session: Session, policy: Policy, village_id: int) -> VillageRef | None:
@@ -73,9 +95,7 @@ def household_file(
     session: Session, policy: Policy, principal: Principal, household_id: int, *, on: dt.date
 ) -> HouseholdFile:
     """Return a household's file as of ``on`` for an authorised caller (refused and unlogged otherwise)."""
-    household, link = session.get(Subject, household_id), session.get(RuralHousehold, household_id)
-    if household is None or link is None or household.kind != SubjectKind.HOUSEHOLD.value:
-        raise NotFound("未找到该农户", code="rural.household_not_found")
+    household, link = _household(session, household_id)
     members = facts.members_of(session, [household_id]).get(household_id, [])
     persons = facts.persons_by_lookup(session, (m.member_lookup for m in members))
     access = _authorise(session, policy, principal, household_id, set(persons.values()), on)

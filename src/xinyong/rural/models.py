@@ -17,12 +17,17 @@ from xinyong.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 
 
 class RuralVillage(Base):
-    """A village (村) or community (社区): its collective economic organisation (N2 USCC) and township."""
+    """A village (村) or community (社区): its collective economic organisation (N2 USCC) and township.
+
+    The township's code (county code + three digits, as the statistical division codes are built) is its
+    stable key: indices and results name the township by it, so renaming a township keeps its history.
+    """
 
     __tablename__ = "rural_village"
 
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), primary_key=True)
     township: Mapped[str] = mapped_column(String(64))
+    township_code: Mapped[str] = mapped_column(String(9), index=True)
     unit_kind: Mapped[str] = mapped_column(String(16))  # village / community (policy/rural/units labels)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -19,6 +19,7 @@ from xinyong.audit import service as audit
 from xinyong.errors import Conflict, Invalid, NotFound
 from xinyong.kit import ids
 from xinyong.kit.crypto import KeyRing
+from xinyong.rural import townships
 from xinyong.rural.models import RuralHousehold, RuralMember, RuralVillage
 from xinyong.subjects import service as subjects_service
 from xinyong.subjects.models import IdentifierScheme, Subject, SubjectKind
@@ -50,9 +51,19 @@ def _lookup(keys: KeyRing, id_card: str) -> tuple[str, str]:
 
 
 def register_village(
-    session: Session, *, uscc: str, township: str, unit_kind: str, actor: str
+    session: Session,
+    *,
+    uscc: str,
+    township: str,
+    unit_kind: str,
+    actor: str,
+    township_code: str | None = None,
 ) -> RuralVillage:
-    """Register a village collective (N2 USCC, already a subject) with its township; idempotent."""
+    """Register a village collective (N2 USCC, already a subject) with its township; idempotent.
+
+    The township's code is the given one, else the one its name already has in the county, else the next
+    (``rural.townships.code_for``).
+    """
     if unit_kind not in UNIT_KINDS:
         raise Invalid(f"村（社区）类别须为 {'、'.join(UNIT_KINDS)} 之一", code="rural.bad_unit_kind")
     subject = session.scalar(select(Subject).where(Subject.uscc == ids.normalize_uscc(uscc)))
@@ -65,7 +76,9 @@ def register_village(
     existing = session.get(RuralVillage, subject.id)
     if existing is not None:
         return existing
-    village = RuralVillage(subject_id=subject.id, township=township.strip(), unit_kind=unit_kind)
+    town = township.strip()
+    code = townships.code_for(session, subject.region_code or "", town, township_code)
+    village = RuralVillage(subject_id=subject.id, township=town, unit_kind=unit_kind, township_code=code)
     session.add(village)
     session.flush()
     audit.append(
@@ -74,7 +87,7 @@ def register_village(
         action="rural.village_registered",
         object_type="subject",
         object_id=subject.id,
-        detail={"township": village.township, "unit_kind": unit_kind},
+        detail={"township": village.township, "township_code": code, "unit_kind": unit_kind},
     )
     return village
 
@@ -158,7 +171,12 @@ def load_files(
     village_ids: dict[str, int] = {}
     for row in _rows(villages, VILLAGE_COLUMNS):
         v = register_village(
-            session, uscc=row["uscc"], township=row["township"], unit_kind=row["unit_kind"], actor=actor
+            session,
+            uscc=row["uscc"],
+            township=row["township"],
+            unit_kind=row["unit_kind"],
+            actor=actor,
+            township_code=(row.get("township_code") or "").strip() or None,
         )
         village_ids[ids.normalize_uscc(row["uscc"])] = v.subject_id
     groups: dict[str, list[dict[str, str]]] = {}

@@ -7,8 +7,10 @@ Set-based reads the indices work (and anyone else) should call:
 - ``compute_units(session, policy, on)`` — every household, village, township and county result (``UnitOutcome``);
 - ``run_period`` / ``publish`` / ``unit_results`` / ``published_villages`` — a period's stored, published run.
 
-Registry writes: ``register_village``, ``register_household``, ``attach_member``, ``load_files``; the
-household file (authorised, logged): ``household_file``, ``my_household``.
+Registry writes: ``register_village``, ``register_household``, ``attach_member``, ``load_files``,
+``rename_township`` (the township's code, its key, stays); the
+household file (authorised, logged): ``household_file``, ``my_household``, and ``authorise_household`` for any
+other read of a household's personal data (the indices' household results).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from xinyong.rural.compute import period_as_of as period_as_of
 from xinyong.rural.compute import rate_households as rate_households
 from xinyong.rural.compute import scheme_on as scheme_on
 from xinyong.rural.compute import unit_scheme_on as unit_scheme_on
+from xinyong.rural.household_file import authorise_household as authorise_household
 from xinyong.rural.household_file import household_file as household_file
 from xinyong.rural.household_file import my_household as my_household
+from xinyong.rural.index_units import household_units as household_units
+from xinyong.rural.index_units import township_units as township_units
 from xinyong.rural.index_units import village_units as village_units
 from xinyong.rural.registry import MemberIn as MemberIn
 from xinyong.rural.registry import attach_member as attach_member
@@ -36,3 +41,4 @@ from xinyong.rural.runs import run_period as run_period
 from xinyong.rural.runs import run_read as run_read
 from xinyong.rural.runs import unit_results as unit_results
 from xinyong.rural.runs import visible_units as visible_units
+from xinyong.rural.townships import rename_township as rename_township

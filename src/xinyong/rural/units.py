@@ -70,6 +70,7 @@ class UnitResult:
     counts: UnitCounts
     criteria: tuple[UnitCriterionResult, ...] = field(default=())
     subject_id: int | None = None
+    township_code: str | None = None
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -97,6 +98,7 @@ class VillageUnit:
     region_code: str
     community: bool
     collective_serious_lists: int = 0
+    township_code: str = ""  # the township's stable key (``rural.townships``)
 
 
 def judge(level: UnitLevel, counts: UnitCounts) -> tuple[bool, tuple[UnitCriterionResult, ...]]:
@@ -123,14 +125,19 @@ def _result(
     *,
     community: bool = False,
     subject_id: int | None = None,
+    township_code: str | None = None,
 ) -> UnitResult:
     """Judge one unit; ``place`` is (name, county code, township); a community earns the community title."""
     name, region, township = place
     if level is None:
-        return UnitResult(unit, key, name, region, township, "未评定", False, counts, (), subject_id)
+        return UnitResult(
+            unit, key, name, region, township, "未评定", False, counts, (), subject_id, township_code
+        )
     met, criteria = judge(level, counts)
     title = ((level.community_name if community else None) or level.name) if met else level.fallback
-    return UnitResult(unit, key, name, region, township, title, met, counts, criteria, subject_id)
+    return UnitResult(
+        unit, key, name, region, township, title, met, counts, criteria, subject_id, township_code
+    )
 
 
 def village_results(
@@ -150,6 +157,7 @@ def village_results(
             by_village[v.subject_id] + UnitCounts(collective_serious_lists=v.collective_serious_lists),
             community=v.community,
             subject_id=v.subject_id,
+            township_code=v.township_code,
         )
         for v in villages
     ]
@@ -158,8 +166,9 @@ def village_results(
 def higher_results(
     scheme: UnitScheme, villages: list[UnitResult], county_names: dict[str, str]
 ) -> list[UnitResult]:
-    """Judge every township on its villages, then every county on its villages and townships."""
+    """Judge every township (keyed by its code) on its villages, then every county on its villages and townships."""
     towns: dict[tuple[str, str], UnitCounts] = defaultdict(UnitCounts)
+    town_names: dict[str, str] = {}
     for v in villages:
         below = UnitCounts(
             v.counts.households,
@@ -169,18 +178,21 @@ def higher_results(
             1,
             int(v.met),
         )
-        towns[(v.region_code, v.township or "")] += below
+        code = v.township_code or f"{v.region_code}:{v.township or ''}"
+        towns[(v.region_code, code)] += below
+        town_names.setdefault(code, v.township or "")
     township_level, county_level = scheme.level("township"), scheme.level("county")
     out = [
         _result(
             township_level,
             "township",
-            f"{region}:{town}",
-            (town, region, town),
+            code,
+            (town_names[code], region, town_names[code]),
             counts,
-            community=town.endswith("街道"),
+            community=town_names[code].endswith("街道"),
+            township_code=code,
         )
-        for (region, town), counts in sorted(towns.items())
+        for (region, code), counts in sorted(towns.items())
     ]
     counties: dict[str, UnitCounts] = defaultdict(UnitCounts)
     for t in out:

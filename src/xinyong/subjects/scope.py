@@ -52,6 +52,7 @@ WHAT_LABELS = {
     "finance_application": "信易贷申请",
     "scene_eligibility": "信易+ 守信激励资格核验",
     "household_file": "农户信用档案",
+    "household_index": "农户信用指数结果",
     "agency_practitioner": "信用服务机构从业人员登记",
     "professional_licence": "重点职业人群执业登记",
     "civil_servant": "公务员信用档案登记",

@@ -73,6 +73,10 @@ def index_page(
             "console/index.html",
             {"title": info.name, "section": "indices", "info": info, "res": None},
         )
+    kind = unit or info.units[0]
+    if service.is_personal(kind):  # households: never ranked on a page, read one at a time
+        context = {"title": info.name, "section": "indices", "info": info, "res": None, "personal": kind}
+        return render(request, "console/index.html", context)
     res = service.results(session, runtime.policy, index, chosen, unit or None)
     pairs = [(u.unit_name, u.total) for u in res.units]
     charts = {
@@ -111,16 +115,11 @@ def unit_page(
 ) -> HTMLResponse:
     """Drill down into one unit: each indicator's value and points, the facts behind them, the history."""
     info = _info(session, runtime, index)
-    res = service.results(
-        session,
-        runtime.policy,
-        index,
-        period or (info.periods[0] if info.periods else "2000-01"),
-        unit or None,
+    chosen = period or (info.periods[0] if info.periods else "2000-01")
+    res = service.unit_result(
+        session, runtime.policy, principal, index, chosen, (unit or None, key), on=runtime.today()
     )
-    row = next((u for u in res.units if u.unit_key == key), None)
-    if row is None:
-        raise NotFound("该单位在此统计期没有结果", code="indices.unit_not_found")
+    row = res.units[0]
     facts = {i.code: service.describe(session, runtime.policy, i.evidence) for i in row.indicators}
     history = service.history(session, index, res.unit_kind, key)
     charts = {"chart-history": _history_chart(res, history, f"{row.unit_name}历史得分")}
@@ -135,6 +134,7 @@ def unit_page(
             "row": row,
             "facts": facts,
             "charts": charts,
+            "personal": service.is_personal(res.unit_kind),
         },
     )
 
