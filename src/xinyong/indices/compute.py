@@ -12,8 +12,9 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.audit import service as audit
@@ -97,10 +98,13 @@ def _store(session: Session, run: IndexRun, index: IndexDef, period: str, scores
         }
         for s in scores
     ]
-    stmt = insert(IndexResult).returning(IndexResult.id, sort_by_parameter_order=True)
-    ids = list(session.scalars(stmt, rows))
-    session.execute(
-        insert(IndexValue),
+    # Core inserts on the tables: the ORM's bulk path costs more than the statements at these sizes
+    results, values = cast(Table, IndexResult.__table__), cast(Table, IndexValue.__table__)
+    connection = session.connection()
+    stmt = insert(results).returning(results.c.id, sort_by_parameter_order=True)
+    ids = list(connection.execute(stmt, rows).scalars())
+    connection.execute(
+        insert(values),
         [
             {
                 "result_id": rid,
