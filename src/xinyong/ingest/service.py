@@ -94,13 +94,15 @@ def department_index(
     """Return the departments registered on ``on`` (default: every one) by USCC and by code."""
     by_uscc: dict[str, Department] = {}
     by_code: dict[str, Department] = {}
-    for row in session.scalars(select(DepartmentRow)):
-        if on is not None and row.valid_to is not None and row.valid_to < on:
+    d = DepartmentRow
+    rows = session.execute(select(d.id, d.code, d.region_code, d.domain, d.uscc, d.valid_to))
+    for dept_id, code, region, domain, uscc, valid_to in rows:  # plain rows: no ORM objects per batch
+        if on is not None and valid_to is not None and valid_to < on:
             continue  # retired: its old batches keep pointing at it, new feeds are refused
-        dep = Department(row.id, row.code, row.region_code, row.domain)
-        by_code[row.code] = dep
-        if row.uscc:
-            by_uscc[row.uscc] = dep
+        dep = Department(dept_id, code, region, domain)
+        by_code[code] = dep
+        if uscc:
+            by_uscc[uscc] = dep
     return by_uscc, by_code
 
 
