@@ -10,6 +10,7 @@ from xinyong.db import session_scope
 from xinyong.errors import XinyongError
 from xinyong.ingest.service import BUCKETS, IngestRequest, ingest_file
 from xinyong.ingest.sources import sources
+from xinyong.ingest.uscc_cache import UsccIndexCache
 from xinyong.runtime import Runtime
 
 
@@ -29,6 +30,7 @@ def ingest_synth(runtime: Runtime, synth_dir: Path) -> list[str]:
     totals = dict.fromkeys(("rows", *BUCKETS), 0)
     done = skipped = failed = 0
     lines: list[str] = []
+    uscc_index = UsccIndexCache()  # the register is read again only when it changed since the last file
     for entry in manifest_files(synth_dir):
         source_id = str(entry.get("source_id") or entry.get("source") or "")
         rel = entry.get("path") or entry.get("file")
@@ -53,6 +55,7 @@ def ingest_synth(runtime: Runtime, synth_dir: Path) -> list[str]:
                     ),
                     policy=runtime.policy,
                     keys=runtime.keys,
+                    uscc_index=uscc_index,
                 )
         except XinyongError as exc:
             failed += 1

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from xinyong.ingest import queries
 from xinyong.ingest.fields import mask_of
 from xinyong.ingest.models import MatchDecision
+from xinyong.ingest.uscc_cache import UsccIndexCache
 from xinyong.ingest.validate import Validated
 from xinyong.kit.crypto import KeyRing
 from xinyong.kit.text import name_core, normalize_name
@@ -85,14 +86,21 @@ class _Rows:
 
 
 class Resolver:
-    """Resolves the subjects of a batch's chunks; holds the preloaded USCC index."""
+    """Resolves the subjects of a batch's chunks; holds the preloaded USCC index.
 
-    def __init__(self, session: Session, keys: KeyRing, *, city_region: str) -> None:
+    ``index`` (optional) keeps the index between the files of one load (``ingest.uscc_cache``).
+    """
+
+    def __init__(
+        self, session: Session, keys: KeyRing, *, city_region: str, index: UsccIndexCache | None = None
+    ) -> None:
         self.session = session
         self.keys = keys
         self.city_region = city_region
         conn = session.connection()
-        self.usccs, self.uscc_ids, self.uscc_names = queries.uscc_index(conn)
+        self.usccs, self.uscc_ids, self.uscc_names = (
+            index.get(conn) if index is not None else queries.uscc_index(conn)
+        )
         self.created_by_uscc: dict[str, int] = {}
         self.created_by_person: dict[str, int] = {}
         self.org_code_shared = 0

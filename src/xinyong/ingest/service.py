@@ -41,6 +41,7 @@ from xinyong.ingest.resolve import Resolver
 from xinyong.ingest.retention import CODE as RETENTION_CODE
 from xinyong.ingest.sources import Source, sources
 from xinyong.ingest.store import ChunkWriter
+from xinyong.ingest.uscc_cache import UsccIndexCache
 from xinyong.ingest.validate import Context, Department, map_columns
 from xinyong.kit.crypto import KeyRing
 from xinyong.policy.loader import Policy
@@ -96,13 +97,15 @@ def department_index(
     """Return the departments registered on ``on`` (default: every one) by USCC and by code."""
     by_uscc: dict[str, Department] = {}
     by_code: dict[str, Department] = {}
-    for row in session.scalars(select(DepartmentRow)):
-        if on is not None and row.valid_to is not None and row.valid_to < on:
+    d = DepartmentRow
+    rows = session.execute(select(d.id, d.code, d.region_code, d.domain, d.uscc, d.valid_to))
+    for dept_id, code, region, domain, uscc, valid_to in rows:  # plain rows: no ORM objects per batch
+        if on is not None and valid_to is not None and valid_to < on:
             continue  # retired: its old batches keep pointing at it, new feeds are refused
-        dep = Department(row.id, row.code, row.region_code, row.domain)
-        by_code[row.code] = dep
-        if row.uscc:
-            by_uscc[row.uscc] = dep
+        dep = Department(dept_id, code, region, domain)
+        by_code[code] = dep
+        if uscc:
+            by_uscc[uscc] = dep
     return by_uscc, by_code
 
 
@@ -198,8 +201,12 @@ def ingest_file(
     policy: Policy,
     keys: KeyRing,
     progress: Callable[[int], None] | None = None,
+    uscc_index: UsccIndexCache | None = None,
 ) -> BatchResult:
-    """Ingest one file of a source in the caller's transaction; return the batch result."""
+    """Ingest one file of a source in the caller's transaction; return the batch result.
+
+    ``uscc_index`` keeps the register's USCC index between the files of a load (``ingest.uscc_cache``).
+    """
     source = sources(policy).get(request.source_id)
     intake = open_intake(request.path, chunk_rows=request.chunk_rows)
     if intake.file_format not in source.spec.formats:
@@ -209,7 +216,8 @@ def ingest_file(
     if earlier is not None:
         return _result_of(earlier, already=True)
     run = _open_batch(session, policy, request, source, intake, file_hash)
-    writer = _write_chunks(session, policy, keys, request, run, intake, progress)
+    resolver = Resolver(session, keys, city_region=policy.city_region, index=uscc_index)
+    writer = _write_chunks(session, policy, resolver, request, run, intake, progress)
     _close_batch(session, policy, request.actor, run, writer)
     result = _result_of(run.batch, already=False)
     counts = writer.totals
@@ -252,7 +260,7 @@ def _open_batch(
 def _write_chunks(
     session: Session,
     policy: Policy,
-    keys: KeyRing,
+    resolver: Resolver,
     request: IngestRequest,
     run: _Run,
     intake: Intake,
@@ -260,7 +268,7 @@ def _write_chunks(
 ) -> ChunkWriter:
     """Validate and write every chunk of the file; return the writer with the batch's counts."""
     source, feeder, now = run.source, run.feeder, run.now
-    resolver = Resolver(session, keys, city_region=policy.city_region)
+    keys = resolver.keys
     restricted = request.restrict_to_department and feeder is not None and source.spec.department_by
     ctx = Context(
         source=source,

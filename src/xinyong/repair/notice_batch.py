@@ -65,23 +65,26 @@ def issue_notices_for_new_penalties(
     a batch has few distinct sets. A page's notices are narrow rows inserted with one ``executemany``
     (new bodies with another) and audited with one entry.
     """
+    conn = session.connection()
+    wanted = [
+        CreditRecord.catalog_item.in_(workflows(policy).repair.notice_items),
+        CreditRecord.polarity == "negative",
+        ~exists().where(RepairNotice.record_id == CreditRecord.id),
+    ]
+    if since_batch_id is not None:
+        wanted.append(CreditRecord.batch_id > since_batch_id)
+    if batch_id is not None:
+        wanted.append(CreditRecord.batch_id == batch_id)
+    if conn.scalar(select(CreditRecord.id).where(*wanted).limit(1)) is None:
+        return 0  # most batches bring no penalty or listing: no run to set up (departments, repeats)
     run = _Run(session, policy, actor)
     if batch_id is not None:  # the whole batch's repeats in one pass over its subjects (``repeats``)
         run.repeats = batch_repeats(session, policy, batch_id)
-    conn = session.connection()
     q = (
         select(*_COLUMNS, payload_values(conn.dialect.name, run.payload_fields))
         .join(Subject, Subject.id == CreditRecord.subject_id)
-        .where(
-            CreditRecord.catalog_item.in_(workflows(policy).repair.notice_items),
-            CreditRecord.polarity == "negative",
-            ~exists().where(RepairNotice.record_id == CreditRecord.id),
-        )
+        .where(*wanted)
     )
-    if since_batch_id is not None:
-        q = q.where(CreditRecord.batch_id > since_batch_id)
-    if batch_id is not None:
-        q = q.where(CreditRecord.batch_id == batch_id)
     count, last = 0, 0
     while limit is None or count < limit:
         size = NOTICE_PAGE if limit is None else min(NOTICE_PAGE, limit - count)
@@ -171,7 +174,8 @@ class _Run:
 
     def __init__(self, session: Session, policy: Policy, actor: str) -> None:
         self.session, self.policy, self.actor = session, policy, actor
-        self.departments = {d.id: (d.name, d.domain) for d in session.scalars(select(Department))}
+        rows = session.execute(select(Department.id, Department.name, Department.domain))
+        self.departments = {dept_id: (name, domain) for dept_id, name, domain in rows}
         self.cuts = fine_cuts(policy)
         repair = workflows(policy).repair
         self.fields: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
