@@ -67,7 +67,9 @@ def test_a_county_officer_sees_and_handles_only_its_alerts(
     assert ok.status_code == 200, ok.text
     done = client.post(f"/api/v1/alerts/{alert_id}/status", json={"status": "已处置"}, headers=headers)
     assert done.json()["status"] == "已处置"
-    audited = session.scalars(select(AuditEvent).where(AuditEvent.action == "alert.status")).all()
+    audited = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "alert.status").order_by(AuditEvent.seq)
+    ).all()
     assert [e.detail["after"] for e in audited][-2:] == ["已核实", "已处置"]
     # another county's officer cannot handle it, and learns nothing of it
     fa.login(client, outsider)
