@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
@@ -152,3 +153,21 @@ def test_bank_sees_exactly_what_was_granted_and_every_use_is_listed(
     who = client.get("/api/v1/me/queries").json()
     assert who["total"] == 4
     assert {i["organisation"] for i in who["items"]} == {"台州银行"}
+
+
+def test_the_form_offers_the_longest_term_the_grant_accepts(
+    client: TestClient, session: Session, runtime: Runtime, policy: Policy
+) -> None:
+    """The page's default end date and the grant's limit are one rule (``consent.latest_end``)."""
+    _, subject_id, _, _ = _company(session, runtime, policy)
+    csrf = fa.login(client, fa.account(session, Role.SUBJECT, subject_id=subject_id))
+    page = client.get("/me/authorisations", headers={"Accept": "text/html"})
+    found = re.search(r'name="valid_to" type="date" required value="(\d{4}-\d{2}-\d{2})"', page.text)
+    assert found, page.text[:500]
+    offered = dt.date.fromisoformat(found.group(1))
+    today = runtime.today()
+    assert offered > today
+    beyond = _grant(client, csrf, valid_from=str(today), valid_to=str(offered + dt.timedelta(days=1)))
+    assert (beyond["http"], beyond["code"]) == (422, "consent.too_long")
+    ok = _grant(client, csrf, valid_from=str(today), valid_to=str(offered))
+    assert ok["http"] == 201, ok

@@ -20,6 +20,11 @@ from xinyong.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.policy.loader import Policy
 
 
+def latest_end(policy: Policy, valid_from: dt.date) -> dt.date:
+    """Return the last day an authorisation starting on ``valid_from`` may run to (policy's longest term)."""
+    return valid_from + dt.timedelta(days=access_policy(policy).authorisation_max_days)
+
+
 def grant(
     session: Session,
     principal: Principal,
@@ -46,8 +51,8 @@ def grant(
         raise Invalid("授权范围至少包括一个信用档案栏目或信用评分", code="consent.empty_scope")
     if valid_to < valid_from:
         raise Invalid("授权截止日期不能早于开始日期", code="consent.bad_period")
-    limit = access_policy(policy).authorisation_max_days
-    if (valid_to - valid_from).days > limit:
+    if valid_to > latest_end(policy, valid_from):
+        limit = access_policy(policy).authorisation_max_days
         raise Invalid(f"授权期限不得超过 {limit} 天", code="consent.too_long")
     row = Authorisation(
         subject_id=principal.subject_id,

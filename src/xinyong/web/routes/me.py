@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -110,7 +109,7 @@ def authorisations(
             "file_sections": SECTIONS,
             "max_days": days,
             "default_from": today,
-            "default_to": today + dt.timedelta(days=days),
+            "default_to": consent.latest_end(runtime.policy, today),
             "error": error,
         },
     )
