@@ -101,6 +101,11 @@ _AUTHORISED_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.AUTHORISED_PA
 _REPAIRED_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.CREDIT_CENTRE, Audience.AUDITOR})
 
 
+# The marks printed next to a record (and how a page recognises them): 异议标注 and 已修复标注.
+MARK_UNDER_OBJECTION = "异议中"
+MARK_REPAIRED = "已修复"
+
+
 @dataclass(frozen=True)
 class Disclosure:
     """The decision for one record, audience and date."""
@@ -121,9 +126,9 @@ class Disclosure:
         """Return the labels to print next to the record (异议中, 已修复)."""
         out = []
         if self.under_objection:
-            out.append("异议中")
+            out.append(MARK_UNDER_OBJECTION)
         if self.repaired:
-            out.append("已修复")
+            out.append(MARK_REPAIRED)
         return out
 
 

@@ -17,13 +17,13 @@ from xinyong.errors import Invalid, NotFound
 from xinyong.finance import consent as finance_consent
 from xinyong.kit.dates import InputDate
 from xinyong.repair import offers as offers_of
+from xinyong.rules.disclosure import MARK_UNDER_OBJECTION
 from xinyong.runtime import Runtime
 from xinyong.subjects.schemas import SECTIONS
 from xinyong.subjects.service import Subject, reveal_id_card
 from xinyong.web import credit_use, csrf, data, permissions
 from xinyong.web.templating import render
 
-UNDER_OBJECTION = "异议中"  # the disclosure's mark of a record with an open objection
 router = APIRouter(prefix="/me")
 subject_user = require(permissions.ME)
 
@@ -67,7 +67,7 @@ def my_file(
             offers_of.repair_offer(session, runtime.policy, item.id, today)
             if item.polarity == "negative"
             else None,
-            offers_of.objection_offer(item.id, under_objection=UNDER_OBJECTION in item.marks),
+            offers_of.objection_offer(item.id, under_objection=MARK_UNDER_OBJECTION in item.marks),
         )
         for items in sections.values()
         for item in items
