@@ -22,7 +22,11 @@ from xinyong.monitoring.signals import (
 from xinyong.outbox import service as outbox
 from xinyong.subjects.models import Subject
 
+# An alert's statuses (预警处置): pending, then verified and handled, or a false alarm.
 PENDING = "待核实"
+VERIFIED = "已核实"
+HANDLED = "已处置"
+FALSE_ALARM = "误报"
 CREDIT_DOMAIN = "credit"
 
 

@@ -19,7 +19,10 @@ from xinyong.departments.models import Department
 from xinyong.errors import Invalid, NotFound, Unauthorized
 from xinyong.kit.crypto import KeyRing
 from xinyong.monitoring import queries
+from xinyong.monitoring.alerts import FALSE_ALARM as FALSE_ALARM
+from xinyong.monitoring.alerts import HANDLED as HANDLED
 from xinyong.monitoring.alerts import PENDING, record_event
+from xinyong.monitoring.alerts import VERIFIED as VERIFIED
 from xinyong.monitoring.alerts import active_on as active_on
 from xinyong.monitoring.models import Alert, AlertRecipient
 from xinyong.monitoring.runs import run_monitor as run_monitor
@@ -32,10 +35,10 @@ from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.subjects.scope import resolve_access
 from xinyong.subjects.service import find_by_code
 
-HANDLING = ("已核实", "已处置", "误报")
+HANDLING = (VERIFIED, HANDLED, FALSE_ALARM)
 STATUSES = (PENDING, *HANDLING)  # every status an alert can be in (the list filter)
 # The handling an officer is offered next: verify or dismiss a pending alert, then close a verified one.
-NEXT_HANDLING: dict[str, tuple[str, ...]] = {PENDING: ("已核实", "误报"), "已核实": ("已处置",)}
+NEXT_HANDLING: dict[str, tuple[str, ...]] = {PENDING: (VERIFIED, FALSE_ALARM), VERIFIED: (HANDLED,)}
 
 
 def can_handle(session: Session, alert: Alert, *, department_id: int | None, city_wide: bool) -> bool:
@@ -72,7 +75,7 @@ def set_status(
     alert = session.get(Alert, alert_id)
     if alert is None or not can_handle(session, alert, department_id=department_id, city_wide=city_wide):
         raise NotFound("未找到该预警", code="alert.not_found")
-    if status == "已处置" and alert.status == PENDING:
+    if status == HANDLED and alert.status == PENDING:
         raise Invalid("预警须先核实，才能标记为已处置", code="alert.not_verified")
     before = alert.status
     alert.status, alert.status_note, alert.status_by = status, note, actor

@@ -3,13 +3,14 @@ service; the page asks ``tone(kind, state)`` for the badge class instead of comp
 
 from __future__ import annotations
 
+from xinyong.monitoring.service import FALSE_ALARM, HANDLED, VERIFIED
 from xinyong.rules.disclosure import MARK_REPAIRED, MARK_UNDER_OBJECTION
 
 BADGES: dict[str, dict[str, str]] = {
     "agency": {"filed": "badge-ok", "cancelled": "badge-danger"},  # 信用服务机构备案
     "licence": {"valid": "badge-ok", "revoked": "badge-danger"},  # 职业资格
     "commitment": {"未履行": "badge-danger", "全部履行": "badge-ok"},  # 信用承诺履约
-    "alert": {"已处置": "badge-ok", "已核实": "badge-warn", "误报": "", "": "badge-danger"},  # 预警处置
+    "alert": {HANDLED: "badge-ok", VERIFIED: "badge-warn", FALSE_ALARM: "", "": "badge-danger"},  # 预警处置
     "mark": {MARK_UNDER_OBJECTION: "mark-objection", MARK_REPAIRED: "mark-repaired"},  # 记录标注
 }
 
