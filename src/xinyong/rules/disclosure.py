@@ -101,9 +101,8 @@ _AUTHORISED_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.AUTHORISED_PA
 _REPAIRED_AUDIENCES = frozenset({Audience.SUBJECT_SELF, Audience.CREDIT_CENTRE, Audience.AUDITOR})
 
 
-# The marks printed next to a record (and how a page recognises them): 异议标注 and 已修复标注.
-MARK_UNDER_OBJECTION = "异议中"
-MARK_REPAIRED = "已修复"
+MARK_UNDER_OBJECTION = "异议中"  # the mark printed next to a record (异议标注); pages recognise it by name
+MARK_REPAIRED = "已修复"  # 已修复标注
 
 
 @dataclass(frozen=True)
@@ -124,12 +123,8 @@ class Disclosure:
     @property
     def marks(self) -> list[str]:
         """Return the labels to print next to the record (异议中, 已修复)."""
-        out = []
-        if self.under_objection:
-            out.append(MARK_UNDER_OBJECTION)
-        if self.repaired:
-            out.append(MARK_REPAIRED)
-        return out
+        marks = ((MARK_UNDER_OBJECTION, self.under_objection), (MARK_REPAIRED, self.repaired))
+        return [mark for mark, shown in marks if shown]
 
 
 @dataclass(frozen=True)
